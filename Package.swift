@@ -1,0 +1,104 @@
+// swift-tools-version:6.2
+// Edge Serverless Box: module graph of docs/architecture.md §1.
+import Foundation
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode, C types never leak through public API.
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Pure modules (no C imports): also checked for unsafe constructs.
+let pureSwift: [SwiftSetting] = strictSwift + [.strictMemorySafety()]
+
+// Test targets are declared here and included once their folder exists, so each module's owner adds
+// tests without touching this file.
+let declaredTestTargets: [Target] = [
+    .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
+    .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
+    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
+    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strictSwift),
+    .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
+    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"], swiftSettings: strictSwift),
+    .testTarget(
+            name: "ManagerServiceTests",
+            dependencies: ["ManagerService", "DockerEngine", "BoxCore", "Reactor", "HTTP1"],
+            swiftSettings: strictSwift
+        ),
+    .testTarget(
+            name: "GatewayServiceTests",
+            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto"],
+            swiftSettings: strictSwift
+        ),
+    .testTarget(name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "BoxCore", "YAML"], swiftSettings: strictSwift),
+    ]
+let testTargets = declaredTestTargets.filter {
+    FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/" + $0.name)
+}
+
+let package = Package(
+    name: "EdgeServerlessBox",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "esb-gateway", targets: ["esb-gateway"]),
+        .executable(name: "esb-manager", targets: ["esb-manager"]),
+        .executable(name: "esb", targets: ["esb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C boundary
+        .target(name: "CLinuxShims"),
+        .target(
+            name: "COpenSSLShims",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+
+        // Swift over C: the only modules that touch Unsafe* and C types.
+        .target(name: "Posix", dependencies: ["CLinuxShims"], swiftSettings: strictSwift),
+        .target(name: "Crypto", dependencies: ["COpenSSLShims"], swiftSettings: strictSwift),
+        .target(name: "TLS", dependencies: ["COpenSSLShims", "Crypto", "Posix"], swiftSettings: strictSwift),
+        .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strictSwift),
+        .target(name: "DockerEngine", dependencies: ["CCurl"], swiftSettings: strictSwift),
+
+        // Pure Swift
+        .target(name: "HTTP1", swiftSettings: pureSwift),
+        .target(
+            name: "Reactor",
+            dependencies: ["CLinuxShims", "Posix", "TLS", "HTTP1"],
+            swiftSettings: strictSwift
+        ),
+        .target(name: "BoxCore", dependencies: ["YAML", "Crypto"], swiftSettings: pureSwift),
+
+        // Services: all the logic, all testable.
+        .target(
+            name: "GatewayService",
+            dependencies: ["BoxCore", "HTTP1", "Reactor", "TLS", "Crypto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "ManagerService",
+            dependencies: ["BoxCore", "HTTP1", "Reactor", "DockerEngine"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "SAMGenerator",
+            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "DockerEngine"],
+            swiftSettings: strictSwift
+        ),
+
+        // Executables: thin main.swift files.
+        .executableTarget(name: "esb-gateway", dependencies: ["GatewayService", "BoxCore"], swiftSettings: strictSwift),
+        .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: strictSwift),
+        .executableTarget(
+            name: "esb",
+            dependencies: ["SAMGenerator", "BoxCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSwift
+        ),
+    ] + testTargets
+)
