@@ -21,6 +21,7 @@ let declaredTestTargets: [Target] = [
     .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strictSwift),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
+    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1"], swiftSettings: strictSwift),
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"], swiftSettings: strictSwift),
     .testTarget(
             name: "ManagerServiceTests",
@@ -75,15 +76,18 @@ let package = Package(
         ),
         .target(name: "BoxCore", dependencies: ["YAML", "Crypto"], swiftSettings: pureSwift),
 
+        // Log lines to stdout and VictoriaLogs, Prometheus text: shared by both daemons.
+        .target(name: "Telemetry", dependencies: ["BoxCore", "HTTP1", "Reactor"], swiftSettings: strictSwift),
+
         // Services: all the logic, all testable.
         .target(
             name: "GatewayService",
-            dependencies: ["BoxCore", "HTTP1", "Reactor", "TLS", "Crypto"],
+            dependencies: ["BoxCore", "HTTP1", "Reactor", "TLS", "Crypto", "Telemetry"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "ManagerService",
-            dependencies: ["BoxCore", "HTTP1", "Reactor", "DockerEngine"],
+            dependencies: ["BoxCore", "HTTP1", "Reactor", "DockerEngine", "Crypto", "Telemetry"],
             swiftSettings: strictSwift
         ),
         .target(
