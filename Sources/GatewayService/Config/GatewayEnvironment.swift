@@ -1,0 +1,183 @@
+/// The gateway's settings read from its process environment (PRODUCT §3.1 and the §3.10 limits).
+///
+/// Parsing is pure: `parse(_:)` takes the environment as a dictionary so tests pass their own. Secrets are
+/// kept as given here; `SecretsPolicy` decides whether they are acceptable.
+public struct GatewayEnvironment: Sendable {
+    /// `GATEWAY_LISTEN`: the HTTPS listen address, `host:port`.
+    public var listen: String = "0.0.0.0:443"
+    /// `TLS_CERT_PATH`: PEM certificate chain.
+    public var tlsCertPath: String = "/app/config/ssl/server.crt"
+    /// `TLS_KEY_PATH`: PEM private key.
+    public var tlsKeyPath: String = "/app/config/ssl/server.key"
+    /// `JWT_SECRET_KEY` as given (nil when unset or empty).
+    public var jwtSecretKey: String?
+    /// `JWT_EXPIRES_DELTA`: token lifetime in seconds.
+    public var jwtExpiresDelta: Int = 3000
+    /// `X_API_KEY`: the static key of the login endpoint.
+    public var apiKey: String?
+    /// `AUTH_USER`: the login user.
+    public var authUser: String?
+    /// `AUTH_PASS`: the login password.
+    public var authPass: String?
+    /// `AUTH_ENDPOINT_PATH`: the login path (`/user/auth/v1` is served as well).
+    public var authEndpointPath: String = "/user/auth/ver1.0"
+    /// `MANAGER_URL`: `http://host:port` or `unix:///path`.
+    public var managerURL: String = "http://esb-manager:8081"
+    /// `MANAGER_TOKEN`: shared secret sent to the Manager as `X-ESB-Token`.
+    public var managerToken: String?
+    /// `CONTAINER_CACHE_TTL`: how long an unused worker stays leased (§3.7).
+    public var containerCacheTTL: Duration = .seconds(30)
+    /// `POOL_ACQUIRE_TIMEOUT`: how long a request may wait for a worker before 429.
+    public var poolAcquireTimeout: Duration = .seconds(10)
+    /// `FUNCTIONS_CONFIG_PATH`.
+    public var functionsConfigPath: String = "/app/config/functions.yml"
+    /// `ROUTING_CONFIG_PATH`.
+    public var routingConfigPath: String = "/app/config/routing.yml"
+    /// `GATEWAY_INTERNAL_URL`: how workers reach the gateway (informational here; the Manager injects it).
+    public var gatewayInternalURL: String = "https://esb-gateway:443"
+    /// `LOG_LEVEL`: `DEBUG`, `INFO`, `WARNING` or `ERROR`.
+    public var logLevel: String = "INFO"
+    /// `VICTORIALOGS_URL`: when set, log lines are shipped there as well.
+    public var victoriaLogsURL: String?
+    /// `INVOKE_ACCESS_KEY_ID`: the access key the Invoke API accepts in SigV4.
+    public var invokeAccessKeyID: String?
+    /// `INVOKE_SECRET_ACCESS_KEY`: its secret.
+    public var invokeSecretAccessKey: String?
+    /// `METRICS_LISTEN`: `host:port` of the plain-HTTP metrics listener; nil = off.
+    public var metricsListen: String?
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed.
+    public var trustedProxies: [IPAddressRange] = []
+    /// `BINARY_MEDIA_TYPES`: media types always passed to functions as base64 (`image/*` allowed).
+    public var binaryMediaTypes: [String] = []
+    /// `ESB_ENV=production` refuses development secrets.
+    public var isProduction: Bool = false
+    /// `CONTAINER_NAME`: written as `container_name` on every log line (default: the host name).
+    public var containerName: String = "esb-gateway"
+    /// `AWS_REGION` / `AWS_DEFAULT_REGION`: region used in Invoke API ARNs when the request names none.
+    public var defaultRegion: String = "ap-northeast-1"
+    /// `HTTP_HEADER_TIMEOUT` (§3.10).
+    public var headerTimeout: Duration = .seconds(10)
+    /// `HTTP_BODY_TIMEOUT` (§3.10).
+    public var bodyTimeout: Duration = .seconds(30)
+    /// `HTTP_IDLE_TIMEOUT` (§3.10).
+    public var idleTimeout: Duration = .seconds(60)
+    /// `MAX_CONNECTIONS` (§3.10).
+    public var maxConnections: Int = 10_000
+    /// `MAX_BODY_BYTES` (§3.10): raw request body limit, routes and the Invoke API alike.
+    public var maxBodyBytes: Int = 6_291_456
+    /// `SHUTDOWN_TIMEOUT` (§3.10): the SIGTERM drain deadline.
+    public var shutdownTimeout: Duration = .seconds(30)
+
+    /// All defaults (PRODUCT §3.1).
+    public init() {}
+
+    /// Reads the environment; an unparsable value is an error naming the variable.
+    public static func parse(_ env: [String: String], hostName: String = "esb-gateway") throws(GatewayEnvironmentError) -> GatewayEnvironment {
+        var e = GatewayEnvironment()
+        let reader = Reader(env: env)
+        e.listen = reader.string("GATEWAY_LISTEN") ?? e.listen
+        e.tlsCertPath = reader.string("TLS_CERT_PATH") ?? e.tlsCertPath
+        e.tlsKeyPath = reader.string("TLS_KEY_PATH") ?? e.tlsKeyPath
+        e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
+        e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1) ?? e.jwtExpiresDelta
+        e.apiKey = reader.string("X_API_KEY")
+        e.authUser = reader.string("AUTH_USER")
+        e.authPass = reader.string("AUTH_PASS")
+        e.authEndpointPath = reader.string("AUTH_ENDPOINT_PATH") ?? e.authEndpointPath
+        guard e.authEndpointPath.hasPrefix("/") else {
+            throw GatewayEnvironmentError(variable: "AUTH_ENDPOINT_PATH", reason: "must start with /")
+        }
+        e.managerURL = reader.string("MANAGER_URL") ?? e.managerURL
+        e.managerToken = reader.string("MANAGER_TOKEN")
+        e.containerCacheTTL = try reader.duration("CONTAINER_CACHE_TTL") ?? e.containerCacheTTL
+        e.poolAcquireTimeout = try reader.duration("POOL_ACQUIRE_TIMEOUT") ?? e.poolAcquireTimeout
+        e.functionsConfigPath = reader.string("FUNCTIONS_CONFIG_PATH") ?? e.functionsConfigPath
+        e.routingConfigPath = reader.string("ROUTING_CONFIG_PATH") ?? e.routingConfigPath
+        e.gatewayInternalURL = reader.string("GATEWAY_INTERNAL_URL") ?? e.gatewayInternalURL
+        e.logLevel = (reader.string("LOG_LEVEL") ?? e.logLevel).uppercased()
+        e.victoriaLogsURL = reader.string("VICTORIALOGS_URL")
+        e.invokeAccessKeyID = reader.string("INVOKE_ACCESS_KEY_ID")
+        e.invokeSecretAccessKey = reader.string("INVOKE_SECRET_ACCESS_KEY")
+        e.metricsListen = reader.string("METRICS_LISTEN")
+        if let proxies = reader.string("TRUSTED_PROXIES") {
+            e.trustedProxies = try Reader.list(proxies).map { item throws(GatewayEnvironmentError) in
+                guard let range = IPAddressRange(item) else {
+                    throw GatewayEnvironmentError(variable: "TRUSTED_PROXIES", reason: "'\(item)' is not an address or CIDR")
+                }
+                return range
+            }
+        }
+        if let types = reader.string("BINARY_MEDIA_TYPES") { e.binaryMediaTypes = Reader.list(types).map { $0.lowercased() } }
+        if let mode = reader.string("ESB_ENV") {
+            switch mode.lowercased() {
+            case "production": e.isProduction = true
+            case "development", "test": e.isProduction = false
+            default: throw GatewayEnvironmentError(variable: "ESB_ENV", reason: "must be development or production")
+            }
+        }
+        e.containerName = reader.string("CONTAINER_NAME") ?? hostName
+        e.defaultRegion = reader.string("AWS_REGION") ?? reader.string("AWS_DEFAULT_REGION") ?? e.defaultRegion
+        e.headerTimeout = try reader.duration("HTTP_HEADER_TIMEOUT") ?? e.headerTimeout
+        e.bodyTimeout = try reader.duration("HTTP_BODY_TIMEOUT") ?? e.bodyTimeout
+        e.idleTimeout = try reader.duration("HTTP_IDLE_TIMEOUT") ?? e.idleTimeout
+        e.maxConnections = try reader.integer("MAX_CONNECTIONS", minimum: 1) ?? e.maxConnections
+        e.maxBodyBytes = try reader.integer("MAX_BODY_BYTES", minimum: 0) ?? e.maxBodyBytes
+        e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
+        return e
+    }
+
+    /// Typed access to the environment dictionary; empty values count as unset.
+    private struct Reader {
+        let env: [String: String]
+
+        func string(_ name: String) -> String? {
+            guard let v = env[name]?.trimmingASCIIWhitespace(), !v.isEmpty else { return nil }
+            return v
+        }
+
+        func integer(_ name: String, minimum: Int) throws(GatewayEnvironmentError) -> Int? {
+            guard let raw = string(name) else { return nil }
+            guard let v = Int(raw), v >= minimum else {
+                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is not an integer >= \(minimum)")
+            }
+            return v
+        }
+
+        // PRODUCT §9: durations accept decimals (`0.05`), so tests do not wait.
+        func duration(_ name: String) throws(GatewayEnvironmentError) -> Duration? {
+            guard let raw = string(name) else { return nil }
+            guard let seconds = Double(raw), seconds.isFinite, seconds >= 0 else {
+                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is not a number of seconds")
+            }
+            return .microseconds(Int64(seconds * 1_000_000 + 0.5))
+        }
+
+        static func list(_ raw: String) -> [String] {
+            raw.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+        }
+    }
+}
+
+/// A variable of the environment that cannot be used; the process refuses to start with this line.
+public struct GatewayEnvironmentError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The environment variable.
+    public var variable: String
+    /// What is wrong with it.
+    public var reason: String
+    /// Creates the error.
+    public init(variable: String, reason: String) {
+        self.variable = variable
+        self.reason = reason
+    }
+    /// `NAME: reason`.
+    public var description: String { "\(variable): \(reason)" }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    func trimmingASCIIWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,112 @@
+public import HTTP1
+
+/// Every error the gateway answers with. `response` is the ONE place that turns an error into a status, headers
+/// and body (PRODUCT §3.10 wording for `{"message": ...}`; AWS error shapes for the Invoke API, §3.6).
+public enum GatewayError: Error, Sendable, Equatable {
+    case badRequest
+    case unauthorized
+    /// Login with a valid `x-api-key` but a wrong user or password: 401 with `PADMA_USER_AUTHORIZED: true` (§3.3).
+    case loginRejected
+    case forbidden
+    case notFound
+    /// A path that is routed, but not for this method; `allowed` fills the `Allow` header.
+    case methodNotAllowed(allowed: [String])
+    case requestTimeout
+    case payloadTooLarge
+    case tooManyRequests
+    case headerFieldsTooLarge
+    case internalError
+    /// Function error, malformed proxy result, unreachable or broken worker, missing image.
+    case badGateway
+    case serviceUnavailable
+    case gatewayTimeout
+    /// An Invoke API error in the shape AWS SDKs parse (`x-amzn-ErrorType` + `{"Type":"User","message":...}`).
+    case aws(AWSErrorType, message: String)
+
+    /// The AWS error codes the Invoke API answers with.
+    public enum AWSErrorType: String, Sendable {
+        case resourceNotFound = "ResourceNotFoundException"
+        case tooManyRequests = "TooManyRequestsException"
+        case requestTooLarge = "RequestTooLargeException"
+        case unrecognizedClient = "UnrecognizedClientException"
+        case invalidSignature = "InvalidSignatureException"
+        case invalidRequestContent = "InvalidRequestContentException"
+        case service = "ServiceException"
+        case resourceNotReady = "ResourceNotReadyException"
+
+        /// The status AWS Lambda answers with for this code.
+        var status: Int {
+            switch self {
+            case .resourceNotFound: 404
+            case .tooManyRequests: 429
+            case .requestTooLarge: 413
+            case .unrecognizedClient, .invalidSignature: 403
+            case .invalidRequestContent: 400
+            case .service: 500
+            case .resourceNotReady: 502
+            }
+        }
+
+        /// `User` for client mistakes, `Service` for ours (the `Type` field AWS sends).
+        var kind: String {
+            switch self {
+            case .service, .resourceNotReady: "Service"
+            default: "User"
+            }
+        }
+    }
+
+    /// The HTTP status of this error.
+    public var status: Int {
+        switch self {
+        case .badRequest: 400
+        case .unauthorized, .loginRejected: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .methodNotAllowed: 405
+        case .requestTimeout: 408
+        case .payloadTooLarge: 413
+        case .tooManyRequests: 429
+        case .headerFieldsTooLarge: 431
+        case .internalError: 500
+        case .badGateway: 502
+        case .serviceUnavailable: 503
+        case .gatewayTimeout: 504
+        case .aws(let type, _): type.status
+        }
+    }
+
+    /// The response a client sees for this error (the only mapping of errors to HTTP in the gateway).
+    public var response: HTTPResponse {
+        var headers = HTTPHeaders()
+        let message: String
+        switch self {
+        case .badRequest: message = "Bad Request"
+        case .unauthorized: message = "Unauthorized"
+        case .loginRejected:
+            message = "Unauthorized"
+            headers.add(name: "PADMA_USER_AUTHORIZED", value: "true")
+        case .forbidden: message = "Forbidden"
+        case .notFound: message = "Not Found"
+        case .methodNotAllowed(let allowed):
+            message = "Method Not Allowed"
+            headers.add(name: "Allow", value: allowed.joined(separator: ", "))
+        case .requestTimeout: message = "Request Timeout"
+        case .payloadTooLarge: message = "Request Entity Too Large"
+        case .tooManyRequests:
+            message = "Too Many Requests"
+            headers.add(name: "Retry-After", value: "1")
+        case .headerFieldsTooLarge: message = "Request Header Fields Too Large"
+        case .internalError, .badGateway: message = "Internal server error"
+        case .serviceUnavailable: message = "Service Unavailable"
+        case .gatewayTimeout: message = "Endpoint request timed out"
+        case .aws(let type, let awsMessage):
+            headers.add(name: "x-amzn-ErrorType", value: type.rawValue)
+            if type == .tooManyRequests { headers.add(name: "Retry-After", value: "1") }
+            let body = "{\"Type\":\"\(type.kind)\",\"message\":\(JSONText.quote(awsMessage))}"
+            return HTTPResponse(status: status, contentType: "application/json", text: body, headers: headers)
+        }
+        return HTTPResponse(
+            status: status, contentType: "application/json", text: "{\"message\":\(JSONText.quote(message))}", headers: headers)
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+@testable import GatewayService
+
+@Suite struct GatewayEnvironmentTests {
+    @Test func defaultsFollowTheProductTable() throws {
+        let e = try GatewayEnvironment.parse([:], hostName: "box-1")
+        #expect(e.listen == "0.0.0.0:443")
+        #expect(e.tlsCertPath == "/app/config/ssl/server.crt")
+        #expect(e.tlsKeyPath == "/app/config/ssl/server.key")
+        #expect(e.authEndpointPath == "/user/auth/ver1.0")
+        #expect(e.jwtExpiresDelta == 3000)
+        #expect(e.managerURL == "http://esb-manager:8081")
+        #expect(e.containerCacheTTL == .seconds(30))
+        #expect(e.poolAcquireTimeout == .seconds(10))
+        #expect(e.maxBodyBytes == 6_291_456)
+        #expect(e.shutdownTimeout == .seconds(30))
+        #expect(e.containerName == "box-1")
+        #expect(e.metricsListen == nil)
+        #expect(!e.isProduction)
+    }
+
+    @Test func decimalDurationsAndLists() throws {
+        let e = try GatewayEnvironment.parse([
+            "POOL_ACQUIRE_TIMEOUT": "0.25", "SHUTDOWN_TIMEOUT": "2", "BINARY_MEDIA_TYPES": "image/*, Application/Octet-Stream",
+            "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "ESB_ENV": "production", "CONTAINER_NAME": "gw", "LOG_LEVEL": "debug",
+        ])
+        #expect(e.poolAcquireTimeout == .milliseconds(250))
+        #expect(e.shutdownTimeout == .seconds(2))
+        #expect(e.binaryMediaTypes == ["image/*", "application/octet-stream"])
+        #expect(e.trustedProxies.count == 2)
+        #expect(e.isProduction)
+        #expect(e.containerName == "gw")
+        #expect(e.logLevel == "DEBUG")
+    }
+
+    @Test(arguments: [
+        ("POOL_ACQUIRE_TIMEOUT", "soon"), ("MAX_BODY_BYTES", "-1"), ("JWT_EXPIRES_DELTA", "0"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"), ("ESB_ENV", "staging"), ("AUTH_ENDPOINT_PATH", "user/auth"),
+    ])
+    func badValuesNameTheVariable(name: String, value: String) {
+        #expect(throws: GatewayEnvironmentError.self) { try GatewayEnvironment.parse([name: value]) }
+        do {
+            _ = try GatewayEnvironment.parse([name: value])
+        } catch {
+            #expect(error.variable == name)
+        }
+    }
+}
+
+@Suite struct IPAddressRangeTests {
+    @Test(arguments: [
+        ("10.0.0.0/8", "10.1.2.3", true), ("10.0.0.0/8", "11.0.0.1", false), ("127.0.0.1", "127.0.0.1:5555", true),
+        ("127.0.0.1", "127.0.0.2", false), ("::1", "[::1]:8443", true), ("::1", "::1", true),
+        ("fd00::/8", "fd12:3456::1", true), ("fd00::/8", "fe80::1", false), ("0.0.0.0/0", "203.0.113.9", true),
+        ("192.168.1.0/24", "::ffff:192.168.1.7", true), ("172.16.0.0/12", "172.32.0.1", false),
+    ])
+    func membership(range: String, address: String, expected: Bool) throws {
+        let r = try #require(IPAddressRange(range))
+        #expect(r.contains(address) == expected)
+    }
+
+    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "::1::2", "1:2:3:4:5:6:7:8:9", "10.0.0.0/x", "gg::1"])
+    func malformed(text: String) {
+        #expect(IPAddressRange(text) == nil)
+    }
+}

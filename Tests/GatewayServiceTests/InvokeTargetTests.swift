@@ -1,0 +1,68 @@
+import Testing
+@testable import GatewayService
+
+@Suite struct InvokeTargetTests {
+    // Paths as boto3 sends them: the name percent-encoded (`:` → %3A, `$` → %24).
+    @Test(arguments: [
+        ("/2015-03-31/functions/echo/invocations", nil, "echo", nil, nil),
+        ("/2015-03-31/functions/echo%3A%24LATEST/invocations", nil, "echo", "$LATEST", nil),
+        ("/2015-03-31/functions/echo:$LATEST/invocations", nil, "echo", "$LATEST", nil),
+        ("/2015-03-31/functions/echo/invocations", "Qualifier=%24LATEST", "echo", "$LATEST", nil),
+        ("/2015-03-31/functions/123456789012%3Afunction%3Aecho/invocations", nil, "echo", nil, nil),
+        ("/2015-03-31/functions/000000000000%3Afunction%3Aecho%3A7/invocations", nil, "echo", "7", nil),
+        ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A000000000000%3Afunction%3Aecho/invocations", nil, "echo", nil, "us-west-2"),
+        ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A1%3Afunction%3Aecho%3Aprod/invocations", nil, "echo", "prod", "us-west-2"),
+    ] as [(String, String?, String, String?, String?)])
+    func parses(path: String, query: String?, name: String, qualifier: String?, region: String?) throws {
+        let t = try #require(InvokeTarget.parse(path: path[...], query: query?[...]))
+        #expect(t.name == name)
+        #expect(t.qualifier == qualifier)
+        #expect(t.region == region)
+    }
+
+    @Test(arguments: [
+        "/2015-03-31/functions/a%2Fb/invocations", "/2015-03-31/functions/a:b:c/invocations",
+        "/2015-03-31/functions/arn%3Aaws%3As3%3A%3A%3Afunction%3Ax/invocations", "/2015-03-31/functions/%ZZ/invocations",
+        "/2015-03-31/functions/:x/invocations",
+    ])
+    func refuses(path: String) {
+        #expect(InvokeTarget.parse(path: path[...], query: nil) == nil)
+    }
+
+    @Test func conflictingQualifiersAreRefused() {
+        #expect(InvokeTarget.parse(path: "/2015-03-31/functions/f%3A1/invocations", query: "Qualifier=2") == nil)
+    }
+
+    @Test func onlyLatestIsServable() {
+        #expect(InvokeTarget(name: "f").isServableVersion)
+        #expect(InvokeTarget(name: "f", qualifier: "$LATEST").isServableVersion)
+        #expect(InvokeTarget(name: "f", qualifier: "").isServableVersion)
+        #expect(!InvokeTarget(name: "f", qualifier: "1").isServableVersion)
+        #expect(InvokeTarget(name: "f", qualifier: "1").arn(defaultRegion: "ap-northeast-1")
+            == "arn:aws:lambda:ap-northeast-1:000000000000:function:f:1")
+    }
+}
+
+@Suite struct RequestIdentityTests {
+    @Test func clientValuesAreKept() {
+        let id = RequestIdentity(headers: ["x-request-id": "abc", "X-Amzn-Trace-Id": "Root=1-1-2"], epochSeconds: 0)
+        #expect(id.requestID == "abc")
+        #expect(id.traceID == "Root=1-1-2")
+    }
+
+    @Test func newValuesHaveTheAWSShapes() {
+        let id = RequestIdentity(headers: [:], epochSeconds: 0x6543_21AB)
+        let uuid = id.requestID.split(separator: "-").map(\.count)
+        #expect(uuid == [8, 4, 4, 4, 12])
+        #expect(id.requestID.dropFirst(14).first == "4")
+        #expect(id.traceID.hasPrefix("Root=1-654321ab-"))
+        #expect(id.traceID.count == "Root=1-".count + 8 + 1 + 24)
+        #expect(RequestIdentity(headers: [:], epochSeconds: 0).requestID != RequestIdentity(headers: [:], epochSeconds: 0).requestID)
+    }
+
+    @Test func unsafeClientIdsAreReplaced() {
+        let id = RequestIdentity(headers: ["X-Request-Id": "a\u{1}b", "X-Amzn-Trace-Id": ""], epochSeconds: 5)
+        #expect(id.requestID != "a\u{1}b")
+        #expect(id.traceID.hasPrefix("Root=1-00000005-"))
+    }
+}
