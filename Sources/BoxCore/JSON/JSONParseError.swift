@@ -1,0 +1,54 @@
+/// Why a JSON text was refused, and the byte offset (from 0) where the parser noticed.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong.
+    public enum Reason: Sendable, Equatable {
+        /// The text ended inside a value (or was empty).
+        case unexpectedEnd
+        /// A byte that cannot start or continue a value here.
+        case unexpectedByte(UInt8)
+        /// A malformed number (`01`, `1.`, `-`, `1e`).
+        case invalidNumber
+        /// A backslash escape that JSON does not define, or a `\u` without four hex digits.
+        case invalidEscape
+        /// A `\u` escape of a lone surrogate (a high one without its low partner, or a low one alone).
+        case invalidSurrogate
+        /// A raw control character (U+0000–U+001F) inside a string.
+        case controlCharacterInString
+        /// Bytes inside a string that are not valid UTF-8.
+        case invalidUTF8
+        /// More nested arrays/objects than the limit allows.
+        case depthLimitExceeded
+        /// Something other than whitespace after the top-level value.
+        case trailingData
+    }
+
+    /// What was wrong.
+    public var reason: Reason
+    /// Byte offset into the input.
+    public var offset: Int
+
+    /// An error at an offset.
+    public init(_ reason: Reason, at offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
+
+    /// E.g. `invalid JSON at byte 12: unexpected byte '}'`.
+    public var description: String {
+        let what: String
+        switch reason {
+        case .unexpectedEnd: what = "unexpected end of input"
+        case .unexpectedByte(let b):
+            what = (0x21...0x7E).contains(b)
+                ? "unexpected byte '\(String(UnicodeScalar(b)))'" : "unexpected byte 0x\(String(b, radix: 16))"
+        case .invalidNumber: what = "invalid number"
+        case .invalidEscape: what = "invalid escape sequence"
+        case .invalidSurrogate: what = "unpaired UTF-16 surrogate in \\u escape"
+        case .controlCharacterInString: what = "unescaped control character in string"
+        case .invalidUTF8: what = "invalid UTF-8"
+        case .depthLimitExceeded: what = "nesting too deep"
+        case .trailingData: what = "data after the JSON value"
+        }
+        return "invalid JSON at byte \(offset): \(what)"
+    }
+}

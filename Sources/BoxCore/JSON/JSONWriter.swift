@@ -1,0 +1,187 @@
+import Crypto
+
+/// Writes compact JSON straight into a byte buffer, with no intermediate `JSONValue` tree: events and log
+/// lines are built with it on the hot path. Commas are placed automatically; the caller pairs
+/// `beginObject`/`endObject` and calls `key` before each member value.
+/// Strings: `"` `\` and control characters are escaped (`\n`-style where JSON has a short form, else
+/// `\u00XX`); `/` and non-ASCII are written as is (UTF-8).
+public struct JSONWriter: Sendable {
+    /// The JSON text written so far.
+    public var bytes: [UInt8]
+    var needsComma = false
+
+    /// A writer with room for `capacity` bytes before it grows.
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always) mutating func separator() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// `{`
+    public mutating func beginObject() {
+        separator()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// `}`
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    /// `[`
+    public mutating func beginArray() {
+        separator()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    /// `]`
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// `"key":` — the next call writes the member's value.
+    public mutating func key(_ key: String) {
+        separator()
+        appendQuoted(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// A string value.
+    public mutating func string(_ value: String) {
+        separator()
+        appendQuoted(value)
+        needsComma = true
+    }
+
+    /// A string value, or `null` for nil.
+    public mutating func string(orNull value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    /// A string value whose content is the standard base64 of `bytes` (no intermediate String).
+    public mutating func base64String(_ raw: [UInt8]) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        Base64.encode(raw, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// An integer value.
+    public mutating func int(_ value: Int) {
+        separator()
+        appendDecimal(value)
+        needsComma = true
+    }
+
+    /// A number value, written as its literal text.
+    public mutating func number(_ value: JSONNumber) {
+        separator()
+        bytes.append(contentsOf: value.text.utf8)
+        needsComma = true
+    }
+
+    /// `true` / `false`
+    public mutating func bool(_ value: Bool) {
+        separator()
+        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+        needsComma = true
+    }
+
+    /// `null`
+    public mutating func null() {
+        separator()
+        bytes.append(contentsOf: Self.nullBytes)
+        needsComma = true
+    }
+
+    /// Any value, serialized compactly.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let n): number(n)
+        case .string(let s): string(s)
+        case .array(let elements):
+            beginArray()
+            for element in elements { self.value(element) }
+            endArray()
+        case .object(let object):
+            beginObject()
+            for member in object.members {
+                key(member.key)
+                self.value(member.value)
+            }
+            endObject()
+        }
+    }
+
+    /// Pre-serialized JSON text, copied as is (the caller vouches that it is one valid JSON value).
+    public mutating func raw(_ json: [UInt8]) {
+        separator()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
+    static let trueBytes: [UInt8] = Array("true".utf8)
+    static let falseBytes: [UInt8] = Array("false".utf8)
+    static let nullBytes: [UInt8] = Array("null".utf8)
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    mutating func appendDecimal(_ value: Int) {
+        if value >= 0 && value < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func appendQuoted(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = s.utf8
+        // Most strings need no escaping: one bulk copy.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for b in utf8 { appendEscaped(b) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always) mutating func appendEscaped(_ b: UInt8) {
+        switch b {
+        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+        case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+        case 0..<0x20:
+            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            bytes.append(Self.hexDigits[Int(b >> 4)])
+            bytes.append(Self.hexDigits[Int(b & 0x0F)])
+        default: bytes.append(b)
+        }
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text as UTF-8 bytes.
+    public func serialized() -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.value(self)
+        return writer.bytes
+    }
+
+    /// Compact JSON text.
+    public var jsonString: String { String(decoding: serialized(), as: UTF8.self) }
+}
