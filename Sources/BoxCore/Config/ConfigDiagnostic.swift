@@ -1,0 +1,39 @@
+/// One located message about a configuration file: `PATH:LINE:COLUMN: message`, PATH as given, LINE and COLUMN
+/// counted from 1. Used for errors (which stop a load) and warnings (which do not).
+public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// The file, as the caller named it.
+    public var path: String
+    /// Line, from 1.
+    public var line: Int
+    /// Column, from 1.
+    public var column: Int
+    /// What is wrong.
+    public var message: String
+
+    /// A diagnostic at `line`:`column` of `path`.
+    public init(path: String, line: Int, column: Int, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `PATH:LINE:COLUMN: message`.
+    public var description: String { "\(path):\(line):\(column): \(message)" }
+}
+
+/// A configuration file that cannot be used: one diagnostic per problem found (a loader keeps going past a bad
+/// function or route so that one run shows every problem), in file order.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The problems, at least one.
+    public var diagnostics: [ConfigDiagnostic]
+
+    /// An error made of `diagnostics` (at least one).
+    public init(_ diagnostics: [ConfigDiagnostic]) {
+        precondition(!diagnostics.isEmpty, "a ConfigError needs at least one diagnostic")
+        self.diagnostics = diagnostics
+    }
+
+    /// One line per diagnostic.
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,57 @@
+import FoundationEssentials
+
+/// Reads a configuration file as UTF-8 text. The only file I/O in BoxCore: it happens at start-up and on reload,
+/// never on a request path.
+enum ConfigFile {
+    /// What was found at the path.
+    enum Contents: Equatable {
+        /// Nothing at the path: the daemons start with an empty configuration.
+        case missing
+        /// The file's text.
+        case text(String)
+    }
+
+    /// The file at `path`, `.missing` when nothing is there, or an error for an unreadable file or bytes that are
+    /// not UTF-8 (with the position of the first bad byte).
+    static func read(path: String) throws(ConfigError) -> Contents {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+        if isDirectory {
+            throw ConfigError([ConfigDiagnostic(path: path, line: 1, column: 1, message: "is a directory, not a file")])
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigError([ConfigDiagnostic(path: path, line: 1, column: 1, message: "cannot read the file")])
+        }
+        return .text(try decode(Array(data), path: path))
+    }
+
+    /// `bytes` as a String, or an error at the first byte that is not valid UTF-8 (a silent U+FFFD in a function's
+    /// environment would be worse than a clear start-up error).
+    static func decode(_ bytes: [UInt8], path: String) throws(ConfigError) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1
+        var column = 1
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .emptyInput:
+                return String(decoding: bytes, as: UTF8.self)
+            case .error:
+                throw ConfigError([
+                    ConfigDiagnostic(path: path, line: line, column: column, message: "the file is not valid UTF-8")
+                ])
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// One function of `functions.yml` with `defaults` applied (PRODUCT.md §2.1): what the Manager starts and what
+/// the Gateway enforces. Values are final: substitution done, defaults merged, ranges checked.
+public struct FunctionConfig: Sendable, Equatable {
+    /// The function's name (`[a-z0-9][a-z0-9_.-]{0,62}`): also its container name prefix and default image name.
+    public var name: String
+    /// Image reference; `<name>:latest` unless set.
+    public var image: String
+    /// The function's environment: `defaults.environment` overlaid by its own (function wins).
+    public var environment: [String: String]
+    /// Seconds an invocation may run (decimals allowed), > 0.
+    public var timeout: Double
+    /// Megabytes of memory (container limit), ≥ 128.
+    public var memorySize: Int
+    /// Most workers at once, ≥ 1.
+    public var maxConcurrency: Int
+    /// Workers kept warm, 0...maxConcurrency.
+    public var minWarm: Int
+    /// Invocations one worker may run at once (1 = the RIE's own limit), ≥ 1.
+    public var rieConcurrency: Int
+    /// Lambda runtime identifier (informational, written by the generator).
+    public var runtime: String?
+    /// Handler (informational, written by the generator).
+    public var handler: String?
+
+    /// A function with the box's fallbacks for everything not given.
+    public init(
+        name: String, image: String? = nil, environment: [String: String] = [:],
+        timeout: Double = FunctionConfig.fallbackTimeout, memorySize: Int = FunctionConfig.fallbackMemorySize,
+        maxConcurrency: Int = FunctionConfig.fallbackMaxConcurrency, minWarm: Int = FunctionConfig.fallbackMinWarm,
+        rieConcurrency: Int = FunctionConfig.fallbackRIEConcurrency, runtime: String? = nil, handler: String? = nil
+    ) {
+        self.name = name
+        self.image = image ?? "\(name):latest"
+        self.environment = environment
+        self.timeout = timeout
+        self.memorySize = memorySize
+        self.maxConcurrency = maxConcurrency
+        self.minWarm = minWarm
+        self.rieConcurrency = rieConcurrency
+        self.runtime = runtime
+        self.handler = handler
+    }
+
+    /// `timeout` when neither the function nor `defaults` sets it: 30 s (the §2.1 example's value, and what the
+    /// reference used for every invocation). The generator writes SAM's own default (3 s) explicitly.
+    public static let fallbackTimeout: Double = 30
+    /// `memory_size` fallback: 128 MB, Lambda's default and minimum.
+    public static let fallbackMemorySize = 128
+    /// `max_concurrency` fallback: 4 workers.
+    public static let fallbackMaxConcurrency = 4
+    /// `min_warm` fallback: none kept warm.
+    public static let fallbackMinWarm = 0
+    /// `rie_concurrency` fallback: 1 (the RIE serves one invocation at a time).
+    public static let fallbackRIEConcurrency = 1
+    /// Smallest `memory_size` accepted (Lambda's minimum).
+    public static let minimumMemorySize = 128
+
+    /// The environment as `NAME=value` strings sorted by name: deterministic for Docker and for config hashes.
+    public var environmentList: [String] {
+        environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// True when `name` follows `[a-z0-9][a-z0-9_.-]{0,62}`.
+    public static func isValidName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard let first = bytes.first, bytes.count <= 63, isLowerAlnum(first) else { return false }
+        return bytes.dropFirst().allSatisfy {
+            isLowerAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
+    }
+
+    /// True when `name` is a usable environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+    public static func isValidEnvironmentName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard let first = bytes.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
+        return bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+    }
+
+    private static func isLowerAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || isDigit(b) }
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+}
