@@ -1,0 +1,77 @@
+public import HTTP1
+
+/// What one successful trip to a worker's RIE produced, with the measurements the front logs and exports.
+///
+/// "Successful" means the RIE answered: a function error (`{"errorMessage":...}` with status 200, or the RIE's
+/// 502 `Runtime.ExitError` when the runtime died) is still an outcome; the front maps it (§3.5).
+public struct InvocationOutcome: Sendable {
+    /// The RIE's HTTP status.
+    public var status: Int
+    /// The RIE's response headers (the RIE sends `text/plain` for every payload).
+    public var headers: HTTPHeaders
+    /// The function's payload exactly as the RIE sent it.
+    public var body: [UInt8]
+    /// Docker's full container id of the worker that ran the invocation.
+    public var workerID: String
+    /// True when this invocation was the first one on a worker the Manager had just handed over
+    /// (or the first after the RIE reset its runtime): the function's init ran.
+    public var coldStart: Bool
+    /// Time spent waiting for a worker (free worker, Manager call, cold start), summed over the retry.
+    public var queueWait: Duration
+    /// Time from sending the event to the RIE until its complete answer.
+    public var functionTime: Duration
+
+    /// Memberwise initialiser (tests and stand-ins build outcomes too).
+    public init(
+        status: Int, headers: HTTPHeaders, body: [UInt8], workerID: String, coldStart: Bool,
+        queueWait: Duration, functionTime: Duration
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.workerID = workerID
+        self.coldStart = coldStart
+        self.queueWait = queueWait
+        self.functionTime = functionTime
+    }
+}
+
+/// Why an invocation produced no outcome. The front maps each case to its status (§3.5, §3.6, §3.7).
+public enum InvocationFailure: Error, Sendable, Equatable {
+    /// No worker became free within `POOL_ACQUIRE_TIMEOUT` (cold start included) → 429.
+    case throttled
+    /// The function ran past its `timeout` → 504.
+    case functionTimedOut
+    /// The worker was unreachable twice (two workers), or broke after the event was delivered → 502.
+    case workerFailed(String)
+    /// The Manager could not be reached, or said Docker is unreachable, and no leased worker could serve → 503.
+    case managerUnavailable(String)
+    /// The function's image does not exist (the Manager named it) → 502, logged.
+    case imageMissing(String)
+    /// The Manager does not know the function → 404.
+    case unknownFunction(String)
+}
+
+/// The size of one function's pool, for metrics (§3.9). Paused workers are the Manager's business: a worker the
+/// gateway holds is never paused.
+public struct PoolStats: Sendable, Equatable {
+    /// Workers running at least one invocation.
+    public var busy: Int
+    /// Leased workers with no invocation running.
+    public var idle: Int
+    /// Requests waiting for a worker.
+    public var waiting: Int
+    /// Workers asked of the Manager and not yet handed over.
+    public var coming: Int
+
+    /// Memberwise initialiser.
+    public init(busy: Int, idle: Int, waiting: Int, coming: Int) {
+        self.busy = busy
+        self.idle = idle
+        self.waiting = waiting
+        self.coming = coming
+    }
+
+    /// Workers leased to this gateway for the function.
+    public var leased: Int { busy + idle }
+}

@@ -1,0 +1,61 @@
+/// The continuation a waiting request parks on.
+typealias WaiterContinuation = CheckedContinuation<Result<WorkerGrant, InvocationFailure>, Never>
+
+/// A parked request.
+struct WaiterHandle: Sendable {
+    var continuation: WaiterContinuation
+    var function: String
+    /// Fires `.throttled` at the acquire deadline; cancelled when the request is served first.
+    var timer: Task<Void, Never>?
+}
+
+/// What `run` does after the lock is released: resume parked requests, start Manager calls.
+struct InvokerActions: Sendable {
+    var resumes: [(WaiterContinuation, Result<WorkerGrant, InvocationFailure>, Task<Void, Never>?)] = []
+    var effects: [PoolEffect] = []
+}
+
+/// Everything the `FunctionInvoker`'s mutex guards.
+struct InvokerState: Sendable {
+    var registry: PoolRegistryState
+    var waiters: [UInt64: WaiterHandle] = [:]
+    /// Waiter ids handed out but not yet parked; `true` once cancelled in that window.
+    var unregistered: [UInt64: Bool] = [:]
+    private var lastWaiterID: UInt64 = 0
+    /// The configured functions (nil until the first `updateFunctions`).
+    var specs: [String: PoolFunctionSpec]?
+    var heartbeatInFlight = false
+    /// A release happened while a heartbeat was in flight: send another one right after it.
+    var heartbeatAgain = false
+    var lastHeartbeat: Duration?
+    var maintenance: Task<Void, Never>?
+
+    init(registry: PoolRegistryState) {
+        self.registry = registry
+    }
+
+    mutating func makeWaiterID() -> UInt64 {
+        lastWaiterID &+= 1
+        unregistered[lastWaiterID] = false
+        return lastWaiterID
+    }
+
+    /// Splits effects into resumptions of parked requests (their handles removed here, so each is resumed exactly
+    /// once) and the rest.
+    mutating func resolve(_ effects: [PoolEffect]) -> InvokerActions {
+        var actions = InvokerActions()
+        for effect in effects {
+            switch effect {
+            case .grant(let id, let grant):
+                guard let handle = waiters.removeValue(forKey: id) else { continue }
+                actions.resumes.append((handle.continuation, .success(grant), handle.timer))
+            case .fail(let id, let failure):
+                guard let handle = waiters.removeValue(forKey: id) else { continue }
+                actions.resumes.append((handle.continuation, .failure(failure), handle.timer))
+            default:
+                actions.effects.append(effect)
+            }
+        }
+        return actions
+    }
+}

@@ -1,0 +1,200 @@
+import FoundationEssentials
+import HTTP1
+
+/// A worker as the Manager hands it over (§4.2) or lists it.
+public struct ManagerWorker: Sendable, Equatable, Codable {
+    /// Docker's full container id.
+    public var id: String
+    /// Docker's container name (`esb-<function>-<8 hex>`).
+    public var name: String?
+    /// Where its RIE listens.
+    public var host: String?
+    /// The RIE port.
+    public var port: Int?
+    /// `running`, `paused`, `stopped` (list), or how it was obtained (acquire).
+    public var state: String?
+    /// The function it runs (list only).
+    public var function: String?
+    /// Whether it is leased (list only).
+    public var leased: Bool?
+
+    /// Memberwise initialiser.
+    public init(
+        id: String, name: String? = nil, host: String? = nil, port: Int? = nil, state: String? = nil,
+        function: String? = nil, leased: Bool? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.host = host
+        self.port = port
+        self.state = state
+        self.function = function
+        self.leased = leased
+    }
+
+    /// The RIE's address, when the Manager gave one.
+    public var endpoint: PoolEndpoint? {
+        guard let host, !host.isEmpty, let port else { return nil }
+        return .tcp(host: host, port: port)
+    }
+}
+
+/// The Manager's answer to an acquire.
+public struct ManagerAcquireReply: Sendable, Equatable, Codable {
+    /// Workers now leased to this gateway (possibly fewer than asked).
+    public var workers: [ManagerWorker]
+    /// True when the function's `max_concurrency` stopped the Manager from handing over more.
+    public var limitReached: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case workers
+        case limitReached = "limit_reached"
+    }
+
+    /// Memberwise initialiser.
+    public init(workers: [ManagerWorker], limitReached: Bool) {
+        self.workers = workers
+        self.limitReached = limitReached
+    }
+}
+
+/// Why a Manager call failed.
+public enum ManagerClientError: Error, Sendable, Equatable {
+    /// No answer: connection refused, broken or timed out. Leased workers keep serving (§3.7).
+    case unreachable(String)
+    /// 404 for a function the Manager does not know.
+    case unknownFunction(String)
+    /// 404 naming the function's missing image.
+    case imageMissing(String)
+    /// 503: the Manager cannot reach Docker (or a worker did not become ready).
+    case dockerUnavailable(String)
+    /// 401: `MANAGER_TOKEN` differs from the Manager's.
+    case unauthorized
+    /// Any other status.
+    case rejected(status: Int, message: String)
+    /// An answer that is not the documented JSON.
+    case badReply(String)
+}
+
+/// Client of the Manager's API (§4.2, docs/manager-api.md) over a `WorkerTransport`.
+public struct ManagerClient: Sendable {
+    /// The Manager's address; nil when `MANAGER_URL` was not `http://` or `unix://` (every call then fails as
+    /// unreachable, so a bad setting degrades to 503s instead of a crash; the front validates it at start-up).
+    public let endpoint: PoolEndpoint?
+    private let url: String
+    private let token: String
+    private let transport: any WorkerTransport
+    private let callTimeout: Duration
+    private let acquireTimeout: Duration
+
+    /// A client of the Manager at `url` (`MANAGER_URL`).
+    public init(
+        url: String, token: String, transport: any WorkerTransport,
+        callTimeout: Duration = .seconds(5), acquireTimeout: Duration = .seconds(45)
+    ) {
+        self.endpoint = PoolEndpoint.parse(url)
+        self.url = url
+        self.token = token
+        self.transport = transport
+        self.callTimeout = callTimeout
+        self.acquireTimeout = acquireTimeout
+    }
+
+    /// `POST /v1/functions/{name}/workers {"count":N}`: leases up to `count` workers of the function.
+    public func acquireWorkers(function: String, count: Int) async throws(ManagerClientError) -> ManagerAcquireReply {
+        let body = Array("{\"count\":\(count)}".utf8)
+        let response = try await call("POST", "/v1/functions/\(function)/workers", body: body, timeout: acquireTimeout)
+        guard response.status == 200 || response.status == 201 else { throw Self.failure(response, function: function) }
+        return try Self.decode(ManagerAcquireReply.self, response.body)
+    }
+
+    /// `POST /v1/workers/heartbeat`: renews `leased`, ends `released`; returns the `revoked` ids.
+    public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> [String] {
+        let payload = HeartbeatRequest(leased: leased, released: released)
+        let body: [UInt8]
+        do { body = Array(try JSONEncoder().encode(payload)) } catch { throw .badReply("cannot encode heartbeat") }
+        let response = try await call("POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout)
+        guard response.status == 200 else { throw Self.failure(response, function: nil) }
+        return try Self.decode(HeartbeatReply.self, response.body).revoked ?? []
+    }
+
+    /// `DELETE /v1/workers/{id}`: the gateway found the worker broken. A worker the Manager no longer knows (404)
+    /// counts as deleted.
+    public func deleteWorker(id: String) async throws(ManagerClientError) {
+        let response = try await call("DELETE", "/v1/workers/\(id)", body: [], timeout: callTimeout)
+        guard (200..<300).contains(response.status) || response.status == 404 else {
+            throw Self.failure(response, function: nil)
+        }
+    }
+
+    /// `GET /v1/workers`: every worker the Manager manages. Accepts `{"workers":[...]}` or a bare array.
+    public func listWorkers() async throws(ManagerClientError) -> [ManagerWorker] {
+        let response = try await call("GET", "/v1/workers", body: [], timeout: callTimeout)
+        guard response.status == 200 else { throw Self.failure(response, function: nil) }
+        if let wrapped = try? JSONDecoder().decode(WorkerList.self, from: Data(response.body)) {
+            return wrapped.workers
+        }
+        return try Self.decode([ManagerWorker].self, response.body)
+    }
+
+    private func call(
+        _ method: String, _ path: String, body: [UInt8], timeout: Duration
+    ) async throws(ManagerClientError) -> HTTPResponse {
+        guard let endpoint else { throw .unreachable("MANAGER_URL \(url) is not http://host:port or unix:///path") }
+        var headers: HTTPHeaders = ["Host": endpoint.hostHeader, "X-ESB-Token": token]
+        if method != "GET" {
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.count))
+        }
+        let request = HTTPRequest(method: method, target: path, headers: headers, body: body)
+        do {
+            return try await transport.execute(request, to: endpoint, timeout: timeout)
+        } catch {
+            switch error {
+            case .notSent(let why): throw .unreachable("\(endpoint): \(why)")
+            case .sentThenFailed(let why): throw .unreachable("\(endpoint): connection broke: \(why)")
+            case .timedOut: throw .unreachable("\(endpoint): no answer within \(timeout)")
+            }
+        }
+    }
+
+    /// Maps an error status to the typed error; 404 names the image when the Manager's message or `image` field does.
+    static func failure(_ response: HTTPResponse, function: String?) -> ManagerClientError {
+        let reply = try? JSONDecoder().decode(ErrorReply.self, from: Data(response.body))
+        let message = reply?.message ?? reply?.error ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        switch response.status {
+        case 401: return .unauthorized
+        case 404:
+            if let image = reply?.image { return .imageMissing(image) }
+            if message.lowercased().contains("image") { return .imageMissing(message) }
+            return .unknownFunction(function ?? message)
+        case 503: return .dockerUnavailable(message)
+        default: return .rejected(status: response.status, message: message)
+        }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(ManagerClientError) -> T {
+        do { return try JSONDecoder().decode(type, from: Data(body)) } catch {
+            throw .badReply("\(T.self): \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+    }
+}
+
+private struct HeartbeatRequest: Encodable {
+    var leased: [String]
+    var released: [String]
+}
+
+private struct HeartbeatReply: Decodable {
+    var revoked: [String]?
+}
+
+private struct WorkerList: Decodable {
+    var workers: [ManagerWorker]
+}
+
+private struct ErrorReply: Decodable {
+    var message: String?
+    var error: String?
+    var image: String?
+}

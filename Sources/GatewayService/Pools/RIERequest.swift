@@ -1,0 +1,31 @@
+import HTTP1
+
+/// The RIE's Invoke API as measured with the real emulator (aws-lambda-rie shipped in aws-sam-cli 1.170):
+/// `POST /2015-03-31/functions/function/invocations`, one invocation at a time.
+enum RIERequest {
+    static let path = "/2015-03-31/functions/function/invocations"
+
+    /// The invocation request. `X-Amzn-RequestId` becomes the function's `context.aws_request_id` (so function logs
+    /// carry the gateway's request id); `X-Amzn-Trace-Id` is read by the RIE (this build does not pass it on to the
+    /// runtime as `_X_AMZN_TRACE_ID`, but newer ones may).
+    static func make(for worker: PoolWorker, payload: [UInt8], requestID: String, traceID: String) -> HTTPRequest {
+        var headers: HTTPHeaders = [
+            "Host": worker.endpoint.hostHeader,
+            "Content-Type": "application/json",
+            "Content-Length": String(payload.count),
+        ]
+        if !requestID.isEmpty { headers.add(name: "X-Amzn-RequestId", value: requestID) }
+        if !traceID.isEmpty { headers.add(name: "X-Amzn-Trace-Id", value: traceID) }
+        return HTTPRequest(method: "POST", target: path, headers: headers, body: payload)
+    }
+
+    private static let timeoutPrefix = Array("Task timed out after ".utf8)
+
+    /// The RIE's own answer when the function outlived `AWS_LAMBDA_FUNCTION_TIMEOUT`: status 200, plain text
+    /// `Task timed out after 2.00 seconds`. A function's own result is JSON, so it can never look like this
+    /// (a string result comes quoted).
+    static func isRIETimeout(_ response: HTTPResponse) -> Bool {
+        response.status == 200 && response.body.count < 96 && response.body.starts(with: timeoutPrefix)
+            && response.body.last == UInt8(ascii: "s")
+    }
+}
