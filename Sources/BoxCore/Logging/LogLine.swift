@@ -1,0 +1,78 @@
+/// One log line (PRODUCT §3.8): a JSON object on one line with `_time` (UTC ISO-8601, ms), `level`, `logger`,
+/// `message`, `container_name`, `request_id`, `trace_id` (each of the last three omitted when unknown), then the
+/// per-event fields in the order given. A field named like a standard one is dropped: it never overwrites it.
+/// Pure formatting: the daemons write the bytes to stdout and ship them.
+public struct LogLine: Sendable, Equatable {
+    /// When, in milliseconds since the epoch.
+    public var epochMilliseconds: Int64
+    /// Severity.
+    public var level: LogLevel
+    /// Logger name, e.g. `gateway.proxy`.
+    public var logger: String
+    /// Human-readable message.
+    public var message: String
+    /// `CONTAINER_NAME` of the emitting process (or the worker's Docker name).
+    public var containerName: String?
+    /// The request's `X-Request-Id`.
+    public var requestID: String?
+    /// The request's `X-Amzn-Trace-Id`.
+    public var traceID: String?
+    /// Per-event fields (`method`, `path`, `status`, `latency_ms`, ...) in order; numbers stay numbers.
+    public var fields: JSONObject
+
+    /// A line.
+    public init(
+        epochMilliseconds: Int64, level: LogLevel, logger: String, message: String, containerName: String? = nil,
+        requestID: String? = nil, traceID: String? = nil, fields: JSONObject = [:]
+    ) {
+        self.epochMilliseconds = epochMilliseconds
+        self.level = level
+        self.logger = logger
+        self.message = message
+        self.containerName = containerName
+        self.requestID = requestID
+        self.traceID = traceID
+        self.fields = fields
+    }
+
+    /// The keys this type writes itself; fields with these names are dropped.
+    public static let standardKeys: Set<String> = [
+        "_time", "level", "logger", "message", "container_name", "request_id", "trace_id",
+    ]
+
+    /// The JSON object followed by `\n`.
+    public func jsonLine() -> [UInt8] {
+        var w = JSONWriter(capacity: 256 + message.utf8.count)
+        write(to: &w)
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    /// The JSON object without a newline.
+    public var jsonString: String {
+        var w = JSONWriter(capacity: 256 + message.utf8.count)
+        write(to: &w)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// Writes the object into a writer (for batching many lines into one buffer).
+    public func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("_time")
+        w.bytes.append(UInt8(ascii: "\""))
+        UTCTime(epochMilliseconds: epochMilliseconds).appendISO8601(to: &w.bytes)
+        w.bytes.append(UInt8(ascii: "\""))
+        w.needsComma = true
+        w.key("level"); w.string(level.name)
+        w.key("logger"); w.string(logger)
+        w.key("message"); w.string(message)
+        if let containerName { w.key("container_name"); w.string(containerName) }
+        if let requestID { w.key("request_id"); w.string(requestID) }
+        if let traceID { w.key("trace_id"); w.string(traceID) }
+        for member in fields.members where !Self.standardKeys.contains(member.key) {
+            w.key(member.key)
+            w.value(member.value)
+        }
+        w.endObject()
+    }
+}

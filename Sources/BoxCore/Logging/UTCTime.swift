@@ -1,0 +1,111 @@
+/// A UTC instant broken into calendar fields, computed by hand from epoch milliseconds (no Foundation
+/// formatter on the hot path), with the timestamp formats the box writes.
+public struct UTCTime: Sendable, Equatable {
+    /// Year, e.g. 2026.
+    public var year: Int
+    /// Month 1–12.
+    public var month: Int
+    /// Day of month 1–31.
+    public var day: Int
+    /// Hour 0–23.
+    public var hour: Int
+    /// Minute 0–59.
+    public var minute: Int
+    /// Second 0–59.
+    public var second: Int
+    /// Millisecond 0–999.
+    public var millisecond: Int
+
+    /// The calendar fields of `epochMilliseconds` (milliseconds since 1970-01-01T00:00:00Z; may be negative).
+    public init(epochMilliseconds: Int64) {
+        var days = epochMilliseconds / 86_400_000
+        var msOfDay = epochMilliseconds % 86_400_000
+        if msOfDay < 0 {
+            msOfDay += 86_400_000
+            days -= 1
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = Int(days) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let ms = Int(msOfDay)
+        hour = ms / 3_600_000
+        minute = ms / 60_000 % 60
+        second = ms / 1000 % 60
+        millisecond = ms % 1000
+    }
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// ISO-8601 with milliseconds and `Z`: `2026-11-29T04:05:06.789Z` (log lines' `_time`, `/health`).
+    public var iso8601: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendISO8601(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the ISO-8601 form to a byte buffer.
+    public func appendISO8601(to out: inout [UInt8]) {
+        Self.pad(year, 4, &out); out.append(UInt8(ascii: "-"))
+        Self.pad(month, 2, &out); out.append(UInt8(ascii: "-"))
+        Self.pad(day, 2, &out); out.append(UInt8(ascii: "T"))
+        Self.pad(hour, 2, &out); out.append(UInt8(ascii: ":"))
+        Self.pad(minute, 2, &out); out.append(UInt8(ascii: ":"))
+        Self.pad(second, 2, &out); out.append(UInt8(ascii: "."))
+        Self.pad(millisecond, 3, &out); out.append(UInt8(ascii: "Z"))
+    }
+
+    /// API Gateway's request time: `09/Apr/2015:12:34:56 +0000` (REST `requestTime`, HTTP API `time`).
+    public var apiGatewayFormat: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(26)
+        Self.pad(day, 2, &out); out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: Self.monthNames[month - 1].utf8); out.append(UInt8(ascii: "/"))
+        Self.pad(year, 4, &out); out.append(UInt8(ascii: ":"))
+        Self.pad(hour, 2, &out); out.append(UInt8(ascii: ":"))
+        Self.pad(minute, 2, &out); out.append(UInt8(ascii: ":"))
+        Self.pad(second, 2, &out)
+        out.append(contentsOf: " +0000".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// SigV4's `X-Amz-Date` form: `20150830T123600Z`.
+    public var amzDate: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        Self.pad(year, 4, &out); Self.pad(month, 2, &out); Self.pad(day, 2, &out)
+        out.append(UInt8(ascii: "T"))
+        Self.pad(hour, 2, &out); Self.pad(minute, 2, &out); Self.pad(second, 2, &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Days since the epoch of a civil date (inverse of the above), for parsing `X-Amz-Date`.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var v = value < 0 ? -value : value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        while digits.count < width { digits.append(UInt8(ascii: "0")) }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        out.append(contentsOf: digits.reversed())
+    }
+}
