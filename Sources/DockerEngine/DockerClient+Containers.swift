@@ -1,0 +1,78 @@
+/// Container calls of the Engine API.
+extension DockerClient {
+    /// `GET /containers/json`: containers, all states when `all`; `labels` are `key` or `key=value` filters.
+    public func listContainers(all: Bool = true, labels: [String] = []) async throws(DockerError) -> [ContainerSummary] {
+        var query = [("all", all ? "1" : "0")]
+        if let filters = DockerJSON.filtersQuery(labels.isEmpty ? [:] : ["label": labels]) {
+            query.append(("filters", filters))
+        }
+        let response = try await request("GET", "/containers/json", query: query)
+        return try DockerJSON.decode([ContainerSummary].self, from: response.body, what: "container list")
+    }
+
+    /// `POST /containers/create`; returns the new container's id. A missing image is `.notFound`.
+    public func createContainer(name: String? = nil, spec: ContainerSpec) async throws(DockerError) -> String {
+        struct Created: Decodable { let Id: String }
+        let body = try DockerJSON.encode(spec)
+        let response = try await request("POST", "/containers/create", query: name.map { [("name", $0)] } ?? [], body: body)
+        return try DockerJSON.decode(Created.self, from: response.body, what: "create answer").Id
+    }
+
+    /// `POST /containers/{id}/start` (already running is fine).
+    public func startContainer(_ id: String) async throws(DockerError) {
+        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/start")
+    }
+
+    /// `POST /containers/{id}/stop`: SIGTERM, then SIGKILL after `timeoutSeconds` (already stopped is fine).
+    public func stopContainer(_ id: String, timeoutSeconds: Int = 10) async throws(DockerError) {
+        _ = try await request(
+            "POST", "/containers/\(Self.pathSegment(id))/stop", query: [("t", String(timeoutSeconds))],
+            timeout: .seconds(timeoutSeconds + 30))
+    }
+
+    /// `POST /containers/{id}/kill` with a signal name or number.
+    public func killContainer(_ id: String, signal: String = "SIGKILL") async throws(DockerError) {
+        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/kill", query: [("signal", signal)])
+    }
+
+    /// `POST /containers/{id}/pause` (freezes every process of the container).
+    public func pauseContainer(_ id: String) async throws(DockerError) {
+        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/pause")
+    }
+
+    /// `POST /containers/{id}/unpause`.
+    public func unpauseContainer(_ id: String) async throws(DockerError) {
+        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/unpause")
+    }
+
+    /// `DELETE /containers/{id}`; `force` kills a running (or paused) container first.
+    public func removeContainer(_ id: String, force: Bool = false, volumes: Bool = false) async throws(DockerError) {
+        _ = try await request(
+            "DELETE", "/containers/\(Self.pathSegment(id))", query: [("force", force ? "1" : "0"), ("v", volumes ? "1" : "0")])
+    }
+
+    /// `GET /containers/{id}/json`.
+    public func inspectContainer(_ id: String) async throws(DockerError) -> ContainerDetails {
+        let response = try await request("GET", "/containers/\(Self.pathSegment(id))/json")
+        return try DockerJSON.decode(ContainerDetails.self, from: response.body, what: "container")
+    }
+
+    /// `POST /containers/{id}/wait`: suspends until the container stops (per `condition`: `not-running`,
+    /// `next-exit`, `removed`) and returns its exit code. No deadline: cancel the task to stop waiting.
+    public func waitContainer(_ id: String, condition: String = "not-running") async throws(DockerError) -> Int {
+        struct Waited: Decodable { let StatusCode: Int }
+        let version = try await apiVersion()
+        let response = try await send(
+            "POST", rawPath: "/v\(version)/containers/\(Self.pathSegment(id))/wait?condition=\(Self.percentEncode(condition))",
+            timeout: .seconds(365 * 24 * 3600))
+        guard (200..<300).contains(response.status) else {
+            throw DockerError.fromResponse(status: response.status, body: response.body)
+        }
+        return try DockerJSON.decode(Waited.self, from: response.body, what: "wait answer").StatusCode
+    }
+
+    /// A container id or name as one path segment.
+    static func pathSegment(_ idOrName: String) -> String {
+        percentEncode(idOrName)
+    }
+}

@@ -1,0 +1,48 @@
+/// Image and network calls of the Engine API.
+extension DockerClient {
+    /// `GET /images/{name}/json`; a missing image is `.notFound`.
+    public func inspectImage(_ name: String) async throws(DockerError) -> ImageDetails {
+        // Image references contain `/` and `:`, which the daemon expects literally in this path.
+        let response = try await request("GET", "/images/\(name)/json")
+        return try DockerJSON.decode(ImageDetails.self, from: response.body, what: "image")
+    }
+
+    /// `GET /networks/{name}`; a missing network is `.notFound`.
+    public func inspectNetwork(_ name: String) async throws(DockerError) -> NetworkDetails {
+        let response = try await request("GET", "/networks/\(Self.pathSegment(name))")
+        return try DockerJSON.decode(NetworkDetails.self, from: response.body, what: "network")
+    }
+
+    /// `POST /networks/create`; returns the network id. A name in use is `.conflict`.
+    public func createNetwork(
+        name: String, driver: String = "bridge", isInternal: Bool = false, labels: [String: String] = [:]
+    ) async throws(DockerError) -> String {
+        struct Create: Encodable {
+            let Name: String
+            let Driver: String
+            let Internal: Bool
+            let Labels: [String: String]
+            let CheckDuplicate: Bool
+        }
+        struct Created: Decodable { let Id: String }
+        let body = try DockerJSON.encode(Create(Name: name, Driver: driver, Internal: isInternal, Labels: labels, CheckDuplicate: true))
+        let response = try await request("POST", "/networks/create", body: body)
+        return try DockerJSON.decode(Created.self, from: response.body, what: "network create answer").Id
+    }
+
+    /// `POST /networks/{name}/connect`: attaches a container (optionally with DNS aliases).
+    public func connectNetwork(_ network: String, container: String, aliases: [String] = []) async throws(DockerError) {
+        struct Endpoint: Encodable { let Aliases: [String]? }
+        struct Connect: Encodable {
+            let Container: String
+            let EndpointConfig: Endpoint
+        }
+        let body = try DockerJSON.encode(Connect(Container: container, EndpointConfig: Endpoint(Aliases: aliases.isEmpty ? nil : aliases)))
+        _ = try await request("POST", "/networks/\(Self.pathSegment(network))/connect", body: body)
+    }
+
+    /// `DELETE /networks/{name}`.
+    public func removeNetwork(_ name: String) async throws(DockerError) {
+        _ = try await request("DELETE", "/networks/\(Self.pathSegment(name))")
+    }
+}
