@@ -4,11 +4,12 @@ import YAML
 /// collect located diagnostics so that one run reports every problem.
 struct ConfigDecoding {
     let path: String
-    let environment: [String: String]
+    /// Variables for `${NAME}` substitution in values; nil = no substitution (routing.yml).
+    let environment: [String: String]?
     private(set) var errors: [ConfigDiagnostic] = []
     private(set) var warnings: [ConfigDiagnostic] = []
 
-    init(path: String, environment: [String: String]) {
+    init(path: String, environment: [String: String]?) {
         self.path = path
         self.environment = environment
     }
@@ -16,7 +17,8 @@ struct ConfigDecoding {
     /// The document's root with substitution applied, or a `ConfigError` for a syntax error.
     func root(of text: String) throws(ConfigError) -> YAMLNode {
         do {
-            return substituted(try YAMLDocument.parse(text, path: path))
+            let root = try YAMLDocument.parse(text, path: path)
+            return environment == nil ? root : substituted(root)
         } catch {
             throw ConfigError([ConfigDiagnostic(path: path, line: error.line, column: error.column, message: error.message)])
         }
@@ -55,6 +57,17 @@ struct ConfigDecoding {
         return nil
     }
 
+    /// The mapping at the root of a document (null = empty), or a `ConfigError` when the root is something else.
+    func topMapping(_ root: YAMLNode, allowed: Set<String>) throws(ConfigError) -> YAMLMappingReader {
+        do {
+            let top = try root.mappingReader(nullIsEmpty: true)
+            try top.rejectUnknownKeys(allowed: allowed)
+            return top
+        } catch {
+            throw ConfigError([ConfigDiagnostic(path: path, line: error.mark.line, column: error.mark.column, message: error.message)])
+        }
+    }
+
     /// Throws the collected errors, if any, sorted by position.
     func throwIfFailed() throws(ConfigError) {
         guard !errors.isEmpty else { return }
@@ -66,7 +79,7 @@ struct ConfigDecoding {
         var copy = node
         switch node.content {
         case .scalar(let text, let style):
-            copy.content = .scalar(EnvironmentSubstitution.apply(text, environment: environment), style)
+            copy.content = .scalar(EnvironmentSubstitution.apply(text, environment: environment ?? [:]), style)
         case .sequence(let items):
             copy.content = .sequence(items.map(substituted))
         case .mapping(let pairs):

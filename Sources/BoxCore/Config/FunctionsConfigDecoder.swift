@@ -29,13 +29,7 @@ struct FunctionsConfigDecoder {
 
     mutating func decode(_ text: String) throws(ConfigError) -> FunctionsConfig {
         let root = try context.root(of: text)
-        let top: YAMLMappingReader
-        do {
-            top = try root.mappingReader(nullIsEmpty: true)
-        } catch {
-            throw ConfigError([ConfigDiagnostic(path: context.path, line: error.mark.line, column: error.mark.column, message: error.message)])
-        }
-        _ = context.attempt { try top.rejectUnknownKeys(allowed: ["defaults", "functions"]) }
+        let top = try context.topMapping(root, allowed: ["defaults", "functions"])
 
         var defaults = Settings()
         if let node = top["defaults"] { defaults = settings(node, what: "defaults") }

@@ -1,0 +1,120 @@
+import YAML
+
+/// Decodes `routing.yml` into a `RoutingConfig`, collecting every problem with its position.
+struct RoutingConfigDecoder {
+    static let routeKeys: Set<String> = ["path", "method", "function", "payload_format", "auth"]
+    static let legacyFunctionKeys: Set<String> = ["container", "image", "environment"]
+
+    private var context: ConfigDecoding
+
+    init(path: String) {
+        context = ConfigDecoding(path: path, environment: nil)
+    }
+
+    mutating func decode(_ text: String) throws(ConfigError) -> RoutingConfig {
+        let root = try context.root(of: text)
+        let top = try context.topMapping(root, allowed: ["routes"])
+        var routes: [Route] = []
+        var seen: [String: Route] = [:]
+        if let node = top["routes"], let items = context.attempt("routes", { try node.items(nullIsEmpty: true) }) {
+            for item in items {
+                guard let route = route(item) else { continue }
+                let key = "\(route.method.rawValue) \(route.path.shape)"
+                if let first = seen[key] {
+                    context.error(
+                        "duplicate route \(route.routeKey): same method and path as the route at line \(first.line)",
+                        at: item.mark)
+                    continue
+                }
+                seen[key] = route
+                routes.append(route)
+            }
+        }
+        try context.throwIfFailed()
+        return RoutingConfig(path: context.path, routes: routes, warnings: context.warnings)
+    }
+
+    private mutating func route(_ item: YAMLNode) -> Route? {
+        guard let m = context.attempt("route", { try item.mappingReader() }) else { return nil }
+        let errorsBefore = context.errors.count
+        _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.routeKeys) }
+        let path = context.attempt { try m.required("path") }.flatMap { routePath($0) }
+        let method = context.attempt { try m.required("method") }.flatMap { routeMethod($0) }
+        let function = context.attempt { try m.required("function") }.flatMap { functionName($0) }
+        var payload = Route.PayloadFormat.v1
+        if let node = m.optional("payload_format") { payload = payloadFormat(node) ?? payload }
+        var auth = Route.Auth.jwt
+        if let node = m.optional("auth") { auth = routeAuth(node) ?? auth }
+        guard context.errors.count == errorsBefore, let path, let method, let function else { return nil }
+        return Route(
+            path: path, method: method, function: function, payloadFormat: payload, auth: auth, line: item.mark.line,
+            column: item.mark.column)
+    }
+
+    private mutating func routePath(_ node: YAMLNode) -> RoutePath? {
+        guard let text = context.attempt("path", { try node.string() }) else { return nil }
+        do {
+            return try RoutePath(parsing: text)
+        } catch {
+            context.error("path \"\(text)\": \(error.message)", at: node.mark)
+            return nil
+        }
+    }
+
+    private mutating func routeMethod(_ node: YAMLNode) -> RouteMethod? {
+        guard let text = context.attempt("method", { try node.string() }) else { return nil }
+        guard let method = RouteMethod(parsing: text) else {
+            context.error("method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"\(text)\"", at: node.mark)
+            return nil
+        }
+        return method
+    }
+
+    /// A function name, or the legacy `{container: NAME, image:, environment:}` form (its image and environment
+    /// are ignored with a warning: the Manager trusts only functions.yml).
+    private mutating func functionName(_ node: YAMLNode) -> String? {
+        let nameNode: YAMLNode
+        if node.mapping != nil {
+            guard let m = context.attempt("function", { try node.mappingReader() }) else { return nil }
+            _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.legacyFunctionKeys) }
+            guard let container = context.attempt(nil, { try m.required("container") }) else { return nil }
+            for key in ["image", "environment"] where m.contains(key) {
+                let keyMark = m.entries.first { $0.key == key }?.keyNode.mark ?? node.mark
+                context.warning(
+                    "function.\(key) is ignored here: set the function's \(key) in functions.yml", at: keyMark)
+            }
+            nameNode = container
+        } else {
+            nameNode = node
+        }
+        guard let name = context.attempt("function", { try nameNode.string() }) else { return nil }
+        guard FunctionConfig.isValidName(name) else {
+            context.error(
+                "invalid function name \"\(name)\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit",
+                at: nameNode.mark)
+            return nil
+        }
+        return name
+    }
+
+    /// "1.0" / "2.0", also written as the numbers 1.0 / 2.0 (or 1 / 2).
+    private mutating func payloadFormat(_ node: YAMLNode) -> Route.PayloadFormat? {
+        guard let text = context.attempt("payload_format", { try node.string() }) else { return nil }
+        switch YAMLScalarSchema.double(text) {
+        case 1?: return .v1
+        case 2?: return .v2
+        default:
+            context.error("payload_format must be \"1.0\" or \"2.0\", found \"\(text)\"", at: node.mark)
+            return nil
+        }
+    }
+
+    private mutating func routeAuth(_ node: YAMLNode) -> Route.Auth? {
+        guard let text = context.attempt("auth", { try node.string() }) else { return nil }
+        guard let auth = Route.Auth(rawValue: text.lowercased()) else {
+            context.error("auth must be \"jwt\" or \"none\", found \"\(text)\"", at: node.mark)
+            return nil
+        }
+        return auth
+    }
+}

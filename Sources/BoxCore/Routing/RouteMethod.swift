@@ -1,0 +1,37 @@
+/// The method of a route in `routing.yml` (PRODUCT.md §2.2): one of the seven methods API Gateway routes, or
+/// `ANY`. Written case-insensitively in the file, normalised to upper case.
+public enum RouteMethod: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case get = "GET"
+    case post = "POST"
+    case put = "PUT"
+    case patch = "PATCH"
+    case delete = "DELETE"
+    case head = "HEAD"
+    case options = "OPTIONS"
+    /// Matches every request method (also ones outside the seven).
+    case any = "ANY"
+
+    /// The seven concrete methods, in the order `Allow` headers list them.
+    public static let concrete: [RouteMethod] = [.get, .post, .put, .patch, .delete, .head, .options]
+
+    /// The method spelled `text` in any case, or nil.
+    public init?(parsing text: String) {
+        self.init(rawValue: text.uppercased())
+    }
+
+    /// The upper-case name.
+    public var description: String { rawValue }
+
+    /// True when a request with method `requestMethod` (case-sensitive, as HTTP methods are) takes this route.
+    public func accepts(_ requestMethod: String) -> Bool {
+        self == .any || rawValue == requestMethod
+    }
+
+    /// A bit for sets of methods (`ANY` sets all seven).
+    var bit: UInt8 {
+        switch self {
+        case .any: 0x7F
+        default: 1 << UInt8(RouteMethod.concrete.firstIndex(of: self) ?? 0)
+        }
+    }
+}
