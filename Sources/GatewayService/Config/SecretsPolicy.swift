@@ -3,10 +3,11 @@
 public struct SecretsPolicy: Sendable {
     /// The development values of the repository's `.env.example` (a test checks that the file agrees).
     public static let developmentValues: [String: String] = [
-        "JWT_SECRET_KEY": "esb-development-jwt-secret-change-me-0123456789",
-        "X_API_KEY": "esb-development-api-key",
-        "AUTH_PASS": "esb-development-password",
-        "MANAGER_TOKEN": "esb-development-manager-token",
+        "JWT_SECRET_KEY": "dev-jwt-secret-change-me-in-production-0123456789",
+        "X_API_KEY": "dev-api-key-change-in-production",
+        "AUTH_PASS": "dev-password-change-in-production",
+        "MANAGER_TOKEN": "dev-manager-token-change-in-production",
+        "INVOKE_SECRET_ACCESS_KEY": "esbadmin-secret",
     ]
 
     /// The smallest HS256 key the gateway accepts, in bytes.
@@ -33,6 +34,10 @@ public struct SecretsPolicy: Sendable {
             ("JWT_SECRET_KEY", env.jwtSecretKey), ("X_API_KEY", env.apiKey),
             ("AUTH_PASS", env.authPass), ("MANAGER_TOKEN", env.managerToken),
         ]
+        // The Invoke API key pair is optional (Bearer tokens still work), but its development value is not.
+        if let secret = env.invokeSecretAccessKey, secret == developmentValues["INVOKE_SECRET_ACCESS_KEY"] {
+            problems.append("INVOKE_SECRET_ACCESS_KEY is the development value from .env.example")
+        }
         for (name, value) in given {
             guard let value else {
                 problems.append("\(name) is not set")

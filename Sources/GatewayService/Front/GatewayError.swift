@@ -20,8 +20,9 @@ public enum GatewayError: Error, Sendable, Equatable {
     case badGateway
     case serviceUnavailable
     case gatewayTimeout
-    /// An Invoke API error in the shape AWS SDKs parse (`x-amzn-ErrorType` + `{"Type":"User","message":...}`).
-    case aws(AWSErrorType, message: String)
+    /// An Invoke API error in the shape AWS SDKs parse (`x-amzn-ErrorType` + `{"Type":"User","message":...}`);
+    /// `status` overrides the code's usual status (a `ServiceException` may be 502 or 503).
+    case aws(AWSErrorType, message: String, status: Int? = nil)
 
     /// The AWS error codes the Invoke API answers with.
     public enum AWSErrorType: String, Sendable {
@@ -31,6 +32,7 @@ public enum GatewayError: Error, Sendable, Equatable {
         case unrecognizedClient = "UnrecognizedClientException"
         case invalidSignature = "InvalidSignatureException"
         case invalidRequestContent = "InvalidRequestContentException"
+        case invalidParameterValue = "InvalidParameterValueException"
         case service = "ServiceException"
         case resourceNotReady = "ResourceNotReadyException"
 
@@ -41,7 +43,7 @@ public enum GatewayError: Error, Sendable, Equatable {
             case .tooManyRequests: 429
             case .requestTooLarge: 413
             case .unrecognizedClient, .invalidSignature: 403
-            case .invalidRequestContent: 400
+            case .invalidRequestContent, .invalidParameterValue: 400
             case .service: 500
             case .resourceNotReady: 502
             }
@@ -72,7 +74,7 @@ public enum GatewayError: Error, Sendable, Equatable {
         case .badGateway: 502
         case .serviceUnavailable: 503
         case .gatewayTimeout: 504
-        case .aws(let type, _): type.status
+        case .aws(let type, _, let status): status ?? type.status
         }
     }
 
@@ -100,7 +102,7 @@ public enum GatewayError: Error, Sendable, Equatable {
         case .internalError, .badGateway: message = "Internal server error"
         case .serviceUnavailable: message = "Service Unavailable"
         case .gatewayTimeout: message = "Endpoint request timed out"
-        case .aws(let type, let awsMessage):
+        case .aws(let type, let awsMessage, _):
             headers.add(name: "x-amzn-ErrorType", value: type.rawValue)
             if type == .tooManyRequests { headers.add(name: "Retry-After", value: "1") }
             let body = "{\"Type\":\"\(type.kind)\",\"message\":\(JSONText.quote(awsMessage))}"
