@@ -18,13 +18,23 @@ log() { printf '[build-fixture-images] %s\n' "$*" >&2; }
 "$HERE/lib/ensure-dockerd.sh"
 docker image inspect "$BASE" >/dev/null 2>&1 || "$HERE/build-base-image.sh"
 
+base_id="$(docker image inspect -f '{{.Id}}' "$BASE")"
 for dir in "$HERE"/fixtures/*/; do
+    dir="${dir%/}"
     name="$(basename "$dir")"
     [ -f "$dir/Dockerfile" ] || continue
+    # Skip the build when the image was made from the same files on the same base image.
+    want="$( (echo "$base_id"; cd "$dir" && find . -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum) \
+             | sha256sum | cut -c1-16)"
+    have="$(docker image inspect -f '{{index .Config.Labels "esb.fixture-hash"}}' "esb-test/$name:latest" 2>/dev/null || true)"
+    if [ "${#NOCACHE[@]}" -eq 0 ] && [ "$have" = "$want" ]; then
+        log "esb-test/$name:latest is up to date"
+        continue
+    fi
     # The legacy builder is used on purpose: BuildKit (docker-buildx) is not part of Debian's docker.io and would
     # try to resolve the base image in a registry.
     if ! out="$(DOCKER_BUILDKIT=0 docker build -q ${NOCACHE[@]+"${NOCACHE[@]}"} --build-arg "BASE_IMAGE=$BASE" \
-            -t "esb-test/$name:latest" "$dir" 2>&1)"; then
+            --label "esb.fixture-hash=$want" -t "esb-test/$name:latest" "$dir" 2>&1)"; then
         printf '%s\n' "$out" >&2; log "building esb-test/$name:latest failed"; exit 1
     fi
     log "built esb-test/$name:latest"

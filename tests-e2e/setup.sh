@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# setup.sh — everything the end-to-end tests need on this machine, in one idempotent step (CI and developers).
+#
+#   1. apt-get installs what is missing: docker.io, debootstrap, unzip, curl (Debian 12, as root)
+#   2. Python test dependencies (boto3, pytest, moto[server]) via pip when missing
+#   3. lib/ensure-dockerd.sh        — a Docker engine that answers `docker info`
+#   4. build-base-image.sh          — esb-local/lambda-python:3.11 (+ :latest), no registry needed
+#   5. build-fixture-images.sh      — esb-test/echo:latest (skipped when unchanged)
+#   6. lib/start-moto.sh            — moto on 127.0.0.1:${MOTO_PORT:-5005}, the S3/DynamoDB stand-in
+#
+# A second run with everything in place takes a couple of seconds and changes nothing.
+# Usage: tests-e2e/setup.sh [--force]   (--force rebuilds the base and fixture images)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+FORCE=()
+for arg in "$@"; do
+    case "$arg" in
+        --force|-f) FORCE=(--force) ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+say() { printf '[setup] %s\n' "$*"; }
+now() { date +%s.%N; }
+step() {   # step "description" command...
+    local t0; t0="$(now)"
+    "${@:2}"
+    say "$(awk -v d="$1" -v a="$t0" -v b="$(now)" 'BEGIN { printf "%-52s %6.1f s", d, b - a }')"
+}
+
+export DEBIAN_FRONTEND=noninteractive
+export PIP_ROOT_USER_ACTION=ignore
+# A fresh Debian python3 refuses pip installs outside a venv (PEP 668); the tests want them system-wide.
+export PIP_BREAK_SYSTEM_PACKAGES=1
+
+have_py_modules() {   # fast check (no imports) that python3 finds every named module
+    command -v python3 >/dev/null 2>&1 && python3 - "$@" <<'PY'
+import importlib.util, sys
+sys.exit(0 if all(importlib.util.find_spec(m) for m in sys.argv[1:]) else 1)
+PY
+}
+
+apt_packages() {
+    local missing=()
+    command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+    command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+    command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    have_py_modules pip || missing+=(python3-pip)
+    if [ "${#missing[@]}" -eq 0 ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "[setup] missing ${missing[*]} and not root: install them first" >&2; exit 1
+    fi
+    say "apt-get install ${missing[*]}"
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+python_deps() {
+    if have_py_modules boto3 pytest moto flask flask_cors; then
+        return 0
+    fi
+    say "pip install boto3 pytest moto[server]"
+    python3 -m pip install -q boto3 pytest 'moto[server]'
+}
+
+step "system packages (docker.io, debootstrap, unzip, curl)" apt_packages
+step "python test deps (boto3, pytest, moto[server])" python_deps
+step "docker engine" "$HERE/lib/ensure-dockerd.sh"
+step "base image esb-local/lambda-python:3.11" "$HERE/build-base-image.sh" ${FORCE[@]+"${FORCE[@]}"}
+step "fixture images (esb-test/*)" "$HERE/build-fixture-images.sh" ${FORCE[@]+"${FORCE[@]}"}
+step "moto on 127.0.0.1:${MOTO_PORT:-5005}" "$HERE/lib/start-moto.sh"
+
+say "ready: docker $(docker version --format '{{.Server.Version}}'), images:"
+docker image ls --format '{{.Repository}}:{{.Tag}}  {{.ID}}  {{.Size}}' \
+    | grep -E '^(esb-local/lambda-python|esb-test/)' | sed 's/^/    /' || true
+say "moto: http://127.0.0.1:${MOTO_PORT:-5005} (containers: http://<bridge gateway>:${MOTO_PORT:-5005})"
