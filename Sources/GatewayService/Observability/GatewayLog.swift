@@ -100,7 +100,7 @@ public struct GatewayLog: Sendable {
 extension GatewayLog.Value {
     /// Milliseconds with two decimals, as the reference's `latency_ms`.
     static func millis(_ d: Duration) -> GatewayLog.Value {
-        let ms = d.milliseconds
+        let ms = d.frontMilliseconds
         return .double(Double(Int64(ms * 100 + 0.5)) / 100)
     }
 }

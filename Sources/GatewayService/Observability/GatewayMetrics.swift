@@ -42,17 +42,17 @@ public final class GatewayMetrics: Sendable {
     public func recordRequest(route: String, status: Int, latency: Duration) {
         state.withLock {
             $0.requests[LabelPair(route: route, status: status), default: 0] += 1
-            $0.latency[route, default: Histogram()].observe(latency.seconds)
+            $0.latency[route, default: Histogram()].observe(latency.frontSeconds)
         }
     }
 
     /// Records one invocation's queue wait, function time and (when it was one) cold start.
     public func recordInvocation(function: String, queueWait: Duration, functionTime: Duration, coldStart: Bool) {
         state.withLock {
-            $0.queueWait[function, default: Histogram()].observe(queueWait.seconds)
-            $0.functionTime[function, default: Histogram()].observe(functionTime.seconds)
+            $0.queueWait[function, default: Histogram()].observe(queueWait.frontSeconds)
+            $0.functionTime[function, default: Histogram()].observe(functionTime.frontSeconds)
             // The cold start's cost is what the request waited for its fresh worker.
-            if coldStart { $0.coldStart[function, default: Histogram()].observe(queueWait.seconds) }
+            if coldStart { $0.coldStart[function, default: Histogram()].observe(queueWait.frontSeconds) }
         }
     }
 
@@ -147,11 +147,11 @@ public final class GatewayMetrics: Sendable {
 
 extension Duration {
     /// The duration in seconds as a Double.
-    var seconds: Double {
+    var frontSeconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 
     /// The duration in milliseconds as a Double.
-    var milliseconds: Double { seconds * 1000 }
+    var frontMilliseconds: Double { frontSeconds * 1000 }
 }
