@@ -1,0 +1,98 @@
+import Foundation
+
+/// A bounded FIFO of log lines between callers (who must never block) and one consumer thread.
+///
+/// `push` never waits: when the queue is full the line is dropped and counted. The consumer blocks in
+/// `popBatch` on a condition variable. `NSCondition` guards every field, hence `@unchecked Sendable`.
+final class BoundedLineQueue: @unchecked Sendable {
+    /// Most lines held at once.
+    let capacity: Int
+    private let condition = NSCondition()
+    private var lines: [[UInt8]] = []
+    private var head = 0
+    private var closed = false
+    private var droppedSinceLastTake = 0
+    private var droppedTotal = 0
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Appends a line; false (and counted) when the queue is full or closed.
+    @discardableResult
+    func push(_ line: [UInt8]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed, lines.count - head < capacity else {
+            droppedSinceLastTake += 1
+            droppedTotal += 1
+            return false
+        }
+        lines.append(line)
+        condition.signal()
+        return true
+    }
+
+    /// Waits for at least one line, then gathers lines until `maxLines` are there or `linger` has passed since
+    /// the first one. Returns nil once the queue is closed and empty.
+    func popBatch(maxLines: Int, linger: Duration) -> [[UInt8]]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while lines.count == head && !closed { condition.wait() }
+        if lines.count == head { return nil }
+        if linger > .zero && !closed {
+            let deadline = Date(timeIntervalSinceNow: Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18)
+            while lines.count - head < maxLines && !closed {
+                if !condition.wait(until: deadline) { break }
+            }
+        }
+        let end = min(lines.count, head + maxLines)
+        let batch = Array(lines[head..<end])
+        head = end
+        if head == lines.count {
+            lines.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 4096 && head * 2 > lines.count {
+            lines.removeFirst(head)
+            head = 0
+        }
+        return batch
+    }
+
+    /// Lines dropped since the last call (the consumer reports them), resetting the count.
+    func takeDropped() -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        defer { droppedSinceLastTake = 0 }
+        return droppedSinceLastTake
+    }
+
+    /// Every line dropped so far.
+    var dropped: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return droppedTotal
+    }
+
+    /// Lines waiting.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return lines.count - head
+    }
+
+    /// True once `close` was called.
+    var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
+    }
+
+    /// No more pushes; the consumer drains what is left and then gets nil.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Glibc
+
+/// Writes queued lines to a file descriptor (stdout) from its own thread, so a slow or blocked terminal or
+/// pipe never stalls the caller: the queue fills and further lines are dropped and counted instead.
+final class StdoutWriter: Sendable {
+    let queue: BoundedLineQueue
+    private let done = DispatchSemaphore(value: 0)
+
+    /// `notice` formats the line that reports dropped lines.
+    init(fileDescriptor: Int32, capacity: Int, notice: @escaping @Sendable (String) -> [UInt8]) {
+        let queue = BoundedLineQueue(capacity: capacity)
+        self.queue = queue
+        let done = self.done
+        let thread = Thread {
+            while let batch = queue.popBatch(maxLines: 1024, linger: .zero) {
+                var buffer: [UInt8] = []
+                let dropped = queue.takeDropped()
+                if dropped > 0 {
+                    buffer += notice("stdout log buffer full: \(dropped) lines dropped")
+                }
+                for line in batch { buffer += line }
+                Self.writeAll(buffer, to: fileDescriptor)
+            }
+            done.signal()
+        }
+        thread.name = "log-stdout"
+        thread.start()
+    }
+
+    /// Closes the queue and waits (up to `timeout`) until what was queued is written.
+    func close(timeout: Duration) {
+        queue.close()
+        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
+    }
+
+    /// `write(2)` until everything is out; gives up on errors other than EINTR (a closed stdout must not loop).
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+}
