@@ -168,6 +168,7 @@ chmod 0755 "$R/var/runtime/bootstrap"
 chroot "$R" /usr/bin/python3 -m compileall -q /var/runtime >/dev/null 2>&1 || true
 
 log "importing $IMAGE:$TAG"
+old_id="$(docker image inspect -f '{{.Id}}' "$IMAGE:$TAG" 2>/dev/null || true)"
 tar -C "$R" --numeric-owner -c . | docker import \
     -c 'ENV LAMBDA_TASK_ROOT=/var/task' \
     -c 'ENV LAMBDA_RUNTIME_DIR=/var/runtime' \
@@ -181,4 +182,8 @@ tar -C "$R" --numeric-owner -c . | docker import \
     -m "esb-local lambda-python 3.11 (debootstrap bookworm, RIE from aws-sam-cli $AWS_SAM_CLI_VERSION, awslambdaric $AWSLAMBDARIC_VERSION)" \
     - "$IMAGE:$TAG" >/dev/null
 docker tag "$IMAGE:$TAG" "$IMAGE:latest"
+# Drop the image this one replaced, unless a container or a child image still uses it (then rmi refuses).
+if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$IMAGE:$TAG")" ]; then
+    docker rmi "$old_id" >/dev/null 2>&1 || true
+fi
 log "built $IMAGE:$TAG and $IMAGE:latest ($(docker image inspect -f '{{.Size}}' "$IMAGE:$TAG" | awk '{printf "%.0f MB", $1/1e6}'))"

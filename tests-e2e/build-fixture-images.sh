@@ -33,9 +33,14 @@ for dir in "$HERE"/fixtures/*/; do
     fi
     # The legacy builder is used on purpose: BuildKit (docker-buildx) is not part of Debian's docker.io and would
     # try to resolve the base image in a registry.
+    old_id="$(docker image inspect -f '{{.Id}}' "esb-test/$name:latest" 2>/dev/null || true)"
     if ! out="$(DOCKER_BUILDKIT=0 docker build -q ${NOCACHE[@]+"${NOCACHE[@]}"} --build-arg "BASE_IMAGE=$BASE" \
             --label "esb.fixture-hash=$want" -t "esb-test/$name:latest" "$dir" 2>&1)"; then
         printf '%s\n' "$out" >&2; log "building esb-test/$name:latest failed"; exit 1
+    fi
+    # Drop the replaced image unless something still uses it (rmi refuses then).
+    if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "esb-test/$name:latest")" ]; then
+        docker rmi "$old_id" >/dev/null 2>&1 || true
     fi
     log "built esb-test/$name:latest"
 done
