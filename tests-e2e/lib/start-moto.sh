@@ -24,7 +24,8 @@ fi
 
 if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
     log "installing moto[server] with pip"
-    python3 -m pip install -q --root-user-action=ignore 'moto[server]' >&2
+    # PIP_BREAK_SYSTEM_PACKAGES: a plain Debian python3 refuses system-wide pip installs otherwise (PEP 668).
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q --root-user-action=ignore 'moto[server]' >&2
 fi
 
 if command -v moto_server >/dev/null 2>&1; then
