@@ -63,3 +63,5 @@ long CLinuxShims_raise_nofile_limit(void) {
     if (setrlimit(RLIMIT_NOFILE, &lim) != 0) return -1;
     return (long)lim.rlim_cur;
 }
+
+int CLinuxShims_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }

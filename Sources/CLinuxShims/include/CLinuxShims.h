@@ -52,4 +52,7 @@ int CLinuxShims_block_signal(int signo);
 // Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit or -1.
 long CLinuxShims_raise_nofile_limit(void);
 
+// pthread_setname_np needs _GNU_SOURCE (set in the .c file): names event-loop threads in stack traces.
+int CLinuxShims_set_thread_name(const char *name);
+
 #endif

@@ -1,0 +1,68 @@
+public import HTTP1
+public import TLS
+
+/// Everything an `HTTPServer` needs besides its handler. Defaults are PRODUCT.md §3.10's.
+public struct HTTPServerConfiguration: Sendable {
+    /// Where to listen.
+    public var listen: ListenAddress
+    /// TLS certificate holder (reloadable); nil serves plain HTTP.
+    public var tls: TLSServerContext?
+    /// From accept (or from the first byte of a later request) to a complete head: then 408 if anything
+    /// was received, else a silent close. Covers the TLS handshake of a new connection.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Longest time without body progress (reading the body or writing the response): then 408 and close.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// Keep-alive: how long a connection may sit between requests before it is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Largest request head (431 beyond).
+    public var maxHeaderBytes: Int = 16 * 1024
+    /// Largest request body (413 beyond, as soon as the declared length or chunked total passes it).
+    public var maxBodyBytes: Int = 6 * 1024 * 1024
+    /// Open connections beyond this are accepted and closed at once.
+    public var maxConnections: Int = 10_000
+    /// Event loops (one listener each with `SO_REUSEPORT`); Unix sockets always use one.
+    public var loops: Int = 1
+    /// After a 413: how long the rest of the body is read and discarded before closing (also bounded
+    /// by 2 × `maxBodyBytes`), so uploading clients read the 413 instead of a reset.
+    public var discardTimeout: Duration = .seconds(5)
+    /// Extra headers for protocol-level error responses the server writes itself (400, 408, 413, 431...),
+    /// e.g. `X-Request-Id`. Called on the connection's loop.
+    public var decorateProtocolError: (@Sendable (Int) -> HTTPHeaders)?
+
+    /// A configuration with §3.10 defaults.
+    public init(listen: ListenAddress, tls: TLSServerContext? = nil) {
+        self.listen = listen
+        self.tls = tls
+    }
+}
+
+/// What the server knows about the connection a request came on.
+public struct RequestInfo: Sendable {
+    /// The peer's IP address as text (`127.0.0.1`, `::1`), or `unix` for Unix-domain sockets.
+    public var peerAddress: String
+    /// True when the request came over TLS.
+    public var isTLS: Bool
+    /// Unique per connection in this process (increasing).
+    public var connectionID: UInt64
+    /// When the request head was complete.
+    public var receivedAt: ContinuousClock.Instant
+
+    /// Builds an info value (tests of handlers build their own).
+    public init(peerAddress: String, isTLS: Bool, connectionID: UInt64, receivedAt: ContinuousClock.Instant) {
+        self.peerAddress = peerAddress
+        self.isTLS = isTLS
+        self.connectionID = connectionID
+        self.receivedAt = receivedAt
+    }
+}
+
+/// A request handler. It runs on the connection's event loop (`nonisolated(nonsending)`): code isolated
+/// to `@Loop` called from it does not hop threads when the connection is on the primary loop.
+public typealias HTTPHandler = nonisolated(nonsending) @Sendable (HTTPRequest, RequestInfo) async -> HTTPResponse
+
+/// Why a server could not start.
+public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
+    /// What failed.
+    public let message: String
+    public var description: String { message }
+}
