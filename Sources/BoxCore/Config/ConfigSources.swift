@@ -1,0 +1,63 @@
+/// Where the daemons read their configuration and what `${NAME}` in `functions.yml` expands to (PRODUCT.md §2,
+/// §3.1, §4.1): `FUNCTIONS_CONFIG_PATH` (default `/app/config/functions.yml`), `ROUTING_CONFIG_PATH` (default
+/// `/app/config/routing.yml`), and the process environment with `LOG_LEVEL` defaulting to `INFO` (as the
+/// reference did), so `"${LOG_LEVEL}"` in the defaults never reaches a function unexpanded.
+///
+/// Both daemons load through this type at start-up and on `SIGHUP`; a reload that throws leaves the old
+/// configuration in force (§2.3).
+public struct ConfigSources: Sendable, Equatable {
+    /// Default path of `functions.yml`.
+    public static let defaultFunctionsPath = "/app/config/functions.yml"
+    /// Default path of `routing.yml`.
+    public static let defaultRoutingPath = "/app/config/routing.yml"
+
+    /// Path of `functions.yml`.
+    public var functionsPath: String
+    /// Path of `routing.yml`.
+    public var routingPath: String
+    /// Variables for `${NAME}` / `$NAME` substitution in `functions.yml` values.
+    public var substitutionEnvironment: [String: String]
+
+    /// Paths and substitution variables from a process environment.
+    public init(environment: [String: String]) {
+        functionsPath = Self.nonEmpty(environment["FUNCTIONS_CONFIG_PATH"]) ?? Self.defaultFunctionsPath
+        routingPath = Self.nonEmpty(environment["ROUTING_CONFIG_PATH"]) ?? Self.defaultRoutingPath
+        var substitution = environment
+        if Self.nonEmpty(substitution["LOG_LEVEL"]) == nil { substitution["LOG_LEVEL"] = "INFO" }
+        substitutionEnvironment = substitution
+    }
+
+    /// Explicit paths and substitution variables (tests, tools).
+    public init(functionsPath: String, routingPath: String, substitutionEnvironment: [String: String] = [:]) {
+        self.functionsPath = functionsPath
+        self.routingPath = routingPath
+        self.substitutionEnvironment = substitutionEnvironment
+    }
+
+    /// `functions.yml` (empty with `isMissingFile` when absent).
+    public func loadFunctions() throws(ConfigError) -> FunctionsConfig {
+        try FunctionsConfig.load(path: functionsPath, environment: substitutionEnvironment)
+    }
+
+    /// `routing.yml` (empty with `isMissingFile` when absent).
+    public func loadRouting() throws(ConfigError) -> RoutingConfig {
+        try RoutingConfig.load(path: routingPath)
+    }
+
+    /// Both files, all or nothing: the errors of both files in one `ConfigError` when either is broken, so a
+    /// reload never applies one new file with one old one.
+    public func loadBoth() throws(ConfigError) -> (functions: FunctionsConfig, routing: RoutingConfig) {
+        var diagnostics: [ConfigDiagnostic] = []
+        var functions: FunctionsConfig?
+        var routing: RoutingConfig?
+        do { functions = try loadFunctions() } catch { diagnostics += error.diagnostics }
+        do { routing = try loadRouting() } catch { diagnostics += error.diagnostics }
+        guard let functions, let routing else { throw ConfigError(diagnostics) }
+        return (functions, routing)
+    }
+
+    private static func nonEmpty(_ s: String?) -> String? {
+        guard let s, !s.isEmpty else { return nil }
+        return s
+    }
+}
