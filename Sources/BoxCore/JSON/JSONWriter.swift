@@ -131,6 +131,42 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    // MARK: Pieces for event building (a string value written in parts, lower-cased keys)
+
+    /// Opens a string value whose content follows in `appendStringContent` calls.
+    mutating func beginStringValue() {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends escaped content to an open string value.
+    mutating func appendStringContent(_ s: String) {
+        let utf8 = s.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for b in utf8 { appendEscaped(b) }
+        }
+    }
+
+    /// Closes a string value opened with `beginStringValue`.
+    mutating func endStringValue() {
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// `"key":` with ASCII letters of `key` lower-cased (HTTP API header names) without a temporary String.
+    mutating func keyLowercased(_ key: String) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        for b in key.utf8 {
+            appendEscaped((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     static let trueBytes: [UInt8] = Array("true".utf8)
     static let falseBytes: [UInt8] = Array("false".utf8)
     static let nullBytes: [UInt8] = Array("null".utf8)

@@ -1,0 +1,112 @@
+extension APIGatewayEvent {
+    /// Payload 1.0, the REST API proxy event: field for field like `sam local generate-event apigateway
+    /// aws-proxy` (`Tests/Fixtures/aws-events/apigateway-aws-proxy.json`) and AWS's documentation: header names
+    /// as sent with the last value in `headers` and all in `multiValueHeaders`; query parameters decoded, last
+    /// value wins in `queryStringParameters`; `null` for absent parameters, stage variables and body.
+    public static func restPayload(_ input: ProxyRequestInput) -> [UInt8] {
+        var w = JSONWriter(capacity: 1536 + input.body.count * 4 / 3)
+        let headers = eventHeaders(of: input)
+        let groups = HeaderGroups(headers).groups
+        let query = QueryParameters(rawQuery: input.rawQuery)
+        let resource = input.resourcePath ?? input.rawPath
+        let body = body(of: input)
+        let domain = domainName(of: input)
+
+        w.beginObject()
+        w.key("resource"); w.string(resource)
+        w.key("path"); w.string(input.rawPath)
+        w.key("httpMethod"); w.string(input.method)
+
+        w.key("headers")
+        if groups.isEmpty {
+            w.null()
+        } else {
+            w.beginObject()
+            for group in groups {
+                w.key(group.name)
+                w.string(headers[group.indices[group.indices.count - 1]].value)
+            }
+            w.endObject()
+        }
+        w.key("multiValueHeaders")
+        if groups.isEmpty {
+            w.null()
+        } else {
+            w.beginObject()
+            for group in groups {
+                w.key(group.name)
+                w.beginArray()
+                for i in group.indices { w.string(headers[i].value) }
+                w.endArray()
+            }
+            w.endObject()
+        }
+
+        w.key("queryStringParameters")
+        if query.isEmpty {
+            w.null()
+        } else {
+            w.beginObject()
+            for group in query.groups {
+                w.key(group.name)
+                w.string(query.pairs[group.indices[group.indices.count - 1]].value)
+            }
+            w.endObject()
+        }
+        w.key("multiValueQueryStringParameters")
+        if query.isEmpty {
+            w.null()
+        } else {
+            w.beginObject()
+            for group in query.groups {
+                w.key(group.name)
+                w.beginArray()
+                for i in group.indices { w.string(query.pairs[i].value) }
+                w.endArray()
+            }
+            w.endObject()
+        }
+
+        w.key("pathParameters"); writePairs(input.pathParameters.isEmpty ? nil : input.pathParameters, to: &w)
+        w.key("stageVariables"); writePairs(input.stageVariables, to: &w)
+
+        w.key("requestContext")
+        w.beginObject()
+        w.key("resourceId"); w.string(resourceID(method: input.routeMethod ?? input.method, resource: resource))
+        w.key("resourcePath"); w.string(resource)
+        w.key("httpMethod"); w.string(input.method)
+        w.key("extendedRequestId"); w.string(input.requestID)
+        w.key("requestTime"); w.string(UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).apiGatewayFormat)
+        w.key("path"); w.string(input.rawPath)
+        w.key("accountId"); w.string(input.accountID)
+        w.key("protocol"); w.string(input.protocolName)
+        w.key("stage"); w.string(input.stage)
+        w.key("domainPrefix"); w.string(domainPrefix(domain))
+        w.key("requestTimeEpoch"); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
+        w.key("requestId"); w.string(input.requestID)
+        w.key("identity")
+        w.beginObject()
+        for name in ["cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller"] { w.key(name); w.null() }
+        w.key("sourceIp"); w.string(input.sourceIP)
+        for name in ["principalOrgId", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider",
+                     "userArn"] { w.key(name); w.null() }
+        w.key("userAgent"); w.string(orNull: input.userAgent ?? input.header("User-Agent"))
+        w.key("user"); w.null()
+        w.endObject()
+        w.key("domainName"); w.string(domain)
+        w.key("apiId"); w.string(input.apiID)
+        if let claims = input.claims {
+            w.key("authorizer")
+            w.beginObject()
+            w.key("claims"); claims.write(to: &w)
+            w.key("cognito:username"); w.string(claims.username)
+            w.endObject()
+        }
+        w.endObject()
+
+        w.key("body"); writeBody(body, to: &w)
+        w.key("isBase64Encoded"); w.bool(body.isBase64)
+        w.endObject()
+        return w.bytes
+    }
+}

@@ -1,0 +1,46 @@
+/// The `BINARY_MEDIA_TYPES` list (PRODUCT §3.1): request bodies whose Content-Type matches are passed to the
+/// function base64-encoded. Entries are media types (`application/octet-stream`), type wildcards (`image/*`)
+/// or `*/*`; matching ignores case and Content-Type parameters (`; charset=...`).
+public struct BinaryMediaTypes: Sendable, Equatable {
+    /// The entries, lower-cased and trimmed.
+    public private(set) var patterns: [String]
+
+    /// No binary media types.
+    public init() { patterns = [] }
+
+    /// These entries.
+    public init(_ patterns: [String]) {
+        self.patterns = patterns.compactMap { entry in
+            let trimmed = String(Self.trim(Substring(entry))).lowercased()
+            return trimmed.isEmpty ? nil : trimmed
+        }
+    }
+
+    /// Parses the comma-separated environment value (unset or empty → none).
+    public init(environmentValue: String?) {
+        self.init((environmentValue ?? "").split(separator: ",").map(String.init))
+    }
+
+    /// True when nothing is listed.
+    public var isEmpty: Bool { patterns.isEmpty }
+
+    /// True when `contentType`'s media type matches an entry.
+    public func matches(contentType: String?) -> Bool {
+        guard !patterns.isEmpty, let contentType else { return false }
+        let mediaType = Self.trim(contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            .lowercased()
+        guard !mediaType.isEmpty else { return false }
+        for pattern in patterns {
+            if pattern == "*/*" || pattern == mediaType { return true }
+            if pattern.hasSuffix("/*"), mediaType.hasPrefix(pattern.dropLast()) { return true }
+        }
+        return false
+    }
+
+    static func trim(_ s: Substring) -> Substring {
+        guard let first = s.firstIndex(where: { $0 != " " && $0 != "\t" }),
+            let last = s.lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return s[s.endIndex...] }
+        return s[first...last]
+    }
+}

@@ -1,0 +1,138 @@
+import BoxCore
+import Testing
+
+func map(_ payload: String, _ format: Route.PayloadFormat, status: Int = 200,
+         rieHeaders: [(name: String, value: String)] = []) throws(ProxyResultError) -> ProxyResponse {
+    try ProxyResult.response(rieStatus: status, rieHeaders: rieHeaders, payload: Array(payload.utf8), format: format)
+}
+
+func text(_ r: ProxyResponse) -> String { String(decoding: r.body, as: UTF8.self) }
+
+/// Results accepted in both formats. Columns: payload, status, body, Content-Type.
+@Test(arguments: [Route.PayloadFormat.v1, .v2])
+func statusBodyAndDefaultContentType(format: Route.PayloadFormat) throws {
+    let r = try map(#"{"statusCode":201,"body":"{\"id\":1}"}"#, format)
+    #expect(r.status == 201)
+    #expect(text(r) == #"{"id":1}"#, "a string body is sent as is, never JSON-quoted again")
+    #expect(r.values(for: "content-type") == ["application/json"])
+    let html = try map(#"{"statusCode":200,"headers":{"Content-Type":"text/html"},"body":"<h1>hi</h1>"}"#, format)
+    #expect(text(html) == "<h1>hi</h1>" && html.values(for: "Content-Type") == ["text/html"])
+    let empty = try map(#"{"statusCode":204}"#, format)
+    #expect(empty.status == 204 && empty.body.isEmpty)
+    let quoted = try map(#"{"statusCode":"404","body":null}"#, format)
+    #expect(quoted.status == 404)
+}
+
+@Test(arguments: [Route.PayloadFormat.v1, .v2])
+func base64BodiesAreDecoded(format: Route.PayloadFormat) throws {
+    let r = try map(#"{"statusCode":200,"isBase64Encoded":true,"body":"iVBORw0KGgo=","headers":{"Content-Type":"image/png"}}"#, format)
+    #expect(r.body == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    #expect(throws: ProxyResultError.malformedResult("body is not valid base64")) {
+        try map(#"{"statusCode":200,"isBase64Encoded":true,"body":"**"}"#, format)
+    }
+}
+
+@Test func restHeadersAndMultiValueHeaders() throws {
+    // multiValueHeaders wins for a name in both; repeated values become separate lines; a comma inside a value
+    // stays in one line; cookies are ignored in 1.0.
+    let r = try map(#"""
+        {"statusCode":200,"headers":{"X-One":"1","x-both":"single","X-Date":"Wed, 21 Oct 2015 07:28:00 GMT","X-N":5,"X-B":true},
+         "multiValueHeaders":{"X-Both":["m1","m2"],"Set-Cookie":["a=1","b=2"]},"cookies":["c=3"],"body":"ok"}
+        """#, .v1)
+    #expect(r.values(for: "X-One") == ["1"])
+    #expect(r.values(for: "X-Both") == ["m1", "m2"])
+    #expect(r.values(for: "X-Date") == ["Wed, 21 Oct 2015 07:28:00 GMT"])
+    #expect(r.values(for: "X-N") == ["5"] && r.values(for: "X-B") == ["true"])
+    #expect(r.values(for: "Set-Cookie") == ["a=1", "b=2"])
+}
+
+@Test func httpHeadersAndCookies() throws {
+    // 2.0: cookies become Set-Cookie lines; multiValueHeaders is ignored (as AWS does).
+    let r = try map(#"""
+        {"statusCode":200,"headers":{"X-A":"1, 2"},"multiValueHeaders":{"X-M":["x"]},
+         "cookies":["a=1; Path=/","b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT"],"body":"ok"}
+        """#, .v2)
+    #expect(r.values(for: "X-A") == ["1, 2"])
+    #expect(r.values(for: "X-M") == [])
+    #expect(r.values(for: "set-cookie") == ["a=1; Path=/", "b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT"])
+}
+
+/// Payload 2.0 results without statusCode: 200, the result as the body, JSON content type.
+@Test(arguments: [
+    (#"{"message":"Hello from Lambda!"}"#, #"{"message":"Hello from Lambda!"}"#),
+    ("  [1,2,3]\n", "[1,2,3]"),
+    ("42", "42"),
+    (#""Hello from Lambda!""#, "Hello from Lambda!"),
+    ("null", "null"),
+])
+func httpResultInference(payload: String, body: String) throws {
+    let r = try map(payload, .v2)
+    #expect(r.status == 200)
+    #expect(text(r) == body)
+    #expect(r.values(for: "Content-Type") == ["application/json"])
+}
+
+@Test func httpNonStringBodyIsSerialized() throws {
+    let r = try map(#"{"statusCode":200,"body":{"a":[1,"x"]}}"#, .v2)
+    #expect(text(r) == #"{"a":[1,"x"]}"#)
+}
+
+/// Function errors, in both formats → 502.
+@Test(arguments: [Route.PayloadFormat.v1, .v2])
+func functionErrors(format: Route.PayloadFormat) {
+    let errorObject = #"{"errorMessage":"boom","errorType":"ValueError","stackTrace":["x"]}"#
+    #expect(throws: ProxyResultError.functionError(errorType: "ValueError", errorMessage: "boom")) {
+        try map(errorObject, format)
+    }
+    #expect(throws: ProxyResultError.functionError(errorType: "ValueError", errorMessage: "boom")) {
+        try map(errorObject, format, rieHeaders: [("X-Amz-Function-Error", "Unhandled")])
+    }
+    #expect(throws: ProxyResultError.functionError(errorType: "Unhandled", errorMessage: nil)) {
+        try map(#"{"statusCode":200,"body":"looks fine"}"#, format, rieHeaders: [("x-amz-function-error", "Unhandled")])
+    }
+    #expect(throws: ProxyResultError.functionError(errorType: nil, errorMessage: "RIE status 500")) {
+        try map("", format, status: 500)
+    }
+    #expect(ProxyResultError.malformedResult("x").status == 502)
+}
+
+@Test func anErrorShapedResultWithStatusCodeIsAResponse() throws {
+    let r = try map(#"{"statusCode":400,"errorMessage":"bad","errorType":"X","body":"no"}"#, .v2)
+    #expect(r.status == 400 && text(r) == "no")
+}
+
+/// Payload 1.0 results API Gateway refuses as "Malformed Lambda proxy response".
+@Test(arguments: [
+    ("not json", "the result is not JSON"),
+    ("", "the result is not JSON"),
+    (#""just a string""#, "the result is not a JSON object"),
+    ("[1]", "the result is not a JSON object"),
+    (#"{"body":"x"}"#, "no statusCode"),
+    (#"{"statusCode":"abc"}"#, "statusCode \"abc\" is not an HTTP status"),
+    (#"{"statusCode":99}"#, "statusCode 99 is not an HTTP status"),
+    (#"{"statusCode":200.5}"#, "statusCode 200.5 is not an HTTP status"),
+    (#"{"statusCode":200,"body":{"a":1}}"#, "body is not a string"),
+    (#"{"statusCode":200,"extra":1}"#, "unexpected key 'extra'"),
+    (#"{"statusCode":200,"headers":["a"]}"#, "headers is not an object"),
+    (#"{"statusCode":200,"headers":{"a":{"b":1}}}"#, "header 'a' is not a string"),
+    (#"{"statusCode":200,"multiValueHeaders":{"a":"b"}}"#, "multiValueHeaders 'a' is not a list"),
+    (#"{"statusCode":200,"isBase64Encoded":"yes"}"#, "isBase64Encoded is not a boolean"),
+])
+func malformedRestResults(payload: String, reason: String) {
+    #expect(throws: ProxyResultError.malformedResult(reason)) { try map(payload, .v1) }
+}
+
+@Test func httpMalformed() {
+    #expect(throws: ProxyResultError.malformedResult("the result is not JSON")) { try map("<html>", .v2) }
+    #expect(throws: ProxyResultError.malformedResult("statusCode null is not an HTTP status")) {
+        try map(#"{"statusCode":null}"#, .v2)
+    }
+}
+
+@Test func framingAndUnsafeHeadersAreDropped() throws {
+    let r = try map(#"""
+        {"statusCode":200,"headers":{"Content-Length":"999","Transfer-Encoding":"chunked","Connection":"close",
+         "X-Split":"a\r\nInjected: 1","Bad Name":"x","X-Ok":"fine"},"body":"ok"}
+        """#, .v1)
+    #expect(r.headers.map(\.name) == ["X-Ok", "Content-Type"])
+}
