@@ -59,6 +59,7 @@ public struct HTTPHeadParser: Sendable {
     mutating func scan(_ buffer: [UInt8], start: Int, end: Int) throws(HTTPParseError) -> Int? {
         var i = start + scanned
         while i < end {
+            if i - start - headStart >= maxHeaderBytes { throw .headerTooLarge }
             let byte = buffer[i]
             if sawCR {
                 guard byte == ASCII.lf else { throw .badRequest("bare CR") }
@@ -86,7 +87,6 @@ public struct HTTPHeadParser: Sendable {
                 throw .badRequest("bare LF")
             }
             i += 1
-            if i - start - headStart > maxHeaderBytes { throw .headerTooLarge }
         }
         scanned = i - start
         return nil

@@ -64,7 +64,13 @@ final class RawConnection: @unchecked Sendable {
     init(port: Int, tls useTLS: Bool = false, unixPath: String? = nil, receiveTimeout: Int = 5) throws {
         let address = unixPath.flatMap { SocketAddress(unixPath: $0) } ?? SocketAddress(ip: "127.0.0.1", port: port)!
         let pending = try Socket.connect(to: address)
+        let inProgress = pending.inProgress
         let fd = pending.takeDescriptor()
+        if inProgress {
+            var p = pollfd(fd: fd.rawValue, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&p, 1, 5000)
+            if let error = Socket.connectResult(fd) { throw error }
+        }
         try fd.setNonBlocking(false)
         var tv = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(fd.rawValue, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -148,5 +154,5 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 func statusLine(_ response: String) -> String {
-    String(response.prefix { $0 != "\r" })
+    response.components(separatedBy: "\r\n")[0]
 }

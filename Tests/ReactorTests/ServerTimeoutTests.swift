@@ -1,0 +1,106 @@
+import Glibc
+import HTTP1
+import Posix
+@testable import Reactor
+import Testing
+
+/// Slow clients: header, idle and body timeouts (short timeouts, real sockets, real clock).
+@Suite struct ServerTimeoutTests {
+    func quickServer(tls: Bool = false) throws -> (HTTPServer, Int) {
+        try startServer(tls: tls) { config in
+            config.headerTimeout = .milliseconds(300)
+            config.idleTimeout = .milliseconds(300)
+            config.bodyTimeout = .milliseconds(300)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func silentClientIsClosedWithoutAResponse(tls: Bool) async throws {
+        let (server, port) = try quickServer(tls: tls)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (bytes, closed) = try await blocking {
+            let c = try RawConnection(port: port, tls: tls)
+            return c.receive()
+        }
+        #expect(bytes.isEmpty)
+        #expect(closed)
+        #expect(clock.now - start >= .milliseconds(250))
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test(arguments: [false, true])
+    func partialHeadGets408(tls: Bool) async throws {
+        let (server, port) = try quickServer(tls: tls)
+        let text = try await blocking {
+            let c = try RawConnection(port: port, tls: tls)
+            try c.send("GET / HTTP/1.1\r\nHost: a\r\n")
+            return String(decoding: c.receive().bytes, as: UTF8.self)
+        }
+        #expect(statusLine(text) == "HTTP/1.1 408 Request Timeout")
+        #expect(text.hasSuffix("{\"message\":\"Request Timeout\"}"))
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func slowlorisTricklingHeaderBytesStillTimesOut() async throws {
+        let (server, port) = try quickServer()
+        let text = try await blocking {
+            let c = try RawConnection(port: port)
+            // One byte every 50 ms: progress does not extend the header deadline.
+            for byte in "GET / HTTP/1.1\r\nHost: a\r\nX-Slow: aaaaaaaaaaaaa".utf8 {
+                guard (try? c.send([byte])) != nil else { break }
+                usleep(50_000)
+                if Glibc.recv(c.raw, nil, 0, Int32(MSG_DONTWAIT | MSG_PEEK)) >= 0 { break }
+            }
+            return String(decoding: c.receive().bytes, as: UTF8.self)
+        }
+        #expect(statusLine(text) == "HTTP/1.1 408 Request Timeout")
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func stalledBodyGets408() async throws {
+        let (server, port) = try quickServer()
+        let text = try await blocking {
+            let c = try RawConnection(port: port)
+            try c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+            return String(decoding: c.receive().bytes, as: UTF8.self)
+        }
+        #expect(statusLine(text) == "HTTP/1.1 408 Request Timeout")
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func bodyProgressKeepsTheBodyTimerAlive() async throws {
+        let (server, port) = try quickServer()
+        let text = try await blocking {
+            let c = try RawConnection(port: port)
+            try c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nConnection: close\r\n\r\n")
+            // 6 bytes over ~1.2 s, each gap under the 300 ms body timeout.
+            for byte in "abcdef".utf8 {
+                usleep(200_000)
+                try c.send([byte])
+            }
+            return c.receiveResponse().text
+        }
+        #expect(statusLine(text) == "HTTP/1.1 200 OK")
+        #expect(text.hasSuffix("abcdef"))
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test(arguments: [false, true])
+    func idleKeepAliveConnectionIsClosed(tls: Bool) async throws {
+        let (server, port) = try quickServer(tls: tls)
+        let clock = ContinuousClock()
+        let (first, rest, elapsed) = try await blocking {
+            let c = try RawConnection(port: port, tls: tls)
+            try c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            let first = c.receiveResponse().text
+            let start = clock.now
+            let rest = c.receive()
+            return (first, rest, clock.now - start)
+        }
+        #expect(statusLine(first) == "HTTP/1.1 200 OK")
+        #expect(rest.bytes.isEmpty && rest.closed)
+        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(3))
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+}
