@@ -1,11 +1,24 @@
-// Entry point of esb-gateway. Flag handling (--check-config, --version, --help) lives in BoxCore so both daemons
-// share it; the daemon itself is not wired here yet.
+// Entry point of esb-gateway (PRODUCT.md §3, §9). Flag handling (--check-config, --version, --help) lives in
+// BoxCore so both daemons share it; the gateway itself lives in GatewayService.
 import BoxCore
+import Dispatch
 import Foundation
+import GatewayService
 
 switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .gateway, environment: ProcessInfo.processInfo.environment) {
 case .run:
-    print("esb-gateway: not built yet")
+    // Synchronous on purpose: the signal mask must be set on the main thread before any other thread exists
+    // (an async top-level main would run this on a pool thread and leave the main thread open to SIGTERM).
+    GatewayApp.prepareProcess()
+    let environment = ProcessInfo.processInfo.environment
+    let finished = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var status: Int32 = 0
+    Task.detached {
+        status = await GatewayApp.run(environment: environment)
+        finished.signal()
+    }
+    finished.wait()
+    exit(status)
 case .exit(let status, let standardOutput, let standardError):
     FileHandle.standardOutput.write(Data(standardOutput.utf8))
     FileHandle.standardError.write(Data(standardError.utf8))

@@ -34,10 +34,10 @@ public struct InvokeTarget: Sendable, Equatable {
     public static func parse(path: Substring, query: Substring?) -> InvokeTarget? {
         guard isInvokePath(path) else { return nil }
         let raw = path.dropFirst(pathPrefix.count).dropLast(pathSuffix.count)
-        guard !raw.contains("/"), let decoded = PercentDecoding.decode(raw), var target = parse(identifier: decoded) else {
+        guard !raw.contains("/"), let decoded = StrictPercentDecoding.decode(raw), var target = parse(identifier: decoded) else {
             return nil
         }
-        if let q = query, let given = PercentDecoding.queryValue(named: "Qualifier", in: q) {
+        if let q = query, let given = StrictPercentDecoding.queryValue(named: "Qualifier", in: q) {
             // Both forms given and different: AWS refuses the combination; the box reports "not found".
             if let own = target.qualifier, own != given { return nil }
             target.qualifier = given
@@ -80,7 +80,7 @@ public struct InvokeTarget: Sendable, Equatable {
 }
 
 /// Percent-decoding of path segments and query values (`+` is a space only in queries).
-enum PercentDecoding {
+enum StrictPercentDecoding {
     /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
     static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String? {
         var out: [UInt8] = []

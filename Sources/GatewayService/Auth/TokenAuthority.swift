@@ -1,0 +1,46 @@
+import BoxCore
+public import HTTP1
+
+/// The claims of a verified token that the gateway passes on (event `authorizer.claims`).
+public struct TokenClaims: Sendable, Equatable {
+    /// `sub`: the user name.
+    public var subject: String
+}
+
+/// Issues login tokens and checks `Authorization: Bearer` headers (PRODUCT §3.3) with the gateway's HS256 key.
+public struct TokenAuthority: Sendable {
+    let key: [UInt8]
+    let lifetime: Int
+    let now: @Sendable () -> Int
+
+    /// An authority over `key`; tokens live `lifetime` seconds. `now` gives epoch seconds (injected in tests).
+    public init(key: [UInt8], lifetime: Int, now: @escaping @Sendable () -> Int = { Int(UTCTimestamp.nowMillis() / 1000) }) {
+        self.key = key
+        self.lifetime = lifetime
+        self.now = now
+    }
+
+    /// A new token for `subject`, with a random `jti`.
+    public func issue(subject: String) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return JWT.issue(
+            subject: subject, now: now(), lifetimeSeconds: lifetime, secret: key, issuer: "esb-gateway",
+            tokenID: RequestIdentity.newUUID(using: &rng))
+    }
+
+    /// The claims of the bearer token in `headers`, or `.unauthorized`.
+    public func authenticate(_ headers: HTTPHeaders) throws(GatewayError) -> TokenClaims {
+        guard let token = BearerToken.parse(authorization: headers["Authorization"]) else { throw .unauthorized }
+        return try verify(token)
+    }
+
+    /// The claims of `token`, or `.unauthorized`.
+    public func verify(_ token: String) throws(GatewayError) -> TokenClaims {
+        do {
+            let claims = try JWT.verify(token, secret: key, now: now())
+            return TokenClaims(subject: claims.subject)
+        } catch {
+            throw .unauthorized
+        }
+    }
+}

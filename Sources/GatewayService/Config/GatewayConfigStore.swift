@@ -1,0 +1,52 @@
+public import BoxCore
+import Synchronization
+
+/// The reloadable part of the gateway's configuration: `functions.yml` and `routing.yml` (PRODUCT §2).
+public struct GatewayConfiguration: Sendable {
+    /// The functions, by name.
+    public var functions: FunctionsConfig
+    /// The routes.
+    public var routes: RoutingTable
+
+    /// A configuration of functions and routes.
+    public init(functions: FunctionsConfig, routes: RoutingTable) {
+        self.functions = functions
+        self.routes = routes
+    }
+
+    /// Warnings to log after loading: routing's own (legacy forms) and routes naming an undefined function
+    /// (those answer 502 until the function appears).
+    public var warnings: [String] = []
+
+    /// Loads and validates both files; any error (with its `FILE:LINE:COLUMN` lines) leaves nothing half-loaded.
+    public static func load(functionsPath: String, routingPath: String, environment: [String: String]) throws(ConfigError)
+        -> GatewayConfiguration
+    {
+        let functions = try FunctionsConfig.load(path: functionsPath, environment: environment)
+        let routing = try RoutingConfig.load(path: routingPath)
+        var configuration = GatewayConfiguration(functions: functions, routes: RoutingTable(routing))
+        configuration.warnings = (routing.warnings + routing.undefinedFunctions(in: functions)).map(\.description)
+        if functions.isMissingFile { configuration.warnings.append("\(functionsPath): not found, no functions") }
+        if routing.isMissingFile { configuration.warnings.append("\(routingPath): not found, no routes") }
+        return configuration
+    }
+}
+
+/// Holds the configuration in force and swaps it atomically on `SIGHUP` (§2.3): a request reads one snapshot
+/// for its whole life, so requests in flight are not disturbed.
+public final class GatewayConfigStore: Sendable {
+    private let state: Mutex<GatewayConfiguration>
+
+    /// A store holding `initial`.
+    public init(_ initial: GatewayConfiguration) {
+        state = Mutex(initial)
+    }
+
+    /// The configuration in force.
+    public var current: GatewayConfiguration { state.withLock { $0 } }
+
+    /// Puts `configuration` in force for every request that starts from now on.
+    public func replace(with configuration: GatewayConfiguration) {
+        state.withLock { $0 = configuration }
+    }
+}

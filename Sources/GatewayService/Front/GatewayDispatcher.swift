@@ -1,0 +1,179 @@
+public import HTTP1
+import BoxCore
+
+/// The gateway's request handler (PRODUCT §3.2): ids, health, login, the Invoke API, JWT, routing and the Lambda
+/// proxy, then one access-log line and the request metrics. Every response leaves with `X-Request-Id` and
+/// `X-Amzn-Trace-Id`.
+///
+/// Order of checks (§3.2, §3.10): `GET /health` (no auth) → `POST` login → Invoke API (SigV4 or JWT) → routes:
+/// a route with `auth: none` runs at once; everything else needs a valid JWT first, so an unknown path or a wrong
+/// method without a token is 401 before 404/405.
+public final class GatewayDispatcher: Sendable {
+    let settings: GatewaySettings
+    let config: GatewayConfigStore
+    let invoker: any FunctionInvoking
+    let log: GatewayLog
+    let metrics: GatewayMetrics
+    let background: BackgroundInvocations
+    let tokens: TokenAuthority
+    let login: LoginHandler
+    let invokeAPI: InvokeAPIHandler
+    let proxy: ProxyHandler
+
+    /// A dispatcher over the given configuration store and invoker.
+    public init(
+        settings: GatewaySettings, config: GatewayConfigStore, invoker: any FunctionInvoking, log: GatewayLog,
+        metrics: GatewayMetrics, background: BackgroundInvocations
+    ) {
+        self.settings = settings
+        self.config = config
+        self.invoker = invoker
+        self.log = log
+        self.metrics = metrics
+        self.background = background
+        tokens = TokenAuthority(key: settings.jwtKey, lifetime: settings.environment.jwtExpiresDelta)
+        login = LoginHandler(environment: settings.environment, tokens: tokens)
+        invokeAPI = InvokeAPIHandler(
+            settings: settings, config: config, invoker: invoker, tokens: tokens, log: log, metrics: metrics,
+            background: background)
+        proxy = ProxyHandler(
+            settings: settings, invoker: invoker, log: log, metrics: metrics,
+            binaryMediaTypes: BinaryMediaTypes(settings.environment.binaryMediaTypes))
+    }
+
+    /// Answers one request. `peer` is the TCP peer's address (`1.2.3.4` or `[::1]:port` forms both work).
+    public func handle(_ request: HTTPRequest, peer: String) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let epochMillis = UTCTimestamp.nowMillis()
+        let identity = RequestIdentity(headers: request.headers, epochSeconds: epochMillis / 1000)
+        var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
+        var response: HTTPResponse
+        do {
+            response = try await route(request, trace: &trace)
+        } catch {
+            if error == .internalError || error == .badGateway || error == .serviceUnavailable {
+                log.log(
+                    .error, trace.detail ?? "request failed", requestID: identity.requestID, traceID: identity.traceID,
+                    fields: [("status", .int(error.status)), ("function", .string(trace.function ?? ""))])
+            }
+            response = error.response
+        }
+        if request.method == "HEAD" { response.body = [] }
+        identity.apply(to: &response.headers)
+        let latency = ContinuousClock.now - started
+        metrics.recordRequest(route: trace.routeLabel, status: response.status, latency: latency)
+        accessLog(request, response: response, trace: trace, latency: latency)
+        return response
+    }
+
+    /// Finds the handler for `request`; errors come back as `GatewayError` for the one mapping function.
+    func route(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
+        let path = request.path
+        let method = request.method
+        if path == "/health", method == "GET" || method == "HEAD" {
+            trace.routeLabel = "health"
+            return HealthResponse.make(epochMillis: trace.epochMillis)
+        }
+        if method == "POST", path == settings.environment.authEndpointPath || path == LoginHandler.legacyPath {
+            trace.routeLabel = "login"
+            return try login.handle(request)
+        }
+        if method == "POST", InvokeTarget.isInvokePath(path) {
+            trace.routeLabel = "invoke"
+            return await invokeAPI.handle(request, trace: &trace)
+        }
+        let snapshot = config.current
+        switch snapshot.routes.match(method: method, path: path) {
+        case .matched(let route, let pathParameters):
+            trace.routeLabel = route.path.template
+            var claims: TokenClaims?
+            if route.auth == .jwt {
+                claims = try tokens.authenticate(request.headers)
+            }
+            guard request.body.count <= settings.environment.maxBodyBytes else { throw .payloadTooLarge }
+            guard let function = snapshot.functions[route.function] else {
+                trace.detail = "route \(route.routeKey) names function \(route.function), which is not in functions.yml"
+                throw .badGateway
+            }
+            trace.function = function.name
+            return try await proxy.handle(
+                request, route: route, pathParameters: pathParameters, function: function, claims: claims, trace: &trace)
+        case .methodNotAllowed(let allowed):
+            trace.routeLabel = "method_not_allowed"
+            _ = try tokens.authenticate(request.headers)
+            throw .methodNotAllowed(allowed: allowed)
+        case .notFound:
+            trace.routeLabel = "unmatched"
+            _ = try tokens.authenticate(request.headers)
+            throw .notFound
+        }
+    }
+
+    /// The per-request JSON line (§3.8).
+    private func accessLog(_ request: HTTPRequest, response: HTTPResponse, trace: RequestTrace, latency: Duration) {
+        guard log.isEnabled(.info) else { return }
+        var fields: [(String, GatewayLog.Value)] = [
+            ("method", .string(request.method)), ("path", .string(String(request.path))),
+            ("status", .int(response.status)), ("latency_ms", .millis(latency)),
+            ("client_ip", .string(trace.sourceIP(trusting: settings.environment.trustedProxies, headers: request.headers))),
+        ]
+        if let agent = request.headers["User-Agent"] { fields.append(("user_agent", .string(agent))) }
+        if let function = trace.function { fields.append(("function", .string(function))) }
+        if let worker = trace.worker { fields.append(("worker", .string(worker))) }
+        if let cold = trace.coldStart { fields.append(("cold_start", .bool(cold))) }
+        if let queue = trace.queueWait { fields.append(("queue_ms", .millis(queue))) }
+        if let type = trace.invocationType { fields.append(("invocation_type", .string(type))) }
+        log.log(
+            .info, "\(request.method) \(request.path) \(response.status)", logger: "gateway.access",
+            requestID: trace.identity.requestID, traceID: trace.identity.traceID, fields: fields)
+    }
+}
+
+/// What the handlers learn about one request, for its log line and metrics.
+public struct RequestTrace: Sendable {
+    /// The request's ids.
+    public var identity: RequestIdentity
+    /// The TCP peer.
+    public var peer: String
+    /// Arrival, milliseconds since the epoch.
+    public var epochMillis: Int64
+    /// Metric label: the matched route template or a fixed name.
+    public var routeLabel = "unmatched"
+    /// The function that ran, if any.
+    public var function: String?
+    /// The worker that ran it.
+    public var worker: String?
+    /// Whether it was a cold start.
+    public var coldStart: Bool?
+    /// Time waited for a worker.
+    public var queueWait: Duration?
+    /// Invoke API invocation type.
+    public var invocationType: String?
+    /// Internal detail for the error log line (never sent to the client).
+    public var detail: String?
+
+    init(identity: RequestIdentity, peer: String, epochMillis: Int64) {
+        self.identity = identity
+        self.peer = peer
+        self.epochMillis = epochMillis
+    }
+
+    /// The client's address: the TCP peer, or the first `X-Forwarded-For` entry when the peer is a trusted proxy.
+    func sourceIP(trusting proxies: [IPAddressRange], headers: HTTPHeaders) -> String {
+        let peerAddress = IPAddressRange.stripPort(peer)
+        guard !proxies.isEmpty, proxies.contains(where: { $0.contains(peerAddress) }),
+              let forwarded = headers["X-Forwarded-For"],
+              let first = forwarded.split(separator: ",").first.map({ String($0).trimmingASCIIWhitespace() }),
+              IPAddressRange.parseAddress(IPAddressRange.stripPort(first)) != nil
+        else { return peerAddress }
+        return IPAddressRange.stripPort(first)
+    }
+}
+
+/// `GET /health` (§3.2).
+enum HealthResponse {
+    static func make(epochMillis: Int64) -> HTTPResponse {
+        let body = "{\"status\":\"healthy\",\"timestamp\":\"\(UTCTimestamp.iso8601(epochMillis: epochMillis))\"}"
+        return HTTPResponse(status: 200, contentType: "application/json", text: body)
+    }
+}

@@ -1,0 +1,260 @@
+import BoxCore
+import Crypto
+import Foundation
+import HTTP1
+import Posix
+import Reactor
+import Telemetry
+import TLS
+
+/// The running gateway: everything `esb-gateway` starts, and the signal loop that reloads (SIGHUP) and drains
+/// (SIGTERM/SIGINT).
+final class GatewayRuntime: Sendable {
+    let settings: GatewaySettings
+    let log: GatewayLog
+    let logSink: LogSink
+    let config: GatewayConfigStore
+    let invoker: FunctionInvoker
+    let metrics: GatewayMetrics
+    let background: BackgroundInvocations
+    let dispatcher: GatewayDispatcher
+    let tls: TLSServerContext
+    let server: HTTPServer
+    let metricsServer: HTTPServer?
+    let environment: [String: String]
+
+    init(
+        settings: GatewaySettings, log: GatewayLog, logSink: LogSink, config: GatewayConfigStore, environment: [String: String]
+    ) throws(GatewayStartError) {
+        let env = settings.environment
+        self.settings = settings
+        self.log = log
+        self.logSink = logSink
+        self.config = config
+        self.environment = environment
+        guard PoolEndpoint.parse(env.managerURL) != nil else {
+            throw GatewayStartError("MANAGER_URL: \(env.managerURL) is not http://host:port or unix:///path")
+        }
+        guard let listen = ListenAddress.parse(env.listen) else {
+            throw GatewayStartError("GATEWAY_LISTEN: \(env.listen) is not host:port")
+        }
+        tls = try Self.certificate(env, log: log)
+        var invokerConfiguration = InvokerConfiguration(managerURL: env.managerURL, managerToken: env.managerToken ?? "")
+        invokerConfiguration.cacheTTL = env.containerCacheTTL
+        invokerConfiguration.acquireTimeout = env.poolAcquireTimeout
+        let poolLog = log
+        invoker = FunctionInvoker(
+            configuration: invokerConfiguration, transport: ReactorWorkerTransport(client: HTTPClient()),
+            logger: InvokerLogger { level, message, fields in
+                let mapped: GatewayLog.Level = switch level {
+                case .debug: .debug
+                case .info: .info
+                case .warning: .warning
+                case .error: .error
+                }
+                poolLog.log(mapped, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
+            })
+        metrics = GatewayMetrics()
+        background = BackgroundInvocations(invoker: invoker, log: log, metrics: metrics)
+        let dispatcher = GatewayDispatcher(
+            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, background: background)
+        self.dispatcher = dispatcher
+        var serverConfiguration = HTTPServerConfiguration(listen: listen, tls: tls)
+        serverConfiguration.headerTimeout = env.headerTimeout
+        serverConfiguration.bodyTimeout = env.bodyTimeout
+        serverConfiguration.idleTimeout = env.idleTimeout
+        serverConfiguration.maxBodyBytes = env.maxBodyBytes
+        serverConfiguration.maxConnections = env.maxConnections
+        // Protocol errors the server answers itself still carry the ids (§3.2). A 413 also names the AWS error
+        // code, so SDKs calling the Invoke API raise RequestTooLargeException.
+        serverConfiguration.decorateProtocolError = { status in
+            var headers = HTTPHeaders()
+            RequestIdentity(headers: [:], epochSeconds: UTCTimestamp.nowMillis() / 1000).apply(to: &headers)
+            if status == 413 { headers.add(name: "x-amzn-ErrorType", value: GatewayError.AWSErrorType.requestTooLarge.rawValue) }
+            return headers
+        }
+        server = HTTPServer(configuration: serverConfiguration) { request, info in
+            await dispatcher.handle(request, peer: info.peerAddress)
+        }
+        if let metricsListen = env.metricsListen {
+            guard let address = ListenAddress.parse(metricsListen) else {
+                throw GatewayStartError("METRICS_LISTEN: \(metricsListen) is not host:port")
+            }
+            let metrics = self.metrics, invoker = self.invoker, sink = logSink
+            metricsServer = HTTPServer(configuration: HTTPServerConfiguration(listen: address)) { request, _ in
+                guard request.path == "/metrics", request.method == "GET" else { return GatewayError.notFound.response }
+                let pools = await invoker.poolSnapshot().mapValues {
+                    GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, waiting: $0.waiting)
+                }
+                let text = metrics.render(pools: pools, managerCalls: [:], logLinesDropped: UInt64(sink.droppedLines))
+                return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
+            }
+        } else {
+            metricsServer = nil
+        }
+    }
+
+    /// The TLS context; creates a self-signed certificate when neither file exists (§3.1).
+    static func certificate(_ env: GatewayEnvironment, log: GatewayLog) throws(GatewayStartError) -> TLSServerContext {
+        let fm = FileManager.default
+        let hasCert = fm.fileExists(atPath: env.tlsCertPath), hasKey = fm.fileExists(atPath: env.tlsKeyPath)
+        if !hasCert && !hasKey {
+            for path in [env.tlsCertPath, env.tlsKeyPath] {
+                let dir = (path as NSString).deletingLastPathComponent
+                if !dir.isEmpty { try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            }
+            do {
+                try SelfSignedCertificate.write(certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath)
+            } catch {
+                throw GatewayStartError("cannot create a self-signed certificate at \(env.tlsCertPath): \(error)")
+            }
+            log.log(
+                .warning, "created a self-signed certificate (CN localhost, SAN localhost, 127.0.0.1)",
+                fields: [("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath))])
+        } else if hasCert != hasKey {
+            throw GatewayStartError(
+                "TLS: \(hasCert ? env.tlsKeyPath : env.tlsCertPath) is missing (give both files, or neither for a self-signed pair)")
+        }
+        do {
+            return try TLSServerContext(certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath)
+        } catch {
+            throw GatewayStartError("TLS: \(error)")
+        }
+    }
+
+    /// Starts everything, serves until SIGTERM/SIGINT, drains; returns the exit status.
+    func serve() async -> Int32 {
+        let env = settings.environment
+        await invoker.updateFunctions(config.current.functions.functions.map(\.poolSpec))
+        await invoker.start()
+        do {
+            let port = try server.start()
+            log.log(.info, "esb-gateway listening", fields: [("listen", .string(env.listen)), ("port", .int(port))])
+            if let metricsServer {
+                try metricsServer.start()
+                log.log(.info, "metrics listening", fields: [("listen", .string(env.metricsListen ?? ""))])
+            }
+        } catch {
+            log.log(.error, "cannot start: \(error)")
+            return 1
+        }
+        await waitForSignals()
+        return await drain()
+    }
+
+    /// Handles SIGHUP until SIGTERM or SIGINT arrives.
+    func waitForSignals() async {
+        let watcher: SignalWatcher
+        do {
+            watcher = try SignalWatcher(signals: [GatewayApp.sigHUP, GatewayApp.sigINT, GatewayApp.sigTERM])
+        } catch {
+            log.log(.error, "cannot watch signals: \(error); SIGHUP reload and graceful drain are unavailable")
+            while true { try? await Task.sleep(for: .seconds(3600)) }
+        }
+        while true {
+            let signal = await watcher.next()
+            if signal == GatewayApp.sigHUP {
+                await reload()
+            } else {
+                log.log(.info, "signal \(signal == GatewayApp.sigTERM ? "SIGTERM" : "SIGINT"): draining",
+                        fields: [("shutdown_timeout_s", .double(settings.environment.shutdownTimeout.frontSeconds))])
+                return
+            }
+        }
+    }
+
+    /// SIGHUP (§2.3, §3.1): both files atomically, and the TLS certificate. A broken file keeps the old
+    /// configuration in force; the error lines are logged.
+    func reload() async {
+        let env = settings.environment
+        do {
+            let next = try GatewayConfiguration.load(
+                functionsPath: env.functionsConfigPath, routingPath: env.routingConfigPath, environment: environment)
+            config.replace(with: next)
+            await invoker.updateFunctions(next.functions.functions.map(\.poolSpec))
+            for w in next.warnings { log.log(.warning, w, logger: "gateway.config") }
+            log.log(
+                .info, "configuration reloaded", logger: "gateway.config",
+                fields: [("functions", .int(next.functions.functions.count)), ("routes", .int(next.routes.routes.count))])
+        } catch {
+            for d in error.diagnostics {
+                log.log(.error, "reload refused, old configuration stays: \(d.description)", logger: "gateway.config")
+            }
+        }
+        do {
+            try tls.reload()
+            log.log(.info, "TLS certificate reloaded", logger: "gateway.tls", fields: [("cert_path", .string(env.tlsCertPath))])
+        } catch {
+            log.log(.error, "TLS reload refused, old certificate stays: \(error)", logger: "gateway.tls")
+        }
+    }
+
+    /// §3.10 SHUTDOWN_TIMEOUT: the listener closes at once, in-flight requests and accepted Event invocations
+    /// finish, idle connections close; then the workers are released and the process exits.
+    func drain() async -> Int32 {
+        let deadline = ContinuousClock.now + settings.environment.shutdownTimeout
+        async let http: Void = server.shutdown(gracePeriod: settings.environment.shutdownTimeout)
+        let left = await background.drain(until: deadline)
+        await http
+        if let metricsServer { await metricsServer.shutdown(gracePeriod: .seconds(1)) }
+        if left > 0 { log.log(.error, "drain deadline passed with \(left) Event invocations still running") }
+        await invoker.shutdown()
+        log.log(.info, "esb-gateway stopped")
+        logSink.close(timeout: .seconds(2))
+        return 0
+    }
+
+    /// Builds and runs the gateway from its environment.
+    static func run(environment: [String: String]) async -> Int32 {
+        let hostName = ProcessInfo.processInfo.hostName
+        let env: GatewayEnvironment
+        do {
+            env = try GatewayEnvironment.parse(environment, hostName: hostName)
+        } catch {
+            FileStream.standardError.write("esb-gateway: \(error)\n")
+            return 1
+        }
+        let sink = LogSink(victoriaLogsURL: env.victoriaLogsURL, containerName: env.containerName)
+        let log = GatewayLog(containerName: env.containerName, minimumLevel: GatewayLog.Level(name: env.logLevel)) {
+            sink.write(jsonLine: $0)
+        }
+        func fail(_ message: String) -> Int32 {
+            log.log(.error, message)
+            FileStream.standardError.write("esb-gateway: \(message)\n")
+            sink.close(timeout: .seconds(2))
+            return 1
+        }
+        let decision: SecretsPolicy.Decision
+        do {
+            decision = try SecretsPolicy.evaluate(env) { SecureRandom.bytes(48) }
+        } catch {
+            return fail("refusing to start: \(error)")
+        }
+        for w in decision.warnings { log.log(.warning, w, logger: "gateway.secrets") }
+        let configuration: GatewayConfiguration
+        do {
+            configuration = try GatewayConfiguration.load(
+                functionsPath: env.functionsConfigPath, routingPath: env.routingConfigPath, environment: environment)
+        } catch {
+            for d in error.diagnostics { log.log(.error, d.description, logger: "gateway.config") }
+            return fail("configuration error")
+        }
+        for w in configuration.warnings { log.log(.warning, w, logger: "gateway.config") }
+        let runtime: GatewayRuntime
+        do {
+            runtime = try GatewayRuntime(
+                settings: GatewaySettings(environment: env, jwtKey: decision.jwtKey), log: log, logSink: sink,
+                config: GatewayConfigStore(configuration), environment: environment)
+        } catch {
+            return fail(error.message)
+        }
+        return await runtime.serve()
+    }
+}
+
+/// Why the gateway cannot start (one line for the log and stderr).
+struct GatewayStartError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}

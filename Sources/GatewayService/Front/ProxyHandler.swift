@@ -1,0 +1,71 @@
+import BoxCore
+import HTTP1
+
+/// The Lambda proxy (PRODUCT §3.4–§3.5): a routed request becomes an API Gateway event (payload 1.0 or 2.0), runs
+/// on a worker, and the function's proxy result becomes the HTTP response, as API Gateway does it.
+struct ProxyHandler: Sendable {
+    let settings: GatewaySettings
+    let invoker: any FunctionInvoking
+    let log: GatewayLog
+    let metrics: GatewayMetrics
+    let binaryMediaTypes: BinaryMediaTypes
+
+    func handle(
+        _ request: HTTPRequest, route: Route, pathParameters: [String: String], function: FunctionConfig,
+        claims: TokenClaims?, trace: inout RequestTrace
+    ) async throws(GatewayError) -> HTTPResponse {
+        let env = settings.environment
+        let input = ProxyEventInput(
+            request: request, route: route, pathParameters: pathParameters, requestID: trace.identity.requestID,
+            traceID: trace.identity.traceID, epochMillis: trace.epochMillis,
+            sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers), subject: claims?.subject)
+        let event = ProxyEventAdapter.event(input, binaryMediaTypes: binaryMediaTypes)
+        let outcome: InvocationOutcome
+        do {
+            outcome = try await invoker.invoke(
+                function.poolSpec, payload: event, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+        } catch {
+            trace.detail = "\(function.name): \(error)"
+            throw Self.gatewayError(for: error)
+        }
+        trace.worker = outcome.workerID
+        trace.coldStart = outcome.coldStart
+        trace.queueWait = outcome.queueWait
+        metrics.recordInvocation(
+            function: function.name, queueWait: outcome.queueWait, functionTime: outcome.functionTime,
+            coldStart: outcome.coldStart)
+        // The RIE's error object (status 200) and its Runtime.ExitError (502) are function errors too.
+        if FunctionErrorDetector.isFunctionError(outcome) {
+            trace.detail = "function \(function.name) failed: " + String(decoding: outcome.body.prefix(512), as: UTF8.self)
+            throw .badGateway
+        }
+        do {
+            return try ProxyEventAdapter.response(outcome, format: route.payloadFormat)
+        } catch {
+            trace.detail = "function \(function.name): \(error)"
+            throw .badGateway
+        }
+    }
+
+    /// The proxy's status for an invocation that produced no result (§3.5, §3.7).
+    static func gatewayError(for failure: InvocationFailure) -> GatewayError {
+        switch failure {
+        case .throttled: .tooManyRequests
+        case .functionTimedOut: .gatewayTimeout
+        case .workerFailed, .imageMissing, .unknownFunction: .badGateway
+        case .managerUnavailable: .serviceUnavailable
+        }
+    }
+}
+
+/// Everything the event builders need to know about one routed request.
+struct ProxyEventInput: Sendable {
+    var request: HTTPRequest
+    var route: Route
+    var pathParameters: [String: String]
+    var requestID: String
+    var traceID: String
+    var epochMillis: Int64
+    var sourceIP: String
+    var subject: String?
+}

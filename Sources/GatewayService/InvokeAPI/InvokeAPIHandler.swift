@@ -1,0 +1,151 @@
+import BoxCore
+import HTTP1
+
+/// `POST /2015-03-31/functions/{name}/invocations` (PRODUCT §3.6): the AWS Lambda Invoke API as boto3 and the
+/// other AWS SDKs call it. Errors use the AWS shapes (`x-amzn-ErrorType`, `{"Type":"User","message":...}`) so the
+/// SDKs raise the right exception.
+///
+/// Order: credentials (SigV4 with the box's key pair, or a Bearer JWT) → payload size → function name and
+/// qualifier → function exists → invocation type (`RequestResponse`, `Event`, `DryRun`).
+public struct InvokeAPIHandler: Sendable {
+    let settings: GatewaySettings
+    let config: GatewayConfigStore
+    let invoker: any FunctionInvoking
+    let tokens: TokenAuthority
+    let log: GatewayLog
+    let metrics: GatewayMetrics
+    let background: BackgroundInvocations
+
+    /// Answers one Invoke API request; never throws: every failure has its AWS shape.
+    func handle(_ request: HTTPRequest, trace: inout RequestTrace) async -> HTTPResponse {
+        do {
+            return try await invoke(request, trace: &trace)
+        } catch {
+            return error.response
+        }
+    }
+
+    func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
+        let env = settings.environment
+        let region = try authenticate(request)
+        guard request.body.count <= env.maxBodyBytes else {
+            throw .aws(.requestTooLarge, message: "Request must be smaller than \(env.maxBodyBytes) bytes for the InvokeFunction operation")
+        }
+        let regionForARN = region ?? env.defaultRegion
+        guard let target = InvokeTarget.parse(path: request.path, query: request.query) else {
+            let raw = String(request.path.dropFirst(InvokeTarget.pathPrefix.count).dropLast(InvokeTarget.pathSuffix.count))
+            let name = StrictPercentDecoding.decode(raw) ?? raw
+            throw .aws(.resourceNotFound, message: "Function not found: arn:aws:lambda:\(regionForARN):\(InvokeTarget.accountID):function:\(name)")
+        }
+        let notFound = GatewayError.aws(.resourceNotFound, message: "Function not found: \(target.arn(defaultRegion: regionForARN))")
+        guard target.isServableVersion, let function = config.current.functions[target.name] else { throw notFound }
+        trace.function = function.name
+        let type = request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
+        trace.invocationType = type
+        let spec = function.poolSpec
+        switch type {
+        case "DryRun":
+            metrics.recordInvokeAPI(function: function.name, type: type, outcome: "dry_run")
+            return Self.response(status: 204)
+        case "Event":
+            background.submit(
+                spec, payload: request.body, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+            var r = Self.response(status: 202)
+            r.headers.add(name: "Content-Type", value: "application/json")
+            return r
+        case "RequestResponse":
+            break
+        default:
+            throw .aws(.invalidParameterValue, message: "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+        }
+        let outcome: InvocationOutcome
+        do {
+            outcome = try await invoker.invoke(
+                spec, payload: request.body, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+        } catch {
+            metrics.recordInvokeAPI(function: function.name, type: type, outcome: InvocationOutcomeKind(error).label)
+            if error == .functionTimedOut {
+                // AWS answers a timed-out synchronous invoke as a function error, not as an HTTP error.
+                var r = Self.response(status: 200)
+                r.headers.add(name: "X-Amz-Function-Error", value: "Unhandled")
+                r.headers.add(name: "Content-Type", value: "application/json")
+                let msg = "Task timed out after \(FunctionTimeout.text(spec.timeout)) seconds"
+                r.body = Array("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\(JSONText.quote(msg))}".utf8)
+                return r
+            }
+            trace.detail = "invoke \(function.name): \(error)"
+            throw Self.awsError(for: error, arn: target.arn(defaultRegion: regionForARN))
+        }
+        trace.worker = outcome.workerID
+        trace.coldStart = outcome.coldStart
+        trace.queueWait = outcome.queueWait
+        metrics.recordInvocation(
+            function: function.name, queueWait: outcome.queueWait, functionTime: outcome.functionTime,
+            coldStart: outcome.coldStart)
+        let failed = FunctionErrorDetector.isFunctionError(outcome)
+        metrics.recordInvokeAPI(function: function.name, type: type, outcome: failed ? "function_error" : "success")
+        var r = Self.response(status: outcome.status == 200 || failed ? 200 : outcome.status)
+        r.headers.add(name: "Content-Type", value: "application/json")
+        if failed { r.headers.add(name: "X-Amz-Function-Error", value: "Unhandled") }
+        r.body = outcome.body
+        return r
+    }
+
+    /// Checks the credentials; returns the region a SigV4 request was signed for (nil for a Bearer token).
+    func authenticate(_ request: HTTPRequest) throws(GatewayError) -> String? {
+        let authorization = request.headers["Authorization"]
+        if let authorization, authorization.hasPrefix(InvokeSignatureCheck.algorithm) {
+            return try InvokeSignatureCheck(environment: settings.environment).verify(request)
+        }
+        guard let token = BearerToken.parse(authorization: authorization) else {
+            throw .aws(.unrecognizedClient, message: "The security token included in the request is invalid.")
+        }
+        do {
+            _ = try tokens.verify(token)
+        } catch {
+            throw .aws(.unrecognizedClient, message: "The security token included in the request is invalid.")
+        }
+        return nil
+    }
+
+    /// An empty response with `X-Amz-Executed-Version` (present on every successful Invoke answer).
+    static func response(status: Int) -> HTTPResponse {
+        var r = HTTPResponse(status: status)
+        r.headers.add(name: "X-Amz-Executed-Version", value: "$LATEST")
+        return r
+    }
+
+    /// The AWS error for an invocation that produced no payload.
+    static func awsError(for failure: InvocationFailure, arn: String) -> GatewayError {
+        switch failure {
+        case .throttled: .aws(.tooManyRequests, message: "Rate Exceeded.")
+        case .unknownFunction: .aws(.resourceNotFound, message: "Function not found: \(arn)")
+        case .managerUnavailable: .aws(.service, message: "Service Unavailable", status: 503)
+        case .workerFailed, .imageMissing, .functionTimedOut: .aws(.service, message: "Internal server error", status: 502)
+        }
+    }
+}
+
+/// A short label of how an invocation ended, for logs and metrics.
+struct InvocationOutcomeKind {
+    let label: String
+    init(_ failure: InvocationFailure) {
+        label = switch failure {
+        case .throttled: "throttled"
+        case .functionTimedOut: "timeout"
+        case .workerFailed: "worker_failed"
+        case .managerUnavailable: "manager_unavailable"
+        case .imageMissing: "image_missing"
+        case .unknownFunction: "unknown_function"
+        }
+    }
+}
+
+/// `30`, `2.5`: a function timeout as AWS prints it in `Task timed out after N seconds` (two decimals).
+enum FunctionTimeout {
+    static func text(_ d: Duration) -> String {
+        let centis = Int64(d.frontSeconds * 100 + 0.5)
+        let frac = centis % 100
+        return "\(centis / 100).\(frac < 10 ? "0" : "")\(frac)"
+    }
+}

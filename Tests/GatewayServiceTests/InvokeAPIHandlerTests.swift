@@ -1,0 +1,131 @@
+import BoxCore
+import HTTP1
+import Testing
+@testable import GatewayService
+
+@Suite struct InvokeAPIHandlerTests {
+    static let path = "/2015-03-31/functions/echo/invocations"
+
+    @Test func requestResponseRelaysThePayload() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: #"{"answer":42}"#))
+        let r = await h.send("POST", Self.path, headers: h.bearer(), body: Array(#"{"q":1}"#.utf8))
+        #expect(r.status == 200)
+        #expect(r.text == #"{"answer":42}"#)
+        #expect(r.headers["X-Amz-Executed-Version"] == "$LATEST")
+        #expect(r.headers["X-Amz-Function-Error"] == nil)
+        // The Invoke API passes the payload as is: no API Gateway event around it.
+        #expect(h.invoker.recorded.first?.payload == Array(#"{"q":1}"#.utf8))
+    }
+
+    @Test func functionErrorIsFlaggedUnhandled() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: #"{"errorMessage":"boom","errorType":"ValueError"}"#))
+        let r = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(r.status == 200)
+        #expect(r.headers["X-Amz-Function-Error"] == "Unhandled")
+        #expect(r.text.contains("boom"))
+    }
+
+    @Test func timeoutIsAFunctionErrorLikeAWS() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .failure(.functionTimedOut) })
+        let r = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(r.status == 200)
+        #expect(r.headers["X-Amz-Function-Error"] == "Unhandled")
+        #expect(r.text.contains("Task timed out after 3.00 seconds"))
+    }
+
+    @Test(arguments: [
+        ("/2015-03-31/functions/nope/invocations", "arn:aws:lambda:ap-northeast-1:000000000000:function:nope"),
+        ("/2015-03-31/functions/echo%3A7/invocations", "arn:aws:lambda:ap-northeast-1:000000000000:function:echo:7"),
+        ("/2015-03-31/functions/echo/invocations?Qualifier=prod", "arn:aws:lambda:ap-northeast-1:000000000000:function:echo:prod"),
+        ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Anope/invocations",
+         "arn:aws:lambda:us-east-1:000000000000:function:nope"),
+    ])
+    func unknownFunctionsAndVersionsAreResourceNotFound(target: String, arn: String) async throws {
+        let h = try DispatcherHarness()
+        let r = await h.send("POST", target, headers: h.bearer())
+        #expect(r.status == 404)
+        #expect(r.headers["x-amzn-ErrorType"] == "ResourceNotFoundException")
+        #expect(r.text == "{\"Type\":\"User\",\"message\":\"Function not found: \(arn)\"}")
+        #expect(h.invoker.recorded.isEmpty)
+    }
+
+    @Test(arguments: [
+        "/2015-03-31/functions/echo%3A%24LATEST/invocations", "/2015-03-31/functions/echo/invocations?Qualifier=%24LATEST",
+        "/2015-03-31/functions/000000000000%3Afunction%3Aecho/invocations",
+        "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aap-northeast-1%3A000000000000%3Afunction%3Aecho%3A%24LATEST/invocations",
+    ])
+    func latestQualifierAndArnsRun(target: String) async throws {
+        let h = try DispatcherHarness()
+        let r = await h.send("POST", target, headers: h.bearer())
+        #expect(r.status == 200)
+        #expect(h.invoker.recorded.first?.function == "echo")
+    }
+
+    @Test(arguments: [nil, "Bearer not-a-jwt", "Basic dXNlcjpwYXNz"] as [String?])
+    func missingOrBadCredentialsAreUnrecognizedClient(authorization: String?) async throws {
+        let h = try DispatcherHarness()
+        var headers = HTTPHeaders()
+        if let authorization { headers.add(name: "Authorization", value: authorization) }
+        let r = await h.send("POST", Self.path, headers: headers)
+        #expect(r.status == 403)
+        #expect(r.headers["x-amzn-ErrorType"] == "UnrecognizedClientException")
+        #expect(h.invoker.recorded.isEmpty)
+    }
+
+    @Test func dryRunChecksButDoesNotRun() async throws {
+        let h = try DispatcherHarness()
+        let ok = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "DryRun"]))
+        #expect(ok.status == 204)
+        let missing = await h.send(
+            "POST", "/2015-03-31/functions/nope/invocations", headers: h.bearer().merged(["X-Amz-Invocation-Type": "DryRun"]))
+        #expect(missing.status == 404)
+        let unauthenticated = await h.send("POST", Self.path, headers: ["X-Amz-Invocation-Type": "DryRun"])
+        #expect(unauthenticated.status == 403)
+        #expect(h.invoker.recorded.isEmpty)
+    }
+
+    @Test func throttledIsTooManyRequests() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .failure(.throttled) })
+        let r = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(r.status == 429)
+        #expect(r.headers["x-amzn-ErrorType"] == "TooManyRequestsException")
+    }
+
+    @Test func payloadOverTheLimitIsRequestTooLarge() async throws {
+        let h = try DispatcherHarness()
+        let r = await h.send("POST", Self.path, headers: h.bearer(), body: [UInt8](repeating: 0x20, count: 2048))
+        #expect(r.status == 413)
+        #expect(r.headers["x-amzn-ErrorType"] == "RequestTooLargeException")
+    }
+
+    @Test func eventAnswers202AndRetriesFunctionErrorsTwice() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .success(.rie(#"{"errorMessage":"x","errorType":"E"}"#)) })
+        let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
+        #expect(r.status == 202)
+        #expect(r.body.isEmpty)
+        let left = await h.background.drain(until: .now + .seconds(5))
+        #expect(left == 0)
+        #expect(h.invoker.recorded.count == 3)
+        let attempts = h.logLines.filter { $0.contains("\"invocation_type\":\"Event\"") && $0.contains("\"attempt\"") }
+        #expect(attempts.count == 3)
+        #expect(attempts.allSatisfy { $0.contains("\"outcome\":\"function_error\"") && $0.contains("\"function\":\"echo\"") })
+    }
+
+    @Test func eventStopsRetryingAfterSuccess() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker { _, n in
+            n == 1 ? .failure(.workerFailed("broke")) : .success(.rie("null"))
+        })
+        let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
+        #expect(r.status == 202)
+        await h.background.drain(until: .now + .seconds(5))
+        #expect(h.invoker.recorded.count == 2)
+        #expect(h.logLines.contains { $0.contains("\"attempt\":2") && $0.contains("\"outcome\":\"success\"") })
+    }
+
+    @Test func unknownInvocationTypeIsRefused() async throws {
+        let h = try DispatcherHarness()
+        let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Later"]))
+        #expect(r.status == 400)
+        #expect(h.invoker.recorded.isEmpty)
+    }
+}
