@@ -195,3 +195,16 @@ actor Gate {
         waiters.removeAll()
     }
 }
+
+@Suite struct SignalWatcherTests {
+    @Test func signalsArriveAsAStream() async throws {
+        let stream = SignalWatcher.signals([SIGUSR2])
+        // The watcher blocks SIGUSR2 on the primary loop's thread; aim the signal at that thread (a
+        // process-wide kill would need every thread of this test process to block it, as main.swift does).
+        let loop = EventLoopGroup.shared.primary
+        await loop.actor.run { _ in }  // work on the loop runs in order: the watcher is set up now
+        #expect(pthread_kill(loop.thread, SIGUSR2) == 0)
+        var iterator = stream.makeAsyncIterator()
+        #expect(await iterator.next() == SIGUSR2)
+    }
+}
