@@ -4,7 +4,7 @@ public import HTTP1
 ///
 /// "Successful" means the RIE answered: a function error (`{"errorMessage":...}` with status 200, or the RIE's
 /// 502 `Runtime.ExitError` when the runtime died) is still an outcome; the front maps it (§3.5).
-public struct InvocationOutcome: Sendable {
+public struct InvocationOutcome: Sendable, Equatable {
     /// The RIE's HTTP status.
     public var status: Int
     /// The RIE's response headers (the RIE sends `text/plain` for every payload).

@@ -1,0 +1,155 @@
+import HTTP1
+import Testing
+@testable import GatewayService
+
+/// `FunctionInvoker` end to end over in-process stand-ins of esb-manager and the RIE (see `StandInPeers`), with a
+/// manual clock: concurrency, the retry rule, heartbeats, TTL, a Manager that is down.
+@Suite struct InvokerTests {
+    let peers = StandInPeers()
+    let clock = ManualClock()
+    let invoker: FunctionInvoker
+    static let echo = PoolFunctionSpec(name: "echo", maxConcurrency: 4, timeout: .seconds(3), revision: "r1")
+
+    init() {
+        var configuration = InvokerConfiguration(managerURL: StandInPeers.managerURL, managerToken: "token")
+        configuration.clock = clock
+        configuration.limitRetryDelay = .zero
+        invoker = FunctionInvoker(configuration: configuration, transport: peers)
+    }
+
+    func invoke(_ spec: PoolFunctionSpec = echo, id: String = "req") async -> Result<InvocationOutcome, InvocationFailure> {
+        do { return .success(try await invoker.invoke(spec, payload: Array("{}".utf8), requestID: id, traceID: "Root=1-x")) }
+        catch { return .failure(error) }
+    }
+
+    @Test func sixteenConcurrentInvocationsNeverOverlapOnAWorker() async {
+        let results = await withTaskGroup(of: Result<InvocationOutcome, InvocationFailure>.self) { group in
+            for i in 0..<16 { group.addTask { await invoke(id: "r\(i)") } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let ok = results.compactMap { try? $0.get() }
+        #expect(ok.count == 16)
+        peers.state.withLock { s in
+            #expect(s.overlaps == 0)
+            #expect(s.lastWorker <= 4)
+            #expect(Set(s.invocations.compactMap(\.requestID)).count == 16)
+        }
+        #expect(ok.filter(\.coldStart).count == Set(ok.map(\.workerID)).count)
+        let stats = await invoker.poolSnapshot()["echo"]
+        #expect(stats?.busy == 0 && stats?.waiting == 0 && (stats?.idle ?? 0) >= 1)
+    }
+
+    @Test func aWarmRequestMakesNoManagerCall() async throws {
+        let first = try await invoke().get()
+        let calls = peers.state.withLock { $0.acquireCalls.count }
+        let second = try await invoke().get()
+        #expect(first.coldStart && !second.coldStart)
+        #expect(first.workerID == second.workerID)
+        #expect(peers.state.withLock { $0.acquireCalls.count } == calls)
+    }
+
+    @Test func requestsBeyondTheLimitWaitThenAreThrottled() async throws {
+        let one = PoolFunctionSpec(name: "echo", maxConcurrency: 1, timeout: .seconds(3))
+        peers.state.withLock { $0.defaultBehaviour = .gated }
+        async let first = invoke(one)
+        await eventually("first invocation in the RIE") { peers.gatedCount == 1 }
+        async let second = invoke(one)
+        await eventually("second request waiting") { clock.sleeperCount == 1 }
+        clock.advance(by: .seconds(10))
+        #expect(await second == .failure(.throttled))
+        peers.openGate()
+        #expect(try await first.get().status == 200)
+    }
+
+    @Test func anUnreachableWorkerIsDroppedAndTheRequestRetriedOnAnother() async throws {
+        peers.state.withLock { $0.behaviour["w1.test"] = .fail(.notSent("connection refused")) }
+        let outcome = try await invoke().get()
+        #expect(outcome.workerID == "w2")
+        await eventually("delete of w1") { peers.state.withLock { $0.deletes == ["w1"] } }
+    }
+
+    @Test func twoUnreachableWorkersFailTheRequest() async {
+        peers.state.withLock { $0.defaultBehaviour = .fail(.notSent("connection refused")) }
+        guard case .failure(.workerFailed) = await invoke() else { Issue.record("expected workerFailed"); return }
+        await eventually("both deleted") { peers.state.withLock { Set($0.deletes) == ["w1", "w2"] } }
+    }
+
+    @Test func aWorkerThatBreaksAfterDeliveryFailsTheRequestAndIsReplaced() async throws {
+        peers.state.withLock { $0.behaviour["w1.test"] = .fail(.sentThenFailed("reset by peer")) }
+        guard case .failure(.workerFailed) = await invoke() else { Issue.record("expected workerFailed"); return }
+        await eventually("delete of w1") { peers.state.withLock { $0.deletes == ["w1"] } }
+        #expect(try await invoke().get().workerID == "w2")
+    }
+
+    @Test func noAnswerWithinTheTimeoutIsFunctionTimedOutAndTheWorkerDeleted() async {
+        peers.state.withLock { $0.behaviour["w1.test"] = .fail(.timedOut(sent: true)) }
+        #expect(await invoke() == .failure(.functionTimedOut))
+        await eventually("delete of w1") { peers.state.withLock { $0.deletes == ["w1"] } }
+    }
+
+    @Test func theRIEsOwnTimeoutAnswerKeepsTheWorkerAndTheNextRunIsCold() async throws {
+        peers.state.withLock { $0.behaviour["w1.test"] = .answer(status: 200, body: "Task timed out after 3.00 seconds") }
+        #expect(await invoke() == .failure(.functionTimedOut))
+        peers.state.withLock { $0.behaviour["w1.test"] = nil }
+        let next = try await invoke().get()
+        #expect(next.workerID == "w1" && next.coldStart)
+        #expect(peers.state.withLock { $0.deletes.isEmpty })
+    }
+
+    @Test func heartbeatsRenewLeasesAndRevokedWorkersAreDropped() async throws {
+        _ = try await invoke().get()
+        peers.state.withLock { $0.revokeNext = ["w1"] }
+        await invoker.maintain()
+        #expect(peers.state.withLock { $0.heartbeats.last?.leased } == ["w1"])
+        #expect(try await invoke().get().workerID == "w2")
+        clock.advance(by: .seconds(10))
+        await invoker.maintain()
+        #expect(peers.state.withLock { $0.heartbeats.last?.leased } == ["w2"])
+    }
+
+    @Test func whileTheManagerIsDownLeasedWorkersKeepServing() async throws {
+        _ = try await invoke().get()
+        peers.state.withLock { $0.managerUp = false }
+        clock.advance(by: .seconds(10))
+        await invoker.maintain()  // heartbeat fails: logged, nothing dropped
+        #expect(try await invoke().get().workerID == "w1")
+        let other = PoolFunctionSpec(name: "other", maxConcurrency: 1, timeout: .seconds(3))
+        guard case .failure(.managerUnavailable) = await invoke(other) else { Issue.record("expected 503"); return }
+    }
+
+    @Test func unknownFunctionsAndMissingImagesAreReported() async {
+        let missing = PoolFunctionSpec(name: "nope", maxConcurrency: 1, timeout: .seconds(3))
+        peers.state.withLock { $0.maxConcurrency["nope"] = 0 }
+        // limit 0 at the Manager: nothing comes, the request waits its full acquire timeout.
+        async let r = invoke(missing)
+        await eventually("waiting") { clock.sleeperCount >= 1 }
+        clock.advance(by: .seconds(10))
+        #expect(await r == .failure(.throttled))
+    }
+
+    @Test func unusedWorkersAreReleasedAfterTheTTL() async throws {
+        _ = try await invoke().get()
+        clock.advance(by: .seconds(29))
+        await invoker.maintain()
+        #expect(peers.state.withLock { $0.heartbeats.last?.released } == [])
+        clock.advance(by: .seconds(1))
+        await invoker.maintain()
+        await eventually("release sent") { peers.state.withLock { $0.heartbeats.contains { $0.released == ["w1"] } } }
+        #expect(await invoker.poolSnapshot()["echo"]?.leased ?? 0 == 0)
+    }
+
+    @Test func startTakesOverLeasedWorkersSoTheFirstRequestIsWarm() async throws {
+        peers.state.withLock {
+            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true)]
+            $0.leased["old1"] = "echo"
+        }
+        await invoker.updateFunctions([Self.echo])
+        await invoker.start()
+        #expect(peers.state.withLock { $0.heartbeats.first?.leased } == ["old1"])
+        let outcome = try await invoke().get()
+        #expect(outcome.workerID == "old1" && !outcome.coldStart)
+        #expect(peers.state.withLock { $0.acquireCalls.isEmpty })
+        await invoker.shutdown()
+        #expect(peers.state.withLock { $0.heartbeats.last?.released } == ["old1"])
+    }
+}
