@@ -1,0 +1,154 @@
+/// The Manager's environment (PRODUCT §4.1), parsed and validated once at start-up.
+public struct ManagerSettings: Sendable, Equatable {
+    /// Where the API listens.
+    public enum Listen: Sendable, Equatable, CustomStringConvertible {
+        /// TCP `host:port`.
+        case tcp(host: String, port: Int)
+        /// A Unix socket path.
+        case unix(path: String)
+
+        /// `host:port` or `unix:///path`.
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): "\(host):\(port)"
+            case .unix(let path): "unix://\(path)"
+            }
+        }
+    }
+
+    /// How the gateway reaches a worker's RIE.
+    public enum AddressMode: String, Sendable, Equatable {
+        /// The container's IP on `LAMBDA_NETWORK`, port 8080.
+        case network
+        /// 8080/tcp published on 127.0.0.1 with a random host port (gateway on the host).
+        case published
+    }
+
+    /// `MANAGER_LISTEN` (`0.0.0.0:8081`).
+    public var listen: Listen = .tcp(host: "0.0.0.0", port: 8081)
+    /// `MANAGER_TOKEN`: required for every call but `/health`.
+    public var token: String = ""
+    /// `DOCKER_HOST` (`unix:///var/run/docker.sock`).
+    public var dockerHost: String = "unix:///var/run/docker.sock"
+    /// `LAMBDA_NETWORK` (`esb-lambda`).
+    public var network: String = "esb-lambda"
+    /// `IDLE_TIMEOUT_MINUTES` (5): released and unused this long → stopped and removed.
+    public var idleTimeout: Duration = .seconds(300)
+    /// `PAUSE_IDLE_SECONDS` (unset = no pause tier).
+    public var pauseAfter: Duration?
+    /// `WORKER_ADDRESS_MODE` (`network`).
+    public var addressMode: AddressMode = .network
+    /// `FUNCTIONS_CONFIG_PATH` (`/app/config/functions.yml`).
+    public var functionsPath: String = "/app/config/functions.yml"
+    /// `CONTAINER_READINESS_TIMEOUT` (30 s).
+    public var readinessTimeout: Duration = .seconds(30)
+    /// `S3_ENDPOINT`.
+    public var s3Endpoint: String?
+    /// `DYNAMODB_ENDPOINT`.
+    public var dynamoDBEndpoint: String?
+    /// `GATEWAY_INTERNAL_URL`.
+    public var gatewayInternalURL: String?
+    /// `VICTORIALOGS_URL`.
+    public var victoriaLogsURL: String?
+    /// `LOG_LEVEL` (as given; BoxCore's `LogFormatter` reads it).
+    public var logLevel: String?
+    /// `LEASE_TIMEOUT_SECONDS` (30).
+    public var leaseTimeout: Duration = .seconds(30)
+    /// `WORKER_ACCESS_KEY_ID`.
+    public var workerAccessKeyID: String?
+    /// `WORKER_SECRET_ACCESS_KEY`.
+    public var workerSecretAccessKey: String?
+    /// `CONTAINER_NAME` (the manager's own `container_name` on log lines).
+    public var containerName: String?
+    /// `AWS_REGION` / `AWS_DEFAULT_REGION` of the manager: the workers' region unless a function sets its own
+    /// (`ap-northeast-1`, the generator's default region).
+    public var region: String = "ap-northeast-1"
+    /// `DOCKER_STOP_TIMEOUT` (seconds Docker waits after SIGTERM before SIGKILL when a worker is stopped; 2).
+    public var stopTimeoutSeconds: Int = 2
+
+    /// Defaults everywhere (for tests).
+    public init() {}
+
+    /// Reads the environment; every malformed value is reported, one message per variable.
+    public init(environment env: [String: String]) throws(ManagerSettingsError) {
+        var problems: [String] = []
+        func value(_ name: String) -> String? {
+            guard let v = env[name]?.trimmingWhitespace(), !v.isEmpty else { return nil }
+            return v
+        }
+        func seconds(_ name: String, scale: Double = 1, allowZero: Bool = false) -> Duration? {
+            guard let text = value(name) else { return nil }
+            guard let number = Double(text), number.isFinite, number > 0 || (allowZero && number == 0) else {
+                problems.append("\(name)=\(text): expected a positive number")
+                return nil
+            }
+            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        }
+
+        if let text = value("MANAGER_LISTEN") {
+            if let listen = Self.parseListen(text) { self.listen = listen } else {
+                problems.append("MANAGER_LISTEN=\(text): expected host:port or unix:///path")
+            }
+        }
+        token = env["MANAGER_TOKEN"] ?? ""
+        if let text = value("DOCKER_HOST") { dockerHost = text }
+        if let text = value("LAMBDA_NETWORK") { network = text }
+        if let d = seconds("IDLE_TIMEOUT_MINUTES", scale: 60) { idleTimeout = d }
+        pauseAfter = seconds("PAUSE_IDLE_SECONDS")
+        if let text = value("WORKER_ADDRESS_MODE") {
+            if let mode = AddressMode(rawValue: text.lowercased()) { addressMode = mode } else {
+                problems.append("WORKER_ADDRESS_MODE=\(text): expected network or published")
+            }
+        }
+        if let text = value("FUNCTIONS_CONFIG_PATH") { functionsPath = text }
+        if let d = seconds("CONTAINER_READINESS_TIMEOUT") { readinessTimeout = d }
+        s3Endpoint = value("S3_ENDPOINT")
+        dynamoDBEndpoint = value("DYNAMODB_ENDPOINT")
+        gatewayInternalURL = value("GATEWAY_INTERNAL_URL")
+        victoriaLogsURL = value("VICTORIALOGS_URL")
+        logLevel = value("LOG_LEVEL")
+        if let d = seconds("LEASE_TIMEOUT_SECONDS") { leaseTimeout = d }
+        workerAccessKeyID = value("WORKER_ACCESS_KEY_ID")
+        workerSecretAccessKey = value("WORKER_SECRET_ACCESS_KEY")
+        containerName = value("CONTAINER_NAME")
+        if let r = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { region = r }
+        if let text = value("DOCKER_STOP_TIMEOUT") {
+            if let n = Int(text), n >= 0 { stopTimeoutSeconds = n } else {
+                problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds")
+            }
+        }
+        guard problems.isEmpty else { throw ManagerSettingsError(problems: problems) }
+    }
+
+    /// `host:port` (host may be empty = all addresses, or `[v6]`) or `unix:///path`.
+    static func parseListen(_ text: String) -> Listen? {
+        if text.hasPrefix("unix://") {
+            let path = String(text.dropFirst("unix://".count))
+            return path.hasPrefix("/") ? .unix(path: path) : nil
+        }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return .tcp(host: host.isEmpty ? "0.0.0.0" : host, port: port)
+    }
+}
+
+/// Malformed Manager environment values, one message each.
+public struct ManagerSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `NAME=value: what is wrong`, one per variable.
+    public let problems: [String]
+
+    /// One line per problem.
+    public var description: String { problems.joined(separator: "\n") }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

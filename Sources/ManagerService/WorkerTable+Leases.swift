@@ -1,0 +1,148 @@
+/// Heartbeats and the idle scan.
+extension WorkerTable {
+    /// What a heartbeat decided.
+    struct HeartbeatOutcome: Sendable, Equatable {
+        /// Ids the gateway must drop at once.
+        var revoked: [String] = []
+        /// Paused workers the gateway still holds: unpause them.
+        var resume: [String] = []
+        /// Retired workers the gateway no longer holds: remove them.
+        var remove: [String] = []
+    }
+
+    /// One idle-scan decision.
+    enum IdleAction: Sendable, Equatable {
+        /// `docker pause`.
+        case pause(String)
+        /// `docker unpause` (a paused worker is needed for `min_warm`).
+        case resume(String)
+        /// Stop and remove (idle, or retired and released).
+        case remove(String)
+        /// Start a worker for `min_warm` into this placeholder.
+        case create(function: String, placeholder: String)
+    }
+
+    /// The gateway's heartbeat: `leased` renews (or re-establishes, after a manager restart) leases;
+    /// `released` ends them. Adopted workers the gateway does not list become released.
+    mutating func heartbeat(leased: [String], released: [String], now: Duration) -> HeartbeatOutcome {
+        var outcome = HeartbeatOutcome()
+        let listed = Set(leased)
+        for (key, record) in workers where record.holder == .adoption && !listed.contains(key) {
+            workers[key]?.holder = .none
+            workers[key]?.leaseExpiry = nil
+            workers[key]?.lastUsed = now
+        }
+        for id in leased {
+            guard let record = workers[id], record.state != .stopping, record.state != .starting else {
+                outcome.revoked.append(id)
+                continue
+            }
+            workers[id]?.holder = .gateway
+            workers[id]?.leaseExpiry = now + idle.leaseTimeout
+            workers[id]?.lastUsed = now
+            if record.retired {
+                workers[id]?.revoked = true
+                outcome.revoked.append(id)
+            } else if record.state == .paused {
+                workers[id]?.state = .resuming
+                outcome.resume.append(id)
+            }
+        }
+        for id in released where !listed.contains(id) {
+            guard let record = workers[id], record.state != .stopping else {
+                outcome.revoked.append(id)
+                continue
+            }
+            if record.holder == .gateway || record.holder == .adoption {
+                workers[id]?.holder = .none
+                workers[id]?.leaseExpiry = nil
+                workers[id]?.lastUsed = now
+            }
+        }
+        // A revoked worker the gateway stopped listing has finished its last invocation.
+        for (key, record) in workers
+        where record.retired && record.revoked && record.holder == .gateway && !listed.contains(key) {
+            workers[key]?.holder = .none
+            if beginRemoval(key) { outcome.remove.append(key) }
+        }
+        return outcome
+    }
+
+    /// The idle scan: lapses stale leases, removes retired and long-idle workers, pauses idle ones, and keeps
+    /// `min_warm` workers per function. The caller performs the actions and reports back.
+    mutating func tick(now: Duration) -> [IdleAction] {
+        var actions: [IdleAction] = []
+        for (key, record) in workers where record.isLeased {
+            if let expiry = record.leaseExpiry, expiry <= now {
+                workers[key]?.holder = .none
+                workers[key]?.leaseExpiry = nil
+                workers[key]?.lastUsed = now
+            }
+        }
+        for (key, record) in workers where record.retired && !record.isLeased {
+            if record.state == .running || record.state == .paused, beginRemoval(key) { actions.append(.remove(key)) }
+        }
+        for function in Set(workers.values.map(\.function)) {
+            let protected = protectedWarmKeys(of: function)
+            for record in workers.values where record.function == function && !record.isLeased && !record.retired {
+                guard !protected.contains(record.key) else { continue }
+                let idleFor = now - record.lastUsed
+                if (record.state == .running || record.state == .paused) && idleFor >= idle.stopAfter {
+                    if beginRemoval(record.key) { actions.append(.remove(record.key)) }
+                } else if record.state == .running, let pauseAfter = idle.pauseAfter, idleFor >= pauseAfter {
+                    workers[record.key]?.state = .pausing
+                    actions.append(.pause(record.key))
+                }
+            }
+        }
+        for (function, policy) in policies.sorted(by: { $0.key < $1.key }) where policy.minWarm > 0 {
+            actions += refillWarm(function: function, policy: policy, now: now)
+        }
+        return actions
+    }
+
+    /// When the next lease lapses or idle threshold passes (nil: nothing pending), so the loop need not poll.
+    func nextDeadline() -> Duration? {
+        var next: Duration?
+        func consider(_ t: Duration) { next = next.map { min($0, t) } ?? t }
+        for record in workers.values {
+            if record.isLeased {
+                if let expiry = record.leaseExpiry { consider(expiry) }
+                continue
+            }
+            if record.state == .running, let pauseAfter = idle.pauseAfter { consider(record.lastUsed + pauseAfter) }
+            if record.state == .running || record.state == .paused { consider(record.lastUsed + idle.stopAfter) }
+        }
+        return next
+    }
+
+    /// The `min_warm` most recently used running workers of a function: never paused or stopped for idleness.
+    private func protectedWarmKeys(of function: String) -> Set<String> {
+        guard let minWarm = policies[function]?.minWarm, minWarm > 0 else { return [] }
+        let running = workers.values.filter {
+            $0.function == function && !$0.retired && ($0.state == .running || $0.state == .starting)
+        }
+        return Set(running.sorted { $0.lastUsed > $1.lastUsed }.prefix(minWarm).map(\.key))
+    }
+
+    /// Brings a function up to `min_warm` started workers: paused ones are resumed first, then new ones are
+    /// created within `max_concurrency`. They stay released.
+    private mutating func refillWarm(function: String, policy: FunctionPolicy, now: Duration) -> [IdleAction] {
+        let mine = workers.values.filter { $0.function == function && !$0.retired }
+        let warm = mine.filter { [.starting, .running, .resuming].contains($0.state) }.count
+        var deficit = policy.minWarm - warm
+        guard deficit > 0 else { return [] }
+        var actions: [IdleAction] = []
+        for record in mine.filter({ $0.state == .paused && !$0.isLeased }).prefix(deficit) {
+            workers[record.key]?.state = .resuming
+            actions.append(.resume(record.key))
+            deficit -= 1
+        }
+        let room = policy.maxConcurrency - workers.values.filter { $0.function == function }.count
+        for _ in 0..<max(0, min(deficit, room)) {
+            let key = addPlaceholder(function: function, hash: policy.configHash, holder: .none, now: now)
+            actions.append(.create(function: function, placeholder: key))
+        }
+        return actions
+    }
+}
