@@ -1,21 +1,7 @@
+public import Reactor
+
 /// The Manager's environment (PRODUCT §4.1), parsed and validated once at start-up.
 public struct ManagerSettings: Sendable, Equatable {
-    /// Where the API listens.
-    public enum Listen: Sendable, Equatable, CustomStringConvertible {
-        /// TCP `host:port`.
-        case tcp(host: String, port: Int)
-        /// A Unix socket path.
-        case unix(path: String)
-
-        /// `host:port` or `unix:///path`.
-        public var description: String {
-            switch self {
-            case .tcp(let host, let port): "\(host):\(port)"
-            case .unix(let path): "unix://\(path)"
-            }
-        }
-    }
-
     /// How the gateway reaches a worker's RIE.
     public enum AddressMode: String, Sendable, Equatable {
         /// The container's IP on `LAMBDA_NETWORK`, port 8080.
@@ -25,7 +11,7 @@ public struct ManagerSettings: Sendable, Equatable {
     }
 
     /// `MANAGER_LISTEN` (`0.0.0.0:8081`).
-    public var listen: Listen = .tcp(host: "0.0.0.0", port: 8081)
+    public var listen: ListenAddress = .tcp(host: "0.0.0.0", port: 8081)
     /// `MANAGER_TOKEN`: required for every call but `/health`.
     public var token: String = ""
     /// `DOCKER_HOST` (`unix:///var/run/docker.sock`).
@@ -86,7 +72,7 @@ public struct ManagerSettings: Sendable, Equatable {
         }
 
         if let text = value("MANAGER_LISTEN") {
-            if let listen = Self.parseListen(text) { self.listen = listen } else {
+            if let listen = ListenAddress.parse(text) { self.listen = listen } else {
                 problems.append("MANAGER_LISTEN=\(text): expected host:port or unix:///path")
             }
         }
@@ -118,20 +104,6 @@ public struct ManagerSettings: Sendable, Equatable {
             }
         }
         guard problems.isEmpty else { throw ManagerSettingsError(problems: problems) }
-    }
-
-    /// `host:port` (host may be empty = all addresses, or `[v6]`) or `unix:///path`.
-    static func parseListen(_ text: String) -> Listen? {
-        if text.hasPrefix("unix://") {
-            let path = String(text.dropFirst("unix://".count))
-            return path.hasPrefix("/") ? .unix(path: path) : nil
-        }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port)
-        else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return .tcp(host: host.isEmpty ? "0.0.0.0" : host, port: port)
     }
 }
 

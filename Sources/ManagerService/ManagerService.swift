@@ -1,0 +1,139 @@
+public import BoxCore
+import Crypto
+public import DockerEngine
+public import HTTP1
+public import Telemetry
+import Synchronization
+
+/// The Manager (PRODUCT §4): its HTTP API as a pure `handle(_:)` plus the background work (Docker supervision,
+/// idle scan) started by `start()`. The executable puts `handle` behind `Reactor.HTTPServer`.
+public final class ManagerService: Sendable {
+    /// Validated environment.
+    public let settings: ManagerSettings
+    let workers: WorkerManager
+    let logger: Logger
+    let docker: DockerClient
+    private let background = BackgroundTasks()
+
+    /// A manager for `functions`, talking to Docker through `docker`.
+    public init(
+        settings: ManagerSettings, functions: FunctionsConfig, docker: DockerClient, logger: Logger,
+        clock: any ManagerClock = SystemManagerClock()
+    ) {
+        self.settings = settings
+        self.docker = docker
+        self.logger = logger
+        workers = WorkerManager(
+            docker: docker, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"))
+    }
+
+    /// Starts the Docker supervisor (sync, adopt, events, reconnect) and the idle ticker; returns at once.
+    public func start() {
+        let workers = self.workers
+        background.add(Task { await workers.supervise() })
+        background.add(Task {
+            while !Task.isCancelled {
+                let pause = await workers.sleepBeforeNextTick()
+                try? await Task.sleep(for: pause)
+                await workers.tick()
+            }
+        })
+    }
+
+    /// Runs Adopt & Sync once and waits for it (tests; `start()` does it in the background).
+    public func syncNow() async throws(ManagerError) {
+        try await workers.sync()
+    }
+
+    /// Applies a reloaded `functions.yml` (SIGHUP).
+    public func reload(_ functions: FunctionsConfig) async {
+        await workers.reload(functions)
+    }
+
+    /// Stops the background tasks and log followers. Workers keep running: the next manager adopts them.
+    public func shutdown() async {
+        background.cancelAll()
+        await workers.stopFollowing()
+    }
+
+    /// Answers one API request (§4.2). Never throws: every failure is a JSON error response.
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let requestID = request.headers["X-Request-Id"].flatMap { $0.isEmpty ? nil : $0 } ?? UUIDv4.string()
+        var response: HTTPResponse
+        do {
+            response = try await route(request, requestID: requestID)
+        } catch {
+            response = error.httpResponse
+            if error.code == .dockerUnavailable || error.code == .dockerFailed || error.code == .workerNotReady {
+                logger.warning("request failed", fields: ["path": .string(String(request.path)), "error": .string(error.message)], requestID: requestID)
+            }
+        }
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest, requestID: String) async throws(ManagerError) -> HTTPResponse {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map { Self.percentDecode($0) }
+        if segments == ["health"] {
+            guard request.method == "GET" || request.method == "HEAD" else { throw Self.methodNotAllowed }
+            return await health()
+        }
+        try authorize(request)
+        switch (request.method, segments.count, segments.first) {
+        case ("POST", 4, "v1") where segments[1] == "functions" && segments[3] == "workers":
+            return try await leaseWorkers(function: segments[2], body: request.body, requestID: requestID)
+        case (_, 4, "v1") where segments[1] == "functions" && segments[3] == "workers":
+            throw Self.methodNotAllowed
+        case ("GET", 2, "v1") where segments[1] == "workers":
+            return await listWorkers()
+        case ("POST", 3, "v1") where segments[1] == "workers" && segments[2] == "heartbeat":
+            return try await heartbeat(body: request.body)
+        case ("DELETE", 3, "v1") where segments[1] == "workers":
+            try await workers.deleteWorker(segments[2])
+            return HTTPResponse(status: 204)
+        case (_, 2, "v1") where segments[1] == "workers", (_, 3, "v1") where segments[1] == "workers":
+            throw Self.methodNotAllowed
+        case ("POST", 2, "containers") where segments[1] == "ensure":
+            return try await ensure(body: request.body)
+        case (_, 2, "containers") where segments[1] == "ensure":
+            throw Self.methodNotAllowed
+        default:
+            throw ManagerError(.routeNotFound, "Not Found")
+        }
+    }
+
+    /// The `X-ESB-Token` check, in constant time. An unset `MANAGER_TOKEN` lets nothing in.
+    private func authorize(_ request: HTTPRequest) throws(ManagerError) {
+        guard !settings.token.isEmpty, let given = request.headers["X-ESB-Token"], constantTimeEquals(given, settings.token)
+        else { throw ManagerError(.unauthorized, "Unauthorized") }
+    }
+
+    static let methodNotAllowed = ManagerError(.methodNotAllowed, "Method Not Allowed")
+
+    static func percentDecode(_ segment: Substring) -> String {
+        guard segment.contains("%") else { return String(segment) }
+        var bytes: [UInt8] = []
+        var i = segment.utf8.startIndex
+        let utf8 = segment.utf8
+        while i < utf8.endIndex {
+            let b = utf8[i]
+            if b == UInt8(ascii: "%"), let h = utf8.index(i, offsetBy: 2, limitedBy: utf8.endIndex), h < utf8.endIndex,
+               let v = UInt8(String(decoding: utf8[utf8.index(after: i)...h], as: UTF8.self), radix: 16)
+            {
+                bytes.append(v)
+                i = utf8.index(after: h)
+            } else {
+                bytes.append(b)
+                i = utf8.index(after: i)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Background tasks to cancel at shutdown.
+final class BackgroundTasks: Sendable {
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+    func add(_ task: Task<Void, Never>) { tasks.withLock { $0.append(task) } }
+    func cancelAll() { tasks.withLock { $0 }.forEach { $0.cancel() } }
+}

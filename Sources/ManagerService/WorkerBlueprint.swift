@@ -1,0 +1,90 @@
+import BoxCore
+import Crypto
+import DockerEngine
+
+/// Everything a worker container of one function is created with, derived from `functions.yml` and the
+/// Manager's environment (PRODUCT §4.3), and the config hash that identifies it.
+struct WorkerBlueprint: Sendable, Equatable {
+    /// The function.
+    let function: FunctionConfig
+    /// The image id the hash was computed with (nil when the image was not inspectable).
+    let imageID: String?
+    /// `NAME=value`, sorted by name: the function's environment plus the injected variables.
+    let environment: [String]
+    /// Docker network.
+    let network: String
+    /// How the gateway reaches the RIE.
+    let addressMode: ManagerSettings.AddressMode
+    /// SHA-256 (hex) over the canonical form of all of the above.
+    let configHash: String
+
+    /// The RIE's port inside every worker.
+    static let riePort = 8080
+
+    init(function: FunctionConfig, imageID: String?, settings: ManagerSettings) {
+        self.function = function
+        self.imageID = imageID
+        self.network = settings.network
+        self.addressMode = settings.addressMode
+        self.environment = Self.environment(for: function, settings: settings)
+        var canonical = "esb-worker-config/1\n"
+        canonical += "image=\(function.image)\nimage_id=\(imageID ?? "")\n"
+        canonical += "memory_size=\(function.memorySize)\ntimeout=\(function.timeout)\n"
+        canonical += "rie_concurrency=\(function.rieConcurrency)\nnetwork=\(network)\naddress_mode=\(addressMode.rawValue)\n"
+        for entry in environment { canonical += "env=\(entry.count):\(entry)\n" }
+        configHash = Hex.encode(SHA256.hash(canonical))
+    }
+
+    /// The function's environment plus the box's (§4.3). Facts about the function (`AWS_LAMBDA_*`) always come
+    /// from the Manager; endpoints, region and credentials only when the function does not set its own.
+    static func environment(for function: FunctionConfig, settings: ManagerSettings) -> [String] {
+        var env = function.environment
+        func fallback(_ name: String, _ value: String?) {
+            if let value, !value.isEmpty, env[name] == nil { env[name] = value }
+        }
+        env["AWS_LAMBDA_FUNCTION_NAME"] = function.name
+        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = String(function.memorySize)
+        // The RIE reads whole seconds; a fractional timeout rounds up so the function gets at least its time.
+        env["AWS_LAMBDA_FUNCTION_TIMEOUT"] = String(Int(function.timeout.rounded(.up)))
+        if function.rieConcurrency > 1 { env["AWS_LAMBDA_MAX_CONCURRENCY"] = String(function.rieConcurrency) }
+        let region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? settings.region
+        fallback("AWS_REGION", region)
+        fallback("AWS_DEFAULT_REGION", region)
+        fallback("AWS_ENDPOINT_URL_S3", settings.s3Endpoint)
+        fallback("AWS_ENDPOINT_URL_DYNAMODB", settings.dynamoDBEndpoint)
+        fallback("AWS_ENDPOINT_URL_LAMBDA", settings.gatewayInternalURL)
+        fallback("S3_ENDPOINT", settings.s3Endpoint)
+        fallback("DYNAMODB_ENDPOINT", settings.dynamoDBEndpoint)
+        fallback("GATEWAY_INTERNAL_URL", settings.gatewayInternalURL)
+        fallback("AWS_ACCESS_KEY_ID", settings.workerAccessKeyID)
+        fallback("AWS_SECRET_ACCESS_KEY", settings.workerSecretAccessKey)
+        return env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// A fresh container name: `esb-<function>-<8 hex>`.
+    func newContainerName() -> String {
+        "esb-\(function.name)-\(Hex.encode(SecureRandom.bytes(4)))"
+    }
+
+    /// The Docker create body.
+    var containerSpec: ContainerSpec {
+        ContainerSpec(
+            image: function.image, environment: environment,
+            labels: [
+                WorkerLabels.managed: "true", WorkerLabels.function: function.name, WorkerLabels.config: configHash,
+            ],
+            exposedPorts: ["\(Self.riePort)/tcp"], memoryBytes: function.memorySize * 1024 * 1024, restartPolicy: "no",
+            network: network,
+            publishedPorts: addressMode == .published ? ["\(Self.riePort)/tcp": .init(hostIP: "127.0.0.1")] : [:])
+    }
+}
+
+/// The labels every worker carries (§4.3).
+enum WorkerLabels {
+    /// `esb.managed=true`: the Manager owns it.
+    static let managed = "esb.managed"
+    /// `esb.function=<name>`.
+    static let function = "esb.function"
+    /// `esb.config=<hash>`.
+    static let config = "esb.config"
+}

@@ -1,0 +1,143 @@
+import DockerEngine
+import Synchronization
+
+/// A worker container that is started and accepts connections on its RIE port.
+struct StartedWorker: Sendable, Equatable {
+    /// Docker's full id.
+    let id: String
+    /// Docker's name.
+    let name: String
+    /// Where the gateway reaches the RIE.
+    let host: String
+    /// The RIE's port as the gateway sees it.
+    let port: Int
+}
+
+/// Creates, starts and checks worker containers, and removes them: the Docker side of a cold start (§4.3).
+final class WorkerLauncher: Sendable {
+    let docker: DockerClient
+    let settings: ManagerSettings
+    private let networkChecked = Mutex(false)
+
+    init(docker: DockerClient, settings: ManagerSettings) {
+        self.docker = docker
+        self.settings = settings
+    }
+
+    /// The image's id; a missing image is `.imageMissing` naming it.
+    func imageID(of image: String) async throws(ManagerError) -> String {
+        do {
+            return try await docker.inspectImage(image).id
+        } catch where error.code == .notFound {
+            throw ManagerError(.imageMissing, "Image not found: \(image)", image: image)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Creates `LAMBDA_NETWORK` when it does not exist yet (checked once per process, again after a failure).
+    func ensureNetwork() async throws(ManagerError) {
+        if networkChecked.withLock({ $0 }) { return }
+        do {
+            _ = try await docker.inspectNetwork(settings.network)
+        } catch where error.code == .notFound {
+            do {
+                _ = try await docker.createNetwork(name: settings.network, labels: [WorkerLabels.managed: "true"])
+            } catch where error.code == .conflict {
+                // Created concurrently by someone else: fine.
+            } catch {
+                throw Self.map(error)
+            }
+        } catch {
+            throw Self.map(error)
+        }
+        networkChecked.withLock { $0 = true }
+    }
+
+    /// Create → start → ready. Any failure removes the container; a worker that does not accept connections
+    /// within `CONTAINER_READINESS_TIMEOUT` is `.workerNotReady`.
+    func launch(_ blueprint: WorkerBlueprint) async throws(ManagerError) -> StartedWorker {
+        try await ensureNetwork()
+        let (id, name) = try await create(blueprint, attempt: 0)
+        do {
+            try await docker.startContainer(id)
+        } catch {
+            await remove(id)
+            throw Self.map(error)
+        }
+        let details: ContainerDetails
+        do {
+            details = try await docker.inspectContainer(id)
+        } catch {
+            await remove(id)
+            throw Self.map(error)
+        }
+        guard let probe = details.networks[settings.network]?.ipAddress, !probe.isEmpty,
+              let address = address(of: details)
+        else {
+            await remove(id)
+            throw ManagerError(.dockerFailed, "worker \(name) has no address on network \(settings.network)")
+        }
+        // Readiness always probes the container's own address: a published port is accepted by docker-proxy
+        // before the RIE inside listens, so connecting to it proves nothing.
+        guard await ReadinessProbe.waitUntilAccepting(host: probe, port: WorkerBlueprint.riePort, timeout: settings.readinessTimeout)
+        else {
+            await remove(id)
+            throw ManagerError(.workerNotReady, "worker of \(blueprint.function.name) was not ready within \(settings.readinessTimeout)")
+        }
+        return StartedWorker(id: id, name: name, host: address.host, port: address.port)
+    }
+
+    private func create(_ blueprint: WorkerBlueprint, attempt: Int) async throws(ManagerError) -> (String, String) {
+        let name = blueprint.newContainerName()
+        do {
+            return (try await docker.createContainer(name: name, spec: blueprint.containerSpec), name)
+        } catch where error.code == .conflict && attempt == 0 {
+            // A random-suffix collision (or a leftover of that name): one more try with a new name.
+            return try await create(blueprint, attempt: 1)
+        } catch where error.code == .notFound {
+            if error.message.lowercased().contains("network"), attempt == 0 {
+                networkChecked.withLock { $0 = false }
+                try await ensureNetwork()
+                return try await create(blueprint, attempt: 1)
+            }
+            throw ManagerError(.imageMissing, "Image not found: \(blueprint.function.image)", image: blueprint.function.image)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Where the gateway reaches the worker in the configured address mode.
+    func address(of details: ContainerDetails) -> (host: String, port: Int)? {
+        switch settings.addressMode {
+        case .network:
+            guard let ip = details.networks[settings.network]?.ipAddress, !ip.isEmpty else { return nil }
+            return (ip, WorkerBlueprint.riePort)
+        case .published:
+            guard let binding = details.publishedPorts["\(WorkerBlueprint.riePort)/tcp"]?.first, binding.hostPort > 0 else {
+                return nil
+            }
+            return ("127.0.0.1", binding.hostPort)
+        }
+    }
+
+    /// Force-removes a container; "already gone" is success. False when Docker could not be asked.
+    @discardableResult
+    func remove(_ id: String) async -> Bool {
+        do {
+            try await docker.removeContainer(id, force: true)
+            return true
+        } catch {
+            return error.code == .notFound
+        }
+    }
+
+    /// Docker failures as the API reports them.
+    static func map(_ error: DockerError) -> ManagerError {
+        switch error.code {
+        case .daemonUnreachable, .timedOut: ManagerError(.dockerUnavailable, "Docker is unavailable: \(error.message)")
+        case .notFound: ManagerError(.dockerFailed, "Docker: \(error.message)")
+        default: ManagerError(.dockerFailed, "Docker refused: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+public import BoxCore
+
+/// Turns one line of a worker's output into a log line (PRODUCT §4.5): `container_name` (the Docker name),
+/// `function`, `stream`, and — when the line is a JSON object — its fields lifted: `level`, `logger`,
+/// `message` (or `msg`), `request_id`, `trace_id` into the standard places, everything else as fields after
+/// `function` and `stream`. A lifted field never overwrites `container_name`, `function` or `stream`.
+/// Plain lines become `INFO` lines of logger `lambda` with the text as `message`.
+public struct WorkerLogFormatter: Sendable {
+    /// Docker's container name.
+    public let containerName: String
+    /// The function the worker runs.
+    public let function: String
+
+    /// A formatter for one worker.
+    public init(containerName: String, function: String) {
+        self.containerName = containerName
+        self.function = function
+    }
+
+    /// The log line for one output line (without its newline); nil for an empty line.
+    public func line(_ text: [UInt8], stream: String, epochMilliseconds: Int64) -> LogLine? {
+        var bytes = text[...]
+        while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
+        guard !bytes.isEmpty else { return nil }
+        var line = LogLine(
+            epochMilliseconds: epochMilliseconds, level: .info, logger: "lambda", message: "", containerName: containerName,
+            fields: ["function": .string(function), "stream": .string(stream)])
+        if bytes.first == UInt8(ascii: "{"), let value = try? JSONValue(parsing: Array(bytes)), let object = value.objectValue {
+            lift(object, into: &line)
+            if line.message.isEmpty && object["message"] == nil && object["msg"] == nil {
+                line.message = String(decoding: bytes, as: UTF8.self)
+            }
+        } else {
+            line.message = String(decoding: bytes, as: UTF8.self)
+        }
+        return line
+    }
+
+    private func lift(_ object: JSONObject, into line: inout LogLine) {
+        let protected: Set<String> = ["container_name", "function", "stream"]
+        var messageFromMsg = false
+        for member in object.members {
+            switch member.key {
+            case _ where protected.contains(member.key): continue
+            case "level", "levelname":
+                if let name = member.value.stringValue, let level = LogLevel(name: name) { line.level = level }
+            case "logger", "name":
+                if let name = member.value.stringValue, !name.isEmpty { line.logger = name } else if member.key == "name" {
+                    line.fields.append(key: member.key, value: member.value)
+                }
+            case "message":
+                line.message = Self.text(member.value)
+                messageFromMsg = false
+            case "msg":
+                if line.message.isEmpty || messageFromMsg {
+                    line.message = Self.text(member.value)
+                    messageFromMsg = true
+                } else {
+                    line.fields.append(key: "msg", value: member.value)
+                }
+            case "request_id", "requestId", "aws_request_id":
+                if line.requestID == nil, let id = member.value.stringValue { line.requestID = id } else {
+                    line.fields.append(key: member.key, value: member.value)
+                }
+            case "_time", "timestamp":
+                // The worker's own time (the runtime patch writes the CloudWatch event's) when it is UTC ISO-8601.
+                if let text = member.value.stringValue, let ms = Self.epochMilliseconds(iso8601: text) {
+                    line.epochMilliseconds = ms
+                } else if member.key == "timestamp" {
+                    line.fields.append(key: member.key, value: member.value)
+                }
+            case "trace_id":
+                if let id = member.value.stringValue { line.traceID = id }
+            case _ where LogLine.standardKeys.contains(member.key): continue
+            default:
+                line.fields.append(key: member.key, value: member.value)
+            }
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` → milliseconds since the epoch; nil for anything else.
+    static func epochMilliseconds(iso8601 text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b.last == UInt8(ascii: "Z"), b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":")
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13),
+              let mi = number(14..<16), let s = number(17..<19), (1...12).contains(mo), (1...31).contains(d), h < 24,
+              mi < 60, s < 61
+        else { return nil }
+        var ms = 0
+        if b[19] == UInt8(ascii: ".") {
+            let digits = b[20..<(b.count - 1)]
+            guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            for (i, digit) in digits.prefix(3).enumerated() { ms += Int(digit - 0x30) * [100, 10, 1][i] }
+        } else if b.count != 20 {
+            return nil
+        }
+        // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Int64(((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + Int64(ms)
+    }
+
+    private static func text(_ value: JSONValue) -> String {
+        value.stringValue ?? value.jsonString
+    }
+}

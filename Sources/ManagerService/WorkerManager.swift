@@ -1,0 +1,197 @@
+import BoxCore
+import DockerEngine
+import Telemetry
+
+/// Owns every worker: the lease/idle table, the Docker work it calls for, adoption, events and log following.
+///
+/// An actor; the table is changed only in synchronous stretches, and slots are reserved before any Docker call
+/// is awaited, so concurrent callers never create more workers than asked or allowed, while calls for
+/// different functions (and different cold starts of one function) proceed in parallel.
+actor WorkerManager {
+    let docker: DockerClient
+    let launcher: WorkerLauncher
+    let settings: ManagerSettings
+    let clock: any ManagerClock
+    let logger: Logger
+    var table: WorkerTable
+    var functions: FunctionsConfig
+    var blueprints: [String: WorkerBlueprint] = [:]
+    var followers: [String: Task<Void, Never>] = [:]
+    /// True while the last Docker round trip (sync or events stream) worked.
+    var dockerReachable = false
+
+    init(docker: DockerClient, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
+        self.docker = docker
+        self.launcher = WorkerLauncher(docker: docker, settings: settings)
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+        self.functions = functions
+        self.table = WorkerTable(
+            idle: IdlePolicy(leaseTimeout: settings.leaseTimeout, pauseAfter: settings.pauseAfter, stopAfter: settings.idleTimeout))
+        for function in functions.functions {
+            blueprints[function.name] = WorkerBlueprint(function: function, imageID: nil, settings: settings)
+        }
+        table.apply(policies: Self.policies(blueprints))
+    }
+
+    /// What a lease call obtained.
+    struct LeaseResult: Sendable {
+        /// The workers, each with how it was obtained (`warm`, `resumed`, `new`).
+        var workers: [(record: WorkerRecord, how: String)]
+        /// `max_concurrency` kept the list short.
+        var limitReached: Bool
+    }
+
+    // MARK: leasing
+
+    /// Leases up to `count` workers of `function` to `holder` (§4.2). Fails only when nothing at all could be
+    /// obtained and something went wrong; a short list at the limit is not an error.
+    func lease(function name: String, count: Int, holder: WorkerRecord.Holder = .gateway) async throws(ManagerError) -> LeaseResult {
+        guard functions.contains(name) else { throw ManagerError(.unknownFunction, "Function not found: \(name)") }
+        guard var reservation = table.reserve(function: name, count: count, holder: holder, now: clock.now()) else {
+            throw ManagerError(.unknownFunction, "Function not found: \(name)")
+        }
+        var obtained: [(record: WorkerRecord, how: String)] = reservation.warm.map { ($0, "warm") }
+        var firstFailure: ManagerError?
+        if !reservation.create.isEmpty {
+            do {
+                try await refreshImage(of: name, placeholders: reservation.create)
+            } catch {
+                for key in reservation.create { table.startFailed(placeholder: key) }
+                reservation.create = []
+                firstFailure = error
+            }
+        }
+        let blueprint = blueprints[name]
+        await withTaskGroup(of: (String, Result<StartedWorker, ManagerError>, Bool).self) { group in
+            for id in reservation.resume {
+                group.addTask { [docker] in
+                    do throws(DockerError) {
+                        try await docker.unpauseContainer(id)
+                        return (id, .success(StartedWorker(id: id, name: "", host: "", port: 0)), true)
+                    } catch {
+                        return (id, .failure(WorkerLauncher.map(error)), true)
+                    }
+                }
+            }
+            if let blueprint {
+                for key in reservation.create {
+                    group.addTask { [launcher] in
+                        do throws(ManagerError) {
+                            return (key, .success(try await launcher.launch(blueprint)), false)
+                        } catch {
+                            return (key, .failure(error), false)
+                        }
+                    }
+                }
+            }
+            for await (key, result, isResume) in group {
+                switch (result, isResume) {
+                case (.success, true):
+                    if let record = table.resumed(key, now: clock.now()) { obtained.append((record, "resumed")) }
+                case (.failure(let error), true):
+                    logger.warning("unpause failed; removing the worker", fields: ["worker": .string(key), "error": .string(error.message)])
+                    table.forget(key)
+                    Task { await launcher.remove(key) }
+                    firstFailure = firstFailure ?? error
+                case (.success(let started), false):
+                    if let record = table.started(
+                        placeholder: key, id: started.id, name: started.name, host: started.host, port: started.port,
+                        now: clock.now())
+                    {
+                        obtained.append((record, "new"))
+                        startFollowingLogs(of: record, fromStart: true)
+                        logger.info(
+                            "worker started",
+                            fields: ["function": .string(name), "worker": .string(started.name), "id": .string(started.id)])
+                    } else {
+                        Task { await launcher.remove(started.id) }
+                    }
+                case (.failure(let error), false):
+                    table.startFailed(placeholder: key)
+                    noteFailure(error)
+                    logger.error("cold start failed", fields: ["function": .string(name), "error": .string(error.message)])
+                    firstFailure = firstFailure ?? error
+                }
+            }
+        }
+        if obtained.isEmpty, let firstFailure { throw firstFailure }
+        return LeaseResult(workers: obtained, limitReached: reservation.limitReached)
+    }
+
+    /// The compatibility call (`POST /containers/ensure`): the worker this caller already holds, or a new lease
+    /// of one (its lease lapses after `LEASE_TIMEOUT_SECONDS` unless ensured again).
+    func ensure(function name: String) async throws(ManagerError) -> WorkerRecord {
+        if let record = table.renewEnsureLease(function: name, now: clock.now()) { return record }
+        let result = try await lease(function: name, count: 1, holder: .ensure)
+        guard let first = result.workers.first?.record else {
+            throw ManagerError(.atLimit, "Too Many Requests")
+        }
+        return first
+    }
+
+    /// The gateway's heartbeat (§3.7): returns the ids it must drop. Unpausing and removals it calls for run in
+    /// the background so the answer is immediate.
+    func heartbeat(leased: [String], released: [String]) -> [String] {
+        let outcome = table.heartbeat(leased: leased, released: released, now: clock.now())
+        for id in outcome.resume { Task { await self.perform(.resume(id)) } }
+        for id in outcome.remove { Task { await self.removeWorker(id, reason: "retired") } }
+        return outcome.revoked
+    }
+
+    /// `DELETE /v1/workers/{id}`: the gateway found it broken; stop and remove it now.
+    func deleteWorker(_ id: String) async throws(ManagerError) {
+        guard table.workers[id] != nil else { throw ManagerError(.unknownWorker, "Worker not found") }
+        guard table.beginRemoval(id) else { return }
+        logger.info("worker removed on request", fields: ["worker": .string(table.workers[id]?.name ?? id)])
+        await launcher.remove(id)
+        forgetWorker(id)
+    }
+
+    /// Every worker, for `GET /v1/workers`, with wall-clock times.
+    func snapshot() -> [(record: WorkerRecord, lastUsedMs: Int64, createdMs: Int64)] {
+        let now = clock.now()
+        let wall = clock.wallMilliseconds()
+        func wallTime(_ t: Duration) -> Int64 {
+            let (s, atto) = (now - t).components
+            return wall - (s * 1000 + atto / 1_000_000_000_000_000)
+        }
+        return table.workers.values.sorted { ($0.function, $0.created, $0.key) < ($1.function, $1.created, $1.key) }
+            .map { ($0, wallTime($0.lastUsed), wallTime($0.created)) }
+    }
+
+    // MARK: helpers
+
+    /// Before a cold start: the image must exist; when it was rebuilt since the hash was computed, the
+    /// function's hash moves to the new image (older workers retire) and the placeholders take the new hash.
+    private func refreshImage(of function: String, placeholders: [String]) async throws(ManagerError) {
+        guard let blueprint = blueprints[function] else { return }
+        let imageID = try await launcher.imageID(of: blueprint.function.image)
+        guard imageID != blueprint.imageID else { return }
+        let updated = WorkerBlueprint(function: blueprint.function, imageID: imageID, settings: settings)
+        blueprints[function] = updated
+        table.updateHash(of: function, to: updated.configHash)
+        for key in placeholders where table.workers[key] != nil {
+            table.workers[key]?.configHash = updated.configHash
+            table.workers[key]?.retired = false
+        }
+    }
+
+    /// Drops a worker from the table and stops following its logs.
+    func forgetWorker(_ id: String) {
+        table.forget(id)
+        followers.removeValue(forKey: id)?.cancel()
+    }
+
+    /// A Docker failure that means the daemon is gone marks the Manager unhealthy until the next sync.
+    func noteFailure(_ error: ManagerError) {
+        if error.code == .dockerUnavailable { dockerReachable = false }
+    }
+
+    static func policies(_ blueprints: [String: WorkerBlueprint]) -> [String: FunctionPolicy] {
+        blueprints.mapValues {
+            FunctionPolicy(configHash: $0.configHash, maxConcurrency: $0.function.maxConcurrency, minWarm: $0.function.minWarm)
+        }
+    }
+}
