@@ -1,11 +1,13 @@
-// Entry point of esb-manager. Flag handling (--check-config, --version, --help) lives in BoxCore so both daemons
-// share it; the daemon itself is not wired here yet.
+// Entry point of esb-manager: flags (--check-config, --version, --help) are BoxCore's, shared with the gateway;
+// the daemon is ManagerService's.
 import BoxCore
 import Foundation
+import ManagerService
 
-switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .manager, environment: ProcessInfo.processInfo.environment) {
+let environment = ProcessInfo.processInfo.environment
+switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .manager, environment: environment) {
 case .run:
-    print("esb-manager: not built yet")
+    exit(await ManagerDaemon.run(environment: environment))
 case .exit(let status, let standardOutput, let standardError):
     FileHandle.standardOutput.write(Data(standardOutput.utf8))
     FileHandle.standardError.write(Data(standardError.utf8))

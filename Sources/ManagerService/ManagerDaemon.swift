@@ -1,0 +1,124 @@
+import BoxCore
+import DockerEngine
+import Foundation
+import HTTP1
+import Reactor
+import Telemetry
+
+/// The `esb-manager` process: environment → settings, logging, `functions.yml`, the HTTP server on
+/// `MANAGER_LISTEN`, Docker supervision; SIGHUP reloads `functions.yml` (a broken file keeps the old one),
+/// SIGTERM/SIGINT stop the server (in-flight calls finish) and exit 0. Workers keep running for the next start.
+public enum ManagerDaemon {
+    /// The development value of `MANAGER_TOKEN` (`.env.example`): refused with `ESB_ENV=production`.
+    static let developmentToken = "dev-manager-token-change-in-production"
+
+    /// Runs until SIGTERM; returns the exit status.
+    public static func run(environment: [String: String]) async -> Int32 {
+        let settings: ManagerSettings
+        do {
+            settings = try ManagerSettings(environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("esb-manager: \(error)\n".utf8))
+            return 1
+        }
+        let hostName = ProcessInfo.processInfo.hostName
+        let sink = LogSink(victoriaLogsURL: settings.victoriaLogsURL, containerName: settings.containerName ?? hostName)
+        let logger = Logger("manager", formatter: LogFormatter(environment: environment, hostName: hostName), sink: sink)
+        defer { sink.close() }
+
+        if settings.token.isEmpty {
+            logger.error("MANAGER_TOKEN is not set: refusing to start (every API call would be refused)")
+            return 1
+        }
+        if settings.token == developmentToken {
+            if environment["ESB_ENV"]?.lowercased() == "production" {
+                logger.error("MANAGER_TOKEN is the development value: refusing to start with ESB_ENV=production")
+                return 1
+            }
+            logger.warning("MANAGER_TOKEN is the documented development value: change it before the box leaves your desk")
+        }
+        let sources = ConfigSources(environment: environment)
+        let functions: FunctionsConfig
+        do {
+            functions = try sources.loadFunctions()
+        } catch {
+            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+            logger.error("functions.yml is invalid", fields: ["errors": .int(error.diagnostics.count)])
+            return 1
+        }
+        if functions.isMissingFile {
+            logger.warning("no functions.yml: starting with no functions", fields: ["path": .string(sources.functionsPath)])
+        }
+        let dockerHost: DockerHost
+        do {
+            dockerHost = try DockerHost.fromEnvironment(environment)
+        } catch {
+            logger.error("\(error.message)")
+            return 1
+        }
+
+        let service = ManagerService(
+            settings: settings, functions: functions, docker: DockerClient(host: dockerHost), logger: logger)
+        let server = HTTPServer(configuration: HTTPServerConfiguration(listen: settings.listen)) { request, _ in
+            await service.handle(request)
+        }
+        do {
+            let port = try server.start()
+            logger.info(
+                "esb-manager listening",
+                fields: [
+                    "listen": .string("\(settings.listen)"), "port": .int(port), "docker": .string("\(dockerHost)"),
+                    "functions": .int(functions.functions.count), "address_mode": .string(settings.addressMode.rawValue),
+                ])
+        } catch {
+            logger.error("cannot listen", fields: ["listen": .string("\(settings.listen)"), "error": .string(error.message)])
+            return 1
+        }
+        service.start()
+
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        while true {
+            let signal = await signals.next()
+            if signal == SIGHUP {
+                do {
+                    await service.reload(try sources.loadFunctions())
+                } catch {
+                    for diagnostic in error.diagnostics {
+                        logger.error("reload refused: \(diagnostic)", fields: ["path": .string(diagnostic.path)])
+                    }
+                    logger.error("functions.yml reload failed: the previous configuration stays in force")
+                }
+                continue
+            }
+            logger.info("shutting down", fields: ["signal": .int(Int(signal))])
+            await server.shutdown(gracePeriod: .seconds(10))
+            await service.shutdown()
+            logger.info("stopped")
+            return 0
+        }
+    }
+}
+
+/// Delivers SIGTERM/SIGINT/SIGHUP as async values (the default actions are disabled so Dispatch sees them).
+final class SignalWaiter {
+    private let stream: AsyncStream<Int32>
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32]) {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    /// The next signal received.
+    func next() async -> Int32 {
+        for await signal in stream { return signal }
+        return SIGTERM
+    }
+}
