@@ -36,6 +36,9 @@ public enum Hex {
         return out
     }
 
+    /// The value 0–15 of one hex digit (either case), or nil.
+    public static func value(ofDigit c: UInt8) -> UInt8? { nibble(c) }
+
     static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
