@@ -1,2 +1,30 @@
-// Placeholder entry point until the CLI lands.
-print("esb: not built yet")
+// esb: the Edge Serverless Box command line (PRODUCT.md §5, §9). The logic lives in SAMGenerator; this file
+// only declares the commands and their options.
+import ArgumentParser
+import SAMGenerator
+
+/// `esb` and its subcommands.
+struct ESB: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "esb",
+        abstract: "Edge Serverless Box: turn an AWS SAM template into a running box.",
+        version: "esb \(ESBVersion.current)",
+        subcommands: [Generate.self, Build.self, Provision.self])
+}
+
+// Top-level code cannot carry @main, and in it `ESB.main()` resolves to the synchronous overload (which
+// refuses async subcommands): parse and dispatch by hand, in an async function, as AsyncParsableCommand does.
+func dispatch() async {
+    do {
+        var command = try ESB.parseAsRoot()
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    } catch {
+        ESB.exit(withError: error)
+    }
+}
+
+await dispatch()

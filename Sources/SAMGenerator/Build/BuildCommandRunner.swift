@@ -1,0 +1,103 @@
+import Foundation
+import YAML
+
+/// `esb build` options.
+public struct BuildRequest: Sendable {
+    /// `--config DIR`: the folder `esb generate` wrote.
+    public var directory: String
+    /// `--base-image [RUNTIME=]IMAGE`, in order.
+    public var baseImages: [String] = []
+    /// `--no-cache`.
+    public var noCache = false
+    /// `--verbose`: stream tool output.
+    public var verbose = false
+    /// Only these functions (empty: all).
+    public var only: [String] = []
+
+    /// A request for `directory` with default options.
+    public init(directory: String) {
+        self.directory = directory
+    }
+}
+
+/// Runs `esb build`: for each function of `DIR/functions.yml`, stage its build folder (`FunctionStager`) and
+/// `docker build` it; one progress line per image, a failure summary, exit 1 when any image failed.
+public enum BuildCommandRunner {
+    /// Runs the request, printing through `console`; returns the exit code.
+    public static func run(_ request: BuildRequest, console: ConsoleOutput = .standard) -> Int32 {
+        do {
+            return try runOrThrow(request, console: console)
+        } catch let error as YAMLErrorBox {
+            console.err(error.text)
+        } catch {
+            console.err("error: \(error)")
+        }
+        return 1
+    }
+
+    private static func runOrThrow(_ request: BuildRequest, console: ConsoleOutput) throws -> Int32 {
+        let directory = LocalFileSystem.absolute(request.directory)
+        let functionsPath = request.directory + "/functions.yml"
+        let buildPath = request.directory + "/build.yml"
+        let images: [(name: String, image: String)]
+        let manifest: BuildManifest
+        do {
+            images = try FunctionImages.read(
+                try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"), path: functionsPath,
+                environment: ProcessInfo.processInfo.environment)
+            manifest = try BuildManifest.parse(try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
+        } catch let error as YAMLError {
+            throw YAMLErrorBox(text: error.description)
+        }
+        let baseImages = try BaseImageOverrides(arguments: request.baseImages)
+        for name in request.only where !images.contains(where: { $0.name == name }) {
+            throw CommandError("function \(name) is not in \(functionsPath)")
+        }
+        let selected = images.filter { request.only.isEmpty || request.only.contains($0.name) }
+        let runner = ProcessRunner(verbose: request.verbose)
+        var failures: [(name: String, reason: String, log: String?)] = []
+        var built = 0
+        for (index, item) in selected.enumerated() {
+            let prefix = "[\(index + 1)/\(selected.count)] \(item.name)"
+            guard let description = manifest.functions.first(where: { $0.name == item.name })?.function else {
+                console.out("\(prefix): skipped, no build description in build.yml (run esb generate)")
+                continue
+            }
+            if description.kind == "prebuilt" {
+                console.out("\(prefix): skipped, prebuilt image \(item.image)")
+                continue
+            }
+            let started = Date()
+            let stager = FunctionStager(outputDirectory: directory, name: item.name, function: description, runner: runner)
+            do {
+                let notes = try stager.stage()
+                try stager.dockerBuild(
+                    image: item.image, baseImage: description.runtime.flatMap { baseImages.image(for: $0) }, noCache: request.noCache)
+                let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+                console.out("\(prefix): built \(item.image) in \(seconds) s" + notes.map { " (\($0))" }.joined())
+                built += 1
+            } catch {
+                console.out("\(prefix): FAILED: \(error)")
+                failures.append((item.name, "\(error)", stager.logPath))
+            }
+        }
+        guard !failures.isEmpty else {
+            console.out("built \(built) image(s)")
+            return 0
+        }
+        console.err("\(failures.count) of \(selected.count) image(s) failed:")
+        for failure in failures {
+            console.err("- \(failure.name): \(failure.reason)")
+            if let log = failure.log {
+                console.err("  log: \(log)")
+                for line in ProcessRunner.tail(log, lines: 15) { console.err("  | \(line)") }
+            }
+        }
+        return 1
+    }
+}
+
+/// A parse error already formatted as `PATH:LINE:COLUMN: message`.
+struct YAMLErrorBox: Error {
+    var text: String
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The real file system, for `ProjectGenerator` run by the CLI.
+public struct LocalFileSystem: ProjectFileSystem {
+    /// The file system of this machine.
+    public init() {}
+
+    /// True when `path` is a folder (symbolic links followed).
+    public func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// True when `path` is a regular file (symbolic links followed).
+    public func isFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// `path` made absolute against the current folder and folded.
+    public static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? PathTools.normalize(path) : PathTools.join(FileManager.default.currentDirectoryPath, path)
+    }
+}

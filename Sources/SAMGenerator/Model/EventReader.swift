@@ -1,0 +1,96 @@
+import YAML
+
+/// Turns a function's `Events` into routes: `Api` → payload 1.0, `HttpApi` → 2.0 (unless the event says
+/// `PayloadFormatVersion: "1.0"`); other event sources are warnings.
+struct EventReader {
+    static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
+
+    let context: ReadingContext
+    let resource: SAMTemplate.Resource
+    let functionName: String
+
+    func routes() throws(TemplateError) -> [RouteSpec] {
+        guard let node = resource.properties["Events"], !node.isNull else { return [] }
+        var routes: [RouteSpec] = []
+        for event in try SAMTemplate.reader(node).entries {
+            let body = try SAMTemplate.reader(event.value)
+            context.warnUnsupported(body, supported: ["Type", "Properties"], what: "event")
+            guard let typeNode = body["Type"] else {
+                throw TemplateError("event \(event.key) has no Type", at: event.keyNode.mark)
+            }
+            let type = try context.resolver.resolve(typeNode).string("event Type")
+            let properties = try SAMTemplate.reader(body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
+            switch type {
+            case "Api": routes += try route(event.key, properties, mark: event.keyNode.mark, http: false)
+            case "HttpApi": routes += try route(event.key, properties, mark: event.keyNode.mark, http: true)
+            default:
+                context.log.warn(
+                    "event \(event.key) of type \(type) is not supported by the box (only Api and HttpApi events become routes); ignored",
+                    at: typeNode.mark)
+            }
+        }
+        return routes
+    }
+
+    private func route(
+        _ name: String, _ properties: YAMLMappingReader, mark: YAMLMark, http: Bool
+    ) throws(TemplateError) -> [RouteSpec] {
+        let resolver = context.resolver
+        context.warnUnsupported(
+            properties,
+            supported: http ? ["Path", "Method", "ApiId", "Auth", "PayloadFormatVersion"] : ["Path", "Method", "RestApiId", "Auth"],
+            what: http ? "HttpApi event" : "Api event")
+        let path = try resolver.property("Path", of: properties)
+        let method = try resolver.property("Method", of: properties)
+        var payload = http ? "2.0" : "1.0"
+        if let version = try resolver.property("PayloadFormatVersion", of: properties) {
+            payload = try version.string("PayloadFormatVersion")
+            guard payload == "1.0" || payload == "2.0" else {
+                throw TemplateError("PayloadFormatVersion must be \"1.0\" or \"2.0\", found \(quoted(payload))", at: version.mark)
+            }
+        }
+        let auth = try readAuth(properties)
+        guard let path, let method else {
+            if http, path == nil, method == nil {
+                // An HttpApi event without Path and Method is the API's $default route: everything.
+                return ["/", "/{proxy+}"].map {
+                    RouteSpec(path: $0, method: "ANY", function: functionName, payloadFormat: payload, auth: auth, mark: mark)
+                }
+            }
+            throw TemplateError("\(http ? "HttpApi" : "Api") event \(name) needs both Path and Method", at: mark)
+        }
+        let pathText = try path.string("Path")
+        try Self.checkPath(pathText, at: path.mark)
+        let methodText = try method.string("Method").uppercased()
+        guard Self.methods.contains(methodText) else {
+            throw TemplateError("Method \(quoted(methodText)) is not an HTTP method (or ANY)", at: method.mark)
+        }
+        return [RouteSpec(path: pathText, method: methodText, function: functionName, payloadFormat: payload, auth: auth, mark: mark)]
+    }
+
+    /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT.
+    private func readAuth(_ properties: YAMLMappingReader) throws(TemplateError) -> String {
+        guard let auth = try context.resolver.property("Auth", of: properties) else { return "jwt" }
+        for entry in try auth.entries("Auth") where entry.key != "Authorizer" && entry.key != "AuthorizationScopes" {
+            context.log.warn("Auth.\(entry.key) is not supported by the box; ignored", at: entry.keyMark)
+        }
+        guard let authorizer = auth["Authorizer"] else { return "jwt" }
+        return try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
+    }
+
+    /// `/a/{id}/{rest+}`: starts with `/`, parameters are whole segments, `{x+}` only last.
+    static func checkPath(_ path: String, at mark: YAMLMark) throws(TemplateError) {
+        guard path.hasPrefix("/") else { throw TemplateError("Path must start with /, found \(quoted(path))", at: mark) }
+        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        for (i, segment) in segments.enumerated() {
+            let opens = segment.contains("{") || segment.contains("}")
+            guard opens else { continue }
+            guard segment.hasPrefix("{"), segment.hasSuffix("}"), segment.count > 2 else {
+                throw TemplateError("path parameter must be a whole segment like {id}: \(quoted(String(segment)))", at: mark)
+            }
+            if segment.hasSuffix("+}"), i != segments.count - 1 {
+                throw TemplateError("greedy path parameter \(segment) must be the last segment", at: mark)
+            }
+        }
+    }
+}

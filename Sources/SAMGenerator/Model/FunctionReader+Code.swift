@@ -1,0 +1,180 @@
+import YAML
+
+/// Code, layers and images of a function.
+extension FunctionReader {
+    func readZip() throws(TemplateError) -> FunctionSpec.ZipBuild {
+        guard let runtimeValue = try property("Runtime") else {
+            throw TemplateError("function \(resource.logicalID) has no Runtime (neither in the function nor in Globals.Function)", at: resource.mark)
+        }
+        let runtimeName = try runtimeValue.string("Runtime")
+        guard let runtime = RuntimeSpec(runtimeName) else {
+            throw TemplateError("runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are)", at: runtimeValue.mark)
+        }
+        guard let handlerValue = try property("Handler") else {
+            throw TemplateError("function \(resource.logicalID) has no Handler", at: resource.mark)
+        }
+        let handler = try handlerValue.string("Handler")
+        guard let dot = handler.lastIndex(of: "."), dot != handler.startIndex, handler.index(after: dot) != handler.endIndex else {
+            throw TemplateError("Handler must be MODULE.FUNCTION, found \(quoted(handler))", at: handlerValue.mark)
+        }
+        let module = String(handler[..<dot])
+        var build = FunctionSpec.ZipBuild(
+            runtime: runtime, handler: handler, codePath: nil, inlineCode: nil, layers: try readLayers(),
+            hasRequirements: false, hasPackageJSON: false)
+        if own.contains("InlineCode"), let inline = try resolver.property("InlineCode", of: own) {
+            let file = runtime.isPython
+                ? module.replacingSlashes().split(separator: ".").joined(separator: "/") + ".py" : module + ".js"
+            build.inlineCode = (file, try inline.string("InlineCode"))
+            return build
+        }
+        let codeValue = try property("CodeUri") ?? .string(".", at: resource.mark)
+        let code = try context.directory(codeValue, what: "CodeUri")
+        build.codePath = code
+        build.hasRequirements = runtime.isPython && context.fileSystem.isFile(code + "/requirements.txt")
+        build.hasPackageJSON = !runtime.isPython && context.fileSystem.isFile(code + "/package.json")
+        if !handlerModuleExists(module, runtime: runtime, in: [code] + build.layers.map { $0.contentPath }) {
+            context.log.warn("handler module \(module) of \(resource.logicalID) is not in its CodeUri or layers", at: handlerValue.mark)
+        }
+        if let method = resource.metadata?["BuildMethod"]?.scalar, !method.hasPrefix("python"), !method.hasPrefix("nodejs") {
+            context.log.warn("Metadata.BuildMethod \(method) is not supported; esb copies the code folder as it is", at: resource.metadata!.mark)
+        }
+        return build
+    }
+
+    private func handlerModuleExists(_ module: String, runtime: RuntimeSpec, in folders: [String]) -> Bool {
+        let fs = context.fileSystem
+        let candidates: [String]
+        if runtime.isPython {
+            let path = module.replacingSlashes().split(separator: ".").joined(separator: "/")
+            candidates = [path + ".py", path + "/__init__.py", "python/" + path + ".py", "python/" + path + "/__init__.py"]
+        } else {
+            candidates = ["js", "mjs", "cjs"].flatMap { [module + "." + $0, "nodejs/" + module + "." + $0] }
+        }
+        return folders.contains { folder in candidates.contains { fs.isFile(folder + "/" + $0) } }
+    }
+
+    /// Globals' layers, then the function's (SAM adds lists up).
+    func readLayers() throws(TemplateError) -> [LayerSpec] {
+        var layers: [LayerSpec] = []
+        for reader in [globals, own].compactMap({ $0 }) {
+            guard let node = reader["Layers"], !node.isNull else { continue }
+            let items = node.sequence ?? [node]
+            for item in items {
+                if let layer = try layer(item), !layers.contains(layer) { layers.append(layer) }
+            }
+        }
+        if layers.count > 5 {
+            context.log.warn("a Lambda function takes at most 5 layers; esb bakes in all \(layers.count)", at: own["Layers"]?.mark ?? resource.mark)
+        }
+        return layers
+    }
+
+    /// A `!Ref` to a layer of this template, its logical id, or its synthetic ARN; an ARN from elsewhere is a
+    /// warning (it cannot be baked in).
+    private func layer(_ node: YAMLNode) throws(TemplateError) -> LayerSpec? {
+        var logicalID: String?
+        if let call = Intrinsic(node), call.name == "Ref", let target = call.argument.scalar,
+            let resource = context.template.resource(target), Self.layerTypes.contains(resource.type)
+        {
+            logicalID = target
+        } else {
+            let value = try resolver.resolve(node)
+            if value.isNoValue { return nil }
+            let text = try value.string("a layer")
+            if let resource = context.template.resource(text), Self.layerTypes.contains(resource.type) {
+                logicalID = text
+            } else if let local = try localLayer(arn: text) {
+                logicalID = local
+            } else if text.hasPrefix("arn:") {
+                context.log.warn("layer \(text) is an ARN outside this template; it cannot be baked into the image", at: node.mark)
+                return nil
+            } else {
+                throw TemplateError("layer \(quoted(text)) is neither a layer of this template nor an ARN", at: node.mark)
+            }
+        }
+        guard let id = logicalID, let resource = context.template.resource(id) else { return nil }
+        return try LayerReader(context: context, resource: resource).read()
+    }
+
+    /// The logical id of the template's layer whose synthetic ARN is `arn`.
+    private func localLayer(arn: String) throws(TemplateError) -> String? {
+        for r in context.template.resources where Self.layerTypes.contains(r.type) {
+            if try resolver.layerARN(r.logicalID) == arn { return r.logicalID }
+        }
+        return nil
+    }
+
+    static let layerTypes: Set<String> = ["AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"]
+
+    /// `PackageType: Image`: `Metadata.Dockerfile` + `DockerContext` (built by esb build), or `ImageUri`.
+    func readImage(into spec: inout FunctionSpec) throws(TemplateError) {
+        for key in ["Runtime", "Handler", "CodeUri", "Layers"] where own.contains(key) {
+            context.log.warn("\(key) is ignored for PackageType Image", at: own[key]!.mark)
+        }
+        if let metadataNode = resource.metadata, let dockerfileNode = metadataNode["Dockerfile"] {
+            let metadata = try resolver.resolve(metadataNode)
+            let dockerfile = try metadata["Dockerfile"]?.string("Metadata.Dockerfile") ?? "Dockerfile"
+            let contextValue = metadata["DockerContext"] ?? .string(".", at: metadataNode.mark)
+            let folder = try context.directory(contextValue, what: "Metadata.DockerContext")
+            let file = PathTools.join(folder, dockerfile)
+            guard context.fileSystem.isFile(file) else {
+                throw TemplateError("Dockerfile \(quoted(dockerfile)) not found in DockerContext", at: dockerfileNode.mark)
+            }
+            if let tag = try metadata["DockerTag"]?.string("Metadata.DockerTag") {
+                spec.image = "\(context.options.imagePrefix)\(spec.name):\(tag)"
+            }
+            if metadata["DockerBuildArgs"] != nil || metadata["DockerBuildTarget"] != nil {
+                context.log.warn("DockerBuildArgs and DockerBuildTarget are not supported by esb build; ignored", at: metadataNode.mark)
+            }
+            spec.build = .dockerfile(context: folder, dockerfile: file)
+            return
+        }
+        if let uri = try property("ImageUri") {
+            spec.image = try uri.string("ImageUri")
+            spec.build = .prebuilt
+            return
+        }
+        throw TemplateError("PackageType Image needs Metadata.Dockerfile (and DockerContext) or ImageUri", at: resource.mark)
+    }
+}
+
+/// Reads an `AWS::Serverless::LayerVersion` (or `AWS::Lambda::LayerVersion` with a local `Content`).
+struct LayerReader {
+    let context: ReadingContext
+    let resource: SAMTemplate.Resource
+
+    func read() throws(TemplateError) -> LayerSpec {
+        let props = resource.properties
+        context.warnUnsupported(
+            props, supported: ["LayerName", "ContentUri", "Content"],
+            silent: ["Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo", "RetentionPolicy"],
+            what: "layer")
+        let name = try context.resolver.resourceName(resource.logicalID)
+        guard !name.isEmpty, name.utf8.count <= 140,
+            name.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+        else {
+            throw TemplateError("layer name \(quoted(name)) must match [a-zA-Z0-9_-]{1,140}", at: props["LayerName"]?.mark ?? resource.mark)
+        }
+        var content = try context.resolver.property("ContentUri", of: props)
+        if content == nil { content = try context.resolver.property("Content", of: props) }
+        guard let content else {
+            throw TemplateError("layer \(resource.logicalID) has no ContentUri", at: resource.mark)
+        }
+        let folder = try context.directory(content, what: "ContentUri")
+        let method = resource.metadata?["BuildMethod"]?.scalar
+        let pythonBuild = method?.hasPrefix("python") ?? false
+        if let method, !pythonBuild {
+            context.log.warn("layer BuildMethod \(method) is not supported; the content is copied to /opt as it is", at: resource.metadata!.mark)
+        }
+        return LayerSpec(
+            logicalID: resource.logicalID, name: name, contentPath: folder, pythonBuild: pythonBuild,
+            hasRequirements: pythonBuild && context.fileSystem.isFile(folder + "/requirements.txt"))
+    }
+}
+
+extension String {
+    /// `src/app` → `src.app` (Python module paths may be written with slashes).
+    fileprivate func replacingSlashes() -> String {
+        String(map { $0 == "/" ? "." : $0 })
+    }
+}

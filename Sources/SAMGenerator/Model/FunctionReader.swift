@@ -1,0 +1,145 @@
+import YAML
+
+/// Reads one `AWS::Serverless::Function` (with `Globals.Function` merged in) into a `FunctionSpec`.
+struct FunctionReader {
+    static let supported: Set<String> = [
+        "FunctionName", "CodeUri", "InlineCode", "Handler", "Runtime", "Environment", "Timeout", "MemorySize",
+        "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "Layers", "Events", "PackageType",
+        "ImageUri", "Architectures",
+    ]
+    /// Accepted without a warning: they describe the function but change nothing in the box.
+    static let silent: Set<String> = ["Description", "Tags", "AutoPublishAlias", "AutoPublishCodeSha256", "VersionDescription"]
+    static let supportedInGlobals: Set<String> = [
+        "CodeUri", "Handler", "Runtime", "Environment", "Timeout", "MemorySize", "ReservedConcurrentExecutions",
+        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType",
+    ]
+
+    let context: ReadingContext
+    let resource: SAMTemplate.Resource
+    let globals: YAMLMappingReader?
+
+    var resolver: TemplateResolver { context.resolver }
+    var own: YAMLMappingReader { resource.properties }
+
+    /// The property from the function, else from `Globals.Function`.
+    func property(_ key: String) throws(TemplateError) -> TemplateValue? {
+        if own.contains(key) { return try resolver.property(key, of: own) }
+        guard let globals else { return nil }
+        return try resolver.property(key, of: globals)
+    }
+
+    func read() throws(TemplateError) -> FunctionSpec {
+        context.warnUnsupported(own, supported: Self.supported, silent: Self.silent, what: "function")
+        let name = try resolver.resourceName(resource.logicalID)
+        let nameMark = own["FunctionName"]?.mark ?? resource.mark
+        guard NameRules.isValidFunctionName(name) else {
+            throw TemplateError(
+                "function name \(quoted(name)) is not valid in the box: use [a-z0-9][a-z0-9_.-]{0,62}", at: nameMark)
+        }
+        let packageType = try property("PackageType")?.string("PackageType") ?? "Zip"
+        let architecture = try readArchitecture()
+        var spec = FunctionSpec(
+            logicalID: resource.logicalID, name: name, mark: resource.mark,
+            image: "\(context.options.imagePrefix)\(name):\(context.options.imageTag)", build: .prebuilt,
+            environment: try readEnvironment(),
+            timeout: try bounded("Timeout", default: 3, 1...900),
+            memorySize: try bounded("MemorySize", default: 128, 128...10240),
+            maxConcurrency: nil, minWarm: nil, architecture: architecture, runtime: nil, handler: nil)
+        try readConcurrency(into: &spec)
+        switch packageType {
+        case "Zip":
+            let zip = try readZip()
+            spec.build = .zip(zip)
+            spec.runtime = zip.runtime.identifier
+            spec.handler = zip.handler
+        case "Image":
+            try readImage(into: &spec)
+        default:
+            throw TemplateError("PackageType must be Zip or Image, found \(quoted(packageType))", at: own["PackageType"]?.mark ?? resource.mark)
+        }
+        return spec
+    }
+
+    // MARK: Settings
+
+    private func bounded(_ key: String, default value: Int, _ range: ClosedRange<Int>) throws(TemplateError) -> Int {
+        guard let v = try property(key) else { return value }
+        let n = try v.int(key)
+        guard range.contains(n) else {
+            throw TemplateError("\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: v.mark)
+        }
+        return n
+    }
+
+    private func readConcurrency(into spec: inout FunctionSpec) throws(TemplateError) {
+        if let v = try property("ReservedConcurrentExecutions") {
+            let n = try v.int("ReservedConcurrentExecutions")
+            if n <= 0 {
+                context.log.warn(
+                    "ReservedConcurrentExecutions \(n) would disable the function on AWS; the box keeps its default concurrency",
+                    at: v.mark)
+            } else {
+                spec.maxConcurrency = n
+            }
+        }
+        if let v = try property("ProvisionedConcurrencyConfig") {
+            guard let count = v["ProvisionedConcurrentExecutions"] else {
+                throw TemplateError("ProvisionedConcurrencyConfig needs ProvisionedConcurrentExecutions", at: v.mark)
+            }
+            let n = try count.int("ProvisionedConcurrentExecutions")
+            guard n >= 0 else { throw TemplateError("ProvisionedConcurrentExecutions must not be negative", at: count.mark) }
+            if let max = spec.maxConcurrency, n > max {
+                context.log.warn("ProvisionedConcurrentExecutions \(n) is above ReservedConcurrentExecutions \(max)", at: count.mark)
+            }
+            spec.minWarm = n
+        }
+    }
+
+    private func readArchitecture() throws(TemplateError) -> String {
+        guard let v = try property("Architectures") else { return "x86_64" }
+        let items = try v.listOrSingle("Architectures")
+        guard items.count == 1, let first = items.first else {
+            throw TemplateError("Architectures must hold exactly one of x86_64, arm64", at: v.mark)
+        }
+        let arch = try first.string("Architectures")
+        guard arch == "x86_64" || arch == "arm64" else {
+            throw TemplateError("Architectures must be x86_64 or arm64, found \(quoted(arch))", at: first.mark)
+        }
+        if arch != context.options.hostArchitecture {
+            context.log.warn(
+                "architecture \(arch) differs from this build machine's (\(context.options.hostArchitecture)); the image needs emulation to run here",
+                at: first.mark)
+        }
+        return arch
+    }
+
+    /// Globals' variables, then the function's (the function wins), sorted by name.
+    private func readEnvironment() throws(TemplateError) -> [(key: String, value: String)] {
+        var merged: [String: String] = [:]
+        for reader in [globals, own].compactMap({ $0 }) {
+            guard let environment = try resolver.property("Environment", of: reader) else { continue }
+            for entry in try environment.entries("Environment") where entry.key != "Variables" {
+                context.log.warn("Environment.\(entry.key) is not supported by esb; ignored", at: entry.keyMark)
+            }
+            guard let variables = environment["Variables"] else { continue }
+            for entry in try variables.entries("Environment.Variables") {
+                let value: String
+                switch entry.value.kind {
+                case .string(let text): value = text
+                case .null: value = ""
+                default: throw entry.value.wrongType("a string", for: "environment variable \(entry.key)")
+                }
+                if Self.reservedVariables.contains(entry.key) || entry.key.hasPrefix("AWS_LAMBDA_") {
+                    context.log.warn("environment variable \(entry.key) is reserved by Lambda; the box sets it itself", at: entry.keyMark)
+                }
+                merged[entry.key] = value
+            }
+        }
+        return merged.keys.sorted().map { ($0, merged[$0]!) }
+    }
+
+    static let reservedVariables: Set<String> = [
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "_X_AMZN_TRACE_ID",
+    ]
+}

@@ -1,0 +1,94 @@
+import YAML
+
+/// Walks the template's resources in file order and builds the `ProjectModel`. Errors are logged per
+/// resource so one run reports all of them; the caller checks the log before rendering anything.
+struct ModelBuilder {
+    let context: ReadingContext
+
+    func build() -> ProjectModel {
+        var model = ProjectModel()
+        let globalsFunction = readGlobals()
+        var functionNames: [String: YAMLMark] = [:]
+        var tableNames: [String: YAMLMark] = [:]
+        var bucketNames: [String: YAMLMark] = [:]
+        for resource in context.template.resources {
+            do {
+                guard try context.resolver.includes(resource) else { continue }
+                switch resource.type {
+                case "AWS::Serverless::Function":
+                    let function = try FunctionReader(context: context, resource: resource, globals: globalsFunction).read()
+                    try claim(function.name, kind: "function", in: &functionNames, at: function.mark)
+                    model.functions.append(function)
+                    model.routes += try EventReader(context: context, resource: resource, functionName: function.name).routes()
+                case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
+                    _ = try LayerReader(context: context, resource: resource).read()
+                case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":
+                    let reader = StorageReader(context: context, resource: resource)
+                    let table = resource.type == "AWS::DynamoDB::Table" ? try reader.dynamoTable() : try reader.simpleTable()
+                    try claim(table.name, kind: "table", in: &tableNames, at: table.mark)
+                    model.tables.append(table)
+                case "AWS::S3::Bucket":
+                    let bucket = try StorageReader(context: context, resource: resource).bucket()
+                    try claim(bucket.name, kind: "bucket", in: &bucketNames, at: bucket.mark)
+                    model.buckets.append(bucket)
+                case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
+                    context.log.warn(
+                        "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events",
+                        at: resource.mark)
+                default:
+                    context.log.warn("resource type \(resource.type) is not supported by esb; \(resource.logicalID) is ignored", at: resource.mark)
+                }
+            } catch {
+                context.log.error(error)
+            }
+        }
+        model.routes = uniqueRoutes(model.routes)
+        return model
+    }
+
+    private func claim(_ name: String, kind: String, in names: inout [String: YAMLMark], at mark: YAMLMark) throws(TemplateError) {
+        if let first = names[name] {
+            throw TemplateError("\(kind) name \(quoted(name)) is already used by the \(kind) at line \(first.line)", at: mark)
+        }
+        names[name] = mark
+    }
+
+    /// `Globals.Function`, after warning about unsupported keys and sections.
+    private func readGlobals() -> YAMLMappingReader? {
+        guard let globals = context.template.globals else { return nil }
+        var function: YAMLMappingReader?
+        for entry in globals.entries {
+            guard entry.key == "Function" else {
+                context.log.warn("Globals.\(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
+                continue
+            }
+            do {
+                let reader = try SAMTemplate.reader(entry.value)
+                context.warnUnsupported(
+                    reader, supported: FunctionReader.supportedInGlobals, silent: FunctionReader.silent, what: "Globals.Function")
+                function = reader
+            } catch {
+                context.log.error(error)
+            }
+        }
+        return function
+    }
+
+    /// Routes sorted by path and method; a second route for the same path and method is dropped with a warning.
+    private func uniqueRoutes(_ routes: [RouteSpec]) -> [RouteSpec] {
+        var seen: [String: RouteSpec] = [:]
+        var kept: [RouteSpec] = []
+        for route in routes {
+            let key = route.method + " " + route.path
+            if let first = seen[key] {
+                context.log.warn(
+                    "route \(key) of \(route.function) duplicates the one of \(first.function) (line \(first.mark.line)); the first is kept",
+                    at: route.mark)
+                continue
+            }
+            seen[key] = route
+            kept.append(route)
+        }
+        return kept.sorted { ($0.path, $0.method) < ($1.path, $1.method) }
+    }
+}

@@ -1,0 +1,141 @@
+import YAML
+
+/// Everything `esb generate` understood from a template, before any file is rendered.
+struct ProjectModel {
+    var functions: [FunctionSpec] = []
+    var routes: [RouteSpec] = []
+    var tables: [TableSpec] = []
+    var buckets: [BucketSpec] = []
+}
+
+/// A Lambda runtime the box can build: `python3.x` or `nodejsNN.x`.
+struct RuntimeSpec: Equatable {
+    enum Family: Equatable {
+        /// `python3.11` → version "3.11".
+        case python(version: String)
+        /// `nodejs20.x` → major "20".
+        case nodejs(major: String)
+    }
+
+    var identifier: String
+    var family: Family
+
+    init?(_ identifier: String) {
+        self.identifier = identifier
+        if identifier.hasPrefix("python3."), let minor = Int(identifier.dropFirst("python3.".count)) {
+            family = .python(version: "3.\(minor)")
+        } else if identifier.hasPrefix("nodejs"), identifier.hasSuffix(".x"),
+            let major = Int(identifier.dropFirst("nodejs".count).dropLast(2))
+        {
+            family = .nodejs(major: String(major))
+        } else {
+            return nil
+        }
+    }
+
+    /// AWS's public base image for this runtime.
+    var defaultBaseImage: String {
+        switch family {
+        case .python(let version): "public.ecr.aws/lambda/python:\(version)"
+        case .nodejs(let major): "public.ecr.aws/lambda/nodejs:\(major)"
+        }
+    }
+
+    var isPython: Bool {
+        if case .python = family { return true }
+        return false
+    }
+}
+
+/// A layer baked into images under `/opt`.
+struct LayerSpec: Equatable {
+    var logicalID: String
+    var name: String
+    /// ContentUri, relative to the template's folder.
+    var contentPath: String
+    /// `Metadata.BuildMethod: python3.x`: the content goes under `python/` with its requirements installed.
+    var pythonBuild: Bool
+    var hasRequirements: Bool
+}
+
+/// One function of `functions.yml` and how its image is built.
+struct FunctionSpec {
+    enum Build {
+        /// Code + runtime: esb writes the Dockerfile.
+        case zip(ZipBuild)
+        /// `PackageType: Image` with `Metadata.Dockerfile`: the user's Dockerfile, paths relative to the
+        /// template's folder.
+        case dockerfile(context: String, dockerfile: String)
+        /// `ImageUri`: nothing to build.
+        case prebuilt
+    }
+
+    struct ZipBuild {
+        var runtime: RuntimeSpec
+        var handler: String
+        /// Code folder relative to the template's folder, or nil for InlineCode.
+        var codePath: String?
+        /// InlineCode: file name and content, written under `functions/<name>/inline/`.
+        var inlineCode: (fileName: String, code: String)?
+        var layers: [LayerSpec]
+        var hasRequirements: Bool
+        var hasPackageJSON: Bool
+    }
+
+    var logicalID: String
+    var name: String
+    var mark: YAMLMark
+    var image: String
+    var build: Build
+    var environment: [(key: String, value: String)]
+    var timeout: Int
+    var memorySize: Int
+    var maxConcurrency: Int?
+    var minWarm: Int?
+    var architecture: String
+    var runtime: String?
+    var handler: String?
+}
+
+/// One line of `routing.yml`.
+struct RouteSpec: Equatable {
+    var path: String
+    var method: String
+    var function: String
+    var payloadFormat: String
+    var auth: String
+    var mark: YAMLMark
+}
+
+/// One table of `resources.yml`.
+struct TableSpec: Equatable {
+    struct Key: Equatable {
+        var attribute: String
+        var type: String
+        var key: String
+    }
+
+    struct Index: Equatable {
+        var name: String
+        var keySchema: [Key]
+        var projection: String
+        var nonKeyAttributes: [String]
+        var readCapacity: Int?
+        var writeCapacity: Int?
+    }
+
+    var name: String
+    var keySchema: [Key]
+    var globalIndexes: [Index] = []
+    var localIndexes: [Index] = []
+    var billingMode: String
+    var readCapacity: Int?
+    var writeCapacity: Int?
+    var mark: YAMLMark
+}
+
+/// One bucket of `resources.yml`.
+struct BucketSpec: Equatable {
+    var name: String
+    var mark: YAMLMark
+}

@@ -1,0 +1,38 @@
+import YAML
+
+/// What every resource reader needs: the resolver, the log, the options and the file system.
+struct ReadingContext {
+    let resolver: TemplateResolver
+    let options: GeneratorOptions
+    let fileSystem: any ProjectFileSystem
+
+    var log: DiagnosticLog { resolver.log }
+    var template: SAMTemplate { resolver.template }
+
+    /// Warns about every property of `reader` that is neither supported nor harmless to ignore.
+    func warnUnsupported(
+        _ reader: YAMLMappingReader, supported: Set<String>, silent: Set<String> = [], what: String
+    ) {
+        for entry in reader.entries where !supported.contains(entry.key) && !silent.contains(entry.key) {
+            log.warn("\(what) property \(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
+        }
+    }
+
+    /// A path property (CodeUri, ContentUri, DockerContext) as an absolute path that must be a folder.
+    func directory(_ value: TemplateValue, what: String) throws(TemplateError) -> String {
+        guard case .string(let text) = value.kind else {
+            throw TemplateError("\(what) must be a local folder path (an S3 location cannot be built here)", at: value.mark)
+        }
+        if text.hasPrefix("s3://") {
+            throw TemplateError("\(what) \(quoted(text)) is an S3 location; esb builds from local folders only", at: value.mark)
+        }
+        let path = PathTools.join(options.templateDirectory, text)
+        guard fileSystem.isDirectory(path) else {
+            if fileSystem.isFile(path) {
+                throw TemplateError("\(what) \(quoted(text)) is a file; esb needs the folder of the code", at: value.mark)
+            }
+            throw TemplateError("\(what) folder \(quoted(text)) does not exist", at: value.mark)
+        }
+        return path
+    }
+}

@@ -1,0 +1,110 @@
+import YAML
+
+/// One file `esb generate` writes, relative to the output folder.
+public struct GeneratedFile: Sendable, Equatable {
+    /// Path under the output folder (`functions.yml`, `functions/hello/Dockerfile`).
+    public var path: String
+    /// The whole text.
+    public var contents: String
+}
+
+/// The result of a successful generation: every file, and the warnings to print.
+public struct GeneratedProject: Sendable {
+    /// Sorted by path.
+    public var files: [GeneratedFile]
+    /// In template order.
+    public var warnings: [Diagnostic]
+}
+
+/// The template could not be understood: every error found (and the warnings so far).
+public struct GenerationFailure: Error, Sendable {
+    /// At least one.
+    public var errors: [Diagnostic]
+    /// Warnings found before giving up.
+    public var warnings: [Diagnostic]
+}
+
+/// `esb generate`'s engine: SAM template text in, generated files out. It reads nothing but the template text
+/// and what `fileSystem` answers (which code folders and files exist), and writes nothing: the caller decides
+/// (see `OutputWriter`), so an error leaves no file half-written.
+public enum ProjectGenerator {
+    /// Generates the project, or throws every error found, each at `PATH:LINE:COLUMN`.
+    public static func generate(
+        templateText: String, options: GeneratorOptions, fileSystem: any ProjectFileSystem
+    ) throws(GenerationFailure) -> GeneratedProject {
+        let log = DiagnosticLog(path: options.templatePath)
+        var model = ProjectModel()
+        do {
+            let root = try YAMLDocument.parse(templateText, path: options.templatePath)
+            let template = try SAMTemplate(root, log: log)
+            let parameters = TemplateParameters.values(of: template.parameters, overrides: options.parameters, log: log)
+            guard !log.hasErrors else { throw GenerationFailure(errors: log.errors, warnings: log.warnings) }
+            let settings = ResolutionSettings(region: options.region, accountID: "000000000000", stackName: options.effectiveStackName)
+            let resolver = TemplateResolver(template: template, settings: settings, parameters: parameters, log: log)
+            model = ModelBuilder(context: ReadingContext(resolver: resolver, options: options, fileSystem: fileSystem)).build()
+        } catch let error as YAMLError {
+            let diagnostic = Diagnostic(.error, path: error.path, line: error.line, column: error.column, message: error.message)
+            throw GenerationFailure(errors: [diagnostic], warnings: log.warnings)
+        } catch let error as TemplateError {
+            log.error(error)
+        } catch let failure as GenerationFailure {
+            throw failure
+        } catch {
+            log.error("\(error)", at: .start)
+        }
+        guard !log.hasErrors else { throw GenerationFailure(errors: log.errors, warnings: log.warnings) }
+        return GeneratedProject(files: render(model, options: options), warnings: log.warnings)
+    }
+
+    static func render(_ model: ProjectModel, options: GeneratorOptions) -> [GeneratedFile] {
+        let config = ConfigRenderer(templatePath: options.templatePath)
+        let dockerfiles = DockerfileRenderer(options: options)
+        var files = [
+            GeneratedFile(path: "functions.yml", contents: config.functionsFile(model.functions)),
+            GeneratedFile(path: "routing.yml", contents: config.routingFile(model.routes)),
+            GeneratedFile(path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
+        ]
+        var manifest: [(name: String, function: BuildManifest.Function)] = []
+        let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
+        for function in model.functions.sorted(by: { $0.name < $1.name }) {
+            let folder = "functions/\(function.name)"
+            var entry = BuildManifest.Function(
+                kind: "prebuilt", runtime: nil, architecture: function.architecture, dockerfile: nil, context: nil, code: nil,
+                requirements: false, packageJSON: false, layers: [])
+            switch function.build {
+            case .zip(let zip):
+                files.append(GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.render(function, zip)))
+                if zip.runtime.isPython {
+                    let header = YAMLText.header(options.templatePath) + " Source: runtime/python/sitecustomize.py.\n"
+                    files.append(GeneratedFile(path: "\(folder)/sitecustomize.py", contents: header + options.runtimePatch))
+                }
+                var code = zip.codePath.map(relative)
+                if let inline = zip.inlineCode {
+                    let header = YAMLText.header(options.templatePath, comment: zip.runtime.isPython ? "#" : "//")
+                    let body = inline.code.hasSuffix("\n") ? inline.code : inline.code + "\n"
+                    files.append(GeneratedFile(path: "\(folder)/inline/\(inline.fileName)", contents: header + " (InlineCode)\n" + body))
+                    code = "\(folder)/inline"
+                }
+                entry.kind = "zip"
+                entry.runtime = zip.runtime.identifier
+                entry.dockerfile = "\(folder)/Dockerfile"
+                entry.context = folder
+                entry.code = code
+                entry.requirements = zip.hasRequirements
+                entry.packageJSON = zip.hasPackageJSON
+                entry.layers = zip.layers.map {
+                    BuildManifest.Layer(name: $0.name, source: relative($0.contentPath), pythonBuild: $0.pythonBuild, requirements: $0.hasRequirements)
+                }
+            case .dockerfile(let context, let dockerfile):
+                entry.kind = "dockerfile"
+                entry.dockerfile = relative(dockerfile)
+                entry.context = relative(context)
+            case .prebuilt:
+                break
+            }
+            manifest.append((function.name, entry))
+        }
+        files.append(GeneratedFile(path: "build.yml", contents: BuildManifest(functions: manifest).render(templatePath: options.templatePath)))
+        return files.sorted { $0.path < $1.path }
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder so the target builds before its owner lands the real module; delete it when it does.
-enum SAMGeneratorPlaceholder {}

@@ -1,0 +1,91 @@
+import YAML
+
+/// One message about a template or configuration file, located at `PATH:LINE:COLUMN` (both from 1).
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// Errors stop the command (exit 1, nothing written); warnings are printed and the command goes on.
+    public enum Severity: String, Sendable, Equatable {
+        /// The input cannot be understood.
+        case error
+        /// Something is ignored or approximated.
+        case warning
+    }
+
+    /// Error or warning.
+    public var severity: Severity
+    /// The file as the user named it.
+    public var path: String
+    /// Line, from 1.
+    public var line: Int
+    /// Column, from 1.
+    public var column: Int
+    /// What is wrong.
+    public var message: String
+
+    /// A diagnostic at `line`:`column` of `path`.
+    public init(_ severity: Severity, path: String, line: Int, column: Int, message: String) {
+        self.severity = severity
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    init(_ severity: Severity, path: String, mark: YAMLMark, message: String) {
+        self.init(severity, path: path, line: mark.line, column: mark.column, message: message)
+    }
+
+    /// `PATH:LINE:COLUMN: error: message` (or `warning:`), the form compilers print.
+    public var description: String { "\(path):\(line):\(column): \(severity.rawValue): \(message)" }
+}
+
+/// A problem at a position of the file being read; the file's path is added where the error is reported.
+struct TemplateError: Error, Equatable {
+    var mark: YAMLMark
+    var message: String
+
+    init(_ message: String, at mark: YAMLMark) {
+        self.mark = mark
+        self.message = message
+    }
+
+    init(_ error: YAMLDecodingError) {
+        self.init(error.message, at: error.mark)
+    }
+}
+
+/// Collects the diagnostics of one run: warnings deduplicated, everything reported in file order.
+final class DiagnosticLog {
+    let path: String
+    private(set) var entries: [Diagnostic] = []
+    private var seen: Set<String> = []
+
+    init(path: String) { self.path = path }
+
+    func warn(_ message: String, at mark: YAMLMark) {
+        add(Diagnostic(.warning, path: path, mark: mark, message: message))
+    }
+
+    func error(_ error: TemplateError) {
+        add(Diagnostic(.error, path: path, mark: error.mark, message: error.message))
+    }
+
+    func error(_ message: String, at mark: YAMLMark) {
+        error(TemplateError(message, at: mark))
+    }
+
+    private func add(_ diagnostic: Diagnostic) {
+        guard seen.insert(diagnostic.description).inserted else { return }
+        entries.append(diagnostic)
+    }
+
+    var errors: [Diagnostic] { sorted.filter { $0.severity == .error } }
+    var warnings: [Diagnostic] { sorted.filter { $0.severity == .warning } }
+    var hasErrors: Bool { entries.contains { $0.severity == .error } }
+
+    /// By position; equal positions keep the order they were found in (the sort is stable on the index).
+    private var sorted: [Diagnostic] {
+        entries.enumerated().sorted { a, b in
+            (a.element.line, a.element.column, a.offset) < (b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+    }
+}

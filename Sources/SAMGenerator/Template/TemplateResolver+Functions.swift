@@ -1,0 +1,224 @@
+import Foundation
+import Crypto
+import YAML
+
+/// The intrinsic functions that produce values (conditions are in `TemplateResolver+Conditions.swift`).
+extension TemplateResolver {
+    func apply(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        switch call.name {
+        case "Ref":
+            guard let name = call.argument.scalar, call.argument.tag == nil, !call.argument.isNull else {
+                throw TemplateError("Ref takes the name of a parameter or resource", at: call.argument.mark)
+            }
+            return try ref(name, at: call.mark)
+        case "Fn::Sub": return try sub(call)
+        case "Fn::GetAtt": return try getAtt(call)
+        case "Fn::Join": return try join(call)
+        case "Fn::Select": return try select(call)
+        case "Fn::Split": return try split(call)
+        case "Fn::FindInMap": return try findInMap(call)
+        case "Fn::If": return try ifThenElse(call)
+        case "Fn::ImportValue":
+            let name = try resolve(call.argument).string("Fn::ImportValue's export name")
+            log.warn("!ImportValue \(name) cannot be resolved outside CloudFormation; kept as a placeholder", at: call.mark)
+            return .string("<ImportValue:\(name)>", at: call.mark, known: false)
+        case "Fn::Base64":
+            let text = try resolve(call.argument).string("Fn::Base64's argument")
+            return .string(Base64.encode(Array(text.utf8)), at: call.mark)
+        case "Fn::GetAZs":
+            let r = settings.region
+            return TemplateValue(kind: .list(["a", "b", "c"].map { .string(r + $0, at: call.mark) }), mark: call.mark)
+        case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
+            throw TemplateError("\(call.name) is only allowed in Conditions and Fn::If conditions", at: call.mark)
+        default:
+            log.warn("intrinsic function \(call.name) is not supported; kept as a placeholder", at: call.mark)
+            return .string("<\(call.name)>", at: call.mark, known: false)
+        }
+    }
+
+    /// The items of a function's list argument, checking their number.
+    func arguments(_ call: Intrinsic, count: ClosedRange<Int>, shape: String) throws(TemplateError) -> [YAMLNode] {
+        guard let items = call.argument.sequence, Intrinsic(call.argument) == nil, count.contains(items.count) else {
+            throw TemplateError("\(call.name) takes \(shape)", at: call.argument.mark)
+        }
+        return items
+    }
+
+    // MARK: Fn::Sub
+
+    private func sub(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        var variables: [String: TemplateValue] = [:]
+        let templateNode: YAMLNode
+        if call.argument.sequence != nil {
+            let items = try arguments(call, count: 2...2, shape: "a string, or [string, {variables}]")
+            templateNode = items[0]
+            for entry in try resolve(items[1]).entries("Fn::Sub's variables") {
+                variables[entry.key] = entry.value
+            }
+        } else {
+            templateNode = call.argument
+        }
+        guard let text = templateNode.scalar, templateNode.tag == nil, !templateNode.isNull else {
+            throw TemplateError("Fn::Sub's template must be a string", at: templateNode.mark)
+        }
+        var output = ""
+        var known = true
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            output += rest[..<open.lowerBound]
+            rest = rest[open.upperBound...]
+            if rest.first == "!" {
+                // ${!Literal} writes ${Literal}.
+                output += "${"
+                rest = rest.dropFirst()
+                continue
+            }
+            guard let close = rest.firstIndex(of: "}") else {
+                output += "${"
+                break
+            }
+            let name = String(rest[..<close])
+            rest = rest[rest.index(after: close)...]
+            let value = try substitution(name, variables: variables, at: templateNode.mark)
+            known = known && value.isKnown
+            guard case .string(let piece) = value.kind else {
+                throw TemplateError("${\(name)} in Fn::Sub is \(value.kindDescription), not a string", at: templateNode.mark)
+            }
+            output += piece
+        }
+        output += rest
+        return .string(output, at: call.mark, known: known)
+    }
+
+    private func substitution(
+        _ name: String, variables: [String: TemplateValue], at mark: YAMLMark
+    ) throws(TemplateError) -> TemplateValue {
+        if let value = variables[name] { return value }
+        if !name.hasPrefix("AWS::"), let dot = name.firstIndex(of: ".") {
+            let id = String(name[..<dot])
+            if template.resource(id) != nil {
+                return try attribute(of: id, String(name[name.index(after: dot)...]), at: mark)
+            }
+        }
+        return try ref(name, at: mark)
+    }
+
+    // MARK: Fn::GetAtt
+
+    private func getAtt(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        if let text = call.argument.scalar, call.argument.tag == nil, let dot = text.firstIndex(of: ".") {
+            return try attribute(of: String(text[..<dot]), String(text[text.index(after: dot)...]), at: call.mark)
+        }
+        let items = try arguments(call, count: 2...2, shape: "\"Resource.Attribute\" or [Resource, Attribute]")
+        guard let id = items[0].scalar, items[0].tag == nil else {
+            throw TemplateError("Fn::GetAtt's resource must be a logical id", at: items[0].mark)
+        }
+        let attribute = try resolve(items[1]).string("Fn::GetAtt's attribute name")
+        return try self.attribute(of: id, attribute, at: call.mark)
+    }
+
+    /// Best effort: ARNs and S3 domain names are synthesised from the resource's name; anything else is a
+    /// placeholder with a warning.
+    func attribute(of logicalID: String, _ attribute: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue {
+        guard let resource = template.resource(logicalID) else {
+            throw TemplateError("Fn::GetAtt refers to unknown resource \(quoted(logicalID))", at: mark)
+        }
+        let name = try resourceName(logicalID)
+        let s = settings
+        let scope = "\(s.region):\(s.accountID)"
+        let value: String?
+        switch (resource.type, attribute) {
+        case ("AWS::Serverless::Function", "Arn"), ("AWS::Lambda::Function", "Arn"):
+            value = "arn:\(s.partition):lambda:\(scope):function:\(name)"
+        case ("AWS::DynamoDB::Table", "Arn"), ("AWS::Serverless::SimpleTable", "Arn"):
+            value = "arn:\(s.partition):dynamodb:\(scope):table/\(name)"
+        case ("AWS::DynamoDB::Table", "StreamArn"):
+            value = "arn:\(s.partition):dynamodb:\(scope):table/\(name)/stream/1970-01-01T00:00:00.000"
+        case ("AWS::S3::Bucket", "Arn"): value = "arn:\(s.partition):s3:::\(name)"
+        case ("AWS::S3::Bucket", "DomainName"): value = "\(name).s3.\(s.urlSuffix)"
+        case ("AWS::S3::Bucket", "RegionalDomainName"): value = "\(name).s3.\(s.region).\(s.urlSuffix)"
+        case ("AWS::Serverless::LayerVersion", "Arn"), ("AWS::Lambda::LayerVersion", "Arn"):
+            value = try layerARN(logicalID)
+        case ("AWS::IAM::Role", "Arn"): value = "arn:\(s.partition):iam::\(s.accountID):role/\(name)"
+        case (_, "Arn"):
+            let parts = resource.type.split(separator: ":", omittingEmptySubsequences: true)
+            let service = parts.count >= 2 ? parts[1].lowercased() : "unknown"
+            value = "arn:\(s.partition):\(service):\(scope):\(name)"
+        default: value = nil
+        }
+        if let value { return .string(value, at: mark) }
+        log.warn("attribute \(logicalID).\(attribute) has no value outside AWS; kept as a placeholder", at: mark)
+        return .string("<GetAtt:\(logicalID).\(attribute)>", at: mark, known: false)
+    }
+
+    // MARK: Lists and maps
+
+    private func join(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        let items = try arguments(call, count: 2...2, shape: "[delimiter, [values]]")
+        let delimiter = try resolve(items[0]).string("Fn::Join's delimiter")
+        let list = try resolve(items[1])
+        var pieces: [String] = []
+        var known = list.isKnown
+        for item in try list.list("Fn::Join's values") {
+            pieces.append(try item.string("a value joined by Fn::Join"))
+            known = known && item.isKnown
+        }
+        return .string(pieces.joined(separator: delimiter), at: call.mark, known: known)
+    }
+
+    private func select(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        let items = try arguments(call, count: 2...2, shape: "[index, [values]]")
+        let index = try resolve(items[0]).int("Fn::Select's index")
+        let list = try resolve(items[1]).list("Fn::Select's values")
+        guard list.indices.contains(index) else {
+            throw TemplateError("Fn::Select index \(index) is out of range (the list has \(list.count) items)", at: items[0].mark)
+        }
+        return list[index]
+    }
+
+    private func split(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        let items = try arguments(call, count: 2...2, shape: "[delimiter, string]")
+        let delimiter = try resolve(items[0]).string("Fn::Split's delimiter")
+        let source = try resolve(items[1])
+        let text = try source.string("Fn::Split's source")
+        guard !delimiter.isEmpty else { throw TemplateError("Fn::Split's delimiter is empty", at: items[0].mark) }
+        let parts = text.components(separatedBy: delimiter).map {
+            TemplateValue.string($0, at: call.mark, known: source.isKnown)
+        }
+        return TemplateValue(kind: .list(parts), mark: call.mark, isKnown: source.isKnown)
+    }
+
+    private func findInMap(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        let items = try arguments(call, count: 3...3, shape: "[MapName, TopLevelKey, SecondLevelKey]")
+        let keys = [
+            try resolve(items[0]).string("Fn::FindInMap's map name"),
+            try resolve(items[1]).string("Fn::FindInMap's top-level key"),
+            try resolve(items[2]).string("Fn::FindInMap's second-level key"),
+        ]
+        guard let mappings = template.mappings, let map = mappings[keys[0]] else {
+            throw TemplateError("Fn::FindInMap: no mapping \(quoted(keys[0])) in Mappings", at: items[0].mark)
+        }
+        guard let top = try SAMTemplate.reader(map)[keys[1]] else {
+            throw TemplateError("Fn::FindInMap: mapping \(keys[0]) has no key \(quoted(keys[1]))", at: items[1].mark)
+        }
+        guard let value = try SAMTemplate.reader(top)[keys[2]] else {
+            throw TemplateError("Fn::FindInMap: \(keys[0]).\(keys[1]) has no key \(quoted(keys[2]))", at: items[2].mark)
+        }
+        var resolved = try resolve(value)
+        resolved.mark = call.mark
+        return resolved
+    }
+
+    private func ifThenElse(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        let items = try arguments(call, count: 3...3, shape: "[ConditionName, valueIfTrue, valueIfFalse]")
+        guard let name = items[0].scalar, items[0].tag == nil else {
+            throw TemplateError("Fn::If's first item must be a condition name", at: items[0].mark)
+        }
+        var decided = try condition(named: name, at: items[0].mark)
+        if decided == nil {
+            log.warn("condition \(name) cannot be decided here; Fn::If takes its false branch", at: call.mark)
+            decided = false
+        }
+        return try resolve(decided == true ? items[1] : items[2])
+    }
+}

@@ -1,0 +1,183 @@
+import YAML
+
+/// The fixed facts a template is resolved against: pseudo parameters and parameter values.
+struct ResolutionSettings {
+    var region: String
+    var accountID: String
+    var stackName: String
+    var partition = "aws"
+    var urlSuffix = "amazonaws.com"
+}
+
+/// Applies CloudFormation intrinsic functions (short `!Tag` and long `Fn::` forms) to template nodes.
+///
+/// One resolver serves one run: it caches condition results and resource names (both may refer to each other,
+/// cycles are errors) and logs warnings for what it can only approximate. Not thread-safe; used by one task.
+final class TemplateResolver {
+    let template: SAMTemplate
+    let settings: ResolutionSettings
+    let log: DiagnosticLog
+    /// Parameter values after defaults and overrides (CommaDelimitedList parameters are lists).
+    let parameters: [String: TemplateValue]
+
+    var conditionCache: [String: Bool?] = [:]
+    var conditionsInProgress: Set<String> = []
+    private var nameCache: [String: String] = [:]
+    private var namesInProgress: Set<String> = []
+
+    /// The property that names a resource of each type; without it the name is the logical id in kebab case.
+    static let nameProperties: [String: String] = [
+        "AWS::Serverless::Function": "FunctionName",
+        "AWS::Lambda::Function": "FunctionName",
+        "AWS::DynamoDB::Table": "TableName",
+        "AWS::Serverless::SimpleTable": "TableName",
+        "AWS::S3::Bucket": "BucketName",
+        "AWS::Serverless::LayerVersion": "LayerName",
+        "AWS::Lambda::LayerVersion": "LayerName",
+    ]
+
+    init(template: SAMTemplate, settings: ResolutionSettings, parameters: [String: TemplateValue], log: DiagnosticLog) {
+        self.template = template
+        self.settings = settings
+        self.parameters = parameters
+        self.log = log
+    }
+
+    // MARK: Walking nodes
+
+    /// The value of `node` with every intrinsic function applied.
+    func resolve(_ node: YAMLNode) throws(TemplateError) -> TemplateValue {
+        if let call = Intrinsic(node) { return try apply(call) }
+        switch node.content {
+        case .scalar(let text, _):
+            if let tag = node.tag, !tag.hasPrefix("tag:yaml.org,2002:"), tag != "!" {
+                log.warn("unknown tag \(tag) ignored (the value is read as written)", at: node.mark)
+            }
+            return node.isNull ? TemplateValue(kind: .null, mark: node.mark) : .string(text, at: node.mark)
+        case .sequence(let items):
+            var values: [TemplateValue] = []
+            var known = true
+            for item in items {
+                let value = try resolve(item)
+                if value.isNoValue { continue }
+                known = known && value.isKnown
+                values.append(value)
+            }
+            return TemplateValue(kind: .list(values), mark: node.mark, isKnown: known)
+        case .mapping(let pairs):
+            var entries: [TemplateValue.Entry] = []
+            var known = true
+            for pair in pairs {
+                guard let key = pair.key.scalar, !pair.key.isNull else {
+                    throw TemplateError("a mapping key must be a string", at: pair.key.mark)
+                }
+                if entries.contains(where: { $0.key == key }) {
+                    throw TemplateError("duplicate key \(quoted(key))", at: pair.key.mark)
+                }
+                let value = try resolve(pair.value)
+                if value.isNoValue { continue }
+                known = known && value.isKnown
+                entries.append(TemplateValue.Entry(key: key, keyMark: pair.key.mark, value: value))
+            }
+            return TemplateValue(kind: .map(entries), mark: node.mark, isKnown: known)
+        }
+    }
+
+    /// The resolved value of a property, or nil when absent, null or AWS::NoValue.
+    func property(_ key: String, of reader: YAMLMappingReader) throws(TemplateError) -> TemplateValue? {
+        guard let node = reader[key] else { return nil }
+        let value = try resolve(node)
+        return value.isNoValue || value.isNull ? nil : value
+    }
+
+    // MARK: Ref
+
+    /// `!Ref name`: a parameter, a pseudo parameter, or a resource.
+    func ref(_ name: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue {
+        if var value = parameters[name] {
+            value.mark = mark
+            return value
+        }
+        if let value = pseudoParameter(name, at: mark) { return value }
+        if let resource = template.resource(name) {
+            switch resource.type {
+            case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
+                return .string(try layerARN(name), at: mark)
+            default:
+                return .string(try resourceName(name), at: mark)
+            }
+        }
+        throw TemplateError("unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name", at: mark)
+    }
+
+    func pseudoParameter(_ name: String, at mark: YAMLMark) -> TemplateValue? {
+        let s = settings
+        switch name {
+        case "AWS::Region": return .string(s.region, at: mark)
+        case "AWS::AccountId": return .string(s.accountID, at: mark)
+        case "AWS::StackName": return .string(s.stackName, at: mark)
+        case "AWS::Partition": return .string(s.partition, at: mark)
+        case "AWS::URLSuffix": return .string(s.urlSuffix, at: mark)
+        case "AWS::NoValue": return TemplateValue(kind: .noValue, mark: mark)
+        case "AWS::StackId":
+            return .string(
+                "arn:\(s.partition):cloudformation:\(s.region):\(s.accountID):stack/\(s.stackName)/00000000-0000-0000-0000-000000000000",
+                at: mark)
+        case "AWS::NotificationARNs": return TemplateValue(kind: .list([]), mark: mark)
+        default: return nil
+        }
+    }
+
+    // MARK: Resource names
+
+    /// The name a resource gets in the box: its name property after substitution, else its logical id in
+    /// lower kebab case.
+    func resourceName(_ logicalID: String) throws(TemplateError) -> String {
+        if let name = nameCache[logicalID] { return name }
+        guard let resource = template.resource(logicalID) else {
+            throw TemplateError("unknown resource \(quoted(logicalID))", at: .start)
+        }
+        guard namesInProgress.insert(logicalID).inserted else {
+            throw TemplateError("the name of \(logicalID) depends on itself", at: resource.mark)
+        }
+        defer { namesInProgress.remove(logicalID) }
+        var name = NameRules.kebabCase(logicalID)
+        if let property = Self.nameProperties[resource.type],
+            let value = try self.property(property, of: resource.properties)
+        {
+            name = try value.string(property)
+        }
+        nameCache[logicalID] = name
+        return name
+    }
+
+    func layerARN(_ logicalID: String) throws(TemplateError) -> String {
+        "arn:\(settings.partition):lambda:\(settings.region):\(settings.accountID):layer:\(try resourceName(logicalID)):1"
+    }
+}
+
+/// An intrinsic function call found in a node: `!Sub x` or `{"Fn::Sub": x}` (and `Ref`).
+struct Intrinsic {
+    /// The long name: `Ref`, `Condition` or `Fn::Name`.
+    var name: String
+    /// The argument node, without the short form's tag.
+    var argument: YAMLNode
+    var mark: YAMLMark
+
+    init?(_ node: YAMLNode) {
+        if let tag = node.tag, tag.hasPrefix("!"), tag.count > 1, !tag.hasPrefix("!!") {
+            let short = String(tag.dropFirst())
+            name = short == "Ref" || short == "Condition" ? short : "Fn::" + short
+            argument = node
+            argument.tag = nil
+            mark = node.mark
+            return
+        }
+        guard node.tag == nil, let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.scalar,
+            key == "Ref" || key.hasPrefix("Fn::")
+        else { return nil }
+        name = key
+        argument = pairs[0].value
+        mark = node.mark
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import SAMGenerator
+
+/// `esb generate`: SAM template → Dockerfiles, functions.yml, routing.yml, resources.yml, build.yml.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate Dockerfiles and the box's configuration from a SAM template.",
+        discussion: """
+            Writes DIR/functions.yml, DIR/routing.yml, DIR/resources.yml, DIR/build.yml and, per function, \
+            DIR/functions/<name>/Dockerfile. Prints one line per file and the warnings (FILE:LINE:COLUMN); \
+            on any error nothing is written and the exit code is 1.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The SAM template (default: template.yaml).", valueName: "PATH"))
+    var template: String?
+
+    @Option(name: .long, help: ArgumentHelp("The output folder (default: .esb next to the template).", valueName: "DIR"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("generator.yml with the same options (the command line wins).", valueName: "generator.yml"))
+    var config: String?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A template parameter value (repeatable).", valueName: "KEY=VALUE"))
+    var parameters: [String] = []
+
+    @Option(
+        name: .customLong("base-image"),
+        help: ArgumentHelp("Base image for every runtime, or RUNTIME=IMAGE for one (repeatable).", valueName: "[RUNTIME=]IMAGE"))
+    var baseImages: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("AWS::Region (default: ap-northeast-1).", valueName: "R"))
+    var region: String?
+
+    @Option(name: .customLong("stack-name"), help: ArgumentHelp("AWS::StackName (default: the template's folder name).", valueName: "N"))
+    var stackName: String?
+
+    @Option(name: .customLong("image-prefix"), help: ArgumentHelp("Prefix of every image name, e.g. registry.local/esb/.", valueName: "PREFIX"))
+    var imagePrefix: String?
+
+    @Option(name: .customLong("image-tag"), help: ArgumentHelp("Tag of every image (default: latest).", valueName: "TAG"))
+    var imageTag: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Print the files instead of writing them.")
+    var dryRun = false
+
+    func run() throws {
+        var request = GenerateRequest()
+        request.template = template
+        request.output = output
+        request.config = config
+        request.parameters = parameters
+        request.baseImages = baseImages
+        request.region = region
+        request.stackName = stackName
+        request.imagePrefix = imagePrefix
+        request.imageTag = imageTag
+        request.dryRun = dryRun
+        let code = GenerateCommandRunner.run(request)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

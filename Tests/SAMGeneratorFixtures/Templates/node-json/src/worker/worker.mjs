@@ -1,0 +1,1 @@
+export const main = async (event) => ({ records: (event.Records || []).length });
