@@ -202,7 +202,8 @@ actor Gate {
         // The watcher blocks SIGUSR2 on the primary loop's thread; aim the signal at that thread (a
         // process-wide kill would need every thread of this test process to block it, as main.swift does).
         let loop = EventLoopGroup.shared.primary
-        await loop.actor.run { _ in }  // work on the loop runs in order: the watcher is set up now
+        // Work on the loop runs in order: once this closure ran, the watcher is set up.
+        await withCheckedContinuation { continuation in loop.execute { continuation.resume() } }
         #expect(pthread_kill(loop.thread, SIGUSR2) == 0)
         var iterator = stream.makeAsyncIterator()
         #expect(await iterator.next() == SIGUSR2)
