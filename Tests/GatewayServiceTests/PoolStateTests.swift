@@ -6,7 +6,7 @@ import Testing
     static let fn = PoolFunctionSpec(name: "echo", maxConcurrency: 4, timeout: .seconds(3), revision: "r1")
 
     static func worker(_ n: Int) -> ManagerWorker {
-        ManagerWorker(id: "w\(n)", name: "esb-echo-\(n)", host: "10.0.0.\(n)", port: 8080, state: "created")
+        ManagerWorker(id: "w\(n)", name: "esb-echo-\(n)", host: "10.0.0.\(n)", port: 8080, state: "new")
     }
 
     static func reply(_ ids: [Int], limit: Bool = false) -> Result<ManagerAcquireReply, ManagerClientError> {

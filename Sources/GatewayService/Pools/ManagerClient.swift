@@ -11,7 +11,8 @@ public struct ManagerWorker: Sendable, Equatable, Codable {
     public var host: String?
     /// The RIE port.
     public var port: Int?
-    /// `running`, `paused`, `stopped` (list), or how it was obtained (acquire).
+    /// List: `running`, `paused`, `stopped`, `starting`. Acquire: how it was obtained, `warm` (released, running),
+    /// `resumed` (was paused) or `new` (cold start).
     public var state: String?
     /// The function it runs (list only).
     public var function: String?
@@ -165,8 +166,8 @@ public struct ManagerClient: Sendable {
         switch response.status {
         case 401: return .unauthorized
         case 404:
+            // docs/manager-api.md: a missing image is the only 404 that carries an `image` field.
             if let image = reply?.image { return .imageMissing(image) }
-            if message.lowercased().contains("image") { return .imageMissing(message) }
             return .unknownFunction(function ?? message)
         case 503: return .dockerUnavailable(message)
         default: return .rejected(status: response.status, message: message)

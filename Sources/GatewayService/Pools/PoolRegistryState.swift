@@ -99,7 +99,10 @@ struct PoolRegistryState: Sendable {
                 for w in reply.workers where !pool.slots.contains(where: { $0.worker.id == w.id }) {
                     guard let endpoint = w.endpoint, !pool.defunct else { strays.append(w.id); continue }
                     let worker = PoolWorker(id: w.id, function: function, endpoint: endpoint)
-                    pool.slots.append(WorkerSlot(worker: worker, lastUsed: now, fresh: true))
+                    // Only a new container runs the function's init; a warm or resumed one has run it already
+                    // (a min_warm worker never invoked still inits lazily in the RIE: counted warm, ~35 ms).
+                    let fresh = w.state != "warm" && w.state != "resumed"
+                    pool.slots.append(WorkerSlot(worker: worker, lastUsed: now, fresh: fresh))
                 }
                 if reply.limitReached || reply.workers.count < requested { pool.retryAt = now + retryDelay }
             case .failure(let error):
