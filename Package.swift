@@ -1,6 +1,5 @@
 // swift-tools-version:6.2
 // Edge Serverless Box: module graph of docs/architecture.md §1.
-import Foundation
 import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 mode, C types never leak through public API.
@@ -13,9 +12,7 @@ let strictSwift: [SwiftSetting] = [
 /// Pure modules (no C imports): also checked for unsafe constructs.
 let pureSwift: [SwiftSetting] = strictSwift + [.strictMemorySafety()]
 
-// Test targets are declared here and included once their folder exists, so each module's owner adds
-// tests without touching this file.
-let declaredTestTargets: [Target] = [
+let testTargets: [Target] = [
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
@@ -35,9 +32,6 @@ let declaredTestTargets: [Target] = [
         ),
     .testTarget(name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "BoxCore", "YAML"], swiftSettings: strictSwift),
     ]
-let testTargets = declaredTestTargets.filter {
-    FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/" + $0.name)
-}
 
 let package = Package(
     name: "EdgeServerlessBox",
