@@ -1,6 +1,7 @@
 /// Reads YAML text into a `YAMLNode` tree.
 ///
-/// - Only the first document of a stream is read; later documents are ignored.
+/// - One document per text: a second document (after `---` or `...`) is an error at its start, because silently
+///   dropping it would lose configuration.
 /// - An empty text (or one with only comments) is an empty plain scalar, which `isNull`.
 /// - Aliases are resolved to copies of their anchored node; an alias to an unknown anchor is an error.
 /// - Merge keys (`<<`) are not interpreted: `<<` is an ordinary key.
@@ -41,6 +42,9 @@ private struct Composer: ~Copyable {
         let (root, _) = try node(first, depth: 0)
         // Reading the document end surfaces syntax errors that follow the root node.
         _ = try reader.next()
+        if case .documentStart(let mark) = try reader.next() {
+            throw YAMLError(path: path, mark: mark, message: "a second YAML document starts here; only one is allowed")
+        }
         return root
     }
 

@@ -4,7 +4,7 @@ import CLibYAML
 enum YAMLEvent {
     case streamStart
     case streamEnd
-    case documentStart
+    case documentStart(mark: YAMLMark)
     case documentEnd
     case alias(anchor: String, mark: YAMLMark)
     case scalar(text: String, style: YAMLScalarStyle, tag: String?, anchor: String?, mark: YAMLMark)
@@ -36,7 +36,8 @@ struct YAMLEventReader: ~Copyable {
             throw YAMLError(path: path, mark: .start, message: "cannot initialise the YAML parser (out of memory)")
         }
         yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
-        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        // No yaml_parser_set_encoding: libyaml's own detection finds UTF-8 (a Swift String is UTF-8) and, unlike
+        // a forced encoding, skips a leading byte-order mark instead of reading it as a character.
     }
 
     deinit {
@@ -54,7 +55,7 @@ struct YAMLEventReader: ~Copyable {
         switch event.type {
         case YAML_STREAM_START_EVENT: return .streamStart
         case YAML_STREAM_END_EVENT: return .streamEnd
-        case YAML_DOCUMENT_START_EVENT: return .documentStart
+        case YAML_DOCUMENT_START_EVENT: return .documentStart(mark: mark)
         case YAML_DOCUMENT_END_EVENT: return .documentEnd
         case YAML_ALIAS_EVENT:
             return .alias(anchor: Self.string(event.data.alias.anchor) ?? "", mark: mark)

@@ -84,10 +84,25 @@ struct YAMLDocumentTests {
         #expect(try YAMLDocument.parse(yaml, path: "t").isNull)
     }
 
-    @Test func onlyTheFirstDocumentIsRead() throws {
-        let root = try YAMLDocument.parse("---\na: 1\n---\nb: 2\n", path: "t")
-        #expect(root["a"]?.scalar == "1")
-        #expect(root["b"] == nil)
+    static let secondDocuments: [(yaml: String, line: Int, message: String)] = [
+        ("---\na: 1\n---\nb: 2\n", 3, "a second YAML document starts here; only one is allowed"),
+        ("a: 1\n--- \nb: 2\n", 2, "a second YAML document starts here; only one is allowed"),
+        ("a: 1\n---\n", 2, "a second YAML document starts here; only one is allowed"),
+        ("a: 1\n...\n---\nb: 2\n", 3, "a second YAML document starts here; only one is allowed"),
+        // libyaml's own words when the second document lacks its `---`.
+        ("a: 1\n...\nb: 2\n", 3, "did not find expected <document start>"),
+    ]
+
+    @Test(arguments: secondDocuments)
+    func aSecondDocumentIsAnError(yaml: String, line: Int, message: String) {
+        #expect(throws: YAMLError(path: "t", line: line, column: 1, message: message)) {
+            try YAMLDocument.parse(yaml, path: "t")
+        }
+    }
+
+    @Test(arguments: ["---\na: 1\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n", "# c\n---\na: 1\n...\n"])
+    func oneExplicitDocumentIsFine(_ yaml: String) throws {
+        #expect(try YAMLDocument.parse(yaml, path: "t")["a"]?.scalar == "1")
     }
 
     @Test func mergeKeyIsAnOrdinaryKey() throws {
@@ -122,5 +137,49 @@ struct YAMLDocumentTests {
     @Test func nestingAtTheLimitIsAccepted() throws {
         let yaml = String(repeating: "[", count: 256) + String(repeating: "]", count: 256)
         #expect(try YAMLDocument.parse(yaml, path: "t").sequence?.count == 1)
+    }
+}
+
+/// Line endings, byte-order marks and truncated input.
+struct YAMLInputTests {
+    @Test(arguments: ["a: 1\r\nb:\r\n  - x\r\n", "\u{FEFF}a: 1\nb:\n  - x\n", "a: 1\rb:\r  - x\r"])
+    func lineEndingsAndBOMKeepMarks(_ yaml: String) throws {
+        let root = try YAMLDocument.parse(yaml, path: "t")
+        #expect(root["a"]?.scalar == "1")
+        #expect(root["a"]?.mark == YAMLMark(line: 1, column: 4))
+        #expect(root["b"]?.sequence?.first?.scalar == "x")
+        #expect(root["b"]?.sequence?.first?.mark == YAMLMark(line: 3, column: 5))
+    }
+
+    /// Every prefix of a realistic document either parses or throws a located error; none crashes.
+    @Test func everyPrefixParsesOrFailsCleanly() {
+        let text = """
+            defaults:
+              environment: { LOG_LEVEL: "${LOG_LEVEL}", REGION: 'ap-northeast-1' }
+              timeout: 30
+            functions:
+              a: &base
+                image: "a:1"
+                environment:
+                  K: |
+                    multi
+                    line
+              b: *base
+              c: !Tagged [1, 2.5, "three", {k: v}]
+            """
+        let scalars = Array(text.unicodeScalars)
+        var failures = 0
+        for n in 0...scalars.count {
+            var prefix = ""
+            prefix.unicodeScalars.append(contentsOf: scalars[0..<n])
+            do {
+                _ = try YAMLDocument.parse(prefix, path: "p.yml")
+            } catch {
+                failures += 1
+                #expect(error.path == "p.yml" && error.line >= 1 && error.column >= 1)
+            }
+        }
+        #expect(failures > 0)
+        #expect(failures < scalars.count)
     }
 }

@@ -13,13 +13,31 @@
 ///
 /// A match allocates only its result (the parameter dictionary, and the `Allow` list for a 405).
 public struct RoutingTable: Sendable {
+    /// A literal child: the decoded segment's bytes and their hash, compared hash first.
+    private struct Literal: Sendable {
+        var hash: UInt64
+        var bytes: [UInt8]
+        var child: Int
+    }
+
     private struct Node: Sendable {
-        var literals: [(segment: String, child: Int)] = []
+        var literals: [Literal] = []
         var parameter: Int?
         /// Routes whose template ends here.
         var routes: [Int] = []
         /// Routes whose template ends with a `{name+}` segment hanging off this node.
         var greedyRoutes: [Int] = []
+    }
+
+    /// The state of one walk: looking for the route of a method, or collecting the methods of every route that
+    /// matches the path (for a 405).
+    private struct Search {
+        var method: RouteMethod?
+        var rawMethod: String
+        var collecting = false
+        var chosen: Int?
+        var pathMatched = false
+        var mask: UInt8 = 0
     }
 
     /// The routes, in file order.
@@ -34,11 +52,12 @@ public struct RoutingTable: Sendable {
             for segment in route.path.segments {
                 switch segment {
                 case .literal(let text):
-                    if let child = nodes[node].literals.first(where: { $0.segment == text })?.child {
+                    let bytes = Array(text.utf8)
+                    if let child = nodes[node].literals.first(where: { $0.bytes == bytes })?.child {
                         node = child
                     } else {
                         nodes.append(Node())
-                        nodes[node].literals.append((text, nodes.count - 1))
+                        nodes[node].literals.append(Literal(hash: Self.hash(bytes.span), bytes: bytes, child: nodes.count - 1))
                         node = nodes.count - 1
                     }
                 case .parameter:
@@ -69,100 +88,124 @@ public struct RoutingTable: Sendable {
 
     /// The route for `method` on `path` (the raw, still percent-encoded path without the query string).
     public func match(method: String, path: Substring) -> RouteMatch {
-        let bytes = path.utf8
-        guard bytes.first == UInt8(ascii: "/") else { return .notFound }
-        var end = bytes.endIndex
+        let bytes = path.utf8.span
+        guard bytes.count > 0, bytes[0] == UInt8(ascii: "/") else { return .notFound }
         // One trailing slash is ignored, as API Gateway does; the root keeps its only slash.
-        if bytes.count > 1, bytes.last == UInt8(ascii: "/") { end = bytes.index(before: end) }
-        let view = bytes[bytes.startIndex..<end]
-        let afterSlash = view.index(after: view.startIndex)
-        let first = afterSlash == view.endIndex ? nil : afterSlash
+        let end = bytes.count > 1 && bytes[bytes.count - 1] == UInt8(ascii: "/") ? bytes.count - 1 : bytes.count
+        // nil: no segment at all (the root).
+        let first: Int? = end > 1 ? 1 : nil
 
-        var chosen: Int?
-        var pathMatched = false
-        walk(node: 0, from: first, in: view) { candidates in
-            pathMatched = true
-            chosen = pick(candidates, method: method)
-            return chosen != nil
-        }
-        if let chosen {
+        var search = Search(method: RouteMethod(rawValue: method), rawMethod: method)
+        walk(node: 0, from: first, end: end, bytes, &search)
+        if let chosen = search.chosen {
             let route = routes[chosen]
-            return .matched(route, pathParameters: parameters(of: route, from: first, in: view))
+            return .matched(route, pathParameters: parameters(of: route, from: first, end: end, in: path))
         }
-        guard pathMatched else { return .notFound }
-        var mask: UInt8 = 0
-        walk(node: 0, from: first, in: view) { candidates in
-            for index in candidates { mask |= routes[index].method.bit }
-            return false
-        }
-        return .methodNotAllowed(allowed: RouteMethod.concrete.filter { mask & $0.bit != 0 }.map(\.rawValue))
+        guard search.pathMatched else { return .notFound }
+        search.collecting = true
+        walk(node: 0, from: first, end: end, bytes, &search)
+        return .methodNotAllowed(allowed: RouteMethod.concrete.filter { search.mask & $0.bit != 0 }.map(\.rawValue))
     }
 
-    /// The route of `candidates` (file order) that takes `method`: an exact method first, else `ANY`.
-    private func pick(_ candidates: [Int], method: String) -> Int? {
+    /// Visits, most specific first, every non-empty route list whose template matches the bytes from `start`
+    /// (nil: no segment left; `end`: an empty last segment, as in `/a//`); returns true to stop.
+    @discardableResult
+    private func walk(node: Int, from start: Int?, end: Int, _ bytes: Span<UInt8>, _ search: inout Search) -> Bool {
+        guard let start else { return visit(nodes[node].routes, &search) }
+        var segmentEnd = start
+        while segmentEnd < end, bytes[segmentEnd] != UInt8(ascii: "/") { segmentEnd += 1 }
+        let next: Int? = segmentEnd == end ? nil : segmentEnd + 1
+        if segmentEnd > start {
+            if !nodes[node].literals.isEmpty, let child = literalChild(node, bytes, start, segmentEnd),
+                walk(node: child, from: next, end: end, bytes, &search)
+            {
+                return true
+            }
+            if let child = nodes[node].parameter, walk(node: child, from: next, end: end, bytes, &search) { return true }
+        }
+        if start < end, visit(nodes[node].greedyRoutes, &search) { return true }
+        return false
+    }
+
+    /// Offers the routes of one matching template to the search; true when the search is over.
+    private func visit(_ candidates: [Int], _ search: inout Search) -> Bool {
+        guard !candidates.isEmpty else { return false }
+        if search.collecting {
+            for index in candidates { search.mask |= routes[index].method.bit }
+            return false
+        }
+        search.pathMatched = true
+        // The request's own method first, else ANY; file order within each.
         var any: Int?
         for index in candidates {
             let m = routes[index].method
             if m == .any {
                 if any == nil { any = index }
-            } else if m.rawValue == method {
-                return index
-            }
-        }
-        return any
-    }
-
-    /// Visits, most specific first, every non-empty route list whose template matches the path from `start`;
-    /// stops when `visit` returns true. Returns whether it stopped.
-    @discardableResult
-    private func walk(
-        node: Int, from start: Substring.UTF8View.Index?, in view: Substring.UTF8View.SubSequence,
-        _ visit: ([Int]) -> Bool
-    ) -> Bool {
-        let n = nodes[node]
-        // nil: no segment left (the root `/` has none). An index at the end is an empty last segment (`/a//`).
-        guard let start else { return !n.routes.isEmpty && visit(n.routes) }
-        let segmentEnd = view[start...].firstIndex(of: UInt8(ascii: "/")) ?? view.endIndex
-        let segment = view[start..<segmentEnd]
-        let next = segmentEnd == view.endIndex ? nil : view.index(after: segmentEnd)
-        if !segment.isEmpty {
-            if !n.literals.isEmpty, let child = Self.literalChild(n, equalTo: segment),
-                walk(node: child, from: next, in: view, visit)
-            {
+            } else if m == search.method {
+                search.chosen = index
                 return true
             }
-            if let child = n.parameter, walk(node: child, from: next, in: view, visit) { return true }
         }
-        if !n.greedyRoutes.isEmpty, !view[start...].isEmpty, visit(n.greedyRoutes) { return true }
-        return false
+        search.chosen = any
+        return any != nil
     }
 
-    private static func literalChild(_ node: Node, equalTo segment: Substring.UTF8View.SubSequence) -> Int? {
-        if segment.contains(UInt8(ascii: "%")) {
-            let decoded = PercentDecoding.decode(segment)
-            return node.literals.first { $0.segment == decoded }?.child
+    private func literalChild(_ node: Int, _ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var hasPercent = false
+        for i in start..<end where bytes[i] == UInt8(ascii: "%") {
+            hasPercent = true
+            break
         }
-        return node.literals.first { $0.segment.utf8.elementsEqual(segment) }?.child
+        if hasPercent {
+            // Rare: decode (allocates) and compare the decoded bytes.
+            var raw: [UInt8] = []
+            for i in start..<end { raw.append(bytes[i]) }
+            let decoded = Array(PercentDecoding.decode(raw).utf8)
+            let h = Self.hash(decoded.span)
+            return nodes[node].literals.first { $0.hash == h && $0.bytes == decoded }?.child
+        }
+        let h = Self.hash(bytes.extracting(start..<end))
+        let count = end - start
+        for literal in nodes[node].literals where literal.hash == h && literal.bytes.count == count {
+            var equal = true
+            for i in 0..<count where literal.bytes[i] != bytes[start + i] {
+                equal = false
+                break
+            }
+            if equal { return literal.child }
+        }
+        return nil
+    }
+
+    /// FNV-1a: cheap, and good enough to skip almost every non-equal literal with one comparison.
+    private static func hash(_ bytes: Span<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<bytes.count {
+            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+        }
+        return h
     }
 
     /// The decoded values of `route`'s parameters in the path (which the route is known to match).
-    private func parameters(of route: Route, from start: Substring.UTF8View.Index?, in view: Substring.UTF8View.SubSequence)
-        -> [String: String]
-    {
+    private func parameters(of route: Route, from start: Int?, end: Int, in path: Substring) -> [String: String] {
         var result: [String: String] = [:]
         guard var position = start else { return result }
+        let utf8 = path.utf8
+        func index(_ offset: Int) -> Substring.UTF8View.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        let endIndex = index(end)
         for segment in route.path.segments {
-            let segmentEnd = view[position...].firstIndex(of: UInt8(ascii: "/")) ?? view.endIndex
+            let from = index(position)
+            let to = utf8[from..<endIndex].firstIndex(of: UInt8(ascii: "/")) ?? endIndex
             switch segment {
             case .literal:
                 break
             case .parameter(let name):
-                result[name] = PercentDecoding.decode(view[position..<segmentEnd])
+                result[name] = PercentDecoding.decode(utf8[from..<to])
             case .greedy(let name):
-                result[name] = PercentDecoding.decode(view[position...])
+                result[name] = PercentDecoding.decode(utf8[from..<endIndex])
                 return result
             }
-            position = segmentEnd == view.endIndex ? view.endIndex : view.index(after: segmentEnd)
+            position += utf8.distance(from: from, to: to) + 1
         }
         return result
     }
