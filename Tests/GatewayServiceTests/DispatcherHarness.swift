@@ -96,6 +96,7 @@ struct DispatcherHarness {
           - { path: "/api/items/{id}", method: "GET", function: "echo", payload_format: "2.0" }
           - { path: "/open", method: "ANY", function: "echo", auth: "none" }
           - { path: "/broken", method: "GET", function: "missing" }
+          - { path: "/public", method: "GET", function: "echo", auth: "none" }
         """
 
     static func routingTable() throws -> RoutingTable {

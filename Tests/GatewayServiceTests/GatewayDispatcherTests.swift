@@ -60,6 +60,13 @@ import Testing
         #expect(h.invoker.recorded.isEmpty)
     }
 
+    @Test func wrongMethodOnAnOpenPathIs405WithoutToken() async throws {
+        let h = try DispatcherHarness()
+        let r = await h.send("POST", "/public")
+        #expect(r.status == 405)
+        #expect(r.headers["Allow"] == "GET")
+    }
+
     @Test func openRouteNeedsNoToken() async throws {
         let h = try DispatcherHarness()
         let r = await h.send("PATCH", "/open")

@@ -100,7 +100,12 @@ public final class GatewayDispatcher: Sendable {
                 request, route: route, pathParameters: pathParameters, function: function, claims: claims, trace: &trace)
         case .methodNotAllowed(let allowed):
             trace.routeLabel = "method_not_allowed"
-            _ = try tokens.authenticate(request.headers)
+            // 401 before 405 on a protected path; a path whose every route is `auth: none` answers 405 at once.
+            let open = allowed.allSatisfy { m in
+                if case .matched(let r, _) = snapshot.routes.match(method: m, path: path) { return r.auth == .none }
+                return false
+            }
+            if !open { _ = try tokens.authenticate(request.headers) }
             throw .methodNotAllowed(allowed: allowed)
         case .notFound:
             trace.routeLabel = "unmatched"
