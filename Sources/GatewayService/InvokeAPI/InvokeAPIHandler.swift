@@ -94,7 +94,7 @@ public struct InvokeAPIHandler: Sendable {
     /// Checks the credentials; returns the region a SigV4 request was signed for (nil for a Bearer token).
     func authenticate(_ request: HTTPRequest) throws(GatewayError) -> String? {
         let authorization = request.headers["Authorization"]
-        if let authorization, authorization.hasPrefix(InvokeSignatureCheck.algorithm) {
+        if SigV4Verifier.isSigV4(authorization: authorization) {
             return try InvokeSignatureCheck(environment: settings.environment).verify(request)
         }
         guard let token = BearerToken.parse(authorization: authorization) else {
