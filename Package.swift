@@ -100,3 +100,11 @@ let package = Package(
         ),
     ] + testTargets
 )
+
+// Benchmark server for bench/http-bench.sh (issue 3): a TLS keep-alive hello-world on the Reactor.
+package.targets.append(
+    .executableTarget(
+        name: "esb-bench-http", dependencies: ["Reactor", "TLS", "HTTP1"], path: "bench/esb-bench-http",
+        swiftSettings: strictSwift
+    )
+)

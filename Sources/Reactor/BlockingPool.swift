@@ -32,7 +32,9 @@ public final class BlockingPool: @unchecked Sendable {
     }
 
     /// Runs `body` on a pool thread and returns its result to the caller's executor.
-    public func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+    public nonisolated(nonsending) func run<T: Sendable, E: Error>(
+        _ body: @escaping @Sendable () throws(E) -> T
+    ) async throws(E) -> T {
         let result: Result<T, E> = await withUnsafeContinuation { continuation in
             submit {
                 do throws(E) {

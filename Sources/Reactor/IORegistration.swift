@@ -56,6 +56,7 @@ final class IORegistration: @unchecked Sendable {
 
     /// Sets the deadline (absolute, loop clock ns) that ends waits with `.timedOut`; nil clears it.
     func setDeadline(_ when: UInt64?) {
+        assert(loop.inLoop, "registration used off its loop")
         guard let when else {
             deadline = .max
             if let timer { loop.timers.cancel(timer) }
@@ -88,6 +89,7 @@ final class IORegistration: @unchecked Sendable {
 
     /// Waits until the descriptor may be readable (edge-triggered: call after a read said would-block).
     nonisolated(nonsending) func waitReadable() async -> Readiness {
+        assert(loop.inLoop, "registration used off its loop")
         if isCancelled || !isRegistered { return .cancelled }
         if isPastDeadline { return .timedOut }
         return await withUnsafeContinuation { readWaiter = $0 }

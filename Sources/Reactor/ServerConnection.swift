@@ -63,7 +63,7 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     /// The next request head, or nil when the connection should close (an error was answered already).
-    func readHead(first: Bool) async -> HTTPRequestHead? {
+    nonisolated(nonsending) func readHead(first: Bool) async -> HTTPRequestHead? {
         let registration = transport.registration
         if !first {
             if buffer.isEmpty {
@@ -107,7 +107,7 @@ final class ServerConnection: @unchecked Sendable {
     var headLimit: Int { configuration.maxHeaderBytes + 64 * 1024 }
 
     /// The whole body, de-chunked; nil when the connection should close (an error was answered already).
-    func readBody(_ head: HTTPRequestHead) async -> [UInt8]? {
+    nonisolated(nonsending) func readBody(_ head: HTTPRequestHead) async -> [UInt8]? {
         let registration = transport.registration
         let maxBody = configuration.maxBodyBytes
         switch head.framing {
@@ -153,7 +153,7 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     /// Reads more body bytes; on progress the body timeout starts again. False: closed (408 sent on timeout).
-    func readBodyBytes() async -> Bool {
+    nonisolated(nonsending) func readBodyBytes() async -> Bool {
         switch await transport.read(into: &buffer, limit: 256 * 1024) {
         case .bytes:
             transport.registration.setDeadline(after: configuration.bodyTimeout)
@@ -167,7 +167,7 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     /// Answers a protocol error (`{"message":...}`, `Connection: close`), then closes gracefully.
-    func fail(_ status: Int) async {
+    nonisolated(nonsending) func fail(_ status: Int) async {
         let extra = configuration.decorateProtocolError?(status) ?? HTTPHeaders()
         var out: [UInt8] = []
         HTTPMessageWriter.writeResponse(
@@ -184,7 +184,7 @@ final class ServerConnection: @unchecked Sendable {
 
     /// Lingering close: send FIN (and close_notify), then read and discard what the client still sends
     /// for a while, so that it reads our response instead of a reset caused by unread input.
-    func linger(maxBytes: Int, for duration: Duration) async {
+    nonisolated(nonsending) func linger(maxBytes: Int, for duration: Duration) async {
         transport.shutdownOutput()
         transport.registration.setDeadline(after: duration)
         var discarded = 0
