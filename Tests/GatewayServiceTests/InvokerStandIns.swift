@@ -92,6 +92,7 @@ final class StandInPeers: WorkerTransport {
         var deletes: [String] = []
         var revokeNext: [String] = []
         var listed: [ManagerWorker] = []
+        var missingImages: [String: String] = [:]  // function → image the Manager cannot find
         var behaviour: [String: RIEBehaviour] = [:]  // by worker host
         var defaultBehaviour = RIEBehaviour.answer(status: 200, body: "{\"ok\":true}")
         var inFlight: [String: Int] = [:]
@@ -120,6 +121,13 @@ final class StandInPeers: WorkerTransport {
             switch (request.method, parts.count) {
             case ("POST", 4) where parts[1] == "functions":
                 let function = parts[2]
+                if let image = s.missingImages[function] {
+                    let json = "{\"message\":\"Image not found: \(image)\",\"image\":\"\(image)\"}"
+                    return HTTPResponse(status: 404, body: Array(json.utf8))
+                }
+                if function == "unknown" {
+                    return HTTPResponse(status: 404, body: Array("{\"message\":\"Function not found: unknown\"}".utf8))
+                }
                 let body = String(decoding: request.body, as: UTF8.self)
                 let count = Int(body.filter(\.isNumber)) ?? 0
                 s.acquireCalls.append((function, count))

@@ -13,7 +13,6 @@ import Testing
     init() {
         var configuration = InvokerConfiguration(managerURL: StandInPeers.managerURL, managerToken: "token")
         configuration.clock = clock
-        configuration.limitRetryDelay = .zero
         invoker = FunctionInvoker(configuration: configuration, transport: peers)
     }
 
@@ -118,13 +117,23 @@ import Testing
     }
 
     @Test func unknownFunctionsAndMissingImagesAreReported() async {
-        let missing = PoolFunctionSpec(name: "nope", maxConcurrency: 1, timeout: .seconds(3))
-        peers.state.withLock { $0.maxConcurrency["nope"] = 0 }
-        // limit 0 at the Manager: nothing comes, the request waits its full acquire timeout.
-        async let r = invoke(missing)
+        peers.state.withLock { $0.missingImages["broken"] = "broken:latest" }
+        let broken = PoolFunctionSpec(name: "broken", maxConcurrency: 1, timeout: .seconds(3))
+        #expect(await invoke(broken) == .failure(.imageMissing("broken:latest")))
+        let unknown = PoolFunctionSpec(name: "unknown", maxConcurrency: 1, timeout: .seconds(3))
+        #expect(await invoke(unknown) == .failure(.unknownFunction("unknown")))
+    }
+
+    @Test func aManagerThatHandsOutNothingMeansThrottled() async {
+        let none = PoolFunctionSpec(name: "none", maxConcurrency: 1, timeout: .seconds(3))
+        peers.state.withLock { $0.maxConcurrency["none"] = 0 }
+        // limit_reached with no worker: the request waits its full acquire timeout, retrying after the backoff.
+        async let r = invoke(none)
         await eventually("waiting") { clock.sleeperCount >= 1 }
         clock.advance(by: .seconds(10))
         #expect(await r == .failure(.throttled))
+        // One call, then one retry when the 250 ms backoff passed (the clock jumped 10 s at once): no hot loop.
+        #expect(peers.state.withLock { $0.acquireCalls.count } <= 2)
     }
 
     @Test func unusedWorkersAreReleasedAfterTheTTL() async throws {
