@@ -1,16 +1,123 @@
+import BoxCore
+import Foundation
+import HTTP1
+import Reactor
+import TLS
+import YAML
+
 /// `esb provision` options.
 public struct ProvisionRequest: Sendable {
-    /// `--config DIR`.
+    /// `--config DIR`: the folder `esb generate` wrote.
     public var directory: String
+    /// The environment to read endpoints and credentials from (nil: the process environment).
+    public var environment: [String: String]?
+
     /// A request for `directory`.
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String, environment: [String: String]? = nil) {
+        self.directory = directory
+        self.environment = environment
+    }
 }
 
-/// Runs `esb provision` (to be completed).
+/// Runs `esb provision`: every table of `DIR/resources.yml` through DynamoDB's `CreateTable` at
+/// `DYNAMODB_ENDPOINT`, every bucket through S3's `CreateBucket` (path style) at `S3_ENDPOINT`, signed with
+/// SigV4. What already exists (`ResourceInUseException`, `BucketAlreadyOwnedByYou`) counts as done, so a
+/// second run changes nothing. One line per resource; exit 1 when any failed.
 public enum ProvisionCommandRunner {
-    /// Runs the request; returns the exit code.
+    /// Runs the request, printing through `console`; returns the exit code.
     public static func run(_ request: ProvisionRequest, console: ConsoleOutput = .standard) async -> Int32 {
-        console.err("error: esb provision is not available yet")
+        do {
+            return try await runOrThrow(request, console: console)
+        } catch let error as YAMLError {
+            console.err(error.description)
+        } catch {
+            console.err("error: \(error)")
+        }
         return 1
+    }
+
+    private static func runOrThrow(_ request: ProvisionRequest, console: ConsoleOutput) async throws -> Int32 {
+        let shown = request.directory + "/resources.yml"
+        let text = try GenerateCommandRunner.readText(shown, absolute: LocalFileSystem.absolute(request.directory) + "/resources.yml")
+        let resources = try ResourcesFile.parse(text, path: shown)
+        let env = try ProvisionEnvironment(request.environment ?? ProcessInfo.processInfo.environment, needTables: !resources.tables.isEmpty, needBuckets: !resources.buckets.isEmpty)
+        let tls: TLSClientContext?
+        do {
+            tls = try TLSClientContext(caFile: env.caFile, verify: true)
+        } catch {
+            throw CommandError("TLS client context: \(error)")
+        }
+        let http = HTTPClient(maxIdlePerEndpoint: 2, tls: tls)
+        var failures = 0
+        if let endpoint = env.dynamoDB {
+            let client = SignedAWSClient(http: http, endpoint: endpoint, signer: env.signer("dynamodb"))
+            for table in resources.tables {
+                let outcome = await outcome { () async throws -> String in try await createTable(table, client) }
+                console.out("table \(table.name): \(outcome.text)")
+                if !outcome.ok { failures += 1 }
+            }
+        }
+        if let endpoint = env.s3 {
+            let client = SignedAWSClient(http: http, endpoint: endpoint, signer: env.signer("s3"))
+            for bucket in resources.buckets {
+                let outcome = await outcome { () async throws -> String in try await createBucket(bucket, region: env.region, client) }
+                console.out("bucket \(bucket): \(outcome.text)")
+                if !outcome.ok { failures += 1 }
+            }
+        }
+        http.closeIdleConnections()
+        let total = resources.tables.count + resources.buckets.count
+        guard failures == 0 else {
+            console.err("error: \(failures) of \(total) resource(s) failed")
+            return 1
+        }
+        console.out("provisioned \(resources.tables.count) table(s) and \(resources.buckets.count) bucket(s)")
+        return 0
+    }
+
+    private static func outcome(_ body: () async throws -> String) async -> (ok: Bool, text: String) {
+        do {
+            return (true, try await body())
+        } catch {
+            return (false, "FAILED: \(error)")
+        }
+    }
+
+    /// `created`, or `already exists` for `ResourceInUseException`.
+    static func createTable(_ table: TableSpec, _ client: SignedAWSClient) async throws -> String {
+        let response = try await client.send(
+            method: "POST", path: "/",
+            headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "DynamoDB_20120810.CreateTable")],
+            body: CreateTableRequest.body(table))
+        if response.status == 200 { return "created" }
+        let json = try? JSONValue(parsing: response.body)
+        let type = json?["__type"]?.stringValue ?? ""
+        if type.hasSuffix("ResourceInUseException") { return "already exists" }
+        let message = json?["message"]?.stringValue ?? json?["Message"]?.stringValue ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+        throw CommandError("HTTP \(response.status) \(type.split(separator: "#").last.map(String.init) ?? ""): \(message)")
+    }
+
+    /// `created`, or `already exists` for `BucketAlreadyOwnedByYou`.
+    static func createBucket(_ bucket: String, region: String, _ client: SignedAWSClient) async throws -> String {
+        // us-east-1 is S3's default region and must not be named as a location constraint.
+        let body = region == "us-east-1"
+            ? []
+            : Array(("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(region)"
+                + "</LocationConstraint></CreateBucketConfiguration>").utf8)
+        let headers: [(name: String, value: String)] = body.isEmpty ? [] : [("Content-Type", "application/xml")]
+        let response = try await client.send(method: "PUT", path: "/" + bucket, headers: headers, body: body)
+        if response.status == 200 { return "created" }
+        let text = String(decoding: response.body, as: UTF8.self)
+        let code = xmlElement("Code", in: text) ?? ""
+        if code == "BucketAlreadyOwnedByYou" { return "already exists" }
+        let message = xmlElement("Message", in: text) ?? String(text.prefix(300))
+        throw CommandError("HTTP \(response.status) \(code): \(message)")
+    }
+
+    private static func xmlElement(_ name: String, in text: String) -> String? {
+        guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else {
+            return nil
+        }
+        return String(text[open.upperBound..<close.lowerBound])
     }
 }
