@@ -1,0 +1,80 @@
+import HTTP1
+import Posix
+@testable import Reactor
+import Testing
+
+/// The loop as an executor: isolation, blocking work off the loop, timers, several loops.
+@Suite struct LoopTests {
+    @Loop func blockingWorkResumesOnTheLoop() async throws -> (Bool, Bool, Bool) {
+        let loop = EventLoopGroup.shared.primary
+        let before = loop.inLoop
+        let offLoop = await BlockingPool.shared.run { !loop.inLoop }
+        return (before, offLoop, loop.inLoop)
+    }
+
+    @Test func blockingPoolRunsOffTheLoopAndComesBack() async throws {
+        let (before, offLoop, after) = try await blockingWorkResumesOnTheLoop()
+        #expect(before && offLoop && after)
+    }
+
+    @Test func loopSleepUsesTheTimerHeap() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        await Loop.shared.sleep(for: .milliseconds(30))
+        let elapsed = clock.now - start
+        #expect(elapsed >= .milliseconds(30) && elapsed < .seconds(2))
+    }
+
+    @Test func timerHeapOrdersReArmsAndCancels() {
+        // Pure: deadlines are plain numbers, no clock involved.
+        var heap = TimerHeap()
+        var fired: [Int] = []
+        let nodes = (0..<50).map { i in TimerNode { fired.append(i) } }
+        for (i, node) in nodes.enumerated() { heap.arm(node, at: UInt64((i * 37) % 50 + 100)) }
+        heap.arm(nodes[3], at: 1)  // earlier
+        heap.arm(nodes[4], at: 10_000)  // later
+        heap.cancel(nodes[5])
+        heap.cancel(nodes[5])
+        #expect(heap.count == 49)
+        #expect(heap.timeoutMilliseconds(now: 0) == 1)
+        heap.fireExpired(now: 149)
+        #expect(fired.first == 3)
+        #expect(!fired.contains(5) && !fired.contains(4))
+        #expect(fired.count == 48)
+        heap.fireExpired(now: 10_000)
+        #expect(fired.last == 4 && heap.count == 0 && heap.timeoutMilliseconds(now: 0) == -1)
+    }
+
+    @Test func severalLoopsShareAPortWithReusePort() async throws {
+        let (server, port) = try startServer { $0.loops = 2 } handler: { _, _ in
+            let index = EventLoopGroup.shared.loops(count: 2).firstIndex { $0.inLoop } ?? -1
+            return HTTPResponse(status: 200, body: Array(String(index).utf8))
+        }
+        let texts = try await blocking {
+            try (0..<24).map { _ -> String in
+                let c = try RawConnection(port: port)
+                try c.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                return c.receiveResponse().text
+            }
+        }
+        let loops = Set(texts.compactMap { $0.components(separatedBy: "\r\n\r\n").last })
+        #expect(loops == ["0", "1"], "both loops accepted connections and ran handlers on themselves")
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func handlerRunsOnTheConnectionsLoopAndLoopCodeDoesNotHop() async throws {
+        let (server, port) = try startServer { _ in } handler: { _, _ in
+            let onLoop = EventLoopGroup.shared.primary.inLoop
+            let viaLoopActor = await loopIsolatedCheck()
+            return HTTPResponse(status: 200, body: Array("\(onLoop) \(viaLoopActor)".utf8))
+        }
+        let response = try await HTTPClient().execute(
+            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(2))
+        #expect(String(decoding: response.body, as: UTF8.self) == "true true")
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+}
+
+@Loop func loopIsolatedCheck() -> Bool {
+    EventLoopGroup.shared.primary.inLoop
+}
