@@ -52,6 +52,10 @@ public struct ManagerSettings: Sendable, Equatable {
     /// `DOCKER_STOP_TIMEOUT` (seconds Docker waits after SIGTERM before SIGKILL when a worker is stopped; 2).
     public var stopTimeoutSeconds: Int = 2
 
+    /// `ESB_INSTANCE` (unset): when set, workers also carry `esb.instance=<value>` and Adopt & Sync only
+    /// touches containers with that label, so several boxes (or test runs) can share one Docker daemon.
+    public var instance: String?
+
     /// Defaults everywhere (for tests).
     public init() {}
 
@@ -97,6 +101,7 @@ public struct ManagerSettings: Sendable, Equatable {
         workerAccessKeyID = value("WORKER_ACCESS_KEY_ID")
         workerSecretAccessKey = value("WORKER_SECRET_ACCESS_KEY")
         containerName = value("CONTAINER_NAME")
+        instance = value("ESB_INSTANCE")
         if let r = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { region = r }
         if let text = value("DOCKER_STOP_TIMEOUT") {
             if let n = Int(text), n >= 0 { stopTimeoutSeconds = n } else {

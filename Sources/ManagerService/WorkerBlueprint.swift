@@ -18,6 +18,9 @@ struct WorkerBlueprint: Sendable, Equatable {
     /// SHA-256 (hex) over the canonical form of all of the above.
     let configHash: String
 
+    /// `ESB_INSTANCE`, written as the `esb.instance` label.
+    let instance: String?
+
     /// The RIE's port inside every worker.
     static let riePort = 8080
 
@@ -26,6 +29,7 @@ struct WorkerBlueprint: Sendable, Equatable {
         self.imageID = imageID
         self.network = settings.network
         self.addressMode = settings.addressMode
+        self.instance = settings.instance
         self.environment = Self.environment(for: function, settings: settings)
         var canonical = "esb-worker-config/1\n"
         canonical += "image=\(function.image)\nimage_id=\(imageID ?? "")\n"
@@ -68,11 +72,10 @@ struct WorkerBlueprint: Sendable, Equatable {
 
     /// The Docker create body.
     var containerSpec: ContainerSpec {
-        ContainerSpec(
-            image: function.image, environment: environment,
-            labels: [
-                WorkerLabels.managed: "true", WorkerLabels.function: function.name, WorkerLabels.config: configHash,
-            ],
+        var labels = [WorkerLabels.managed: "true", WorkerLabels.function: function.name, WorkerLabels.config: configHash]
+        if let instance { labels[WorkerLabels.instance] = instance }
+        return ContainerSpec(
+            image: function.image, environment: environment, labels: labels,
             exposedPorts: ["\(Self.riePort)/tcp"], memoryBytes: function.memorySize * 1024 * 1024, restartPolicy: "no",
             network: network,
             publishedPorts: addressMode == .published ? ["\(Self.riePort)/tcp": .init(hostIP: "127.0.0.1")] : [:])
@@ -87,4 +90,11 @@ enum WorkerLabels {
     static let function = "esb.function"
     /// `esb.config=<hash>`.
     static let config = "esb.config"
+    /// `esb.instance=<ESB_INSTANCE>` (only when set).
+    static let instance = "esb.instance"
+
+    /// The label filters that select this manager's containers.
+    static func filters(instance: String?) -> [String] {
+        ["\(managed)=true"] + (instance.map { ["\(Self.instance)=\($0)"] } ?? [])
+    }
 }

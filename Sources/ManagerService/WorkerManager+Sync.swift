@@ -10,7 +10,7 @@ extension WorkerManager {
         await resolveBlueprints()
         let containers: [ContainerSummary]
         do {
-            containers = try await docker.listContainers(all: true, labels: ["\(WorkerLabels.managed)=true"])
+            containers = try await docker.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
         } catch {
             dockerReachable = false
             throw WorkerLauncher.map(error)
@@ -88,7 +88,7 @@ extension WorkerManager {
                 announcedDown = false
                 tick()
                 let events = docker.events(
-                    filters: ["type": ["container"], "label": ["\(WorkerLabels.managed)=true"]], since: since)
+                    filters: ["type": ["container"], "label": WorkerLabels.filters(instance: settings.instance)], since: since)
                 for try await event in events { await handle(event) }
             } catch {
                 if !announcedDown {
