@@ -6,13 +6,21 @@ import Glibc
 /// zero-timeout polls between sleeps, so no Swift concurrency thread is ever blocked waiting on the network.
 enum ReadinessProbe {
     /// True once `host:port` (IPv4 or IPv6 literal) accepts a connection before `timeout`.
-    static func waitUntilAccepting(host: String, port: Int, timeout: Duration, interval: Duration = .milliseconds(10)) async
-        -> Bool
-    {
+    /// `stillAlive` is asked about once a second while waiting: false ends the wait at once (the container
+    /// exited: no point waiting for the deadline).
+    static func waitUntilAccepting(
+        host: String, port: Int, timeout: Duration, interval: Duration = .milliseconds(10),
+        stillAlive: @Sendable () async -> Bool = { true }
+    ) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
+        var nextLivenessCheck = clock.now + .seconds(1)
         while clock.now < deadline {
             if Task.isCancelled { return false }
+            if clock.now >= nextLivenessCheck {
+                if !(await stillAlive()) { return false }
+                nextLivenessCheck = clock.now + .seconds(1)
+            }
             switch connect(host: host, port: port) {
             case .connected: return true
             case .failed: break

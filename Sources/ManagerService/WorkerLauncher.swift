@@ -80,9 +80,20 @@ final class WorkerLauncher: Sendable {
         }
         // Readiness always probes the container's own address: a published port is accepted by docker-proxy
         // before the RIE inside listens, so connecting to it proves nothing.
-        guard await ReadinessProbe.waitUntilAccepting(host: probe, port: WorkerBlueprint.riePort, timeout: settings.readinessTimeout)
-        else {
+        let docker = self.docker
+        let ready = await ReadinessProbe.waitUntilAccepting(
+            host: probe, port: WorkerBlueprint.riePort, timeout: settings.readinessTimeout
+        ) {
+            (try? await docker.inspectContainer(id))?.state.running ?? true
+        }
+        guard ready else {
+            let state = (try? await docker.inspectContainer(id))?.state
             await remove(id)
+            if let state, !state.running {
+                throw ManagerError(
+                    .workerNotReady,
+                    "worker of \(blueprint.function.name) exited while starting (exit code \(state.exitCode)\(state.oomKilled ? ", out of memory" : ""))")
+            }
             throw ManagerError(.workerNotReady, "worker of \(blueprint.function.name) was not ready within \(settings.readinessTimeout)")
         }
         return StartedWorker(id: id, name: name, host: address.host, port: address.port)

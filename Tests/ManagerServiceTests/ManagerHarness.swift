@@ -114,6 +114,9 @@ final class ManagerHarness: Sendable {
 
     /// Stops the manager and removes every container of this instance.
     func finish() async {
+        if ProcessInfo.processInfo.environment["ESB_TEST_PRINT_LOGS"] == "1" {
+            for line in logs.all where line["logger"]?.stringValue != "lambda" { print("[\(instance)] \(line.jsonString)") }
+        }
         await service.shutdown()
         for container in (try? await containers()) ?? [] { try? await docker.removeContainer(container.id, force: true) }
         logs.sink.close(timeout: .seconds(2))

@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct ManagerWorkerTests {
     @Test func aColdStartAnswersThroughItsRIEWithTheContainerOfSection4_3() async throws {
         let fn = ManagerHarness.uniqueFunction("cold")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
             let answer = await h.lease(fn)
             #expect(answer.status == 201)
             let worker = try #require(answer.json?["workers"]?[0])
@@ -54,8 +54,9 @@ import Testing
 
     @Test func workerOutputArrivesAsJSONLinesWithContainerName() async throws {
         let fn = ManagerHarness.uniqueFunction("logs")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { h in
-            let worker = try #require(await h.lease(fn).json?["workers"]?[0])
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
+            let answer = await h.lease(fn)
+            let worker = try #require(answer.json?["workers"]?[0], "lease answered \(answer.status) \(answer.json?.jsonString ?? "")")
             let name = try #require(worker["name"]?.stringValue)
             let marker = "marker-\(UInt32.random(in: 0...UInt32.max))"
             let payload = #"{"print":"\#(marker)","print_json":{"level":"ERROR","message":"json \#(marker)","request_id":"req-1","container_name":"spoof","function":"spoof","stream":"spoof","extra":7}}"#
@@ -77,7 +78,7 @@ import Testing
 
     @Test func twentyConcurrentProvisionCallsNeverExceedMaxConcurrency() async throws {
         let fn = ManagerHarness.uniqueFunction("limit")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 3)]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 3)]).run { (h: ManagerHarness) async throws in
             let answers = await withTaskGroup(of: (Int, Int, Bool).self) { group in
                 for _ in 0..<20 {
                     group.addTask {
@@ -106,7 +107,7 @@ import Testing
 
     @Test func anIdleWorkerIsPausedAndResumedOnTheNextLease() async throws {
         let fn = ManagerHarness.uniqueFunction("pause")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["PAUSE_IDLE_SECONDS": "0.5"]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["PAUSE_IDLE_SECONDS": "0.5"]).run { (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             let id = try #require(worker["id"]?.stringValue)
             _ = await h.heartbeat(released: [id])
@@ -124,7 +125,7 @@ import Testing
     @Test func anIdleWorkerIsStoppedAndRemovedAfterADecimalIdleTimeout() async throws {
         let fn = ManagerHarness.uniqueFunction("idle")
         // IDLE_TIMEOUT_MINUTES=0.05 is 3 seconds.
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["IDLE_TIMEOUT_MINUTES": "0.05"]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["IDLE_TIMEOUT_MINUTES": "0.05"]).run { (h: ManagerHarness) async throws in
             #expect(h.settings.idleTimeout == .seconds(3))
             let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
             let released = ContinuousClock.now
@@ -139,7 +140,7 @@ import Testing
     @Test func aLongInvocationHeldByHeartbeatsIsNeitherPausedNorStopped() async throws {
         let fn = ManagerHarness.uniqueFunction("long")
         let env = ["LEASE_TIMEOUT_SECONDS": "1", "PAUSE_IDLE_SECONDS": "0.5", "IDLE_TIMEOUT_MINUTES": "0.02"]
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: env).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: env).run { (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             let id = try #require(worker["id"]?.stringValue)
             let host = try #require(worker["host"]?.stringValue)
@@ -168,7 +169,7 @@ import Testing
 
     @Test func aKilledWorkerIsNoticedForgottenAndRevoked() async throws {
         let fn = ManagerHarness.uniqueFunction("killed")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
             let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
             try await h.docker.killContainer(id)
             try await waitUntil("the worker to be forgotten") { await h.listed().isEmpty }
@@ -181,7 +182,7 @@ import Testing
 
     @Test func publishedModeHandsOutLoopbackAndARandomHostPort() async throws {
         let fn = ManagerHarness.uniqueFunction("published")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["WORKER_ADDRESS_MODE": "published"]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["WORKER_ADDRESS_MODE": "published"]).run { (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             #expect(worker["host"]?.stringValue == "127.0.0.1")
             let port = try #require(worker["port"]?.intValue)
@@ -193,7 +194,7 @@ import Testing
 
     @Test func deleteStopsAndRemovesOneWorker() async throws {
         let fn = ManagerHarness.uniqueFunction("delete")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
             let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
             #expect(await h.call("DELETE", "/v1/workers/\(id)").status == 204)
             #expect(await h.inspect(id) == nil)
@@ -205,7 +206,7 @@ import Testing
     @Test func minWarmWorkersAreStartedAtStartAndKeptReleased() async throws {
         let fn = ManagerHarness.uniqueFunction("warm")
         let env = ["IDLE_TIMEOUT_MINUTES": "0.02", "PAUSE_IDLE_SECONDS": "0.5"]
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, minWarm: 2)], environment: env).run { h in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, minWarm: 2)], environment: env).run { (h: ManagerHarness) async throws in
             try await waitUntil("two warm workers") {
                 await h.listed().filter { $0["state"]?.stringValue == "running" }.count == 2
             }
