@@ -1,3 +1,4 @@
+import BoxCore
 import YAML
 
 /// Reads one `AWS::Serverless::Function` (with `Globals.Function` merged in) into a `FunctionSpec`.
@@ -89,9 +90,11 @@ struct FunctionReader {
             let n = try count.int("ProvisionedConcurrentExecutions")
             guard n >= 0 else { throw TemplateError("ProvisionedConcurrentExecutions must not be negative", at: count.mark) }
             if let max = spec.maxConcurrency, n > max {
-                context.log.warn("ProvisionedConcurrentExecutions \(n) is above ReservedConcurrentExecutions \(max)", at: count.mark)
+                throw TemplateError("ProvisionedConcurrentExecutions \(n) is above ReservedConcurrentExecutions \(max)", at: count.mark)
             }
             spec.minWarm = n
+            // The box's default worker limit must leave room for the warm ones.
+            if spec.maxConcurrency == nil, n > FunctionConfig.fallbackMaxConcurrency { spec.maxConcurrency = n }
         }
     }
 
@@ -128,6 +131,9 @@ struct FunctionReader {
                 case .string(let text): value = text
                 case .null: value = ""
                 default: throw entry.value.wrongType("a string", for: "environment variable \(entry.key)")
+                }
+                guard FunctionConfig.isValidEnvironmentName(entry.key) else {
+                    throw TemplateError("environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*", at: entry.keyMark)
                 }
                 if Self.reservedVariables.contains(entry.key) || entry.key.hasPrefix("AWS_LAMBDA_") {
                     context.log.warn("environment variable \(entry.key) is reserved by Lambda; the box sets it itself", at: entry.keyMark)

@@ -1,0 +1,41 @@
+"""esb --version and --help on every subcommand (PRODUCT.md §9). Needs the esb binary (ESB_BIN overrides)."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def esb(*args):
+    path = Path(os.environ.get("ESB_BIN", REPO / ".build" / "debug" / "esb"))
+    if not path.is_file():
+        pytest.fail("esb binary missing at %s: run `swift build --product esb` (or set ESB_BIN)" % path)
+    return subprocess.run([str(path)] + list(args), capture_output=True, text=True, timeout=30)
+
+
+def test_version():
+    ran = esb("--version")
+    assert ran.returncode == 0
+    assert ran.stdout.startswith("esb ")
+
+
+@pytest.mark.parametrize("command,option", [
+    ([], "SUBCOMMANDS:"),
+    (["generate"], "--base-image <[RUNTIME=]IMAGE>"),
+    (["build"], "--no-cache"),
+    (["provision"], "--config <DIR>"),
+])
+def test_help(command, option):
+    ran = esb(*(command + ["--help"]))
+    assert ran.returncode == 0
+    assert "USAGE: esb" in ran.stdout
+    assert option in ran.stdout
+
+
+def test_a_missing_required_option_is_a_usage_error():
+    ran = esb("build")
+    assert ran.returncode == 64
+    assert "Missing expected argument '--config <DIR>'" in ran.stderr
