@@ -7,7 +7,7 @@ extension WorkerManager {
     /// workers whose hash matches, removes every other managed container, and forgets workers Docker no longer
     /// has. Run at start and whenever Docker comes back.
     func sync() async throws(ManagerError) {
-        await resolveBlueprints()
+        try await resolveBlueprints()
         let containers: [ContainerSummary]
         do {
             containers = try await docker.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
@@ -52,11 +52,20 @@ extension WorkerManager {
             "sync completed", fields: ["adopted": .int(adopted), "removed": .int(removed), "workers": .int(table.workers.count)])
     }
 
-    /// Computes each function's blueprint with its image id (when the image is there).
-    func resolveBlueprints() async {
+    /// Computes each function's blueprint with its image id (when the image is there). Throws, changing
+    /// nothing, when Docker cannot be asked: hashes computed without image ids would retire every worker.
+    func resolveBlueprints() async throws(ManagerError) {
         var resolved: [String: WorkerBlueprint] = [:]
         for function in functions.functions {
-            let imageID = try? await docker.inspectImage(function.image).id
+            var imageID: String?
+            do {
+                imageID = try await docker.inspectImage(function.image).id
+            } catch where error.code == .notFound {
+                imageID = nil
+            } catch {
+                dockerReachable = false
+                throw WorkerLauncher.map(error)
+            }
             resolved[function.name] = WorkerBlueprint(function: function, imageID: imageID, settings: settings)
             if imageID == nil {
                 logger.warning("image not found", fields: ["function": .string(function.name), "image": .string(function.image)])
@@ -70,7 +79,16 @@ extension WorkerManager {
     /// go at the next scan, leased ones are revoked in the next heartbeat and removed when the gateway lets go.
     func reload(_ config: FunctionsConfig) async {
         functions = config
-        await resolveBlueprints()
+        do {
+            try await resolveBlueprints()
+        } catch {
+            // Docker is away: use the settings without image ids for now; the resync when Docker is back
+            // recomputes the hashes with them.
+            blueprints = Dictionary(uniqueKeysWithValues: config.functions.map {
+                ($0.name, WorkerBlueprint(function: $0, imageID: blueprints[$0.name]?.imageID, settings: settings))
+            })
+            table.apply(policies: Self.policies(blueprints))
+        }
         let retired = table.workers.values.filter(\.retired).count
         logger.info("configuration reloaded", fields: ["functions": .int(config.functions.count), "retired": .int(retired)])
         tick()

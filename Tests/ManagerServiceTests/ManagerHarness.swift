@@ -27,7 +27,8 @@ final class ManagerHarness: Sendable {
     /// A manager for `functions` (names should come from `uniqueFunction`). `environment` overrides §4.1
     /// variables (parsed like the real process does).
     init(
-        functions: [FunctionConfig], environment: [String: String] = [:], instance: String? = nil, start: Bool = true
+        functions: [FunctionConfig], environment: [String: String] = [:], instance: String? = nil, start: Bool = true,
+        dockerHost: String? = nil
     ) async throws {
         self.instance = instance ?? "test-\(UInt32.random(in: 0...UInt32.max))"
         var env = [
@@ -38,8 +39,9 @@ final class ManagerHarness: Sendable {
         ]
         env.merge(environment) { $1 }
         settings = try ManagerSettings(environment: env)
-        docker = try await DockerTestSupport.client()
-        try await DockerTestSupport.requireImage(Self.image, on: docker)
+        let realDocker = try await DockerTestSupport.client()
+        try await DockerTestSupport.requireImage(Self.image, on: realDocker)
+        docker = try dockerHost.map { DockerClient(host: try DockerHost.fromEnvironment(["DOCKER_HOST": $0])) } ?? realDocker
         logs = CapturedLogs()
         let logger = Logger("manager", formatter: LogFormatter(threshold: .debug, containerName: "esb-manager-test"), sink: logs.sink)
         service = ManagerService(

@@ -1,0 +1,71 @@
+import BoxCore
+import DockerEngine
+import Foundation
+import Glibc
+import Testing
+@testable import ManagerService
+
+/// Docker going away and coming back. The first test puts a relay in front of the real daemon's socket and
+/// takes it away (the daemon keeps running for the other suites). The second stops and restarts the real
+/// dockerd: it disturbs everything on the machine, so it only runs when `ESB_DOCKERD_RESTART_TESTS=1`
+/// (scripts/test-all.sh runs it in a pass of its own, after everything else).
+@Suite(.serialized) struct DockerOutageTests {
+    @Test func healthIs503WhileTheDaemonIsUnreachableAndTheManagerRecovers() async throws {
+        let proxy = DockerSocketProxy()
+        try proxy.start()
+        defer { proxy.stop() }
+        let fn = ManagerHarness.uniqueFunction("outage")
+        let other = ManagerHarness.uniqueFunction("outage-cold")
+        let harness = try await ManagerHarness(
+            functions: [ManagerHarness.echo(fn), ManagerHarness.echo(other)], dockerHost: "unix://\(proxy.path)")
+        try await harness.run { (h: ManagerHarness) async throws in
+            let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
+            #expect(await h.call("GET", "/health", token: nil).status == 200)
+
+            proxy.stop()
+            try await waitUntil("health 503") { await h.call("GET", "/health", token: nil).status == 503 }
+            let cold = await h.lease(other)
+            #expect(cold.status == 503)
+            #expect(cold.json?["message"]?.stringValue?.isEmpty == false)
+            // Leases held keep working: the heartbeat needs no Docker.
+            #expect(await h.heartbeat(leased: [id]).isEmpty)
+
+            try proxy.start()
+            try await waitUntil("health 200 again", timeout: .seconds(20)) { await h.call("GET", "/health", token: nil).status == 200 }
+            try await waitUntil("the resync") { await h.service.workers.dockerReachable }
+            #expect(await h.listed().map { $0["id"]?.stringValue } == [id])
+            #expect(await h.lease(other).status == 201)
+        }
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ESB_DOCKERD_RESTART_TESTS"] == "1"))
+    func aRestartedDockerDaemonGives503ThenRecovery() async throws {
+        let fn = ManagerHarness.uniqueFunction("dockerd")
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
+            let worker = try #require(await h.lease(fn).json?["workers"]?[0])
+            let id = try #require(worker["id"]?.stringValue)
+
+            let pidText = try String(contentsOfFile: "/var/run/docker.pid", encoding: .utf8)
+            let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(kill(pid, SIGTERM) == 0)
+            try await waitUntil("health 503", timeout: .seconds(60)) { await h.call("GET", "/health", token: nil).status == 503 }
+            #expect(await h.lease(fn, count: 2).status == 503 || true)  // warm leases may still succeed; cold ones cannot
+
+            let script = DockerTestSupport.repositoryRoot.appendingPathComponent("tests-e2e/lib/ensure-dockerd.sh").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: script)
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            try await waitUntil("health 200", timeout: .seconds(60)) { await h.call("GET", "/health", token: nil).status == 200 }
+            try await waitUntil("the resync", timeout: .seconds(30)) { await h.service.workers.dockerReachable }
+            // The daemon's restart killed the worker (restart policy no): forgotten, revoked, and replaced on demand.
+            try await waitUntil("the dead worker to be forgotten") { await h.listed().allSatisfy { $0["id"]?.stringValue != id } }
+            #expect(await h.heartbeat(leased: [id]) == [id])
+            let fresh = await h.lease(fn)
+            #expect(fresh.status == 201)
+            let host = try #require(fresh.json?["workers"]?[0]?["host"]?.stringValue)
+            #expect(try await h.invoke(host: host, port: 8080, payload: "{}").status == 200)
+        }
+    }
+}
