@@ -103,18 +103,12 @@ public enum HTTPMessageWriter {
         out.append(contentsOf: digits.reversed())
     }
 
-    /// Cached status lines of the common statuses.
-    static let commonStatusLines: [Int: [UInt8]] = {
-        var table: [Int: [UInt8]] = [:]
-        for s in [200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 405, 408, 413, 429, 431, 500, 502, 503, 504] {
-            table[s] = Array("HTTP/1.1 \(s) \(HTTPStatus.reasonPhrase(s))\r\n".utf8)
-        }
-        return table
-    }()
+    /// Status lines for 100...599, built once (an array index, no hashing, on the hot path).
+    static let statusLines: [[UInt8]] = (100...599).map { Array("HTTP/1.1 \($0) \(HTTPStatus.reasonPhrase($0))\r\n".utf8) }
 
     static func statusLine(_ status: Int) -> [UInt8] {
-        if let line = commonStatusLines[status] { return line }
-        let code = (100...999).contains(status) ? status : 500
+        if status >= 100, status <= 599 { return statusLines[status - 100] }
+        let code = (600...999).contains(status) ? status : 500
         return Array("HTTP/1.1 \(code) \(HTTPStatus.reasonPhrase(code))\r\n".utf8)
     }
 }

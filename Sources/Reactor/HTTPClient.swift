@@ -19,6 +19,9 @@ public final class HTTPClient: Sendable {
     public let idleTimeout: Duration
     /// Largest response body accepted (a larger one fails as `sentThenFailed`).
     public let maxResponseBodyBytes: Int
+    /// Longest wait for a new connection (TCP connect + TLS handshake), within the request's timeout:
+    /// a peer that drops SYNs fails as `timedOut(sent: false)` after this, not after the whole timeout.
+    public let connectTimeout: Duration
     let tls: TLSClientContext?
     let pool = Mutex<[PoolKey: [ClientConnection]]>([:])
     let opened = Atomic<Int>(0)
@@ -32,9 +35,10 @@ public final class HTTPClient: Sendable {
     ///   - tls: context for `https://` endpoints (without one they fail as `notSent`);
     ///     `TLSClientContext(verify: false)` accepts self-signed certificates.
     public init(
-        maxIdlePerEndpoint: Int = 32, idleTimeout: Duration = .seconds(30),
+        maxIdlePerEndpoint: Int = 32, idleTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(5),
         maxResponseBodyBytes: Int = 64 * 1024 * 1024, tls: TLSClientContext? = nil
     ) {
+        self.connectTimeout = connectTimeout
         self.maxIdlePerEndpoint = maxIdlePerEndpoint
         self.idleTimeout = idleTimeout
         self.maxResponseBodyBytes = maxResponseBodyBytes
@@ -87,8 +91,9 @@ public final class HTTPClient: Sendable {
         if let pooled = takeIdle(key) {
             connection = pooled
         } else {
+            let connectDeadline = min(deadline, Monotonic.now() &+ Monotonic.nanoseconds(connectTimeout))
             connection = try await ClientConnection.connect(
-                to: endpoint, tls: tls, deadline: deadline, loop: loop.eventLoop)
+                to: endpoint, tls: tls, deadline: connectDeadline, loop: loop.eventLoop)
             opened.add(1, ordering: .relaxed)
         }
         connection.transport.registration.setDeadline(deadline)

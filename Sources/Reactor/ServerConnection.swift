@@ -54,7 +54,7 @@ final class ServerConnection: @unchecked Sendable {
                 response, into: &out, minorVersion: head.minorVersion, keepAlive: keepAlive,
                 omitBody: head.method == "HEAD", date: loop.eventLoop.httpDate())
             transport.registration.setDeadline(after: configuration.bodyTimeout)
-            guard await transport.write(out) == .done else { return }
+            guard await transport.write(out, progressTimeout: configuration.bodyTimeout) == .done else { return }
             if !keepAlive {
                 await linger(maxBytes: 64 * 1024, for: .seconds(1))
                 return

@@ -133,8 +133,9 @@ final class Transport: @unchecked Sendable {
         }
     }
 
-    /// Writes all of `bytes`, waiting for writability as needed.
-    nonisolated(nonsending) func write(_ bytes: [UInt8]) async -> WriteOutcome {
+    /// Writes all of `bytes`, waiting for writability as needed. With `progressTimeout`, every partial
+    /// write moves the deadline that far ahead (a slow reader is fine, a stalled one is not).
+    nonisolated(nonsending) func write(_ bytes: [UInt8], progressTimeout: Duration? = nil) async -> WriteOutcome {
         var written = 0
         while written < bytes.count {
             var wantRead = false
@@ -145,6 +146,7 @@ final class Transport: @unchecked Sendable {
             if let failure { return .failed(written: written, failure) }
             if let n {
                 written += n
+                if let progressTimeout, written < bytes.count { registration.setDeadline(after: progressTimeout) }
                 continue
             }
             switch await (wantRead ? registration.waitReadable() : registration.waitWritable()) {

@@ -207,3 +207,28 @@ actor Caller {
         try await client.execute(HTTPRequest(method: "GET", target: "/"), to: endpoint, timeout: .seconds(2)).status
     }
 }
+
+@Suite struct ClientConnectTimeoutTests {
+    @Test func aPeerThatNeverAcceptsTimesOutBeforeSending() async throws {
+        // A listener whose accept queue is full drops further SYNs: the loopback stand-in for a host
+        // that does not answer (test traffic stays on this machine).
+        let listener = try Socket.listen(on: SocketAddress(ip: "127.0.0.1", port: 0)!, backlog: 1)
+        let port = try Socket.localAddress(listener).port
+        var fillers: [Int32] = []
+        for _ in 0..<4 {
+            let pending = try Socket.connect(to: SocketAddress(ip: "127.0.0.1", port: port)!)
+            fillers.append(pending.takeDescriptor().release())
+        }
+        defer { for fd in fillers { close(fd) } }
+        try await Task.sleep(for: .milliseconds(50))
+        let client = HTTPClient(connectTimeout: .milliseconds(200))
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: HTTPClientError.timedOut(sent: false)) {
+            _ = try await client.execute(
+                HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(10))
+        }
+        #expect(clock.now - start < .seconds(2))
+        listener.close()
+    }
+}

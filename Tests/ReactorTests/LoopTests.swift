@@ -1,3 +1,4 @@
+import Glibc
 import HTTP1
 import Posix
 @testable import Reactor
@@ -77,4 +78,48 @@ import Testing
 
 @Loop func loopIsolatedCheck() -> Bool {
     EventLoopGroup.shared.primary.inLoop
+}
+
+@Suite struct PosixTests {
+    @Test func timerFDExpiresOnce() throws {
+        let timer = try TimerFD()
+        #expect(timer.expirations() == 0)
+        try timer.arm(nanoseconds: 1_000_000)
+        var spins = 0
+        while timer.expirations() == 0, spins < 1000 {
+            usleepShim()
+            spins += 1
+        }
+        #expect(spins < 1000)
+        #expect(timer.expirations() == 0)
+    }
+
+    @Test func eventFDSignalsAcrossThreads() async throws {
+        let event = try EventFD()
+        event.signal()
+        event.signal()
+        var value: UInt64 = 0
+        #expect(try event.fd.read(into: &value, count: 8) == .done(8))
+        #expect(value == 2)
+        #expect(try event.fd.read(into: &value, count: 8) == .wouldBlock)
+    }
+
+    @Test(arguments: [("127.0.0.1", 80, "127.0.0.1:80"), ("::1", 443, "[::1]:443"), ("[::1]", 1, "[::1]:1")])
+    func socketAddresses(host: String, port: Int, text: String) throws {
+        let address = try #require(SocketAddress(ip: host, port: port))
+        #expect(address.description == text)
+        #expect(address.port == port)
+        #expect(SocketAddress(ip: "not-an-ip", port: 1) == nil)
+    }
+
+    @Test func resolveLocalhost() throws {
+        let addresses = try SocketAddress.resolve(host: "localhost", port: 8080)
+        #expect(addresses.contains { $0.ipText == "127.0.0.1" && $0.port == 8080 })
+        #expect(throws: PosixError.self) { _ = try SocketAddress.resolve(host: "no-such-host.invalid", port: 1) }
+    }
+}
+
+func usleepShim() {
+    var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+    nanosleep(&ts, nil)
 }
