@@ -126,6 +126,13 @@ def test_requirements_and_python_layers_are_installed_on_the_host_and_baked_in(d
     deps = tmp_path / "out" / "functions" / "shop-orders-dev" / "build"
     assert (deps / "deps" / "requests").is_dir()
     assert list((deps / "layers" / "shop-common" / "python" / "simplejson").glob("_speedups.cpython-311-*.so"))
+    log = tmp_path / "out" / "functions" / "shop-orders-dev" / "build.log"
+    assert " -m pip install " in log.read_text()
+    # A rebuild with unchanged requirements takes them from pip-cache/: no pip run, same image content.
+    rebuilt = run([esb_binary(), "build", "--config", "out", "shop-orders-dev"], cwd=tmp_path)
+    assert rebuilt.stdout.splitlines()[-1] == "built 1 image(s)"
+    assert " -m pip install " not in log.read_text()
+    assert (deps / "deps" / "requests").is_dir()
     container = Container(prefix + "shop-orders-dev:latest", "shop-orders-dev")
     try:
         body = json.loads(container.invoke({"httpMethod": "GET", "path": "/orders"})["body"])

@@ -74,6 +74,8 @@ public enum ProjectGenerator {
             switch function.build {
             case .zip(let zip):
                 files.append(GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.render(function, zip)))
+                // esb build keeps its log and the resolved requirements next to the Dockerfile: not context.
+                files.append(GeneratedFile(path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\npip-cache/\n"))
                 if zip.runtime.isPython {
                     let header = YAMLText.header(options.templatePath) + " Source: runtime/python/sitecustomize.py.\n"
                     files.append(GeneratedFile(path: "\(folder)/sitecustomize.py", contents: header + options.runtimePatch))

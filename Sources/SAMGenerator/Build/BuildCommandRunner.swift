@@ -68,7 +68,8 @@ public enum BuildCommandRunner {
                 continue
             }
             let started = Date()
-            let stager = FunctionStager(outputDirectory: directory, name: item.name, function: description, runner: runner)
+            let stager = FunctionStager(
+                outputDirectory: directory, name: item.name, function: description, runner: runner, refresh: request.noCache)
             do {
                 let notes = try stager.stage()
                 try stager.dockerBuild(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Prepares one function's docker build context and builds its image.
@@ -7,11 +8,24 @@ import Foundation
 /// installed with `pip install --target` for the image's Python version and platform, on this machine),
 /// `layers/<name>/` (each layer's content; under `python/` with its requirements for `BuildMethod:
 /// python3.x`). `package.json` is installed with `npm install --omit=dev` in the staged code folder.
-struct FunctionStager {
+/// Resolved requirements are kept in `DIR/functions/<name>/pip-cache/<key>/`, keyed by the requirements text,
+/// Python version and architecture, so a rebuild with unchanged requirements needs no index.
+final class FunctionStager {
     let outputDirectory: String
     let name: String
     let function: BuildManifest.Function
     let runner: ProcessRunner
+    /// `--no-cache`: resolve requirements again instead of reusing `pip-cache/`.
+    let refresh: Bool
+    private var usedCacheKeys: Set<String> = []
+
+    init(outputDirectory: String, name: String, function: BuildManifest.Function, runner: ProcessRunner, refresh: Bool) {
+        self.outputDirectory = outputDirectory
+        self.name = name
+        self.function = function
+        self.runner = runner
+        self.refresh = refresh
+    }
 
     /// `DIR/functions/<name>/build.log`: pip, npm and docker output.
     var logPath: String { outputDirectory + "/functions/\(name)/build.log" }
@@ -53,12 +67,47 @@ struct FunctionStager {
                 notes += try pipInstall(requirements: source + "/requirements.txt", into: destination, python: pythonVersion)
             }
         }
+        pruneCache()
         return notes
+    }
+
+    private var pipCache: String { outputDirectory + "/functions/\(name)/pip-cache" }
+
+    /// The requirements installed into `target`, from `pip-cache/` when the same requirements were resolved
+    /// before for the same Python version and architecture.
+    private func pipInstall(requirements: String, into target: String, python version: String) throws -> [String] {
+        let fm = FileManager.default
+        let text = fm.contents(atPath: requirements).map { Array($0) } ?? []
+        let key = String(SHA256.hexHash(Array("\(version) \(function.architecture)\n".utf8) + text).prefix(16))
+        let cached = pipCache + "/" + key
+        var notes: [String] = []
+        if refresh || !fm.fileExists(atPath: cached + "/.complete") {
+            try? fm.removeItem(atPath: cached)
+            let partial = cached + ".partial"
+            try? fm.removeItem(atPath: partial)
+            try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
+            notes = try resolveRequirements(requirements, into: partial, python: version)
+            _ = fm.createFile(atPath: partial + "/.complete", contents: Data(notes.joined(separator: "\n").utf8))
+            try fm.moveItem(atPath: partial, toPath: cached)
+        } else if let data = fm.contents(atPath: cached + "/.complete"), !data.isEmpty {
+            notes = [String(decoding: data, as: UTF8.self)]
+        }
+        usedCacheKeys.insert(key)
+        try DirectoryCopier(excluded: [PathTools.normalize(cached + "/.complete")]).copy(cached, to: target)
+        return notes
+    }
+
+    /// Drops cache entries this build did not use (older requirements).
+    private func pruneCache() {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: pipCache)) ?? [] where !usedCacheKeys.contains(entry) {
+            try? fm.removeItem(atPath: pipCache + "/" + entry)
+        }
     }
 
     /// Binary wheels for the image's platform first; if some requirement has no wheel, this machine's
     /// Python installs everything (sdists of pure-Python packages build fine that way).
-    private func pipInstall(requirements: String, into target: String, python version: String) throws -> [String] {
+    private func resolveRequirements(_ requirements: String, into target: String, python version: String) throws -> [String] {
         let python = ProcessInfo.processInfo.environment["ESB_PYTHON"] ?? "python3"
         let arch = function.architecture == "arm64" ? "aarch64" : "x86_64"
         var platforms = ["manylinux2014_\(arch)"]

@@ -55,7 +55,8 @@ struct ProcessRunner {
     /// The last `count` lines of a log, for failure summaries.
     static func tail(_ path: String, lines count: Int) -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        // docker's progress output rewrites lines with carriage returns: both end a line here.
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
             .suffix(count + 1).map(String.init).filter { !$0.isEmpty }.suffix(count).map { $0 }
     }
 }
