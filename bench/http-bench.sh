@@ -9,16 +9,21 @@ DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 WORKERS=${3:-1}
 WORK=$(mktemp -d)
+SWIFT_PID=""
+NGINX_PID=""
 trap 'kill $SWIFT_PID $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 swift build --manifest-cache local -c release --product esb-bench-http >/dev/null
 BIN=$(swift build --manifest-cache local -c release --show-bin-path)/esb-bench-http
 
-SWIFT_PORT=18443
-NGINX_PORT=18444
-"$BIN" --port $SWIFT_PORT --loops "$WORKERS" --self-signed "$WORK" > "$WORK/swift.log" 2>&1 &
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Port 0: the server reports the port it got (fixed ports may belong to someone else's container).
+"$BIN" --port 0 --loops "$WORKERS" --self-signed "$WORK" > "$WORK/swift.log" 2>&1 &
 SWIFT_PID=$!
-sleep 1
+for _ in $(seq 50); do grep -q listening "$WORK/swift.log" && break; sleep 0.1; done
+SWIFT_PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/swift.log")
+[ -n "$SWIFT_PORT" ] || { cat "$WORK/swift.log"; exit 1; }
+NGINX_PORT=$(free_port)
 
 cat > "$WORK/nginx.conf" <<NGINX
 worker_processes $WORKERS;
@@ -41,6 +46,8 @@ NGINX
 nginx -c "$WORK/nginx.conf" -p "$WORK" &
 NGINX_PID=$!
 sleep 1
+curl -sfk "https://127.0.0.1:$SWIFT_PORT/" >/dev/null || { echo "esb-bench-http does not answer"; exit 1; }
+curl -sfk "https://127.0.0.1:$NGINX_PORT/" >/dev/null || { echo "nginx does not answer"; cat "$WORK/nginx-error.log"; exit 1; }
 
 run() {
     # wrk: 1 thread (2 cores: leave one for the server), keep-alive connections, latency percentiles.

@@ -41,5 +41,6 @@ let server = HTTPServer(configuration: configuration) { _, _ in
 }
 let bound = try server.start()
 print("esb-bench-http listening on 127.0.0.1:\(bound) (\(plain ? "plain" : "TLS"), \(loops) loop(s))")
+fflush(nil)  // flush all streams: the bench script reads the port from the log
 for await _ in SignalWatcher.signals([SIGTERM, SIGINT]) { break }
 await server.shutdown(gracePeriod: .seconds(2))
