@@ -1,6 +1,4 @@
-import COpenSSLShims
-
-/// HMAC-SHA256 (RFC 2104 / RFC 4231) over OpenSSL's one-shot `HMAC()`.
+/// HMAC-SHA256 (RFC 2104 / RFC 4231) over OpenSSL's SHA-256.
 public enum HMACSHA256 {
     /// Length of an authentication code in bytes.
     public static let codeCount = 32
@@ -14,10 +12,7 @@ public enum HMACSHA256 {
 
     /// The HMAC-SHA256 of the UTF-8 bytes of `message` (SigV4 signs strings).
     public static func authenticationCode(key: [UInt8], message: String) -> [UInt8] {
-        var message = message
-        return key.withUnsafeBytes { k in
-            message.withUTF8 { m in code(key: k, message: UnsafeRawBufferPointer(m)) }
-        }
+        authenticationCode(key: key, message: Array(message.utf8))
     }
 
     /// The HMAC-SHA256 of any byte collection.
@@ -33,14 +28,7 @@ public enum HMACSHA256 {
 
     static func code(key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: codeCount) { out, initialized in
-            var length: UInt32 = 0
-            // HMAC() maps a NULL key of length 0 to an empty key, so an empty array is fine here.
-            let result = HMAC(
-                EVP_sha256(), key.baseAddress, Int32(key.count),
-                message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
-                out.baseAddress, &length
-            )
-            precondition(result != nil && length == UInt32(codeCount), "HMAC(SHA-256) failed")
+            DigestEngine.shared.hmac(key: key, message: message, into: out.baseAddress!)
             initialized = codeCount
         }
     }

@@ -3,6 +3,22 @@ public enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// `bytes` as lower-case hex, two characters a byte.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        // Concrete (not generic) so callers in other modules get the fast path: one allocation, no witness calls.
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var i = 0
+            for byte in bytes {
+                out[i] = hexDigit(byte >> 4)
+                out[i + 1] = hexDigit(byte & 0x0F)
+                i += 2
+            }
+            return i
+        }
+    }
+
+    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? v + 0x30 : v + 0x57 }
+
+    /// Any byte sequence as lower-case hex, two characters a byte.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)

@@ -39,19 +39,27 @@ enum SigV4 {
     /// (botocore's `remove_dot_segments`), then URI-encoded AGAIN (so `%3A` becomes `%253A`). S3: the path as is.
     static func canonicalURI(path: String, service: String) -> String {
         if service == "s3" { return path.isEmpty ? "/" : path }
-        guard !path.isEmpty else { return "/" }
-        var output: [Substring] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
-            if segment == ".." {
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty else { return "/" }
+        // Bytes, not Characters: this runs on every Invoke request.
+        var output: [ArraySlice<UInt8>] = []
+        for segment in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if segment.elementsEqual([UInt8(ascii: ".")]) { continue }
+            if segment.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
                 if !output.isEmpty { output.removeLast() }
             } else {
                 output.append(segment)
             }
         }
-        var normalized = path.hasPrefix("/") ? "/" : ""
-        normalized += output.joined(separator: "/")
-        if path.hasSuffix("/") && !output.isEmpty { normalized += "/" }
-        return uriEncode(normalized.utf8, keepSlash: true)
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(bytes.count + 1)
+        if bytes.first == UInt8(ascii: "/") { normalized.append(UInt8(ascii: "/")) }
+        for (i, segment) in output.enumerated() {
+            if i > 0 { normalized.append(UInt8(ascii: "/")) }
+            normalized.append(contentsOf: segment)
+        }
+        if bytes.last == UInt8(ascii: "/") && !output.isEmpty { normalized.append(UInt8(ascii: "/")) }
+        return uriEncode(normalized, keepSlash: true)
     }
 
     /// The canonical query: pairs split at the first `=`, each side decoded and re-encoded strictly (so any
@@ -113,7 +121,19 @@ enum SigV4 {
     }
 
     static func trimAll(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        for b in value.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func canonicalRequest(

@@ -93,17 +93,20 @@ struct SigV4Authorization {
     var signature: [UInt8] = []
 
     init(parsing header: String) throws(SigV4Error) {
-        let rest = header.dropFirst(SigV4.algorithm.count)
-        var credential: Substring?, signedHeaders: Substring?, signature: Substring?
-        for part in rest.split(separator: ",") {
-            let item = part.drop { $0 == " " }
-            guard let eq = item.firstIndex(of: "=") else { throw .malformedAuthorization("'\(item)' is not name=value") }
-            let name = item[..<eq], value = item[item.index(after: eq)...].drop { $0 == " " }
-            let trimmed = value.reversed().drop { $0 == " " }.reversed()
+        // Byte-level parsing: Character-based trimming of this header cost ~10x the whole HMAC chain.
+        let bytes = Array(header.utf8.dropFirst(SigV4.algorithm.utf8.count))
+        var credential: String?, signedHeaders: String?, signature: String?
+        for part in bytes.split(separator: UInt8(ascii: ",")) {
+            let item = Self.trimmed(part)
+            guard let eq = item.firstIndex(of: UInt8(ascii: "=")) else {
+                throw .malformedAuthorization("'\(String(decoding: item, as: UTF8.self))' is not name=value")
+            }
+            let name = String(decoding: item[..<eq], as: UTF8.self)
+            let value = String(decoding: Self.trimmed(item[(eq + 1)...]), as: UTF8.self)
             switch name {
-            case "Credential": credential = Substring(String(trimmed))
-            case "SignedHeaders": signedHeaders = Substring(String(trimmed))
-            case "Signature": signature = Substring(String(trimmed))
+            case "Credential": credential = value
+            case "SignedHeaders": signedHeaders = value
+            case "Signature": signature = value
             default: throw .malformedAuthorization("unknown field \(name)")
             }
         }
@@ -120,13 +123,20 @@ struct SigV4Authorization {
         region = String(parts[2])
         service = String(parts[3])
         terminator = String(parts[4])
-        signedHeadersText = String(signedHeaders)
+        signedHeadersText = signedHeaders
         self.signedHeaders = signedHeaders.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
         guard !self.signedHeaders.isEmpty, self.signedHeaders.allSatisfy({ !$0.isEmpty && $0 == $0.lowercased() })
         else { throw .malformedAuthorization("SignedHeaders must be lower-case names separated by ';'") }
-        guard signature.utf8.count == 64, let bytes = Hex.decode(String(signature)) else {
+        guard signature.utf8.count == 64, let bytes = Hex.decode(signature) else {
             throw .malformedAuthorization("Signature is not 64 hex digits")
         }
         self.signature = bytes
+    }
+
+    static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let first = s.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let last = s.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else { return s[s.endIndex...] }
+        return s[first...last]
     }
 }

@@ -141,12 +141,21 @@ public struct JSONWriter: Sendable {
 
     /// Appends escaped content to an open string value.
     mutating func appendStringContent(_ s: String) {
-        let utf8 = s.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: utf8)
-        } else {
-            for b in utf8 { appendEscaped(b) }
+        // Scanning a Span is several times faster than iterating `String.UTF8View` (measured with perf), and
+        // most strings need no escaping: then the content is one bulk copy.
+        let span = s.utf8.span
+        var i = 0
+        while i < span.count {
+            let b = span[i]
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+            i += 1
         }
+        if i == span.count {
+            bytes.append(contentsOf: s.utf8)
+            return
+        }
+        bytes.reserveCapacity(bytes.count + span.count + 8)
+        for k in 0..<span.count { appendEscaped(span[k]) }
     }
 
     /// Closes a string value opened with `beginStringValue`.
@@ -182,13 +191,7 @@ public struct JSONWriter: Sendable {
 
     mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = s.utf8
-        // Most strings need no escaping: one bulk copy.
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: utf8)
-        } else {
-            for b in utf8 { appendEscaped(b) }
-        }
+        appendStringContent(s)
         bytes.append(UInt8(ascii: "\""))
     }
 
