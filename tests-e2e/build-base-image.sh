@@ -43,7 +43,9 @@ log() { printf '[build-base-image] %s\n' "$*" >&2; }
 
 "$HERE/lib/ensure-dockerd.sh"
 
-if [ "$FORCE" -eq 0 ] && docker image inspect "$IMAGE:$TAG" >/dev/null 2>&1; then
+# Bump when the image's layout changes so existing machines rebuild it without --force.
+LAYOUT_VERSION=2
+if [ "$FORCE" -eq 0 ] && [ "$(docker image inspect -f '{{index .Config.Labels "esb.base-layout"}}' "$IMAGE:$TAG" 2>/dev/null)" = "$LAYOUT_VERSION" ]; then
     docker image inspect "$IMAGE:latest" >/dev/null 2>&1 || docker tag "$IMAGE:$TAG" "$IMAGE:latest"
     log "$IMAGE:$TAG already exists (use --force to rebuild)"
     exit 0
@@ -147,7 +149,7 @@ if [ $# -lt 1 ]; then
     exit 142
 fi
 export _HANDLER="$1"
-export PYTHONPATH="/var/runtime:/var/task:/opt/python${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="/var/task:/opt/python/lib/python3.11/site-packages:/opt/python:/var/runtime${PYTHONPATH:+:$PYTHONPATH}"
 if [ -z "${AWS_LAMBDA_RUNTIME_API}" ]; then
     exec /usr/local/bin/aws-lambda-rie /usr/bin/python3 -m awslambdaric "$@"
 else
@@ -159,7 +161,7 @@ chmod 0755 "$R/lambda-entrypoint.sh"
 # /var/runtime/bootstrap as on AWS images (used by tools that run the runtime without the entrypoint).
 cat > "$R/var/runtime/bootstrap" <<'BOOT'
 #!/bin/sh
-export PYTHONPATH="/var/runtime:/var/task:/opt/python${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="/var/task:/opt/python/lib/python3.11/site-packages:/opt/python:/var/runtime${PYTHONPATH:+:$PYTHONPATH}"
 exec /usr/bin/python3 -m awslambdaric "${_HANDLER:?_HANDLER is not set}"
 BOOT
 chmod 0755 "$R/var/runtime/bootstrap"
@@ -179,6 +181,7 @@ tar -C "$R" --numeric-owner -c . | docker import \
     -c 'EXPOSE 8080' \
     -c 'ENTRYPOINT ["/lambda-entrypoint.sh"]' \
     -c 'CMD ["lambda_function.lambda_handler"]' \
+    -c "LABEL esb.base-layout=$LAYOUT_VERSION" \
     -m "esb-local lambda-python 3.11 (debootstrap bookworm, RIE from aws-sam-cli $AWS_SAM_CLI_VERSION, awslambdaric $AWSLAMBDARIC_VERSION)" \
     - "$IMAGE:$TAG" >/dev/null
 docker tag "$IMAGE:$TAG" "$IMAGE:latest"
