@@ -115,14 +115,20 @@ routes:
     auth: "none"
 EOF
 
+# The Lambda network exists before the Manager starts (as compose creates it); workers reach the gateway through
+# its bridge address.
+NETWORK="${LAMBDA_NETWORK:-esb-run-box}"
+docker network inspect "$NETWORK" >/dev/null 2>&1 || docker network create "$NETWORK" >/dev/null
+BRIDGE_IP="$(docker network inspect -f '{{(index .IPAM.Config 0).Gateway}}' "$NETWORK")"
+
 MANAGER_SOCKET="$RUN/manager.sock"
 rm -f "$MANAGER_SOCKET"
 say "starting esb-manager (unix://$MANAGER_SOCKET, WORKER_ADDRESS_MODE=published)"
 (
     export MANAGER_LISTEN="unix://$MANAGER_SOCKET" MANAGER_TOKEN WORKER_ADDRESS_MODE=published
-    export FUNCTIONS_CONFIG_PATH="$RUN/config/functions.yml" LAMBDA_NETWORK="${LAMBDA_NETWORK:-esb-run-box}"
+    export FUNCTIONS_CONFIG_PATH="$RUN/config/functions.yml" LAMBDA_NETWORK="$NETWORK"
     export WORKER_ACCESS_KEY_ID="$ACCESS_KEY_ID" WORKER_SECRET_ACCESS_KEY="$SECRET_ACCESS_KEY"
-    export GATEWAY_INTERNAL_URL="https://host.docker.internal:$PORT" CONTAINER_NAME=esb-manager
+    export GATEWAY_INTERNAL_URL="https://$BRIDGE_IP:$PORT" CONTAINER_NAME=esb-manager
     exec "$BIN/esb-manager" >> "$RUN/manager.log" 2>&1
 ) &
 echo $! > "$RUN/esb-manager.pid"
