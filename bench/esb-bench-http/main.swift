@@ -5,7 +5,7 @@ import HTTP1
 import Reactor
 import TLS
 
-var port = 8443, loops = 1, cert: String?, key: String?, plain = false
+var port = 8443, loops = 1, cert: String?, key: String?, plain = false, hop = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -19,8 +19,10 @@ while let argument = arguments.next() {
         key = dir + "/bench.key"
         try SelfSignedCertificate.write(certificatePath: cert!, keyPath: key!)
     case "--plain": plain = true
+    // The handler calls a plain `async` method (runs on the global pool): measures the cost of leaving the loop.
+    case "--hop": hop = true
     default:
-        print("usage: esb-bench-http --port N [--loops N] [--cert PEM --key PEM | --self-signed DIR] [--plain]")
+        print("usage: esb-bench-http --port N [--loops N] [--cert PEM --key PEM | --self-signed DIR] [--plain] [--hop]")
         exit(2)
     }
 }
@@ -35,9 +37,17 @@ if !plain {
     configuration.tls = try TLSServerContext(certificatePath: cert, keyPath: key)
 }
 configuration.loops = loops
+/// Stands in for a service object whose `handle` is a plain async method (not loop-isolated).
+final class OffLoopService: Sendable {
+    let body = Array("Hello, world!\n".utf8)
+    func handle() async -> HTTPResponse { HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body) }
+}
+let service = OffLoopService()
+let useHop = hop
 let body = Array("Hello, world!\n".utf8)
 let server = HTTPServer(configuration: configuration) { _, _ in
-    HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body)
+    if useHop { return await service.handle() }
+    return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body)
 }
 let bound = try server.start()
 print("esb-bench-http listening on 127.0.0.1:\(bound) (\(plain ? "plain" : "TLS"), \(loops) loop(s))")
