@@ -92,13 +92,16 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
         push(.closure(body))
     }
 
-    /// Stops the loop thread after the work queued so far (tests and process exit).
+    /// Stops the loop thread after the work queued so far and, when called from another thread, waits
+    /// for it to exit. Work enqueued afterwards never runs. (For tests and process exit: the shared
+    /// group's loops normally live as long as the process.)
     public func stop() {
         let wake = queue.withLock { q -> Bool in
             q.stopped = true
             return q.sleeping
         }
         if wake { wakeup.signal() }
+        if !inLoop { pthread_join(thread, nil) }
     }
 
     func push(_ work: Work) {

@@ -2,6 +2,8 @@ import Glibc
 import HTTP1
 import Posix
 @testable import Reactor
+import Synchronization
+import TLS
 import Testing
 
 /// The loop as an executor: isolation, blocking work off the loop, timers, several loops.
@@ -122,4 +124,26 @@ import Testing
 func usleepShim() {
     var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
     nanosleep(&ts, nil)
+}
+
+@Suite struct LoopLifecycleTests {
+    @Test func aLoopRunsQueuedWorkThenStops() throws {
+        let loop = try EventLoop(index: 99)
+        let ran = Synchronization.Atomic<Int>(0)
+        for _ in 0..<10 { loop.execute { ran.add(1, ordering: .relaxed) } }
+        loop.stop()
+        #expect(ran.load(ordering: .relaxed) == 10)
+        loop.execute { ran.add(100, ordering: .relaxed) }
+        #expect(ran.load(ordering: .relaxed) == 10)
+    }
+
+    @Test func ipv6LoopbackServerAndClient() async throws {
+        let (server, port) = try startServer(tls: true, listen: .tcp(host: "::1", port: 0))
+        let client = HTTPClient(tls: try TLSClientContext(verify: false))
+        let endpoint = try #require(HTTPEndpoint.parse("https://[::1]:\(port)"))
+        let response = try await client.execute(HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(2))
+        #expect(response.status == 200)
+        #expect(response.headers["X-Peer"] == "::1")
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
 }
