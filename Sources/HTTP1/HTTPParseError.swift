@@ -25,6 +25,7 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// 417: an `Expect` value other than `100-continue`.
     public static let expectationFailed = HTTPParseError(status: 417, reason: "unsupported expectation")
 
+    /// `<status> <reason>`.
     public var description: String { "\(status) \(reason)" }
 }
 

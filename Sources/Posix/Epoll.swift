@@ -4,7 +4,9 @@ import CLinuxShims
 public struct Epoll: ~Copyable, Sendable {
     /// Readiness bits (a subset of `EPOLL*`).
     public struct Events: OptionSet, Sendable {
+        /// The `EPOLL*` bits.
         public let rawValue: UInt32
+        /// Wraps `EPOLL*` bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// Readable (or a pending accept, or EOF).
         public static let readable = Events(rawValue: CLinuxShims_EPOLLIN)

@@ -42,6 +42,9 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
 
     /// Creates a loop and starts its thread.
     init(index: Int = 0) throws(PosixError) {
+        // OpenSSL writes TLS records with write(2), not send(MSG_NOSIGNAL): a peer that went away would
+        // raise SIGPIPE and kill the process. Any process using the Reactor ignores it.
+        Signals.ignoreBrokenPipe()
         self.index = index
         epoll = try Epoll()
         wakeup = try EventFD()
@@ -68,6 +71,7 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
         }
     }
 
+    /// `EventLoop(<index>)`.
     public var description: String { "EventLoop(\(index))" }
 
     /// True when called on this loop's thread.
@@ -75,14 +79,17 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
 
     // MARK: SerialExecutor
 
+    /// Queues a job (a task continuation) to run on the loop thread; safe from any thread.
     public func enqueue(_ job: consuming ExecutorJob) {
         push(.job(UnownedJob(job)))
     }
 
+    /// This loop as an executor reference.
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
     }
 
+    /// Traps unless called on the loop thread (backs `assumeIsolated`).
     public func checkIsolated() {
         precondition(inLoop, "not on \(self)")
     }

@@ -71,6 +71,7 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
         return port == (useTLS ? 443 : 80) ? h : "\(h):\(port)"
     }
 
+    /// The endpoint as a URL (`http://h:p`, `unix:///path`).
     public var description: String {
         if let unixPath { return "unix://\(unixPath)" }
         return "\(useTLS ? "https" : "http")://\(hostHeader)"
@@ -98,6 +99,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// The error kind and its reason.
     public var description: String {
         switch self {
         case .notSent(let why): "not sent: \(why)"

@@ -64,5 +64,6 @@ public typealias HTTPHandler = nonisolated(nonsending) @Sendable (HTTPRequest, R
 public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
     /// What failed.
     public let message: String
+    /// The message.
     public var description: String { message }
 }

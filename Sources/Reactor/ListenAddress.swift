@@ -29,6 +29,7 @@ public enum ListenAddress: Sendable, Hashable, CustomStringConvertible {
         return .tcp(host: host.isEmpty ? "0.0.0.0" : host, port: port)
     }
 
+    /// `host:port`, `[v6]:port` or `unix:///path`.
     public var description: String {
         switch self {
         case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

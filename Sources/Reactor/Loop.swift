@@ -16,6 +16,7 @@ public actor Loop {
         self.eventLoop = eventLoop
     }
 
+    /// The loop's executor: everything isolated to this actor runs on the loop thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         eventLoop.asUnownedSerialExecutor()
     }

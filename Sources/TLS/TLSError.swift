@@ -10,6 +10,7 @@ public struct TLSError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 
     /// Drains the calling thread's OpenSSL error queue into an error.
