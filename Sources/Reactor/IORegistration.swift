@@ -67,7 +67,8 @@ final class IORegistration: @unchecked Sendable {
         if let timer {
             node = timer
         } else {
-            node = TimerNode { [unowned self] in self.resumeAll(.timedOut) }
+            // weak: a timer can outlive its registration (the heap may fire it after the connection is gone).
+            node = TimerNode { [weak self] in self?.resumeAll(.timedOut) }
             timer = node
         }
         loop.timers.arm(node, at: when)

@@ -9,7 +9,9 @@ import Posix
 ///
 /// Loop-confined: `run(on:)` is isolated to its loop's actor and the drain code runs on the same loop.
 final class ServerConnection: @unchecked Sendable {
-    unowned let state: ServerLoopState
+    // Strong: the state drops the connection in connectionFinished, which breaks the cycle; a connection can
+    // outlive a stopped server by a few loop turns.
+    let state: ServerLoopState
     let core: ServerCore
     let transport: Transport
     let peer: String

@@ -30,7 +30,7 @@ final class ServerLoopState: @unchecked Sendable {
             state.listener = FileDescriptor(takingOwnership: raw)
             do {
                 let registration = try IORegistration(fd: raw, loop: loop)
-                registration.onInputWhileIdle = { [unowned state] in state.acceptAll() }
+                registration.onInputWhileIdle = { [weak state] in state?.acceptAll() }
                 state.listenerRegistration = registration
                 state.acceptAll()
             } catch {
@@ -48,7 +48,7 @@ final class ServerLoopState: @unchecked Sendable {
                 accepted = try Socket.accept(listener!)
             } catch {
                 // EMFILE and friends: the backlog stays; try again shortly instead of spinning.
-                let node = retryTimer ?? TimerNode { [unowned self] in self.acceptAll() }
+                let node = retryTimer ?? TimerNode { [weak self] in self?.acceptAll() }
                 retryTimer = node
                 loop.timers.arm(node, at: Monotonic.now() &+ 50_000_000)
                 return
