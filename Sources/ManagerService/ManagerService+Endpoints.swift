@@ -5,6 +5,9 @@ import HTTP1
 extension ManagerService {
     /// `POST /v1/functions/{name}/workers {"count":N}` → 201 with the leased workers.
     func leaseWorkers(function: String, body: [UInt8], requestID: String) async throws(ManagerError) -> HTTPResponse {
+        guard await workers.functions.contains(function) else {
+            throw ManagerError(.unknownFunction, "Function not found: \(function)")
+        }
         let object = try Self.object(body, allowEmpty: true)
         var count = 1
         if let value = object?["count"] {
