@@ -40,9 +40,16 @@ final class ServerLoopState: @unchecked Sendable {
         return state
     }
 
-    /// Accepts until the backlog is empty (the listener is edge-triggered).
+    /// Accepts until the backlog is empty (the listener is edge-triggered). After a batch it yields to
+    /// the connections' work and continues later, so a burst of connects cannot starve requests.
     func acceptAll() {
+        var batch = 0
         while listener != nil {
+            batch += 1
+            if batch > 128 {
+                loop.execute { [self] in acceptAll() }
+                return
+            }
             let accepted: AcceptedSocket?
             do {
                 accepted = try Socket.accept(listener!)
