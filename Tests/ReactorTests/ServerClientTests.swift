@@ -39,3 +39,30 @@ import Testing
         await server.shutdown(gracePeriod: .seconds(2))
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test(arguments: [1, 2])
+    func manyConcurrentKeepAliveRequestsGetTheirOwnAnswers(loops: Int) async throws {
+        let (server, port) = try startServer(tls: true) { $0.loops = loops }
+        let client = HTTPClient(maxIdlePerEndpoint: 64, tls: try Fixtures.verifyingClientTLS())
+        let endpoint = HTTPEndpoint(host: "127.0.0.1", port: port, useTLS: true)
+        let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<40 {
+                group.addTask {
+                    var bad = 0
+                    for i in 0..<25 {
+                        let body = Array("task \(task) request \(i) ".utf8) + [UInt8](repeating: UInt8(i), count: i * 100)
+                        let response = try await client.execute(
+                            HTTPRequest(method: "POST", target: "/\(task)/\(i)", body: body), to: endpoint, timeout: .seconds(10))
+                        if response.body != body || response.headers["X-Target"] != "/\(task)/\(i)" { bad += 1 }
+                    }
+                    return bad
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+        #expect(client.connectionsOpened <= 40)
+        await server.shutdown(gracePeriod: .seconds(2))
+    }
+}
