@@ -62,6 +62,8 @@ final class IORegistration: @unchecked Sendable {
             if let timer { loop.timers.cancel(timer) }
             return
         }
+        // A closed registration arms nothing: its timer would sit in the heap until it fired for nobody.
+        guard isRegistered else { return }
         deadline = when
         let node: TimerNode
         if let timer {
