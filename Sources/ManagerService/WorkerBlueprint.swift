@@ -93,7 +93,14 @@ enum WorkerLabels {
     /// `esb.instance=<ESB_INSTANCE>` (only when set).
     static let instance = "esb.instance"
 
-    /// The label filters that select this manager's containers.
+    /// True when a container with these labels belongs to the manager of `instance`: its `esb.instance` label
+    /// equals it, or (for the default, unset instance) it has none. Instances never touch each other's workers.
+    static func belongs(_ labels: [String: String], to instance: String?) -> Bool {
+        labels[managed] == "true" && labels[Self.instance] == instance
+    }
+
+    /// The label filters that select this manager's containers (Docker cannot filter on a missing label: the
+    /// default instance also checks `belongs(_:to:)`).
     static func filters(instance: String?) -> [String] {
         ["\(managed)=true"] + (instance.map { ["\(Self.instance)=\($0)"] } ?? [])
     }

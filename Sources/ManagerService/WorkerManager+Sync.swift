@@ -8,13 +8,15 @@ extension WorkerManager {
     /// has. Run at start and whenever Docker comes back.
     func sync() async throws(ManagerError) {
         try await resolveBlueprints()
-        let containers: [ContainerSummary]
+        let allContainers: [ContainerSummary]
         do {
-            containers = try await docker.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
+            allContainers = try await docker.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
         } catch {
             dockerReachable = false
             throw WorkerLauncher.map(error)
         }
+        let instance = settings.instance
+        let containers = allContainers.filter { WorkerLabels.belongs($0.labels, to: instance) }
         var adopted = 0, removed = 0
         let present = Set(containers.map(\.id))
         for key in Array(table.workers.keys) where table.workers[key]?.state != .starting && !present.contains(key) {
@@ -122,6 +124,7 @@ extension WorkerManager {
     /// A container event: a worker that died on its own (crash, OOM, kill) is forgotten and its container
     /// removed; the gateway hears `revoked` when it next mentions it.
     func handle(_ event: DockerEvent) async {
+        guard WorkerLabels.belongs(event.attributes, to: settings.instance) else { return }
         switch event.action {
         case "die", "oom", "destroy":
             guard let record = table.workers[event.actorID], record.state != .stopping else { return }

@@ -67,7 +67,7 @@ import Testing
         let host = workers.first?["host"]?.stringValue ?? ""
         // Containers the next manager must not adopt: a stale hash, an unknown function, an exited worker.
         let docker = first.docker
-        func planted(_ function: String, hash: String, run: Bool) async throws -> String {
+        func planted(_ function: String, hash: String, run: Bool, instance: String = instance) async throws -> String {
             let spec = ContainerSpec(
                 image: ManagerHarness.baseImage,
                 labels: ["esb.managed": "true", "esb.function": function, "esb.config": hash, "esb.instance": instance],
@@ -81,6 +81,8 @@ import Testing
         let foreign = try await planted("someone-else", hash: currentHash, run: true)
         let exited = try await planted(fn, hash: currentHash, run: false)
         _ = try await docker.waitContainer(exited)
+        // Another box's worker on the same daemon: never ours to adopt or remove.
+        let neighbour = try await planted(fn, hash: String(repeating: "0", count: 64), run: true, instance: instance + "-other")
         await first.service.shutdown()
 
         // The "restarted" manager: same instance, same functions.
@@ -89,6 +91,8 @@ import Testing
             #expect(Set(listed.compactMap { $0["id"]?.stringValue }) == Set(ids))
             #expect(listed.allSatisfy { $0["leased"]?.boolValue == true })  // held until the gateway's heartbeat
             for id in [stale, foreign, exited] { #expect(await h.inspect(id) == nil) }
+            #expect(await h.inspect(neighbour)?.state.running == true)
+            try? await h.docker.removeContainer(neighbour, force: true)
             // The gateway still holds the first one: its lease is re-established; the other is released.
             #expect(await h.heartbeat(leased: [ids[0]]).isEmpty)
             let after = await h.listed()

@@ -118,6 +118,15 @@ import Testing
         #expect(hash(other) == h)
     }
 
+    @Test(arguments: [
+        (["esb.managed": "true"], nil as String?, true), (["esb.managed": "true", "esb.instance": "a"], nil, false),
+        (["esb.managed": "true", "esb.instance": "a"], "a", true), (["esb.managed": "true"], "a", false),
+        (["esb.managed": "true", "esb.instance": "b"], "a", false), (["esb.instance": "a"], "a", false),
+    ] as [([String: String], String?, Bool)])
+    func instancesNeverTouchEachOthersWorkers(labels: [String: String], instance: String?, belongs: Bool) {
+        #expect(WorkerLabels.belongs(labels, to: instance) == belongs)
+    }
+
     @Test func theContainerSpec() {
         var settings = Self.settings
         settings.instance = "i1"
