@@ -41,6 +41,7 @@ final class DockerWorkersStandIn: WorkerTransport {
         var maxConcurrency = 4
         var leased: Set<String> = []
         var created: [String] = []
+        var addresses: [String: String] = [:]  // id → bridge IP
         var deletes: [String] = []
         var heartbeats = 0
     }
@@ -108,6 +109,7 @@ final class DockerWorkersStandIn: WorkerTransport {
         state.withLock { s in
             s.leased.insert(id)
             s.created.append(id)
+            s.addresses[id] = ip
         }
         return "{\"id\":\"\(id)\",\"name\":\"\(id.prefix(12))\",\"host\":\"\(ip)\",\"port\":8080,\"state\":\"new\"}"
     }

@@ -1,0 +1,125 @@
+import Foundation
+import GatewayService
+import HTTP1
+import Reactor
+import Testing
+
+/// Benchmark of the invoker (bench/invoker-bench.sh runs it in release with more iterations): the latency
+/// `FunctionInvoker.invoke` adds over calling the same REAL RIE directly with the same keep-alive client, one
+/// client, calls interleaved; and requests/s with four workers, side by side, in the same run. Calls start on the
+/// global executor, as the front's dispatcher does today (its `handle` is a plain async method), so both paths pay
+/// the same hop to the primary loop inside `HTTPClient`. Prints figures; asserts only that every call succeeded.
+@Suite(.serialized) struct InvokerBenchmarkTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let iterations = Int(environment["ESB_BENCH_ITERATIONS"] ?? "") ?? 200
+    static let seconds = Double(environment["ESB_BENCH_SECONDS"] ?? "") ?? 1
+
+    @Test func addedLatencyAndThroughputOverTheRealRIE() async throws {
+        try #require(await DockerWorkersStandIn.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let peers = DockerWorkersStandIn(maxConcurrency: 4)
+        var configuration = InvokerConfiguration(managerURL: "http://manager.test:8081", managerToken: "token")
+        configuration.acquireTimeout = .seconds(30)
+        let invoker = FunctionInvoker(configuration: configuration, transport: peers)
+        let spec = PoolFunctionSpec(name: "echo", maxConcurrency: 4, timeout: .seconds(30))
+        defer { Task { await peers.removeAll() } }
+
+        // Four warm workers.
+        let warm = await Self.throughput(clients: 4, seconds: 0.3) { await Self.viaInvoker(invoker, spec) }
+        #expect(warm.failures == 0)
+        let addresses = peers.state.withLock { s in s.created.compactMap { s.addresses[$0] } }
+        try #require(addresses.count == 4)
+        let client = HTTPClient()
+
+        let (direct, via) = await Self.interleavedLatency(iterations: Self.iterations, invoker, spec, client, addresses[0])
+        let d = Percentiles(direct), v = Percentiles(via)
+        print("""
+            invoker latency, one client, \(Self.iterations) calls each, interleaved, real RIE (esb-test/echo, payload {}):
+              direct RIE        p50 \(d.p50.ms) ms  p99 \(d.p99.ms) ms
+              FunctionInvoker   p50 \(v.p50.ms) ms  p99 \(v.p99.ms) ms
+              added             p50 \((v.p50 - d.p50).us) µs  p99 \((v.p99 - d.p99).us) µs
+            """)
+
+        let directRate = await Self.throughput(clients: 4, seconds: Self.seconds) { index in
+            await Self.direct(client, addresses[index % 4])
+        }
+        let viaRate = await Self.throughput(clients: 4, seconds: Self.seconds) { _ in await Self.viaInvoker(invoker, spec) }
+        let queued = await Self.throughput(clients: 8, seconds: Self.seconds) { _ in await Self.viaInvoker(invoker, spec) }
+        print("""
+            throughput, 4 workers, \(Self.seconds) s each:
+              direct RIE, 4 clients (one per worker)   \(directRate.rate) req/s
+              FunctionInvoker, 4 clients               \(viaRate.rate) req/s
+              FunctionInvoker, 8 clients (queueing)    \(queued.rate) req/s
+            """)
+        #expect(directRate.failures == 0 && viaRate.failures == 0 && queued.failures == 0)
+        await invoker.shutdown()
+        await peers.removeAll()
+    }
+
+    static let payload = Array("{}".utf8)
+
+    static func viaInvoker(_ invoker: FunctionInvoker, _ spec: PoolFunctionSpec) async -> Bool {
+        (try? await invoker.invoke(spec, payload: payload, requestID: "bench", traceID: ""))?.status == 200
+    }
+
+    static func direct(_ client: HTTPClient, _ ip: String) async -> Bool {
+        let request = HTTPRequest(
+            method: "POST", target: "/2015-03-31/functions/function/invocations",
+            headers: ["Content-Type": "application/json", "X-Amzn-RequestId": "bench"], body: payload)
+        return (try? await client.execute(request, to: HTTPEndpoint(host: ip, port: 8080), timeout: .seconds(30)))?.status == 200
+    }
+
+    static func interleavedLatency(
+        iterations: Int, _ invoker: FunctionInvoker, _ spec: PoolFunctionSpec, _ client: HTTPClient, _ ip: String
+    ) async -> ([Duration], [Duration]) {
+        let clock = ContinuousClock()
+        var direct: [Duration] = [], via: [Duration] = []
+        for _ in 0..<20 { _ = await Self.direct(client, ip); _ = await viaInvoker(invoker, spec) }
+        for _ in 0..<iterations {
+            var t = clock.now
+            _ = await Self.direct(client, ip)
+            direct.append(clock.now - t)
+            t = clock.now
+            _ = await viaInvoker(invoker, spec)
+            via.append(clock.now - t)
+        }
+        return (direct, via)
+    }
+
+    static func throughput(
+        clients: Int, seconds: Double, _ call: @escaping @Sendable (Int) async -> Bool
+    ) async -> (rate: Int, failures: Int) {
+        let start = ContinuousClock.now
+        let end = start + .milliseconds(Int64(seconds * 1000))
+        let counts = await withTaskGroup(of: (Int, Int).self) { group in
+            for index in 0..<clients {
+                group.addTask {
+                    var ok = 0, failed = 0
+                    while ContinuousClock.now < end { if await call(index) { ok += 1 } else { failed += 1 } }
+                    return (ok, failed)
+                }
+            }
+            return await group.reduce(into: (0, 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+        }
+        let elapsed = ContinuousClock.now - start
+        let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (Int(Double(counts.0) / secs), counts.1)
+    }
+
+    static func throughput(clients: Int, seconds: Double, _ call: @escaping @Sendable () async -> Bool) async -> (rate: Int, failures: Int) {
+        await throughput(clients: clients, seconds: seconds) { _ in await call() }
+    }
+}
+
+struct Percentiles {
+    let p50: Duration, p99: Duration
+    init(_ samples: [Duration]) {
+        let sorted = samples.sorted()
+        p50 = sorted[sorted.count / 2]
+        p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+    }
+}
+
+extension Duration {
+    var ms: String { String(format: "%.3f", Double(components.attoseconds) / 1e15 + Double(components.seconds) * 1000) }
+    var us: String { String(format: "%.0f", Double(components.attoseconds) / 1e12 + Double(components.seconds) * 1e6) }
+}
