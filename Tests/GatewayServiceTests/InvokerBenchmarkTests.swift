@@ -1,11 +1,11 @@
 import Foundation
-import GatewayService
+@testable import GatewayService
 import HTTP1
 import Reactor
 import Testing
 
 /// Benchmark of the invoker (bench/invoker-bench.sh runs it in release with more iterations): the latency
-/// `FunctionInvoker.invoke` adds over calling the same REAL RIE directly with the same keep-alive client, one
+/// `FunctionInvoker.invoke` adds over calling the same REAL RIE (a worker of the real esb-manager) directly with the same keep-alive client, one
 /// client, calls interleaved; and requests/s with four workers, side by side, in the same run. Calls start on the
 /// global executor, as the front's dispatcher does today (its `handle` is a plain async method), so both paths pay
 /// the same hop to the primary loop inside `HTTPClient`. Prints figures; asserts only that every call succeeded.
@@ -15,18 +15,15 @@ import Testing
     static let seconds = Double(environment["ESB_BENCH_SECONDS"] ?? "") ?? 1
 
     @Test func addedLatencyAndThroughputOverTheRealRIE() async throws {
-        try #require(await DockerWorkersStandIn.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
-        let peers = DockerWorkersStandIn(maxConcurrency: 4)
-        var configuration = InvokerConfiguration(managerURL: "http://manager.test:8081", managerToken: "token")
-        configuration.acquireTimeout = .seconds(30)
-        let invoker = FunctionInvoker(configuration: configuration, transport: peers)
-        let spec = PoolFunctionSpec(name: "echo", maxConcurrency: 4, timeout: .seconds(30))
-        defer { Task { await peers.removeAll() } }
+        try #require(await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 4)
+        let invoker = box.invoker()
+        let spec = box.spec
 
         // Four warm workers.
         let warm = await Self.throughput(clients: 4, seconds: 0.3) { await Self.viaInvoker(invoker, spec) }
         #expect(warm.failures == 0)
-        let addresses = peers.state.withLock { s in s.created.compactMap { s.addresses[$0] } }
+        let addresses = try await box.listed().filter { $0.leased == true }.compactMap(\.host)
         try #require(addresses.count == 4)
         let client = HTTPClient()
 
@@ -52,7 +49,7 @@ import Testing
             """)
         #expect(directRate.failures == 0 && viaRate.failures == 0 && queued.failures == 0)
         await invoker.shutdown()
-        await peers.removeAll()
+        await box.finish()
     }
 
     static let payload = Array("{}".utf8)

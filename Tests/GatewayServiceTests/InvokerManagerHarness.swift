@@ -1,0 +1,143 @@
+import Foundation
+import HTTP1
+import Reactor
+import Synchronization
+@testable import GatewayService
+
+/// Runs a command line through `bash -c` (for `/dev/tcp`) without blocking a cooperative thread; returns status and stdout.
+func sh(_ command: String) async -> (status: Int32, output: String) {
+    await withCheckedContinuation { (c: CheckedContinuation<(Int32, String), Never>) in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let data = Mutex(Data())
+        out.fileHandleForReading.readabilityHandler = { h in
+            let chunk = h.availableData
+            data.withLock { $0.append(chunk) }
+        }
+        process.terminationHandler = { p in
+            out.fileHandleForReading.readabilityHandler = nil
+            let rest = out.fileHandleForReading.readDataToEndOfFile()
+            let all = data.withLock { $0 + rest }
+            c.resume(returning: (p.terminationStatus, String(decoding: all, as: UTF8.self)))
+        }
+        do { try process.run() } catch { c.resume(returning: (-1, "\(error)")) }
+    }
+}
+
+/// The REAL `esb-manager` binary (built next to the test bundle) on a Unix socket in a temp dir, driving the real
+/// dockerd with `esb-test/echo:latest` workers on its own network, isolated by a unique `ESB_INSTANCE`; and
+/// `FunctionInvoker`s that talk to it and to the workers' RIEs through the Reactor's real `HTTPClient`.
+final class InvokerManagerHarness: Sendable {
+    let function: String
+    let instance: String
+    let directory: URL
+    let socket: String
+    let token = "pools-token-\(UInt32.random(in: 0...UInt32.max))"
+    let process: Process
+    let spec: PoolFunctionSpec
+
+    static var binary: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.path.hasSuffix(".xctest/Contents/MacOS") {
+            dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("esb-manager")
+    }
+
+    /// Starts the manager with one echo function; `timeout` becomes `AWS_LAMBDA_FUNCTION_TIMEOUT` in its workers.
+    init(maxConcurrency: Int, timeout: Int = 30) async throws {
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        function = "pools-\(suffix)"
+        instance = "pools-test-\(suffix)"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("esb-pools-\(suffix)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        socket = directory.appendingPathComponent("manager.sock").path
+        let yaml = """
+            functions:
+              \(function):
+                image: "esb-test/echo:latest"
+                timeout: \(timeout)
+                max_concurrency: \(maxConcurrency)
+            """
+        let functionsPath = directory.appendingPathComponent("functions.yml")
+        try yaml.write(to: functionsPath, atomically: true, encoding: .utf8)
+        spec = PoolFunctionSpec(
+            name: function, maxConcurrency: maxConcurrency, timeout: .seconds(timeout), revision: "1")
+        // One network made up front: concurrent first leases in this esb-manager build each create it otherwise
+        // (Docker then holds several networks of that name and every later create fails as ambiguous).
+        _ = await sh("docker network inspect esb-pools-tests >/dev/null 2>&1 || docker network create --label esb.managed=true esb-pools-tests >/dev/null")
+        process = Process()
+        process.executableURL = Self.binary
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "MANAGER_LISTEN": "unix://\(socket)", "MANAGER_TOKEN": token, "FUNCTIONS_CONFIG_PATH": functionsPath.path,
+            "LAMBDA_NETWORK": "esb-pools-tests", "ESB_INSTANCE": instance, "DOCKER_STOP_TIMEOUT": "0",
+            "CONTAINER_READINESS_TIMEOUT": "20", "LOG_LEVEL": "WARNING",
+        ]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let health = HTTPClient()
+        for _ in 0..<200 {
+            let response = try? await health.execute(
+                HTTPRequest(method: "GET", target: "/health"), to: HTTPEndpoint(unixPath: socket), timeout: .seconds(2))
+            if response?.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        stop()
+        throw HarnessError.managerDidNotStart
+    }
+
+    enum HarnessError: Error { case managerDidNotStart }
+
+    /// dockerd answers and the fixture image exists (tests-e2e/setup.sh builds it).
+    static func dockerReady() async -> Bool {
+        await sh("docker image inspect esb-test/echo:latest >/dev/null 2>&1").status == 0
+    }
+
+    /// An invoker as the gateway builds it (real HTTP client, real Manager on the Unix socket).
+    func invoker(acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30)) -> FunctionInvoker {
+        var configuration = InvokerConfiguration(managerURL: "unix://\(socket)", managerToken: token)
+        configuration.acquireTimeout = acquireTimeout
+        configuration.cacheTTL = cacheTTL
+        return FunctionInvoker(configuration: configuration, transport: ReactorWorkerTransport(client: HTTPClient()))
+    }
+
+    /// `docker ps -a` states of this instance's workers, by full id.
+    func containerStates() async -> [String: String] {
+        let out = await sh("docker ps -a --no-trunc --filter label=esb.instance=\(instance) --format '{{.ID}} {{.State}}'").output
+        var states: [String: String] = [:]
+        for line in out.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count == 2 { states[String(f[0])] = String(f[1]) }
+        }
+        return states
+    }
+
+    /// The Manager's `GET /v1/workers`.
+    func listed() async throws -> [ManagerWorker] {
+        try await ManagerClient(url: "unix://\(socket)", token: token, transport: ReactorWorkerTransport(client: HTTPClient()))
+            .listWorkers()
+    }
+
+    func invoke(_ invoker: FunctionInvoker, _ payload: String, id: String = "req") async -> Result<InvocationOutcome, InvocationFailure> {
+        do { return .success(try await invoker.invoke(spec, payload: Array(payload.utf8), requestID: id, traceID: "")) }
+        catch { return .failure(error) }
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Stops the manager and removes its workers and files.
+    func finish() async {
+        stop()
+        _ = await sh("docker ps -aq --filter label=esb.instance=\(instance) | xargs -r docker rm -f >/dev/null 2>&1")
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

@@ -1,0 +1,118 @@
+import HTTP1
+import Testing
+@testable import GatewayService
+
+/// `FunctionInvoker` with the REAL esb-manager and REAL RIE containers (see `InvokerManagerHarness`). Needs dockerd
+/// and `esb-test/echo:latest` (tests-e2e/setup.sh) and the `esb-manager` binary (built with the tests).
+@Suite(.serialized) struct InvokerManagerTests {
+    static func ready() async -> Bool { await InvokerManagerHarness.dockerReady() }
+
+    @Test func sixteenConcurrentOnFourWorkersAllSucceedAndNoContainerExits() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 4)
+        let invoker = box.invoker()
+        let results = await withTaskGroup(of: Result<InvocationOutcome, InvocationFailure>.self) { group in
+            for i in 0..<16 { group.addTask { await box.invoke(invoker, #"{"sleep": 0.2}"#, id: "req-\(i)") } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let states = await box.containerStates()
+        await invoker.shutdown()
+        await box.finish()
+        let outcomes = results.compactMap { try? $0.get() }
+        #expect(outcomes.count == 16, "failures: \(results.filter { (try? $0.get()) == nil })")
+        #expect(outcomes.allSatisfy { $0.status == 200 })
+        #expect(Set(outcomes.map(\.workerID)).count <= 4)
+        #expect(!states.isEmpty && states.count <= 4 && states.values.allSatisfy { $0 == "running" }, "\(states)")
+    }
+
+    @Test func twoHundredConcurrentOnTwoWorkersWithAOneSecondAcquireTimeout() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 2)
+        let invoker = box.invoker(acquireTimeout: .seconds(1))
+        let results = await withTaskGroup(of: Result<InvocationOutcome, InvocationFailure>.self) { group in
+            for _ in 0..<200 { group.addTask { await box.invoke(invoker, #"{"sleep": 0.05}"#) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let states = await box.containerStates()
+        await invoker.shutdown()
+        await box.finish()
+        let ok = results.filter { (try? $0.get())?.status == 200 }.count
+        let throttled = results.filter { $0 == .failure(.throttled) }.count
+        print("real manager, 200 concurrent, max_concurrency 2, 1 s acquire timeout: \(ok) ok, \(throttled) throttled")
+        #expect(ok + throttled == 200, "\(results.filter { (try? $0.get()) == nil && $0 != .failure(.throttled) })")
+        #expect(ok >= 1)
+        #expect(states.count <= 2 && states.values.allSatisfy { $0 == "running" }, "\(states)")
+    }
+
+    @Test func aWorkerKilledMidInvocationIsWorkerFailedAndTheNextCallSucceeds() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 1)
+        let invoker = box.invoker()
+        let first = try await box.invoke(invoker, "{}").get()
+        async let slow = box.invoke(invoker, #"{"sleep": 10}"#)
+        _ = await sh("sleep 1; docker kill \(first.workerID) >/dev/null")
+        let killed = await slow
+        let next = await box.invoke(invoker, "{}")
+        await invoker.shutdown()
+        await box.finish()
+        guard case .failure(.workerFailed) = killed else { Issue.record("expected workerFailed, got \(killed)"); return }
+        let n = try #require(try? next.get())
+        #expect(n.status == 200 && n.workerID != first.workerID && n.coldStart)
+    }
+
+    @Test func afterAGatewayRestartTheFirstRequestIsWarm() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 2)
+        let before = box.invoker()
+        let first = try await box.invoke(before, "{}").get()
+        // The old gateway dies without releasing (no shutdown); a new one starts.
+        let after = box.invoker()
+        await after.updateFunctions([box.spec])
+        await after.start()
+        let again = await box.invoke(after, "{}")
+        await after.shutdown()
+        let listed = try await box.listed()
+        await box.finish()
+        let outcome = try #require(try? again.get())
+        #expect(outcome.workerID == first.workerID && !outcome.coldStart)
+        // shutdown() released every worker: the Manager's idle clock runs for them now.
+        #expect(listed.filter { $0.id == first.workerID }.allSatisfy { $0.leased == false })
+    }
+
+    @Test func anUnusedWorkerIsReleasedAfterTheTTL() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 1)
+        let invoker = box.invoker(cacheTTL: .milliseconds(300))
+        let first = try await box.invoke(invoker, "{}").get()
+        #expect(try await box.listed().first { $0.id == first.workerID }?.leased == true)
+        try await Task.sleep(for: .milliseconds(400))
+        await invoker.maintain()  // the TTL sweep releases it and the heartbeat tells the Manager
+        var leased: Bool? = true
+        for _ in 0..<50 where leased == true {
+            leased = try await box.listed().first { $0.id == first.workerID }?.leased
+            if leased == true { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        // The next request leases it again (the Manager prefers a released warm worker): warm, no cold start.
+        let next = try await box.invoke(invoker, "{}").get()
+        await invoker.shutdown()
+        await box.finish()
+        #expect(leased == false)
+        #expect(next.workerID == first.workerID && !next.coldStart)
+    }
+
+    @Test func theRIEsOwnTimeoutIs504AndTheSameWorkerServesTheNextCallCold() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 1, timeout: 1)
+        let invoker = box.invoker()
+        let first = await box.invoke(invoker, "{}")
+        let timedOut = await box.invoke(invoker, #"{"sleep": 3}"#)
+        let after = await box.invoke(invoker, "{}")
+        let states = await box.containerStates()
+        await invoker.shutdown()
+        await box.finish()
+        #expect(timedOut == .failure(.functionTimedOut))
+        let a = try #require(try? after.get())
+        #expect(a.status == 200 && a.coldStart && a.workerID == (try? first.get())?.workerID)
+        #expect(states.count == 1 && states.values.allSatisfy { $0 == "running" })
+    }
+}
