@@ -14,6 +14,8 @@ public enum ManagerDaemon {
 
     /// Runs until SIGTERM; returns the exit status.
     public static func run(environment: [String: String]) async -> Int32 {
+        // A closed stdout or a peer gone away is an error to handle, not a reason to die.
+        signal(SIGPIPE, SIG_IGN)
         let settings: ManagerSettings
         do {
             settings = try ManagerSettings(environment: environment)
@@ -21,7 +23,7 @@ public enum ManagerDaemon {
             FileHandle.standardError.write(Data("esb-manager: \(error)\n".utf8))
             return 1
         }
-        let hostName = ProcessInfo.processInfo.hostName
+        let hostName = Self.hostName()
         let sink = LogSink(victoriaLogsURL: settings.victoriaLogsURL, containerName: settings.containerName ?? hostName)
         let logger = Logger("manager", formatter: LogFormatter(environment: environment, hostName: hostName), sink: sink)
         defer { sink.close() }
@@ -96,6 +98,16 @@ public enum ManagerDaemon {
             logger.info("stopped")
             return 0
         }
+    }
+}
+
+extension ManagerDaemon {
+    /// `gethostname(2)` (no DNS lookup, unlike Foundation's `hostName`): the default `container_name`.
+    static func hostName() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
     }
 }
 
