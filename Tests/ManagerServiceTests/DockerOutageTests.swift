@@ -53,6 +53,8 @@ import Testing
             // A cold start needs Docker.
             #expect(await h.lease(other).status == 503)
 
+            // ensure-dockerd.sh waits for a dockerd that is still shutting down instead of starting one.
+            try await waitUntil("the old dockerd to exit", timeout: .seconds(90)) { kill(pid, 0) != 0 }
             let script = DockerTestSupport.repositoryRoot.appendingPathComponent("tests-e2e/lib/ensure-dockerd.sh").path
             let process = Process()
             process.executableURL = URL(fileURLWithPath: script)
