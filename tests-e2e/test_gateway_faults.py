@@ -161,3 +161,35 @@ def test_development_secrets_start_with_a_loud_warning(box):
     warnings = [l for l in gw.daemon.log_lines() if l.get("level") == "WARNING" and "INSECURE" in l.get("message", "")]
     assert len(warnings) >= 4
     gw.stop()
+
+
+def test_log_lines_are_shipped_to_victorialogs(box):
+    """VICTORIALOGS_URL: lines also go to /insert/jsonline. A small HTTP server stands in for VictoriaLogs."""
+    import http.server
+
+    received = []
+
+    class Sink(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append((self.path, body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        gw = box.start_gateway(VICTORIALOGS_URL=f"http://127.0.0.1:{server.server_address[1]}")
+        rid = "shipped-" + os.urandom(4).hex()
+        assert gw.request("GET", "/health", headers={"X-Request-Id": rid})[0] == 200
+        gs.wait_until(lambda: any(rid.encode() in body for _, body in received), 15, what="shipped access line")
+        path, body = next((p, b) for p, b in received if rid.encode() in b)
+        assert path.startswith("/insert/jsonline?") and "_stream_fields=container_name" in path
+        line = next(json.loads(l) for l in body.splitlines() if rid.encode() in l)
+        assert line["container_name"] == gw.env["CONTAINER_NAME"] and line["status"] == 200
+        gw.stop()
+    finally:
+        server.shutdown()
