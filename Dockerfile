@@ -1,12 +1,15 @@
-# Images for esb-gateway and esb-manager (PRODUCT.md §7).
+# Images for esb-gateway and esb-manager (PRODUCT.md §7; docs/deployment.md).
 #
-# Two ways to build, both with base images as build arguments so an air-gapped site (and the tests on
+# Two ways to build, both with the base images as build arguments so an air-gapped site (and the tests on
 # machines without a registry) can use local ones:
-#   docker build --target gateway -t esb-gateway .        # compiles inside SWIFT_IMAGE
-#   docker build --target manager -t esb-manager .
+#   docker build --target gateway -t esb-gateway .        # compiles inside SWIFT_IMAGE (needs its registry
+#   docker build --target manager -t esb-manager .        #   and the package's git dependencies)
 #   scripts/build-images.sh --prebuilt
-#       (builds the binaries on the host with --static-swift-stdlib, stages them in deploy/bin/ and
-#        uses the *-prebuilt targets with a local RUNTIME_IMAGE)
+#       builds the binaries on the host (swift build -c release --static-swift-stdlib), stages them in
+#       deploy/bin/ and builds deploy/Dockerfile.prebuilt (same targets, no compile stage) on RUNTIME_IMAGE
+#       (default there: the local esb-local/runtime:bookworm from tests-e2e/build-runtime-image.sh).
+#       Nothing is pulled. A separate file because the legacy builder (Debian's docker.io, compose 1.29) builds
+#       every stage before the target, so a prebuilt target here would still need SWIFT_IMAGE.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 
@@ -21,34 +24,28 @@ RUN swift build -c release --static-swift-stdlib --product esb-gateway \
     && swift build -c release --static-swift-stdlib --product esb-manager \
     && mkdir /out && cp .build/release/esb-gateway .build/release/esb-manager /out/
 
-# The runtime needs the C libraries the binaries link dynamically (ARCHITECTURE.md §4).
+# The binaries link the Swift runtime statically and these C libraries dynamically (ARCHITECTURE.md §4); curl
+# serves the health checks (gateway: GET https://127.0.0.1/health; manager: /health on its Unix socket).
+# A runtime image that already has them (the local debootstrap one) skips apt-get: there may be no mirror.
 FROM ${RUNTIME_IMAGE} AS runtime
-RUN if command -v apt-get >/dev/null && ! ldconfig -p | grep -q libyaml-0; then \
+RUN if ! { ldconfig -p | grep -q 'libyaml-0\.so\.2' && ldconfig -p | grep -q 'libcurl\.so\.4' \
+           && ldconfig -p | grep -q 'libssl\.so\.3' && command -v curl >/dev/null; }; then \
         apt-get update && apt-get install -y --no-install-recommends \
-            libssl3 libcurl4 libyaml-0-2 ca-certificates \
+            libssl3 libcurl4 libyaml-0-2 ca-certificates curl \
         && rm -rf /var/lib/apt/lists/*; \
-    fi
+    fi \
+    && mkdir -p /app/config/ssl /run/esb
 WORKDIR /app
-RUN mkdir -p /app/config/ssl
 
 FROM runtime AS gateway
 COPY --from=build /out/esb-gateway /usr/local/bin/esb-gateway
 EXPOSE 443
-# A TCP connect is enough: the process answers TLS on 443 only once its configuration loaded.
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/443"]
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 --start-period=10s \
+    CMD ["curl", "-kfsS", "-o", "/dev/null", "https://127.0.0.1:443/health"]
 ENTRYPOINT ["/usr/local/bin/esb-gateway"]
 
 FROM runtime AS manager
 COPY --from=build /out/esb-manager /usr/local/bin/esb-manager
-ENTRYPOINT ["/usr/local/bin/esb-manager"]
-
-FROM runtime AS gateway-prebuilt
-COPY deploy/bin/esb-gateway /usr/local/bin/esb-gateway
-EXPOSE 443
-# A TCP connect is enough: the process answers TLS on 443 only once its configuration loaded.
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/443"]
-ENTRYPOINT ["/usr/local/bin/esb-gateway"]
-
-FROM runtime AS manager-prebuilt
-COPY deploy/bin/esb-manager /usr/local/bin/esb-manager
+HEALTHCHECK --interval=5s --timeout=3s --retries=5 \
+    CMD ["curl", "-fsS", "-o", "/dev/null", "--unix-socket", "/run/esb/manager.sock", "http://localhost/health"]
 ENTRYPOINT ["/usr/local/bin/esb-manager"]

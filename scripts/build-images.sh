@@ -1,40 +1,81 @@
 #!/usr/bin/env bash
-# Builds the esb-gateway and esb-manager images.
-#   scripts/build-images.sh              compile inside SWIFT_IMAGE (needs a registry or a local swift image)
-#   scripts/build-images.sh --prebuilt   compile on this host (--static-swift-stdlib) and copy the binaries
-#                                        onto RUNTIME_IMAGE (default: the local esb-local/runtime:bookworm,
-#                                        built with debootstrap when missing): no registry needed
-#   --save                               also `docker save` both images into deploy/dind/images/ for the
-#                                        docker-compose.dind.yml variant
+# build-images.sh — build the esb-gateway and esb-manager images (docs/deployment.md).
+#
+#   scripts/build-images.sh              compile inside SWIFT_IMAGE (Dockerfile targets gateway/manager; needs
+#                                        that image and the package's git dependencies)
+#   scripts/build-images.sh --prebuilt   compile on this host (swift build -c release --static-swift-stdlib),
+#                                        stage the binaries in deploy/bin/ and copy them onto RUNTIME_IMAGE
+#                                        (deploy/Dockerfile.prebuilt). RUNTIME_IMAGE defaults to the local
+#                                        esb-local/runtime:bookworm, built with debootstrap when missing:
+#                                        no registry needed (air-gapped sites, these test machines)
+#   --tag TAG                            image tag (default latest; the compose test stack uses "test")
+#   --no-swift-build                     --prebuilt with the binaries already in deploy/bin/
+#   --save                               also `docker save` both images into deploy/dind/images/esb-box.tar
+#                                        for docker-compose.dind.yml (and stage the esb CLI in deploy/bin/
+#                                        when it was built)
+# Environment: RUNTIME_IMAGE, SWIFT_IMAGE (build arguments of the Dockerfile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-prebuilt=false save=false
-for arg in "$@"; do
-    case "$arg" in
+prebuilt=false save=false swift_build=true tag=latest
+while (($#)); do
+    case "$1" in
         --prebuilt) prebuilt=true ;;
         --save) save=true ;;
-        *) echo "usage: $0 [--prebuilt] [--save]" >&2; exit 2 ;;
+        --no-swift-build) swift_build=false ;;
+        --tag) tag="${2:?--tag needs a value}"; shift ;;
+        --tag=*) tag="${1#--tag=}" ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--prebuilt [--no-swift-build]] [--tag TAG] [--save]" >&2; exit 2 ;;
     esac
+    shift
 done
+say() { printf '[build-images] %s\n' "$*" >&2; }
+# Debian's docker.io has no buildx; the legacy builder handles these Dockerfiles (and is what compose 1.29 uses).
+export DOCKER_BUILDKIT=0
 
+tests-e2e/lib/ensure-dockerd.sh
 if $prebuilt; then
     runtime_image=${RUNTIME_IMAGE:-esb-local/runtime:bookworm}
-    [[ "$runtime_image" == esb-local/runtime:bookworm ]] && tests-e2e/build-runtime-image.sh
-    swift build -c release --static-swift-stdlib --product esb-gateway
-    swift build -c release --static-swift-stdlib --product esb-manager
-    mkdir -p deploy/bin
-    cp "$(swift build -c release --show-bin-path)"/esb-{gateway,manager} deploy/bin/
-    docker build -q --target gateway-prebuilt --build-arg RUNTIME_IMAGE="$runtime_image" -t esb-gateway:latest .
-    docker build -q --target manager-prebuilt --build-arg RUNTIME_IMAGE="$runtime_image" -t esb-manager:latest .
+    if [[ "$runtime_image" == esb-local/runtime:bookworm ]]; then
+        tests-e2e/build-runtime-image.sh
+    fi
+    if $swift_build; then
+        for product in esb-gateway esb-manager; do
+            say "swift build -c release --static-swift-stdlib --product $product"
+            swift build -c release --static-swift-stdlib --product "$product" 2>&1 | grep -E 'error|warning: |Compiling|Build' >&2 || true
+            test "${PIPESTATUS[0]}" -eq 0
+        done
+        mkdir -p deploy/bin
+        bin="$(swift build -c release --show-bin-path)"
+        # cp to a temporary name + mv: a running container or docker build never sees half a file.
+        for product in esb-gateway esb-manager; do
+            cp "$bin/$product" "deploy/bin/.$product.tmp" && mv "deploy/bin/.$product.tmp" "deploy/bin/$product"
+        done
+        if [[ -x "$bin/esb" ]]; then cp "$bin/esb" deploy/bin/.esb.tmp && mv deploy/bin/.esb.tmp deploy/bin/esb; fi
+    fi
+    for product in esb-gateway esb-manager; do
+        [[ -x deploy/bin/$product ]] || { say "deploy/bin/$product is missing (drop --no-swift-build)"; exit 1; }
+    done
+    for role in gateway manager; do
+        say "docker build -f deploy/Dockerfile.prebuilt --target $role -t esb-$role:$tag (RUNTIME_IMAGE=$runtime_image)"
+        docker build -q -f deploy/Dockerfile.prebuilt --target "$role" --build-arg RUNTIME_IMAGE="$runtime_image" \
+            -t "esb-$role:$tag" . >/dev/null
+    done
 else
-    docker build --target gateway -t esb-gateway:latest .
-    docker build --target manager -t esb-manager:latest .
+    for role in gateway manager; do
+        say "docker build --target $role -t esb-$role:$tag"
+        docker build --target "$role" \
+            ${SWIFT_IMAGE:+--build-arg SWIFT_IMAGE="$SWIFT_IMAGE"} \
+            ${RUNTIME_IMAGE:+--build-arg RUNTIME_IMAGE="$RUNTIME_IMAGE"} \
+            -t "esb-$role:$tag" .
+    done
 fi
-echo "built esb-gateway:latest esb-manager:latest"
+say "built esb-gateway:$tag esb-manager:$tag"
 
 if $save; then
     mkdir -p deploy/dind/images
-    docker save -o deploy/dind/images/esb-images.tar esb-gateway:latest esb-manager:latest
-    echo "saved deploy/dind/images/esb-images.tar (add storage/database/logs/function image tarballs there too)"
+    docker save -o deploy/dind/images/.esb-box.tar.tmp "esb-gateway:$tag" "esb-manager:$tag"
+    mv deploy/dind/images/.esb-box.tar.tmp deploy/dind/images/esb-box.tar
+    say "saved deploy/dind/images/esb-box.tar; add the storage, database, logs and function image tarballs there too"
 fi

@@ -1,0 +1,158 @@
+"""The compose files are valid and agree with .env.example (PRODUCT.md §7, §3.1); no Docker engine needed.
+
+- `config` accepts docker-compose.yml, docker-compose.yml + docker-compose.test.yml and docker-compose.dind.yml,
+  with every compose tool found here (docker-compose 1.29 on these machines; Compose v2 too when installed);
+- the files use nothing that only one compose generation understands (no top-level `version`);
+- the DinD file is production mode: it refuses to render without the secrets;
+- the development defaults baked into docker-compose.yml are exactly the values of .env.example (the file the
+  gateway's "development secret" warning is based on), and every variable of .env.example is used.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = ("docker-compose.yml", "docker-compose.test.yml", "docker-compose.dind.yml")
+DIND_SECRETS = {
+    "JWT_SECRET_KEY": "prod-jwt-secret-0123456789abcdef0123456789abcdef",
+    "X_API_KEY": "prod-api-key", "AUTH_USER": "ops", "AUTH_PASS": "prod-pass", "MANAGER_TOKEN": "prod-token",
+    "ESB_ACCESS_KEY_ID": "prod-access", "ESB_SECRET_ACCESS_KEY": "prod-secret",
+}
+
+
+def compose_tools() -> list[list[str]]:
+    tools = []
+    if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+        tools.append(["docker", "compose"])
+    if shutil.which("docker-compose"):
+        tools.append(["docker-compose"])
+    return tools
+
+
+TOOLS = compose_tools()
+# No compose tool at all is a broken machine, not a reason to skip: fail with the reason.
+TOOL_PARAMS = [pytest.param(t, id=" ".join(t)) for t in TOOLS] or [pytest.param(None, id="no-compose-tool")]
+
+
+def dotenv_example() -> dict[str, str]:
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """Only PATH/HOME: no variable of the developer's shell may change what compose renders."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
+    env.update(extra)
+    return env
+
+
+def compose_args(tool: list[str] | None, files: list[str], tmp_path: Path) -> list[str]:
+    if tool is None:
+        pytest.fail("no compose tool (docker compose or docker-compose) is installed")
+    # An empty --env-file: a developer's .env next to the files must not change what is checked.
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    return tool + ["--env-file", str(empty)] + [a for f in files for a in ("-f", str(ROOT / f))]
+
+
+def render(tool: list[str] | None, files: list[str], tmp_path: Path, env: dict[str, str],
+           check: bool = True, command: tuple[str, ...] = ("config",)) -> subprocess.CompletedProcess:
+    cmd = compose_args(tool, files, tmp_path) + list(command)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    if check:
+        assert proc.returncode == 0, f"{' '.join(cmd)}:\n{proc.stderr}"
+    return proc
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+@pytest.mark.parametrize("files", [["docker-compose.yml"], ["docker-compose.yml", "docker-compose.test.yml"]],
+                         ids=["base", "base+test"])
+def test_config_renders(tool, files, tmp_path):
+    rendered = yaml.safe_load(render(tool, files, tmp_path, clean_env()).stdout)
+    services = rendered["services"]
+    assert {"gateway", "manager", "storage"} <= set(services)
+    # The manager publishes nothing and sits on the Lambda network only; its API is the Unix socket.
+    manager = services["manager"]
+    assert "ports" not in manager
+    assert set(manager["networks"]) == {"lambda"}
+    assert manager["environment"]["MANAGER_LISTEN"] == "unix:///run/esb/manager.sock"
+    assert services["gateway"]["environment"]["MANAGER_URL"] == "unix:///run/esb/manager.sock"
+    assert rendered["networks"]["lambda"]["internal"] is True
+    for service in ("gateway", "manager"):
+        volumes = services[service]["volumes"]
+        text = [v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in volumes]
+        assert any("manager_socket" in v and "/run/esb" in v for v in text), (service, text)
+    assert not any("manager_socket" in str(v) for s in ("storage",) for v in services[s].get("volumes", []))
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+def test_test_stack_uses_local_images_and_leaves_unpullable_services_out(tool, tmp_path):
+    files = ["docker-compose.yml", "docker-compose.test.yml"]
+    rendered = yaml.safe_load(render(tool, files, tmp_path, clean_env()).stdout)["services"]
+    assert rendered["gateway"]["image"] == "esb-gateway:test"
+    assert rendered["manager"]["image"] == "esb-manager:test"
+    assert rendered["storage"]["image"] == "esb-local/moto:latest"
+    assert rendered["gateway"]["build"]["dockerfile"].endswith("deploy/Dockerfile.prebuilt")
+    # database and victorialogs sit behind profiles: their images cannot be pulled here. (Compose v2 leaves
+    # services of inactive profiles out of `config`; 1.29 lists them with their `profiles`.)
+    active = {name for name, service in rendered.items() if not service.get("profiles")}
+    assert active == {"gateway", "manager", "storage"}
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+def test_dind_is_production_mode_and_needs_the_secrets(tool, tmp_path):
+    refused = render(tool, ["docker-compose.dind.yml"], tmp_path, clean_env(), check=False)
+    assert refused.returncode != 0
+    assert "JWT_SECRET_KEY" in refused.stderr
+
+    rendered = yaml.safe_load(render(tool, ["docker-compose.dind.yml"], tmp_path, clean_env(**DIND_SECRETS)).stdout)
+    box = rendered["services"]["box"]
+    assert box["privileged"] is True
+    assert box["environment"]["ESB_ENV"] == "production"
+    assert box["environment"]["JWT_SECRET_KEY"] == DIND_SECRETS["JWT_SECRET_KEY"]
+    assert any(str(v.get("target") if isinstance(v, dict) else v).endswith("/var/lib/docker") or
+               "/var/lib/docker" in str(v) for v in box["volumes"])
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_no_generation_specific_syntax(name):
+    document = yaml.safe_load((ROOT / name).read_text())
+    # `version` is obsolete in Compose v2 (a warning) and selects the old schema in 1.29: leave it out.
+    assert "version" not in document
+    assert set(document) <= {"services", "networks", "volumes", "x-box-credentials"}
+
+
+def test_dev_defaults_equal_env_example(tmp_path):
+    """Every `${NAME:-default}` of docker-compose.yml whose NAME is in .env.example defaults to that value, and every
+    environment entry named like a .env.example variable renders to its value when nothing is set."""
+    example = dotenv_example()
+    text = (ROOT / "docker-compose.yml").read_text()
+    defaults = re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}", text)
+    mismatched = {name: (default, example[name]) for name, default in defaults
+                  if name in example and default != example[name]}
+    assert mismatched == {}, f"compose default vs .env.example: {mismatched}"
+
+    tool = TOOLS[0] if TOOLS else None
+    rendered = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)
+    used = {name for name, _ in defaults}
+    rendered_values = {}
+    for service in rendered["services"].values():
+        for key, value in (service.get("environment") or {}).items():
+            if key in example:
+                rendered_values.setdefault(key, set()).add(str(value))
+                used.add(key)
+    wrong = {k: v for k, v in rendered_values.items() if v != {example[k]}}
+    assert wrong == {}, f"rendered development values differ from .env.example: {wrong}"
+    assert set(example) - used == set(), "variables of .env.example that docker-compose.yml ignores"
