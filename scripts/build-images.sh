@@ -3,16 +3,15 @@
 #
 #   scripts/build-images.sh              compile inside SWIFT_IMAGE (Dockerfile targets gateway/manager; needs
 #                                        that image and the package's git dependencies)
-#   scripts/build-images.sh --prebuilt   compile on this host (swift build -c release --static-swift-stdlib),
-#                                        stage the binaries in deploy/bin/ and copy them onto RUNTIME_IMAGE
+#   scripts/build-images.sh --prebuilt   compile on this host (swift build -c release --static-swift-stdlib
+#                                        in .build/static), stage the binaries (and the esb CLI) in deploy/bin/ and copy them onto RUNTIME_IMAGE
 #                                        (deploy/Dockerfile.prebuilt). RUNTIME_IMAGE defaults to the local
 #                                        esb-local/runtime:bookworm, built with debootstrap when missing:
 #                                        no registry needed (air-gapped sites, these test machines)
 #   --tag TAG                            image tag (default latest; the compose test stack uses "test")
 #   --no-swift-build                     --prebuilt with the binaries already in deploy/bin/
 #   --save                               also `docker save` both images into deploy/dind/images/esb-box.tar
-#                                        for docker-compose.dind.yml (and stage the esb CLI in deploy/bin/
-#                                        when it was built)
+#                                        for docker-compose.dind.yml
 # Environment: RUNTIME_IMAGE, SWIFT_IMAGE (build arguments of the Dockerfile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,18 +40,22 @@ if $prebuilt; then
         tests-e2e/build-runtime-image.sh
     fi
     if $swift_build; then
-        for product in esb-gateway esb-manager; do
-            say "swift build -c release --static-swift-stdlib --product $product"
-            swift build -c release --static-swift-stdlib --product "$product" 2>&1 | grep -E 'error|warning: |Compiling|Build' >&2 || true
+        # A scratch path of its own: objects compiled for --static-swift-stdlib carry link entries for the
+        # static runtime, and a later plain `swift build -c release` in the same folder would fail to link.
+        swift_args=(-c release --static-swift-stdlib --scratch-path "${ESB_STATIC_BUILD_PATH:-.build/static}")
+        for product in esb-gateway esb-manager esb; do
+            say "swift build ${swift_args[*]} --product $product"
+            swift build "${swift_args[@]}" --product "$product" 2>&1 | grep -E 'error|warning: |Build' >&2 || true
             test "${PIPESTATUS[0]}" -eq 0
         done
         mkdir -p deploy/bin
-        bin="$(swift build -c release --show-bin-path)"
+        bin="$(swift build "${swift_args[@]}" --show-bin-path)"
         # cp to a temporary name + mv: a running container or docker build never sees half a file.
         for product in esb-gateway esb-manager; do
             cp "$bin/$product" "deploy/bin/.$product.tmp" && mv "deploy/bin/.$product.tmp" "deploy/bin/$product"
         done
-        if [[ -x "$bin/esb" ]]; then cp "$bin/esb" deploy/bin/.esb.tmp && mv deploy/bin/.esb.tmp deploy/bin/esb; fi
+        # The CLI too: the DinD image runs `esb build` for a mounted project (deploy/dind/entrypoint.sh).
+        cp "$bin/esb" deploy/bin/.esb.tmp && mv deploy/bin/.esb.tmp deploy/bin/esb
     fi
     for product in esb-gateway esb-manager; do
         [[ -x deploy/bin/$product ]] || { say "deploy/bin/$product is missing (drop --no-swift-build)"; exit 1; }

@@ -93,6 +93,18 @@ def stack_workers() -> list[str]:
     return out.split()
 
 
+def daemon_report() -> str:
+    """What went wrong on the daemons' side, for assertion messages: restarts, last exit code, log tails."""
+    lines = []
+    for name in ("esb-manager", "esb-gateway"):
+        state = inspect(name)
+        lines.append(f"{name}: restarts={state['RestartCount']} last_exit={state['State']['ExitCode']} "
+                     f"status={state['State']['Status']}")
+        logs = run(["docker", "logs", "--tail", "8", name], timeout=30, check=False)
+        lines += ["    " + line[:300] for line in (logs.stdout + logs.stderr).splitlines()]
+    return "\n".join(lines)
+
+
 def wait_healthy(names: tuple[str, ...], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     states: dict[str, str] = {}
@@ -221,7 +233,7 @@ def test_routed_call_with_jwt_reaches_the_echo_function(stack: Stack):
 
     status, _, body = stack.request("POST", "/api/echo?x=1", json.dumps({"hello": "box"}).encode(),
                                     {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    assert status == 200, body
+    assert status == 200, f"{body!r}\n{daemon_report()}"
     answer = json.loads(body)
     event = answer["event"]
     assert event["httpMethod"] == "POST" and event["path"] == "/api/echo"
@@ -247,7 +259,7 @@ def test_invoke_api_with_boto3_sigv4(stack: Stack):
             config=Config(retries={"max_attempts": 0}, read_timeout=30))
 
     resp = client(SECRET_KEY).invoke(FunctionName="echo", Payload=json.dumps({"return": {"via": "invoke"}}))
-    assert resp["StatusCode"] == 200
+    assert resp["StatusCode"] == 200, daemon_report()
     assert "FunctionError" not in resp
     assert json.loads(resp["Payload"].read()) == {"via": "invoke"}
 
@@ -258,7 +270,7 @@ def test_invoke_api_with_boto3_sigv4(stack: Stack):
 
 def _worker() -> dict:
     ids = stack_workers()
-    assert ids, "the Manager started no worker container"
+    assert ids, f"the Manager started no worker container\n{daemon_report()}"
     running = [c for c in map(inspect, ids) if c["State"]["Status"] == "running"]
     assert running, "no running worker"
     return running[0]
