@@ -1,0 +1,222 @@
+"""Contract §3.6: the Lambda Invoke API with boto3 (real SigV4 signatures made by botocore) and with curl."""
+import json
+import time
+
+import botocore.exceptions
+import pytest
+
+from contract.box import make_jwt
+
+ARN = "arn:aws:lambda:ap-northeast-1:000000000000:function:echo"
+
+
+@pytest.fixture(scope="module")
+def client(contract_gw):
+    return contract_gw.lambda_client()
+
+
+def error_code(exc_info):
+    return exc_info.value.response["Error"]["Code"]
+
+
+def test_sync_invoke_returns_the_result(client):
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"return": {"answer": 42}}))
+    assert resp["StatusCode"] == 200
+    assert resp["ExecutedVersion"] == "$LATEST"
+    assert "FunctionError" not in resp
+    assert json.loads(resp["Payload"].read()) == {"answer": 42}
+
+
+def test_the_function_sees_the_payload_as_its_event(client):
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"k": [1, 2]}))
+    doc = json.loads(resp["Payload"].read())
+    assert json.loads(doc["body"])["event"] == {"k": [1, 2]}
+
+
+def test_empty_payload_invoke(client):
+    resp = client.invoke(FunctionName="echo")
+    assert resp["StatusCode"] == 200
+
+
+@pytest.mark.parametrize("name,qualifier", [
+    ("echo", None), ("echo:$LATEST", None), ("echo", "$LATEST"), (ARN, None), (ARN + ":$LATEST", None),
+    ("000000000000:function:echo", None), ("000000000000:function:echo:$LATEST", None), (ARN, "$LATEST"),
+])
+def test_name_forms(client, name, qualifier):
+    kwargs = {"FunctionName": name, "Payload": json.dumps({"return": "ok"})}
+    if qualifier:
+        kwargs["Qualifier"] = qualifier
+    resp = client.invoke(**kwargs)
+    assert resp["StatusCode"] == 200 and json.loads(resp["Payload"].read()) == "ok"
+
+
+def test_unknown_function_is_resource_not_found(client):
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as e:
+        client.invoke(FunctionName="no-such-function", Payload=b"{}")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert "Function not found: arn:aws:lambda:ap-northeast-1:000000000000:function:no-such-function" in str(e.value)
+
+
+def test_unknown_function_raw_shape(contract_gw):
+    token = contract_gw.login()
+    status, headers, body = contract_gw.request("POST", "/2015-03-31/functions/nope/invocations", body=b"{}",
+                                                headers={"Authorization": "Bearer " + token})
+    assert status == 404
+    assert headers["x-amzn-errortype"][0].split(":")[0] == "ResourceNotFoundException"
+    doc = json.loads(body)
+    assert doc["Type"] == "User"
+    assert doc["message"].startswith("Function not found: arn:aws:lambda:") and doc["message"].endswith(
+        ":function:nope")
+
+
+def test_other_qualifier_is_not_found(client):
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.invoke(FunctionName="echo", Qualifier="7", Payload=b"{}")
+
+
+def test_function_error_unhandled(client):
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"error": "kaboom"}))
+    assert resp["StatusCode"] == 200
+    assert resp["FunctionError"] == "Unhandled"
+    assert resp["ExecutedVersion"] == "$LATEST"
+    err = json.loads(resp["Payload"].read())
+    assert err["errorMessage"] == "kaboom" and err["errorType"] == "RuntimeError"
+
+
+def test_function_timeout_via_invoke_api(contract_gw):
+    client = contract_gw.lambda_client(read_timeout=30)
+    resp = client.invoke(FunctionName="echo-short", Payload=json.dumps({"sleep": 4}))
+    assert resp["StatusCode"] == 200 and resp["FunctionError"] == "Unhandled"
+    err = json.loads(resp["Payload"].read())
+    assert "timed out" in err["errorMessage"]
+
+
+def test_event_invocation_is_202_and_runs(contract_gw, client):
+    marker = "contract-event-%d" % time.time_ns()
+    resp = client.invoke(FunctionName="echo", InvocationType="Event",
+                         Payload=json.dumps({"print": marker, "sleep": 0.5}))
+    assert resp["StatusCode"] == 202
+    assert resp["Payload"].read() == b""
+    # it ran in the background: the worker's stdout reaches the Manager's log (§4.5)
+    box = contract_gw.box
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        if marker in box.manager.log_text():
+            break
+        time.sleep(0.2)
+    assert marker in box.manager.log_text()
+
+
+def test_event_invocation_retries_twice_on_function_error(contract_gw, client):
+    marker = "contract-retry-%d" % time.time_ns()
+    resp = client.invoke(FunctionName="echo", InvocationType="Event",
+                         Payload=json.dumps({"print": marker, "error": "always"}))
+    assert resp["StatusCode"] == 202
+    deadline = time.time() + 20
+    while time.time() < deadline and contract_gw.box.manager.log_text().count(marker) < 3:
+        time.sleep(0.3)
+    time.sleep(1.5)
+    assert contract_gw.box.manager.log_text().count(marker) == 3   # first attempt + 2 retries
+    attempts = [line for line in contract_gw.daemon.log_lines()
+                if line.get("invocation_type") == "Event" and line.get("function") == "echo"
+                and line.get("outcome") == "function_error"]
+    assert len({line.get("attempt") for line in attempts}) >= 3, attempts
+
+
+def test_dry_run_is_204_and_does_not_run(contract_gw, client):
+    marker = "contract-dryrun-%d" % time.time_ns()
+    resp = client.invoke(FunctionName="echo", InvocationType="DryRun", Payload=json.dumps({"print": marker}))
+    assert resp["StatusCode"] == 204
+    time.sleep(1)
+    assert marker not in contract_gw.box.manager.log_text()
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.invoke(FunctionName="nope", InvocationType="DryRun")
+
+
+def test_dry_run_still_checks_auth(contract_gw):
+    bad = contract_gw.lambda_client(secret_key="wrong-secret-key")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        bad.invoke(FunctionName="echo", InvocationType="DryRun")
+    assert error_code(e) == "InvalidSignatureException"
+
+
+def test_bad_signature_is_invalid_signature(contract_gw):
+    bad = contract_gw.lambda_client(secret_key="wrong-secret-key")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        bad.invoke(FunctionName="echo", Payload=b"{}")
+    assert error_code(e) == "InvalidSignatureException"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_unknown_key_is_unrecognized_client(contract_gw):
+    bad = contract_gw.lambda_client(access_key="AKIAUNKNOWNKEY000000", secret_key="whatever")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        bad.invoke(FunctionName="echo", Payload=b"{}")
+    assert error_code(e) == "UnrecognizedClientException"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_no_credentials_is_unrecognized_client(contract_gw):
+    status, headers, body = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}")
+    assert status == 403
+    assert headers["x-amzn-errortype"][0].split(":")[0] == "UnrecognizedClientException"
+
+
+def test_clock_skew_over_15_minutes_is_invalid_signature(contract_gw):
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    from datetime import datetime, timedelta, timezone
+    creds = botocore.credentials.Credentials(contract_gw.box.access_key, contract_gw.box.secret_key)
+    url = contract_gw.url + "/2015-03-31/functions/echo/invocations"
+    req = botocore.awsrequest.AWSRequest(method="POST", url=url, data=b"{}")
+    signer = botocore.auth.SigV4Auth(creds, "lambda", "ap-northeast-1")
+    skewed = datetime.now(timezone.utc) - timedelta(minutes=20)
+    req.context["timestamp"] = skewed.strftime("%Y%m%dT%H%M%SZ")
+    signer._modify_request_before_signing(req)
+    # sign with the skewed time (botocore's add_auth uses now(); do it by hand)
+    req.headers["X-Amz-Date"] = req.context["timestamp"]
+    canonical = signer.canonical_request(req)
+    string_to_sign = signer.string_to_sign(req, canonical)
+    signature = signer.signature(string_to_sign, req)
+    signer._inject_signature_to_request(req, signature)
+    prepared = req.prepare()
+    status, headers, body = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}",
+                                                headers=dict(prepared.headers))
+    assert status == 403, body
+    assert headers["x-amzn-errortype"][0].split(":")[0] == "InvalidSignatureException"
+
+
+def test_bearer_jwt_is_accepted(contract_gw, contract_token):
+    status, headers, body = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations",
+                                                body=json.dumps({"return": "jwt-ok"}),
+                                                headers={"Authorization": "Bearer " + contract_token})
+    assert status == 200 and json.loads(body) == "jwt-ok"
+    assert headers["x-amz-executed-version"] == ["$LATEST"]
+
+
+def test_bad_jwt_on_invoke_is_403(contract_gw):
+    token = make_jwt({"sub": "x", "iat": int(time.time()), "exp": int(time.time()) + 60}, "w" * 40)
+    status, headers, _ = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}",
+                                             headers={"Authorization": "Bearer " + token})
+    assert status == 403 and headers.get("x-amzn-errortype")
+
+
+def test_payload_over_6_mib_is_request_too_large(client):
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        client.invoke(FunctionName="echo", Payload=b'"' + b"x" * (6 * 1024 * 1024 + 10) + b'"')
+    assert error_code(e) == "RequestTooLargeException"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+
+
+def test_invalid_invocation_type(contract_gw, contract_token):
+    status, headers, body = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}",
+                                                headers={"Authorization": "Bearer " + contract_token,
+                                                         "X-Amz-Invocation-Type": "Sometimes"})
+    assert status == 400 and headers.get("x-amzn-errortype")
+
+
+def test_invoke_response_carries_request_ids(contract_gw, contract_token):
+    status, headers, _ = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}",
+                                             headers={"Authorization": "Bearer " + contract_token})
+    assert status == 200 and headers.get("x-request-id") and headers.get("x-amzn-trace-id")
