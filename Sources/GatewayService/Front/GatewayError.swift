@@ -3,22 +3,33 @@ public import HTTP1
 /// Every error the gateway answers with. `response` is the ONE place that turns an error into a status, headers
 /// and body (PRODUCT §3.10 wording for `{"message": ...}`; AWS error shapes for the Invoke API, §3.6).
 public enum GatewayError: Error, Sendable, Equatable {
+    /// 400 `Bad Request`: malformed login body, undecodable request.
     case badRequest
+    /// 401 `Unauthorized`: missing or invalid token, wrong `x-api-key`.
     case unauthorized
     /// Login with a valid `x-api-key` but a wrong user or password: 401 with `PADMA_USER_AUTHORIZED: true` (§3.3).
     case loginRejected
+    /// 403 `Forbidden`.
     case forbidden
+    /// 404 `Not Found`: no route for the path.
     case notFound
     /// A path that is routed, but not for this method; `allowed` fills the `Allow` header.
     case methodNotAllowed(allowed: [String])
+    /// 408 `Request Timeout`.
     case requestTimeout
+    /// 413 `Request Entity Too Large`: body over `MAX_BODY_BYTES`.
     case payloadTooLarge
+    /// 429 `Too Many Requests` (+ `Retry-After: 1`): no worker within `POOL_ACQUIRE_TIMEOUT`.
     case tooManyRequests
+    /// 431 `Request Header Fields Too Large`.
     case headerFieldsTooLarge
+    /// 500 `Internal server error`.
     case internalError
     /// Function error, malformed proxy result, unreachable or broken worker, missing image.
     case badGateway
+    /// 503 `Service Unavailable`: the Manager cannot provide a worker.
     case serviceUnavailable
+    /// 504 `Endpoint request timed out`: the function ran past its `timeout`.
     case gatewayTimeout
     /// An Invoke API error in the shape AWS SDKs parse (`x-amzn-ErrorType` + `{"Type":"User","message":...}`);
     /// `status` overrides the code's usual status (a `ServiceException` may be 502 or 503).
@@ -26,14 +37,23 @@ public enum GatewayError: Error, Sendable, Equatable {
 
     /// The AWS error codes the Invoke API answers with.
     public enum AWSErrorType: String, Sendable {
+        /// 404: unknown function or version.
         case resourceNotFound = "ResourceNotFoundException"
+        /// 429: throttled.
         case tooManyRequests = "TooManyRequestsException"
+        /// 413: payload over the limit.
         case requestTooLarge = "RequestTooLargeException"
+        /// 403: unknown key or no credentials.
         case unrecognizedClient = "UnrecognizedClientException"
+        /// 403: bad signature or clock skew.
         case invalidSignature = "InvalidSignatureException"
+        /// 400: unusable payload.
         case invalidRequestContent = "InvalidRequestContentException"
+        /// 400: bad parameter (unknown invocation type).
         case invalidParameterValue = "InvalidParameterValueException"
+        /// 500 (or the given status): the box failed.
         case service = "ServiceException"
+        /// 502: the function cannot run yet.
         case resourceNotReady = "ResourceNotReadyException"
 
         /// The status AWS Lambda answers with for this code.
