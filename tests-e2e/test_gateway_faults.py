@@ -193,3 +193,26 @@ def test_log_lines_are_shipped_to_victorialogs(box):
         gw.stop()
     finally:
         server.shutdown()
+
+
+def test_sighup_reloads_functions_yml(box):
+    gw = box.start_gateway()
+    token = gw.login()
+    path = "/2015-03-31/functions/echo-two/invocations"
+    assert gw.request("POST", path, body=b'{"return": 1}', headers=gw.auth(token))[0] == 200
+    original = open(box.functions_path).read()
+    try:
+        with open(box.functions_path, "w") as f:
+            f.write(original.replace("  echo-two:\n", "  echo-renamed:\n"))
+        gw.daemon.signal(signal.SIGHUP)
+        gs.wait_until(lambda: gw.request("POST", path, body=b"{}", headers=gw.auth(token))[0] == 404, 10,
+                      what="removed function answers 404")
+        status, headers, _ = gw.request("POST", path, body=b"{}", headers=gw.auth(token))
+        assert headers["x-amzn-errortype"] == ["ResourceNotFoundException"]
+        # The route to the removed function now answers 502 (logged), the others still run.
+        assert gw.request("GET", "/two", headers=gw.auth(token))[0] == 502
+        assert gw.request("GET", "/echo", headers=gw.auth(token))[0] == 200
+    finally:
+        with open(box.functions_path, "w") as f:
+            f.write(original)
+        gw.daemon.signal(signal.SIGHUP)
