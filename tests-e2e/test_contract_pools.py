@@ -1,0 +1,244 @@
+"""Contract §3.7 (pools, concurrency, 429, warm path), §3.5/§8 (a worker killed mid-invocation), §4.4 (Manager
+restarted under load), §3.7 last bullet (Gateway restart: first request warm) and §3.10/§8 (SIGTERM drain), with
+real esb-gateway/esb-manager processes, real RIE workers and concurrent real clients."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from contract.box import Box, wait_until
+from contract.fixtures import side_gateway
+
+
+def post(gw, path, command, timeout=60):
+    status, headers, body = gw.request("POST", path, body=json.dumps(command), timeout=timeout)
+    return status, headers, body
+
+
+def leased_lines(box):
+    return [line for line in box.manager.log_lines() if line.get("message") == "workers leased"]
+
+
+def test_16_concurrent_requests_on_max_concurrency_4(contract_gw, contract_box):
+    def one(i):
+        return post(contract_gw, "/four", {"sleep": 0.4, "return": {"statusCode": 200, "body": "r%d" % i}})
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(one, range(16)))
+    assert [(r[0], r[2]) for r in results] == [(200, b"r%d" % i) for i in range(16)]
+    workers = [c for c in contract_box.containers() if c[1].startswith("esb-echo-four-")]
+    assert 1 <= len(workers) <= 4, workers
+    assert all(c[2] == "running" for c in workers), workers
+    # a second wave on warm workers: no container exits, nothing new created beyond the limit
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(one, range(16)))
+    assert all(r[0] == 200 for r in results)
+    workers = [c for c in contract_box.containers() if c[1].startswith("esb-echo-four-")]
+    assert len(workers) <= 4 and all(c[2] == "running" for c in workers), workers
+
+
+def test_warm_requests_make_no_manager_call(contract_gw, contract_box):
+    assert post(contract_gw, "/open", {"return": {"statusCode": 200, "body": "warm-up"}})[0] == 200
+    before = len(leased_lines(contract_box))
+    for i in range(20):
+        assert post(contract_gw, "/open", {"return": {"statusCode": 200, "body": "w"}})[0] == 200
+    assert len(leased_lines(contract_box)) == before
+    access = [line for line in contract_gw.daemon.log_lines()
+              if line.get("logger") == "gateway.access" and line.get("path") == "/open"][-20:]
+    assert all(line.get("cold_start") is False for line in access), access
+
+
+@pytest.fixture(scope="module")
+def throttling_gw():
+    with side_gateway(POOL_ACQUIRE_TIMEOUT="1") as gw:
+        yield gw
+
+
+def test_saturated_function_answers_429_with_retry_after(throttling_gw):
+    gw = throttling_gw
+    assert post(gw, "/one", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+    holder = threading.Thread(target=post, args=(gw, "/one", {"sleep": 3}))
+    holder.start()
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    status, headers, body = post(gw, "/one", {"return": {"statusCode": 200, "body": "late"}})
+    waited = time.monotonic() - t0
+    holder.join()
+    assert status == 429 and json.loads(body) == {"message": "Too Many Requests"}
+    assert headers["retry-after"] == ["1"]
+    assert headers.get("x-request-id") and headers.get("x-amzn-trace-id")
+    assert 0.8 <= waited < 2.5, waited
+    # and once the worker is free again, requests go through
+    assert post(gw, "/one", {"return": {"statusCode": 200, "body": "again"}})[:3:2] == (200, b"again")
+
+
+def test_saturated_invoke_api_is_too_many_requests(throttling_gw):
+    gw = throttling_gw
+    client = gw.lambda_client()
+    holder = threading.Thread(target=post, args=(gw, "/one", {"sleep": 3}))
+    holder.start()
+    time.sleep(0.5)
+    try:
+        with pytest.raises(client.exceptions.TooManyRequestsException) as e:
+            client.invoke(FunctionName="echo-one", Payload=b"{}")
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    finally:
+        holder.join()
+
+
+def test_first_come_first_served_waiters(throttling_gw):
+    """Three waiters on a one-worker function with a 1 s acquire timeout: each invocation takes 0.3 s, so all are
+    served in arrival order within the timeout."""
+    gw = throttling_gw
+    order = []
+    lock = threading.Lock()
+
+    def one(i):
+        time.sleep(i * 0.05)
+        status, _, body = post(gw, "/one", {"sleep": 0.25, "return": {"statusCode": 200, "body": str(i)}})
+        with lock:
+            order.append((status, body))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert order == [(200, b"0"), (200, b"1"), (200, b"2")], order
+
+
+def test_worker_killed_mid_invocation_is_502_and_next_request_works():
+    with side_gateway() as gw:
+        box = gw.box
+        assert post(gw, "/drain", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        (victim,) = [c for c in box.containers() if c[1].startswith("esb-echo-drain-")]
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault("r", post(gw, "/drain", {"sleep": 5})))
+        t.start()
+        time.sleep(1.0)
+        subprocess.run(["docker", "kill", victim[0]], capture_output=True, check=True)
+        t.join(30)
+        status, headers, body = result["r"]
+        assert status == 502 and json.loads(body) == {"message": "Internal server error"}
+        status, _, body = post(gw, "/drain", {"return": {"statusCode": 200, "body": "next"}})
+        assert (status, body) == (200, b"next")
+        # the gateway told the Manager: the dead worker is gone from its list
+        wait_until(lambda: victim[0] not in json.dumps(box.manager_request("GET", "/v1/workers")[2]), 10,
+                   what="dead worker removed from the Manager's list")
+
+
+def test_manager_restart_under_load_loses_no_request():
+    with side_gateway() as gw:
+        box = gw.box
+        stop = threading.Event()
+        results = []
+
+        def load():
+            while not stop.is_set():
+                try:
+                    results.append(post(gw, "/open",
+                                        {"return": {"statusCode": 200, "body": "x"}}, timeout=30)[0])
+                except OSError as e:
+                    results.append(repr(e))
+
+        assert post(gw, "/open", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        before = {c[0] for c in box.containers() if c[2] == "running"}
+        threads = [threading.Thread(target=load) for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        box.manager.stop()
+        time.sleep(1.0)
+        box.start_manager(CONTRACT_WHO="side")
+        time.sleep(2.0)
+        stop.set()
+        for t in threads:
+            t.join()
+        assert results and all(r == 200 for r in results), [r for r in results if r != 200][:5]
+        after = {c[0] for c in box.containers() if c[2] == "running"}
+        assert before <= after, (before, after)          # adopted, not replaced
+        adopted = [line for line in box.manager.log_lines() if line.get("message") == "sync completed"]
+        assert adopted and adopted[-1].get("adopted", 0) >= 1, adopted
+
+
+def test_gateway_restart_first_request_is_warm():
+    with side_gateway() as gw:
+        box = gw.box
+        assert post(gw, "/open", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        # a crash-like stop: SIGKILL leaves the lease in place, as a gateway that died would
+        gw.daemon.proc.kill()
+        gw.daemon.proc.wait()
+        gw2 = box.start_gateway()
+        status, _, body = post(gw2, "/open", {"return": {"statusCode": 200, "body": "after"}})
+        assert (status, body) == (200, b"after")
+        access = [line for line in gw2.daemon.log_lines() if line.get("logger") == "gateway.access"
+                  and line.get("path") == "/open"]
+        assert access and access[0].get("cold_start") is False, access
+
+
+# --- SIGTERM drain (§3.10 SHUTDOWN_TIMEOUT, §8) -------------------------------------------------------------------
+
+def connect_refused(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+
+
+def test_sigterm_drains_in_flight_refuses_new_and_exits_0():
+    with side_gateway(SHUTDOWN_TIMEOUT="10") as gw:
+        assert post(gw, "/drain", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault(
+            "r", post(gw, "/drain", {"sleep": 2, "return": {"statusCode": 200, "body": "finished"}})))
+        t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        gw.daemon.send(signal.SIGTERM)
+        wait_until(lambda: connect_refused(gw.port), 2, interval=0.05, what="listener closed")
+        t.join(15)
+        assert result["r"][0] == 200 and result["r"][2] == b"finished"
+        code = gw.daemon.proc.wait(12)
+        assert code == 0
+        assert time.monotonic() - t0 < 10
+
+
+def test_sigterm_exits_at_the_shutdown_timeout():
+    with side_gateway(SHUTDOWN_TIMEOUT="2") as gw:
+        assert post(gw, "/drain", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        t = threading.Thread(target=lambda: _swallow(lambda: post(gw, "/drain", {"sleep": 20}, timeout=30)))
+        t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        gw.daemon.send(signal.SIGTERM)
+        gw.daemon.proc.wait(10)
+        took = time.monotonic() - t0
+        assert took < 5, took
+        t.join(30)
+
+
+def test_sigterm_closes_idle_keep_alive_connections():
+    with side_gateway(SHUTDOWN_TIMEOUT="10") as gw:
+        conn = gw.connection()
+        assert gw.request("GET", "/health", conn=conn)[0] == 200
+        t0 = time.monotonic()
+        gw.daemon.send(signal.SIGTERM)
+        gw.daemon.proc.wait(12)
+        assert time.monotonic() - t0 < 3     # an idle keep-alive connection does not hold the drain
+        conn.close()
+
+
+def _swallow(fn):
+    try:
+        fn()
+    except Exception:
+        pass
