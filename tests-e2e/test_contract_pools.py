@@ -242,3 +242,18 @@ def _swallow(fn):
         fn()
     except Exception:
         pass
+
+
+def test_sigterm_waits_for_accepted_event_invocations():
+    with side_gateway(SHUTDOWN_TIMEOUT="10") as gw:
+        marker = "drain-event-%d" % time.time_ns()
+        client = gw.lambda_client()
+        resp = client.invoke(FunctionName="echo-drain", InvocationType="Event",
+                             Payload=json.dumps({"sleep": 1.5, "print": marker}))
+        assert resp["StatusCode"] == 202
+        gw.daemon.send(signal.SIGTERM)
+        assert gw.daemon.proc.wait(15) == 0
+        # the accepted invocation ran to its end before the gateway exited
+        wait_until(lambda: marker in gw.box.manager.log_text(), 5, what="event output")
+        done = [x for x in gw.daemon.log_lines() if x.get("invocation_type") == "Event" and x.get("outcome")]
+        assert any(x.get("outcome") == "success" for x in done), done

@@ -302,11 +302,18 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self._path)
 
 
+_insecure = []
+
+
 def insecure_context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
+    """A client context that accepts the gateway's self-signed certificate (built once: loading the CA store
+    costs ~20 ms)."""
+    if not _insecure:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        _insecure.append(ctx)
+    return _insecure[0]
 
 
 class Gateway:
