@@ -40,7 +40,7 @@ WORKDIR /app
 FROM runtime AS gateway
 COPY --from=build /out/esb-gateway /usr/local/bin/esb-gateway
 EXPOSE 443
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 --start-period=10s \
+HEALTHCHECK --interval=5s --timeout=3s --retries=3 --start-period=10s \
     CMD ["curl", "-kfsS", "-o", "/dev/null", "https://127.0.0.1:443/health"]
 ENTRYPOINT ["/usr/local/bin/esb-gateway"]
 

@@ -23,6 +23,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -187,17 +188,19 @@ def stack():
                RUSTFS_CONSOLE_PORT=str(free_port()), LAMBDA_NETWORK=LAMBDA_NETWORK,
                ESB_PUBLIC_NETWORK=PUBLIC_NETWORK, COMPOSE_PROJECT_NAME=PROJECT)
     started = time.monotonic()
+    ca_dir = None
     # A stack left by an earlier, interrupted run is reused by `up -d` (only changed containers are recreated).
     run(compose + ["-p", PROJECT] + compose_files() + ["up", "-d"], timeout=300, env=env)
     try:
         wait_healthy(SERVICES, timeout=120)
         print(f"[compose-e2e] stack healthy {time.monotonic() - started:.1f} s after `up -d`")
-        ca_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{PROJECT}-{os.getpid()}"
-        ca_dir.mkdir(parents=True, exist_ok=True)
+        ca_dir = Path(tempfile.mkdtemp(prefix=f"{PROJECT}-"))
         ca_file = ca_dir / "server.crt"
         run(["docker", "cp", "esb-gateway:/app/config/ssl/server.crt", str(ca_file)], timeout=30)
         yield Stack(compose, env, gateway_port, ca_file)
     finally:
+        if ca_dir is not None:
+            shutil.rmtree(ca_dir, ignore_errors=True)
         if os.environ.get("ESB_E2E_KEEP_STACK") != "1":
             teardown_stack(compose, env)
             assert stack_workers() == [], "workers of the stack survived the teardown"

@@ -1,31 +1,129 @@
-#!/usr/bin/env bash
-# PID 1 of the docker-compose.dind.yml container: start dockerd, load the saved images, build function
-# images when a generated project is mounted, run the box, and stay in the foreground with its logs.
-set -euo pipefail
+#!/bin/sh
+# PID 1 of the docker-compose.dind.yml container (docs/deployment.md "DinD"): start its own dockerd, load the
+# image tarballs of /box/images (nothing is pulled), build the function images of a generated project mounted at
+# /box/functions, run the box (/box/docker-compose.yml, plus /box/docker-compose.override.yml when mounted) and
+# follow its logs. SIGTERM stops the box (the gateway drains), then dockerd.
+#
+# POSIX sh on purpose: docker:27-dind (Alpine) has no bash, and an air-gapped site cannot `apk add` it.
+# Environment: DOCKER_DAEMON_TIMEOUT (60 s), ESB_STOP_TIMEOUT (35 s, the gateway's drain + margin), ESB_DOCKERD_ARGS.
+set -eu
 
-dockerd > /var/log/dockerd.log 2>&1 &
-deadline=$((SECONDS + ${DOCKER_DAEMON_TIMEOUT:-60}))
-until docker info >/dev/null 2>&1; do
-    if ((SECONDS > deadline)); then
-        echo "esb-dind: dockerd did not start within ${DOCKER_DAEMON_TIMEOUT:-60}s" >&2
-        tail -n 50 /var/log/dockerd.log >&2
+log() { printf 'esb-dind: %s\n' "$*" >&2; }
+
+# cgroup v2: dockerd needs the root cgroup free of processes to enable controllers for its containers. The
+# docker:dind image's `dind` helper does this; an image without it (the local Debian one) gets the same step here.
+if [ -f /sys/fs/cgroup/cgroup.controllers ] && ! command -v dind >/dev/null 2>&1; then
+    mkdir -p /sys/fs/cgroup/init
+    xargs -rn1 < /sys/fs/cgroup/cgroup.procs > /sys/fs/cgroup/init/cgroup.procs 2>/dev/null || :
+    sed -e 's/ / +/g' -e 's/^/+/' < /sys/fs/cgroup/cgroup.controllers > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || :
+fi
+
+# cgroup v1 mounted read-only: a container with CAP_SYS_ADMIN but not --privileged (e.g. privileged minus a
+# capability the host cannot grant, see docs/deployment.md). Mount each hierarchy again read-write, as
+# --privileged would have, so the inner dockerd can create its containers' cgroups.
+grep ' /sys/fs/cgroup/[^ ]* cgroup ro,' /proc/self/mounts | while read -r _ dir _ opts _; do
+    controllers=$(echo "$opts" | tr ',' '\n' | grep -vxE 'ro|rw|nosuid|nodev|noexec|relatime' | paste -sd, -)
+    umount "$dir" && mount -t cgroup -o "rw,nosuid,nodev,noexec,relatime,$controllers" cgroup "$dir" \
+        || log "warning: could not remount $dir read-write"
+done
+
+# Same situation: /proc/sys read-only (dockerd sets ip_forward and other network sysctls there).
+if grep -q ' /proc/sys proc ro,' /proc/self/mounts; then
+    mount -o remount,rw /proc/sys 2>/dev/null || log "warning: /proc/sys stays read-only"
+fi
+
+# A stale pid file from a container that was killed would stop dockerd from starting.
+rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+if command -v dind >/dev/null 2>&1; then set -- dind dockerd; else set -- dockerd; fi
+# shellcheck disable=SC2086  # ESB_DOCKERD_ARGS is a list of flags
+"$@" --host=unix:///var/run/docker.sock ${ESB_DOCKERD_ARGS:-} > /var/log/dockerd.log 2>&1 &
+dockerd_pid=$!
+
+timeout=${DOCKER_DAEMON_TIMEOUT:-60}
+waited=0
+until docker info > /dev/null 2>&1; do
+    if [ "$waited" -ge "$timeout" ] || ! kill -0 "$dockerd_pid" 2>/dev/null; then
+        log "dockerd did not start within ${timeout}s; last lines of its log:"
+        tail -n 30 /var/log/dockerd.log >&2
         exit 1
     fi
     sleep 1
+    waited=$((waited + 1))
+done
+log "dockerd ready after ${waited}s ($(docker version --format '{{.Server.Version}}'))"
+
+# Image tarballs: each one is loaded once; its size and time are remembered in the docker volume, so a restart
+# with the same tarballs loads nothing.
+loaded=/var/lib/docker/esb-loaded-tarballs
+touch "$loaded"
+for tarball in /box/images/*.tar /box/images/*.tar.gz; do
+    [ -f "$tarball" ] || continue
+    stamp="$(basename "$tarball") $(stat -c '%s %Y' "$tarball")"
+    if grep -qxF "$stamp" "$loaded"; then
+        continue
+    fi
+    log "loading $(basename "$tarball")"
+    docker load -q -i "$tarball" >&2
+    echo "$stamp" >> "$loaded"
 done
 
-shopt -s nullglob
-for tarball in /box/images/*.tar; do
-    echo "esb-dind: loading $(basename "$tarball")"
-    docker load -q -i "$tarball"
-done
+if docker compose version > /dev/null 2>&1; then
+    compose() { docker compose "$@"; }
+elif command -v docker-compose > /dev/null 2>&1; then
+    compose() { docker-compose "$@"; }
+else
+    log "neither 'docker compose' nor 'docker-compose' is installed in this image"
+    exit 1
+fi
 
-# A generated project (esb generate output) mounted at /box/functions: build its images inside.
-if [[ -f /box/functions/functions.yml && -x /usr/local/bin/esb ]]; then
+# A generated project (`esb generate` output) mounted at /box/functions: build its function images here.
+if [ -f /box/functions/functions.yml ] && command -v esb > /dev/null 2>&1; then
+    log "esb build --config /box/functions"
     esb build --config /box/functions
 fi
 
 cd /box
-cp /box/config/functions.yml /box/config/routing.yml /box/ 2>/dev/null || true
-docker compose -f /box/docker-compose.yml up -d --no-build
-exec docker compose -f /box/docker-compose.yml logs -f
+# Compose files: the box, the site's override when mounted, and — for a generated project — its functions.yml and
+# routing.yml in place of /box/config's. With -f given, compose no longer picks the override file by itself.
+# (Fixed paths without spaces, so one unquoted variable holds the list.)
+files="-f /box/docker-compose.yml"
+[ -f /box/docker-compose.override.yml ] && files="$files -f /box/docker-compose.override.yml"
+config_dir=/box/config
+if [ -f /box/functions/functions.yml ]; then
+    config_dir=/box/functions
+    cat > /run/esb-functions.override.yml <<'YAML'
+services:
+  gateway:
+    volumes:
+      - /box/functions/functions.yml:/app/config/functions.yml:ro
+      - /box/functions/routing.yml:/app/config/routing.yml:ro
+  manager:
+    volumes:
+      - /box/functions/functions.yml:/app/config/functions.yml:ro
+YAML
+    files="$files -f /run/esb-functions.override.yml"
+fi
+for f in functions.yml routing.yml; do
+    [ -f "$config_dir/$f" ] || log "warning: $config_dir/$f is missing (the box starts without it)"
+done
+# Project name fixed so volumes and networks keep their names whatever the folder is called.
+export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-esb}"
+# shellcheck disable=SC2086
+compose $files up -d --no-build
+
+stop_box() {
+    log "stopping the box"
+    compose $files stop -t "${ESB_STOP_TIMEOUT:-35}" || :
+    kill -TERM "$dockerd_pid" 2>/dev/null || :
+    wait "$dockerd_pid" 2>/dev/null || :
+    exit 0
+}
+trap stop_box TERM INT
+
+# shellcheck disable=SC2086
+compose $files logs -f --no-color &
+# `wait` returns when a trapped signal arrives (stop_box runs) or when dockerd exits (then the box is gone too).
+wait "$dockerd_pid" || :
+log "dockerd exited; last lines of its log:"
+tail -n 30 /var/log/dockerd.log >&2
+exit 1
