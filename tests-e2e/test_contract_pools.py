@@ -257,3 +257,22 @@ def test_sigterm_waits_for_accepted_event_invocations():
         wait_until(lambda: marker in gw.box.manager.log_text(), 5, what="event output")
         done = [x for x in gw.daemon.log_lines() if x.get("invocation_type") == "Event" and x.get("outcome")]
         assert any(x.get("outcome") == "success" for x in done), done
+
+
+def test_worker_dead_before_delivery_is_retried_on_another():
+    """§3.5: a worker unreachable before the event was delivered → retried once on another worker."""
+    with side_gateway() as gw:
+        assert post(gw, "/drain", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        (victim,) = [c for c in gw.box.containers() if c[1].startswith("esb-echo-drain-")]
+        subprocess.run(["docker", "kill", victim[0]], capture_output=True, check=True)
+        time.sleep(0.3)
+        status, _, body = post(gw, "/drain", {"return": {"statusCode": 200, "body": "retried"}})
+        assert (status, body) == (200, b"retried")
+
+
+def test_event_invocation_answers_202_at_once(contract_gw):
+    client = contract_gw.lambda_client()
+    t0 = time.monotonic()
+    resp = client.invoke(FunctionName="echo", InvocationType="Event", Payload=json.dumps({"sleep": 3}))
+    assert resp["StatusCode"] == 202
+    assert time.monotonic() - t0 < 1.5     # not after the 3 s the function runs
