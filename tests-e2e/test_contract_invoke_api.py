@@ -220,3 +220,20 @@ def test_invoke_response_carries_request_ids(contract_gw, contract_token):
     status, headers, _ = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}",
                                              headers={"Authorization": "Bearer " + contract_token})
     assert status == 200 and headers.get("x-request-id") and headers.get("x-amzn-trace-id")
+
+
+@pytest.mark.parametrize("case", ["no credentials", "unknown function", "bad jwt", "too large"])
+def test_invoke_api_errors_carry_request_ids(contract_gw, contract_token, case):
+    headers = {"Authorization": "Bearer " + contract_token}
+    path, body = "/2015-03-31/functions/echo/invocations", b"{}"
+    if case == "no credentials":
+        headers = {}
+    elif case == "unknown function":
+        path = "/2015-03-31/functions/nope/invocations"
+    elif case == "bad jwt":
+        headers = {"Authorization": "Bearer x.y.z"}
+    else:
+        body = b'"' + b"x" * (6 * 1024 * 1024 + 1) + b'"'
+    status, hdrs, _ = contract_gw.request("POST", path, body=body, headers=headers)
+    assert status >= 400 and hdrs.get("x-amzn-errortype")
+    assert hdrs.get("x-request-id") and hdrs.get("x-amzn-trace-id", [""])[0].startswith("Root=1-")

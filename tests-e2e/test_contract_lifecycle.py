@@ -60,7 +60,7 @@ def test_ttl_release_then_pause_then_resume_then_idle_stop(idle_box):
     resumed_in = time.monotonic() - t0
     (w2,) = workers(box, "echo-drain")
     assert w2["id"] == w["id"] and w2["state"] == "running"
-    assert resumed_in < 2.0, resumed_in
+    assert resumed_in < 3.0, resumed_in
     # released again and idle for IDLE_TIMEOUT_MINUTES (0.1 = 6 s): stopped and removed
     wait_until(lambda: not any(c[0] == w["id"] for c in box.containers()), 20, interval=0.2, what="idle removal")
     assert workers(box, "echo-drain") == [] or all(x["state"] == "stopped" for x in workers(box, "echo-drain"))

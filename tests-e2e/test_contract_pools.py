@@ -73,7 +73,7 @@ def test_saturated_function_answers_429_with_retry_after(throttling_gw):
     assert status == 429 and json.loads(body) == {"message": "Too Many Requests"}
     assert headers["retry-after"] == ["1"]
     assert headers.get("x-request-id") and headers.get("x-amzn-trace-id")
-    assert 0.8 <= waited < 2.5, waited
+    assert 0.8 <= waited < 4, waited
     # and once the worker is free again, requests go through
     assert post(gw, "/one", {"return": {"statusCode": 200, "body": "again"}})[:3:2] == (200, b"again")
 
@@ -275,4 +275,24 @@ def test_event_invocation_answers_202_at_once(contract_gw):
     t0 = time.monotonic()
     resp = client.invoke(FunctionName="echo", InvocationType="Event", Payload=json.dumps({"sleep": 3}))
     assert resp["StatusCode"] == 202
-    assert time.monotonic() - t0 < 1.5     # not after the 3 s the function runs
+    assert time.monotonic() - t0 < 2.5     # not after the 3 s the function runs
+
+
+def test_manager_restart_never_hands_out_a_busy_adopted_worker():
+    """§4.4: adopted workers the gateway still holds are not leased to anyone else before its next heartbeat."""
+    with side_gateway() as gw:
+        box = gw.box
+        assert post(gw, "/drain", {"return": {"statusCode": 200, "body": "warm"}})[0] == 200
+        out = {}
+        slow = threading.Thread(target=lambda: out.setdefault(
+            "slow", post(gw, "/drain", {"sleep": 3, "return": {"statusCode": 200, "body": "slow"}})))
+        slow.start()
+        time.sleep(0.3)
+        box.manager.stop()
+        box.start_manager(CONTRACT_WHO="side")
+        out["second"] = post(gw, "/drain", {"return": {"statusCode": 200, "body": "second"}})
+        slow.join()
+        assert (out["slow"][0], out["slow"][2]) == (200, b"slow")
+        assert (out["second"][0], out["second"][2]) == (200, b"second")
+        drain = [c for c in box.containers() if c[1].startswith("esb-echo-drain-")]
+        assert len(drain) == 2 and all(c[2] == "running" for c in drain), drain
