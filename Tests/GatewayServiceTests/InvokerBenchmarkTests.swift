@@ -23,8 +23,14 @@ import Testing
         // Four warm workers.
         let warm = await Self.throughput(clients: 4, seconds: 0.3) { await Self.viaInvoker(invoker, spec) }
         #expect(warm.failures == 0)
-        let addresses = try await box.listed().filter { $0.leased == true }.compactMap(\.host)
-        try #require(addresses.count == 4)
+        // Workers still starting are listed without an address: wait until all four are ready.
+        var listed = try await box.listed()
+        for _ in 0..<200 where listed.filter({ $0.leased == true && $0.endpoint != nil }).count < 4 {
+            try await Task.sleep(for: .milliseconds(100))
+            listed = try await box.listed()
+        }
+        let addresses = listed.filter { $0.leased == true && $0.endpoint != nil }.compactMap(\.host)
+        try #require(addresses.count == 4, "leased workers with an address: \(listed)")
         let client = HTTPClient()
 
         let (direct, via) = await Self.interleavedLatency(iterations: Self.iterations, invoker, spec, client, addresses[0])
@@ -47,7 +53,9 @@ import Testing
               FunctionInvoker, 4 clients               \(viaRate.rate) req/s
               FunctionInvoker, 8 clients (queueing)    \(queued.rate) req/s
             """)
-        #expect(directRate.failures == 0 && viaRate.failures == 0 && queued.failures == 0)
+        #expect(directRate.failures == 0, "direct calls failed")
+        #expect(viaRate.failures == 0, "invoker calls failed")
+        #expect(queued.failures == 0, "queued invoker calls failed")
         await invoker.shutdown()
         await box.finish()
     }
@@ -55,14 +63,28 @@ import Testing
     static let payload = Array("{}".utf8)
 
     static func viaInvoker(_ invoker: FunctionInvoker, _ spec: PoolFunctionSpec) async -> Bool {
-        (try? await invoker.invoke(spec, payload: payload, requestID: "bench", traceID: ""))?.status == 200
+        do {
+            let outcome = try await invoker.invoke(spec, payload: payload, requestID: "bench", traceID: "")
+            if outcome.status != 200 { print("invoker call: status \(outcome.status)") }
+            return outcome.status == 200
+        } catch {
+            print("invoker call failed: \(error)")
+            return false
+        }
     }
 
     static func direct(_ client: HTTPClient, _ ip: String) async -> Bool {
         let request = HTTPRequest(
             method: "POST", target: "/2015-03-31/functions/function/invocations",
             headers: ["Content-Type": "application/json", "X-Amzn-RequestId": "bench"], body: payload)
-        return (try? await client.execute(request, to: HTTPEndpoint(host: ip, port: 8080), timeout: .seconds(30)))?.status == 200
+        do {
+            let response = try await client.execute(request, to: HTTPEndpoint(host: ip, port: 8080), timeout: .seconds(30))
+            if response.status != 200 { print("direct call: status \(response.status)") }
+            return response.status == 200
+        } catch {
+            print("direct call failed: \(error)")
+            return false
+        }
     }
 
     static func interleavedLatency(
