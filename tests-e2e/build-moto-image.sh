@@ -4,7 +4,8 @@
 # moto's server stands in for RustFS (S3) and ScyllaDB Alternator (DynamoDB) in the compose test stack: their
 # images cannot be pulled on machines without a registry. The image is the local Lambda base image
 # (esb-local/lambda-python:3.11, Debian's python3.11; built by build-base-image.sh) plus moto installed ON THE
-# HOST with pip --target into tests-e2e/moto/site (git-ignored) and copied in: containers here cannot reach the
+# HOST with pip --target into tests-e2e/moto/.site (git-ignored; a dot folder, so pytest does not collect the
+# tests shipped inside the installed packages) and copied in: containers here cannot reach the
 # package index, which is also how an air-gapped site would do it.
 #
 # Usage: tests-e2e/build-moto-image.sh [--force]
@@ -36,9 +37,9 @@ if [ "$FORCE" -eq 0 ] && [ "$(docker image inspect -f '{{index .Config.Labels "e
 fi
 docker image inspect "$BASE" >/dev/null 2>&1 || "$HERE/build-base-image.sh"
 
-SITE="$HERE/moto/site"
+SITE="$HERE/moto/.site"
 if [ "$(cat "$SITE/.spec" 2>/dev/null)" != "$SPEC" ]; then
-    log "pip install --target moto/site $SPEC"
+    log "pip install --target moto/.site $SPEC"
     rm -rf "$SITE"
     pip_args=(--no-compile --no-warn-conflicts --target "$SITE")
     # The image runs Debian's CPython 3.11: a host 3.11 on the same architecture installs matching wheels as

@@ -53,17 +53,28 @@ def docker_available() -> bool:
     return subprocess.run(["docker", "info"], capture_output=True, timeout=30).returncode == 0
 
 
+def has_compose_v2() -> bool:
+    return shutil.which("docker") is not None and \
+        subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+
+
+def ensure_docker_compose_v1() -> None:
+    """Debian's docker-compose (1.29) with apt-get when no compose tool exists (root on Debian), as
+    tests-e2e/setup.sh installs docker.io; a no-op otherwise."""
+    if has_compose_v2() or shutil.which("docker-compose") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "docker-compose"], env=env, capture_output=True, timeout=900)
+
+
 def compose_command() -> list[str]:
-    """Compose v2 (`docker compose`) when present, else docker-compose 1.29; installed with apt-get when
-    neither exists (Debian, root), as tests-e2e/setup.sh does for dockerd."""
+    """ESB_COMPOSE when set, else Compose v2 (`docker compose`) when present, else docker-compose 1.29."""
     if os.environ.get("ESB_COMPOSE"):
         return shlex.split(os.environ["ESB_COMPOSE"])
-    if subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+    ensure_docker_compose_v1()
+    if has_compose_v2():
         return ["docker", "compose"]
-    if shutil.which("docker-compose") is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "docker-compose"], env=env, capture_output=True)
     if shutil.which("docker-compose") is None:
         pytest.fail("no compose tool: install Compose v2 or Debian's docker-compose")
     return ["docker-compose"]

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from test_compose import ensure_docker_compose_v1, has_compose_v2
+
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ("docker-compose.yml", "docker-compose.test.yml", "docker-compose.dind.yml")
 DIND_SECRETS = {
@@ -28,8 +30,9 @@ DIND_SECRETS = {
 
 
 def compose_tools() -> list[list[str]]:
+    ensure_docker_compose_v1()
     tools = []
-    if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+    if has_compose_v2():
         tools.append(["docker", "compose"])
     if shutil.which("docker-compose"):
         tools.append(["docker-compose"])
