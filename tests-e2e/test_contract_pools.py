@@ -296,3 +296,46 @@ def test_manager_restart_never_hands_out_a_busy_adopted_worker():
         assert (out["second"][0], out["second"][2]) == (200, b"second")
         drain = [c for c in box.containers() if c[1].startswith("esb-echo-drain-")]
         assert len(drain) == 2 and all(c[2] == "running" for c in drain), drain
+
+
+def test_mixed_load_on_keep_alive_connections(contract_gw, contract_box, contract_token):
+    """48 keep-alive clients × 40 requests over routes 1.0/2.0, the Invoke API and /health: every answer 200,
+    no worker exits, echo-four never above its 4 workers."""
+    errors, statuses = [], []
+    lock = threading.Lock()
+    died_before = len([x for x in contract_box.manager.log_lines() if x.get("message") == "worker died"])
+
+    def client(i):
+        conn = contract_gw.connection(60)
+        auth = {"Authorization": "Bearer " + contract_token}
+        for j in range(40):
+            k = (i + j) % 4
+            try:
+                if k == 0:
+                    st = contract_gw.request("POST", "/four", conn=conn, body=json.dumps(
+                        {"return": {"statusCode": 200, "body": "x" * 1000}}))[0]
+                elif k == 1:
+                    st = contract_gw.request("GET", "/health", conn=conn)[0]
+                elif k == 2:
+                    st = contract_gw.request("GET", "/v2/items/%d" % j, headers=auth, conn=conn)[0]
+                else:
+                    st = contract_gw.request("POST", "/2015-03-31/functions/echo-four/invocations", conn=conn,
+                                             body=b'{"return": 1}', headers=auth)[0]
+                with lock:
+                    statuses.append(st)
+            except Exception as e:      # a dropped connection is a failure too
+                with lock:
+                    errors.append(repr(e))
+                conn.close()
+                conn = contract_gw.connection(60)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(48)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and statuses == [200] * 1920, (errors[:3], sorted(set(statuses)))
+    four = [c for c in contract_box.containers() if c[1].startswith("esb-echo-four-")]
+    assert len(four) <= 4 and all(c[2] == "running" for c in four), four
+    assert len([x for x in contract_box.manager.log_lines() if x.get("message") == "worker died"]) == died_before
