@@ -22,9 +22,15 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxConnections: Int = 10_000
     /// Event loops (one listener each with `SO_REUSEPORT`); Unix sockets always use one.
     public var loops: Int = 1
-    /// After a 413: how long the rest of the body is read and discarded before closing (also bounded
-    /// by 2 × `maxBodyBytes`), so uploading clients read the 413 instead of a reset.
+    /// After a 413 (lingering close, see docs/network-runtime.md): the longest time the rest of the body
+    /// is read and discarded while the client keeps sending, so an uploading client reads the 413
+    /// instead of a reset. Once 2 × `maxBodyBytes` were discarded, at most `lingerTimeout` more.
+    /// The connection closes as soon as the client closes its side.
     public var discardTimeout: Duration = .seconds(5)
+    /// After any other answer that closes the connection (400, 408, 431, a `Connection: close`
+    /// response): the longest time input is read and discarded before closing, unless the client
+    /// closes its side first.
+    public var lingerTimeout: Duration = .seconds(2)
     /// Extra headers for protocol-level error responses the server writes itself (400, 408, 413, 431...),
     /// e.g. `X-Request-Id`. Called on the connection's loop.
     public var decorateProtocolError: (@Sendable (Int) -> HTTPHeaders)?

@@ -58,7 +58,7 @@ final class ServerConnection: @unchecked Sendable {
             transport.registration.setDeadline(after: configuration.bodyTimeout)
             guard await transport.write(out, progressTimeout: configuration.bodyTimeout) == .done else { return }
             if !keepAlive {
-                await linger(maxBytes: 64 * 1024, for: .seconds(1))
+                await lingeringClose(for: configuration.lingerTimeout)
                 return
             }
         }
@@ -165,36 +165,6 @@ final class ServerConnection: @unchecked Sendable {
             return false
         case .eof, .cancelled, .failed:
             return false
-        }
-    }
-
-    /// Answers a protocol error (`{"message":...}`, `Connection: close`), then closes gracefully.
-    nonisolated(nonsending) func fail(_ status: Int) async {
-        let extra = configuration.decorateProtocolError?(status) ?? HTTPHeaders()
-        var out: [UInt8] = []
-        HTTPMessageWriter.writeResponse(
-            HTTPStatus.errorResponse(status, extraHeaders: extra), into: &out, keepAlive: false,
-            date: transport.registration.loop.httpDate())
-        transport.registration.setDeadline(after: .seconds(5))
-        guard await transport.write(out) == .done else { return }
-        if status == 413 {
-            await linger(maxBytes: 2 * configuration.maxBodyBytes, for: configuration.discardTimeout)
-        } else {
-            await linger(maxBytes: 64 * 1024, for: .seconds(1))
-        }
-    }
-
-    /// Lingering close: send FIN (and close_notify), then read and discard what the client still sends
-    /// for a while, so that it reads our response instead of a reset caused by unread input.
-    nonisolated(nonsending) func linger(maxBytes: Int, for duration: Duration) async {
-        transport.shutdownOutput()
-        transport.registration.setDeadline(after: duration)
-        var discarded = 0
-        buffer.consume(buffer.count)
-        while discarded < maxBytes {
-            guard case .bytes(let n) = await transport.read(into: &buffer, limit: 64 * 1024) else { return }
-            discarded += n
-            buffer.consume(n)
         }
     }
 

@@ -28,6 +28,8 @@ final class Transport: @unchecked Sendable {
     var fd: FileDescriptor?
     var tls: TLSSession?
     let isTLS: Bool
+    /// close_notify and FIN were sent (`shutdownOutput`).
+    var outputIsShutDown = false
 
     /// Registers `fd` on `loop`; `server`/`client` select a TLS session.
     init(fd: consuming FileDescriptor, loop: EventLoop, tls: TLSSide?) throws {
@@ -207,14 +209,50 @@ final class Transport: @unchecked Sendable {
 
     /// Sends close_notify (TLS) and FIN, keeping the read side open (lingering close).
     func shutdownOutput() {
+        guard !outputIsShutDown else { return }
+        outputIsShutDown = true
         if isTLS { tls!.shutdown() }
         if fd != nil { Socket.shutdownWrite(fd!) }
+    }
+
+    /// Lingering close: reads whatever the peer still sends and drops it (at least one byte, or why
+    /// not). It reads the socket below TLS: after our close_notify nothing the peer sends is used, so
+    /// its records need no decrypting, and OpenSSL's rules for reading after a sent close_notify
+    /// cannot end the linger early. `buffer` is scratch space (its contents are overwritten).
+    nonisolated(nonsending) func discardInput(into buffer: inout ReadBuffer) async -> ReadOutcome {
+        buffer.consume(buffer.count)
+        while true {
+            let outcome = buffer.storage.withUnsafeMutableBytes { raw in
+                attemptRawRead(raw.baseAddress!, raw.count)
+            }
+            if let outcome { return outcome }
+            switch await registration.waitReadable() {
+            case .ready: continue
+            case .timedOut: return .timedOut
+            case .cancelled: return .cancelled
+            }
+        }
+    }
+
+    /// One non-blocking read from the socket itself (below TLS); nil means "wait for readability".
+    func attemptRawRead(_ pointer: UnsafeMutableRawPointer, _ count: Int) -> ReadOutcome? {
+        guard fd != nil else { return .cancelled }
+        do {
+            switch try fd!.read(into: pointer, count: count) {
+            case .done(0): return .eof
+            case .done(let n): return .bytes(n)
+            case .wouldBlock: return nil
+            }
+        } catch {
+            return error.isConnectionLoss ? .eof : .failed(error.description)
+        }
     }
 
     /// Deregisters and closes (idempotent).
     func close(sendCloseNotify: Bool = true) {
         guard fd != nil else { return }
-        if sendCloseNotify, isTLS { tls!.shutdown() }
+        // After shutdownOutput a second SSL_shutdown would try to read the peer's close_notify.
+        if sendCloseNotify, isTLS, !outputIsShutDown { tls!.shutdown() }
         registration.deregister()
         tls = nil
         fd = nil
