@@ -2,10 +2,12 @@
 §2.3 (SIGHUP in both daemons), §3.7 (Manager unreachable: leased workers keep serving; cold start → 503) and
 §3.10 (1000 idle TLS connections do not stop a new one), with real daemons and short decimal durations (§9)."""
 import json
+import re
 import resource
 import signal
 import socket
 import ssl
+import threading
 import time
 
 import pytest
@@ -159,3 +161,35 @@ def test_1000_idle_tls_connections_do_not_stop_a_new_one(contract_gw):
                 s.close()
             except OSError:
                 pass
+
+
+def test_reload_removing_a_function_does_not_disturb_its_request_in_flight():
+    box = Box()
+    box.start_manager()
+    gw = box.start_gateway()
+    try:
+        assert post(gw, "/drain", {"return": {"statusCode": 200, "body": "warm"}}) == (200, b"warm")
+        out = {}
+        t = threading.Thread(target=lambda: out.setdefault(
+            "inflight", post(gw, "/drain", {"sleep": 2, "return": {"statusCode": 200, "body": "done"}})))
+        t.start()
+        time.sleep(0.4)
+        functions = open(box.functions_path).read()
+        functions = re.sub(r'  echo-drain:\n    image: "[^"]+"\n    max_concurrency: 2\n', "", functions)
+        routing = open(box.routing_path).read().replace(
+            '  - path: "/drain"\n    method: "ANY"\n    function: "echo-drain"\n    auth: "none"\n', "")
+        assert "echo-drain" not in functions and "/drain" not in routing
+        with open(box.functions_path, "w") as f:
+            f.write(functions)
+        with open(box.routing_path, "w") as f:
+            f.write(routing)
+        box.manager.send(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)
+        wait_until(lambda: gw.request("POST", "/drain", body=b"{}")[0] == 401, 10, interval=0.2,
+                   what="route gone (JWT first)")
+        t.join(10)
+        assert out["inflight"] == (200, b"done")
+        wait_until(lambda: not any(c[1].startswith("esb-echo-drain-") for c in box.containers()), 15,
+                   interval=0.3, what="removed function's worker gone")
+    finally:
+        box.close()
