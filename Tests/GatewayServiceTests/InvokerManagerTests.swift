@@ -29,6 +29,18 @@ import Testing
         try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 2)
         let invoker = box.invoker(acquireTimeout: .seconds(1))
+        // Two warm workers first: a cold start on this shared 2-core machine can take longer than the 1 s timeout
+        // (then those requests are throttled, correctly, and the workers join the pool idle when they are ready).
+        for _ in 0..<200 where (await invoker.poolSnapshot()[box.function]?.idle ?? 0) < 2 {
+            let stats = await invoker.poolSnapshot()[box.function]
+            if (stats?.leased ?? 0) + (stats?.coming ?? 0) < 2 {
+                async let a = box.invoke(invoker, "{}")
+                async let b = box.invoke(invoker, "{}")
+                _ = await (a, b)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(await invoker.poolSnapshot()[box.function]?.idle == 2)
         let results = await withTaskGroup(of: Result<InvocationOutcome, InvocationFailure>.self) { group in
             for _ in 0..<200 { group.addTask { await box.invoke(invoker, #"{"sleep": 0.05}"#) } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -40,8 +52,8 @@ import Testing
         let throttled = results.filter { $0 == .failure(.throttled) }.count
         print("real manager, 200 concurrent, max_concurrency 2, 1 s acquire timeout: \(ok) ok, \(throttled) throttled")
         #expect(ok + throttled == 200, "\(results.filter { (try? $0.get()) == nil && $0 != .failure(.throttled) })")
-        #expect(ok >= 1)
-        #expect(states.count <= 2 && states.values.allSatisfy { $0 == "running" }, "\(states)")
+        #expect(ok >= 2)
+        #expect(states.count == 2 && states.values.allSatisfy { $0 == "running" }, "\(states)")
     }
 
     @Test func aWorkerKilledMidInvocationIsWorkerFailedAndTheNextCallSucceeds() async throws {
