@@ -283,3 +283,17 @@ def test_metrics_off_by_default(lone):
     g = lone(**GOOD)
     g.wait_healthy()
     assert "metrics listening" not in g.daemon.log_text()
+
+
+def test_container_name_defaults_to_the_host_name_and_log_level_filters(lone):
+    g = lone(**dict(GOOD, LOG_LEVEL="ERROR"))
+    g.wait_healthy()
+    g2 = lone(**GOOD)
+    g2.wait_healthy()
+    g.stop()
+    g2.stop()
+    lines = [json.loads(x) for x in g2.daemon.log_text().splitlines() if x.startswith("{")]
+    assert lines and all(x["container_name"] == socket.gethostname() for x in lines), lines[:2]
+    quiet = [json.loads(x) for x in g.daemon.log_text().splitlines() if x.startswith("{")]
+    assert all(x["level"] in ("ERROR", "CRITICAL") for x in quiet), quiet[:3]
+    assert any(x["level"] == "INFO" for x in lines)

@@ -201,7 +201,7 @@ routes:
 class Box:
     """One esb-manager (Unix socket, published worker ports, its own ESB_INSTANCE scope) and its gateways."""
 
-    def __init__(self, functions_yml=FUNCTIONS_YML, routing_yml=ROUTING_YML):
+    def __init__(self, functions_yml=FUNCTIONS_YML, routing_yml=ROUTING_YML, manager_tcp=False):
         self.dir = tempfile.mkdtemp(prefix="esb-contract-")
         self.bin = bin_dir()
         self.config_dir = os.path.join(self.dir, "config")
@@ -216,6 +216,8 @@ class Box:
         self.network = "esb-" + self.instance
         self.manager_token = secrets.token_hex(16)
         self.manager_socket = os.path.join(self.dir, "manager.sock")
+        # MANAGER_LISTEN host:port + MANAGER_URL http://... (compose's way) instead of the Unix socket
+        self.manager_port = free_port() if manager_tcp else None
         self.access_key = "AKIACONTRACT" + secrets.token_hex(4).upper()
         self.secret_key = secrets.token_urlsafe(30)
         self.manager = None
@@ -224,7 +226,7 @@ class Box:
     def manager_env(self, **overrides):
         env = dict(os.environ)
         env.update({
-            "MANAGER_LISTEN": "unix://" + self.manager_socket, "MANAGER_TOKEN": self.manager_token,
+            "MANAGER_LISTEN": self.manager_listen, "MANAGER_TOKEN": self.manager_token,
             "WORKER_ADDRESS_MODE": "published", "LAMBDA_NETWORK": self.network, "ESB_INSTANCE": self.instance,
             "FUNCTIONS_CONFIG_PATH": self.functions_path, "CONTAINER_NAME": "esb-manager-contract",
             "IDLE_TIMEOUT_MINUTES": "5", "LEASE_TIMEOUT_SECONDS": "30", "CONTAINER_READINESS_TIMEOUT": "30",
@@ -234,6 +236,23 @@ class Box:
         env.update({k: str(v) for k, v in overrides.items()})
         return env
 
+    @property
+    def manager_listen(self):
+        return "127.0.0.1:%d" % self.manager_port if self.manager_port else "unix://" + self.manager_socket
+
+    @property
+    def manager_url(self):
+        return "http://127.0.0.1:%d" % self.manager_port if self.manager_port else "unix://" + self.manager_socket
+
+    def _manager_listening(self):
+        if not self.manager_port:
+            return os.path.exists(self.manager_socket)
+        try:
+            socket.create_connection(("127.0.0.1", self.manager_port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
     def start_manager(self, **overrides):
         if subprocess.run(["docker", "network", "inspect", self.network], capture_output=True).returncode != 0:
             subprocess.run(["docker", "network", "create", "--label", "esb.instance=" + self.instance,
@@ -242,8 +261,7 @@ class Box:
             os.unlink(self.manager_socket)
         self.manager = Daemon("esb-manager", [os.path.join(self.bin, "esb-manager")], self.manager_env(**overrides),
                               os.path.join(self.dir, "manager.log"))
-        wait_until(lambda: os.path.exists(self.manager_socket) or not self.manager.alive(), 30,
-                   what="manager socket")
+        wait_until(lambda: self._manager_listening() or not self.manager.alive(), 30, what="manager listening")
         assert self.manager.alive(), self.manager.log_text()[-3000:]
         return self.manager
 
@@ -254,7 +272,10 @@ class Box:
 
     def manager_request(self, method, path, body=None, token=True, timeout=60):
         """(status, headers, parsed JSON or raw bytes) from the Manager over its Unix socket."""
-        conn = UnixHTTPConnection(self.manager_socket, timeout=timeout)
+        if self.manager_port:
+            conn = http.client.HTTPConnection("127.0.0.1", self.manager_port, timeout=timeout)
+        else:
+            conn = UnixHTTPConnection(self.manager_socket, timeout=timeout)
         try:
             headers = {"Content-Type": "application/json"}
             if token:
@@ -335,7 +356,7 @@ class Gateway:
             "TLS_CERT_PATH": os.path.join(self.ssl_dir, "server.crt"),
             "TLS_KEY_PATH": os.path.join(self.ssl_dir, "server.key"),
             "JWT_SECRET_KEY": self.jwt_key, "X_API_KEY": self.api_key, "AUTH_USER": self.user,
-            "AUTH_PASS": self.password, "MANAGER_URL": "unix://" + box.manager_socket,
+            "AUTH_PASS": self.password, "MANAGER_URL": box.manager_url,
             "MANAGER_TOKEN": box.manager_token, "FUNCTIONS_CONFIG_PATH": box.functions_path,
             "ROUTING_CONFIG_PATH": box.routing_path, "INVOKE_ACCESS_KEY_ID": box.access_key,
             "INVOKE_SECRET_ACCESS_KEY": box.secret_key, "CONTAINER_NAME": "esb-gateway-contract-" + self.name,
