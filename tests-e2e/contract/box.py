@@ -366,6 +366,10 @@ class Gateway:
         })
         env.update({k: str(v) for k, v in overrides.items()})
         self.env = env
+        # GATEWAY_LISTEN may be overridden (another host address): clients follow it
+        listen_host, listen_port = env["GATEWAY_LISTEN"].rsplit(":", 1)
+        self.host = "127.0.0.1" if listen_host in ("0.0.0.0", "") else listen_host
+        self.port = int(listen_port)
         self.daemon = Daemon("esb-gateway", [os.path.join(box.bin, "esb-gateway")], env,
                              os.path.join(box.dir, self.name + ".log"))
         if wait:
@@ -382,13 +386,13 @@ class Gateway:
 
     @property
     def url(self):
-        return "https://127.0.0.1:%d" % self.port
+        return "https://%s:%d" % (self.host, self.port)
 
     def stop(self):
         self.daemon.stop()
 
     def connection(self, timeout=60):
-        return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=insecure_context())
+        return http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=insecure_context())
 
     def request(self, method, path, body=None, headers=None, timeout=60, conn=None):
         """(status, {lower-case name: [values]}, body bytes) over http.client + TLS."""
@@ -407,7 +411,7 @@ class Gateway:
                 conn.close()
 
     def tls_socket(self, timeout=10, **ctx_opts):
-        raw = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        raw = socket.create_connection((self.host, self.port), timeout=timeout)
         return insecure_context().wrap_socket(raw, server_hostname="localhost")
 
     def raw(self, data, timeout=10, read_until_close=True):
