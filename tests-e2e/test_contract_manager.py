@@ -167,3 +167,12 @@ def test_gateway_log_lines_shape(contract_gw):
                 "status", "latency_ms"):
         assert key in line, (key, line)
     assert TIME_RE.match(line["_time"]) and line["status"] == 200 and line["path"] == "/health"
+
+
+def test_gateway_access_line_for_a_function_request(contract_gw):
+    contract_gw.request("POST", "/open", body=b"{}", headers={"X-Request-Id": "log-fn-rid"})
+    (line,) = [x for x in contract_gw.daemon.log_lines() if x.get("request_id") == "log-fn-rid"
+               and x.get("logger") == "gateway.access"]
+    assert line["function"] == "echo" and line["status"] == 200 and line["method"] == "POST"
+    assert isinstance(line["cold_start"], bool) and isinstance(line["queue_ms"], (int, float))
+    assert isinstance(line["latency_ms"], (int, float)) and line.get("worker")
