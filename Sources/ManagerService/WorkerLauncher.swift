@@ -17,7 +17,7 @@ struct StartedWorker: Sendable, Equatable {
 final class WorkerLauncher: Sendable {
     let docker: DockerClient
     let settings: ManagerSettings
-    private let networkChecked = Mutex(false)
+    private let networkCheck = Mutex<Task<Void, any Error>?>(nil)
 
     init(docker: DockerClient, settings: ManagerSettings) {
         self.docker = docker
@@ -36,22 +36,42 @@ final class WorkerLauncher: Sendable {
     }
 
     /// Creates `LAMBDA_NETWORK` when it does not exist yet (checked once per process, again after a failure).
+    /// Concurrent cold starts share one check: Docker's `CheckDuplicate` is racy, and two creates of the
+    /// same name left two networks whose name was then "ambiguous" for every later container.
     func ensureNetwork() async throws(ManagerError) {
-        if networkChecked.withLock({ $0 }) { return }
+        let check = networkCheck.withLock { current in
+            if let current { return current }
+            let task = Task { () async throws -> Void in try await self.createNetworkIfMissing() }
+            current = task
+            return task
+        }
+        do {
+            try await check.value
+        } catch {
+            networkCheck.withLock { if $0 == check { $0 = nil } }
+            throw error as? ManagerError ?? ManagerError(.dockerUnavailable, "\(error)")
+        }
+    }
+
+    /// Forgets a successful check (the network vanished): the next `ensureNetwork` looks again.
+    private func forgetNetworkCheck() {
+        networkCheck.withLock { $0 = nil }
+    }
+
+    private func createNetworkIfMissing() async throws(ManagerError) {
         do {
             _ = try await docker.inspectNetwork(settings.network)
         } catch where error.code == .notFound {
             do {
                 _ = try await docker.createNetwork(name: settings.network, labels: [WorkerLabels.managed: "true"])
             } catch where error.code == .conflict {
-                // Created concurrently by someone else: fine.
+                // Created concurrently by another process: fine.
             } catch {
                 throw Self.map(error)
             }
         } catch {
             throw Self.map(error)
         }
-        networkChecked.withLock { $0 = true }
     }
 
     /// Create → start → ready. Any failure removes the container; a worker that does not accept connections
@@ -108,7 +128,7 @@ final class WorkerLauncher: Sendable {
             return try await create(blueprint, attempt: 1)
         } catch where error.code == .notFound {
             if error.message.lowercased().contains("network"), attempt == 0 {
-                networkChecked.withLock { $0 = false }
+                forgetNetworkCheck()
                 try await ensureNetwork()
                 return try await create(blueprint, attempt: 1)
             }

@@ -64,38 +64,25 @@ actor WorkerManager {
             }
         }
         let blueprint = blueprints[name]
-        await withTaskGroup(of: (String, Result<StartedWorker, ManagerError>, Bool).self) { group in
+        await withTaskGroup(of: StartOutcome.self) { group in
             for id in reservation.resume {
-                group.addTask { [docker] in
-                    do throws(DockerError) {
-                        try await docker.unpauseContainer(id)
-                        return (id, .success(StartedWorker(id: id, name: "", host: "", port: 0)), true)
-                    } catch {
-                        return (id, .failure(WorkerLauncher.map(error)), true)
-                    }
-                }
+                group.addTask { [docker] in await Self.resume(id, docker: docker) }
             }
             if let blueprint {
                 for key in reservation.create {
-                    group.addTask { [launcher] in
-                        do throws(ManagerError) {
-                            return (key, .success(try await launcher.launch(blueprint)), false)
-                        } catch {
-                            return (key, .failure(error), false)
-                        }
-                    }
+                    group.addTask { [launcher] in await Self.launch(key, blueprint: blueprint, launcher: launcher) }
                 }
             }
-            for await (key, result, isResume) in group {
-                switch (result, isResume) {
-                case (.success, true):
+            for await outcome in group {
+                switch outcome {
+                case .resumed(let key):
                     if let record = table.resumed(key, now: clock.now()) { obtained.append((record, "resumed")) }
-                case (.failure(let error), true):
+                case .resumeFailed(let key, let error):
                     logger.warning("unpause failed; removing the worker", fields: ["worker": .string(key), "error": .string(error.message)])
                     table.forget(key)
                     Task { await launcher.remove(key) }
                     firstFailure = firstFailure ?? error
-                case (.success(let started), false):
+                case .started(let key, let started):
                     if let record = table.started(
                         placeholder: key, id: started.id, name: started.name, host: started.host, port: started.port,
                         now: clock.now())
@@ -108,7 +95,7 @@ actor WorkerManager {
                     } else {
                         Task { await launcher.remove(started.id) }
                     }
-                case (.failure(let error), false):
+                case .startFailed(let key, let error):
                     table.startFailed(placeholder: key)
                     noteFailure(error)
                     logger.error("cold start failed", fields: ["function": .string(name), "error": .string(error.message)])
@@ -118,6 +105,33 @@ actor WorkerManager {
         }
         if obtained.isEmpty, let firstFailure { throw firstFailure }
         return LeaseResult(workers: obtained, limitReached: reservation.limitReached)
+    }
+
+    /// One child task's answer in `lease`. A plain enum built by non-generic helpers: the release build of
+    /// Swift 6.3 crashed (SIGSEGV in swift_retain while copying the child's result out of the task group) when
+    /// the children were closures with typed `do throws` returning a `(String, Result<...>, Bool)` tuple.
+    enum StartOutcome: Sendable {
+        case resumed(String)
+        case resumeFailed(String, ManagerError)
+        case started(String, StartedWorker)
+        case startFailed(String, ManagerError)
+    }
+
+    private static func resume(_ id: String, docker: DockerClient) async -> StartOutcome {
+        do {
+            try await docker.unpauseContainer(id)
+            return .resumed(id)
+        } catch {
+            return .resumeFailed(id, WorkerLauncher.map(error))
+        }
+    }
+
+    private static func launch(_ key: String, blueprint: WorkerBlueprint, launcher: WorkerLauncher) async -> StartOutcome {
+        do {
+            return .started(key, try await launcher.launch(blueprint))
+        } catch {
+            return .startFailed(key, error)
+        }
     }
 
     /// The compatibility call (`POST /containers/ensure`): the worker this caller already holds, or a new lease
