@@ -237,3 +237,22 @@ def test_invoke_api_errors_carry_request_ids(contract_gw, contract_token, case):
     status, hdrs, _ = contract_gw.request("POST", path, body=body, headers=headers)
     assert status >= 400 and hdrs.get("x-amzn-errortype")
     assert hdrs.get("x-request-id") and hdrs.get("x-amzn-trace-id", [""])[0].startswith("Root=1-")
+
+
+@pytest.mark.parametrize("path,status,message", [
+    ("echo/invocations?Qualifier=", 200, None),
+    ("echo/invocations?Qualifier=%24LATEST", 200, None),
+    ("echo:$LATEST/invocations", 200, None),
+    ("arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Anope/invocations", 404,
+     "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"),
+    ("echo/invocations?Qualifier=prod", 404, "Function not found: arn:aws:lambda:ap-northeast-1:000000000000:function:echo:prod"),
+])
+def test_raw_name_and_qualifier_forms(contract_gw, contract_token, path, status, message):
+    got, headers, body = contract_gw.request("POST", "/2015-03-31/functions/" + path, body=b'{"return": 1}',
+                                             headers={"Authorization": "Bearer " + contract_token})
+    assert got == status, body
+    if message:
+        assert json.loads(body) == {"Type": "User", "message": message}
+        assert headers["x-amzn-errortype"][0].split(":")[0] == "ResourceNotFoundException"
+    else:
+        assert body == b"1"
