@@ -13,7 +13,7 @@
 #   --save                               also `docker save` both images into deploy/dind/images/esb-box.tar
 #                                        for docker-compose.dind.yml
 # Environment: RUNTIME_IMAGE, SWIFT_IMAGE (build arguments of the Dockerfile); ESB_MANAGER_CONFIGURATION
-#   (--prebuilt: debug, see below, or release); ESB_STATIC_BUILD_PATH (scratch path, default .build/static).
+#   (--prebuilt: release, or debug for investigations); ESB_STATIC_BUILD_PATH (scratch path, default .build/static).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,10 +43,8 @@ if $prebuilt; then
     if $swift_build; then
         # A scratch path of its own: objects compiled for --static-swift-stdlib carry link entries for the
         # static runtime, and a later plain `swift build -c release` in the same folder would fail to link.
-        # ESB_MANAGER_CONFIGURATION: the release esb-manager of this revision crashes on its first cold start (a
-        # task-group crash only the optimised build shows; scripts/run-box.sh makes the same choice), so the
-        # manager image carries the debug build until that is fixed. Set it to "release" to check a fix.
-        manager_configuration="${ESB_MANAGER_CONFIGURATION:-debug}"
+        # ESB_MANAGER_CONFIGURATION=debug puts a debug esb-manager in the image (for investigations).
+        manager_configuration="${ESB_MANAGER_CONFIGURATION:-release}"
         scratch="${ESB_STATIC_BUILD_PATH:-.build/static}"
         for product in esb-gateway esb-manager esb; do
             configuration=release

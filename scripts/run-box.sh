@@ -64,10 +64,9 @@ if [ "$SETUP" = 1 ]; then
     "$ROOT/tests-e2e/setup.sh"
 fi
 
-# ESB_MANAGER_CONFIGURATION: the release esb-manager of this revision crashes on its first cold start (a task-group
-# crash that only the optimised build shows), so the manager runs its debug build until that is fixed; it is not
-# on the request path of warm invocations. The gateway always runs its release build.
-MANAGER_CONFIGURATION="${ESB_MANAGER_CONFIGURATION:-debug}"
+# ESB_MANAGER_CONFIGURATION=debug runs a debug esb-manager (for investigations); the gateway always runs its
+# release build.
+MANAGER_CONFIGURATION="${ESB_MANAGER_CONFIGURATION:-release}"
 if [ "$BUILD" = 1 ]; then
     say "swift build (esb-manager: $MANAGER_CONFIGURATION, esb-gateway: release)"
     (cd "$ROOT" && swift build -c "$MANAGER_CONFIGURATION" --product esb-manager && swift build -c release --product esb-gateway)
