@@ -35,9 +35,8 @@ def bin_dir():
         path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
         missing = [p for p in ("esb-manager", "esb-gateway", "esb") if not os.path.exists(os.path.join(path, p))]
-        if missing:
-            subprocess.run(["swift", "build"] + sum((["--product", p] for p in missing), []), cwd=ROOT,
-                           check=True)
+        for product in missing:
+            subprocess.run(["swift", "build", "--product", product], cwd=ROOT, check=True)
     _bin_dir_cache.append(path)
     return path
 
