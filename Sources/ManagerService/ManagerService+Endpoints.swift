@@ -4,7 +4,9 @@ import HTTP1
 /// The bodies of the API calls (§4.2, docs/manager-api.md).
 extension ManagerService {
     /// `POST /v1/functions/{name}/workers {"count":N}` → 201 with the leased workers.
-    func leaseWorkers(function: String, body: [UInt8], requestID: String) async throws(ManagerError) -> HTTPResponse {
+    func leaseWorkers(function: String, body: [UInt8], gateway: String, requestID: String) async throws(ManagerError)
+        -> HTTPResponse
+    {
         guard await workers.functions.contains(function) else {
             throw ManagerError(.unknownFunction, "Function not found: \(function)")
         }
@@ -14,7 +16,7 @@ extension ManagerService {
             guard let n = value.intValue, n >= 1 else { throw ManagerError(.badRequest, "count must be a whole number ≥ 1") }
             count = min(n, 1000)
         }
-        let result = try await workers.lease(function: function, count: count)
+        let result = try await workers.lease(function: function, count: count, holder: .gateway(gateway))
         let list: [JSONValue] = result.workers.map { entry in
             .object([
                 "id": .string(entry.record.key), "name": .string(entry.record.name), "host": .string(entry.record.host),
@@ -24,7 +26,7 @@ extension ManagerService {
         logger.info(
             "workers leased",
             fields: [
-                "function": .string(function), "asked": .int(count), "warm": .int(result.workers.filter { $0.how == "warm" }.count),
+                "function": .string(function), "gateway": .string(gateway), "asked": .int(count), "warm": .int(result.workers.filter { $0.how == "warm" }.count),
                 "resumed": .int(result.workers.filter { $0.how == "resumed" }.count),
                 "new": .int(result.workers.filter { $0.how == "new" }.count), "limit_reached": .bool(result.limitReached),
             ], requestID: requestID)
@@ -32,11 +34,11 @@ extension ManagerService {
     }
 
     /// `POST /v1/workers/heartbeat {"leased":[ids],"released":[ids]}` → `{"revoked":[ids]}`.
-    func heartbeat(body: [UInt8]) async throws(ManagerError) -> HTTPResponse {
+    func heartbeat(body: [UInt8], gateway: String) async throws(ManagerError) -> HTTPResponse {
         let object = try Self.object(body, allowEmpty: true)
         let leased = try Self.ids(object?["leased"], name: "leased")
         let released = try Self.ids(object?["released"], name: "released")
-        let revoked = await workers.heartbeat(leased: leased, released: released)
+        let revoked = await workers.heartbeat(from: gateway, leased: leased, released: released)
         return jsonResponse(status: 200, .object(["revoked": .array(revoked.map { .string($0) })]))
     }
 
@@ -46,7 +48,7 @@ extension ManagerService {
             let r = entry.record
             return .object([
                 "id": .string(r.key), "name": .string(r.name), "function": .string(r.function), "state": .string(r.apiState),
-                "leased": .bool(r.isLeased), "config": .string(r.configHash), "host": .string(r.host), "port": .int(r.port),
+                "leased": .bool(r.isLeased), "holder": r.gatewayID.map { .string($0) } ?? .null, "config": .string(r.configHash), "host": .string(r.host), "port": .int(r.port),
                 "last_used": .string(UTCTime(epochMilliseconds: entry.lastUsedMs).iso8601),
                 "created": .string(UTCTime(epochMilliseconds: entry.createdMs).iso8601),
             ])
@@ -71,6 +73,18 @@ extension ManagerService {
         } catch {
             return jsonResponse(status: 503, .object(["status": "unhealthy", "message": "Docker is unavailable"]))
         }
+    }
+
+    /// The name of the gateway identity header (docs/manager-api.md).
+    static let gatewayHeader = "X-ESB-Gateway"
+    /// The identity of callers that send no `X-ESB-Gateway` (older gateways: one gateway per manager).
+    static let defaultGateway = "default"
+
+    /// The caller's gateway identity: `X-ESB-Gateway`, or `default` when absent or empty; at most 256 bytes.
+    static func gatewayID(_ request: HTTPRequest) throws(ManagerError) -> String {
+        guard let id = request.headers[gatewayHeader], !id.isEmpty else { return defaultGateway }
+        guard id.utf8.count <= 256 else { throw ManagerError(.badRequest, "\(gatewayHeader) must be at most 256 bytes") }
+        return id
     }
 
     static func object(_ body: [UInt8], allowEmpty: Bool) throws(ManagerError) -> JSONObject? {

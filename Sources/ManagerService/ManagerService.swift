@@ -81,13 +81,14 @@ public final class ManagerService: Sendable {
         try authorize(request)
         switch (request.method, segments.count, segments.first) {
         case ("POST", 4, "v1") where segments[1] == "functions" && segments[3] == "workers":
-            return try await leaseWorkers(function: segments[2], body: request.body, requestID: requestID)
+            return try await leaseWorkers(
+                function: segments[2], body: request.body, gateway: try Self.gatewayID(request), requestID: requestID)
         case (_, 4, "v1") where segments[1] == "functions" && segments[3] == "workers":
             throw Self.methodNotAllowed
         case ("GET", 2, "v1") where segments[1] == "workers":
             return await listWorkers()
         case ("POST", 3, "v1") where segments[1] == "workers" && segments[2] == "heartbeat":
-            return try await heartbeat(body: request.body)
+            return try await heartbeat(body: request.body, gateway: try Self.gatewayID(request))
         case ("DELETE", 3, "v1") where segments[1] == "workers":
             try await workers.deleteWorker(segments[2])
             return HTTPResponse(status: 204)

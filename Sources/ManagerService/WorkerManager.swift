@@ -47,7 +47,7 @@ actor WorkerManager {
 
     /// Leases up to `count` workers of `function` to `holder` (§4.2). Fails only when nothing at all could be
     /// obtained and something went wrong; a short list at the limit is not an error.
-    func lease(function name: String, count: Int, holder: WorkerRecord.Holder = .gateway) async throws(ManagerError) -> LeaseResult {
+    func lease(function name: String, count: Int, holder: WorkerRecord.Holder) async throws(ManagerError) -> LeaseResult {
         guard functions.contains(name) else { throw ManagerError(.unknownFunction, "Function not found: \(name)") }
         guard var reservation = table.reserve(function: name, count: count, holder: holder, now: clock.now()) else {
             throw ManagerError(.unknownFunction, "Function not found: \(name)")
@@ -145,10 +145,19 @@ actor WorkerManager {
         return first
     }
 
-    /// The gateway's heartbeat (§3.7): returns the ids it must drop. Unpausing and removals it calls for run in
+    /// A gateway's heartbeat (§3.7): returns the ids it must drop. Unpausing and removals it calls for run in
     /// the background so the answer is immediate.
-    func heartbeat(leased: [String], released: [String]) -> [String] {
-        let outcome = table.heartbeat(leased: leased, released: released, now: clock.now())
+    func heartbeat(from gateway: String, leased: [String], released: [String]) -> [String] {
+        let outcome = table.heartbeat(from: gateway, leased: leased, released: released, now: clock.now())
+        for id in outcome.heldByOthers {
+            let record = table.workers[id]
+            logger.warning(
+                "heartbeat lists a worker another caller holds; revoked for this gateway",
+                fields: [
+                    "gateway": .string(gateway), "holder": .string(record?.gatewayID ?? "ensure"),
+                    "worker": .string(record?.name ?? id),
+                ])
+        }
         for id in outcome.resume { Task { await self.perform(.resume(id)) } }
         for id in outcome.remove { Task { await self.removeWorker(id, reason: "retired") } }
         return outcome.revoked

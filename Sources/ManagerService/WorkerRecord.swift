@@ -21,11 +21,13 @@ struct WorkerRecord: Sendable, Equatable {
     enum Holder: Sendable, Equatable {
         /// Nobody: released, the idle clock runs.
         case none
-        /// The gateway, through `POST /v1/functions/{name}/workers` and heartbeats.
-        case gateway
+        /// The gateway with this id (`X-ESB-Gateway`; `default` when a caller sends none), through
+        /// `POST /v1/functions/{name}/workers` and its heartbeats. Only this gateway renews or releases it.
+        case gateway(String)
         /// The compatibility call `POST /containers/ensure` (no heartbeat: its lease just lapses).
         case ensure
-        /// Adopted at start: held until the gateway's first heartbeat says whether it still holds it.
+        /// Adopted at start, holder not known yet: held until a gateway's heartbeat lists it (that gateway
+        /// becomes the holder) or the lease timeout passes (then released).
         case adoption
     }
 
@@ -58,6 +60,13 @@ struct WorkerRecord: Sendable, Equatable {
 
     /// True while someone holds a lease.
     var isLeased: Bool { holder != .none }
+
+    /// The id of the gateway holding the lease; nil when released, adopted and not yet claimed, or held
+    /// by the compatibility `ensure` call.
+    var gatewayID: String? {
+        if case .gateway(let id) = holder { return id }
+        return nil
+    }
 
     /// The state as the API lists it (`running`, `paused`, `stopped`, `starting`).
     var apiState: String {

@@ -4,6 +4,8 @@ extension WorkerTable {
     struct HeartbeatOutcome: Sendable, Equatable {
         /// Ids the gateway must drop at once.
         var revoked: [String] = []
+        /// Of those, the ones another caller holds (a second gateway, or `ensure`): worth a warning.
+        var heldByOthers: [String] = []
         /// Paused workers the gateway still holds: unpause them.
         var resume: [String] = []
         /// Retired workers the gateway no longer holds: remove them.
@@ -22,22 +24,31 @@ extension WorkerTable {
         case create(function: String, placeholder: String)
     }
 
-    /// The gateway's heartbeat: `leased` renews (or re-establishes, after a manager restart) leases;
-    /// `released` ends them. Adopted workers the gateway does not list become released.
-    mutating func heartbeat(leased: [String], released: [String], now: Duration) -> HeartbeatOutcome {
+    /// A heartbeat of gateway `gateway`. `leased` renews its own leases, claims workers adopted after a
+    /// manager restart that nobody claimed yet, and re-takes its lapsed leases nobody else took; a worker
+    /// another caller holds is not taken over but revoked for this caller. `released` ends the caller's
+    /// own leases (and adoption holds: the caller held them before the restart); other ids are ignored.
+    /// Adopted workers nobody lists stay held until their adoption hold lapses (`tick`): a second gateway
+    /// that still uses one may not have sent its first heartbeat yet.
+    mutating func heartbeat(from gateway: String, leased: [String], released: [String], now: Duration) -> HeartbeatOutcome {
         var outcome = HeartbeatOutcome()
+        let caller = WorkerRecord.Holder.gateway(gateway)
         let listed = Set(leased)
-        for (key, record) in workers where record.holder == .adoption && !listed.contains(key) {
-            workers[key]?.holder = .none
-            workers[key]?.leaseExpiry = nil
-            workers[key]?.lastUsed = now
-        }
         for id in leased {
             guard let record = workers[id], record.state != .stopping, record.state != .starting else {
                 outcome.revoked.append(id)
                 continue
             }
-            workers[id]?.holder = .gateway
+            switch record.holder {
+            case caller, .adoption, .none:
+                break
+            case .gateway, .ensure:
+                // Two callers on one RIE would overlap invocations (it dies): the current holder keeps it.
+                outcome.revoked.append(id)
+                outcome.heldByOthers.append(id)
+                continue
+            }
+            workers[id]?.holder = caller
             workers[id]?.leaseExpiry = now + idle.leaseTimeout
             workers[id]?.lastUsed = now
             if record.retired {
@@ -53,7 +64,7 @@ extension WorkerTable {
                 outcome.revoked.append(id)
                 continue
             }
-            if record.holder == .gateway || record.holder == .adoption {
+            if record.holder == caller || record.holder == .adoption {
                 workers[id]?.holder = .none
                 workers[id]?.leaseExpiry = nil
                 workers[id]?.lastUsed = now
@@ -61,7 +72,7 @@ extension WorkerTable {
         }
         // A revoked worker the gateway stopped listing has finished its last invocation.
         for (key, record) in workers
-        where record.retired && record.revoked && record.holder == .gateway && !listed.contains(key) {
+        where record.retired && record.revoked && record.holder == caller && !listed.contains(key) {
             workers[key]?.holder = .none
             if beginRemoval(key) { outcome.remove.append(key) }
         }

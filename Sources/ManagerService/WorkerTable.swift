@@ -178,8 +178,8 @@ struct WorkerTable: Sendable {
     }
 
     /// Takes over a running or paused container found at start (or after Docker came back). It is held until
-    /// the gateway's first heartbeat says whether it still holds it (or the lease timeout passes), so it is
-    /// never handed to a second caller while the first may still be using it.
+    /// a gateway's heartbeat lists it (that gateway becomes its holder) or the lease timeout passes (then it
+    /// is released), so it is never handed to a second caller while the first may still be using it.
     mutating func adopt(
         id: String, name: String, function: String, hash: String, host: String, port: Int, paused: Bool, now: Duration
     ) {

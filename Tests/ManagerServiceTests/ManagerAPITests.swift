@@ -85,19 +85,26 @@ import Testing
         let neighbour = try await planted(fn, hash: String(repeating: "0", count: 64), run: true, instance: instance + "-other")
         await first.service.shutdown()
 
-        // The "restarted" manager: same instance, same functions.
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], instance: instance).run { (h: ManagerHarness) async throws in
+        // The "restarted" manager: same instance, same functions; a short lease timeout bounds the adoption hold.
+        try await ManagerHarness(
+            functions: [ManagerHarness.echo(fn)], environment: ["LEASE_TIMEOUT_SECONDS": "2"], instance: instance
+        ).run { (h: ManagerHarness) async throws in
             let listed = await h.listed()
             #expect(Set(listed.compactMap { $0["id"]?.stringValue }) == Set(ids))
-            #expect(listed.allSatisfy { $0["leased"]?.boolValue == true })  // held until the gateway's heartbeat
+            // Held until a gateway's heartbeat claims them; whose they are is not known yet.
+            #expect(listed.allSatisfy { $0["leased"]?.boolValue == true && $0["holder"]?.isNull == true })
             for id in [stale, foreign, exited] { #expect(await h.inspect(id) == nil) }
             #expect(await h.inspect(neighbour)?.state.running == true)
             try? await h.docker.removeContainer(neighbour, force: true)
-            // The gateway still holds the first one: its lease is re-established; the other is released.
+            // The gateway still holds the first one and claims it. The other one may belong to a gateway whose
+            // first heartbeat is still to come: it stays held until the adoption hold lapses (2 s here).
             #expect(await h.heartbeat(leased: [ids[0]]).isEmpty)
-            let after = await h.listed()
-            #expect(after.first { $0["id"]?.stringValue == ids[0] }?["leased"]?.boolValue == true)
-            #expect(after.first { $0["id"]?.stringValue == ids[1] }?["leased"]?.boolValue == false)
+            func entry(_ id: String) async -> JSONValue? { await h.listed().first { $0["id"]?.stringValue == id } }
+            #expect(await entry(ids[0])?["holder"]?.stringValue == "default")
+            #expect(await entry(ids[1])?["leased"]?.boolValue == true)
+            try await waitUntil("the unclaimed adoption to lapse") { await entry(ids[1])?["leased"]?.boolValue == false }
+            #expect(await entry(ids[1])?["holder"]?.isNull == true)
+            #expect(await h.heartbeat(leased: [ids[0]]).isEmpty)
             // The adopted worker still serves, and the released one is handed out warm.
             #expect(try await h.invoke(host: host, port: 8080, payload: "{}").status == 200)
             let warm = await h.lease(fn)
@@ -105,6 +112,49 @@ import Testing
             #expect(warm.json?["workers"]?[0]?["state"]?.stringValue == "warm")
         }
         await first.finish()
+    }
+
+    /// Bug B1: a second gateway on the same manager saw the first one's busy worker in `GET /v1/workers`,
+    /// listed it in its heartbeat, and the manager let it take the lease over: overlapping invocations
+    /// killed the RIE. Leases now belong to one gateway (`X-ESB-Gateway`).
+    @Test func aSecondGatewayCannotTakeOverTheFirstOnesWorker() async throws {
+        let fn = ManagerHarness.uniqueFunction("twogw")
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 1)]).run { (h: ManagerHarness) async throws in
+            let first = await h.lease(fn, gateway: "gw1")
+            #expect(first.status == 201)
+            let worker = try #require(first.json?["workers"]?[0])
+            let id = try #require(worker["id"]?.stringValue)
+            func entry() async -> JSONValue? { await h.listed().first { $0["id"]?.stringValue == id } }
+            // GET /v1/workers says whose it is.
+            #expect(await entry()?["leased"]?.boolValue == true)
+            #expect(await entry()?["holder"]?.stringValue == "gw1")
+            // gw2 lists it in its heartbeat (as the old rebuild did): revoked for gw2, still gw1's.
+            #expect(await h.heartbeat(leased: [id], gateway: "gw2") == [id])
+            #expect(await entry()?["holder"]?.stringValue == "gw1")
+            let warning = try await h.logs.first { $0["message"]?.stringValue?.hasPrefix("heartbeat lists a worker another") == true }
+            #expect(warning["gateway"]?.stringValue == "gw2" && warning["holder"]?.stringValue == "gw1")
+            // gw2 asks for a worker itself: at max_concurrency 1 there is none for it.
+            let refused = await h.lease(fn, gateway: "gw2")
+            #expect(refused.status == 201)
+            #expect(refused.json?["workers"]?.arrayValue?.isEmpty == true && refused.json?["limit_reached"]?.boolValue == true)
+            // gw2 "releasing" it changes nothing; gw1 renews and still invokes it.
+            #expect(await h.heartbeat(released: [id], gateway: "gw2").isEmpty)
+            #expect(await h.heartbeat(leased: [id], gateway: "gw1").isEmpty)
+            #expect(await entry()?["holder"]?.stringValue == "gw1")
+            let host = try #require(worker["host"]?.stringValue), port = try #require(worker["port"]?.intValue)
+            #expect(try await h.invoke(host: host, port: port, payload: "{}").status == 200)
+            // A caller without the header is the gateway "default": not gw1 either.
+            #expect(await h.heartbeat(leased: [id]) == [id])
+            // Once gw1 releases it, gw2 gets it warm and holds it.
+            _ = await h.heartbeat(released: [id], gateway: "gw1")
+            let handedOver = await h.lease(fn, gateway: "gw2")
+            #expect(handedOver.json?["workers"]?[0]?["id"]?.stringValue == id)
+            #expect(handedOver.json?["workers"]?[0]?["state"]?.stringValue == "warm")
+            #expect(await entry()?["holder"]?.stringValue == "gw2")
+            #expect(await h.heartbeat(leased: [id], gateway: "gw1") == [id])
+            // An identity over 256 bytes is refused.
+            #expect(await h.lease(fn, gateway: String(repeating: "g", count: 257)).status == 400)
+        }
     }
 
     @Test func aConfigurationChangeRetiresOldWorkersAfterTheirLease() async throws {

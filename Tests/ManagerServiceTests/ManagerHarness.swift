@@ -69,24 +69,27 @@ final class ManagerHarness: Sendable {
     }
 
     /// Calls the API in-process; returns the status and the parsed JSON body.
-    func call(_ method: String, _ path: String, body: String? = nil, token: String? = ManagerHarness.token) async
-        -> (status: Int, json: JSONValue?)
-    {
+    func call(
+        _ method: String, _ path: String, body: String? = nil, token: String? = ManagerHarness.token, gateway: String? = nil
+    ) async -> (status: Int, json: JSONValue?) {
         var headers: HTTPHeaders = [:]
         if let token { headers.add(name: "X-ESB-Token", value: token) }
+        if let gateway { headers.add(name: "X-ESB-Gateway", value: gateway) }
         let response = await service.handle(HTTPRequest(method: method, target: path, headers: headers, body: Array((body ?? "").utf8)))
         return (response.status, try? JSONValue(parsing: response.body))
     }
 
-    /// `POST /v1/functions/{name}/workers`.
-    func lease(_ function: String, count: Int = 1) async -> (status: Int, json: JSONValue?) {
-        await call("POST", "/v1/functions/\(function)/workers", body: #"{"count":\#(count)}"#)
+    /// `POST /v1/functions/{name}/workers`, as gateway `gateway` (nil: no `X-ESB-Gateway` header).
+    func lease(_ function: String, count: Int = 1, gateway: String? = nil) async -> (status: Int, json: JSONValue?) {
+        await call("POST", "/v1/functions/\(function)/workers", body: #"{"count":\#(count)}"#, gateway: gateway)
     }
 
-    /// `POST /v1/workers/heartbeat`.
-    func heartbeat(leased: [String] = [], released: [String] = []) async -> [String] {
+    /// `POST /v1/workers/heartbeat`, as gateway `gateway` (nil: no `X-ESB-Gateway` header).
+    func heartbeat(leased: [String] = [], released: [String] = [], gateway: String? = nil) async -> [String] {
         func list(_ ids: [String]) -> String { "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
-        let answer = await call("POST", "/v1/workers/heartbeat", body: #"{"leased":\#(list(leased)),"released":\#(list(released))}"#)
+        let answer = await call(
+            "POST", "/v1/workers/heartbeat", body: #"{"leased":\#(list(leased)),"released":\#(list(released))}"#,
+            gateway: gateway)
         return answer.json?["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
