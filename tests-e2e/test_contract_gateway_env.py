@@ -297,3 +297,27 @@ def test_container_name_defaults_to_the_host_name_and_log_level_filters(lone):
     quiet = [json.loads(x) for x in g.daemon.log_text().splitlines() if x.startswith("{")]
     assert all(x["level"] in ("ERROR", "CRITICAL") for x in quiet), quiet[:3]
     assert any(x["level"] == "INFO" for x in lines)
+
+
+def test_missing_config_files_start_with_nothing_and_say_so_once(lone):
+    g = lone(**GOOD)
+    g.wait_healthy()
+    time.sleep(0.5)
+    text = g.daemon.log_text()
+    for key in ("FUNCTIONS_CONFIG_PATH", "ROUTING_CONFIG_PATH"):
+        assert sum(g.env[key] in line for line in text.splitlines()) == 1, (key, text)
+
+
+def test_manager_without_functions_file_starts_and_says_so_once(tmp_path):
+    from contract.box import Box
+    box = Box()
+    os.unlink(box.functions_path)
+    try:
+        box.start_manager()
+        assert box.manager_request("GET", "/health", token=False)[0] == 200
+        status, _, doc = box.manager_request("POST", "/v1/functions/echo/workers", {"count": 1})
+        assert status == 404
+        time.sleep(0.3)
+        assert sum(box.functions_path in line for line in box.manager.log_text().splitlines()) == 1
+    finally:
+        box.close()
