@@ -33,8 +33,10 @@ extension FunctionInvoker {
         let started = clock.now()
         do {
             result = .success(try await manager.acquireWorkers(function: function, count: count))
+            countCall("acquire")
         } catch {
             result = .failure(error)
+            countCall("acquire_failed")
             logger.log(.error, "manager acquire failed", [("function", function), ("count", String(count)), ("error", "\(error)")])
         }
         if case .success(let reply) = result {
@@ -54,8 +56,10 @@ extension FunctionInvoker {
     func deleteWorker(id: String) async {
         do {
             try await manager.deleteWorker(id: id)
+            countCall("delete")
             _ = state.withLock { $0.registry.pendingDeletes.remove(id) }
         } catch {
+            countCall("delete_failed")
             _ = state.withLock { $0.registry.pendingDeletes.insert(id) }
             logger.log(.warning, "manager delete failed, retried later", [("worker", id), ("error", "\(error)")])
         }
@@ -64,19 +68,21 @@ extension FunctionInvoker {
     /// One heartbeat (§3.7): renews every lease held, reports releases, drops revoked workers, retries failed
     /// deletes. At most one is in flight; a release during it triggers another right after. A failure is logged
     /// and changes nothing: leased workers keep serving, the releases are sent again next time.
-    func heartbeat() async {
+    @discardableResult
+    func heartbeat() async -> Bool {
         guard let payload = state.withLock({ s -> (leased: [String], released: [String], deletes: [String])? in
             guard !s.heartbeatInFlight else { s.heartbeatAgain = true; return nil }
             s.heartbeatInFlight = true
             s.heartbeatAgain = false
             let p = s.registry.heartbeatPayload()
             return (p.leased, p.released, Array(s.registry.pendingDeletes))
-        }) else { return }
+        }) else { return false }
         for id in payload.deletes { await deleteWorker(id: id) }
         var actions = InvokerActions()
         var again = false
         do {
             let revoked = try await manager.heartbeat(leased: payload.leased, released: payload.released)
+            countCall("heartbeat")
             let now = clock.now()
             if !revoked.isEmpty { logger.log(.info, "workers revoked", [("workers", revoked.joined(separator: ","))]) }
             (actions, again) = state.withLock { s in
@@ -86,6 +92,7 @@ extension FunctionInvoker {
                 return (a, s.heartbeatAgain)
             }
         } catch {
+            countCall("heartbeat_failed")
             logger.log(.warning, "heartbeat failed; leased workers keep serving", [("error", "\(error)")])
             let now = clock.now()
             state.withLock { s in
@@ -96,6 +103,12 @@ extension FunctionInvoker {
         }
         run(actions)
         if again { await heartbeat() }
+        return true
+    }
+
+    /// Counts one Manager call for metrics.
+    func countCall(_ kind: String) {
+        state.withLock { $0.managerCalls[kind, default: 0] += 1 }
     }
 }
 

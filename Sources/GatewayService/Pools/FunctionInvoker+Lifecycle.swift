@@ -22,11 +22,13 @@ extension FunctionInvoker {
     func rebuild() async -> Int {
         do {
             let workers = try await manager.listWorkers()
+            countCall("list")
             let now = clock.now()
             let adopted = state.withLock { s in s.registry.adopt(workers, specs: s.specs, now: now) }
             logger.log(.info, "pools rebuilt from the manager", [("workers", String(adopted.count))])
             return adopted.count
         } catch {
+            countCall("list_failed")
             logger.log(.warning, "cannot rebuild pools: manager unreachable", [("error", "\(error)")])
             return 0
         }
@@ -66,6 +68,18 @@ extension FunctionInvoker {
         }
         loop?.cancel()
         run(InvokerActions(resumes: actions.resumes, effects: actions.effects.filter { $0 != .flushReleases }))
-        await heartbeat()
+        // The final heartbeat carries every release; one already in flight would leave them for a next one that
+        // never comes, so wait for it (at most ~10 s; a call times out after managerCallTimeout anyway).
+        var waits = 0
+        while await !heartbeat(), waits < 1000 {
+            waits += 1
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Manager calls made so far by kind (`acquire`, `heartbeat`, `delete`, `list`, and `<kind>_failed`), for the
+    /// `esb_gateway_manager_calls_total` counter (§3.9).
+    public func managerCallCounts() -> [String: UInt64] {
+        state.withLock { $0.managerCalls }
     }
 }

@@ -29,6 +29,8 @@ struct InvokerState: Sendable {
     var heartbeatAgain = false
     var lastHeartbeat: Duration?
     var maintenance: Task<Void, Never>?
+    /// Manager calls made, by kind (`acquire`, `heartbeat`, `delete`, `list`, each also `<kind>_failed`).
+    var managerCalls: [String: UInt64] = [:]
 
     init(registry: PoolRegistryState) {
         self.registry = registry
