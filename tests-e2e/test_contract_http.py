@@ -428,3 +428,15 @@ def test_plain_http_on_the_tls_port_does_not_hang(contract_gw):
         except ConnectionResetError:
             data = b""
         assert not data.startswith(b"HTTP/1.1 200")
+
+
+def test_curl_always_reads_the_413_even_far_past_twice_the_limit(small_body_gw, tmp_path):
+    """Was bug B2 (reset instead of 413 about 1 time in 10): fixed by the lingering close; 30 rounds."""
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * (4 * 1024 * 1024))
+    outcomes = []
+    for _ in range(30):
+        code, status, _, _ = curl(small_body_gw, "-H", "Expect:", "--data-binary", "@%s" % big,
+                                  small_body_gw.url + "/open", timeout=30)
+        outcomes.append("%d/%d" % (code, status))
+    assert outcomes == ["0/413"] * 30, outcomes
