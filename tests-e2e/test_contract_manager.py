@@ -176,3 +176,22 @@ def test_gateway_access_line_for_a_function_request(contract_gw):
     assert line["function"] == "echo" and line["status"] == 200 and line["method"] == "POST"
     assert isinstance(line["cold_start"], bool) and isinstance(line["queue_ms"], (int, float))
     assert isinstance(line["latency_ms"], (int, float)) and line.get("worker")
+
+
+def test_leases_belong_to_one_gateway(mbox):
+    """docs/manager-api.md (`X-ESB-Gateway`): another caller's heartbeat never takes over a held worker."""
+    status, _, doc = mbox.manager_request("POST", "/v1/functions/echo-drain/workers", {"count": 1}, gateway="gw-a")
+    assert status == 201
+    wid = doc["workers"][0]["id"]
+    status, _, hb = mbox.manager_request("POST", "/v1/workers/heartbeat", {"leased": [wid]}, gateway="gw-b")
+    assert status == 200 and hb == {"revoked": [wid]}
+    (entry,) = [w for w in mbox.manager_request("GET", "/v1/workers")[2]["workers"] if w["id"] == wid]
+    assert entry["leased"] is True and entry["holder"] == "gw-a"
+    # a release by the other caller does not end the holder's lease either
+    mbox.manager_request("POST", "/v1/workers/heartbeat", {"released": [wid]}, gateway="gw-b")
+    (entry,) = [w for w in mbox.manager_request("GET", "/v1/workers")[2]["workers"] if w["id"] == wid]
+    assert entry["leased"] is True and entry["holder"] == "gw-a"
+    status, _, hb = mbox.manager_request("POST", "/v1/workers/heartbeat", {"released": [wid]}, gateway="gw-a")
+    assert hb == {"revoked": []}
+    (entry,) = [w for w in mbox.manager_request("GET", "/v1/workers")[2]["workers"] if w["id"] == wid]
+    assert entry["leased"] is False and entry["holder"] is None

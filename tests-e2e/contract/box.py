@@ -269,14 +269,17 @@ class Box:
         self.gateways.append(gw)
         return gw
 
-    def manager_request(self, method, path, body=None, token=True, timeout=60):
-        """(status, headers, parsed JSON or raw bytes) from the Manager over its Unix socket."""
+    def manager_request(self, method, path, body=None, token=True, timeout=60, gateway=None):
+        """(status, headers, parsed JSON or raw bytes) from the Manager (Unix socket or TCP); `gateway` is sent as
+        `X-ESB-Gateway` (the caller's identity for leases)."""
         if self.manager_port:
             conn = http.client.HTTPConnection("127.0.0.1", self.manager_port, timeout=timeout)
         else:
             conn = UnixHTTPConnection(self.manager_socket, timeout=timeout)
         try:
             headers = {"Content-Type": "application/json"}
+            if gateway:
+                headers["X-ESB-Gateway"] = gateway
             if token:
                 headers["X-ESB-Token"] = self.manager_token if token is True else token
             data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
