@@ -440,3 +440,15 @@ def test_curl_always_reads_the_413_even_far_past_twice_the_limit(small_body_gw, 
                                   small_body_gw.url + "/open", timeout=30)
         outcomes.append("%d/%d" % (code, status))
     assert outcomes == ["0/413"] * 30, outcomes
+
+
+def test_error_answers_that_keep_the_connection(contract_gw, contract_auth):
+    """401, 404 and 405 are ordinary answers: the keep-alive connection stays usable."""
+    conn = contract_gw.connection()
+    try:
+        assert contract_gw.request("GET", "/nowhere", conn=conn)[0] == 401
+        assert contract_gw.request("GET", "/nowhere", headers=contract_auth, conn=conn)[0] == 404
+        assert contract_gw.request("DELETE", "/items/1", headers=contract_auth, conn=conn)[0] == 405
+        assert contract_gw.request("GET", "/health", conn=conn)[0] == 200
+    finally:
+        conn.close()
