@@ -129,3 +129,44 @@ import Testing
         #expect(h.invoker.recorded.isEmpty)
     }
 }
+
+/// The SIGTERM drain waits for accepted Event invocations, up to its deadline.
+@Suite struct BackgroundInvocationsTests {
+    /// Stands in for FunctionInvoker + RIE: every invocation waits until the test opens the gate.
+    final class GatedInvoker: FunctionInvoking, Sendable {
+        let gate = Gate()
+        nonisolated(nonsending) func invoke(
+            _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
+        ) async throws(InvocationFailure) -> InvocationOutcome {
+            await gate.wait()
+            return .rie("null")
+        }
+        func poolSnapshot() async -> [String: PoolStats] { [:] }
+    }
+
+    actor Gate {
+        var open = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        func wait() async {
+            if open { return }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        func release() {
+            open = true
+            for w in waiters { w.resume() }
+            waiters = []
+        }
+    }
+
+    @Test func drainReportsWhatIsStillRunningAtTheDeadlineAndWaitsOtherwise() async {
+        let invoker = GatedInvoker()
+        let background = BackgroundInvocations(invoker: invoker, log: .discarding, metrics: GatewayMetrics())
+        let spec = PoolFunctionSpec(name: "echo", maxConcurrency: 1, timeout: .seconds(3))
+        background.submit(spec, payload: [], requestID: "r1", traceID: "t1")
+        background.submit(spec, payload: [], requestID: "r2", traceID: "t2")
+        #expect(await background.drain(until: .now + .milliseconds(50)) == 2)
+        await invoker.gate.release()
+        #expect(await background.drain(until: .now + .seconds(10)) == 0)
+        #expect(background.pending == 0)
+    }
+}

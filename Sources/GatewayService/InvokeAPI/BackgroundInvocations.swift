@@ -12,7 +12,8 @@ public final class BackgroundInvocations: Sendable {
     struct State {
         var running: [UInt64: Task<Void, Never>] = [:]
         var nextID: UInt64 = 0
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var drainWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiterID: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -52,8 +53,8 @@ public final class BackgroundInvocations: Sendable {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.running[id] = nil
             guard s.running.isEmpty else { return [] }
-            defer { s.drainWaiters = [] }
-            return s.drainWaiters
+            defer { s.drainWaiters = [:] }
+            return Array(s.drainWaiters.values)
         }
         for w in waiters { w.resume() }
     }
@@ -61,21 +62,25 @@ public final class BackgroundInvocations: Sendable {
     /// Waits until every accepted invocation has finished, or until `deadline`; returns how many are still running.
     @discardableResult
     public func drain(until deadline: ContinuousClock.Instant) async -> Int {
-        let done: Task<Void, Never> = Task {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { s -> Bool in
-                    if s.running.isEmpty { return true }
-                    s.drainWaiters.append(c)
-                    return false
-                }
-                if resumeNow { c.resume() }
+        // One continuation, resumed exactly once by whichever comes first: the last invocation finishing (`finish`)
+        // or the deadline (below). Both take it out of the table under the lock before resuming it.
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let waiterID = state.withLock { s -> UInt64? in
+                if s.running.isEmpty { return nil }
+                let id = s.nextWaiterID
+                s.nextWaiterID += 1
+                s.drainWaiters[id] = c
+                return id
             }
-        }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await done.value }
-            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
-            await group.next()
-            group.cancelAll()
+            guard let waiterID else {
+                c.resume()
+                return
+            }
+            Task { [self] in
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                let waiter = state.withLock { $0.drainWaiters.removeValue(forKey: waiterID) }
+                waiter?.resume()
+            }
         }
         return pending
     }
