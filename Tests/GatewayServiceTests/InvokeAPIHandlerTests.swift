@@ -98,6 +98,28 @@ import Testing
         #expect(r.headers["x-amzn-ErrorType"] == "RequestTooLargeException")
     }
 
+    @Test(arguments: ["this is not json", "{\"a\":", "   ", "{} {}", "'x'"])
+    func nonJSONPayloadIsInvalidRequestContentAndRunsNothing(payload: String) async throws {
+        let h = try DispatcherHarness()
+        for type in ["RequestResponse", "Event"] {
+            let headers = h.bearer().merged(["X-Amz-Invocation-Type": type])
+            let r = await h.send("POST", Self.path, headers: headers, body: Array(payload.utf8))
+            #expect(r.status == 400)
+            #expect(r.headers["x-amzn-ErrorType"] == "InvalidRequestContentException")
+            let json = try JSONValue(parsing: r.body)
+            #expect(json["Type"] == "User")
+            #expect(json["message"]?.stringValue?.hasPrefix("Could not parse request body into json: ") == true)
+        }
+        #expect(h.invoker.recorded.isEmpty)
+    }
+
+    @Test func omittedPayloadRunsWithAnEmptyObjectLikeAWS() async throws {
+        let h = try DispatcherHarness()
+        let r = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(r.status == 200)
+        #expect(h.invoker.recorded.map(\.payload) == [Array("{}".utf8)])
+    }
+
     @Test func eventAnswers202AndRetriesFunctionErrorsTwice() async throws {
         let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .success(.rie(#"{"errorMessage":"x","errorType":"E"}"#)) })
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))

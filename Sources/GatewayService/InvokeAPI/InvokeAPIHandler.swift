@@ -6,7 +6,7 @@ import HTTP1
 /// SDKs raise the right exception.
 ///
 /// Order: credentials (SigV4 with the box's key pair, or a Bearer JWT) → payload size → function name and
-/// qualifier → function exists → invocation type (`RequestResponse`, `Event`, `DryRun`).
+/// qualifier → function exists → payload is JSON → invocation type (`RequestResponse`, `Event`, `DryRun`).
 public struct InvokeAPIHandler: Sendable {
     let settings: GatewaySettings
     let config: GatewayConfigStore
@@ -40,6 +40,7 @@ public struct InvokeAPIHandler: Sendable {
         let notFound = GatewayError.aws(.resourceNotFound, message: "Function not found: \(target.arn(defaultRegion: regionForARN))")
         guard target.isServableVersion, let function = config.current.functions[target.name] else { throw notFound }
         trace.function = function.name
+        let payload = try Self.payload(request.body)
         let type = request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
         trace.invocationType = type
         let spec = function.poolSpec
@@ -49,7 +50,7 @@ public struct InvokeAPIHandler: Sendable {
             return Self.response(status: 204)
         case "Event":
             background.submit(
-                spec, payload: request.body, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
             var r = Self.response(status: 202)
             r.headers.add(name: "Content-Type", value: "application/json")
             return r
@@ -61,7 +62,7 @@ public struct InvokeAPIHandler: Sendable {
         let outcome: InvocationOutcome
         do {
             outcome = try await invoker.invoke(
-                spec, payload: request.body, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
         } catch {
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: InvocationOutcomeKind(error).label)
             if error == .functionTimedOut {
@@ -106,6 +107,18 @@ public struct InvokeAPIHandler: Sendable {
             throw .aws(.unrecognizedClient, message: "The security token included in the request is invalid.")
         }
         return nil
+    }
+
+    /// The payload the function receives: AWS refuses one that is not JSON before running anything (the runtime would
+    /// only fail with `Runtime.UnmarshalError`), and runs an omitted payload (botocore sends no body) with `{}`.
+    static func payload(_ body: [UInt8]) throws(GatewayError) -> [UInt8] {
+        if body.isEmpty { return Array("{}".utf8) }
+        do {
+            _ = try JSONValue(parsing: body)
+        } catch {
+            throw .aws(.invalidRequestContent, message: "Could not parse request body into json: Could not parse payload into json: \(error)")
+        }
+        return body
     }
 
     /// An empty response with `X-Amz-Executed-Version` (present on every successful Invoke answer).
