@@ -25,11 +25,16 @@ extension HTTPHeadParser {
         let targetStart = i
         while i < lineEnd, b[i] > 0x20, b[i] < 0x7F { i += 1 }
         guard i > targetStart, i < lineEnd, b[i] == ASCII.space else { throw .badRequest("malformed target") }
-        let target = String(decoding: b[targetStart..<i], as: UTF8.self)
+        var target = String(decoding: b[targetStart..<i], as: UTF8.self)
         let minor = try version(b, from: i + 1, to: lineEnd)
 
         var fields = FramingFields()
-        let headers = try parseFields(b, from: lineEnd + 2, to: to, into: &fields)
+        var headers = try parseFields(b, from: lineEnd + 2, to: to, into: &fields)
+        // Absolute-form (RFC 9112 §3.2.2): the target's authority wins over any Host field.
+        if b[targetStart] != UInt8(ascii: "/"), let absolute = AbsoluteFormTarget.split(Array(b[targetStart..<i])) {
+            target = absolute.originForm
+            headers.replaceOrAdd(name: "Host", value: absolute.authority)
+        }
 
         if fields.hasTransferEncoding {
             guard fields.contentLength == nil else { throw .badRequest("Transfer-Encoding with Content-Length") }

@@ -73,6 +73,22 @@ func parseAtEverySplit(_ text: String, maxHeaderBytes: Int = 16 * 1024) throws -
         #expect(head.headers.values(for: "X-A") == ["1", "2"])
     }
 
+    @Test(arguments: [
+        // (target, origin-form target, Host)
+        ("https://localhost/health", "/health", "localhost"),
+        ("HTTP://h.example:8443/a/b?x=1&y=%2F", "/a/b?x=1&y=%2F", "h.example:8443"),
+        ("http://h.example", "/", "h.example"),
+        ("http://h.example?q=1", "/?q=1", "h.example"),
+        ("/plain?x", "/plain?x", "a"),
+        ("ftp://h/x", "ftp://h/x", "a"),
+        ("*", "*", "a"),
+    ])
+    func absoluteFormTargetBecomesOriginFormAndItsAuthorityTheHost(target: String, origin: String, host: String) throws {
+        let head = try parseAtEverySplit("GET \(target) HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(head.target == origin)
+        #expect(head.headers.values(for: "Host") == [host])
+    }
+
     @Test func expectContinueIsReportedForHTTP11Only() throws {
         #expect(try parseAtEverySplit("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n").expectsContinue)
         #expect(try !parseAtEverySplit("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").expectsContinue)
