@@ -67,6 +67,18 @@ import Testing
         #expect(r.headers["Allow"] == "GET")
     }
 
+    @Test(arguments: [(5 * 1024 * 1024, 413), (4 * 1024 * 1024, 200)])
+    func eventOverLambdasSixMiBLimitIs413WithoutInvoking(bytes: Int, status: Int) async throws {
+        // 5 MiB of binary becomes a ~7 MiB base64 event: over Lambda's 6,291,456-byte payload limit.
+        let h = try DispatcherHarness(extraEnv: ["MAX_BODY_BYTES": "\(6 * 1024 * 1024)"])
+        let r = await h.send("POST", "/open", headers: ["Content-Type": "application/octet-stream"],
+                             body: [UInt8](repeating: 0xFF, count: bytes))
+        #expect(r.status == status)
+        #expect(h.invoker.recorded.count == (status == 200 ? 1 : 0))
+        if status == 413 { #expect(r.text == #"{"message":"Request Entity Too Large"}"#) }
+        #expect(h.invoker.recorded.allSatisfy { $0.payload.count <= 6_291_456 })
+    }
+
     @Test func openRouteNeedsNoToken() async throws {
         let h = try DispatcherHarness()
         let r = await h.send("PATCH", "/open")

@@ -17,7 +17,7 @@ public enum GatewayError: Error, Sendable, Equatable {
     case methodNotAllowed(allowed: [String])
     /// 408 `Request Timeout`.
     case requestTimeout
-    /// 413 `Request Entity Too Large`: body over `MAX_BODY_BYTES`.
+    /// 413 `Request Entity Too Large`: body over `MAX_BODY_BYTES`, or an event over Lambda's 6 MiB payload limit.
     case payloadTooLarge
     /// 429 `Too Many Requests` (+ `Retry-After: 1`): no worker within `POOL_ACQUIRE_TIMEOUT`.
     case tooManyRequests

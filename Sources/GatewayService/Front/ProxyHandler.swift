@@ -20,6 +20,12 @@ struct ProxyHandler: Sendable {
             traceID: trace.identity.traceID, epochMillis: trace.epochMillis,
             sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers), subject: claims?.subject)
         let event = ProxyEventAdapter.event(input, binaryMediaTypes: binaryMediaTypes)
+        // Lambda refuses a request payload over 6 MiB and API Gateway answers 413; the RIE would instead cut the
+        // event and the runtime would fail on half a JSON document (502). Refuse before invoking anything.
+        guard event.count <= Self.maxEventBytes else {
+            trace.detail = "\(function.name): event of \(event.count) bytes exceeds \(Self.maxEventBytes)"
+            throw .payloadTooLarge
+        }
         let outcome: InvocationOutcome
         do {
             outcome = try await invoker.invoke(
@@ -46,6 +52,9 @@ struct ProxyHandler: Sendable {
             throw .badGateway
         }
     }
+
+    /// Lambda's synchronous invocation payload limit (6 MiB): the largest serialized event the proxy sends.
+    static let maxEventBytes = 6_291_456
 
     /// The proxy's status for an invocation that produced no result (§3.5, §3.7).
     static func gatewayError(for failure: InvocationFailure) -> GatewayError {
