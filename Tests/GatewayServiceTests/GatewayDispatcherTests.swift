@@ -79,6 +79,20 @@ import Testing
         #expect(h.invoker.recorded.allSatisfy { $0.payload.count <= 6_291_456 })
     }
 
+    @Test func headOnARoutedPathKeepsTheBodyForTheWritersContentLength() async throws {
+        // The server writer (HTTPMessageWriter, omitBody for HEAD) sends the Content-Length GET would have and no
+        // body; the dispatcher must not empty the body first (that made every HEAD claim Content-Length: 0).
+        let h = try DispatcherHarness()
+        let r = await h.send("HEAD", "/open")
+        #expect(r.status == 200)
+        #expect(r.text == "hi")
+        var wire: [UInt8] = []
+        HTTPMessageWriter.writeResponse(r, into: &wire, keepAlive: true, omitBody: true)
+        let text = String(decoding: wire, as: UTF8.self)
+        #expect(text.contains("Content-Length: 2\r\n"))
+        #expect(text.hasSuffix("\r\n\r\n"))
+    }
+
     @Test func openRouteNeedsNoToken() async throws {
         let h = try DispatcherHarness()
         let r = await h.send("PATCH", "/open")

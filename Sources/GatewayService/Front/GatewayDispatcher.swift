@@ -58,7 +58,7 @@ public final class GatewayDispatcher: Sendable {
             }
             response = error.response
         }
-        if request.method == "HEAD" { response.body = [] }
+        // HEAD keeps the body here: the server writer sends its Content-Length (what GET would send) and omits it.
         identity.apply(to: &response.headers)
         let latency = ContinuousClock.now - started
         metrics.recordRequest(route: trace.routeLabel, status: response.status, latency: latency)
