@@ -11,5 +11,9 @@ export ESB_BENCH_SECONDS=${2:-5}
 docker image inspect esb-test/echo:latest >/dev/null 2>&1 || tests-e2e/setup.sh
 # The test target uses @testable imports: a release build needs -enable-testing.
 swift build -c release --build-tests -Xswiftc -enable-testing >/dev/null
+# The Manager only hands out the four workers (the measured warm path never calls it): its debug build is used,
+# because the release build of esb-manager crashed on concurrent first leases when this script was written.
+swift build --product esb-manager >/dev/null
+export ESB_MANAGER_BINARY="$(swift build --show-bin-path)/esb-manager"
 swift test -c release --skip-build -Xswiftc -enable-testing --filter InvokerBenchmarkTests 2>&1 \
     | grep -vE '^(◇|↳|Test Suite|\s+Executed|\[)' 

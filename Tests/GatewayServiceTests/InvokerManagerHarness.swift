@@ -40,7 +40,10 @@ final class InvokerManagerHarness: Sendable {
     let process: Process
     let spec: PoolFunctionSpec
 
+    /// `esb-manager` next to the test bundle, or `ESB_MANAGER_BINARY` (bench/invoker-bench.sh runs a release test
+    /// build against a debug manager: the warm path it measures makes no Manager call).
     static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["ESB_MANAGER_BINARY"] { return URL(fileURLWithPath: path) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         if dir.path.hasSuffix(".xctest/Contents/MacOS") {
             dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

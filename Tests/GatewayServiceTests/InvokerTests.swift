@@ -163,4 +163,20 @@ import Testing
         await invoker.shutdown()
         #expect(peers.state.withLock { $0.heartbeats.last?.released } == ["old1"])
     }
+
+    @Test func aRebuildThatFailedAtStartIsRetriedByTheMaintenanceLoop() async throws {
+        peers.state.withLock {
+            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true)]
+            $0.managerUp = false
+        }
+        await invoker.updateFunctions([Self.echo])
+        await invoker.start()
+        #expect(await invoker.poolSnapshot().isEmpty)
+        peers.state.withLock { $0.managerUp = true }
+        clock.advance(by: .seconds(1))
+        await invoker.maintain()
+        #expect(peers.state.withLock { $0.heartbeats.last?.leased } == ["old1"])
+        #expect(try await invoke().get().workerID == "old1")
+        await invoker.shutdown()
+    }
 }

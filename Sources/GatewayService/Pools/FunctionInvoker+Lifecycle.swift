@@ -24,18 +24,25 @@ extension FunctionInvoker {
             let workers = try await manager.listWorkers()
             countCall("list")
             let now = clock.now()
-            let adopted = state.withLock { s in s.registry.adopt(workers, specs: s.specs, now: now) }
+            let adopted = state.withLock { s in
+                s.rebuildPending = false
+                return s.registry.adopt(workers, specs: s.specs, now: now)
+            }
             logger.log(.info, "pools rebuilt from the manager", [("workers", String(adopted.count))])
             return adopted.count
         } catch {
             countCall("list_failed")
+            state.withLock { $0.rebuildPending = true }
             logger.log(.warning, "cannot rebuild pools: manager unreachable", [("error", "\(error)")])
             return 0
         }
     }
 
-    /// One maintenance tick: TTL sweep, then a heartbeat when one is due.
+    /// One maintenance tick: the rebuild `start()` could not do, TTL sweep, then a heartbeat when one is due.
     func maintain() async {
+        if state.withLock({ $0.rebuildPending }), await rebuild() > 0 {
+            await heartbeat()  // renew the adopted leases before they lapse
+        }
         let now = clock.now()
         let (actions, due) = state.withLock { s in
             let actions = s.resolve(s.registry.sweep(now: now))

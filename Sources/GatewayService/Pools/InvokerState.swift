@@ -29,6 +29,8 @@ struct InvokerState: Sendable {
     var heartbeatAgain = false
     var lastHeartbeat: Duration?
     var maintenance: Task<Void, Never>?
+    /// `start()` could not list the Manager's workers: the maintenance loop tries again.
+    var rebuildPending = false
     /// Manager calls made, by kind (`acquire`, `heartbeat`, `delete`, `list`, each also `<kind>_failed`).
     var managerCalls: [String: UInt64] = [:]
 
