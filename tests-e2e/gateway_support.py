@@ -165,6 +165,8 @@ class Box:
         env.update({
             "MANAGER_LISTEN": "unix://" + self.manager_socket, "MANAGER_TOKEN": self.manager_token,
             "WORKER_ADDRESS_MODE": "published", "LAMBDA_NETWORK": self.network,
+            # Its own scope: an unscoped manager's Adopt & Sync would remove other runs' workers on a shared dockerd.
+            "ESB_INSTANCE": self.network,
             "FUNCTIONS_CONFIG_PATH": self.functions_path, "CONTAINER_NAME": "esb-manager-e2e",
             "IDLE_TIMEOUT_MINUTES": "2", "LEASE_TIMEOUT_SECONDS": "30", "CONTAINER_READINESS_TIMEOUT": "30",
             "WORKER_ACCESS_KEY_ID": self.access_key, "WORKER_SECRET_ACCESS_KEY": self.secret_key,
