@@ -1,10 +1,10 @@
 import Foundation
 import HTTP1
 import Reactor
-import Synchronization
 @testable import GatewayService
 
-/// Runs a command line through `bash -c` (for `/dev/tcp`) without blocking a cooperative thread; returns status and stdout.
+/// Runs a command line through `bash -c` and returns its status and stdout. The pipe is read to its end and the
+/// process waited for on a thread of its own, so no cooperative thread blocks and no output is lost.
 func sh(_ command: String) async -> (status: Int32, output: String) {
     await withCheckedContinuation { (c: CheckedContinuation<(Int32, String), Never>) in
         let process = Process()
@@ -13,18 +13,15 @@ func sh(_ command: String) async -> (status: Int32, output: String) {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        let data = Mutex(Data())
-        out.fileHandleForReading.readabilityHandler = { h in
-            let chunk = h.availableData
-            data.withLock { $0.append(chunk) }
+        do { try process.run() } catch {
+            c.resume(returning: (-1, "\(error)"))
+            return
         }
-        process.terminationHandler = { p in
-            out.fileHandleForReading.readabilityHandler = nil
-            let rest = out.fileHandleForReading.readDataToEndOfFile()
-            let all = data.withLock { $0 + rest }
-            c.resume(returning: (p.terminationStatus, String(decoding: all, as: UTF8.self)))
-        }
-        do { try process.run() } catch { c.resume(returning: (-1, "\(error)")) }
+        Thread {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            c.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+        }.start()
     }
 }
 
@@ -105,7 +102,12 @@ final class InvokerManagerHarness: Sendable {
         var configuration = InvokerConfiguration(managerURL: "unix://\(socket)", managerToken: token)
         configuration.acquireTimeout = acquireTimeout
         configuration.cacheTTL = cacheTTL
-        return FunctionInvoker(configuration: configuration, transport: ReactorWorkerTransport(client: HTTPClient()))
+        // Warnings and errors (worker dropped, heartbeat failed) go to the test output: they explain a failure.
+        let logger = InvokerLogger { level, message, fields in
+            if level >= .warning { print("[pools \(level)] \(message) \(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))") }
+        }
+        return FunctionInvoker(
+            configuration: configuration, transport: ReactorWorkerTransport(client: HTTPClient()), logger: logger)
     }
 
     /// `docker ps -a` states of this instance's workers, by full id.

@@ -22,7 +22,7 @@ import Testing
         #expect(outcomes.count == 16, "failures: \(results.filter { (try? $0.get()) == nil })")
         #expect(outcomes.allSatisfy { $0.status == 200 })
         #expect(Set(outcomes.map(\.workerID)).count <= 4)
-        #expect(!states.isEmpty && states.count <= 4 && states.values.allSatisfy { $0 == "running" }, "\(states)")
+        #expect(!states.isEmpty && states.count <= 4 && states.values.allSatisfy { $0 == "running" }, "\(states) workers used: \(Set(outcomes.map(\.workerID)))")
     }
 
     @Test func twoHundredConcurrentOnTwoWorkersWithAOneSecondAcquireTimeout() async throws {
