@@ -17,6 +17,10 @@ import Testing
     @Test func addedLatencyAndThroughputOverTheRealRIE() async throws {
         try #require(await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 4)
+        try await box.run { try await Self.measure(box) }
+    }
+
+    static func measure(_ box: InvokerManagerHarness) async throws {
         let invoker = box.invoker()
         let spec = box.spec
 
@@ -63,7 +67,6 @@ import Testing
         #expect(failures == 0, "direct or invoker calls failed")
         #expect(queued.failures == 0, "queued invoker calls failed")
         await invoker.shutdown()
-        await box.finish()
     }
 
     static let payload = Array("{}".utf8)

@@ -139,6 +139,17 @@ final class InvokerManagerHarness: Sendable {
         }
     }
 
+    /// Runs `body`, then `finish()` whether it threw or not (containers never outlive a failed test).
+    func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await finish()
+            throw error
+        }
+        await finish()
+    }
+
     /// Stops the manager and removes its workers and files.
     func finish() async {
         stop()

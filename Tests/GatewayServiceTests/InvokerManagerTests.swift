@@ -60,56 +60,59 @@ import Testing
         try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 1)
         let invoker = box.invoker()
-        let first = try await box.invoke(invoker, "{}").get()
-        async let slow = box.invoke(invoker, #"{"sleep": 10}"#)
-        _ = await sh("sleep 1; docker kill \(first.workerID) >/dev/null")
-        let killed = await slow
-        let next = await box.invoke(invoker, "{}")
-        await invoker.shutdown()
-        await box.finish()
-        guard case .failure(.workerFailed) = killed else { Issue.record("expected workerFailed, got \(killed)"); return }
-        let n = try #require(try? next.get())
-        #expect(n.status == 200 && n.workerID != first.workerID && n.coldStart)
+        try await box.run {
+            let first = try await box.invoke(invoker, "{}").get()
+            async let slow = box.invoke(invoker, #"{"sleep": 10}"#)
+            _ = await sh("sleep 1; docker kill \(first.workerID) >/dev/null")
+            let killed = await slow
+            let next = await box.invoke(invoker, "{}")
+            await invoker.shutdown()
+            guard case .failure(.workerFailed) = killed else { Issue.record("expected workerFailed, got \(killed)"); return }
+            let n = try #require(try? next.get())
+            #expect(n.status == 200 && n.workerID != first.workerID && n.coldStart)
+        }
     }
 
     @Test func afterAGatewayRestartTheFirstRequestIsWarm() async throws {
         try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 2)
-        let before = box.invoker()
-        let first = try await box.invoke(before, "{}").get()
-        // The old gateway dies without releasing (no shutdown); a new one starts.
-        let after = box.invoker()
-        await after.updateFunctions([box.spec])
-        await after.start()
-        let again = await box.invoke(after, "{}")
-        await after.shutdown()
-        let listed = try await box.listed()
-        await box.finish()
-        let outcome = try #require(try? again.get())
-        #expect(outcome.workerID == first.workerID && !outcome.coldStart)
-        // shutdown() released every worker: the Manager's idle clock runs for them now.
-        #expect(listed.filter { $0.id == first.workerID }.allSatisfy { $0.leased == false })
+        try await box.run {
+            let before = box.invoker()
+            let first = try await box.invoke(before, "{}").get()
+            // The old gateway dies without releasing (no shutdown); a new one starts.
+            let after = box.invoker()
+            await after.updateFunctions([box.spec])
+            await after.start()
+            let again = await box.invoke(after, "{}")
+            await after.shutdown()
+            let listed = try await box.listed()
+            let outcome = try #require(try? again.get())
+            #expect(outcome.workerID == first.workerID && !outcome.coldStart)
+            // shutdown() released every worker: the Manager's idle clock runs for them now.
+            #expect(listed.filter { $0.id == first.workerID }.allSatisfy { $0.leased == false })
+        }
     }
 
     @Test func anUnusedWorkerIsReleasedAfterTheTTL() async throws {
         try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 1)
         let invoker = box.invoker(cacheTTL: .milliseconds(300))
-        let first = try await box.invoke(invoker, "{}").get()
-        #expect(try await box.listed().first { $0.id == first.workerID }?.leased == true)
-        try await Task.sleep(for: .milliseconds(400))
-        await invoker.maintain()  // the TTL sweep releases it and the heartbeat tells the Manager
-        var leased: Bool? = true
-        for _ in 0..<50 where leased == true {
-            leased = try await box.listed().first { $0.id == first.workerID }?.leased
-            if leased == true { try await Task.sleep(for: .milliseconds(50)) }
+        try await box.run {
+            let first = try await box.invoke(invoker, "{}").get()
+            #expect(try await box.listed().first { $0.id == first.workerID }?.leased == true)
+            try await Task.sleep(for: .milliseconds(400))
+            await invoker.maintain()  // the TTL sweep releases it and the heartbeat tells the Manager
+            var leased: Bool? = true
+            for _ in 0..<50 where leased == true {
+                leased = try await box.listed().first { $0.id == first.workerID }?.leased
+                if leased == true { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            // The next request leases it again (the Manager prefers a released warm worker): warm, no cold start.
+            let next = try await box.invoke(invoker, "{}").get()
+            await invoker.shutdown()
+            #expect(leased == false)
+            #expect(next.workerID == first.workerID && !next.coldStart)
         }
-        // The next request leases it again (the Manager prefers a released warm worker): warm, no cold start.
-        let next = try await box.invoke(invoker, "{}").get()
-        await invoker.shutdown()
-        await box.finish()
-        #expect(leased == false)
-        #expect(next.workerID == first.workerID && !next.coldStart)
     }
 
     @Test func theRIEsOwnTimeoutIs504AndTheSameWorkerServesTheNextCallCold() async throws {
