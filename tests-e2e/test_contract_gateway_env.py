@@ -144,6 +144,7 @@ def test_production_with_real_secrets_starts(lone):
 def test_development_values_start_with_a_loud_warning_per_secret(lone):
     g = lone(**dict(GOOD, AUTH_USER="admin", **DEV))
     g.wait_healthy()
+    g.daemon.wait_log_text("MANAGER_TOKEN")
     warnings = [json.loads(line) for line in g.daemon.log_text().splitlines()
                 if line.startswith("{") and json.loads(line).get("level") in ("WARNING", "ERROR", "CRITICAL")]
     text = " ".join(w.get("message", "") for w in warnings)
@@ -156,7 +157,7 @@ def test_missing_jwt_key_uses_a_random_one_and_login_works(lone):
     env["JWT_SECRET_KEY"] = None
     g = lone(**env)
     g.wait_healthy()
-    assert "JWT_SECRET_KEY" in g.daemon.log_text()
+    assert "JWT_SECRET_KEY" in g.daemon.wait_log_text("JWT_SECRET_KEY")
     ctx = insecure_context()
     import http.client
     conn = http.client.HTTPSConnection("127.0.0.1", g.port, context=ctx, timeout=10)
@@ -180,7 +181,7 @@ def test_self_signed_certificate_created_when_both_files_absent(lone):
     g.wait_healthy()
     cert, key = g.env["TLS_CERT_PATH"], g.env["TLS_KEY_PATH"]
     assert os.path.isfile(cert) and os.path.isfile(key)
-    assert "self-signed" in g.daemon.log_text()
+    assert "self-signed" in g.daemon.wait_log_text("self-signed")
     for host in ("localhost", "127.0.0.1"):
         ctx = ssl.create_default_context(cafile=cert)
         with socket.create_connection(("127.0.0.1", g.port), timeout=5) as raw:
@@ -302,6 +303,8 @@ def test_container_name_defaults_to_the_host_name_and_log_level_filters(lone):
 def test_missing_config_files_start_with_nothing_and_say_so_once(lone):
     g = lone(**GOOD)
     g.wait_healthy()
+    g.daemon.wait_log_text(g.env["ROUTING_CONFIG_PATH"])
+    g.daemon.wait_log_text(g.env["FUNCTIONS_CONFIG_PATH"])
     time.sleep(0.5)
     text = g.daemon.log_text()
     for key in ("FUNCTIONS_CONFIG_PATH", "ROUTING_CONFIG_PATH"):
@@ -317,6 +320,7 @@ def test_manager_without_functions_file_starts_and_says_so_once(tmp_path):
         assert box.manager_request("GET", "/health", token=False)[0] == 200
         status, _, doc = box.manager_request("POST", "/v1/functions/echo/workers", {"count": 1})
         assert status == 404
+        box.manager.wait_log_text(box.functions_path)
         time.sleep(0.3)
         assert sum(box.functions_path in line for line in box.manager.log_text().splitlines()) == 1
     finally:

@@ -117,9 +117,9 @@ def test_event_invocation_retries_twice_on_function_error(contract_gw, client):
         time.sleep(0.3)
     time.sleep(1.5)
     assert contract_gw.box.manager.log_text().count(marker) == 3   # first attempt + 2 retries
-    attempts = [line for line in contract_gw.daemon.log_lines()
-                if line.get("invocation_type") == "Event" and line.get("function") == "echo"
-                and line.get("outcome") == "function_error"]
+    attempts = contract_gw.daemon.wait_log_lines(
+        lambda x: x.get("invocation_type") == "Event" and x.get("function") == "echo"
+        and x.get("outcome") == "function_error", count=3)
     assert len({line.get("attempt") for line in attempts}) >= 3, attempts
 
 

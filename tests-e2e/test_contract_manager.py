@@ -160,8 +160,7 @@ def test_manager_own_log_lines_shape(mbox):
 
 def test_gateway_log_lines_shape(contract_gw):
     contract_gw.request("GET", "/health", headers={"X-Request-Id": "log-shape-rid"})
-    access = [x for x in contract_gw.daemon.log_lines() if x.get("request_id") == "log-shape-rid"]
-    assert access, "no log line carries the request id"
+    access = contract_gw.daemon.wait_log_lines(lambda x: x.get("request_id") == "log-shape-rid")
     line = access[-1]
     for key in ("_time", "level", "logger", "message", "container_name", "request_id", "trace_id", "method", "path",
                 "status", "latency_ms"):
@@ -171,8 +170,8 @@ def test_gateway_log_lines_shape(contract_gw):
 
 def test_gateway_access_line_for_a_function_request(contract_gw):
     contract_gw.request("POST", "/open", body=b"{}", headers={"X-Request-Id": "log-fn-rid"})
-    (line,) = [x for x in contract_gw.daemon.log_lines() if x.get("request_id") == "log-fn-rid"
-               and x.get("logger") == "gateway.access"]
+    (line,) = contract_gw.daemon.wait_log_lines(lambda x: x.get("request_id") == "log-fn-rid"
+                                                and x.get("logger") == "gateway.access")
     assert line["function"] == "echo" and line["status"] == 200 and line["method"] == "POST"
     assert isinstance(line["cold_start"], bool) and isinstance(line["queue_ms"], (int, float))
     assert isinstance(line["latency_ms"], (int, float)) and line.get("worker")

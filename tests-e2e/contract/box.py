@@ -105,6 +105,21 @@ class Daemon:
     def log_lines(self):
         return read_json_lines(self.log_path)
 
+    def wait_log_text(self, needle, timeout=10):
+        """The log text once it contains `needle` (log lines may reach the file a moment after the response)."""
+        wait_until(lambda: needle in self.log_text(), timeout, what="%r in the %s log" % (needle, self.name))
+        return self.log_text()
+
+    def wait_log_lines(self, predicate, timeout=10, count=1):
+        """The parsed lines matching `predicate`, once there are at least `count` of them."""
+        found = []
+
+        def ready():
+            found[:] = [x for x in self.log_lines() if predicate(x)]
+            return len(found) >= count
+        wait_until(ready, timeout, what="%d matching line(s) in the %s log" % (count, self.name))
+        return list(found)
+
 
 FUNCTIONS_YML = """\
 defaults:
