@@ -325,3 +325,23 @@ def test_manager_without_functions_file_starts_and_says_so_once(tmp_path):
         assert sum(box.functions_path in line for line in box.manager.log_text().splitlines()) == 1
     finally:
         box.close()
+
+
+def test_sighup_with_a_broken_certificate_keeps_the_old_one(lone, tmp_path):
+    g = lone(**GOOD)
+    g.wait_healthy()
+    cert = g.env["TLS_CERT_PATH"]
+
+    def served_der():
+        with socket.create_connection(("127.0.0.1", g.port), timeout=5) as raw:
+            with insecure_context().wrap_socket(raw, server_hostname="localhost") as tls:
+                return tls.getpeercert(binary_form=True)
+
+    before = served_der()
+    with open(cert, "w") as f:
+        f.write("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
+    g.daemon.send(signal.SIGHUP)
+    time.sleep(1.0)
+    assert g.daemon.alive()
+    assert served_der() == before
+    assert g.healthy()
