@@ -256,3 +256,8 @@ def test_raw_name_and_qualifier_forms(contract_gw, contract_token, path, status,
         assert headers["x-amzn-errortype"][0].split(":")[0] == "ResourceNotFoundException"
     else:
         assert body == b"1"
+
+
+def test_event_invocation_of_unknown_function_is_not_accepted(client):
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.invoke(FunctionName="no-such-function", InvocationType="Event", Payload=b"{}")
