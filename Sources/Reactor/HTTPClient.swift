@@ -62,7 +62,10 @@ public final class HTTPClient: Sendable {
     public nonisolated(nonsending) func execute(
         _ request: HTTPRequest, to endpoint: HTTPEndpoint, timeout: Duration
     ) async throws(HTTPClientError) -> HTTPResponse {
-        if let loop = #isolation as? Loop {
+        // Bind `#isolation` first: casting it inline (`#isolation as? Loop`) over-releases the loop when the
+        // caller is @Loop-isolated (crash after a few dozen calls).
+        let isolation = #isolation
+        if let loop = isolation as? Loop {
             return try await perform(request, endpoint, timeout, on: loop)
         }
         return try await perform(request, endpoint, timeout, on: Loop.shared)

@@ -44,7 +44,7 @@ import Testing
         m.recordInvocation(function: "echo", queueWait: .milliseconds(400), functionTime: .milliseconds(2), coldStart: true)
         m.recordInvokeAPI(function: "echo", type: "Event", outcome: "success")
         let text = m.render(
-            pools: ["echo": .init(busy: 1, idle: 2, waiting: 3)], managerCalls: ["acquire": 4], logLinesDropped: 5)
+            pools: ["echo": .init(busy: 1, idle: 2, waiting: 3)], managerCalls: ["acquire": 4, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
         #expect(text.contains("esb_gateway_requests_total{route=\"/api/{id}\",status=\"200\"} 2\n"))
         #expect(text.contains("esb_gateway_request_duration_seconds_bucket{route=\"/api/{id}\",le=\"0.005\"} 1\n"))
         #expect(text.contains("esb_gateway_request_duration_seconds_bucket{route=\"/api/{id}\",le=\"+Inf\"} 2\n"))
@@ -53,7 +53,9 @@ import Testing
         #expect(text.contains("esb_gateway_invoke_api_total{function=\"echo\",type=\"Event\",outcome=\"success\"} 1\n"))
         #expect(text.contains("esb_gateway_pool_workers{function=\"echo\",state=\"waiting\"} 3\n"))
         #expect(text.contains("esb_gateway_pool_workers{function=\"echo\",state=\"paused\"} 0\n"))
-        #expect(text.contains("esb_gateway_manager_calls_total{call=\"acquire\"} 4\n"))
+        #expect(text.contains("esb_gateway_manager_calls_total{kind=\"acquire\",outcome=\"ok\"} 4\n"))
+        #expect(text.contains("esb_gateway_manager_calls_total{kind=\"heartbeat\",outcome=\"ok\"} 7\n"))
+        #expect(text.contains("esb_gateway_manager_calls_total{kind=\"heartbeat\",outcome=\"failed\"} 2\n"))
         #expect(text.contains("esb_gateway_log_lines_dropped_total 5\n"))
         #expect(GatewayMetrics.label("a\"b\\c\nd") == "\"a\\\"b\\\\c\\nd\"")
     }

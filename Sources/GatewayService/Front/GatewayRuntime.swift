@@ -86,7 +86,7 @@ final class GatewayRuntime: Sendable {
                 let pools = await invoker.poolSnapshot().mapValues {
                     GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, waiting: $0.waiting)
                 }
-                let text = metrics.render(pools: pools, managerCalls: [:], logLinesDropped: UInt64(sink.droppedLines))
+                let text = metrics.render(pools: pools, managerCalls: invoker.managerCallCounts(), logLinesDropped: UInt64(sink.droppedLines))
                 return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
             }
         } else {

@@ -87,10 +87,13 @@ public final class GatewayMetrics: Sendable {
                 out += "esb_gateway_pool_workers{function=\(Self.label(function)),state=\"\(state)\"} \(value)\n"
             }
         }
-        out += "# HELP esb_gateway_manager_calls_total Calls to the Manager by kind.\n"
+        out += "# HELP esb_gateway_manager_calls_total Calls to the Manager by kind and outcome.\n"
         out += "# TYPE esb_gateway_manager_calls_total counter\n"
-        for (kind, v) in managerCalls.sorted(by: { $0.key < $1.key }) {
-            out += "esb_gateway_manager_calls_total{call=\(Self.label(kind))} \(v)\n"
+        // The invoker counts a successful call as `<kind>` and a failed one as `<kind>_failed`.
+        for (key, v) in managerCalls.sorted(by: { $0.key < $1.key }) {
+            let failed = key.hasSuffix("_failed")
+            let kind = failed ? String(key.dropLast("_failed".count)) : key
+            out += "esb_gateway_manager_calls_total{kind=\(Self.label(kind)),outcome=\"\(failed ? "failed" : "ok")\"} \(v)\n"
         }
         out += "# HELP esb_gateway_log_lines_dropped_total Log lines dropped by the shipping buffer.\n"
         out += "# TYPE esb_gateway_log_lines_dropped_total counter\n"
