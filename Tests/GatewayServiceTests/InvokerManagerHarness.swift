@@ -98,8 +98,11 @@ final class InvokerManagerHarness: Sendable {
     }
 
     /// An invoker as the gateway builds it (real HTTP client, real Manager on the Unix socket).
-    func invoker(acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30)) -> FunctionInvoker {
+    func invoker(
+        acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30), gatewayID: String = "gw-test"
+    ) -> FunctionInvoker {
         var configuration = InvokerConfiguration(managerURL: "unix://\(socket)", managerToken: token)
+        configuration.gatewayID = gatewayID
         configuration.acquireTimeout = acquireTimeout
         configuration.cacheTTL = cacheTTL
         // Warnings and errors (worker dropped, heartbeat failed) go to the test output: they explain a failure.

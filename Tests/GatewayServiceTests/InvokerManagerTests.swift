@@ -93,6 +93,28 @@ import Testing
         }
     }
 
+    /// B1 against the real esb-manager: a second gateway (another id) starting next to a running one does not take
+    /// over the first one's leased worker; it leases its own.
+    @Test func aSecondGatewayDoesNotTakeOverTheFirstOnesWorker() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        let box = try await InvokerManagerHarness(maxConcurrency: 2)
+        try await box.run {
+            let first = box.invoker(gatewayID: "gw-one")
+            let held = try await box.invoke(first, "{}").get()
+            let second = box.invoker(gatewayID: "gw-two")
+            await second.updateFunctions([box.spec])
+            await second.start()
+            #expect(await second.poolSnapshot()[box.function]?.leased ?? 0 == 0)
+            let other = try #require(try? await box.invoke(second, "{}").get())
+            #expect(other.workerID != held.workerID && other.coldStart)
+            let listed = try await box.listed()
+            #expect(listed.first { $0.id == held.workerID }?.holder == "gw-one")
+            #expect(listed.first { $0.id == other.workerID }?.holder == "gw-two")
+            await second.shutdown()
+            await first.shutdown()
+        }
+    }
+
     @Test func anUnusedWorkerIsReleasedAfterTheTTL() async throws {
         try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 1)

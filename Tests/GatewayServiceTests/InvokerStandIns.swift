@@ -90,6 +90,7 @@ final class StandInPeers: WorkerTransport {
         var acquireCalls: [(function: String, count: Int)] = []
         var heartbeats: [(leased: [String], released: [String])] = []
         var deletes: [String] = []
+        var gatewayHeaders: [String: [String?]] = [:]  // "METHOD path-kind" → X-ESB-Gateway of each call
         var revokeNext: [String] = []
         var listed: [ManagerWorker] = []
         var missingImages: [String: String] = [:]  // function → image the Manager cannot find
@@ -118,6 +119,8 @@ final class StandInPeers: WorkerTransport {
             guard s.managerUp else { throw .notSent("connection refused") }
             guard request.headers["X-ESB-Token"] == "token" else { return HTTPResponse(status: 401) }
             let parts = request.path.split(separator: "/").map(String.init)
+            let kind = parts.count > 2 && parts[1] == "functions" ? "acquire" : (parts.last ?? "")
+            s.gatewayHeaders["\(request.method) \(kind)", default: []].append(request.headers["X-ESB-Gateway"])
             switch (request.method, parts.count) {
             case ("POST", 4) where parts[1] == "functions":
                 let function = parts[2]
@@ -159,7 +162,7 @@ final class StandInPeers: WorkerTransport {
                 return HTTPResponse(status: 204)
             case ("GET", 2):
                 let items = s.listed.map {
-                    "{\"id\":\"\($0.id)\",\"function\":\"\($0.function ?? "")\",\"host\":\"\($0.host ?? "")\",\"port\":\($0.port ?? 0),\"state\":\"\($0.state ?? "")\",\"leased\":\($0.leased ?? false)}"
+                    "{\"id\":\"\($0.id)\",\"function\":\"\($0.function ?? "")\",\"host\":\"\($0.host ?? "")\",\"port\":\($0.port ?? 0),\"state\":\"\($0.state ?? "")\",\"leased\":\($0.leased ?? false),\"holder\":\($0.holder.map { "\"\($0)\"" } ?? "null")}"
                 }
                 return HTTPResponse(status: 200, body: Array("{\"workers\":[\(items.joined(separator: ","))]}".utf8))
             default:

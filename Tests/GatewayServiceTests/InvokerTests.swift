@@ -13,6 +13,7 @@ import Testing
     init() {
         var configuration = InvokerConfiguration(managerURL: StandInPeers.managerURL, managerToken: "token")
         configuration.clock = clock
+        configuration.gatewayID = "gw-a"
         invoker = FunctionInvoker(configuration: configuration, transport: peers)
     }
 
@@ -151,7 +152,7 @@ import Testing
 
     @Test func startTakesOverLeasedWorkersSoTheFirstRequestIsWarm() async throws {
         peers.state.withLock {
-            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true)]
+            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-a")]
             $0.leased["old1"] = "echo"
         }
         await invoker.updateFunctions([Self.echo])
@@ -164,9 +165,38 @@ import Testing
         #expect(peers.state.withLock { $0.heartbeats.last?.released } == ["old1"])
     }
 
+    /// B1: two gateways on one Manager. The rebuild takes only the workers held under this gateway's own id: another
+    /// gateway's (or an unclaimed, `holder: null`) worker would get overlapping invocations.
+    @Test func startTakesOverOnlyWorkersHeldUnderItsOwnID() async throws {
+        peers.state.withLock {
+            $0.listed = [
+                ManagerWorker(id: "other", host: "other.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-b"),
+                ManagerWorker(id: "nobody", host: "nobody.test", port: 8080, state: "running", function: "echo", leased: true),
+                ManagerWorker(id: "mine", host: "mine.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-a"),
+            ]
+            $0.leased["mine"] = "echo"
+        }
+        await invoker.updateFunctions([Self.echo])
+        await invoker.start()
+        #expect(peers.state.withLock { $0.heartbeats.first?.leased } == ["mine"])
+        #expect(await invoker.poolSnapshot()["echo"]?.leased == 1)
+        await invoker.shutdown()
+    }
+
+    /// The Manager records leases per gateway: acquire and heartbeat carry `X-ESB-Gateway`.
+    @Test func leaseAndHeartbeatCallsCarryTheGatewayID() async throws {
+        _ = try await invoke().get()
+        await invoker.maintain()
+        let seen = peers.state.withLock { $0.gatewayHeaders }
+        #expect(seen["POST acquire"]?.isEmpty == false)
+        #expect(seen["POST acquire"]?.allSatisfy { $0 == "gw-a" } == true)
+        #expect(seen["POST heartbeat"]?.isEmpty == false)
+        #expect(seen["POST heartbeat"]?.allSatisfy { $0 == "gw-a" } == true)
+    }
+
     @Test func aRebuildThatFailedAtStartIsRetriedByTheMaintenanceLoop() async throws {
         peers.state.withLock {
-            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true)]
+            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-a")]
             $0.managerUp = false
         }
         await invoker.updateFunctions([Self.echo])

@@ -203,12 +203,14 @@ import Testing
 
     @Test mutating func adoptionAfterRestartMakesTheFirstRequestWarm() {
         let listed = [
-            ManagerWorker(id: "a", host: "10.0.0.1", port: 8080, state: "running", function: "echo", leased: true),
+            ManagerWorker(id: "a", host: "10.0.0.1", port: 8080, state: "running", function: "echo", leased: true, holder: "gw"),
+            ManagerWorker(id: "e", host: "10.0.0.5", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-2"),
+            ManagerWorker(id: "f", host: "10.0.0.6", port: 8080, state: "running", function: "echo", leased: true),
             ManagerWorker(id: "b", host: "10.0.0.2", port: 8080, state: "running", function: "echo", leased: false),
             ManagerWorker(id: "c", host: "10.0.0.3", port: 8080, state: "paused", function: "echo", leased: true),
             ManagerWorker(id: "d", host: "10.0.0.4", port: 8080, state: "running", function: "gone", leased: true),
         ]
-        #expect(state.adopt(listed, specs: ["echo": Self.fn], now: .zero) == ["a"])
+        #expect(state.adopt(listed, holder: "gw", specs: ["echo": Self.fn], now: .zero) == ["a"])
         let g = state.tryAcquireWarm(Self.fn, now: .seconds(1))
         #expect(g?.worker.id == "a")
         #expect(g?.coldStart == false)

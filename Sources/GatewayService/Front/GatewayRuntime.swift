@@ -40,6 +40,7 @@ final class GatewayRuntime: Sendable {
         }
         tls = try Self.certificate(env, log: log)
         var invokerConfiguration = InvokerConfiguration(managerURL: env.managerURL, managerToken: env.managerToken ?? "")
+        invokerConfiguration.gatewayID = env.containerName
         invokerConfiguration.cacheTTL = env.containerCacheTTL
         invokerConfiguration.acquireTimeout = env.poolAcquireTimeout
         let poolLog = log

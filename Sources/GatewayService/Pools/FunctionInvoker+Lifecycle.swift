@@ -1,7 +1,7 @@
 /// Start-up after a restart, the maintenance loop, configuration reloads and shutdown.
 extension FunctionInvoker {
-    /// Rebuilds the pools from the Manager's `GET /v1/workers` (workers it lists as leased and running: after a
-    /// gateway restart they were this gateway's, see docs/gateway-pools.md), renews their leases at once with a
+    /// Rebuilds the pools from the Manager's `GET /v1/workers` (workers it lists as leased to this gateway's id and
+    /// running: this gateway held them before its restart, see docs/gateway-pools.md), renews their leases at once with a
     /// heartbeat, then starts the TTL sweep and heartbeat loop. An unreachable Manager is logged; the loop goes on.
     public func start() async {
         await rebuild()
@@ -17,16 +17,16 @@ extension FunctionInvoker {
         }
     }
 
-    /// Takes over the workers the Manager lists as leased; returns how many.
+    /// Takes over the workers the Manager lists as held by this gateway; returns how many.
     @discardableResult
     func rebuild() async -> Int {
         do {
             let workers = try await manager.listWorkers()
             countCall("list")
-            let now = clock.now()
+            let now = clock.now(), holder = manager.holderID
             let adopted = state.withLock { s in
                 s.rebuildPending = false
-                return s.registry.adopt(workers, specs: s.specs, now: now)
+                return s.registry.adopt(workers, holder: holder, specs: s.specs, now: now)
             }
             logger.log(.info, "pools rebuilt from the manager", [("workers", String(adopted.count))])
             return adopted.count

@@ -24,7 +24,8 @@ public final class FunctionInvoker: Sendable {
         self.logger = logger
         self.manager = ManagerClient(
             url: configuration.managerURL, token: configuration.managerToken, transport: transport,
-            callTimeout: configuration.managerCallTimeout, acquireTimeout: configuration.managerAcquireTimeout
+            callTimeout: configuration.managerCallTimeout, acquireTimeout: configuration.managerAcquireTimeout,
+            gatewayID: configuration.gatewayID
         )
         let registry = PoolRegistryState(
             maxFunctions: configuration.maxFunctions, ttl: configuration.cacheTTL,

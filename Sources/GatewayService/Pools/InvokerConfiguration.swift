@@ -23,6 +23,10 @@ public struct InvokerConfiguration: Sendable {
     public var managerAcquireTimeout: Duration = .seconds(45)
     /// After the Manager answered `limit_reached`, wait this long before asking again for the same function.
     public var limitRetryDelay: Duration = .milliseconds(250)
+    /// This gateway's stable id (`CONTAINER_NAME`, else the host name), sent as `X-ESB-Gateway` on lease and
+    /// heartbeat calls; a restart rebuild takes over only workers the Manager lists with this id as `holder`.
+    /// Empty: no header (the Manager's `default` holder).
+    public var gatewayID: String = ""
     /// The time source.
     public var clock: any InvokerClock = SystemInvokerClock()
 

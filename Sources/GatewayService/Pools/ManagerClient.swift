@@ -18,11 +18,14 @@ public struct ManagerWorker: Sendable, Equatable, Codable {
     public var function: String?
     /// Whether it is leased (list only).
     public var leased: Bool?
+    /// The `X-ESB-Gateway` id of the gateway holding the lease (list only); nil when released, adopted by a
+    /// restarted Manager and not yet claimed, or held by `POST /containers/ensure`.
+    public var holder: String?
 
     /// Memberwise initialiser.
     public init(
         id: String, name: String? = nil, host: String? = nil, port: Int? = nil, state: String? = nil,
-        function: String? = nil, leased: Bool? = nil
+        function: String? = nil, leased: Bool? = nil, holder: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -31,6 +34,7 @@ public struct ManagerWorker: Sendable, Equatable, Codable {
         self.state = state
         self.function = function
         self.leased = leased
+        self.holder = holder
     }
 
     /// The RIE's address, when the Manager gave one.
@@ -87,11 +91,16 @@ public struct ManagerClient: Sendable {
     private let transport: any WorkerTransport
     private let callTimeout: Duration
     private let acquireTimeout: Duration
+    /// Sent as `X-ESB-Gateway` on lease and heartbeat calls; empty sends no header.
+    private let gatewayID: String
+
+    /// The id the Manager records as this gateway's lease `holder` (`default` for a caller without the header).
+    public var holderID: String { gatewayID.isEmpty ? "default" : gatewayID }
 
     /// A client of the Manager at `url` (`MANAGER_URL`).
     public init(
         url: String, token: String, transport: any WorkerTransport,
-        callTimeout: Duration = .seconds(5), acquireTimeout: Duration = .seconds(45)
+        callTimeout: Duration = .seconds(5), acquireTimeout: Duration = .seconds(45), gatewayID: String = ""
     ) {
         self.endpoint = PoolEndpoint.parse(url)
         self.url = url
@@ -99,12 +108,13 @@ public struct ManagerClient: Sendable {
         self.transport = transport
         self.callTimeout = callTimeout
         self.acquireTimeout = acquireTimeout
+        self.gatewayID = gatewayID
     }
 
     /// `POST /v1/functions/{name}/workers {"count":N}`: leases up to `count` workers of the function.
     public func acquireWorkers(function: String, count: Int) async throws(ManagerClientError) -> ManagerAcquireReply {
         let body = Array("{\"count\":\(count)}".utf8)
-        let response = try await call("POST", "/v1/functions/\(function)/workers", body: body, timeout: acquireTimeout)
+        let response = try await call("POST", "/v1/functions/\(function)/workers", body: body, timeout: acquireTimeout, identified: true)
         guard response.status == 200 || response.status == 201 else { throw Self.failure(response, function: function) }
         return try Self.decode(ManagerAcquireReply.self, response.body)
     }
@@ -114,7 +124,7 @@ public struct ManagerClient: Sendable {
         let payload = HeartbeatRequest(leased: leased, released: released)
         let body: [UInt8]
         do { body = Array(try JSONEncoder().encode(payload)) } catch { throw .badReply("cannot encode heartbeat") }
-        let response = try await call("POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout)
+        let response = try await call("POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout, identified: true)
         guard response.status == 200 else { throw Self.failure(response, function: nil) }
         return try Self.decode(HeartbeatReply.self, response.body).revoked ?? []
     }
@@ -139,10 +149,13 @@ public struct ManagerClient: Sendable {
     }
 
     private func call(
-        _ method: String, _ path: String, body: [UInt8], timeout: Duration
+        _ method: String, _ path: String, body: [UInt8], timeout: Duration, identified: Bool = false
     ) async throws(ManagerClientError) -> HTTPResponse {
         guard let endpoint else { throw .unreachable("MANAGER_URL \(url) is not http://host:port or unix:///path") }
         var headers: HTTPHeaders = ["Host": endpoint.hostHeader, "X-ESB-Token": token]
+        // Leases belong to one gateway (docs/manager-api.md): without the id a second gateway on the same
+        // Manager could renew, and so take over, this one's workers.
+        if identified, !gatewayID.isEmpty { headers.add(name: "X-ESB-Gateway", value: gatewayID) }
         if method != "GET" {
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Content-Length", value: String(body.count))

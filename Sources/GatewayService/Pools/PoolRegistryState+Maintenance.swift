@@ -57,10 +57,14 @@ extension PoolRegistryState {
     /// Takes over workers the Manager lists as leased after a gateway restart, so the first request is warm.
     /// `specs` are the configured functions; a worker of an unknown function is not taken (with no configuration
     /// yet, `specs` is nil and every worker is taken with a provisional spec that the first request replaces).
-    mutating func adopt(_ workers: [ManagerWorker], specs: [String: PoolFunctionSpec]?, now: Duration) -> [String] {
+    mutating func adopt(
+        _ workers: [ManagerWorker], holder: String, specs: [String: PoolFunctionSpec]?, now: Duration
+    ) -> [String] {
         var adopted: [String] = []
         for w in workers {
-            guard w.leased == true, w.state == nil || w.state == "running",
+            // Only this gateway's own leases: another gateway's worker (or one with no holder) would get overlapping
+            // invocations (§3.7); workers this gateway needs beyond these it leases with an acquire.
+            guard w.leased == true, w.holder == holder, w.state == nil || w.state == "running",
                   let function = w.function, let endpoint = w.endpoint else { continue }
             let spec: PoolFunctionSpec
             if let specs {
