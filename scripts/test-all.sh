@@ -30,10 +30,4 @@ done
 echo "== DinD end to end"
 ESB_E2E_DIND=1 python3 -m pytest -q tests-e2e/test_compose_dind.py
 
-# Last and alone: restarts the shared dockerd (kills every container on it) and checks the manager answers
-# 503 meanwhile and recovers when the daemon returns.
-echo "== dockerd restart (disturbs the shared daemon; runs last)"
-ESB_DOCKERD_RESTART_TESTS=1 swift test --skip-build \
-    --filter 'DockerOutageTests/aRestartedDockerDaemonGives503ThenRecovery'
-
 echo "== all tests passed"
