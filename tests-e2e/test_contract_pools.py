@@ -175,7 +175,8 @@ def test_gateway_restart_first_request_is_warm():
         # a crash-like stop: SIGKILL leaves the lease in place, as a gateway that died would
         gw.daemon.proc.kill()
         gw.daemon.proc.wait()
-        gw2 = box.start_gateway()
+        # A restart keeps its name (CONTAINER_NAME is the gateway's lease identity, docs/gateway-pools.md).
+        gw2 = box.start_gateway(CONTAINER_NAME=gw.env["CONTAINER_NAME"])
         status, _, body = post(gw2, "/open", {"return": {"statusCode": 200, "body": "after"}})
         assert (status, body) == (200, b"after")
         access = gw2.daemon.wait_log_lines(lambda x: x.get("logger") == "gateway.access"
