@@ -85,9 +85,10 @@ import Testing
         let neighbour = try await planted(fn, hash: String(repeating: "0", count: 64), run: true, instance: instance + "-other")
         await first.service.shutdown()
 
-        // The "restarted" manager: same instance, same functions; a short lease timeout bounds the adoption hold.
+        // The "restarted" manager: same instance, same functions; a short lease timeout bounds the adoption hold
+        // (long enough that the start-up removals on a loaded CI machine finish well inside it).
         try await ManagerHarness(
-            functions: [ManagerHarness.echo(fn)], environment: ["LEASE_TIMEOUT_SECONDS": "2"], instance: instance
+            functions: [ManagerHarness.echo(fn)], environment: ["LEASE_TIMEOUT_SECONDS": "10"], instance: instance
         ).run { (h: ManagerHarness) async throws in
             let listed = await h.listed()
             #expect(Set(listed.compactMap { $0["id"]?.stringValue }) == Set(ids))
@@ -97,12 +98,12 @@ import Testing
             #expect(await h.inspect(neighbour)?.state.running == true)
             try? await h.docker.removeContainer(neighbour, force: true)
             // The gateway still holds the first one and claims it. The other one may belong to a gateway whose
-            // first heartbeat is still to come: it stays held until the adoption hold lapses (2 s here).
+            // first heartbeat is still to come: it stays held until the adoption hold lapses (10 s here).
             #expect(await h.heartbeat(leased: [ids[0]]).isEmpty)
             func entry(_ id: String) async -> JSONValue? { await h.listed().first { $0["id"]?.stringValue == id } }
             #expect(await entry(ids[0])?["holder"]?.stringValue == "default")
             #expect(await entry(ids[1])?["leased"]?.boolValue == true)
-            try await waitUntil("the unclaimed adoption to lapse") { await entry(ids[1])?["leased"]?.boolValue == false }
+            try await waitUntil("the unclaimed adoption to lapse", timeout: .seconds(30)) { await entry(ids[1])?["leased"]?.boolValue == false }
             #expect(await entry(ids[1])?["holder"]?.isNull == true)
             #expect(await h.heartbeat(leased: [ids[0]]).isEmpty)
             // The adopted worker still serves, and the released one is handed out warm.
