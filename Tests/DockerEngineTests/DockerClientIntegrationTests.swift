@@ -1,3 +1,4 @@
+import ESBTestSupport
 import DockerEngine
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import ESBTestSupport
 import HTTP1
 import Testing
 @testable import GatewayService
