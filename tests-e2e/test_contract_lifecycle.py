@@ -107,10 +107,15 @@ def test_min_warm_workers_started_and_kept():
         box.start_manager(PAUSE_IDLE_SECONDS="0.5", IDLE_TIMEOUT_MINUTES="0.02")
         wait_until(lambda: len([w for w in workers(box, "warm") if w["state"] == "running"]) == 2, 30,
                    interval=0.2, what="two min_warm workers")
-        time.sleep(3)   # well past the pause (0.5 s) and idle-stop (1.2 s) thresholds
+        # Evidence that the idle sweep ran past the pause (0.5 s) and idle-stop (1.2 s) thresholds: a released
+        # worker of a function without min_warm is paused and then stopped meanwhile.
+        status, _, doc = box.manager_request("POST", "/v1/functions/echo/workers", body={"count": 1})
+        assert status == 201, doc
+        (control,) = doc["workers"]
+        box.manager_request("POST", "/v1/workers/heartbeat", body={"leased": [], "released": [control["id"]]})
+        wait_until(lambda: workers(box, "echo") == [], 30, interval=0.2, what="the released control worker to be stopped")
         warm = workers(box, "warm")
         assert len(warm) == 2 and all(w["state"] == "running" and not w["leased"] for w in warm), warm
-        assert workers(box, "echo") == []
     finally:
         box.close()
 

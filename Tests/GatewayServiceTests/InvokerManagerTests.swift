@@ -5,7 +5,7 @@ import Testing
 
 /// `FunctionInvoker` with the REAL esb-manager and REAL RIE containers (see `InvokerManagerHarness`). Needs dockerd
 /// and `esb-test/echo:latest` (tests-e2e/setup.sh) and the `esb-manager` binary (built with the tests).
-@Suite(.serialized) struct InvokerManagerTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct InvokerManagerTests {
     static func ready() async -> Bool { await InvokerManagerHarness.dockerReady() }
 
     @Test func sixteenConcurrentOnFourWorkersAllSucceedAndNoContainerExits() async throws {
