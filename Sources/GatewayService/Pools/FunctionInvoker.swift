@@ -96,7 +96,11 @@ public final class FunctionInvoker: Sendable {
 
     /// Pool sizes per function (busy, idle, waiting, coming), for metrics.
     public func poolSnapshot() async -> [String: PoolStats] {
-        state.withLock { $0.registry.snapshot() }
+        state.withLock { s in
+            var stats = s.registry.snapshot()
+            for (function, paused) in s.pausedByFunction { stats[function, default: PoolStats()].paused = paused }
+            return stats
+        }
     }
 
     // MARK: Acquire and give back
