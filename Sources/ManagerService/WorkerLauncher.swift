@@ -113,6 +113,7 @@ final class WorkerLauncher: Sendable {
         let name = blueprint.newContainerName()
         var spec = blueprint.containerSpec
         spec.network = networkID
+        spec.networkID = networkID
         do {
             return (try await docker.createContainer(name: name, spec: spec), name)
         } catch where error.code == .conflict && attempt == 0 {
