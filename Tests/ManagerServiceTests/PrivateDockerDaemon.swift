@@ -9,9 +9,13 @@ import Testing
 /// without touching the daemon every other suite shares (docs/manager.md, "Tests").
 ///
 /// Everything of it lives in one temporary directory: its API socket, `--data-root`, `--exec-root` (where it
-/// starts a containerd of its own), pidfile and log. It has no default bridge (`--bridge=none`) and writes no
-/// iptables rules (`--iptables=false`), so it never meets the shared daemon's `docker0` and chains; the networks
-/// a Manager creates on it take their subnets from a /16 that no route of the machine uses. Images are copied in
+/// starts a containerd of its own), pidfile and log. Its default bridge is an interface of its own (`--bridge=`
+/// a bridge this test creates and deletes) and it writes no iptables rules (`--iptables=false`), so it never
+/// meets the shared daemon's `docker0` and chains: NOT `--bridge=none`, with which dockerd deletes the machine's
+/// `docker0` at start and breaks every container of the shared daemon. Nor `--default-address-pool`: with it, a
+/// restarted dockerd that clears its stale default network also deletes `docker0` (moby's
+/// `initNetworkController`). The networks a Manager creates on it take subnets Docker's allocator finds free of
+/// every route of the machine, as the shared daemon's do. Images are copied in
 /// from the shared daemon (`docker save | docker load`).
 final class PrivateDockerDaemon: Sendable {
     /// The temporary directory holding everything of this daemon.
@@ -21,6 +25,9 @@ final class PrivateDockerDaemon: Sendable {
     /// A client of this daemon (never of the shared one).
     let client: DockerClient
     private let arguments: String
+    /// The bridge interface the daemon uses as its default bridge (created here, deleted by `destroy`).
+    private let bridge: String
+    private let bridgeAddress: String
     private let pid = Mutex<pid_t>(0)
 
     /// Starts a daemon in a new directory with `images` loaded, runs `body`, then stops the daemon and deletes
@@ -47,12 +54,13 @@ final class PrivateDockerDaemon: Sendable {
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         directory = String(cString: made)
         let tag = URL(fileURLWithPath: directory).lastPathComponent
-        let pool = try await Self.freeAddressPool()
+        let second = try await Self.freeSecondOctet()
+        bridge = tag.replacingOccurrences(of: "-", with: "")  // "esbdXXXXXX": within the 15 bytes of an interface name
+        bridgeAddress = "10.\(second).255.1/24"
         arguments = [
             "-H unix://\(directory)/docker.sock", "--data-root \(directory)/data", "--exec-root \(directory)/exec",
-            "--pidfile \(directory)/docker.pid", "--bridge=none", "--iptables=false", "--ip-masq=false",
+            "--pidfile \(directory)/docker.pid", "--bridge=\(bridge)", "--iptables=false", "--ip-masq=false",
             "--containerd-namespace \(tag)", "--containerd-plugins-namespace \(tag)-plugins",
-            "--default-address-pool base=\(pool),size=24",
         ].joined(separator: " ")
         client = DockerClient(host: try DockerHost.fromEnvironment(["DOCKER_HOST": "unix://\(directory)/docker.sock"]))
     }
@@ -65,6 +73,9 @@ final class PrivateDockerDaemon: Sendable {
         // daemon's exit instead: `sh` (or `waitUntilExit`) never returns. That is what hung the dockerd restart
         // test when it restarted the daemon through tests-e2e/lib/ensure-dockerd.sh (docs/manager.md, "Tests").
         // So the subshell closes every descriptor above 2 before it becomes dockerd.
+        let link = await sh(
+            "ip link show \(bridge) >/dev/null 2>&1 || { ip link add \(bridge) type bridge && ip addr add \(bridgeAddress) dev \(bridge) && ip link set \(bridge) up; }")
+        try #require(link.status == 0, "cannot create the private daemon's bridge \(bridge)")
         let closeInherited = #"for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done"#
         let started = await sh(
             "(\(closeInherited); exec setsid nohup dockerd \(arguments) >> \(directory)/dockerd.log 2>&1 < /dev/null) & echo started")
@@ -142,6 +153,7 @@ final class PrivateDockerDaemon: Sendable {
         _ = await sh("grep -lsF -- '\(directory)/' /proc/[0-9]*/cmdline | cut -d/ -f3 | xargs -r kill -9")
         _ = await sh("grep -F ' \(directory)/' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l")
         _ = await sh("rm -rf '\(directory)'")
+        _ = await sh("ip link delete \(bridge) 2>/dev/null")
     }
 
     /// True while `pid` runs (a zombie counts as gone).
@@ -152,8 +164,8 @@ final class PrivateDockerDaemon: Sendable {
         return !stat[close...].hasPrefix(") Z")
     }
 
-    /// A 10.x.0.0/16 that no route of the machine overlaps (the shared daemon's networks included).
-    private static func freeAddressPool() async throws -> String {
+    /// An x such that no route of the machine overlaps 10.x.0.0/16: the private bridge's /24 is taken from it.
+    private static func freeSecondOctet() async throws -> Int {
         let routes = await sh("ip -4 route show").output
         let taken = Set(routes.split(separator: "\n").compactMap { line -> Int? in
             let prefix = line.split(separator: " ").first.map(String.init) ?? ""
@@ -162,7 +174,6 @@ final class PrivateDockerDaemon: Sendable {
             return Int(octets[1])
         })
         let free = (100...254).filter { !taken.contains($0) && !routes.contains("10.0.0.0/8") }
-        let second = try #require(free.randomElement(), "no free 10.x.0.0/16 for the private dockerd's networks")
-        return "10.\(second).0.0/16"
+        return try #require(free.randomElement(), "no free 10.x.0.0/16 for the private dockerd's bridge")
     }
 }
