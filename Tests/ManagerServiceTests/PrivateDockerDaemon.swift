@@ -34,15 +34,18 @@ final class PrivateDockerDaemon: Sendable {
     /// its directory whatever happened.
     static func with(images: [String], _ body: (PrivateDockerDaemon) async throws -> Void) async throws {
         let daemon = try await PrivateDockerDaemon()
+        // Detached: a test cancelled at its time limit must still clean up (a cancelled task's Docker calls and
+        // sleeps end at once).
+        let cleanUp = { await Task.detached { await daemon.destroy() }.value }
         do {
             try await daemon.launch()
             for image in images { try await daemon.load(image) }
             try await body(daemon)
         } catch {
-            await daemon.destroy()
+            await cleanUp()
             throw error
         }
-        await daemon.destroy()
+        await cleanUp()
     }
 
     private init() async throws {
@@ -141,7 +144,7 @@ final class PrivateDockerDaemon: Sendable {
             for id in networks.split(separator: "\n") {
                 _ = await sh("docker --host \(host) network rm \(id)")
             }
-        } else if pid.withLock({ $0 }) == 0 {
+        } else if pid.withLock({ $0 }) == 0, FileManager.default.fileExists(atPath: "\(directory)/data") {
             // Not running (a failed restart): start it once more so it removes its networks' bridges.
             if (try? await launch()) != nil { return await destroy() }
         }
