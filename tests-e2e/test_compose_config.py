@@ -159,7 +159,8 @@ def test_hardening_of_the_base_file(tool, tmp_path):
     gateway = services["gateway"]["environment"]
     assert gateway["METRICS_LISTEN"].endswith(":9090")
     assert {"esb-gateway", "gateway"} <= set(gateway["TLS_SUBJECT_ALT_NAMES"].split(","))
-    assert services["gateway"]["depends_on"]["app"]["condition"] == "service_completed_successfully"
+    for daemon in ("gateway", "manager"):     # both start on the application's configuration
+        assert services[daemon]["depends_on"]["app"]["condition"] == "service_completed_successfully"
     assert services["app"]["restart"] == "no"
 
 
