@@ -9,6 +9,9 @@ public struct GatewayEnvironment: Sendable {
     public var tlsCertPath: String = "/app/config/ssl/server.crt"
     /// `TLS_KEY_PATH`: PEM private key.
     public var tlsKeyPath: String = "/app/config/ssl/server.key"
+    /// `TLS_SUBJECT_ALT_NAMES`: extra DNS names and IP addresses of the self-signed certificate (besides
+    /// localhost and 127.0.0.1), e.g. the gateway's service name and the host's names (docs/deployment.md).
+    public var tlsSubjectAltNames: [String] = []
     /// `JWT_SECRET_KEY` as given (nil when unset or empty).
     public var jwtSecretKey: String?
     /// `JWT_EXPIRES_DELTA`: token lifetime in seconds.
@@ -78,6 +81,7 @@ public struct GatewayEnvironment: Sendable {
         e.listen = reader.string("GATEWAY_LISTEN") ?? e.listen
         e.tlsCertPath = reader.string("TLS_CERT_PATH") ?? e.tlsCertPath
         e.tlsKeyPath = reader.string("TLS_KEY_PATH") ?? e.tlsKeyPath
+        if let names = reader.string("TLS_SUBJECT_ALT_NAMES") { e.tlsSubjectAltNames = Reader.list(names) }
         e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
         e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1) ?? e.jwtExpiresDelta
         e.apiKey = reader.string("X_API_KEY")

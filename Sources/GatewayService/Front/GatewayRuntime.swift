@@ -105,13 +105,15 @@ final class GatewayRuntime: Sendable {
                 if !dir.isEmpty { try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             }
             do {
-                try SelfSignedCertificate.write(certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath)
+                try SelfSignedCertificate.write(
+                    certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath, dnsNames: SelfSignedCertificate.defaultDNSNames(plus: env.tlsSubjectAltNames),
+                    ipAddresses: SelfSignedCertificate.defaultIPAddresses(plus: env.tlsSubjectAltNames))
             } catch {
                 throw GatewayStartError("cannot create a self-signed certificate at \(env.tlsCertPath): \(error)")
             }
             log.log(
-                .warning, "created a self-signed certificate (CN localhost, SAN localhost, 127.0.0.1)",
-                fields: [("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath))])
+                .warning, "created a self-signed certificate (CN localhost)",
+                fields: [("subject_alt_names", .string((["localhost", "127.0.0.1"] + env.tlsSubjectAltNames).joined(separator: ","))),("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath))])
         } else if hasCert != hasKey {
             throw GatewayStartError(
                 "TLS: \(hasCert ? env.tlsKeyPath : env.tlsCertPath) is missing (give both files, or neither for a self-signed pair)")
