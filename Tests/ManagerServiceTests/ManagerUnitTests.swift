@@ -35,6 +35,18 @@ import Testing
         #expect(actual == expected)
     }
 
+    /// docs/configuration.md: a value that would trap converting to a Duration is a named error instead.
+    @Test(arguments: [("IDLE_TIMEOUT_MINUTES", "1e300"), ("LEASE_TIMEOUT_SECONDS", "31536001"),
+                      ("PAUSE_IDLE_SECONDS", "1e20"), ("DOCKER_STOP_TIMEOUT", "99999999999")])
+    func outOfRangeDurationsAreRefused(name: String, value: String) {
+        do {
+            _ = try ManagerSettings(environment: [name: value])
+            Issue.record("\(name)=\(value) was accepted")
+        } catch {
+            #expect(error.problems.count == 1 && error.problems[0].hasPrefix("\(name)=\(value): "))
+        }
+    }
+
     @Test func listenAndModes() throws {
         let s = try ManagerSettings(environment: [
             "MANAGER_LISTEN": "unix:///run/esb/manager.sock", "WORKER_ADDRESS_MODE": "published", "PAUSE_IDLE_SECONDS": "10",
