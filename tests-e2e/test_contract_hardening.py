@@ -1,14 +1,16 @@
 """Contract §8 (issue 13): bad input, faults and limits against the real daemons — file descriptors running out
 under `accept`, interim status codes from a function, client request ids, unauthenticated uploads."""
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import time
 
 import pytest
 
-from contract.box import parse_responses, read_all, wait_until
+from contract.box import bin_dir, free_port, parse_responses, read_all, wait_until
 from contract.fixtures import side_gateway
 
 
@@ -149,3 +151,64 @@ def _rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+# --- §2.1: configuration values out of range -------------------------------------------------------------------------
+
+OUT_OF_RANGE = [
+    ("timeout 1e300", "functions:\n  echo:\n    timeout: 1e300\n", "3:14", "at most 900"),
+    ("timeout 901", "defaults:\n  timeout: 901\nfunctions: {}\n", "2:12", "at most 900"),
+    ("memory_size huge", "functions:\n  echo:\n    memory_size: 1000000000\n", "3:18", "at most 10240"),
+]
+
+
+@pytest.mark.parametrize("daemon", ["esb-gateway", "esb-manager"])
+@pytest.mark.parametrize("name,text,position,words", OUT_OF_RANGE, ids=[c[0] for c in OUT_OF_RANGE])
+def test_out_of_range_values_are_located_errors_of_check_config(daemon, tmp_path, name, text, position, words):
+    (tmp_path / "functions.yml").write_text(text)
+    (tmp_path / "routing.yml").write_text("routes: []\n")
+    env = {"PATH": os.environ["PATH"], "FUNCTIONS_CONFIG_PATH": "functions.yml", "ROUTING_CONFIG_PATH": "routing.yml",
+           "JWT_SECRET_KEY": "k" * 40}
+    p = subprocess.run([os.path.join(bin_dir(), daemon), "--check-config"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=60)
+    lines = [line for line in p.stdout.splitlines() if line.strip()]
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert lines == [lines[0]] and lines[0].startswith("functions.yml:%s: " % position) and words in lines[0], lines
+
+
+@pytest.mark.parametrize("variable,value", [("JWT_EXPIRES_DELTA", "9223372036854775000"),
+                                            ("HTTP_BODY_TIMEOUT", "1e300")])
+def test_gateway_refuses_out_of_range_environment_with_the_variable_named(tmp_path, variable, value):
+    env = {"PATH": os.environ["PATH"], "FUNCTIONS_CONFIG_PATH": str(tmp_path / "f.yml"),
+           "ROUTING_CONFIG_PATH": str(tmp_path / "r.yml"), "JWT_SECRET_KEY": "k" * 40, variable: value}
+    env.update({"GATEWAY_LISTEN": "127.0.0.1:%d" % free_port(), "TLS_CERT_PATH": str(tmp_path / "c.crt"),
+                "TLS_KEY_PATH": str(tmp_path / "c.key"), "MANAGER_URL": "unix://" + str(tmp_path / "none.sock")})
+    # The gateway must refuse to start (it used to start and trap later, on the first login or body wait).
+    p = subprocess.run([os.path.join(bin_dir(), "esb-gateway")], env=env, capture_output=True, text=True, timeout=60)
+    assert 0 < p.returncode < 128, (p.returncode, p.stdout, p.stderr)   # refused, not killed by a trap
+    assert variable in p.stdout + p.stderr
+
+
+def test_sighup_with_an_out_of_range_timeout_keeps_both_daemons_and_the_old_configuration():
+    """`timeout: 1e300` trapped the Manager on SIGHUP; now the reload is refused with the located line and the old
+    configuration keeps serving."""
+    with side_gateway() as gw:
+        box = gw.box
+        assert gw.request("GET", "/open", timeout=30)[0] == 200
+        good = open(box.functions_path).read()
+        bad = good.replace("    timeout: 2\n", "    timeout: 1e300\n", 1)
+        assert bad != good
+        with open(box.functions_path, "w") as f:
+            f.write(bad)
+        box.manager.send(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)
+        try:
+            box.manager.wait_log_text("at most 900", timeout=15)
+            gw.daemon.wait_log_text("at most 900", timeout=15)
+        except AssertionError:
+            raise AssertionError(box.manager.log_text()[-1500:] + "\n----\n" + gw.daemon.log_text()[-1500:])
+        assert box.manager.alive() and gw.daemon.alive()
+        # The old configuration: echo-short still has its 2 s timeout and serves.
+        status, _, body = gw.request("POST", "/short", body=json.dumps({"return": {"statusCode": 200, "body": "s"}}),
+                                     timeout=30)
+        assert (status, body) == (200, b"s")
