@@ -7,6 +7,7 @@ import os
 import pytest
 
 from contract.box import ROOT
+from contract.fixtures import side_gateway
 
 SAMPLES = os.path.join(ROOT, "Tests", "Fixtures", "aws-events")
 
@@ -55,3 +56,31 @@ def test_http_api_event_carries_them_lower_case(contract_gw):
     assert event["headers"]["x-forwarded-for"] == "127.0.0.1"
     assert event["headers"]["x-forwarded-proto"] == "https"
     assert event["headers"]["x-forwarded-port"] == str(contract_gw.port)
+
+
+# --- §3.8: the request-scoped DEBUG line -------------------------------------------------------------------------------
+
+def test_log_level_debug_writes_a_request_scoped_line_with_worker_and_temperature():
+    """With LOG_LEVEL=DEBUG the gateway writes, per invocation, a DEBUG line carrying the request id, the worker and
+    whether the start was cold — what an operator greps for first. At INFO the line is absent."""
+    with side_gateway(LOG_LEVEL="DEBUG") as gw:
+        ids = ["dbg-cold-1", "dbg-warm-2"]
+        for rid in ids:
+            status, _, _ = gw.request("GET", "/open", headers={"X-Request-Id": rid}, timeout=60)
+            assert status == 200
+        lines = {rid: gw.daemon.wait_log_lines(
+            lambda x, rid=rid: x.get("request_id") == rid and x.get("logger") == "gateway.invoke") for rid in ids}
+        cold, warm = lines[ids[0]][0], lines[ids[1]][0]
+        assert cold["level"] == warm["level"] == "DEBUG"
+        assert (cold["cold_start"], warm["cold_start"]) == (True, False)
+        assert cold["worker"] == warm["worker"] and len(cold["worker"]) == 64
+        assert cold["function"] == "echo" and "cold" in cold["message"] and "warm" in warm["message"]
+        workers = [c[0] for c in gw.box.containers()]
+        assert cold["worker"] in workers, workers
+
+
+def test_log_level_info_writes_no_invocation_debug_line(contract_gw):
+    status, _, _ = contract_gw.request("GET", "/open", headers={"X-Request-Id": "info-no-debug"}, timeout=60)
+    assert status == 200
+    contract_gw.daemon.wait_log_lines(lambda x: x.get("request_id") == "info-no-debug")
+    assert not [x for x in contract_gw.daemon.log_lines() if x.get("logger") == "gateway.invoke"]

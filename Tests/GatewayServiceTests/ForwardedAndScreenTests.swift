@@ -87,3 +87,20 @@ import Testing
         #expect(screen(h, "GET", "/health") == nil)
     }
 }
+
+/// docs/gateway.md: with LOG_LEVEL=DEBUG a request-scoped line says which worker ran the invocation, warm or cold.
+@Suite struct InvocationDebugLineTests {
+    @Test func eachInvocationWritesOneDebugLineWithTheRequestIdWorkerAndTemperature() async throws {
+        let h = try DispatcherHarness()
+        _ = await h.send("GET", "/open", headers: ["X-Request-Id": "dbg-1"])
+        let r = await h.send("POST", "/2015-03-31/functions/echo/invocations", headers: h.bearer().merged(["X-Request-Id": "dbg-2"]))
+        #expect(r.status == 200)
+        for id in ["dbg-1", "dbg-2"] {
+            let lines = h.logLines.filter { $0.contains("\"logger\":\"gateway.invoke\"") && $0.contains("\"request_id\":\"\(id)\"") }
+            #expect(lines.count == 1, "\(id): \(h.logLines)")
+            let line = try JSONValue(parsing: Array(try #require(lines.first).utf8))
+            #expect(line["level"] == "DEBUG" && line["worker"] == "c0ffee" && line["cold_start"] == .bool(false))
+            #expect(line["message"] == "echo invoked warm on worker c0ffee")
+        }
+    }
+}

@@ -39,6 +39,9 @@ struct ProxyHandler: Sendable {
             trace.detail = "\(function.name): \(error)"
             throw Self.gatewayError(for: error)
         }
+        log.invocationDebug(
+            function: function.name, outcome: outcome, requestID: trace.identity.requestID,
+            traceID: trace.identity.traceID, path: String(request.path))
         trace.worker = outcome.workerID
         trace.coldStart = outcome.coldStart
         trace.queueWait = outcome.queueWait

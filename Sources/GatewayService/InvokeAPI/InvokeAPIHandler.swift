@@ -77,6 +77,9 @@ public struct InvokeAPIHandler: Sendable {
             trace.detail = "invoke \(function.name): \(error)"
             throw Self.awsError(for: error, arn: target.arn(defaultRegion: regionForARN))
         }
+        log.invocationDebug(
+            function: function.name, outcome: outcome, requestID: trace.identity.requestID,
+            traceID: trace.identity.traceID, path: String(request.path))
         trace.worker = outcome.workerID
         trace.coldStart = outcome.coldStart
         trace.queueWait = outcome.queueWait
