@@ -3,6 +3,7 @@ under `accept`, interim status codes from a function, client request ids, unauth
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -212,3 +213,26 @@ def test_sighup_with_an_out_of_range_timeout_keeps_both_daemons_and_the_old_conf
         status, _, body = gw.request("POST", "/short", body=json.dumps({"return": {"statusCode": 200, "body": "s"}}),
                                      timeout=30)
         assert (status, body) == (200, b"s")
+
+
+# --- §4.5 / §8: a function printing a huge line ----------------------------------------------------------------------
+
+def test_a_huge_output_line_is_cut_at_256_kib_with_a_marker_and_the_rest_counted(contract_box, contract_gw):
+    """A function prints one 5 MiB line (the real RIE and runtime, the Manager following Docker's log stream): the
+    Manager writes its first 256 KiB with the cut marker and `cut: true`, then a WARNING with the bytes dropped —
+    never one 5 MiB log line (it used to write the whole line, and buffer output without newlines without limit)."""
+    marker = "cutme-%s-" % secrets.token_hex(4)
+    text = marker + "q" * (5 * 1024 * 1024 - len(marker))
+    client = contract_gw.lambda_client()
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"print": text, "return": {"ok": True}}).encode())
+    assert resp["StatusCode"] == 200 and "FunctionError" not in resp
+    manager = contract_box.manager
+    cut = manager.wait_log_lines(lambda x: str(x.get("message", "")).startswith(marker), timeout=30)[0]
+    assert cut.get("cut") is True and cut["function"] == "echo" and cut["stream"] == "stdout"
+    assert cut["message"] == text[:256 * 1024] + " [cut: line longer than 262144 bytes]"
+    notice = manager.wait_log_lines(
+        lambda x: x.get("dropped_bytes") == len(text) - 256 * 1024 and x.get("level") == "WARNING", timeout=30)[0]
+    assert notice["container_name"] == cut["container_name"]
+    longest = max(len(line) for line in open(manager.log_path, "rb").read().splitlines())
+    assert longest < 300 * 1024, longest
+    assert manager.alive()

@@ -15,9 +15,14 @@ extension WorkerManager {
         let id = record.key
         // Detached: reading and formatting output must not run on (and queue behind) the actor.
         followers[id] = Task.detached {
-            var stdout = LineSplitter(), stderr = LineSplitter()
-            func emit(_ line: [UInt8], _ stream: String) {
-                if let entry = formatter.line(line, stream: stream, epochMilliseconds: WallClock.epochMilliseconds()) {
+            // Lines are cut at 256 KiB (the rest of a cut line is discarded), so a function printing without
+            // newlines cannot grow the Manager's memory (docs/manager.md).
+            var stdout = BoundedLineSplitter(), stderr = BoundedLineSplitter()
+            func emit(_ line: BoundedLineSplitter.Line, _ stream: String) {
+                let now = WallClock.epochMilliseconds()
+                if let discarded = line.discarded {
+                    sink.write(formatter.cutNotice(stream: stream, discardedBytes: discarded, epochMilliseconds: now))
+                } else if let entry = formatter.line(line.bytes, stream: stream, epochMilliseconds: now, cut: line.cut) {
                     sink.write(entry)
                 }
             }

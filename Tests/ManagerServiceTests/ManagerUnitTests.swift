@@ -172,6 +172,19 @@ import Testing
         #expect(v["_time"]?.stringValue == "2023-11-14T22:13:20.000Z")
     }
 
+    /// docs/manager.md: a line cut at 256 KiB is never parsed as JSON, ends with the marker and says `cut: true`; the
+    /// notice that follows counts the bytes dropped.
+    @Test func aCutLineCarriesTheMarkerAndTheNoticeTheDroppedBytes() throws {
+        let text = "{\"level\":\"ERROR\",\"message\":\"" + String(repeating: "y", count: 100)
+        let entry = try #require(formatter.line(Array(text.utf8), stream: "stdout", epochMilliseconds: 0, cut: true))
+        let v = try JSONValue(parsing: entry.jsonLine())
+        #expect(v["message"]?.stringValue == text + WorkerLogFormatter.cutMarker(limit: text.utf8.count))
+        #expect(v["cut"] == .bool(true) && v["level"]?.stringValue == "INFO")
+        let notice = try JSONValue(parsing: formatter.cutNotice(stream: "stdout", discardedBytes: 42, epochMilliseconds: 0).jsonLine())
+        #expect(notice["level"]?.stringValue == "WARNING" && notice["dropped_bytes"] == .number(JSONNumber(42)))
+        #expect(notice["container_name"]?.stringValue == "esb-f-12345678")
+    }
+
     @Test func emptyLinesAreDropped() {
         #expect(formatter.line(Array("  \r".utf8), stream: "stdout", epochMilliseconds: 0) == nil)
     }
