@@ -3,7 +3,7 @@ import HTTP1
 import Testing
 @testable import GatewayService
 
-@Suite struct InvokeAPIHandlerTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokeAPIHandlerTests {
     static let path = "/2015-03-31/functions/echo/invocations"
 
     @Test func requestResponseRelaysThePayload() async throws {
@@ -153,7 +153,7 @@ import Testing
 }
 
 /// The SIGTERM drain waits for accepted Event invocations, up to its deadline.
-@Suite struct BackgroundInvocationsTests {
+@Suite(.timeLimit(.minutes(5))) struct BackgroundInvocationsTests {
     /// Stands in for FunctionInvoker + RIE: every invocation waits until the test opens the gate.
     final class GatedInvoker: FunctionInvoking, Sendable {
         let gate = Gate()

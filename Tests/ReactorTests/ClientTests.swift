@@ -67,7 +67,7 @@ enum Thread {
     }
 }
 
-@Suite struct ClientTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientTests {
     let get = HTTPRequest(method: "GET", target: "/")
     let post = HTTPRequest(method: "POST", target: "/2015-03-31/functions/function/invocations", body: Array("{}".utf8))
 
@@ -210,7 +210,7 @@ actor Caller {
     }
 }
 
-@Suite struct ClientConnectTimeoutTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientConnectTimeoutTests {
     @Test func aPeerThatNeverAcceptsTimesOutBeforeSending() async throws {
         // A listener whose accept queue is full drops further SYNs: the loopback stand-in for a host
         // that does not answer (test traffic stays on this machine).

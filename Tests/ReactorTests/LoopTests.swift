@@ -7,7 +7,7 @@ import TLS
 import Testing
 
 /// The loop as an executor: isolation, blocking work off the loop, timers, several loops.
-@Suite struct LoopTests {
+@Suite(.timeLimit(.minutes(5))) struct LoopTests {
     @Loop func blockingWorkResumesOnTheLoop() async throws -> (Bool, Bool, Bool) {
         let loop = EventLoopGroup.shared.primary
         let before = loop.inLoop
@@ -108,7 +108,7 @@ import Testing
     EventLoopGroup.shared.primary.inLoop
 }
 
-@Suite struct PosixTests {
+@Suite(.timeLimit(.minutes(5))) struct PosixTests {
     @Test func timerFDExpiresOnce() throws {
         let timer = try TimerFD()
         #expect(timer.expirations() == 0)
@@ -152,7 +152,7 @@ func usleepShim() {
     nanosleep(&ts, nil)
 }
 
-@Suite struct LoopLifecycleTests {
+@Suite(.timeLimit(.minutes(5))) struct LoopLifecycleTests {
     @Test func aLoopRunsQueuedWorkThenStops() throws {
         let loop = try EventLoop(index: 99)
         let ran = Synchronization.Atomic<Int>(0)
