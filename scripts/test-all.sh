@@ -46,6 +46,8 @@ if grep -E ': warning:' "$build_log" | grep -v '/\.build/checkouts/' >/dev/null;
     failed+=("swift build (warnings)")
 fi
 stage "swift test" 2400 swift test --skip-build
+# The event builder and result mapper under libFuzzer for a bounded time (docs/events-and-auth.md, "Fuzzing").
+stage "fuzz events" 600 fuzz/run-events-fuzz.sh "${ESB_FUZZ_SECONDS:-60}"
 
 for suite in tests-python tests-e2e; do
     if [[ -d "$suite" ]] && compgen -G "$suite/test_*.py" >/dev/null; then
