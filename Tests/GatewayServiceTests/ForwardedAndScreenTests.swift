@@ -1,4 +1,5 @@
 import BoxCore
+import Crypto
 import HTTP1
 import Testing
 @testable import GatewayService
@@ -102,5 +103,35 @@ import Testing
             #expect(line["level"] == "DEBUG" && line["worker"] == "c0ffee" && line["cold_start"] == .bool(false))
             #expect(line["message"] == "echo invoked warm on worker c0ffee")
         }
+    }
+}
+
+/// docs/gateway.md, Invoke API: `X-Amz-Client-Context` reaches the invoker (and so the RIE); `X-Amz-Log-Type: Tail`
+/// returns the last 4 KB of the invocation's log, base64.
+@Suite struct InvokeTailAndClientContextTests {
+    static let path = "/2015-03-31/functions/echo/invocations"
+
+    @Test func theClientContextIsPassedOnAndABadOneRefused() async throws {
+        let h = try DispatcherHarness()
+        let context = Base64.encode(Array(#"{"custom":{"k":"v"}}"#.utf8))
+        let ok = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Client-Context": context]))
+        #expect(ok.status == 200)
+        #expect(h.invoker.recorded.last?.clientContext == context)
+        for bad in ["not base64!", Base64.encode(Array("[1]".utf8)), Base64.encode([UInt8](repeating: 0x61, count: 3000))] {
+            let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Client-Context": bad]))
+            #expect(r.status == 400 && r.headers["x-amzn-ErrorType"] == "InvalidRequestContentException", "\(bad.prefix(20))")
+        }
+        #expect(h.invoker.recorded.count == 1)
+    }
+
+    @Test func tailReturnsTheLast4KBOfTheLog() async throws {
+        let log = Array((0..<600).map { "line-\($0)\n" }.joined().utf8)
+        let h = try DispatcherHarness(invoker: StandInInvoker(log: log) { _, _ in .success(.rie("{}")) })
+        let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Log-Type": "Tail"]))
+        #expect(r.status == 200)
+        let tail = try #require(r.headers["X-Amz-Log-Result"].flatMap { Base64.decode($0) })
+        #expect(tail == Array(log.suffix(4096)))
+        let none = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(none.headers["X-Amz-Log-Result"] == nil)
     }
 }
