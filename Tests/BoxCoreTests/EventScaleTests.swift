@@ -3,11 +3,11 @@ import Testing
 
 /// docs/gateway.md: grouping query parameters and header fields, and merging a result's headers, are linear — one
 /// request with thousands of names or a result with 10^5 headers must not occupy the gateway's single loop for
-/// seconds or minutes. Quadratic grouping took minutes on these inputs; the suite's one-minute limit catches that
-/// without timing anything finer. Figures are printed beside the sizes.
+/// seconds or minutes. Quadratic grouping takes minutes on these inputs (about 7 × 10^9 name comparisons); the
+/// suite's one-minute limit catches that without timing anything finer. Figures are printed beside the sizes.
 @Suite(.timeLimit(.minutes(1))) struct EventScaleTests {
     @Test func manyDistinctQueryNamesAndHeadersGroupLinearly() throws {
-        let names = 100_000
+        let names = 60_000
         let query = (0..<names).map { "p\($0)=\($0)" }.joined(separator: "&") + "&p7=again"
         let headers = (0..<names).map { (name: "X-H\($0)", value: "v") } + [(name: "x-h7", value: "w")]
         let clock = ContinuousClock()
