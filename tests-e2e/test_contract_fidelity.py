@@ -71,7 +71,7 @@ def test_log_level_debug_writes_a_request_scoped_line_with_worker_and_temperatur
             status, _, _ = gw.request("GET", "/open", headers={"X-Request-Id": rid}, timeout=60)
             assert status == 200
         lines = {rid: gw.daemon.wait_log_lines(
-            lambda x, rid=rid: x.get("request_id") == rid and x.get("logger") == "gateway.invoke") for rid in ids}
+            lambda x, rid=rid: x.get("request_id") == rid and x.get("logger") == "gateway.invocation") for rid in ids}
         cold, warm = lines[ids[0]][0], lines[ids[1]][0]
         assert cold["level"] == warm["level"] == "DEBUG"
         assert (cold["cold_start"], warm["cold_start"]) == (True, False)
@@ -85,7 +85,7 @@ def test_log_level_info_writes_no_invocation_debug_line(contract_gw):
     status, _, _ = contract_gw.request("GET", "/open", headers={"X-Request-Id": "info-no-debug"}, timeout=60)
     assert status == 200
     contract_gw.daemon.wait_log_lines(lambda x: x.get("request_id") == "info-no-debug")
-    assert not [x for x in contract_gw.daemon.log_lines() if x.get("logger") == "gateway.invoke"]
+    assert not [x for x in contract_gw.daemon.log_lines() if x.get("logger") == "gateway.invocation"]
 
 
 # --- §3.6: X-Amz-Log-Type: Tail and X-Amz-Client-Context (boto3 against the real RIE) --------------------------------

@@ -97,7 +97,7 @@ import Testing
         let r = await h.send("POST", "/2015-03-31/functions/echo/invocations", headers: h.bearer().merged(["X-Request-Id": "dbg-2"]))
         #expect(r.status == 200)
         for id in ["dbg-1", "dbg-2"] {
-            let lines = h.logLines.filter { $0.contains("\"logger\":\"gateway.invoke\"") && $0.contains("\"request_id\":\"\(id)\"") }
+            let lines = h.logLines.filter { $0.contains("\"logger\":\"gateway.invocation\"") && $0.contains("\"request_id\":\"\(id)\"") }
             #expect(lines.count == 1, "\(id): \(h.logLines)")
             let line = try JSONValue(parsing: Array(try #require(lines.first).utf8))
             #expect(line["level"] == "DEBUG" && line["worker"] == "c0ffee" && line["cold_start"] == .bool(false))
