@@ -50,6 +50,8 @@ if grep -E ': warning:' "$build_log" | grep -v '/\.build/checkouts/' >/dev/null;
     failed+=("swift build (warnings)")
 fi
 stage "swift test" 2400 swift test --skip-build
+# The event builder and result mapper under libFuzzer for a bounded time (docs/events-and-auth.md, "Fuzzing").
+stage "fuzz events" 600 fuzz/run-events-fuzz.sh "${ESB_FUZZ_SECONDS:-60}"
 
 # The local images the compose and DinD tests build the box from (toolchain, runtime, dind, moto, Lambda SDK base):
 # idempotent, minutes on a fresh machine and a second once they exist, so their time is not charged to one test.

@@ -78,6 +78,11 @@ public struct ManagerSettings: Sendable, Equatable {
                 problems.append("\(name)=\(text): expected a positive number")
                 return nil
             }
+            // At most a year: a huge value would trap converting to a Duration (docs/configuration.md).
+            guard number * scale <= 31_536_000 else {
+                problems.append("\(name)=\(text): more than a year")
+                return nil
+            }
             return .milliseconds(Int64((number * scale * 1000).rounded()))
         }
 
@@ -110,8 +115,8 @@ public struct ManagerSettings: Sendable, Equatable {
         instance = value("ESB_INSTANCE")
         if let r = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { region = r }
         if let text = value("DOCKER_STOP_TIMEOUT") {
-            if let n = Int(text), n >= 0 { stopTimeoutSeconds = n } else {
-                problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds")
+            if let n = Int(text), n >= 0, n <= 3600 { stopTimeoutSeconds = n } else {
+                problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds, 0 to 3600")
             }
         }
         if let text = value("WORKER_LOG_MAX_SIZE") {

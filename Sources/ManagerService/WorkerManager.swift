@@ -17,6 +17,8 @@ actor WorkerManager {
     var functions: FunctionsConfig
     var blueprints: [String: WorkerBlueprint] = [:]
     var followers: [String: Task<Void, Never>] = [:]
+    /// Recent output per followed worker, for `GET /v1/workers/{id}/logs` (the gateway's `X-Amz-Log-Type: Tail`).
+    nonisolated let logTails = WorkerLogTails()
     /// True while the last Docker round trip (sync or events stream) worked.
     var dockerReachable = false
 

@@ -89,6 +89,11 @@ struct ConfigFunctionsTests {
         ("functions:\n  a:\n    timeout: .inf\n", "f.yml:3:14: timeout must be a number of seconds greater than 0"),
         ("functions:\n  a:\n    memory_size: 64\n", "f.yml:3:18: memory_size must be at least 128 (MB), found 64"),
         ("functions:\n  a:\n    memory_size: 1.5\n", "f.yml:3:18: memory_size: expected an integer, found \"1.5\""),
+        // Out of Lambda's ranges (docs/configuration.md): located errors, where these used to trap the daemons.
+        ("functions:\n  a:\n    timeout: 1e300\n", "f.yml:3:14: timeout must be at most 900 seconds, found 1e300"),
+        ("defaults:\n  timeout: 900.5\n", "f.yml:2:12: timeout must be at most 900 seconds, found 900.5"),
+        ("functions:\n  a:\n    memory_size: 1000000000\n", "f.yml:3:18: memory_size must be at most 10240 (MB), found 1000000000"),
+        ("functions:\n  a:\n    memory_size: 10241\n", "f.yml:3:18: memory_size must be at most 10240 (MB), found 10241"),
         ("functions:\n  a:\n    max_concurrency: 0\n", "f.yml:3:22: max_concurrency must be at least 1, found 0"),
         ("functions:\n  a:\n    min_warm: -1\n", "f.yml:3:15: min_warm must be at least 0, found -1"),
         ("functions:\n  a:\n    rie_concurrency: 0\n", "f.yml:3:22: rie_concurrency must be at least 1, found 0"),

@@ -12,14 +12,21 @@ final class StandInInvoker: FunctionInvoking, Sendable {
         var payload: [UInt8]
         var requestID: String
         var traceID: String
+        var clientContext: String? = nil
     }
 
     typealias Script = @Sendable (Call, Int) -> Result<InvocationOutcome, InvocationFailure>
     private let calls = Mutex<[Call]>([])
     private let script: Script
 
+    /// What `invocationLog` answers (the Manager's copy of the worker's output); nil = unavailable.
+    let log: [UInt8]?
+
     /// `script(call, n)` answers the n-th call (from 1).
-    init(_ script: @escaping Script) { self.script = script }
+    init(log: [UInt8]? = nil, _ script: @escaping Script) {
+        self.script = script
+        self.log = log
+    }
 
     /// Answers every call with status 200 and `body`.
     convenience init(body: String) {
@@ -31,10 +38,18 @@ final class StandInInvoker: FunctionInvoking, Sendable {
     nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        let call = Call(function: spec.name, payload: payload, requestID: requestID, traceID: traceID)
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil)
+    }
+
+    nonisolated(nonsending) func invoke(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
+    ) async throws(InvocationFailure) -> InvocationOutcome {
+        let call = Call(function: spec.name, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
         let n = calls.withLock { $0.append(call); return $0.count }
         return try script(call, n).get()
     }
+
+    func invocationLog(workerID: String, requestID: String) async -> [UInt8]? { log }
 
     func poolSnapshot() async -> [String: PoolStats] { [:] }
 }

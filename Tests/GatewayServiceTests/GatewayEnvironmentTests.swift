@@ -45,6 +45,9 @@ import TLS
     @Test(arguments: [
         ("POOL_ACQUIRE_TIMEOUT", "soon"), ("MAX_BODY_BYTES", "-1"), ("JWT_EXPIRES_DELTA", "0"),
         ("TRUSTED_PROXIES", "10.0.0.0/33"), ("ESB_ENV", "staging"), ("AUTH_ENDPOINT_PATH", "user/auth"),
+        // Out of range (docs/configuration.md): these trapped (a Duration from 1e300, `iat + lifetime` overflowing).
+        ("HTTP_BODY_TIMEOUT", "1e300"), ("SHUTDOWN_TIMEOUT", "31536001"), ("JWT_EXPIRES_DELTA", "9223372036854775000"),
+        ("JWT_EXPIRES_DELTA", "31536001"),
     ])
     func badValuesNameTheVariable(name: String, value: String) {
         #expect(throws: GatewayEnvironmentError.self) { try GatewayEnvironment.parse([name: value]) }

@@ -65,4 +65,18 @@ import Testing
         #expect(id.requestID != "a\u{1}b")
         #expect(id.traceID.hasPrefix("Root=1-00000005-"))
     }
+
+    /// docs/gateway.md: a client's `X-Request-Id` is kept only when it matches `[A-Za-z0-9._:-]{1,128}`, since it
+    /// becomes the function's invocation id; `../../x` made the RIE fail the invocation.
+    @Test(arguments: ["../../x", "a b", "a/b", "ä", "x\\y", "id;1", String(repeating: "a", count: 129), ""])
+    func requestIdsOutsideTheAllowedCharactersAreReplaced(given: String) {
+        let id = RequestIdentity(headers: ["X-Request-Id": given], epochSeconds: 5)
+        #expect(id.requestID != given)
+        #expect(id.requestID.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
+    }
+
+    @Test(arguments: ["req-1", "A.b_c:d-9", "1-654321ab-0123456789abcdef01234567", String(repeating: "z", count: 128)])
+    func requestIdsInsideTheAllowedCharactersAreKept(given: String) {
+        #expect(RequestIdentity(headers: ["X-Request-Id": given], epochSeconds: 5).requestID == given)
+    }
 }

@@ -35,6 +35,18 @@ import Testing
         #expect(actual == expected)
     }
 
+    /// docs/configuration.md: a value that would trap converting to a Duration is a named error instead.
+    @Test(arguments: [("IDLE_TIMEOUT_MINUTES", "1e300"), ("LEASE_TIMEOUT_SECONDS", "31536001"),
+                      ("PAUSE_IDLE_SECONDS", "1e20"), ("DOCKER_STOP_TIMEOUT", "99999999999")])
+    func outOfRangeDurationsAreRefused(name: String, value: String) {
+        do {
+            _ = try ManagerSettings(environment: [name: value])
+            Issue.record("\(name)=\(value) was accepted")
+        } catch {
+            #expect(error.problems.count == 1 && error.problems[0].hasPrefix("\(name)=\(value): "))
+        }
+    }
+
     @Test func listenAndModes() throws {
         let s = try ManagerSettings(environment: [
             "MANAGER_LISTEN": "unix:///run/esb/manager.sock", "WORKER_ADDRESS_MODE": "published", "PAUSE_IDLE_SECONDS": "10",
@@ -169,6 +181,19 @@ import Testing
         #expect(v["level"]?.stringValue == "INFO")
         #expect(v["logger"]?.stringValue == "lambda")
         #expect(v["_time"]?.stringValue == "2023-11-14T22:13:20.000Z")
+    }
+
+    /// docs/manager.md: a line cut at 256 KiB is never parsed as JSON, ends with the marker and says `cut: true`; the
+    /// notice that follows counts the bytes dropped.
+    @Test func aCutLineCarriesTheMarkerAndTheNoticeTheDroppedBytes() throws {
+        let text = "{\"level\":\"ERROR\",\"message\":\"" + String(repeating: "y", count: 100)
+        let entry = try #require(formatter.line(Array(text.utf8), stream: "stdout", epochMilliseconds: 0, cut: true))
+        let v = try JSONValue(parsing: entry.jsonLine())
+        #expect(v["message"]?.stringValue == text + WorkerLogFormatter.cutMarker(limit: text.utf8.count))
+        #expect(v["cut"] == .bool(true) && v["level"]?.stringValue == "INFO")
+        let notice = try JSONValue(parsing: formatter.cutNotice(stream: "stdout", discardedBytes: 42, epochMilliseconds: 0).jsonLine())
+        #expect(notice["level"]?.stringValue == "WARNING" && notice["dropped_bytes"] == .number(JSONNumber(42)))
+        #expect(notice["container_name"]?.stringValue == "esb-f-12345678")
     }
 
     @Test func emptyLinesAreDropped() {

@@ -40,12 +40,38 @@ import Testing
         heap.cancel(nodes[5])
         #expect(heap.count == 49)
         #expect(heap.timeoutMilliseconds(now: 0) == 1)
-        heap.fireExpired(now: 149)
+        while let node = heap.popExpired(now: 149) { node.fire() }
         #expect(fired.first == 3)
         #expect(!fired.contains(5) && !fired.contains(4))
         #expect(fired.count == 48)
-        heap.fireExpired(now: 10_000)
+        while let node = heap.popExpired(now: 10_000) { node.fire() }
         #expect(fired.last == 4 && heap.count == 0 && heap.timeoutMilliseconds(now: 0) == -1)
+    }
+
+    /// A timer that re-arms itself (as the accept retry after EMFILE does, docs/network-runtime.md) or arms another
+    /// one from its action: both used to be a second modify access to the loop's timer heap while it was firing,
+    /// which Swift's exclusivity check turns into a crash of the whole process.
+    @Test func aFiringTimerMayArmAndCancelTimers() async {
+        let loop = EventLoopGroup.shared.primary
+        let fired = await withCheckedContinuation { (done: CheckedContinuation<Int, Never>) in
+            loop.execute {
+                nonisolated(unsafe) var count = 0
+                nonisolated(unsafe) var node: TimerNode!
+                let other = TimerNode {}
+                node = TimerNode {
+                    count += 1
+                    loop.timers.arm(other, at: Monotonic.now() &+ 60_000_000_000)
+                    loop.timers.cancel(other)
+                    if count < 3 {
+                        loop.timers.arm(node, at: Monotonic.now() &+ 1_000_000)
+                    } else {
+                        done.resume(returning: count)
+                    }
+                }
+                loop.timers.arm(node, at: Monotonic.now())
+            }
+        }
+        #expect(fired == 3)
     }
 
     @Test func severalLoopsShareAPortWithReusePort() async throws {

@@ -54,6 +54,10 @@ public struct FunctionConfig: Sendable, Equatable {
     public static let fallbackRIEConcurrency = 1
     /// Smallest `memory_size` accepted (Lambda's minimum).
     public static let minimumMemorySize = 128
+    /// Largest `memory_size` accepted (Lambda's maximum, 10 GB).
+    public static let maximumMemorySize = 10_240
+    /// Largest `timeout` accepted, seconds (Lambda's maximum, 15 minutes).
+    public static let maximumTimeout: Double = 900
 
     /// The environment as `NAME=value` strings sorted by name: deterministic for Docker and for config hashes.
     public var environmentList: [String] {

@@ -75,9 +75,18 @@ struct FunctionsConfigDecoder {
                 s.timeout = context.attempt("timeout", { try v.double() })
                 if let t = s.timeout, !(t > 0 && t.isFinite) {
                     context.error("timeout must be a number of seconds greater than 0", at: v.mark)
+                    s.timeout = nil
+                } else if let t = s.timeout, t > FunctionConfig.maximumTimeout {
+                    // Lambda's limit; a huge value used to trap when it became a Duration (docs/configuration.md).
+                    context.error(
+                        "timeout must be at most \(Int(FunctionConfig.maximumTimeout)) seconds, found \(v.scalar ?? String(t))",
+                        at: v.mark)
+                    s.timeout = nil
                 }
             case "memory_size":
-                s.memorySize = integer(v, key: "memory_size", minimum: FunctionConfig.minimumMemorySize, unit: " (MB)")
+                s.memorySize = integer(
+                    v, key: "memory_size", minimum: FunctionConfig.minimumMemorySize,
+                    maximum: FunctionConfig.maximumMemorySize, unit: " (MB)")
             case "max_concurrency":
                 s.maxConcurrency = integer(v, key: "max_concurrency", minimum: 1)
             case "min_warm":
@@ -96,10 +105,16 @@ struct FunctionsConfigDecoder {
         return s
     }
 
-    private mutating func integer(_ v: YAMLNode, key: String, minimum: Int, unit: String = "") -> Int? {
+    private mutating func integer(
+        _ v: YAMLNode, key: String, minimum: Int, maximum: Int? = nil, unit: String = ""
+    ) -> Int? {
         guard let n = context.attempt(key, { try v.int() }) else { return nil }
         if n < minimum {
             context.error("\(key) must be at least \(minimum)\(unit), found \(n)", at: v.mark)
+            return nil
+        }
+        if let maximum, n > maximum {
+            context.error("\(key) must be at most \(maximum)\(unit), found \(n)", at: v.mark)
             return nil
         }
         return n

@@ -68,8 +68,15 @@ public struct GatewayEnvironment: Sendable {
     public var maxConnections: Int = 10_000
     /// `MAX_BODY_BYTES` (§3.10): raw request body limit, routes and the Invoke API alike.
     public var maxBodyBytes: Int = 6_291_456
+    /// `MAX_INFLIGHT_BODY_BYTES`: request-body bytes all connections may hold while receiving them (503 beyond).
+    public var maxInflightBodyBytes: Int = 256 * 1024 * 1024
+    /// `MIN_BODY_RATE`: bytes per second a request body must keep up after its first 10 s (408 below; 0 = off).
+    public var minBodyRate: Int = 1024
     /// `SHUTDOWN_TIMEOUT` (§3.10): the SIGTERM drain deadline.
     public var shutdownTimeout: Duration = .seconds(30)
+
+    /// Upper bound of every duration and of `JWT_EXPIRES_DELTA`: one year, in seconds.
+    public static let maximumSeconds = 31_536_000
 
     /// All defaults (PRODUCT §3.1).
     public init() {}
@@ -83,7 +90,9 @@ public struct GatewayEnvironment: Sendable {
         e.tlsKeyPath = reader.string("TLS_KEY_PATH") ?? e.tlsKeyPath
         if let names = reader.string("TLS_SUBJECT_ALT_NAMES") { e.tlsSubjectAltNames = Reader.list(names) }
         e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
-        e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1) ?? e.jwtExpiresDelta
+        // At most a year: `iat + lifetime` near Int.max trapped on the first login (docs/configuration.md).
+        e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1, maximum: Self.maximumSeconds)
+            ?? e.jwtExpiresDelta
         e.apiKey = reader.string("X_API_KEY")
         e.authUser = reader.string("AUTH_USER")
         e.authPass = reader.string("AUTH_PASS")
@@ -127,6 +136,8 @@ public struct GatewayEnvironment: Sendable {
         e.maxConnections = try reader.integer("MAX_CONNECTIONS", minimum: 1) ?? e.maxConnections
         e.maxBodyBytes = try reader.integer("MAX_BODY_BYTES", minimum: 0) ?? e.maxBodyBytes
         e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
+        e.maxInflightBodyBytes = try reader.integer("MAX_INFLIGHT_BODY_BYTES", minimum: 1) ?? e.maxInflightBodyBytes
+        e.minBodyRate = try reader.integer("MIN_BODY_RATE", minimum: 0) ?? e.minBodyRate
         return e
     }
 
@@ -139,10 +150,13 @@ public struct GatewayEnvironment: Sendable {
             return v
         }
 
-        func integer(_ name: String, minimum: Int) throws(GatewayEnvironmentError) -> Int? {
+        func integer(_ name: String, minimum: Int, maximum: Int = Int.max) throws(GatewayEnvironmentError) -> Int? {
             guard let raw = string(name) else { return nil }
             guard let v = Int(raw), v >= minimum else {
                 throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is not an integer >= \(minimum)")
+            }
+            guard v <= maximum else {
+                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is more than \(maximum)")
             }
             return v
         }
@@ -152,6 +166,10 @@ public struct GatewayEnvironment: Sendable {
             guard let raw = string(name) else { return nil }
             guard let seconds = Double(raw), seconds.isFinite, seconds >= 0 else {
                 throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is not a number of seconds")
+            }
+            // A huge value would trap converting to a Duration: refused with the variable's name instead.
+            guard seconds <= Double(GatewayEnvironment.maximumSeconds) else {
+                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is more than \(GatewayEnvironment.maximumSeconds) seconds")
             }
             return .microseconds(Int64(seconds * 1_000_000 + 0.5))
         }

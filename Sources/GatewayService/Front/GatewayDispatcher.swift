@@ -58,8 +58,17 @@ public final class GatewayDispatcher: Sendable {
             }
             response = error.response
         }
+        return finish(request, response: response, trace: trace, started: started)
+    }
+
+    /// Ids on the response, the request metrics and the access-log line: the end of every request, including
+    /// those refused from their head (HeadScreen.swift).
+    func finish(_ request: HTTPRequest, response: HTTPResponse, trace: RequestTrace, started: ContinuousClock.Instant)
+        -> HTTPResponse
+    {
+        var response = response
         // HEAD keeps the body here: the server writer sends its Content-Length (what GET would send) and omits it.
-        identity.apply(to: &response.headers)
+        trace.identity.apply(to: &response.headers)
         let latency = ContinuousClock.now - started
         metrics.recordRequest(route: trace.routeLabel, status: response.status, latency: latency)
         accessLog(request, response: response, trace: trace, latency: latency)

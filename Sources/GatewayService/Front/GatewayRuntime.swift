@@ -74,6 +74,10 @@ final class GatewayRuntime: Sendable {
             if status == 413 { headers.add(name: "x-amzn-ErrorType", value: GatewayError.AWSErrorType.requestTooLarge.rawValue) }
             return headers
         }
+        serverConfiguration.maxInflightBodyBytes = env.maxInflightBodyBytes
+        serverConfiguration.minBodyRate = env.minBodyRate
+        // Authentication from the head: an unauthenticated upload is refused before its body is read.
+        serverConfiguration.headGate = { head, info in dispatcher.screen(head, peer: info.peerAddress) }
         server = HTTPServer(configuration: serverConfiguration) { request, info in
             await dispatcher.handle(request, peer: info.peerAddress)
         }

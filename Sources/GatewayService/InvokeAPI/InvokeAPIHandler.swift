@@ -59,10 +59,12 @@ public struct InvokeAPIHandler: Sendable {
         default:
             throw .aws(.invalidParameterValue, message: "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
         }
+        let clientContext = try Self.clientContext(request.headers)
         let outcome: InvocationOutcome
         do {
             outcome = try await invoker.invoke(
-                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID,
+                clientContext: clientContext)
         } catch {
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: InvocationOutcomeKind(error).label)
             if error == .functionTimedOut {
@@ -77,6 +79,9 @@ public struct InvokeAPIHandler: Sendable {
             trace.detail = "invoke \(function.name): \(error)"
             throw Self.awsError(for: error, arn: target.arn(defaultRegion: regionForARN))
         }
+        log.invocationDebug(
+            function: function.name, outcome: outcome, requestID: trace.identity.requestID,
+            traceID: trace.identity.traceID, path: String(request.path))
         trace.worker = outcome.workerID
         trace.coldStart = outcome.coldStart
         trace.queueWait = outcome.queueWait
@@ -88,6 +93,9 @@ public struct InvokeAPIHandler: Sendable {
         var r = Self.response(status: outcome.status == 200 || failed ? 200 : outcome.status)
         r.headers.add(name: "Content-Type", value: "application/json")
         if failed { r.headers.add(name: "X-Amz-Function-Error", value: "Unhandled") }
+        if let tail = await logResult(for: request, outcome: outcome, requestID: trace.identity.requestID) {
+            r.headers.add(name: "X-Amz-Log-Result", value: tail)
+        }
         r.body = outcome.body
         return r
     }

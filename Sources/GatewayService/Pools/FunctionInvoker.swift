@@ -48,6 +48,13 @@ public final class FunctionInvoker: Sendable {
     public nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil)
+    }
+
+    /// `invoke` with the Invoke API's client context (`X-Amz-Client-Context`, base64 JSON) for the RIE.
+    public nonisolated(nonsending) func invoke(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
+    ) async throws(InvocationFailure) -> InvocationOutcome {
         var queueWait = Duration.zero
         var retriedUnreachable = false
         var refusals = 0
@@ -56,7 +63,8 @@ public final class FunctionInvoker: Sendable {
             let grant = try await acquire(spec, now: waitStart)
             let sentAt = clock.now()
             queueWait += sentAt - waitStart
-            let request = RIERequest.make(for: grant.worker, payload: payload, requestID: requestID, traceID: traceID)
+            let request = RIERequest.make(
+                for: grant.worker, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
             let response: HTTPResponse
             do {
                 response = try await transport.execute(
@@ -104,6 +112,12 @@ public final class FunctionInvoker: Sendable {
                 coldStart: grant.coldStart, queueWait: queueWait, functionTime: functionTime
             )
         }
+    }
+
+    /// The output of invocation `requestID` on `workerID` (START through REPORT), from the Manager; nil when it
+    /// cannot be had (the gateway then sends no `X-Amz-Log-Result`).
+    public func invocationLog(workerID: String, requestID: String) async -> [UInt8]? {
+        try? await manager.invocationLog(workerID: workerID, requestID: requestID)
     }
 
     /// Pool sizes per function (busy, idle, waiting, coming), for metrics.

@@ -139,6 +139,15 @@ public struct ManagerClient: Sendable {
         }
     }
 
+    /// `GET /v1/workers/{id}/logs?request_id=R`: the output of invocation R on the worker, START through REPORT
+    /// (the Manager waits briefly for the REPORT line), for `X-Amz-Log-Type: Tail`.
+    public func invocationLog(workerID: String, requestID: String) async throws(ManagerClientError) -> [UInt8] {
+        // Request ids are `[A-Za-z0-9._:-]` (docs/gateway.md): nothing to escape in a query.
+        let response = try await call("GET", "/v1/workers/\(workerID)/logs?request_id=\(requestID)", body: [], timeout: callTimeout)
+        guard response.status == 200 else { throw Self.failure(response, function: nil) }
+        return response.body
+    }
+
     /// `GET /v1/workers`: every worker the Manager manages. Accepts `{"workers":[...]}` or a bare array.
     public func listWorkers() async throws(ManagerClientError) -> [ManagerWorker] {
         let response = try await call("GET", "/v1/workers", body: [], timeout: callTimeout)

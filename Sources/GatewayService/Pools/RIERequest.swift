@@ -8,7 +8,11 @@ enum RIERequest {
     /// The invocation request. `X-Amzn-RequestId` becomes the function's `context.aws_request_id` (so function logs
     /// carry the gateway's request id); `X-Amzn-Trace-Id` is read by the RIE (this build does not pass it on to the
     /// runtime as `_X_AMZN_TRACE_ID`, but newer ones may).
-    static func make(for worker: PoolWorker, payload: [UInt8], requestID: String, traceID: String) -> HTTPRequest {
+    /// `clientContext` (the Invoke API's `X-Amz-Client-Context`, base64 JSON) is passed on as is: the RIE decodes it
+    /// into the runtime's `Lambda-Runtime-Client-Context`, the function's `context.client_context`.
+    static func make(
+        for worker: PoolWorker, payload: [UInt8], requestID: String, traceID: String, clientContext: String? = nil
+    ) -> HTTPRequest {
         var headers: HTTPHeaders = [
             "Host": worker.endpoint.hostHeader,
             "Content-Type": "application/json",
@@ -16,6 +20,7 @@ enum RIERequest {
         ]
         if !requestID.isEmpty { headers.add(name: "X-Amzn-RequestId", value: requestID) }
         if !traceID.isEmpty { headers.add(name: "X-Amzn-Trace-Id", value: traceID) }
+        if let clientContext { headers.add(name: "X-Amz-Client-Context", value: clientContext) }
         return HTTPRequest(method: "POST", target: path, headers: headers, body: payload)
     }
 
