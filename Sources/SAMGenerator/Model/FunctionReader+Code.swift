@@ -138,7 +138,7 @@ extension FunctionReader {
                 throw TemplateError("Dockerfile \(quoted(dockerfile)) not found in DockerContext", at: dockerfileNode.mark)
             }
             if let tag = try metadata["DockerTag"]?.string("Metadata.DockerTag") {
-                spec.image = "\(context.options.imagePrefix)\(spec.name):\(tag)"
+                spec.image = "\(context.options.imagePrefix)\(NameRules.imageRepository(spec.name)):\(tag)"
             }
             for key in ["DockerBuildArgs", "DockerBuildTarget"] {
                 if let entry = metadata.entry(key) {
