@@ -169,7 +169,7 @@ struct WildTemplateTests {
         var request = GenerateRequest()
         request.template = Fixtures.templates + "/wild/template-yml/template.yml"
         let (options, _) = try GenerateCommandRunner.options(for: request)
-        #expect(options.parameters == ["Stage": "dev", "Owner": "team a"], "build's table, not deploy's")
+        #expect(options.parameters == ["Stage": "dev", "Owner": "team-a"], "build's table, not deploy's")
         #expect(options.region == "eu-west-1")
         #expect(options.stackName == "hello-stack")
         request.parameterOverrides = ["Owner=ops ParameterKey=Stage,ParameterValue=prod"]
