@@ -87,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "SAMGenerator",
-            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "TLS"],
+            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "TLS", "DockerEngine"],
             swiftSettings: strictSwift
         ),
 

@@ -27,7 +27,7 @@ struct ConfigCheckTests {
         let r = "\(Self.fixtures)/broken/routing.yml"
         #expect(report.errors.map(\.description) == [
             "\(f):8:5: function \"lambda-list\": expected a mapping, found a sequence",
-            "\(f):9:3: invalid function name \"Bad_Name\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit",
+            "\(f):9:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)",
             "\(f):11:22: max_concurrency must be at least 1, found 0",
         ])
         #expect(report.warnings.map(\.description) == [

@@ -103,9 +103,9 @@ struct ConfigFunctionsTests {
         ("functions:\n  a:\n    image: [x]\n", "f.yml:3:12: image: expected a string, found a sequence"),
         ("functions:\n  a:\n    imag: x\n", "f.yml:3:5: unknown key \"imag\" (expected one of: environment, handler, image, max_concurrency, memory_size, min_warm, rie_concurrency, runtime, timeout)"),
         ("function:\n  a:\n", "f.yml:1:1: unknown key \"function\" (expected one of: defaults, functions)"),
-        ("functions:\n  Bad_Name:\n", "f.yml:2:3: invalid function name \"Bad_Name\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
-        ("functions:\n  -a:\n", "f.yml:2:3: invalid function name \"-a\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
-        ("functions:\n  \(String(repeating: "a", count: 64)):\n", "f.yml:2:3: invalid function name \"\(String(repeating: "a", count: 64))\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
+        ("functions:\n  Bad/Name:\n", "f.yml:2:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
+        ("functions:\n  a*b:\n", "f.yml:2:3: invalid function name \"a*b\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
+        ("functions:\n  \(String(repeating: "a", count: 65)):\n", "f.yml:2:3: invalid function name \"\(String(repeating: "a", count: 65))\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
         ("functions:\n  a:\n  b:\n  a:\n", "f.yml:4:3: duplicate key \"a\" (first at line 2)"),
         ("functions:\n  a:\n    timeout: 1\n    timeout: 2\n", "f.yml:4:5: duplicate key \"timeout\" (first at line 3)"),
         ("functions:\n  - a\n  - b\n", "f.yml:2:3: functions: expected a mapping, found a sequence"),
@@ -132,7 +132,7 @@ struct ConfigFunctionsTests {
     }
 
     @Test func everyProblemIsReportedInFileOrder() {
-        let text = "functions:\n  Bad:\n  b:\n    timeout: x\n  c:\n    memory_size: 1\n"
+        let text = "functions:\n  Bad!:\n  b:\n    timeout: x\n  c:\n    memory_size: 1\n"
         do {
             _ = try FunctionsConfig.parse(text, path: "conf/functions.yml", environment: [:])
             Issue.record("expected an error")

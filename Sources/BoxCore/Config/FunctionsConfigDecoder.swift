@@ -41,7 +41,7 @@ struct FunctionsConfigDecoder {
             for entry in list.entries {
                 guard FunctionConfig.isValidName(entry.key) else {
                     context.error(
-                        "invalid function name \(Self.quote(entry.key)): use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit",
+                        "invalid function name \(Self.quote(entry.key)): \(FunctionConfig.nameRule)",
                         at: entry.keyNode.mark)
                     continue
                 }
