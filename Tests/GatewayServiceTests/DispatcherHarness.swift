@@ -60,7 +60,8 @@ struct DispatcherHarness {
 
     let dispatcher: GatewayDispatcher
     let invoker: StandInInvoker
-    let background: BackgroundInvocations
+    let events: EventDispatcher
+    let spoolDirectory: String
 
     init(invoker: StandInInvoker = StandInInvoker(body: #"{"statusCode":200,"body":"hi"}"#), extraEnv: [String: String] = [:]) throws {
         let environment = try GatewayEnvironment.parse(Self.env.merging(extraEnv) { $1 })
@@ -73,11 +74,19 @@ struct DispatcherHarness {
             box.storage.withLock { $0.append(String(decoding: line, as: UTF8.self)) }
         }
         let metrics = GatewayMetrics()
-        let background = BackgroundInvocations(invoker: invoker, log: log, metrics: metrics, retryDelays: [.zero])
+        // A real spool in a fresh temporary folder; retries without pauses.
+        spoolDirectory = "/tmp/esb-unit-spool-" + UUIDv4.string()
+        var eventSettings = EventDispatcher.Settings()
+        eventSettings.policy.retryDelays = [.zero]
+        eventSettings.policy.backoffBase = .zero
+        eventSettings.tick = .milliseconds(5)
+        events = EventDispatcher(
+            spool: try EventSpool(directory: spoolDirectory, maxBytes: 1 << 20), invoker: invoker, config: config,
+            log: log, metrics: metrics, settings: eventSettings)
+        events.start()
         dispatcher = GatewayDispatcher(
-            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, background: background)
+            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.invoker = invoker
-        self.background = background
         linesBox = box
     }
 

@@ -125,7 +125,7 @@ import Testing
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
         #expect(r.status == 202)
         #expect(r.body.isEmpty)
-        let left = await h.background.drain(until: .now + .seconds(5))
+        let left = await h.events.settle(until: .now + .seconds(5))
         #expect(left == 0)
         #expect(h.invoker.recorded.count == 3)
         let attempts = h.logLines.filter { $0.contains("\"invocation_type\":\"Event\"") && $0.contains("\"attempt\"") }
@@ -139,7 +139,7 @@ import Testing
         })
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
         #expect(r.status == 202)
-        await h.background.drain(until: .now + .seconds(5))
+        await h.events.settle(until: .now + .seconds(5))
         #expect(h.invoker.recorded.count == 2)
         #expect(h.logLines.contains { $0.contains("\"attempt\":2") && $0.contains("\"outcome\":\"success\"") })
     }
@@ -149,46 +149,5 @@ import Testing
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Later"]))
         #expect(r.status == 400)
         #expect(h.invoker.recorded.isEmpty)
-    }
-}
-
-/// The SIGTERM drain waits for accepted Event invocations, up to its deadline.
-@Suite struct BackgroundInvocationsTests {
-    /// Stands in for FunctionInvoker + RIE: every invocation waits until the test opens the gate.
-    final class GatedInvoker: FunctionInvoking, Sendable {
-        let gate = Gate()
-        nonisolated(nonsending) func invoke(
-            _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
-        ) async throws(InvocationFailure) -> InvocationOutcome {
-            await gate.wait()
-            return .rie("null")
-        }
-        func poolSnapshot() async -> [String: PoolStats] { [:] }
-    }
-
-    actor Gate {
-        var open = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        func wait() async {
-            if open { return }
-            await withCheckedContinuation { waiters.append($0) }
-        }
-        func release() {
-            open = true
-            for w in waiters { w.resume() }
-            waiters = []
-        }
-    }
-
-    @Test func drainReportsWhatIsStillRunningAtTheDeadlineAndWaitsOtherwise() async {
-        let invoker = GatedInvoker()
-        let background = BackgroundInvocations(invoker: invoker, log: .discarding, metrics: GatewayMetrics())
-        let spec = PoolFunctionSpec(name: "echo", maxConcurrency: 1, timeout: .seconds(3))
-        background.submit(spec, payload: [], requestID: "r1", traceID: "t1")
-        background.submit(spec, payload: [], requestID: "r2", traceID: "t2")
-        #expect(await background.drain(until: .now + .milliseconds(50)) == 2)
-        await invoker.gate.release()
-        #expect(await background.drain(until: .now + .seconds(10)) == 0)
-        #expect(background.pending == 0)
     }
 }

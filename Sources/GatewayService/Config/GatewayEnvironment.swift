@@ -68,6 +68,19 @@ public struct GatewayEnvironment: Sendable {
     /// `SHUTDOWN_TIMEOUT` (§3.10): the SIGTERM drain deadline.
     public var shutdownTimeout: Duration = .seconds(30)
 
+    /// `EVENT_SPOOL_DIR`: the durable queue of `Event` invocations (docs/async-invocations.md); default
+    /// `/var/lib/esb/events/<CONTAINER_NAME>` (nil here means that default).
+    public var eventSpoolDir: String?
+    /// `EVENT_SPOOL_MAX_BYTES`: above this, an `Event` invocation is refused with 429 (default 1 GiB).
+    public var eventSpoolMaxBytes: Int = 1 << 30
+    /// `EVENT_RETRY_DELAYS`: pauses before the retries of an event whose function failed (default 60, 120 s).
+    public var eventRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
+    /// `EVENT_BACKOFF_BASE`: first backoff after a throttle or system error (doubles up to 5 min; default 1 s).
+    public var eventBackoffBase: Duration = .seconds(1)
+
+    /// The spool directory in force.
+    public var eventSpoolDirectory: String { eventSpoolDir ?? "/var/lib/esb/events/\(containerName)" }
+
     /// All defaults (PRODUCT §3.1).
     public init() {}
 
@@ -123,6 +136,15 @@ public struct GatewayEnvironment: Sendable {
         e.maxConnections = try reader.integer("MAX_CONNECTIONS", minimum: 1) ?? e.maxConnections
         e.maxBodyBytes = try reader.integer("MAX_BODY_BYTES", minimum: 0) ?? e.maxBodyBytes
         e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
+        e.eventSpoolDir = reader.string("EVENT_SPOOL_DIR")
+        e.eventSpoolMaxBytes = try reader.integer("EVENT_SPOOL_MAX_BYTES", minimum: 4096) ?? e.eventSpoolMaxBytes
+        if let raw = reader.string("EVENT_RETRY_DELAYS") {
+            guard let delays = EventRetryPolicy.parseDelays(raw) else {
+                throw GatewayEnvironmentError(variable: "EVENT_RETRY_DELAYS", reason: "'\(raw)' is not a comma-separated list of seconds")
+            }
+            e.eventRetryDelays = delays
+        }
+        e.eventBackoffBase = try reader.duration("EVENT_BACKOFF_BASE") ?? e.eventBackoffBase
         return e
     }
 

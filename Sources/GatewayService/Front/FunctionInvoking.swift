@@ -6,8 +6,23 @@ public protocol FunctionInvoking: Sendable {
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome
 
+    /// Runs a queued asynchronous event: like `invoke`, but served after every synchronous request waiting for a
+    /// worker of the same function (docs/async-invocations.md).
+    nonisolated(nonsending) func invokeInBackground(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
+    ) async throws(InvocationFailure) -> InvocationOutcome
+
     /// Pool sizes per function, for metrics.
     func poolSnapshot() async -> [String: PoolStats]
+}
+
+extension FunctionInvoking {
+    /// Stand-ins without priorities run events like any request.
+    public nonisolated(nonsending) func invokeInBackground(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
+    ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID)
+    }
 }
 
 /// The pools' invoker is the production `FunctionInvoking`.

@@ -16,7 +16,7 @@ final class GatewayRuntime: Sendable {
     let config: GatewayConfigStore
     let invoker: FunctionInvoker
     let metrics: GatewayMetrics
-    let background: BackgroundInvocations
+    let events: EventDispatcher
     let dispatcher: GatewayDispatcher
     let tls: TLSServerContext
     let server: HTTPServer
@@ -56,9 +56,20 @@ final class GatewayRuntime: Sendable {
                 poolLog.log(mapped, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
             })
         metrics = GatewayMetrics()
-        background = BackgroundInvocations(invoker: invoker, log: log, metrics: metrics)
+        let spool: EventSpool
+        do {
+            spool = try EventSpool(directory: env.eventSpoolDirectory, maxBytes: env.eventSpoolMaxBytes)
+        } catch {
+            throw GatewayStartError("EVENT_SPOOL_DIR: cannot use \(env.eventSpoolDirectory): \(error)")
+        }
+        var eventSettings = EventDispatcher.Settings()
+        eventSettings.policy.retryDelays = env.eventRetryDelays
+        eventSettings.policy.backoffBase = env.eventBackoffBase
+        eventSettings.region = env.defaultRegion
+        events = EventDispatcher(
+            spool: spool, invoker: invoker, config: config, log: log, metrics: metrics, settings: eventSettings)
         let dispatcher = GatewayDispatcher(
-            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, background: background)
+            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.dispatcher = dispatcher
         var serverConfiguration = HTTPServerConfiguration(listen: listen, tls: tls)
         serverConfiguration.headerTimeout = env.headerTimeout
@@ -81,13 +92,14 @@ final class GatewayRuntime: Sendable {
             guard let address = ListenAddress.parse(metricsListen) else {
                 throw GatewayStartError("METRICS_LISTEN: \(metricsListen) is not host:port")
             }
-            let metrics = self.metrics, invoker = self.invoker, sink = logSink
+            let metrics = self.metrics, invoker = self.invoker, sink = logSink, events = self.events
             metricsServer = HTTPServer(configuration: HTTPServerConfiguration(listen: address)) { request, _ in
                 guard request.path == "/metrics", request.method == "GET" else { return GatewayError.notFound.response }
                 let pools = await invoker.poolSnapshot().mapValues {
                     GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, waiting: $0.waiting)
                 }
                 let text = metrics.render(pools: pools, managerCalls: invoker.managerCallCounts(), logLinesDropped: UInt64(sink.droppedLines))
+                    + events.eventMetrics.render(events.gauges())
                 return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
             }
         } else {
@@ -128,6 +140,7 @@ final class GatewayRuntime: Sendable {
         let env = settings.environment
         await invoker.updateFunctions(config.current.functions.functions.map(\.poolSpec))
         await invoker.start()
+        events.start()
         do {
             let port = try server.start()
             log.log(.info, "esb-gateway listening", fields: [("listen", .string(env.listen)), ("port", .int(port))])
@@ -195,10 +208,12 @@ final class GatewayRuntime: Sendable {
     func drain() async -> Int32 {
         let deadline = ContinuousClock.now + settings.environment.shutdownTimeout
         async let http: Void = server.shutdown(gracePeriod: settings.environment.shutdownTimeout)
-        let left = await background.drain(until: deadline)
+        let left = await events.drain(until: deadline)
         await http
         if let metricsServer { await metricsServer.shutdown(gracePeriod: .seconds(1)) }
-        if left > 0 { log.log(.error, "drain deadline passed with \(left) Event invocations still running") }
+        if left > 0 {
+            log.log(.warning, "drain deadline passed with \(left) Event attempts still running; they stay in the spool and run again at the next start")
+        }
         await invoker.shutdown()
         log.log(.info, "esb-gateway stopped")
         logSink.close(timeout: .seconds(2))
