@@ -65,6 +65,8 @@ public struct InvokeAPIHandler: Sendable {
             }
             var r = Self.response(status: 202)
             r.headers.add(name: "Content-Type", value: "application/json")
+            // As AWS: the id the SDKs report; also the function's aws_request_id and the dead record's requestId.
+            r.headers.add(name: "x-amzn-RequestId", value: trace.identity.requestID)
             return r
         case "RequestResponse":
             break
