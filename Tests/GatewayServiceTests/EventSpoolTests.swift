@@ -220,3 +220,24 @@ import Testing
         #expect(q.isEmpty)
     }
 }
+
+@Suite struct EventQueueStateTests {
+    @Test func delayedEventsBecomeReadyInDueOrderAndCapacityIsPerFunction() {
+        var s = EventQueueState()
+        for (id, due) in [("c", Int64(30)), ("a", 10), ("b", 20), ("now", 0)] {
+            var e = SpooledEvent(id: id, function: "f", traceID: "", enqueuedAtMillis: 0)
+            e.progress.dueAtMillis = due
+            s.add(e, now: 5)
+        }
+        #expect(s.takeStartable(capacity: { _ in 10 }, maxRunning: 10).map(\.event.id) == ["now"])
+        s.promoteDue(now: 25)
+        #expect(s.takeStartable(capacity: { _ in 2 }, maxRunning: 10).map(\.event.id) == ["a"])  // "now" still runs
+        s.attemptEnded("now", function: "f", next: nil, now: 25)
+        #expect(s.takeStartable(capacity: { _ in 2 }, maxRunning: 10).map(\.event.id) == ["b"])
+        s.promoteDue(now: 100)
+        #expect(s.takeStartable(capacity: { _ in 3 }, maxRunning: 10).map(\.event.id) == ["c"])
+        #expect(s.queuedCount == 3)
+        s.stopped = true
+        #expect(s.takeStartable(capacity: { _ in 3 }, maxRunning: 10).isEmpty)
+    }
+}

@@ -66,7 +66,8 @@ final class EventDispatcher: Sendable {
     }
 
     /// SIGTERM: starts nothing new, waits until the running attempts end or `deadline`; whatever is unfinished
-    /// stays in the spool for the next start. Returns how many attempts were still running.
+    /// stays in the spool for the next start. Returns how many attempts were still running. Admissions still work
+    /// (requests in flight finish) until `close()`.
     func drain(until deadline: ContinuousClock.Instant) async -> Int {
         state.withLock { $0.stopped = true }
         while ContinuousClock.now < deadline {
@@ -74,10 +75,11 @@ final class EventDispatcher: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         ticker.withLock { $0?.cancel() }
-        let left = state.withLock { $0.runningTotal }
-        spool.close()
-        return left
+        return state.withLock { $0.runningTotal }
     }
+
+    /// After the HTTP drain: the spool's last records are written and fsynced, its writer stops.
+    func close() { spool.close() }
 
     /// Waits until no event is queued or `deadline` (tests); returns how many are still queued.
     @discardableResult

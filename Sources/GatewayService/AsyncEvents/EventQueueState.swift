@@ -9,8 +9,8 @@ struct EventQueueState: Sendable {
     var entries: [String: Entry] = [:]
     /// Ready events per function, in admission (or retry-due) order.
     var ready: [String: IDQueue] = [:]
-    /// Events waiting for their retry time.
-    var delayed: Set<String> = []
+    /// Events waiting for their retry time, earliest first.
+    var delayed = DueHeap()
     var running: [String: Int] = [:]
     var runningTotal = 0
     /// After SIGTERM: nothing new starts; queued events stay in the spool for the next start.
@@ -18,16 +18,16 @@ struct EventQueueState: Sendable {
 
     mutating func add(_ event: SpooledEvent, now: Int64) {
         entries[event.id] = Entry(event: event)
-        if event.progress.dueAtMillis > now { delayed.insert(event.id) } else { ready[event.function, default: IDQueue()].append(event.id) }
+        if event.progress.dueAtMillis > now {
+            delayed.push(event.progress.dueAtMillis, event.id)
+        } else {
+            ready[event.function, default: IDQueue()].append(event.id)
+        }
     }
 
     /// Moves delayed events whose time has come to their function's ready list.
     mutating func promoteDue(now: Int64) {
-        guard !delayed.isEmpty else { return }
-        let due = delayed.filter { (entries[$0]?.event.progress.dueAtMillis ?? 0) <= now }
-            .sorted { (entries[$0]?.event.progress.dueAtMillis ?? 0) < (entries[$1]?.event.progress.dueAtMillis ?? 0) }
-        for id in due {
-            delayed.remove(id)
+        while let id = delayed.popDue(now: now) {
             if let e = entries[id] { ready[e.event.function, default: IDQueue()].append(id) }
         }
     }
@@ -62,7 +62,11 @@ struct EventQueueState: Sendable {
         runningTotal -= 1
         if let next {
             entries[id] = next
-            if next.event.progress.dueAtMillis > now { delayed.insert(id) } else { ready[function, default: IDQueue()].append(id) }
+            if next.event.progress.dueAtMillis > now {
+                delayed.push(next.event.progress.dueAtMillis, id)
+            } else {
+                ready[function, default: IDQueue()].append(id)
+            }
         } else {
             entries[id] = nil
         }
@@ -93,5 +97,45 @@ struct IDQueue: Sendable {
             }
         }
         return items[head]
+    }
+}
+
+/// A binary min-heap of (due time, event id): the tick looks only at the earliest, so a large number of delayed
+/// events costs nothing until they are due.
+struct DueHeap: Sendable {
+    private var items: [(due: Int64, id: String)] = []
+
+    var count: Int { items.count }
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func push(_ due: Int64, _ id: String) {
+        items.append((due, id))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i].due < items[parent].due else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    /// The earliest id when it is due at `now`, removed; nil otherwise.
+    mutating func popDue(now: Int64) -> String? {
+        guard let first = items.first, first.due <= now else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && items[l].due < items[m].due { m = l }
+                if r < items.count && items[r].due < items[m].due { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return first.id
     }
 }

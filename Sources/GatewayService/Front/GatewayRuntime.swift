@@ -210,6 +210,7 @@ final class GatewayRuntime: Sendable {
         async let http: Void = server.shutdown(gracePeriod: settings.environment.shutdownTimeout)
         let left = await events.drain(until: deadline)
         await http
+        events.close()
         if let metricsServer { await metricsServer.shutdown(gracePeriod: .seconds(1)) }
         if left > 0 {
             log.log(.warning, "drain deadline passed with \(left) Event attempts still running; they stay in the spool and run again at the next start")
