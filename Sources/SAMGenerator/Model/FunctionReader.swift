@@ -6,13 +6,13 @@ struct FunctionReader {
     static let supported: Set<String> = [
         "FunctionName", "CodeUri", "InlineCode", "Handler", "Runtime", "Environment", "Timeout", "MemorySize",
         "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "Layers", "Events", "PackageType",
-        "ImageUri", "Architectures",
+        "ImageUri", "Architectures", "EventInvokeConfig",
     ]
     /// Accepted without a warning: they describe the function but change nothing in the box.
     static let silent: Set<String> = ["Description", "Tags", "AutoPublishAlias", "AutoPublishCodeSha256", "VersionDescription"]
     static let supportedInGlobals: Set<String> = [
         "CodeUri", "Handler", "Runtime", "Environment", "Timeout", "MemorySize", "ReservedConcurrentExecutions",
-        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType",
+        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType", "EventInvokeConfig",
     ]
 
     let context: ReadingContext
@@ -47,6 +47,7 @@ struct FunctionReader {
             memorySize: try bounded("MemorySize", default: 128, 128...10240),
             maxConcurrency: nil, minWarm: nil, architecture: architecture, runtime: nil, handler: nil)
         try readConcurrency(into: &spec)
+        spec.eventInvoke = try readEventInvokeConfig()
         switch packageType {
         case "Zip":
             let zip = try readZip()

@@ -95,6 +95,8 @@ struct FunctionSpec {
     var architecture: String
     var runtime: String?
     var handler: String?
+    /// `EventInvokeConfig` (Model/EventInvokeConfigReader.swift).
+    var eventInvoke = EventInvokeSettings()
 }
 
 /// One line of `routing.yml`.
