@@ -78,6 +78,11 @@ public struct GatewayEnvironment: Sendable {
     /// `EVENT_BACKOFF_BASE`: first backoff after a throttle or system error (doubles up to 5 min; default 1 s).
     public var eventBackoffBase: Duration = .seconds(1)
 
+    /// `SCHEDULER_ENABLED`: this gateway fires `schedules.yml` (default true; enable one gateway per site).
+    public var schedulerEnabled = true
+    /// `SCHEDULES_CONFIG_PATH`: written by `esb generate`; missing = no schedules.
+    public var schedulesConfigPath = "/app/config/schedules.yml"
+
     /// The spool directory in force.
     public var eventSpoolDirectory: String { eventSpoolDir ?? "/var/lib/esb/events/\(containerName)" }
 
@@ -145,6 +150,14 @@ public struct GatewayEnvironment: Sendable {
             e.eventRetryDelays = delays
         }
         e.eventBackoffBase = try reader.duration("EVENT_BACKOFF_BASE") ?? e.eventBackoffBase
+        if let raw = reader.string("SCHEDULER_ENABLED") {
+            switch raw.lowercased() {
+            case "true", "1", "yes": e.schedulerEnabled = true
+            case "false", "0", "no": e.schedulerEnabled = false
+            default: throw GatewayEnvironmentError(variable: "SCHEDULER_ENABLED", reason: "must be true or false")
+            }
+        }
+        e.schedulesConfigPath = reader.string("SCHEDULES_CONFIG_PATH") ?? e.schedulesConfigPath
         return e
     }
 

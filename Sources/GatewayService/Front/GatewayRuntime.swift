@@ -17,6 +17,7 @@ final class GatewayRuntime: Sendable {
     let invoker: FunctionInvoker
     let metrics: GatewayMetrics
     let events: EventDispatcher
+    let scheduler: GatewayScheduler?
     let dispatcher: GatewayDispatcher
     let tls: TLSServerContext
     let server: HTTPServer
@@ -68,6 +69,7 @@ final class GatewayRuntime: Sendable {
         eventSettings.region = env.defaultRegion
         events = EventDispatcher(
             spool: spool, invoker: invoker, config: config, log: log, metrics: metrics, settings: eventSettings)
+        scheduler = env.schedulerEnabled ? GatewayScheduler(events: events, log: log, region: env.defaultRegion) : nil
         let dispatcher = GatewayDispatcher(
             settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.dispatcher = dispatcher
@@ -141,6 +143,17 @@ final class GatewayRuntime: Sendable {
         await invoker.updateFunctions(config.current.functions.functions.map(\.poolSpec))
         await invoker.start()
         events.start()
+        if let scheduler {
+            // A broken schedules.yml stops the start like the other files (§2.3); on reload the old one stays.
+            do {
+                scheduler.load(try SchedulesConfig.load(path: env.schedulesConfigPath))
+            } catch {
+                for d in error.diagnostics { log.log(.error, d.description, logger: "gateway.config") }
+                log.log(.error, "cannot start: schedules configuration error")
+                return 1
+            }
+            scheduler.start()
+        }
         do {
             let port = try server.start()
             log.log(.info, "esb-gateway listening", fields: [("listen", .string(env.listen)), ("port", .int(port))])
@@ -195,6 +208,15 @@ final class GatewayRuntime: Sendable {
                 log.log(.error, "reload refused, old configuration stays: \(d.description)", logger: "gateway.config")
             }
         }
+        if let scheduler {
+            do {
+                scheduler.load(try SchedulesConfig.load(path: env.schedulesConfigPath))
+            } catch {
+                for d in error.diagnostics {
+                    log.log(.error, "reload refused, old schedules stay: \(d.description)", logger: "gateway.config")
+                }
+            }
+        }
         do {
             try tls.reload()
             log.log(.info, "TLS certificate reloaded", logger: "gateway.tls", fields: [("cert_path", .string(env.tlsCertPath))])
@@ -208,6 +230,7 @@ final class GatewayRuntime: Sendable {
     func drain() async -> Int32 {
         let deadline = ContinuousClock.now + settings.environment.shutdownTimeout
         async let http: Void = server.shutdown(gracePeriod: settings.environment.shutdownTimeout)
+        scheduler?.stop()
         let left = await events.drain(until: deadline)
         await http
         events.close()
