@@ -20,6 +20,7 @@ struct ModelBuilder {
                     try claim(function.name, kind: "function", in: &functionNames, at: function.mark)
                     model.functions.append(function)
                     model.routes += try EventReader(context: context, resource: resource, functionName: function.name).routes()
+                    model.schedules += try ScheduleEventReader(context: context, resource: resource, functionName: function.name).schedules()
                 case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
                     _ = try LayerReader(context: context, resource: resource).read()
                 case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":

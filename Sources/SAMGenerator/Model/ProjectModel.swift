@@ -6,6 +6,7 @@ struct ProjectModel {
     var routes: [RouteSpec] = []
     var tables: [TableSpec] = []
     var buckets: [BucketSpec] = []
+    var schedules: [ScheduleSpec] = []
 }
 
 /// A Lambda runtime the box can build: `python3.x` or `nodejsNN.x`.
