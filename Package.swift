@@ -13,21 +13,23 @@ let strictSwift: [SwiftSetting] = [
 let pureSwift: [SwiftSetting] = strictSwift + [.strictMemorySafety()]
 
 let testTargets: [Target] = [
+    // Shared by the suites that drive the real Docker engine (docs/testing.md).
+    .target(name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strictSwift),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1"], swiftSettings: strictSwift),
-    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"], swiftSettings: strictSwift),
+    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(
             name: "ManagerServiceTests",
-            dependencies: ["ManagerService", "DockerEngine", "BoxCore", "Reactor", "HTTP1"],
+            dependencies: ["ManagerService", "DockerEngine", "BoxCore", "Reactor", "HTTP1", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(
             name: "GatewayServiceTests",
-            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto"],
+            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "BoxCore", "YAML"], swiftSettings: strictSwift),

@@ -20,6 +20,10 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
     public var network: String?
     /// Aliases on `network`.
     public var networkAliases: [String]
+    /// The network's full id, when `network` is one. Docker re-keys a new container's endpoint by the network's
+    /// NAME and resolves that name again at start, which fails as "ambiguous" while two networks share it; the id
+    /// in the endpoint settings is what start then uses instead.
+    public var networkID: String?
     /// Container port (`8080/tcp`) → host address to publish on, with port 0 = any free port.
     public var publishedPorts: [String: PortBinding]
     /// Remove the container when it exits.
@@ -89,6 +93,7 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
 
     private struct EndpointConfig: Encodable {
         let Aliases: [String]?
+        let NetworkID: String?
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -105,7 +110,7 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
             PortBindings: publishedPorts.isEmpty ? nil : publishedPorts.mapValues { [$0] }, AutoRemove: autoRemove)
         try c.encode(host, forKey: .hostConfig)
         if let network {
-            let endpoint = EndpointConfig(Aliases: networkAliases.isEmpty ? nil : networkAliases)
+            let endpoint = EndpointConfig(Aliases: networkAliases.isEmpty ? nil : networkAliases, NetworkID: networkID)
             try c.encode(["EndpointsConfig": [network: endpoint]], forKey: .networkingConfig)
         }
     }

@@ -22,7 +22,7 @@ actor WorkerManager {
 
     init(docker: DockerClient, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
         self.docker = docker
-        self.launcher = WorkerLauncher(docker: docker, settings: settings)
+        self.launcher = WorkerLauncher(docker: docker, settings: settings, logger: logger)
         self.settings = settings
         self.clock = clock
         self.logger = logger

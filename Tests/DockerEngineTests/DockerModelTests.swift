@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import DockerEngine
 
-@Suite struct DockerModelTests {
+@Suite(.timeLimit(.minutes(5))) struct DockerModelTests {
     @Test(arguments: [
         ("unix:///var/run/docker.sock", DockerHost.Endpoint.unixSocket(path: "/var/run/docker.sock") as DockerHost.Endpoint?),
         ("unix:///tmp/x.sock", .unixSocket(path: "/tmp/x.sock")),

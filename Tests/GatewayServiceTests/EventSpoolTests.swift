@@ -5,7 +5,7 @@ import Testing
 @testable import GatewayService
 
 /// The event spool's format and replay (docs/async-invocations.md), on real files in a fresh temporary folder.
-@Suite struct EventSpoolTests {
+@Suite(.timeLimit(.minutes(5))) struct EventSpoolTests {
     static func event(_ id: String, function: String = "echo", at: Int64 = 1_000) -> SpooledEvent {
         SpooledEvent(id: id, function: function, traceID: "Root=1-\(id)", enqueuedAtMillis: at)
     }
@@ -153,7 +153,7 @@ import Testing
     }
 }
 
-@Suite struct EventPolicyTests {
+@Suite(.timeLimit(.minutes(5))) struct EventPolicyTests {
     @Test func functionErrorsAreRetriedAfterTheConfiguredDelaysThenDead() {
         let policy = EventRetryPolicy(retryDelays: [.seconds(60), .seconds(120)])
         var p = EventProgress()
@@ -221,7 +221,7 @@ import Testing
     }
 }
 
-@Suite struct EventQueueStateTests {
+@Suite(.timeLimit(.minutes(5))) struct EventQueueStateTests {
     @Test func delayedEventsBecomeReadyInDueOrderAndCapacityIsPerFunction() {
         var s = EventQueueState()
         for (id, due) in [("c", Int64(30)), ("a", 10), ("b", 20), ("now", 0)] {

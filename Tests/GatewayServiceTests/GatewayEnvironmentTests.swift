@@ -1,7 +1,7 @@
 import Testing
 @testable import GatewayService
 
-@Suite struct GatewayEnvironmentTests {
+@Suite(.timeLimit(.minutes(5))) struct GatewayEnvironmentTests {
     @Test func defaultsFollowTheProductTable() throws {
         let e = try GatewayEnvironment.parse([:], hostName: "box-1")
         #expect(e.listen == "0.0.0.0:443")
@@ -47,7 +47,7 @@ import Testing
     }
 }
 
-@Suite struct IPAddressRangeTests {
+@Suite(.timeLimit(.minutes(5))) struct IPAddressRangeTests {
     @Test(arguments: [
         ("10.0.0.0/8", "10.1.2.3", true), ("10.0.0.0/8", "11.0.0.1", false), ("127.0.0.1", "127.0.0.1:5555", true),
         ("127.0.0.1", "127.0.0.2", false), ("::1", "[::1]:8443", true), ("::1", "::1", true),

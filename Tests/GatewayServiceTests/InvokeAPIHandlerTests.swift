@@ -3,7 +3,7 @@ import HTTP1
 import Testing
 @testable import GatewayService
 
-@Suite struct InvokeAPIHandlerTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokeAPIHandlerTests {
     static let path = "/2015-03-31/functions/echo/invocations"
 
     @Test func requestResponseRelaysThePayload() async throws {
@@ -149,5 +149,54 @@ import Testing
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Later"]))
         #expect(r.status == 400)
         #expect(h.invoker.recorded.isEmpty)
+    }
+}
+
+/// The SIGTERM drain: running attempts get until the deadline, queued events stay in the spool.
+@Suite(.timeLimit(.minutes(5))) struct EventDrainTests {
+    /// Stands in for FunctionInvoker + RIE: every invocation waits until the test opens the gate.
+    final class GatedInvoker: FunctionInvoking, Sendable {
+        let gate = Gate()
+        nonisolated(nonsending) func invoke(
+            _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
+        ) async throws(InvocationFailure) -> InvocationOutcome {
+            await gate.wait()
+            return .rie("null")
+        }
+        func poolSnapshot() async -> [String: PoolStats] { [:] }
+    }
+
+    actor Gate {
+        var open = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        func wait() async {
+            if open { return }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        func release() {
+            open = true
+            for w in waiters { w.resume() }
+            waiters = []
+        }
+    }
+
+    @Test func drainReportsWhatIsStillRunningAtTheDeadlineAndLeavesTheRestQueued() async throws {
+        let invoker = GatedInvoker()
+        let directory = EventSpoolTests.folder()
+        let config = GatewayConfigStore(GatewayConfiguration(
+            functions: FunctionsConfig(functions: [FunctionConfig(name: "echo", maxConcurrency: 1)]),
+            routes: RoutingTable(try RoutingConfig.parse("routes: []", path: "r.yml"))))
+        let events = EventDispatcher(
+            spool: try EventSpool(directory: directory, maxBytes: 1 << 20), invoker: invoker, config: config,
+            log: .discarding, metrics: GatewayMetrics(), settings: EventDispatcher.Settings())
+        events.start()
+        for id in ["r1", "r2", "r3"] { try await events.submit(function: "echo", payload: Array("{}".utf8), requestID: id, traceID: "t") }
+        // max_concurrency 1: one attempt runs (held by the gate), two wait in the spool.
+        #expect(await events.drain(until: .now + .milliseconds(50)) == 1)
+        await invoker.gate.release()
+        #expect(await events.drain(until: .now + .seconds(10)) == 0)
+        events.close()
+        let left = try EventSpool(directory: directory, maxBytes: 1 << 20).replay().events.map(\.id)
+        #expect(left == ["r2", "r3"])
     }
 }

@@ -1,7 +1,7 @@
 import Testing
 @testable import GatewayService
 
-@Suite struct InvokeTargetTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokeTargetTests {
     // Paths as boto3 sends them: the name percent-encoded (`:` → %3A, `$` → %24).
     @Test(arguments: [
         ("/2015-03-31/functions/echo/invocations", nil, "echo", nil, nil),
@@ -43,7 +43,7 @@ import Testing
     }
 }
 
-@Suite struct RequestIdentityTests {
+@Suite(.timeLimit(.minutes(5))) struct RequestIdentityTests {
     @Test func clientValuesAreKept() {
         let id = RequestIdentity(headers: ["x-request-id": "abc", "X-Amzn-Trace-Id": "Root=1-1-2"], epochSeconds: 0)
         #expect(id.requestID == "abc")

@@ -4,7 +4,7 @@ import Testing
 
 /// `ManagerClient` against the answers docs/manager-api.md documents (served by `StandInPeers`' Manager stand-in and
 /// by canned responses), and the `MANAGER_URL` forms.
-@Suite struct ManagerClientTests {
+@Suite(.timeLimit(.minutes(5))) struct ManagerClientTests {
     @Test(arguments: [
         ("http://esb-manager:8081", PoolEndpoint.tcp(host: "esb-manager", port: 8081)),
         ("http://127.0.0.1:8081/", .tcp(host: "127.0.0.1", port: 8081)),

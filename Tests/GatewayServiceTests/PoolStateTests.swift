@@ -2,7 +2,7 @@ import Testing
 @testable import GatewayService
 
 /// The pool state machine of §3.7, driven step by step with explicit instants (no clock, no sleeps).
-@Suite struct PoolStateTests {
+@Suite(.timeLimit(.minutes(5))) struct PoolStateTests {
     static let fn = PoolFunctionSpec(name: "echo", maxConcurrency: 4, timeout: .seconds(3), revision: "r1")
 
     static func worker(_ n: Int) -> ManagerWorker {

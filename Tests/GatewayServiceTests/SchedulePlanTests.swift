@@ -3,7 +3,7 @@ import Testing
 @testable import GatewayService
 
 /// When schedules fire (docs/async-invocations.md), driven by an injected clock: every instant is a parameter.
-@Suite struct SchedulePlanTests {
+@Suite(.timeLimit(.minutes(5))) struct SchedulePlanTests {
     static func schedule(_ name: String, _ expression: String, enabled: Bool = true, input: String? = nil) throws -> ScheduleConfig {
         ScheduleConfig(
             name: name, function: "f", expressionText: expression, expression: try ScheduleExpression(parsing: expression),

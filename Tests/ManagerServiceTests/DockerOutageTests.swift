@@ -1,3 +1,4 @@
+import ESBTestSupport
 import BoxCore
 import DockerEngine
 import Foundation
@@ -9,7 +10,7 @@ import Testing
 /// takes it away (the daemon keeps running for the other suites). The second stops and restarts the real
 /// dockerd: it disturbs everything on the machine, so it only runs when `ESB_DOCKERD_RESTART_TESTS=1`
 /// (scripts/test-all.sh runs it in a pass of its own, after everything else).
-@Suite(.serialized) struct DockerOutageTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DockerOutageTests {
     @Test func healthIs503WhileTheDaemonIsUnreachableAndTheManagerRecovers() async throws {
         let proxy = DockerSocketProxy()
         try proxy.start()

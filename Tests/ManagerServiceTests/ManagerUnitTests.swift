@@ -3,7 +3,7 @@ import Reactor
 import Testing
 @testable import ManagerService
 
-@Suite struct ManagerSettingsTests {
+@Suite(.timeLimit(.minutes(5))) struct ManagerSettingsTests {
     @Test func defaultsFollowSection4_1() throws {
         let s = try ManagerSettings(environment: [:])
         #expect(s.listen == .tcp(host: "0.0.0.0", port: 8081))
@@ -61,7 +61,7 @@ import Testing
     }
 }
 
-@Suite struct WorkerBlueprintTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerBlueprintTests {
     static let settings: ManagerSettings = {
         var s = ManagerSettings()
         s.s3Endpoint = "http://s3:9000"
@@ -141,7 +141,7 @@ import Testing
     }
 }
 
-@Suite struct WorkerLogFormatterTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerLogFormatterTests {
     let formatter = WorkerLogFormatter(containerName: "esb-f-12345678", function: "f")
 
     func line(_ text: String, stream: String = "stdout") throws -> JSONValue {

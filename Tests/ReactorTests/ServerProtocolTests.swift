@@ -4,7 +4,7 @@ import Posix
 import Testing
 
 /// Protocol behaviour of the server over real loopback sockets, plain and TLS.
-@Suite struct ServerProtocolTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerProtocolTests {
     static let rejections: [(String, Int)] = [
         ("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
         ("GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400),

@@ -5,7 +5,7 @@ import Posix
 import Testing
 
 /// Slow clients: header, idle and body timeouts (short timeouts, real sockets, real clock).
-@Suite struct ServerTimeoutTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerTimeoutTests {
     func quickServer(tls: Bool = false) throws -> (HTTPServer, Int) {
         try startServer(tls: tls) { config in
             config.headerTimeout = .milliseconds(300)

@@ -4,7 +4,7 @@ import Glibc
 import Testing
 @testable import Telemetry
 
-@Suite struct LogSinkTests {
+@Suite(.timeLimit(.minutes(5))) struct LogSinkTests {
     /// A pipe standing in for stdout, so the test reads exactly what the process would print.
     final class Pipe: @unchecked Sendable {
         let readEnd: Int32

@@ -1,4 +1,4 @@
-"""PENDING (bug list B4): the Invoke API with a payload that is not JSON.
+"""Fixed bug B4: the Invoke API with a payload that is not JSON.
 
 AWS Lambda answers `400` with `x-amzn-ErrorType: InvalidRequestContentException` ("Could not parse request body
 into json") before running anything; boto3 raises `InvalidRequestContentException`. The box runs the function and

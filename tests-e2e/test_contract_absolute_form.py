@@ -1,4 +1,4 @@
-"""PENDING (bug list B5): RFC 9112 §3.2.2 — "a server MUST accept the absolute-form in requests".
+"""Fixed bug B5: RFC 9112 §3.2.2 — "a server MUST accept the absolute-form in requests".
 
 `GET https://localhost/health HTTP/1.1` is answered 401 (the whole URL is taken as the path) instead of the
 /health answer."""

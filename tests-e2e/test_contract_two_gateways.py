@@ -1,4 +1,4 @@
-"""PENDING (bug list: "a second gateway on the same manager takes over the first one's leased workers").
+"""Fixed bug B1 ("a second gateway on the same manager takes over the first one's leased workers").
 
 §3.7: the Gateway never sends overlapping invocations to one RIE container. A second esb-gateway started against
 the same esb-manager rebuilds its pools from `GET /v1/workers` and adopts every leased worker, including the ones

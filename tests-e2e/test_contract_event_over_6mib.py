@@ -1,4 +1,4 @@
-"""PENDING (bug list B7): an event over Lambda's 6 MiB invocation limit.
+"""Fixed bug B7: an event over Lambda's 6 MiB invocation limit.
 
 A 5 MiB binary upload (under MAX_BODY_BYTES) becomes a ~7 MiB event (base64, §3.4). The box sends it to the RIE,
 which truncates it at 6 MiB: the runtime fails with `Runtime.UnmarshalError` and the client gets 502. AWS answers

@@ -1,20 +1,20 @@
-import DockerEngine
-import Foundation
+public import DockerEngine
+public import Foundation
 import Synchronization
-import Testing
+public import Testing
 
 /// Shared set-up for suites that drive the real Docker daemon.
-enum DockerTestSupport {
+public enum DockerTestSupport {
     /// The image every container of these suites runs: the project's local Lambda base image, with its
     /// entrypoint replaced by a shell command (built by `tests-e2e/setup.sh` / `build-base-image.sh`).
-    static let image = "esb-local/lambda-python:3.11"
+    public static let image = "esb-local/lambda-python:3.11"
 
     /// The repository root (tests live in `Tests/<Target>/`).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// Starts dockerd through the project's script when nothing answers, and fails clearly otherwise.
-    static func client() async throws -> DockerClient {
+    public static func client() async throws -> DockerClient {
         let client = DockerClient(host: try DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
         if (try? await client.ping()) == nil {
             let script = repositoryRoot.appendingPathComponent("tests-e2e/lib/ensure-dockerd.sh").path
@@ -35,7 +35,7 @@ enum DockerTestSupport {
     }
 
     /// Fails the test with a clear message when `name` is not a local image.
-    static func requireImage(_ name: String, on client: DockerClient) async throws {
+    public static func requireImage(_ name: String, on client: DockerClient) async throws {
         do {
             _ = try await client.inspectImage(name)
         } catch {
@@ -45,12 +45,12 @@ enum DockerTestSupport {
     }
 
     /// A name no other test (or earlier run) uses.
-    static func uniqueName(_ prefix: String) -> String {
+    public static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// A container running `script` under /bin/sh, labelled so leftovers are recognisable.
-    static func runShell(_ script: String, name: String, on client: DockerClient) async throws -> String {
+    public static func runShell(_ script: String, name: String, on client: DockerClient) async throws -> String {
         try await requireImage(image, on: client)
         let spec = ContainerSpec(
             image: image, labels: ["esb.test": "docker-engine"], entrypoint: ["/bin/sh", "-c", script])
@@ -60,7 +60,7 @@ enum DockerTestSupport {
     }
 
     /// Registers a container for removal when the current test ends (see `ContainerCleanup`).
-    static func removeLater(_ id: String, on client: DockerClient) async {
+    public static func removeLater(_ id: String, on client: DockerClient) async {
         if let registry = ContainerCleanup.current {
             registry.add(id, client)
         } else {
@@ -69,15 +69,15 @@ enum DockerTestSupport {
     }
 
     /// Removes a container, ignoring "already gone".
-    static func remove(_ id: String, on client: DockerClient) async {
+    public static func remove(_ id: String, on client: DockerClient) async {
         try? await client.removeContainer(id, force: true)
     }
 }
 
 /// A test trait that removes the containers a test registered with `removeLater`, after the test, awaited
 /// (a `defer` cannot await, and an unawaited task may outlive the test process).
-struct ContainerCleanup: TestTrait, SuiteTrait, TestScoping {
-    final class Registry: Sendable {
+public struct ContainerCleanup: TestTrait, SuiteTrait, TestScoping {
+    public final class Registry: Sendable {
         private let entries = Mutex<[(String, DockerClient)]>([])
         func add(_ id: String, _ client: DockerClient) { entries.withLock { $0.append((id, client)) } }
         func drain() -> [(String, DockerClient)] {
@@ -88,11 +88,11 @@ struct ContainerCleanup: TestTrait, SuiteTrait, TestScoping {
         }
     }
 
-    @TaskLocal static var current: Registry?
+    @TaskLocal public static var current: Registry?
 
-    var isRecursive: Bool { true }
+    public var isRecursive: Bool { true }
 
-    func provideScope(
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let registry = Registry()
@@ -108,5 +108,5 @@ struct ContainerCleanup: TestTrait, SuiteTrait, TestScoping {
 
 extension Trait where Self == ContainerCleanup {
     /// Removes the containers each test registered with `DockerTestSupport.removeLater`.
-    static var containerCleanup: ContainerCleanup { ContainerCleanup() }
+    public static var containerCleanup: ContainerCleanup { ContainerCleanup() }
 }

@@ -1,4 +1,4 @@
-"""PENDING (bug list B6): §3.9 lists "Manager calls" among the metrics; `esb_gateway_manager_calls_total` is
+"""Fixed bug B6: §3.9 lists "Manager calls" among the metrics; `esb_gateway_manager_calls_total` is
 declared (HELP/TYPE) but never has a sample, even after cold starts and heartbeats."""
 import json
 
