@@ -64,8 +64,8 @@ def test_unsupported_event_is_a_warning_with_its_position(generated):
     warnings = [line for line in ran.stderr.splitlines() if "SQS" in line]
     assert warnings, ran.stderr
     m = re.search(r"template\.yaml:(\d+):(\d+)", warnings[0])
-    # line 46, column 17: the event's `Type: SQS` value, the thing the box does not support
-    assert m and (int(m.group(1)), int(m.group(2))) == (46, 17), warnings[0]
+    # line 45, column 17: the event's `Type: SQS` value, the thing the box does not support
+    assert m and (int(m.group(1)), int(m.group(2))) == (45, 17), warnings[0]
 
 
 def test_schedule_event_becomes_schedules_yml(generated):
