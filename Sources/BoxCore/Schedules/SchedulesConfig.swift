@@ -2,6 +2,9 @@ import YAML
 
 /// One entry of `schedules.yml` (docs/async-invocations.md, "Scheduled functions").
 public struct ScheduleConfig: Sendable, Equatable {
+    /// Where it is written (for diagnostics).
+    public var line = 0
+    public var column = 0
     /// Unique name: the EventBridge rule name in the payload's `resources`.
     public var name: String
     public var function: String
@@ -45,6 +48,15 @@ public struct SchedulesConfig: Sendable, Equatable {
     public static func parse(_ text: String, path: String) throws(ConfigError) -> SchedulesConfig {
         var decoder = SchedulesConfigDecoder(path: path)
         return try decoder.decode(text)
+    }
+
+    /// One diagnostic per schedule whose function is not in `functions`.
+    public func undefinedFunctions(in functions: FunctionsConfig) -> [ConfigDiagnostic] {
+        schedules.filter { !functions.contains($0.function) }.map {
+            ConfigDiagnostic(
+                path: path, line: $0.line, column: $0.column,
+                message: "schedule \"\($0.name)\" names function \"\($0.function)\", which is not in \(functions.path)")
+        }
     }
 }
 
@@ -102,8 +114,11 @@ struct SchedulesConfigDecoder {
         var enabled = true
         if let node = m.optional("enabled") { enabled = context.attempt("enabled", { try node.bool() }) ?? true }
         guard context.errors.count == before, let name, let function, let expression else { return nil }
-        return ScheduleConfig(
+        var s = ScheduleConfig(
             name: name, function: function, expressionText: expression.0, expression: expression.1, input: input,
             enabled: enabled)
+        s.line = item.mark.line
+        s.column = item.mark.column
+        return s
     }
 }

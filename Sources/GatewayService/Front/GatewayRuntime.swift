@@ -146,7 +146,7 @@ final class GatewayRuntime: Sendable {
         if let scheduler {
             // A broken schedules.yml stops the start like the other files (§2.3); on reload the old one stays.
             do {
-                scheduler.load(try SchedulesConfig.load(path: env.schedulesConfigPath))
+                scheduler.load(try loadSchedules())
             } catch {
                 for d in error.diagnostics { log.log(.error, d.description, logger: "gateway.config") }
                 log.log(.error, "cannot start: schedules configuration error")
@@ -210,7 +210,7 @@ final class GatewayRuntime: Sendable {
         }
         if let scheduler {
             do {
-                scheduler.load(try SchedulesConfig.load(path: env.schedulesConfigPath))
+                scheduler.load(try loadSchedules())
             } catch {
                 for d in error.diagnostics {
                     log.log(.error, "reload refused, old schedules stay: \(d.description)", logger: "gateway.config")
@@ -223,6 +223,16 @@ final class GatewayRuntime: Sendable {
         } catch {
             log.log(.error, "TLS reload refused, old certificate stays: \(error)", logger: "gateway.tls")
         }
+    }
+
+    /// `schedules.yml`; a schedule naming a function that is not configured is a warning (its events would retry
+    /// until `event_max_age`), `--check-config` makes it an error.
+    func loadSchedules() throws(ConfigError) -> SchedulesConfig {
+        let schedules = try SchedulesConfig.load(path: settings.environment.schedulesConfigPath)
+        for d in schedules.undefinedFunctions(in: config.current.functions) {
+            log.log(.warning, d.description, logger: "gateway.config")
+        }
+        return schedules
     }
 
     /// §3.10 SHUTDOWN_TIMEOUT: the listener closes at once, in-flight requests and accepted Event invocations
