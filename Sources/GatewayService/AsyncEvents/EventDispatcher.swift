@@ -258,6 +258,12 @@ final class EventDispatcher: Sendable {
                          ("dead_record", .string("\(spool.deadDirectory)/\(Self.fileSafe(e.id)).json"))])
         spool.finish(e.id)
         guard let target = onFailure else { return true }
+        guard target != e.function else {
+            // A function that is its own on_failure would feed its failures back to itself forever.
+            log.log(.warning, "on_failure of \(e.function) names itself; the failure record is not sent", logger: "gateway.events",
+                    requestID: e.id)
+            return true
+        }
         do {
             try await submit(function: target, payload: json, requestID: UUIDv4.string(), traceID: e.traceID)
         } catch {
