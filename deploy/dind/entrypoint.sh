@@ -91,12 +91,17 @@ files="-f /box/docker-compose.yml"
 config_dir=/box/config
 if [ -f /box/functions/functions.yml ]; then
     config_dir=/box/functions
-    cat > /run/esb-functions.override.yml <<'YAML'
+    # schedules.yml (docs/async-invocations.md) is in every project generated since it exists; an older one keeps
+    # /box/config's.
+    schedules_volume=""
+    [ -f /box/functions/schedules.yml ] && schedules_volume="- /box/functions/schedules.yml:/app/config/schedules.yml:ro"
+    cat > /run/esb-functions.override.yml <<YAML
 services:
   gateway:
     volumes:
       - /box/functions/functions.yml:/app/config/functions.yml:ro
       - /box/functions/routing.yml:/app/config/routing.yml:ro
+      $schedules_volume
   manager:
     volumes:
       - /box/functions/functions.yml:/app/config/functions.yml:ro
