@@ -1,3 +1,4 @@
+import Foundation
 import BoxCore
 import Crypto
 import HTTP1
@@ -61,7 +62,7 @@ struct DispatcherHarness {
     let dispatcher: GatewayDispatcher
     let invoker: StandInInvoker
     let events: EventDispatcher
-    let spoolDirectory: String
+    let spoolFolder: TemporaryFolder
 
     init(invoker: StandInInvoker = StandInInvoker(body: #"{"statusCode":200,"body":"hi"}"#), extraEnv: [String: String] = [:]) throws {
         let environment = try GatewayEnvironment.parse(Self.env.merging(extraEnv) { $1 })
@@ -75,13 +76,13 @@ struct DispatcherHarness {
         }
         let metrics = GatewayMetrics()
         // A real spool in a fresh temporary folder; retries without pauses.
-        spoolDirectory = "/tmp/esb-unit-spool-" + UUIDv4.string()
+        spoolFolder = TemporaryFolder()
         var eventSettings = EventDispatcher.Settings()
         eventSettings.policy.retryDelays = [.zero]
         eventSettings.policy.backoffBase = .zero
         eventSettings.tick = .milliseconds(5)
         events = EventDispatcher(
-            spool: try EventSpool(directory: spoolDirectory, maxBytes: 1 << 20), invoker: invoker, config: config,
+            spool: try EventSpool(directory: spoolFolder.path, maxBytes: 1 << 20), invoker: invoker, config: config,
             log: log, metrics: metrics, settings: eventSettings)
         events.start()
         dispatcher = GatewayDispatcher(
@@ -127,4 +128,10 @@ struct DispatcherHarness {
 
 extension HTTPResponse {
     var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A fresh folder under /tmp, removed with its last owner (the spool of a harness).
+final class TemporaryFolder: Sendable {
+    let path = "/tmp/esb-unit-spool-" + UUIDv4.string()
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

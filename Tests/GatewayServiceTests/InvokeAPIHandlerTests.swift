@@ -1,3 +1,4 @@
+import Foundation
 import BoxCore
 import HTTP1
 import Testing
@@ -183,6 +184,7 @@ import Testing
     @Test func drainReportsWhatIsStillRunningAtTheDeadlineAndLeavesTheRestQueued() async throws {
         let invoker = GatedInvoker()
         let directory = EventSpoolTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = GatewayConfigStore(GatewayConfiguration(
             functions: FunctionsConfig(functions: [FunctionConfig(name: "echo", maxConcurrency: 1)]),
             routes: RoutingTable(try RoutingConfig.parse("routes: []", path: "r.yml"))))
