@@ -98,7 +98,7 @@ final class GatewayRuntime: Sendable {
             metricsServer = HTTPServer(configuration: HTTPServerConfiguration(listen: address)) { request, _ in
                 guard request.path == "/metrics", request.method == "GET" else { return GatewayError.notFound.response }
                 let pools = await invoker.poolSnapshot().mapValues {
-                    GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, waiting: $0.waiting)
+                    GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, paused: $0.paused, waiting: $0.waiting)
                 }
                 let text = metrics.render(pools: pools, managerCalls: invoker.managerCallCounts(), logLinesDropped: UInt64(sink.droppedLines))
                     + events.eventMetrics.render(events.gauges())
