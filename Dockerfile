@@ -50,12 +50,13 @@ RUN if ! { ldconfig -p | grep -q 'libyaml-0\.so\.2' && ldconfig -p | grep -q 'li
     fi \
     && { getent group esb >/dev/null || groupadd --system --gid 10001 esb; } \
     && { getent passwd esb >/dev/null || useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app esb; } \
-    && mkdir -p /app/config /app/tls /run/esb \
-    && chown esb:esb /app/tls && chown root:esb /run/esb && chmod 0770 /run/esb
+    && mkdir -p /app/config /app/tls /run/esb /var/lib/esb/events \
+    && chown esb:esb /app/tls /var/lib/esb/events && chown root:esb /run/esb && chmod 0770 /run/esb
 WORKDIR /app
 
 # Non-root: Docker (20.10+) lets unprivileged processes bind ports below 1024 inside a container
-# (net.ipv4.ip_unprivileged_port_start=0). The TLS volume (/app/tls) starts owned by esb, for the self-signed pair.
+# (net.ipv4.ip_unprivileged_port_start=0). The TLS volume (/app/tls) starts owned by esb, for the self-signed pair,
+# and so does the event spool volume (/var/lib/esb/events, docs/async-invocations.md).
 FROM runtime AS gateway
 COPY --from=build /out/esb-gateway /usr/local/bin/esb-gateway
 USER esb:esb

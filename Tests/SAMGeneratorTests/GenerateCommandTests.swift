@@ -31,7 +31,7 @@ struct GenerateCommandTests {
         let recorder = Recorder()
         #expect(GenerateCommandRunner.run(request, console: recorder.console) == 0)
         let written = recorder.all.filter { $0.hasPrefix("out: wrote ") }
-        #expect(written.count == 10)
+        #expect(written.count == 11)
         // 6 warnings that change behaviour, one by one; the no-effect one (Policies) on the summary note.
         #expect(recorder.all.filter { $0.hasPrefix("err: ") && $0.contains(": warning: ") }.count == 6)
         #expect(recorder.all.contains("err: note: 1 setting(s) with no effect in the box ignored: Policies (--verbose lists them)"))
@@ -105,8 +105,8 @@ struct GenerateCommandTests {
         #expect(GenerateCommandRunner.run(request, console: recorder.console) == 0)
         #expect(!FileManager.default.fileExists(atPath: folder + "/.esb"))
         let banners = recorder.all.filter { $0.hasPrefix("out: === ") }
-        #expect(banners.count == 16)
-        #expect(recorder.all.contains("out: dry run: 16 files not written"))
+        #expect(banners.count == 17)
+        #expect(recorder.all.contains("out: dry run: 17 files not written"))
         #expect(recorder.all.contains { $0.hasSuffix("\nCMD [\"lambda_function.lambda_handler\"]") })
     }
 

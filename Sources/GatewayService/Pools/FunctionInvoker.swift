@@ -48,19 +48,34 @@ public final class FunctionInvoker: Sendable {
     public nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil)
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: false)
     }
 
     /// `invoke` with the Invoke API's client context (`X-Amz-Client-Context`, base64 JSON) for the RIE.
     public nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
     ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext, background: false)
+    }
+
+    /// `invoke` for a queued asynchronous event: when it has to wait for a worker, every synchronous request
+    /// waiting for the same function is served first (docs/async-invocations.md).
+    public nonisolated(nonsending) func invokeInBackground(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
+    ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: true)
+    }
+
+    nonisolated(nonsending) func invoke(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?,
+        background: Bool
+    ) async throws(InvocationFailure) -> InvocationOutcome {
         var queueWait = Duration.zero
         var retriedUnreachable = false
         var refusals = 0
         while true {
             let waitStart = clock.now()
-            let grant = try await acquire(spec, now: waitStart)
+            let grant = try await acquire(spec, now: waitStart, background: background)
             let sentAt = clock.now()
             queueWait += sentAt - waitStart
             let request = RIERequest.make(
@@ -132,7 +147,9 @@ public final class FunctionInvoker: Sendable {
     // MARK: Acquire and give back
 
     /// A worker for one request: the warm path under one lock, else a place in the function's FIFO queue.
-    nonisolated(nonsending) func acquire(_ spec: PoolFunctionSpec, now: Duration) async throws(InvocationFailure) -> WorkerGrant {
+    nonisolated(nonsending) func acquire(
+        _ spec: PoolFunctionSpec, now: Duration, background: Bool = false
+    ) async throws(InvocationFailure) -> WorkerGrant {
         if let grant = state.withLock({ $0.registry.tryAcquireWarm(spec, now: now) }) { return grant }
         let id = state.withLock { $0.makeWaiterID() }
         let deadline = now + configuration.acquireTimeout
@@ -142,7 +159,7 @@ public final class FunctionInvoker: Sendable {
                     s.waiters[id] = WaiterHandle(continuation: continuation, function: spec.name)
                     let effects = s.unregistered.removeValue(forKey: id) == true
                         ? [PoolEffect.fail(waiter: id, .workerFailed("request cancelled"))]
-                        : s.registry.enqueue(spec, waiter: id, deadline: deadline, now: now)
+                        : s.registry.enqueue(spec, waiter: id, deadline: deadline, now: now, background: background)
                     let actions = s.resolve(effects)
                     if s.waiters[id] != nil { s.waiters[id]?.timer = startTimer(function: spec.name, waiter: id, deadline: deadline) }
                     return actions
