@@ -82,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "ManagerService",
-            dependencies: ["BoxCore", "HTTP1", "Reactor", "DockerEngine", "Crypto", "Telemetry"],
+            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry"],
             swiftSettings: strictSwift
         ),
         .target(

@@ -2,6 +2,7 @@
 §2.3 (SIGHUP in both daemons), §3.7 (Manager unreachable: leased workers keep serving; cold start → 503) and
 §3.10 (1000 idle TLS connections do not stop a new one), with real daemons and short decimal durations (§9)."""
 import json
+import os
 import re
 import resource
 import signal
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from contract.box import Box, insecure_context, wait_until
+from contract.box import ECHO_IMAGE, Box, insecure_context, wait_until
 
 FUNCTIONS_WARM = """\
 functions:
@@ -196,5 +197,37 @@ def test_reload_removing_a_function_does_not_disturb_its_request_in_flight():
         assert out["inflight"] == (200, b"done")
         wait_until(lambda: not any(c[1].startswith("esb-echo-drain-") for c in box.containers()), 15,
                    interval=0.3, what="removed function's worker gone")
+    finally:
+        box.close()
+
+
+def test_a_configuration_replaced_by_rename_is_reloaded_without_sighup():
+    """§2.3 / §9 `esb deploy`: the daemons watch their configuration files (CONFIG_WATCH_INTERVAL, default 1 s) and
+    reload a change as SIGHUP does; a broken replacement keeps the old configuration. No signal is sent here."""
+    functions = "functions:\n  echo:\n    image: \"{image}\"\n"
+    box = Box(functions_yml=functions, routing_yml='routes:\n  - {path: "/first", method: GET, function: echo, auth: none}\n')
+    try:
+        box.start_manager()
+        gw = box.start_gateway()
+        assert gw.request("GET", "/first")[0] == 200
+        assert gw.request("GET", "/added")[0] == 401   # no such route yet: 401 before 404 for a caller without a token
+
+        def replace(path, text):   # what esb deploy does: write aside, then rename over the file
+            with open(path + ".tmp", "w") as f:
+                f.write(text)
+            os.replace(path + ".tmp", path)
+
+        replace(box.functions_path, functions.format(image=ECHO_IMAGE) + "  second:\n    image: \"%s\"\n" % ECHO_IMAGE)
+        replace(box.routing_path, 'routes:\n  - {path: "/first", method: GET, function: echo, auth: none}\n'
+                                  '  - {path: "/added", method: GET, function: second, auth: none}\n')
+        wait_until(lambda: gw.request("GET", "/added")[0] == 200, 30, interval=0.3, what="the new route served")
+        assert any(x.get("message") == "configuration reloaded" for x in gw.daemon.log_lines())
+        wait_until(lambda: "configuration reloaded" in box.manager.log_text(), 10, what="the manager's reload")
+
+        replace(box.functions_path, "functions:\n  Bad/Name:\n    image: x\n")
+        wait_until(lambda: "Bad/Name" in box.manager.log_text(), 15, what="the manager's refusal")
+        gw.daemon.wait_log_lines(lambda x: "reload refused" in str(x.get("message", "")), timeout=15)
+        assert gw.request("GET", "/added")[0] == 200   # the old configuration stays
+        assert box.manager.alive() and gw.daemon.alive()
     finally:
         box.close()

@@ -28,6 +28,9 @@ public struct ManagerSettings: Sendable, Equatable {
     public var functionsPath: String = "/app/config/functions.yml"
     /// `CONTAINER_READINESS_TIMEOUT` (30 s).
     public var readinessTimeout: Duration = .seconds(30)
+    /// `CONFIG_WATCH_INTERVAL`: how often `functions.yml` is looked at for a change that is then reloaded as SIGHUP
+    /// reloads it (docs/configuration.md, "Reload"); 0 turns the watch off.
+    public var configWatchInterval: Duration = .seconds(1)
     /// `S3_ENDPOINT`.
     public var s3Endpoint: String?
     /// `DYNAMODB_ENDPOINT`.
@@ -103,6 +106,7 @@ public struct ManagerSettings: Sendable, Equatable {
         }
         if let text = value("FUNCTIONS_CONFIG_PATH") { functionsPath = text }
         if let d = seconds("CONTAINER_READINESS_TIMEOUT") { readinessTimeout = d }
+        if let d = seconds("CONFIG_WATCH_INTERVAL", allowZero: true) { configWatchInterval = d }
         s3Endpoint = value("S3_ENDPOINT")
         dynamoDBEndpoint = value("DYNAMODB_ENDPOINT")
         gatewayInternalURL = value("GATEWAY_INTERNAL_URL")

@@ -74,6 +74,9 @@ public struct GatewayEnvironment: Sendable {
     public var minBodyRate: Int = 1024
     /// `SHUTDOWN_TIMEOUT` (§3.10): the SIGTERM drain deadline.
     public var shutdownTimeout: Duration = .seconds(30)
+    /// `CONFIG_WATCH_INTERVAL`: how often the configuration files are looked at for a change that is then reloaded
+    /// as SIGHUP reloads it (docs/configuration.md, "Reload"); 0 turns the watch off.
+    public var configWatchInterval: Duration = .seconds(1)
 
     /// Upper bound of every duration and of `JWT_EXPIRES_DELTA`: one year, in seconds.
     public static let maximumSeconds = 31_536_000
@@ -153,6 +156,7 @@ public struct GatewayEnvironment: Sendable {
         e.maxConnections = try reader.integer("MAX_CONNECTIONS", minimum: 1) ?? e.maxConnections
         e.maxBodyBytes = try reader.integer("MAX_BODY_BYTES", minimum: 0) ?? e.maxBodyBytes
         e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
+        e.configWatchInterval = try reader.duration("CONFIG_WATCH_INTERVAL") ?? e.configWatchInterval
         e.maxInflightBodyBytes = try reader.integer("MAX_INFLIGHT_BODY_BYTES", minimum: 1) ?? e.maxInflightBodyBytes
         e.minBodyRate = try reader.integer("MIN_BODY_RATE", minimum: 0) ?? e.minBodyRate
         e.eventSpoolDir = reader.string("EVENT_SPOOL_DIR")

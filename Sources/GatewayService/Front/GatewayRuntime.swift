@@ -171,7 +171,13 @@ final class GatewayRuntime: Sendable {
             log.log(.error, "cannot start: \(error)")
             return 1
         }
+        let watch = env.configWatchInterval > .zero
+            ? ConfigFileWatch.start(
+                paths: [env.functionsConfigPath, env.routingConfigPath, env.schedulesConfigPath, env.tlsCertPath, env.tlsKeyPath],
+                interval: env.configWatchInterval)
+            : nil
         await waitForSignals()
+        watch?.cancel()
         return await drain()
     }
 
