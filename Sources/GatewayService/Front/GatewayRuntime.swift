@@ -98,14 +98,26 @@ final class GatewayRuntime: Sendable {
             guard let address = ListenAddress.parse(metricsListen) else {
                 throw GatewayStartError("METRICS_LISTEN: \(metricsListen) is not host:port")
             }
-            let metrics = self.metrics, invoker = self.invoker, sink = logSink, events = self.events
+            let metrics = self.metrics, invoker = self.invoker, sink = logSink, events = self.events, config = self.config
             metricsServer = HTTPServer(configuration: HTTPServerConfiguration(listen: address)) { request, _ in
-                guard request.path == "/metrics", request.method == "GET" else { return GatewayError.notFound.response }
+                guard request.method == "GET", ["/metrics", "/", "/status"].contains(request.path) else {
+                    return GatewayError.notFound.response
+                }
                 let pools = await invoker.poolSnapshot().mapValues {
                     GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, paused: $0.paused, waiting: $0.waiting)
                 }
+                let gauges = events.gauges()
+                if request.path != "/metrics" {
+                    let (routes, functions) = metrics.summaries()
+                    let page = StatusPage.render(StatusPage.Snapshot(
+                        generatedAt: UTCTimestamp.iso8601(epochMillis: UTCTimestamp.nowMillis()),
+                        functions: config.current.functions.functions.map(\.name), pools: pools, routes: routes,
+                        invocations: functions, eventsQueued: gauges.queued, oldestEventAgeSeconds: gauges.oldestAgeSeconds,
+                        spoolBytes: gauges.spoolBytes))
+                    return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", text: page)
+                }
                 let text = metrics.render(pools: pools, managerCalls: invoker.managerCallCounts(), logLinesDropped: UInt64(sink.droppedLines))
-                    + events.eventMetrics.render(events.gauges())
+                    + events.eventMetrics.render(gauges)
                 return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
             }
         } else {
