@@ -25,7 +25,9 @@ import Testing
         let start = clock.now
         await Loop.shared.sleep(for: .milliseconds(30))
         let elapsed = clock.now - start
-        #expect(elapsed >= .milliseconds(30) && elapsed < .seconds(2))
+        // Not earlier than asked; how much later is the machine's load (6 s was seen on a loaded CI run), and a
+        // sleep that never ends fails on the suite's time limit.
+        #expect(elapsed >= .milliseconds(30))
     }
 
     @Test func timerHeapOrdersReArmsAndCancels() {
