@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # install-packages.sh — the one place that installs the Debian 12 packages this repository needs: the build
 # (libssl-dev libcurl4-openssl-dev libyaml-dev pkg-config), the box and its tests (docker.io, Debian's
-# docker-compose, debootstrap, unzip, curl, ca-certificates) and the test tools (wrk, nginx-light for the
-# benchmarks' baselines are NOT here: bench/ scripts install what they compare against).
+# docker-compose, debootstrap, unzip, curl, ca-certificates) and the test tools (headless chromium for the status
+# page test; wrk, nginx-light for the benchmarks' baselines are NOT here: bench/ scripts install what they compare
+# against).
 # Idempotent and quiet when everything is there; needs root only when something is missing.
 # Used by .ci/run, tests-e2e/setup.sh (and so scripts/test-all.sh and scripts/run-box.sh).
 set -euo pipefail
 
 packages=(libssl-dev libcurl4-openssl-dev libyaml-dev pkg-config docker.io docker-compose debootstrap unzip curl
-    ca-certificates python3 python3-pip)
+    ca-certificates python3 python3-pip chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
