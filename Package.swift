@@ -17,7 +17,7 @@ let testTargets: [Target] = [
     .target(name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
+    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1"], swiftSettings: strictSwift),
