@@ -18,7 +18,7 @@ let testTargets: [Target] = [
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strictSwift),
+    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1"], swiftSettings: strictSwift),
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
@@ -37,7 +37,6 @@ let testTargets: [Target] = [
 
 let package = Package(
     name: "EdgeServerlessBox",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "esb-gateway", targets: ["esb-gateway"]),
         .executable(name: "esb-manager", targets: ["esb-manager"]),
@@ -73,12 +72,12 @@ let package = Package(
         .target(name: "BoxCore", dependencies: ["YAML", "Crypto"], swiftSettings: pureSwift),
 
         // Log lines to stdout and VictoriaLogs, Prometheus text: shared by both daemons.
-        .target(name: "Telemetry", dependencies: ["BoxCore", "HTTP1", "Reactor"], swiftSettings: strictSwift),
+        .target(name: "Telemetry", dependencies: ["BoxCore"], swiftSettings: strictSwift),
 
         // Services: all the logic, all testable.
         .target(
             name: "GatewayService",
-            dependencies: ["BoxCore", "HTTP1", "Reactor", "TLS", "Crypto", "Telemetry"],
+            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -88,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "SAMGenerator",
-            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "DockerEngine"],
+            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "TLS", "DockerEngine"],
             swiftSettings: strictSwift
         ),
 

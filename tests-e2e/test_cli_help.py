@@ -26,7 +26,12 @@ def test_version():
     ([], "SUBCOMMANDS:"),
     (["generate"], "--base-image <[RUNTIME=]IMAGE>"),
     (["build"], "--no-cache"),
-    (["provision"], "--config <DIR>"),
+    (["provision"], "--dir, --config <DIR>"),
+    (["build"], "--dir, --config <DIR>"),
+    (["validate"], "--parameter-overrides <OVERRIDES>"),
+    (["generate"], "-t, --template <PATH>"),
+    (["generate"], "--skip-unsupported"),
+    (["init"], "--runtime <RUNTIME>"),
 ])
 def test_help(command, option):
     ran = esb(*(command + ["--help"]))
@@ -35,7 +40,7 @@ def test_help(command, option):
     assert option in ran.stdout
 
 
-def test_a_missing_required_option_is_a_usage_error():
-    ran = esb("build")
+def test_an_unknown_option_is_a_usage_error():
+    ran = esb("build", "--folder", "x")
     assert ran.returncode == 64
-    assert "Missing expected argument '--config <DIR>'" in ran.stderr
+    assert "Unknown option '--folder'" in ran.stderr

@@ -49,7 +49,8 @@ class LoneGateway:
                 "TLS_KEY_PATH": os.path.join(self.tmp, "ssl", "server.key"),
                 "MANAGER_URL": "unix://" + os.path.join(self.tmp, "no-manager.sock"),
                 "FUNCTIONS_CONFIG_PATH": os.path.join(self.tmp, "functions.yml"),
-                "ROUTING_CONFIG_PATH": os.path.join(self.tmp, "routing.yml"), "SHUTDOWN_TIMEOUT": "2"}
+                "ROUTING_CONFIG_PATH": os.path.join(self.tmp, "routing.yml"), "SHUTDOWN_TIMEOUT": "2",
+                "EVENT_SPOOL_DIR": os.path.join(self.tmp, "events-%d" % self.port)}
         base.update({k: v for k, v in env.items() if v is not None})
         for k, v in env.items():
             if v is None:

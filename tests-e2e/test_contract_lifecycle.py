@@ -90,9 +90,9 @@ def test_broken_functions_yml_reload_keeps_the_manager_running(idle_box):
     good = open(box.functions_path).read()
     try:
         with open(box.functions_path, "w") as f:
-            f.write(good + "  Bad_Name:\n")
+            f.write(good + "  Bad/Name:\n")
         box.manager.send(signal.SIGHUP)
-        wait_until(lambda: "Bad_Name" in open(box.manager.log_path).read(), 10, what="manager reload refusal")
+        wait_until(lambda: "Bad/Name" in open(box.manager.log_path).read(), 10, what="manager reload refusal")
         assert box.manager.alive()
         assert gw.request("GET", "/open")[0] == 200
     finally:

@@ -56,6 +56,12 @@ public struct ManagerSettings: Sendable, Equatable {
     /// touches containers with that label, so several boxes (or test runs) can share one Docker daemon.
     public var instance: String?
 
+    /// `WORKER_LOG_MAX_SIZE` [`10m`] and `WORKER_LOG_MAX_FILE` [3]: every worker logs through Docker's `json-file`
+    /// driver rotated at this size and count (docs/deployment.md "Log rotation"); `WORKER_LOG_MAX_SIZE=none`
+    /// leaves the daemon's default driver.
+    public var workerLogMaxSize: String? = "10m"
+    public var workerLogMaxFiles: Int = 3
+
     /// Defaults everywhere (for tests).
     public init() {}
 
@@ -113,7 +119,30 @@ public struct ManagerSettings: Sendable, Equatable {
                 problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds, 0 to 3600")
             }
         }
+        if let text = value("WORKER_LOG_MAX_SIZE") {
+            if text.lowercased() == "none" {
+                workerLogMaxSize = nil
+            } else if Self.isLogSize(text.lowercased()) {
+                workerLogMaxSize = text.lowercased()
+            } else {
+                problems.append("WORKER_LOG_MAX_SIZE=\(text): expected a size such as 10m (k, m, g) or none")
+            }
+        }
+        if let text = value("WORKER_LOG_MAX_FILE") {
+            if let n = Int(text), n >= 1 { workerLogMaxFiles = n } else {
+                problems.append("WORKER_LOG_MAX_FILE=\(text): expected a whole number of files, at least 1")
+            }
+        }
         guard problems.isEmpty else { throw ManagerSettingsError(problems: problems) }
+    }
+}
+
+extension ManagerSettings {
+    /// Docker's json-file size syntax: digits with an optional `k`, `m` or `g`.
+    static func isLogSize(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if let last = digits.last, "kmg".contains(last) { digits.removeLast() }
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
 

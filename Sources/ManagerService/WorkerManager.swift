@@ -165,6 +165,13 @@ actor WorkerManager {
         return outcome.revoked
     }
 
+    /// Paused workers per function (functions with none are absent).
+    func pausedCounts() -> [String: Int] {
+        table.workers.values.reduce(into: [:]) { counts, record in
+            if record.state == .paused { counts[record.function, default: 0] += 1 }
+        }
+    }
+
     /// `DELETE /v1/workers/{id}`: the gateway found it broken; stop and remove it now.
     func deleteWorker(_ id: String) async throws(ManagerError) {
         guard table.workers[id] != nil else { throw ManagerError(.unknownWorker, "Worker not found") }

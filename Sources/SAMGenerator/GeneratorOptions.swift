@@ -20,6 +20,9 @@ public struct GeneratorOptions: Sendable, Equatable {
     public var imageTag = "latest"
     /// The build machine's architecture in Lambda's words (`x86_64`, `arm64`).
     public var hostArchitecture = "x86_64"
+    /// `--skip-unsupported`: functions of runtimes the box cannot run are left out with a warning instead of
+    /// failing the run.
+    public var skipUnsupported = false
     /// The Python runtime patch copied into Python images.
     public var runtimePatch = PythonRuntimePatch.source
 

@@ -8,12 +8,31 @@ public struct GeneratedFile: Sendable, Equatable {
     public var contents: String
 }
 
+/// What a generation produced, counted for the one-line summary (`4 functions, 3 routes, 1 table, 2 warnings`).
+public struct GenerationSummary: Sendable, Equatable {
+    /// Functions written to functions.yml.
+    public var functions = 0
+    /// Routes written to routing.yml.
+    public var routes = 0
+    /// Tables in resources.yml.
+    public var tables = 0
+    /// Buckets in resources.yml.
+    public var buckets = 0
+    /// Functions left out by `--skip-unsupported`.
+    public var skippedFunctions = 0
+
+    /// An empty summary.
+    public init() {}
+}
+
 /// The result of a successful generation: every file, and the warnings to print.
 public struct GeneratedProject: Sendable {
     /// Sorted by path.
     public var files: [GeneratedFile]
     /// In template order.
     public var warnings: [Diagnostic]
+    /// What was generated, counted.
+    public var summary = GenerationSummary()
 }
 
 /// The template could not be understood: every error found (and the warnings so far).
@@ -35,10 +54,12 @@ public enum ProjectGenerator {
         let log = DiagnosticLog(path: options.templatePath)
         var model = ProjectModel()
         do {
-            let root = try YAMLDocument.parse(templateText, path: options.templatePath)
+            var root = try YAMLDocument.parse(templateText, path: options.templatePath)
+            TemplatePrepass.apply(to: &root, log: log)
             let template = try SAMTemplate(root, log: log)
+            // A parameter without a value is an error, but reading goes on with a placeholder so that every
+            // other problem of the template is reported in the same run.
             let parameters = TemplateParameters.values(of: template.parameters, overrides: options.parameters, log: log)
-            guard !log.hasErrors else { throw GenerationFailure(errors: log.errors, warnings: log.warnings) }
             let settings = ResolutionSettings(region: options.region, accountID: "000000000000", stackName: options.effectiveStackName)
             let resolver = TemplateResolver(template: template, settings: settings, parameters: parameters, log: log)
             model = ModelBuilder(context: ReadingContext(resolver: resolver, options: options, fileSystem: fileSystem)).build()
@@ -53,7 +74,26 @@ public enum ProjectGenerator {
             log.error("\(error)", at: .start)
         }
         guard !log.hasErrors else { throw GenerationFailure(errors: log.errors, warnings: log.warnings) }
-        return GeneratedProject(files: render(model, options: options), warnings: log.warnings)
+        let files = render(model, options: options)
+        let refusals = GeneratedConfigCheck.problems(in: files, outputDirectory: options.outputDirectory)
+        guard refusals.isEmpty else { throw GenerationFailure(errors: refusals, warnings: log.warnings) }
+        var summary = GenerationSummary()
+        summary.functions = model.functions.count
+        summary.routes = model.routes.count
+        summary.tables = model.tables.count
+        summary.buckets = model.buckets.count
+        summary.skippedFunctions = model.skippedFunctions
+        return GeneratedProject(files: files, warnings: log.warnings, summary: summary)
+    }
+
+    private static func imageConfigFiles(
+        _ function: FunctionSpec, _ config: FunctionSpec.ImageConfig, base: String, folder: String, dockerfiles: DockerfileRenderer,
+        options: GeneratorOptions
+    ) -> [GeneratedFile] {
+        [
+            GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.renderImageConfig(function, config, baseImage: base)),
+            GeneratedFile(path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
+        ]
     }
 
     static func render(_ model: ProjectModel, options: GeneratorOptions) -> [GeneratedFile] {
@@ -63,6 +103,7 @@ public enum ProjectGenerator {
             GeneratedFile(path: "functions.yml", contents: config.functionsFile(model.functions)),
             GeneratedFile(path: "routing.yml", contents: config.routingFile(model.routes)),
             GeneratedFile(path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
+            GeneratedFile(path: "schedules.yml", contents: ScheduleRenderer.file(model.schedules, templatePath: options.templatePath)),
         ]
         var manifest: [(name: String, function: BuildManifest.Function)] = []
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
@@ -70,7 +111,7 @@ public enum ProjectGenerator {
             let folder = "functions/\(function.name)"
             var entry = BuildManifest.Function(
                 kind: "prebuilt", runtime: nil, architecture: function.architecture, dockerfile: nil, context: nil, code: nil,
-                requirements: false, packageJSON: false, layers: [])
+                requirements: false, packageJSON: false, layers: [], imageConfig: nil)
             switch function.build {
             case .zip(let zip):
                 files.append(GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.render(function, zip)))
@@ -101,6 +142,15 @@ public enum ProjectGenerator {
                 entry.kind = "dockerfile"
                 entry.dockerfile = relative(dockerfile)
                 entry.context = relative(context)
+                if let config = function.imageConfig {
+                    files += imageConfigFiles(function, config, base: function.image, folder: folder, dockerfiles: dockerfiles, options: options)
+                    entry.imageConfig = "\(folder)/Dockerfile"
+                }
+            case .imageConfigOnly(let base):
+                entry.kind = "dockerfile"
+                entry.dockerfile = "\(folder)/Dockerfile"
+                entry.context = folder
+                files += imageConfigFiles(function, function.imageConfig ?? .init(), base: base, folder: folder, dockerfiles: dockerfiles, options: options)
             case .prebuilt:
                 break
             }

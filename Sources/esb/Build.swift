@@ -11,8 +11,7 @@ struct Build: ParsableCommand {
             per image. Exit code 1 when any image failed.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The folder esb generate wrote.", valueName: "DIR"))
-    var config: String
+    @OptionGroup var project: ProjectDirectory
 
     @Option(
         name: .customLong("base-image"),
@@ -29,7 +28,7 @@ struct Build: ParsableCommand {
     var functions: [String] = []
 
     func run() throws {
-        var request = BuildRequest(directory: config)
+        var request = BuildRequest(directory: project.path)
         request.baseImages = baseImages
         request.noCache = noCache
         request.verbose = verbose

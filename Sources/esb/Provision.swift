@@ -11,11 +11,10 @@ struct Provision: AsyncParsableCommand {
             exists is left as it is, so running it twice is fine.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The folder esb generate wrote.", valueName: "DIR"))
-    var config: String
+    @OptionGroup var project: ProjectDirectory
 
     func run() async throws {
-        let code = await ProvisionCommandRunner.run(ProvisionRequest(directory: config))
+        let code = await ProvisionCommandRunner.run(ProvisionRequest(directory: project.path))
         if code != 0 { throw ExitCode(code) }
     }
 }

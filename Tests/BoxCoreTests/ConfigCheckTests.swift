@@ -21,13 +21,27 @@ struct ConfigCheckTests {
         #expect(report.isOK)
     }
 
+    @Test func schedulesAreCheckedAndMustNameConfiguredFunctions() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/esb-check-\(UUID().uuidString)-schedules.yml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var sources = Self.sources("good")
+        sources.schedulesPath = path
+        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minute)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let report = ConfigCheck.run(.gateway, sources: sources)
+        #expect(report.errors.count == 1)
+        #expect(report.errors.first?.description.hasPrefix("\(path):2:5: schedule \"a\" names function \"nope\", which is not in ") == true)
+        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minutes)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(ConfigCheck.run(.gateway, sources: sources).errors.map(\.line) == [4])
+        #expect(ConfigCheck.run(.manager, sources: sources).isOK)
+    }
+
     @Test func brokenFilesGiveEveryErrorWithItsPosition() {
         let report = ConfigCheck.run(.gateway, sources: Self.sources("broken"))
         let f = "\(Self.fixtures)/broken/functions.yml"
         let r = "\(Self.fixtures)/broken/routing.yml"
         #expect(report.errors.map(\.description) == [
             "\(f):8:5: function \"lambda-list\": expected a mapping, found a sequence",
-            "\(f):9:3: invalid function name \"Bad_Name\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit",
+            "\(f):9:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)",
             "\(f):11:22: max_concurrency must be at least 1, found 0",
         ])
         #expect(report.warnings.map(\.description) == [

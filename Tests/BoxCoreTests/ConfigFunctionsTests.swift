@@ -82,6 +82,18 @@ struct ConfigFunctionsTests {
         #expect(config["a"]?.environment == ["PORT": "8080", "DEBUG": "true", "RATIO": "0.50", "EMPTY": ""])
     }
 
+    @Test func asynchronousInvocationKeysDefaultToAWSAndInheritFromDefaults() throws {
+        let config = try FunctionsConfig.parse(
+            "defaults:\n  event_retry_attempts: 1\nfunctions:\n  a:\n  b:\n    event_max_age: 60\n    event_retry_attempts: 0\n    on_failure: a\n",
+            path: "f", environment: [:])
+        #expect(config["a"]?.eventMaxAge == 21_600)
+        #expect(config["a"]?.eventRetryAttempts == 1)
+        #expect(config["a"]?.onFailure == nil)
+        #expect(config["b"]?.eventMaxAge == 60)
+        #expect(config["b"]?.eventRetryAttempts == 0)
+        #expect(config["b"]?.onFailure == "a")
+    }
+
     static let errorCases: [(text: String, line: String)] = [
         ("functions:\n  a:\n    timeout: abc\n", "f.yml:3:14: timeout: expected a number, found \"abc\""),
         ("functions:\n  a:\n    timeout: 0\n", "f.yml:3:14: timeout must be a number of seconds greater than 0"),
@@ -101,11 +113,15 @@ struct ConfigFunctionsTests {
         ("defaults:\n  min_warm: 5\nfunctions:\n  a:\n", "f.yml:4:3: function \"a\": min_warm (5 from defaults) must not exceed max_concurrency (4)"),
         ("functions:\n  a:\n    image: ''\n", "f.yml:3:12: image must be a non-empty image reference without spaces"),
         ("functions:\n  a:\n    image: [x]\n", "f.yml:3:12: image: expected a string, found a sequence"),
-        ("functions:\n  a:\n    imag: x\n", "f.yml:3:5: unknown key \"imag\" (expected one of: environment, handler, image, max_concurrency, memory_size, min_warm, rie_concurrency, runtime, timeout)"),
+        ("functions:\n  a:\n    imag: x\n", "f.yml:3:5: unknown key \"imag\" (expected one of: environment, event_max_age, event_retry_attempts, handler, image, max_concurrency, memory_size, min_warm, on_failure, rie_concurrency, runtime, timeout)"),
+        ("functions:\n  a:\n    event_max_age: 59\n", "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 59"),
+        ("functions:\n  a:\n    event_max_age: 21601\n", "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 21601"),
+        ("functions:\n  a:\n    event_retry_attempts: 3\n", "f.yml:3:27: event_retry_attempts must be 0 to 2, found 3"),
+        ("functions:\n  a:\n    on_failure: \"no way\"\n", "f.yml:3:17: on_failure must name a function, found \"no way\""),
         ("function:\n  a:\n", "f.yml:1:1: unknown key \"function\" (expected one of: defaults, functions)"),
-        ("functions:\n  Bad_Name:\n", "f.yml:2:3: invalid function name \"Bad_Name\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
-        ("functions:\n  -a:\n", "f.yml:2:3: invalid function name \"-a\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
-        ("functions:\n  \(String(repeating: "a", count: 64)):\n", "f.yml:2:3: invalid function name \"\(String(repeating: "a", count: 64))\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
+        ("functions:\n  Bad/Name:\n", "f.yml:2:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
+        ("functions:\n  a*b:\n", "f.yml:2:3: invalid function name \"a*b\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
+        ("functions:\n  \(String(repeating: "a", count: 65)):\n", "f.yml:2:3: invalid function name \"\(String(repeating: "a", count: 65))\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
         ("functions:\n  a:\n  b:\n  a:\n", "f.yml:4:3: duplicate key \"a\" (first at line 2)"),
         ("functions:\n  a:\n    timeout: 1\n    timeout: 2\n", "f.yml:4:5: duplicate key \"timeout\" (first at line 3)"),
         ("functions:\n  - a\n  - b\n", "f.yml:2:3: functions: expected a mapping, found a sequence"),
@@ -132,7 +148,7 @@ struct ConfigFunctionsTests {
     }
 
     @Test func everyProblemIsReportedInFileOrder() {
-        let text = "functions:\n  Bad:\n  b:\n    timeout: x\n  c:\n    memory_size: 1\n"
+        let text = "functions:\n  Bad!:\n  b:\n    timeout: x\n  c:\n    memory_size: 1\n"
         do {
             _ = try FunctionsConfig.parse(text, path: "conf/functions.yml", environment: [:])
             Issue.record("expected an error")

@@ -91,7 +91,7 @@ struct ConfigRoutingTests {
         ("routes:\n  - path: /a\n    function: f\n", "r.yml:2:5: missing key \"method\""),
         ("routes:\n  - path: /a\n    method: GET\n", "r.yml:2:5: missing key \"function\""),
         ("routes:\n  - method: GET\n    function: f\n", "r.yml:2:5: missing key \"path\""),
-        ("routes:\n  - path: /a\n    method: GET\n    function: Bad\n", "r.yml:4:15: invalid function name \"Bad\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit"),
+        ("routes:\n  - path: /a\n    method: GET\n    function: Bad!\n", "r.yml:4:15: invalid function name \"Bad!\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
         ("routes:\n  - path: /a\n    method: GET\n    function: [f]\n", "r.yml:4:15: function: expected a string, found a sequence"),
         ("routes:\n  - path: /a\n    method: GET\n    function: {image: x}\n", "r.yml:4:15: missing key \"container\""),
         ("routes:\n  - path: /a\n    method: GET\n    function: {container: f, memory: 1}\n", "r.yml:4:30: unknown key \"memory\" (expected one of: container, environment, image)"),

@@ -1,3 +1,4 @@
+import Foundation
 import BoxCore
 import Crypto
 import HTTP1
@@ -75,7 +76,8 @@ struct DispatcherHarness {
 
     let dispatcher: GatewayDispatcher
     let invoker: StandInInvoker
-    let background: BackgroundInvocations
+    let events: EventDispatcher
+    let spoolFolder: TemporaryFolder
 
     init(invoker: StandInInvoker = StandInInvoker(body: #"{"statusCode":200,"body":"hi"}"#), extraEnv: [String: String] = [:]) throws {
         let environment = try GatewayEnvironment.parse(Self.env.merging(extraEnv) { $1 })
@@ -88,11 +90,19 @@ struct DispatcherHarness {
             box.storage.withLock { $0.append(String(decoding: line, as: UTF8.self)) }
         }
         let metrics = GatewayMetrics()
-        let background = BackgroundInvocations(invoker: invoker, log: log, metrics: metrics, retryDelays: [.zero])
+        // A real spool in a fresh temporary folder; retries without pauses.
+        spoolFolder = TemporaryFolder()
+        var eventSettings = EventDispatcher.Settings()
+        eventSettings.policy.retryDelays = [.zero]
+        eventSettings.policy.backoffBase = .zero
+        eventSettings.tick = .milliseconds(5)
+        events = EventDispatcher(
+            spool: try EventSpool(directory: spoolFolder.path, maxBytes: 1 << 20), invoker: invoker, config: config,
+            log: log, metrics: metrics, settings: eventSettings)
+        events.start()
         dispatcher = GatewayDispatcher(
-            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, background: background)
+            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.invoker = invoker
-        self.background = background
         linesBox = box
     }
 
@@ -133,4 +143,10 @@ struct DispatcherHarness {
 
 extension HTTPResponse {
     var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A fresh folder under /tmp, removed with its last owner (the spool of a harness).
+final class TemporaryFolder: Sendable {
+    let path = "/tmp/esb-unit-spool-" + UUIDv4.string()
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TLS
 @testable import GatewayService
 
 @Suite(.timeLimit(.minutes(5))) struct GatewayEnvironmentTests {
@@ -17,6 +18,14 @@ import Testing
         #expect(e.containerName == "box-1")
         #expect(e.metricsListen == nil)
         #expect(!e.isProduction)
+    }
+
+    @Test func selfSignedCertificateNamesFromTLSSubjectAltNames() throws {
+        let e = try GatewayEnvironment.parse(["TLS_SUBJECT_ALT_NAMES": "esb-gateway, box.example, 10.0.0.5, ::1, localhost"])
+        #expect(e.tlsSubjectAltNames == ["esb-gateway", "box.example", "10.0.0.5", "::1", "localhost"])
+        #expect(SelfSignedCertificate.defaultDNSNames(plus: e.tlsSubjectAltNames) == ["localhost", "esb-gateway", "box.example"])
+        #expect(SelfSignedCertificate.defaultIPAddresses(plus: e.tlsSubjectAltNames) == ["127.0.0.1", "10.0.0.5", "::1"])
+        #expect(try GatewayEnvironment.parse([:]).tlsSubjectAltNames.isEmpty)
     }
 
     @Test func decimalDurationsAndLists() throws {

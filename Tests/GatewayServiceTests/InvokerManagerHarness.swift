@@ -28,7 +28,7 @@ final class InvokerManagerHarness: Sendable {
     }
 
     /// Starts the manager with one echo function; `timeout` becomes `AWS_LAMBDA_FUNCTION_TIMEOUT` in its workers.
-    init(maxConcurrency: Int, timeout: Int = 30) async throws {
+    init(maxConcurrency: Int, timeout: Int = 30, environment: [String: String] = [:]) async throws {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         function = "pools-\(suffix)"
         instance = "pools-test-\(suffix)"
@@ -52,7 +52,7 @@ final class InvokerManagerHarness: Sendable {
             "MANAGER_LISTEN": "unix://\(socket)", "MANAGER_TOKEN": token, "FUNCTIONS_CONFIG_PATH": functionsPath.path,
             "LAMBDA_NETWORK": TestNetwork.name, "ESB_INSTANCE": instance, "DOCKER_STOP_TIMEOUT": "0",
             "CONTAINER_READINESS_TIMEOUT": "20", "LOG_LEVEL": "WARNING",
-        ]) { $1 }
+        ].merging(environment) { $1 }) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let health = HTTPClient()
@@ -75,12 +75,14 @@ final class InvokerManagerHarness: Sendable {
 
     /// An invoker as the gateway builds it (real HTTP client, real Manager on the Unix socket).
     func invoker(
-        acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30), gatewayID: String = "gw-test"
+        acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30), gatewayID: String = "gw-test",
+        heartbeatInterval: Duration = .seconds(10)
     ) -> FunctionInvoker {
         var configuration = InvokerConfiguration(managerURL: "unix://\(socket)", managerToken: token)
         configuration.gatewayID = gatewayID
         configuration.acquireTimeout = acquireTimeout
         configuration.cacheTTL = cacheTTL
+        configuration.heartbeatInterval = heartbeatInterval
         // Warnings and errors (worker dropped, heartbeat failed) go to the test output: they explain a failure.
         let logger = InvokerLogger { level, message, fields in
             if level >= .warning { print("[pools \(level)] \(message) \(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))") }

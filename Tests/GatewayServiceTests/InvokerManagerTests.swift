@@ -66,6 +66,26 @@ import Testing
         #expect(states.count == 2 && states.values.allSatisfy { $0 == "running" }, "\(states)")
     }
 
+    @Test func theManagersPausedWorkersReachThePoolsPausedGauge() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        // Released after 0.3 s unused, paused by the Manager 0.5 s later; heartbeats every 0.5 s carry the count.
+        let box = try await InvokerManagerHarness(maxConcurrency: 2, environment: ["PAUSE_IDLE_SECONDS": "0.5"])
+        let invoker = box.invoker(cacheTTL: .milliseconds(300), heartbeatInterval: .milliseconds(500))
+        await invoker.start()  // the maintenance loop: TTL release and heartbeats
+        try await box.run {
+            #expect(await invoker.poolSnapshot()[box.function]?.paused ?? 0 == 0)
+            _ = try await box.invoke(invoker, "{}").get()
+            var paused = 0
+            for _ in 0..<200 where paused == 0 {
+                paused = await invoker.poolSnapshot()[box.function]?.paused ?? 0
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(paused == 1)
+            #expect(await box.containerStates().values.contains("paused"))
+            await invoker.shutdown()
+        }
+    }
+
     @Test func aWorkerKilledMidInvocationIsWorkerFailedAndTheNextCallSucceeds() async throws {
         try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 1)

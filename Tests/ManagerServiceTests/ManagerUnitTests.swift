@@ -150,6 +150,17 @@ import Testing
         #expect(spec.publishedPorts.isEmpty)
         let name = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: settings).newContainerName()
         #expect(name.hasPrefix("esb-f-") && name.count == 14)
+        #expect(spec.logConfig == .init(type: "json-file", options: ["max-size": "10m", "max-file": "3"]))
+    }
+
+    @Test func workerLogRotationIsConfigurable() throws {
+        let custom = try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "5M", "WORKER_LOG_MAX_FILE": "2"])
+        let spec = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: custom).containerSpec
+        #expect(spec.logConfig == .init(type: "json-file", options: ["max-size": "5m", "max-file": "2"]))
+        let off = try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "none"])
+        #expect(WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: off).containerSpec.logConfig == nil)
+        #expect(throws: ManagerSettingsError.self) { try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "10 MB"]) }
+        #expect(throws: ManagerSettingsError.self) { try ManagerSettings(environment: ["WORKER_LOG_MAX_FILE": "0"]) }
     }
 }
 

@@ -98,7 +98,7 @@ import Testing
             return HTTPResponse(status: 200, body: Array("\(onLoop) \(viaLoopActor)".utf8))
         }
         let response = try await HTTPClient().execute(
-            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(2))
+            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(30))
         #expect(String(decoding: response.body, as: UTF8.self) == "true true")
         await server.shutdown(gracePeriod: .seconds(1))
     }
@@ -167,7 +167,8 @@ func usleepShim() {
         let (server, port) = try startServer(tls: true, listen: .tcp(host: "::1", port: 0))
         let client = HTTPClient(tls: try TLSClientContext(verify: false))
         let endpoint = try #require(HTTPEndpoint.parse("https://[::1]:\(port)"))
-        let response = try await client.execute(HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(2))
+        // A generous deadline: what is tested is IPv6, not speed (a loaded 2-core machine can take seconds).
+        let response = try await client.execute(HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.headers["X-Peer"] == "::1")
         await server.shutdown(gracePeriod: .seconds(1))

@@ -81,7 +81,7 @@ struct GoldenTests {
     static let broken: [Broken] = [
         Broken(file: "yaml-syntax.yaml", firstError: "6:6: error: did not find expected key"),
         Broken(file: "unknown-ref.yaml", firstError: "10:18: error: unresolved reference \"MissingTable\""),
-        Broken(file: "bad-function-name.yaml", firstError: "9:21: error: function name \"Orders_Dev\" is not valid"),
+        Broken(file: "bad-function-name.yaml", firstError: "9:21: error: function name \"Orders.Dev\" contains '.'"),
         Broken(file: "parameter-not-allowed.yaml", firstError: "2:3: error: the Default of Stage is \"qa\", not one of AllowedValues"),
         Broken(file: "missing-code.yaml", firstError: "5:16: error: CodeUri folder \"functions/missing/\" does not exist"),
         Broken(file: "unsupported-runtime.yaml", firstError: "3:14: error: runtime \"java21\" is not supported"),

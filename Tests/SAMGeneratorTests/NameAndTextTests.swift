@@ -21,12 +21,19 @@ struct NameAndTextTests {
     }
 
     @Test(arguments: [
-        ("lambda-hello", true), ("a", true), ("9lives", true), ("a_b.c-d", true), (String(repeating: "x", count: 63), true),
-        (String(repeating: "x", count: 64), false), ("Hello", false), ("-x", false), ("_x", false), ("", false), ("a b", false),
-        ("a/b", false),
+        // AWS's rule, [A-Za-z0-9_-]{1,64}, case kept (issue 14, defect 1: WeatherFunction was refused).
+        ("lambda-hello", true), ("a", true), ("9lives", true), ("WeatherFunction", true), ("a_b-c", true), ("-x", true),
+        ("_x", true), (String(repeating: "x", count: 64), true), (String(repeating: "x", count: 65), false), ("a.b", false),
+        ("..", false), ("", false), ("a b", false), ("a/b", false), ("a\nb", false), ("é", false),
     ])
     func functionNames(_ name: String, _ valid: Bool) {
         #expect(NameRules.isValidFunctionName(name) == valid)
+    }
+
+    @Test func nameProblemsSayWhatIsWrong() {
+        #expect(NameRules.functionNameProblem(String(repeating: "x", count: 65)) == "is too long (65 > 64 characters)")
+        #expect(NameRules.functionNameProblem("a\nb")?.hasPrefix("contains U+000A") == true)
+        #expect(NameRules.functionNameProblem("a.b")?.hasPrefix("contains '.'") == true)
     }
 
     @Test(arguments: [

@@ -1,9 +1,10 @@
 /// One function of `functions.yml` with `defaults` applied (PRODUCT.md §2.1): what the Manager starts and what
 /// the Gateway enforces. Values are final: substitution done, defaults merged, ranges checked.
 public struct FunctionConfig: Sendable, Equatable {
-    /// The function's name (`[a-z0-9][a-z0-9_.-]{0,62}`): also its container name prefix and default image name.
+    /// The function's name (AWS's rule `[A-Za-z0-9_-]{1,64}`, case kept; `.` also accepted for older configs): also
+    /// its container name part and, lower-cased, its default image name.
     public var name: String
-    /// Image reference; `<name>:latest` unless set.
+    /// Image reference; `<name in lower case>:latest` unless set (Docker image names are lower case).
     public var image: String
     /// The function's environment: `defaults.environment` overlaid by its own (function wins).
     public var environment: [String: String]
@@ -21,6 +22,12 @@ public struct FunctionConfig: Sendable, Equatable {
     public var runtime: String?
     /// Handler (informational, written by the generator).
     public var handler: String?
+    /// `event_max_age`: seconds an asynchronous event may wait and be retried before it is dead (docs/async-invocations.md).
+    public var eventMaxAge: Int = FunctionConfig.fallbackEventMaxAge
+    /// `event_retry_attempts`: retries of an asynchronous event after a function error (0...2).
+    public var eventRetryAttempts: Int = FunctionConfig.fallbackEventRetryAttempts
+    /// `on_failure`: the function that receives the failure record of a dead asynchronous event.
+    public var onFailure: String?
 
     /// A function with the box's fallbacks for everything not given.
     public init(
@@ -30,7 +37,7 @@ public struct FunctionConfig: Sendable, Equatable {
         rieConcurrency: Int = FunctionConfig.fallbackRIEConcurrency, runtime: String? = nil, handler: String? = nil
     ) {
         self.name = name
-        self.image = image ?? "\(name):latest"
+        self.image = image ?? "\(name.lowercased()):latest"
         self.environment = environment
         self.timeout = timeout
         self.memorySize = memorySize
@@ -52,6 +59,12 @@ public struct FunctionConfig: Sendable, Equatable {
     public static let fallbackMinWarm = 0
     /// `rie_concurrency` fallback: 1 (the RIE serves one invocation at a time).
     public static let fallbackRIEConcurrency = 1
+    /// `event_max_age` fallback and range: 6 hours, 60...21600 seconds (AWS's).
+    public static let fallbackEventMaxAge = 21_600
+    public static let eventMaxAgeRange = 60...21_600
+    /// `event_retry_attempts` fallback and range: 2, 0...2 (AWS's).
+    public static let fallbackEventRetryAttempts = 2
+    public static let eventRetryAttemptsRange = 0...2
     /// Smallest `memory_size` accepted (Lambda's minimum).
     public static let minimumMemorySize = 128
     /// Largest `memory_size` accepted (Lambda's maximum, 10 GB).
@@ -64,14 +77,18 @@ public struct FunctionConfig: Sendable, Equatable {
         environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 
-    /// True when `name` follows `[a-z0-9][a-z0-9_.-]{0,62}`.
+    /// True when `name` follows AWS's rule, `[A-Za-z0-9_-]{1,64}` (case-sensitive), or also holds `.` as older
+    /// configurations did (but is not `.` or `..`).
     public static func isValidName(_ name: String) -> Bool {
         let bytes = name.utf8
-        guard let first = bytes.first, bytes.count <= 63, isLowerAlnum(first) else { return false }
-        return bytes.dropFirst().allSatisfy {
-            isLowerAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        guard (1...64).contains(bytes.count), name != ".", name != ".." else { return false }
+        return bytes.allSatisfy {
+            isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
         }
     }
+
+    /// The rule of `isValidName`, as error messages say it.
+    public static let nameRule = "use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"
 
     /// True when `name` is a usable environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
     public static func isValidEnvironmentName(_ name: String) -> Bool {
@@ -80,7 +97,6 @@ public struct FunctionConfig: Sendable, Equatable {
         return bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
-    private static func isLowerAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || isDigit(b) }
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     private static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
 }

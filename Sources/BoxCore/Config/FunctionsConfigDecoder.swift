@@ -14,11 +14,14 @@ struct FunctionsConfigDecoder {
         var rieConcurrency: Int?
         var runtime: String?
         var handler: String?
+        var eventMaxAge: Int?
+        var eventRetryAttempts: Int?
+        var onFailure: String?
     }
 
     static let settingKeys: Set<String> = [
         "image", "environment", "timeout", "memory_size", "max_concurrency", "min_warm", "rie_concurrency", "runtime",
-        "handler",
+        "handler", "event_max_age", "event_retry_attempts", "on_failure",
     ]
 
     private var context: ConfigDecoding
@@ -41,7 +44,7 @@ struct FunctionsConfigDecoder {
             for entry in list.entries {
                 guard FunctionConfig.isValidName(entry.key) else {
                     context.error(
-                        "invalid function name \(Self.quote(entry.key)): use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit",
+                        "invalid function name \(Self.quote(entry.key)): \(FunctionConfig.nameRule)",
                         at: entry.keyNode.mark)
                     continue
                 }
@@ -98,6 +101,16 @@ struct FunctionsConfigDecoder {
                 s.runtime = context.attempt("runtime", { try v.optionalString() }) ?? nil
             case "handler":
                 s.handler = context.attempt("handler", { try v.optionalString() }) ?? nil
+            case "event_max_age":
+                s.eventMaxAge = integer(v, key: "event_max_age", range: FunctionConfig.eventMaxAgeRange, unit: " (seconds)")
+            case "event_retry_attempts":
+                s.eventRetryAttempts = integer(v, key: "event_retry_attempts", range: FunctionConfig.eventRetryAttemptsRange)
+            case "on_failure":
+                s.onFailure = context.attempt("on_failure", { try v.optionalString() }) ?? nil
+                if let target = s.onFailure, !FunctionConfig.isValidName(target) {
+                    context.error("on_failure must name a function, found \(Self.quote(target))", at: v.mark)
+                    s.onFailure = nil
+                }
             default:
                 break  // reported by rejectUnknownKeys
             }
@@ -115,6 +128,15 @@ struct FunctionsConfigDecoder {
         }
         if let maximum, n > maximum {
             context.error("\(key) must be at most \(maximum)\(unit), found \(n)", at: v.mark)
+            return nil
+        }
+        return n
+    }
+
+    private mutating func integer(_ v: YAMLNode, key: String, range: ClosedRange<Int>, unit: String = "") -> Int? {
+        guard let n = context.attempt(key, { try v.int() }) else { return nil }
+        guard range.contains(n) else {
+            context.error("\(key) must be \(range.lowerBound) to \(range.upperBound)\(unit), found \(n)", at: v.mark)
             return nil
         }
         return n
@@ -141,7 +163,7 @@ struct FunctionsConfigDecoder {
 
     /// `own` over `defaults` over the box's fallbacks, with the cross-field check min_warm ≤ max_concurrency.
     private mutating func resolve(name: String, own: Settings, defaults: Settings, at mark: YAMLMark) -> FunctionConfig? {
-        let f = FunctionConfig(
+        var f = FunctionConfig(
             name: name,
             image: own.image ?? defaults.image,
             environment: defaults.environment.merging(own.environment) { _, function in function },
@@ -152,6 +174,9 @@ struct FunctionsConfigDecoder {
             rieConcurrency: own.rieConcurrency ?? defaults.rieConcurrency ?? FunctionConfig.fallbackRIEConcurrency,
             runtime: own.runtime ?? defaults.runtime,
             handler: own.handler ?? defaults.handler)
+        f.eventMaxAge = own.eventMaxAge ?? defaults.eventMaxAge ?? FunctionConfig.fallbackEventMaxAge
+        f.eventRetryAttempts = own.eventRetryAttempts ?? defaults.eventRetryAttempts ?? FunctionConfig.fallbackEventRetryAttempts
+        f.onFailure = own.onFailure ?? defaults.onFailure
         if f.minWarm > f.maxConcurrency {
             context.error(
                 "function \(Self.quote(name)): min_warm (\(f.minWarm)\(own.minWarm == nil ? " from defaults" : "")) must not exceed max_concurrency (\(f.maxConcurrency))",

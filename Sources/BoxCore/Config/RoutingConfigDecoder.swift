@@ -90,7 +90,7 @@ struct RoutingConfigDecoder {
         guard let name = context.attempt("function", { try nameNode.string() }) else { return nil }
         guard FunctionConfig.isValidName(name) else {
             context.error(
-                "invalid function name \"\(name)\": use 1 to 63 of a-z 0-9 _ . - starting with a letter or digit",
+                "invalid function name \"\(name)\": \(FunctionConfig.nameRule)",
                 at: nameNode.mark)
             return nil
         }

@@ -9,6 +9,9 @@ public struct GatewayEnvironment: Sendable {
     public var tlsCertPath: String = "/app/config/ssl/server.crt"
     /// `TLS_KEY_PATH`: PEM private key.
     public var tlsKeyPath: String = "/app/config/ssl/server.key"
+    /// `TLS_SUBJECT_ALT_NAMES`: extra DNS names and IP addresses of the self-signed certificate (besides
+    /// localhost and 127.0.0.1), e.g. the gateway's service name and the host's names (docs/deployment.md).
+    public var tlsSubjectAltNames: [String] = []
     /// `JWT_SECRET_KEY` as given (nil when unset or empty).
     public var jwtSecretKey: String?
     /// `JWT_EXPIRES_DELTA`: token lifetime in seconds.
@@ -74,6 +77,23 @@ public struct GatewayEnvironment: Sendable {
 
     /// Upper bound of every duration and of `JWT_EXPIRES_DELTA`: one year, in seconds.
     public static let maximumSeconds = 31_536_000
+    /// `EVENT_SPOOL_DIR`: the durable queue of `Event` invocations (docs/async-invocations.md); default
+    /// `/var/lib/esb/events/<CONTAINER_NAME>` (nil here means that default).
+    public var eventSpoolDir: String?
+    /// `EVENT_SPOOL_MAX_BYTES`: above this, an `Event` invocation is refused with 429 (default 1 GiB).
+    public var eventSpoolMaxBytes: Int = 1 << 30
+    /// `EVENT_RETRY_DELAYS`: pauses before the retries of an event whose function failed (default 60, 120 s).
+    public var eventRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
+    /// `EVENT_BACKOFF_BASE`: first backoff after a throttle or system error (doubles up to 5 min; default 1 s).
+    public var eventBackoffBase: Duration = .seconds(1)
+
+    /// `SCHEDULER_ENABLED`: this gateway fires `schedules.yml` (default true; enable one gateway per site).
+    public var schedulerEnabled = true
+    /// `SCHEDULES_CONFIG_PATH`: written by `esb generate`; missing = no schedules.
+    public var schedulesConfigPath = "/app/config/schedules.yml"
+
+    /// The spool directory in force.
+    public var eventSpoolDirectory: String { eventSpoolDir ?? "/var/lib/esb/events/\(containerName)" }
 
     /// All defaults (PRODUCT §3.1).
     public init() {}
@@ -85,6 +105,7 @@ public struct GatewayEnvironment: Sendable {
         e.listen = reader.string("GATEWAY_LISTEN") ?? e.listen
         e.tlsCertPath = reader.string("TLS_CERT_PATH") ?? e.tlsCertPath
         e.tlsKeyPath = reader.string("TLS_KEY_PATH") ?? e.tlsKeyPath
+        if let names = reader.string("TLS_SUBJECT_ALT_NAMES") { e.tlsSubjectAltNames = Reader.list(names) }
         e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
         // At most a year: `iat + lifetime` near Int.max trapped on the first login (docs/configuration.md).
         e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1, maximum: Self.maximumSeconds)
@@ -134,6 +155,23 @@ public struct GatewayEnvironment: Sendable {
         e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
         e.maxInflightBodyBytes = try reader.integer("MAX_INFLIGHT_BODY_BYTES", minimum: 1) ?? e.maxInflightBodyBytes
         e.minBodyRate = try reader.integer("MIN_BODY_RATE", minimum: 0) ?? e.minBodyRate
+        e.eventSpoolDir = reader.string("EVENT_SPOOL_DIR")
+        e.eventSpoolMaxBytes = try reader.integer("EVENT_SPOOL_MAX_BYTES", minimum: 4096) ?? e.eventSpoolMaxBytes
+        if let raw = reader.string("EVENT_RETRY_DELAYS") {
+            guard let delays = EventRetryPolicy.parseDelays(raw) else {
+                throw GatewayEnvironmentError(variable: "EVENT_RETRY_DELAYS", reason: "'\(raw)' is not a comma-separated list of seconds")
+            }
+            e.eventRetryDelays = delays
+        }
+        e.eventBackoffBase = try reader.duration("EVENT_BACKOFF_BASE") ?? e.eventBackoffBase
+        if let raw = reader.string("SCHEDULER_ENABLED") {
+            switch raw.lowercased() {
+            case "true", "1", "yes": e.schedulerEnabled = true
+            case "false", "0", "no": e.schedulerEnabled = false
+            default: throw GatewayEnvironmentError(variable: "SCHEDULER_ENABLED", reason: "must be true or false")
+            }
+        }
+        e.schedulesConfigPath = reader.string("SCHEDULES_CONFIG_PATH") ?? e.schedulesConfigPath
         return e
     }
 

@@ -14,7 +14,7 @@ public final class GatewayDispatcher: Sendable {
     let invoker: any FunctionInvoking
     let log: GatewayLog
     let metrics: GatewayMetrics
-    let background: BackgroundInvocations
+    let events: any EventAdmitting
     let tokens: TokenAuthority
     let login: LoginHandler
     let invokeAPI: InvokeAPIHandler
@@ -23,19 +23,19 @@ public final class GatewayDispatcher: Sendable {
     /// A dispatcher over the given configuration store and invoker.
     public init(
         settings: GatewaySettings, config: GatewayConfigStore, invoker: any FunctionInvoking, log: GatewayLog,
-        metrics: GatewayMetrics, background: BackgroundInvocations
+        metrics: GatewayMetrics, events: any EventAdmitting
     ) {
         self.settings = settings
         self.config = config
         self.invoker = invoker
         self.log = log
         self.metrics = metrics
-        self.background = background
+        self.events = events
         tokens = TokenAuthority(key: settings.jwtKey, lifetime: settings.environment.jwtExpiresDelta)
         login = LoginHandler(environment: settings.environment, tokens: tokens)
         invokeAPI = InvokeAPIHandler(
             settings: settings, config: config, invoker: invoker, tokens: tokens, log: log, metrics: metrics,
-            background: background)
+            events: events)
         proxy = ProxyHandler(
             settings: settings, invoker: invoker, log: log, metrics: metrics,
             binaryMediaTypes: BinaryMediaTypes(settings.environment.binaryMediaTypes))

@@ -25,6 +25,16 @@ enum RIERequest {
     }
 
     private static let timeoutPrefix = Array("Task timed out after ".utf8)
+    private static let unavailable = Array("Runtime.Unavailable".utf8)
+
+    /// The RIE's refusal in multi-concurrent mode (`rie_concurrency` > 1): `400 {"errorType":"Runtime.Unavailable"}`
+    /// when none of its runtime processes is polling at that instant (a new worker whose second process is still
+    /// starting, or one that answered and has not yet asked for the next event). No runtime saw the event, so it
+    /// may be sent again; the worker stays healthy (measured, docs/gateway.md "rie_concurrency").
+    static func isRuntimeUnavailable(_ response: HTTPResponse) -> Bool {
+        response.status == 400 && response.body.count < 256
+            && response.body.indices.contains { response.body[$0...].starts(with: unavailable) }
+    }
 
     /// The RIE's own answer when the function outlived `AWS_LAMBDA_FUNCTION_TIMEOUT`: status 200, plain text
     /// `Task timed out after 2.00 seconds`. A function's own result is JSON, so it can never look like this

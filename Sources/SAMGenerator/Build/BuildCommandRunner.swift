@@ -74,6 +74,11 @@ public enum BuildCommandRunner {
                 let notes = try stager.stage()
                 try stager.dockerBuild(
                     image: item.image, baseImage: description.runtime.flatMap { baseImages.image(for: $0) }, noCache: request.noCache)
+                if let wrapper = description.imageConfig {
+                    // The ImageConfig Dockerfile starts FROM the image just built under the same tag.
+                    try stager.dockerBuild(
+                        image: item.image, dockerfile: wrapper, context: PathTools.directory(wrapper), noCache: request.noCache)
+                }
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
                 console.out("\(prefix): built \(item.image) in \(seconds) s" + notes.map { " (\($0))" }.joined())
                 built += 1

@@ -25,6 +25,9 @@ public struct BuildManifest: Sendable, Equatable {
         public var packageJSON: Bool
         /// Layers in the order they are copied to `/opt`.
         public var layers: [Layer]
+        /// `dockerfile` kind: the generated Dockerfile that applies the function's ImageConfig, built after the
+        /// user's Dockerfile with the same tag (its context is its own folder).
+        public var imageConfig: String?
     }
 
     /// A layer to stage under `build/layers/<name>/`.
@@ -66,6 +69,7 @@ public struct BuildManifest: Sendable, Equatable {
             if let v = f.dockerfile { lines.append("    dockerfile: \(YAMLText.string(v))") }
             if let v = f.context { lines.append("    context: \(YAMLText.string(v))") }
             if let v = f.code { lines.append("    code: \(YAMLText.string(v))") }
+            if let v = f.imageConfig { lines.append("    image_config: \(YAMLText.string(v))") }
             if f.kind == "zip" {
                 lines.append("    requirements: \(f.requirements)")
                 lines.append("    package_json: \(f.packageJSON)")
@@ -104,7 +108,7 @@ public struct BuildManifest: Sendable, Equatable {
                             architecture: try m["architecture"]?.string() ?? "x86_64", dockerfile: try m["dockerfile"]?.string(),
                             context: try m["context"]?.string(), code: try m["code"]?.string(),
                             requirements: try m["requirements"]?.bool() ?? false, packageJSON: try m["package_json"]?.bool() ?? false,
-                            layers: layers)
+                            layers: layers, imageConfig: try m["image_config"]?.string())
                     ))
             }
             return BuildManifest(functions: functions)

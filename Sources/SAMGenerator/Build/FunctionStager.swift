@@ -131,6 +131,18 @@ final class FunctionStager {
         guard let context = path(function.context), let dockerfile = path(function.dockerfile) else {
             throw CommandError("build.yml lacks context or dockerfile for \(name)")
         }
+        try dockerBuild(image: image, dockerfile: dockerfile, context: context, baseImage: baseImage, noCache: noCache)
+    }
+
+    /// `docker build` of one Dockerfile (paths relative to the output folder, or absolute).
+    func dockerBuild(image: String, dockerfile relativeDockerfile: String, context relativeContext: String, noCache: Bool) throws {
+        guard let context = path(relativeContext), let dockerfile = path(relativeDockerfile) else {
+            throw CommandError("build.yml lacks context or dockerfile for \(name)")
+        }
+        try dockerBuild(image: image, dockerfile: dockerfile, context: context, baseImage: nil, noCache: noCache)
+    }
+
+    private func dockerBuild(image: String, dockerfile: String, context: String, baseImage: String?, noCache: Bool) throws {
         var arguments = [ProcessInfo.processInfo.environment["ESB_DOCKER"] ?? "docker", "build", "-t", image, "-f", dockerfile]
         if let baseImage, function.kind == "zip" { arguments += ["--build-arg", "BASE_IMAGE=\(baseImage)"] }
         if noCache { arguments.append("--no-cache") }

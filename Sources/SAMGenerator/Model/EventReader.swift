@@ -9,27 +9,45 @@ struct EventReader {
     let resource: SAMTemplate.Resource
     let functionName: String
 
-    func routes() throws(TemplateError) -> [RouteSpec] {
+    /// The routes of every event; an event that cannot be read is logged and the others are still read.
+    func routes() -> [RouteSpec] {
         guard let node = resource.properties["Events"], !node.isNull else { return [] }
+        let events: [YAMLMappingReader.Entry]
+        do {
+            events = try SAMTemplate.reader(node).entries
+        } catch {
+            context.log.error(error)
+            return []
+        }
         var routes: [RouteSpec] = []
-        for event in try SAMTemplate.reader(node).entries {
-            let body = try SAMTemplate.reader(event.value)
-            context.warnUnsupported(body, supported: ["Type", "Properties"], what: "event")
-            guard let typeNode = body["Type"] else {
-                throw TemplateError("event \(event.key) has no Type", at: event.keyNode.mark)
-            }
-            let type = try context.resolver.resolve(typeNode).string("event Type")
-            let properties = try SAMTemplate.reader(body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
-            switch type {
-            case "Api": routes += try route(event.key, properties, mark: event.keyNode.mark, http: false)
-            case "HttpApi": routes += try route(event.key, properties, mark: event.keyNode.mark, http: true)
-            default:
-                context.log.warn(
-                    "event \(event.key) of type \(type) is not supported by the box (only Api and HttpApi events become routes); ignored",
-                    at: typeNode.mark)
+        for event in events {
+            do {
+                routes += try self.routes(of: event)
+            } catch {
+                context.log.error(error)
             }
         }
         return routes
+    }
+
+    private func routes(of event: YAMLMappingReader.Entry) throws(TemplateError) -> [RouteSpec] {
+        let body = try SAMTemplate.reader(event.value)
+        context.warnUnsupported(body, supported: ["Type", "Properties"], what: "event")
+        guard let typeNode = body["Type"] else {
+            throw TemplateError("event \(event.key) has no Type", at: event.keyNode.mark)
+        }
+        let type = try context.resolver.resolve(typeNode).string("event Type")
+        let properties = try SAMTemplate.reader(body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
+        switch type {
+        case "Api": return try route(event.key, properties, mark: event.keyNode.mark, http: false)
+        case "HttpApi": return try route(event.key, properties, mark: event.keyNode.mark, http: true)
+        case "Schedule", "ScheduleV2": return []  // ScheduleEventReader → schedules.yml
+        default:
+            context.log.warn(
+                "event \(event.key) of type \(type) is not supported by the box (only Api and HttpApi events become routes); ignored",
+                at: typeNode.mark)
+            return []
+        }
     }
 
     private func route(
@@ -59,7 +77,7 @@ struct EventReader {
             }
             throw TemplateError("\(http ? "HttpApi" : "Api") event \(name) needs both Path and Method", at: mark)
         }
-        let pathText = try path.string("Path")
+        let pathText = Self.normalizedPath(try path.string("Path"))
         try Self.checkPath(pathText, at: path.mark)
         let methodText = try method.string("Method").uppercased()
         guard Self.methods.contains(methodText) else {
@@ -78,9 +96,21 @@ struct EventReader {
         return try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
     }
 
+    /// The path as API Gateway serves it: a trailing `/` dropped (`/plantest/` → `/plantest`), repeated
+    /// slashes folded; `/` stays `/`.
+    static func normalizedPath(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return "/" + segments.joined(separator: "/")
+    }
+
     /// `/a/{id}/{rest+}`: starts with `/`, parameters are whole segments, `{x+}` only last.
     static func checkPath(_ path: String, at mark: YAMLMark) throws(TemplateError) {
         guard path.hasPrefix("/") else { throw TemplateError("Path must start with /, found \(quoted(path))", at: mark) }
+        if let bad = path.unicodeScalars.first(where: { $0 == "?" || $0 == "#" || $0.properties.isWhitespace || $0.value < 0x20 }) {
+            let shown = bad == "?" || bad == "#" ? "'\(bad)'" : "whitespace or a control character"
+            throw TemplateError("Path must not contain \(shown), found \(quoted(path))", at: mark)
+        }
         let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         for (i, segment) in segments.enumerated() {
             let opens = segment.contains("{") || segment.contains("}")

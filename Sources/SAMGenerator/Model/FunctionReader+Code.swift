@@ -18,6 +18,13 @@ extension FunctionReader {
             throw TemplateError("Handler must be MODULE.FUNCTION, found \(quoted(handler))", at: handlerValue.mark)
         }
         let module = String(handler[..<dot])
+        // The module names a file inside the function's code (and, for InlineCode, a file esb writes): no way out
+        // of that folder, nothing that is not a plain path (docs/sam-support.md).
+        guard Self.isPlainModulePath(module) else {
+            throw TemplateError(
+                "Handler \(quoted(handler)) must name a module inside the function's code: letters, digits, '_', '-', '.' and '/' without '..' or a leading '/'",
+                at: handlerValue.mark)
+        }
         var build = FunctionSpec.ZipBuild(
             runtime: runtime, handler: handler, codePath: nil, inlineCode: nil, layers: try readLayers(),
             hasRequirements: false, hasPackageJSON: false)
@@ -36,9 +43,18 @@ extension FunctionReader {
             context.log.warn("handler module \(module) of \(resource.logicalID) is not in its CodeUri or layers", at: handlerValue.mark)
         }
         if let method = resource.metadata?["BuildMethod"]?.scalar, !method.hasPrefix("python"), !method.hasPrefix("nodejs") {
-            context.log.warn("Metadata.BuildMethod \(method) is not supported; esb copies the code folder as it is", at: resource.metadata!.mark)
+            context.log.warn("Metadata.BuildMethod \(method) is not supported; esb copies the code folder as it is", at: resource.metadata?["BuildMethod"]?.mark ?? resource.mark)
         }
         return build
+    }
+
+    /// `app`, `src/handlers/orders`, `pkg.module`: relative, no `.`/`..`/empty path segment, plain characters.
+    static func isPlainModulePath(_ module: String) -> Bool {
+        guard !module.hasPrefix("/"),
+            module.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-./".unicodeScalars.contains($0)) })
+        else { return false }
+        return module.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+            && !module.contains("..")
     }
 
     private func handlerModuleExists(_ module: String, runtime: RuntimeSpec, in folders: [String]) -> Bool {
@@ -111,6 +127,7 @@ extension FunctionReader {
         for key in ["Runtime", "Handler", "CodeUri", "Layers"] where own.contains(key) {
             context.log.warn("\(key) is ignored for PackageType Image", at: own[key]!.mark)
         }
+        spec.imageConfig = try readImageConfig()
         if let metadataNode = resource.metadata, let dockerfileNode = metadataNode["Dockerfile"] {
             let metadata = try resolver.resolve(metadataNode)
             let dockerfile = try metadata["Dockerfile"]?.string("Metadata.Dockerfile") ?? "Dockerfile"
@@ -121,20 +138,66 @@ extension FunctionReader {
                 throw TemplateError("Dockerfile \(quoted(dockerfile)) not found in DockerContext", at: dockerfileNode.mark)
             }
             if let tag = try metadata["DockerTag"]?.string("Metadata.DockerTag") {
-                spec.image = "\(context.options.imagePrefix)\(spec.name):\(tag)"
+                spec.image = "\(context.options.imagePrefix)\(NameRules.imageRepository(spec.name)):\(tag)"
             }
-            if metadata["DockerBuildArgs"] != nil || metadata["DockerBuildTarget"] != nil {
-                context.log.warn("DockerBuildArgs and DockerBuildTarget are not supported by esb build; ignored", at: metadataNode.mark)
+            for key in ["DockerBuildArgs", "DockerBuildTarget"] {
+                if let entry = metadata.entry(key) {
+                    context.log.warn("Metadata.\(key) is not supported by esb build; ignored", at: entry.keyMark)
+                }
             }
             spec.build = .dockerfile(context: folder, dockerfile: file)
             return
         }
         if let uri = try property("ImageUri") {
-            spec.image = try uri.string("ImageUri")
-            spec.build = .prebuilt
+            let image = try uri.string("ImageUri")
+            if spec.imageConfig != nil {
+                // The function's own image (its generated name) is built FROM the given one.
+                spec.build = .imageConfigOnly(baseImage: image)
+            } else {
+                spec.image = image
+                spec.build = .prebuilt
+            }
             return
         }
         throw TemplateError("PackageType Image needs Metadata.Dockerfile (and DockerContext) or ImageUri", at: resource.mark)
+    }
+
+    /// `ImageConfig`: `Command`, `EntryPoint` (lists of strings) and `WorkingDirectory`. Written into a generated
+    /// Dockerfile, so every value must be plain text (no control characters: no way to start a new instruction).
+    private func readImageConfig() throws(TemplateError) -> FunctionSpec.ImageConfig? {
+        guard let value = try resolver.property("ImageConfig", of: own) else { return nil }
+        var config = FunctionSpec.ImageConfig()
+        for entry in try value.entries("ImageConfig") {
+            switch entry.key {
+            case "Command", "EntryPoint":
+                let items = try entry.value.listOrSingle("ImageConfig.\(entry.key)").map { v throws(TemplateError) -> String in
+                    try Self.plainText(v, "ImageConfig.\(entry.key)")
+                }
+                if entry.key == "Command" { config.command = items } else { config.entryPoint = items }
+            case "WorkingDirectory":
+                let directory = try Self.plainText(entry.value, "ImageConfig.WorkingDirectory")
+                guard directory.hasPrefix("/") else {
+                    throw TemplateError("ImageConfig.WorkingDirectory must be an absolute path, found \(quoted(directory))", at: entry.value.mark)
+                }
+                config.workingDirectory = directory
+            default:
+                context.log.warn("ImageConfig.\(entry.key) is not supported by esb; ignored", at: entry.keyMark)
+            }
+        }
+        if config.entryPoint != nil, config.command == nil {
+            context.log.warn(
+                "ImageConfig.EntryPoint without Command: Docker resets the image's CMD when ENTRYPOINT is set; give Command too",
+                at: value.mark)
+        }
+        return config == FunctionSpec.ImageConfig() ? nil : config
+    }
+
+    private static func plainText(_ value: TemplateValue, _ what: String) throws(TemplateError) -> String {
+        let text = try value.string(what)
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw TemplateError("\(what) must not contain control characters (a newline would start a new Dockerfile instruction)", at: value.mark)
+        }
+        return text
     }
 }
 
@@ -164,7 +227,7 @@ struct LayerReader {
         let method = resource.metadata?["BuildMethod"]?.scalar
         let pythonBuild = method?.hasPrefix("python") ?? false
         if let method, !pythonBuild {
-            context.log.warn("layer BuildMethod \(method) is not supported; the content is copied to /opt as it is", at: resource.metadata!.mark)
+            context.log.warn("layer BuildMethod \(method) is not supported; the content is copied to /opt as it is", at: resource.metadata?["BuildMethod"]?.mark ?? resource.mark)
         }
         return LayerSpec(
             logicalID: resource.logicalID, name: name, contentPath: folder, pythonBuild: pythonBuild,

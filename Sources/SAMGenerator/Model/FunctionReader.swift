@@ -6,13 +6,13 @@ struct FunctionReader {
     static let supported: Set<String> = [
         "FunctionName", "CodeUri", "InlineCode", "Handler", "Runtime", "Environment", "Timeout", "MemorySize",
         "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "Layers", "Events", "PackageType",
-        "ImageUri", "Architectures",
+        "ImageUri", "Architectures", "ImageConfig", "EventInvokeConfig",
     ]
     /// Accepted without a warning: they describe the function but change nothing in the box.
     static let silent: Set<String> = ["Description", "Tags", "AutoPublishAlias", "AutoPublishCodeSha256", "VersionDescription"]
     static let supportedInGlobals: Set<String> = [
         "CodeUri", "Handler", "Runtime", "Environment", "Timeout", "MemorySize", "ReservedConcurrentExecutions",
-        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType",
+        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType", "EventInvokeConfig",
     ]
 
     let context: ReadingContext
@@ -29,36 +29,72 @@ struct FunctionReader {
         return try resolver.property(key, of: globals)
     }
 
-    func read() throws(TemplateError) -> FunctionSpec {
+    /// The function, or nil when something is wrong: then every problem found is in the log (one run reports
+    /// all of a function's errors, not only the first).
+    func read() -> FunctionSpec? {
+        let errorsBefore = context.log.errorCount
         context.warnUnsupported(own, supported: Self.supported, silent: Self.silent, what: "function")
-        let name = try resolver.resourceName(resource.logicalID)
-        let nameMark = own["FunctionName"]?.mark ?? resource.mark
-        guard NameRules.isValidFunctionName(name) else {
-            throw TemplateError(
-                "function name \(quoted(name)) is not valid in the box: use [a-z0-9][a-z0-9_.-]{0,62}", at: nameMark)
-        }
-        let packageType = try property("PackageType")?.string("PackageType") ?? "Zip"
-        let architecture = try readArchitecture()
+        let name = attempt { () throws(TemplateError) in try readName() } ?? resource.logicalID
+        let packageType = attempt { () throws(TemplateError) in try property("PackageType")?.string("PackageType") ?? "Zip" } ?? "Zip"
         var spec = FunctionSpec(
             logicalID: resource.logicalID, name: name, mark: resource.mark,
-            image: "\(context.options.imagePrefix)\(name):\(context.options.imageTag)", build: .prebuilt,
-            environment: try readEnvironment(),
-            timeout: try bounded("Timeout", default: 3, 1...900),
-            memorySize: try bounded("MemorySize", default: 128, 128...10240),
-            maxConcurrency: nil, minWarm: nil, architecture: architecture, runtime: nil, handler: nil)
-        try readConcurrency(into: &spec)
+            image: "\(context.options.imagePrefix)\(NameRules.imageRepository(name)):\(context.options.imageTag)", build: .prebuilt,
+            imageConfig: nil,
+            environment: attempt { () throws(TemplateError) in try readEnvironment() } ?? [],
+            timeout: attempt { () throws(TemplateError) in try bounded("Timeout", default: 3, 1...900) } ?? 3,
+            memorySize: attempt { () throws(TemplateError) in try bounded("MemorySize", default: 128, 128...10240) } ?? 128,
+            maxConcurrency: nil, minWarm: nil,
+            architecture: attempt { () throws(TemplateError) in try readArchitecture() } ?? "x86_64", runtime: nil, handler: nil)
+        attempt { () throws(TemplateError) in try readConcurrency(into: &spec) }
+        if let eventInvoke = attempt({ () throws(TemplateError) in try readEventInvokeConfig() }) { spec.eventInvoke = eventInvoke }
         switch packageType {
         case "Zip":
-            let zip = try readZip()
-            spec.build = .zip(zip)
-            spec.runtime = zip.runtime.identifier
-            spec.handler = zip.handler
+            if let node = own["ImageConfig"] {
+                context.log.warn("ImageConfig applies to PackageType Image only; ignored", at: node.mark)
+            }
+            if let zip = attempt({ () throws(TemplateError) in try readZip() }) {
+                spec.build = .zip(zip)
+                spec.runtime = zip.runtime.identifier
+                spec.handler = zip.handler
+            }
         case "Image":
-            try readImage(into: &spec)
+            attempt { () throws(TemplateError) in try readImage(into: &spec) }
         default:
-            throw TemplateError("PackageType must be Zip or Image, found \(quoted(packageType))", at: own["PackageType"]?.mark ?? resource.mark)
+            context.log.error(
+                "PackageType must be Zip or Image, found \(quoted(packageType))", at: own["PackageType"]?.mark ?? resource.mark)
         }
-        return spec
+        return context.log.errorCount == errorsBefore ? spec : nil
+    }
+
+    /// The runtime of a Zip function when the box cannot run it (Go, Java, .NET, Ruby, custom runtimes), with its
+    /// position; nil otherwise (also when it cannot be read: `read()` reports that).
+    func unsupportedRuntime() -> (String, YAMLMark)? {
+        guard (try? property("PackageType")?.string("PackageType")) ?? "Zip" == "Zip",
+            let value = try? property("Runtime"), let runtime = try? value.string("Runtime"), RuntimeSpec(runtime) == nil
+        else { return nil }
+        return (runtime, value.mark)
+    }
+
+    /// Runs one step of the reading; its error is logged and reading goes on with the next step.
+    @discardableResult
+    func attempt<T>(_ step: () throws(TemplateError) -> T) -> T? {
+        do {
+            return try step()
+        } catch {
+            context.log.error(error)
+            return nil
+        }
+    }
+
+    /// `FunctionName` after substitution (AWS's rule, case kept), else the logical id in kebab case.
+    private func readName() throws(TemplateError) -> String {
+        let name = try resolver.resourceName(resource.logicalID)
+        if !resolver.unknownNames.contains(resource.logicalID), let problem = NameRules.functionNameProblem(name) {
+            let origin = own["FunctionName"] == nil ? " (made from the logical id \(resource.logicalID))" : ""
+            throw TemplateError(
+                "function name \"\(name)\"\(origin) \(problem)\(context.stackNameNote(name))", at: own["FunctionName"]?.mark ?? resource.mark)
+        }
+        return name
     }
 
     // MARK: Settings
@@ -136,7 +172,9 @@ struct FunctionReader {
                     throw TemplateError("environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*", at: entry.keyMark)
                 }
                 if Self.reservedVariables.contains(entry.key) || entry.key.hasPrefix("AWS_LAMBDA_") {
-                    context.log.warn("environment variable \(entry.key) is reserved by Lambda; the box sets it itself", at: entry.keyMark)
+                    // Lambda refuses these in a function's configuration; the box sets them itself (docs/manager.md).
+                    context.log.warn("environment variable \(entry.key) is reserved by Lambda and set by the box itself; dropped", at: entry.keyMark)
+                    continue
                 }
                 merged[entry.key] = value
             }

@@ -16,10 +16,27 @@ struct ModelBuilder {
                 guard try context.resolver.includes(resource) else { continue }
                 switch resource.type {
                 case "AWS::Serverless::Function":
-                    let function = try FunctionReader(context: context, resource: resource, globals: globalsFunction).read()
-                    try claim(function.name, kind: "function", in: &functionNames, at: function.mark)
-                    model.functions.append(function)
-                    model.routes += try EventReader(context: context, resource: resource, functionName: function.name).routes()
+                    let reader = FunctionReader(context: context, resource: resource, globals: globalsFunction)
+                    if context.options.skipUnsupported, let (runtime, mark) = reader.unsupportedRuntime() {
+                        context.log.warn(
+                            "function \(resource.logicalID) is left out (--skip-unsupported): the box cannot run runtime \(quoted(runtime)); its events are ignored",
+                            at: mark)
+                        model.skippedFunctions += 1
+                        continue
+                    }
+                    let function = reader.read()
+                    if let function {
+                        try claim(function.name, kind: "function", in: &functionNames, at: function.mark)
+                        model.functions.append(function)
+                    }
+                    // Read the events even when the function failed, so that their errors are reported too.
+                    let name = function?.name ?? resource.logicalID
+                    model.routes += EventReader(context: context, resource: resource, functionName: name).routes()
+                    do {
+                        model.schedules += try ScheduleEventReader(context: context, resource: resource, functionName: name).schedules()
+                    } catch {
+                        context.log.error(error)
+                    }
                 case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
                     _ = try LayerReader(context: context, resource: resource).read()
                 case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":
@@ -35,6 +52,9 @@ struct ModelBuilder {
                     context.log.warn(
                         "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events",
                         at: resource.mark)
+                case let type where NoEffectSettings.isNoEffect(resourceType: type):
+                    context.log.noEffect(
+                        "resource type \(type) has no meaning in the box; \(resource.logicalID) is ignored", group: type, at: resource.mark)
                 default:
                     context.log.warn("resource type \(resource.type) is not supported by esb; \(resource.logicalID) is ignored", at: resource.mark)
                 }

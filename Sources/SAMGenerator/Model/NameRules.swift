@@ -1,3 +1,5 @@
+import Foundation
+
 /// How logical ids become names, and which names the box accepts.
 enum NameRules {
     /// `HelloWorldFunction` → `hello-world-function`, `S3TestFunction` → `s3-test-function`,
@@ -25,12 +27,40 @@ enum NameRules {
         return out
     }
 
-    /// Function names: `[a-z0-9][a-z0-9_.-]{0,62}` (PRODUCT.md §2.1); they are also container and image names.
+    /// Function names: AWS's rule, `[A-Za-z0-9_-]{1,64}`, case kept (docs/sam-support.md). They name folders,
+    /// containers and log streams, so nothing else may pass (no `.`, no `/`, no control characters).
     static func isValidFunctionName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard (1...63).contains(bytes.count), isLowerAlnum(bytes[0]) else { return false }
-        return bytes.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        functionNameProblem(name) == nil
     }
+
+    /// Why `name` is not a function name, said so that a SAM user need not guess (nil when it is one).
+    static func functionNameProblem(_ name: String) -> String? {
+        let count = name.utf8.count
+        if count == 0 { return "is empty" }
+        if count > 64 { return "is too long (\(count) > 64 characters)" }
+        if let bad = name.unicodeScalars.first(where: { !isNameScalar($0) }) {
+            let shown = bad.value < 0x20 || bad.value == 0x7F ? String(format: "U+%04X", bad.value) : "'\(bad)'"
+            return "contains \(shown); AWS allows letters, digits, '-' and '_' (at most 64)"
+        }
+        return nil
+    }
+
+    /// CloudFormation logical ids: letters and digits only. They appear in generated comments, so a newline
+    /// or anything else outside that set is refused rather than written.
+    static func isValidLogicalID(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy { $0.isASCII && (isLetterOrDigit(UInt8($0.value))) }
+    }
+
+    /// The repository part of a Docker image name: Docker wants lower case, function names may have capitals.
+    static func imageRepository(_ name: String) -> String {
+        name.lowercased()
+    }
+
+    private static func isNameScalar(_ s: Unicode.Scalar) -> Bool {
+        s.isASCII && (isLetterOrDigit(UInt8(s.value)) || s == "-" || s == "_")
+    }
+
+    private static func isLetterOrDigit(_ b: UInt8) -> Bool { isLowerAlnum(b) || isUpper(b) }
 
     /// DynamoDB table names: 3 to 255 of `[a-zA-Z0-9_.-]`.
     static func isValidTableName(_ name: String) -> Bool {

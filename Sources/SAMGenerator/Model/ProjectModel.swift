@@ -6,6 +6,9 @@ struct ProjectModel {
     var routes: [RouteSpec] = []
     var tables: [TableSpec] = []
     var buckets: [BucketSpec] = []
+    /// Functions left out by `--skip-unsupported`.
+    var skippedFunctions = 0
+    var schedules: [ScheduleSpec] = []
 }
 
 /// A Lambda runtime the box can build: `python3.x` or `nodejsNN.x`.
@@ -68,6 +71,8 @@ struct FunctionSpec {
         case dockerfile(context: String, dockerfile: String)
         /// `ImageUri`: nothing to build.
         case prebuilt
+        /// `ImageUri` with `ImageConfig`: only the generated Dockerfile that applies the ImageConfig on top of it.
+        case imageConfigOnly(baseImage: String)
     }
 
     struct ZipBuild {
@@ -82,11 +87,20 @@ struct FunctionSpec {
         var hasPackageJSON: Bool
     }
 
+    /// `ImageConfig` of an Image function: what Lambda would override in the image's configuration.
+    struct ImageConfig: Equatable {
+        var command: [String]?
+        var entryPoint: [String]?
+        var workingDirectory: String?
+    }
+
     var logicalID: String
     var name: String
     var mark: YAMLMark
     var image: String
     var build: Build
+    /// Applied by a small generated Dockerfile on top of the function's image (docs/sam-support.md).
+    var imageConfig: ImageConfig?
     var environment: [(key: String, value: String)]
     var timeout: Int
     var memorySize: Int
@@ -95,6 +109,8 @@ struct FunctionSpec {
     var architecture: String
     var runtime: String?
     var handler: String?
+    /// `EventInvokeConfig` (Model/EventInvokeConfigReader.swift).
+    var eventInvoke = EventInvokeSettings()
 }
 
 /// One line of `routing.yml`.

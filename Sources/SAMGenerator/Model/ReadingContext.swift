@@ -14,8 +14,21 @@ struct ReadingContext {
         _ reader: YAMLMappingReader, supported: Set<String>, silent: Set<String> = [], what: String
     ) {
         for entry in reader.entries where !supported.contains(entry.key) && !silent.contains(entry.key) {
-            log.warn("\(what) property \(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
+            let message = "\(what) property \(entry.key) is not supported by esb; ignored"
+            if NoEffectSettings.functionProperties.contains(entry.key) || NoEffectSettings.eventProperties.contains(entry.key) {
+                log.noEffect(message, group: entry.key, at: entry.keyNode.mark)
+            } else {
+                log.warn(message, at: entry.keyNode.mark)
+            }
         }
+    }
+
+    /// Said after a refused name that contains the default `AWS::StackName`: that part came from the
+    /// template's folder name, which the user may never have thought of as a name.
+    func stackNameNote(_ name: String) -> String {
+        let stack = options.effectiveStackName
+        guard options.stackName == nil, !stack.isEmpty, name.contains(stack) else { return "" }
+        return "; it contains AWS::StackName, which is the template's folder name \"\(stack)\" unless --stack-name is given"
     }
 
     /// A path property (CodeUri, ContentUri, DockerContext) as an absolute path that must be a folder.

@@ -13,8 +13,10 @@ struct StorageReader {
             props, supported: ["BucketName"],
             silent: ["Tags", "BucketEncryption", "PublicAccessBlockConfiguration", "OwnershipControls"], what: "bucket")
         let name = try resolver.resourceName(resource.logicalID)
-        guard NameRules.isValidBucketName(name) else {
-            throw TemplateError("bucket name \(quoted(name)) is not valid: 3 to 63 of [a-z0-9.-], starting and ending with a letter or digit", at: props["BucketName"]?.mark ?? resource.mark)
+        guard NameRules.isValidBucketName(name) || resolver.unknownNames.contains(resource.logicalID) else {
+            throw TemplateError(
+                "bucket name \"\(name)\" (\(name.utf8.count) characters) is not valid: 3 to 63 of [a-z0-9.-], starting and ending with a letter or digit\(context.stackNameNote(name))",
+                at: props["BucketName"]?.mark ?? resource.mark)
         }
         return BucketSpec(name: name, mark: resource.mark)
     }
@@ -96,8 +98,10 @@ struct StorageReader {
 
     private func tableName() throws(TemplateError) -> String {
         let name = try resolver.resourceName(resource.logicalID)
-        guard NameRules.isValidTableName(name) else {
-            throw TemplateError("table name \(quoted(name)) is not valid: 3 to 255 of [a-zA-Z0-9_.-]", at: props["TableName"]?.mark ?? resource.mark)
+        guard NameRules.isValidTableName(name) || resolver.unknownNames.contains(resource.logicalID) else {
+            throw TemplateError(
+                "table name \"\(name)\" (\(name.utf8.count) characters) is not valid: 3 to 255 of [a-zA-Z0-9_.-]\(context.stackNameNote(name))",
+                at: props["TableName"]?.mark ?? resource.mark)
         }
         return name
     }

@@ -5,7 +5,12 @@ struct ConfigRenderer {
     /// Function settings, sorted by name. Every string value escapes `$` as `$$`: the Gateway and the
     /// Manager substitute `${NAME}` from their environment when they load the file.
     func functionsFile(_ functions: [FunctionSpec]) -> String {
-        var lines = [YAMLText.header(templatePath), "defaults:", "  timeout: 3", "  memory_size: 128", "functions:"]
+        // LOG_LEVEL is substituted by the daemons from their own environment when they load the file, so the
+        // box's log level reaches every function (docs/sam-support.md); the `$` is deliberately not escaped.
+        var lines = [
+            YAMLText.header(templatePath), "defaults:", "  environment:", "    LOG_LEVEL: \"${LOG_LEVEL}\"", "  timeout: 3",
+            "  memory_size: 128", "functions:",
+        ]
         if functions.isEmpty { lines[lines.count - 1] = "functions: {}" }
         for function in functions.sorted(by: { $0.name < $1.name }) {
             lines.append("  \(YAMLText.key(function.name)):")
@@ -16,6 +21,9 @@ struct ConfigRenderer {
             lines.append("    memory_size: \(function.memorySize)")
             if let n = function.maxConcurrency { lines.append("    max_concurrency: \(n)") }
             if let n = function.minWarm { lines.append("    min_warm: \(n)") }
+            if let n = function.eventInvoke.maxEventAge { lines.append("    event_max_age: \(n)") }
+            if let n = function.eventInvoke.retryAttempts { lines.append("    event_retry_attempts: \(n)") }
+            if let f = function.eventInvoke.onFailure { lines.append("    on_failure: \(value(f))") }
             if !function.environment.isEmpty {
                 lines.append("    environment:")
                 for (key, v) in function.environment {

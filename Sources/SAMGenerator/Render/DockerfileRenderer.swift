@@ -29,6 +29,23 @@ struct DockerfileRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The Dockerfile that gives an Image function its `ImageConfig`: FROM the function's image as its own
+    /// Dockerfile (or ImageUri) built it, then `WORKDIR`, `ENTRYPOINT`, `CMD` as Lambda would override them.
+    /// Two functions sharing one Dockerfile and differing by `Command` thus get two images.
+    func renderImageConfig(_ function: FunctionSpec, _ config: FunctionSpec.ImageConfig, baseImage: String) -> String {
+        var lines = [
+            YAMLText.header(options.templatePath),
+            "# Function \(function.logicalID) (\(function.name)): its ImageConfig applied on top of its image. esb build builds",
+            "# the image first (from its Dockerfile, or ImageUri), then this file with the same tag.",
+            "ARG BASE_IMAGE=\(baseImage)",
+            "FROM ${BASE_IMAGE}",
+        ]
+        if let directory = config.workingDirectory { lines.append("WORKDIR \(directory)") }
+        if let entryPoint = config.entryPoint { lines.append("ENTRYPOINT [\(entryPoint.map(jsonString).joined(separator: ", "))]") }
+        if let command = config.command { lines.append("CMD [\(command.map(jsonString).joined(separator: ", "))]") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     private func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {

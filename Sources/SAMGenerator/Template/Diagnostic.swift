@@ -20,6 +20,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var column: Int
     /// What is wrong.
     public var message: String
+    /// Set on warnings about settings that have no effect in the box (IAM, logging, tracing...): they are
+    /// counted per group in one summary line instead of printed one by one (docs/sam-support.md).
+    public var noEffectGroup: String?
 
     /// A diagnostic at `line`:`column` of `path`.
     public init(_ severity: Severity, path: String, line: Int, column: Int, message: String) {
@@ -34,14 +37,25 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         self.init(severity, path: path, line: mark.line, column: mark.column, message: message)
     }
 
-    /// `PATH:LINE:COLUMN: error: message` (or `warning:`), the form compilers print.
-    public var description: String { "\(path):\(line):\(column): \(severity.rawValue): \(message)" }
+    /// A diagnostic about the command line rather than a place in a file: printed without a position.
+    public static func unlocated(_ severity: Severity, _ message: String) -> Diagnostic {
+        Diagnostic(severity, path: "", line: 0, column: 0, message: message)
+    }
+
+    /// `PATH:LINE:COLUMN: error: message` (or `warning:`), the form compilers print; `warning: message` for
+    /// a diagnostic without a position.
+    public var description: String {
+        line == 0 ? "\(severity.rawValue): \(message)" : "\(path):\(line):\(column): \(severity.rawValue): \(message)"
+    }
 }
 
 /// A problem at a position of the file being read; the file's path is added where the error is reported.
 struct TemplateError: Error, Equatable {
     var mark: YAMLMark
     var message: String
+    /// The error is about a placeholder that stands for a value already reported missing: it is dropped when
+    /// an earlier error exists, so one missing parameter gives one error, not one per use.
+    var followsEarlierError = false
 
     init(_ message: String, at mark: YAMLMark) {
         self.mark = mark
@@ -65,7 +79,20 @@ final class DiagnosticLog {
         add(Diagnostic(.warning, path: path, mark: mark, message: message))
     }
 
+    /// A warning about a setting with no effect in the box, counted under `group` in the summary.
+    func noEffect(_ message: String, group: String, at mark: YAMLMark) {
+        var diagnostic = Diagnostic(.warning, path: path, mark: mark, message: message)
+        diagnostic.noEffectGroup = group
+        add(diagnostic)
+    }
+
+    /// A warning without a position (about the command line).
+    func warnUnlocated(_ message: String) {
+        add(.unlocated(.warning, message))
+    }
+
     func error(_ error: TemplateError) {
+        if error.followsEarlierError, hasErrors { return }
         add(Diagnostic(.error, path: path, mark: error.mark, message: error.message))
     }
 
@@ -81,6 +108,7 @@ final class DiagnosticLog {
     var errors: [Diagnostic] { sorted.filter { $0.severity == .error } }
     var warnings: [Diagnostic] { sorted.filter { $0.severity == .warning } }
     var hasErrors: Bool { entries.contains { $0.severity == .error } }
+    var errorCount: Int { entries.count { $0.severity == .error } }
 
     /// By position; equal positions keep the order they were found in (the sort is stable on the index).
     private var sorted: [Diagnostic] {

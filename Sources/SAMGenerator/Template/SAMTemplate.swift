@@ -54,6 +54,13 @@ struct SAMTemplate {
         var resources: [Resource] = []
         var index: [String: Int] = [:]
         for entry in try Self.reader(resourcesNode).entries {
+            // Logical ids end up in generated comments and messages: a newline there could write a Dockerfile
+            // instruction. CloudFormation allows letters and digits only; so does esb.
+            guard NameRules.isValidLogicalID(entry.key) else {
+                log.error(
+                    "logical id \(quoted(entry.key)) is not valid: CloudFormation allows letters and digits only", at: entry.keyNode.mark)
+                continue
+            }
             let body = try Self.reader(entry.value)
             for key in body.entries where !Self.knownResourceKeys.contains(key.key) {
                 log.warn("unknown resource attribute \(quoted(key.key)) ignored", at: key.keyNode.mark)
@@ -95,9 +102,9 @@ struct SAMTemplate {
     }
 
     private static func checkTransform(_ node: YAMLNode, log: DiagnosticLog) {
-        let names = node.sequence?.compactMap(\.scalar) ?? [node.scalar].compactMap { $0 }
-        for name in names where name != "AWS::Serverless-2016-10-31" {
-            log.warn("transform \(quoted(name)) is not applied by esb", at: node.mark)
+        for item in node.sequence ?? [node] {
+            guard let name = item.scalar, name != "AWS::Serverless-2016-10-31" else { continue }
+            log.warn("transform \(quoted(name)) is not applied by esb", at: item.mark)
         }
     }
 }

@@ -15,13 +15,16 @@ enum TemplateParameters {
         var values: [String: TemplateValue] = [:]
         let declared = Set(section?.entries.map(\.key) ?? [])
         for name in overrides.keys.sorted() where !declared.contains(name) {
-            log.warn("--param \(name) does not match any parameter of the template; ignored", at: section?.mark ?? .start)
+            let known = declared.isEmpty ? "the template has no Parameters" : "its parameters are " + declared.sorted().joined(separator: ", ")
+            log.warnUnlocated("--param \(name) matches no parameter of \(log.path) (\(known)); ignored")
         }
         for entry in section?.entries ?? [] {
             do {
                 values[entry.key] = try value(of: entry, override: overrides[entry.key], log: log)
             } catch {
                 log.error(error)
+                // A placeholder the box cannot know: reading goes on, and nothing that depends on it is judged.
+                values[entry.key] = .string("<\(entry.key)>", at: entry.keyNode.mark, known: false)
             }
         }
         return values

@@ -28,6 +28,8 @@ extension TemplateResolver {
         case "Fn::GetAZs":
             let r = settings.region
             return TemplateValue(kind: .list(["a", "b", "c"].map { .string(r + $0, at: call.mark) }), mark: call.mark)
+        case "Fn::ForEach", "Fn::Transform":
+            throw TemplateError("\(call.name) is applied by CloudFormation transforms, which esb cannot run", at: call.mark)
         case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
             throw TemplateError("\(call.name) is only allowed in Conditions and Fn::If conditions", at: call.mark)
         default:
@@ -121,6 +123,14 @@ extension TemplateResolver {
     /// placeholder with a warning.
     func attribute(of logicalID: String, _ attribute: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue {
         guard let resource = template.resource(logicalID) else {
+            if let implicit = try implicitResource(logicalID) {
+                if attribute == "Arn", implicit.type == "AWS::IAM::Role" {
+                    return .string("arn:\(settings.partition):iam::\(settings.accountID):role/\(implicit.name)", at: mark)
+                }
+                if attribute == "RootResourceId" || attribute == "ApiEndpoint" || attribute == "ApiId" {
+                    return .string(implicit.name, at: mark)
+                }
+            }
             throw TemplateError("Fn::GetAtt refers to unknown resource \(quoted(logicalID))", at: mark)
         }
         let name = try resourceName(logicalID)
@@ -140,6 +150,9 @@ extension TemplateResolver {
         case ("AWS::Serverless::LayerVersion", "Arn"), ("AWS::Lambda::LayerVersion", "Arn"):
             value = try layerARN(logicalID)
         case ("AWS::IAM::Role", "Arn"): value = "arn:\(s.partition):iam::\(s.accountID):role/\(name)"
+        case ("AWS::Serverless::Function", "Alias"), ("AWS::Serverless::Function", "Version"):
+            // `${Fn.Alias}` / `${Fn.Version}` in Fn::Sub: the box runs one version, under the function's name.
+            value = name
         case (_, "Arn"):
             let parts = resource.type.split(separator: ":", omittingEmptySubsequences: true)
             let service = parts.count >= 2 ? parts[1].lowercased() : "unknown"
@@ -190,10 +203,13 @@ extension TemplateResolver {
 
     private func findInMap(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
         let items = try arguments(call, count: 3...3, shape: "[MapName, TopLevelKey, SecondLevelKey]")
+        let values = [try resolve(items[0]), try resolve(items[1]), try resolve(items[2])]
+        // A key the box cannot know (a parameter without a value, already an error): no second error about it.
+        guard values.allSatisfy(\.isKnown) else { return .string("<FindInMap>", at: call.mark, known: false) }
         let keys = [
-            try resolve(items[0]).string("Fn::FindInMap's map name"),
-            try resolve(items[1]).string("Fn::FindInMap's top-level key"),
-            try resolve(items[2]).string("Fn::FindInMap's second-level key"),
+            try values[0].string("Fn::FindInMap's map name"),
+            try values[1].string("Fn::FindInMap's top-level key"),
+            try values[2].string("Fn::FindInMap's second-level key"),
         ]
         guard let mappings = template.mappings, let map = mappings[keys[0]] else {
             throw TemplateError("Fn::FindInMap: no mapping \(quoted(keys[0])) in Mappings", at: items[0].mark)

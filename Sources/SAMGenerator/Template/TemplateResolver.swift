@@ -1,3 +1,4 @@
+import Foundation
 import YAML
 
 /// The fixed facts a template is resolved against: pseudo parameters and parameter values.
@@ -24,6 +25,9 @@ final class TemplateResolver {
     var conditionsInProgress: Set<String> = []
     private var nameCache: [String: String] = [:]
     private var namesInProgress: Set<String> = []
+    /// Resources whose name depends on a value the box cannot know (a parameter without a value): their name
+    /// is not judged, the missing value is already an error.
+    private(set) var unknownNames: Set<String> = []
 
     /// The property that names a resource of each type; without it the name is the logical id in kebab case.
     static let nameProperties: [String: String] = [
@@ -107,7 +111,36 @@ final class TemplateResolver {
                 return .string(try resourceName(name), at: mark)
             }
         }
+        if let implicit = try implicitResource(name) { return .string(implicit.name, at: mark) }
         throw TemplateError("unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name", at: mark)
+    }
+
+    /// Resources SAM creates itself and templates refer to (docs/sam-support.md): `Fn.Alias` and `Fn.Version`
+    /// (the box runs one version: the function's name), `FnRole` (the execution role SAM adds), `FnAlias<Name>`,
+    /// and the implicit APIs `ServerlessRestApi` / `ServerlessHttpApi`. Nil when `name` is none of them.
+    func implicitResource(_ name: String) throws(TemplateError) -> (name: String, type: String)? {
+        let functionTypes: Set<String> = ["AWS::Serverless::Function"]
+        func function(_ id: Substring) -> String? {
+            guard let r = template.resource(String(id)), functionTypes.contains(r.type) else { return nil }
+            return r.logicalID
+        }
+        switch name {
+        case "ServerlessRestApi": return ("serverless-rest-api", "AWS::ApiGateway::RestApi")
+        case "ServerlessHttpApi": return ("serverless-http-api", "AWS::ApiGatewayV2::Api")
+        default: break
+        }
+        for suffix in [".Alias", ".Version"] where name.hasSuffix(suffix) {
+            if let id = function(name.dropLast(suffix.count)) { return (try resourceName(id), "AWS::Lambda::" + suffix.dropFirst()) }
+        }
+        if name.hasSuffix("Role"), let id = function(name.dropLast(4)) {
+            return (try resourceName(id) + "-role", "AWS::IAM::Role")
+        }
+        if let range = name.range(of: "Alias", options: .backwards), let id = function(name[..<range.lowerBound]),
+            template.resource(id)?.properties["AutoPublishAlias"] != nil
+        {
+            return (try resourceName(id), "AWS::Lambda::Alias")
+        }
+        return nil
     }
 
     func pseudoParameter(_ name: String, at mark: YAMLMark) -> TemplateValue? {
@@ -146,6 +179,7 @@ final class TemplateResolver {
             let value = try self.property(property, of: resource.properties)
         {
             name = try value.string(property)
+            if !value.isKnown { unknownNames.insert(logicalID) }
         }
         nameCache[logicalID] = name
         return name

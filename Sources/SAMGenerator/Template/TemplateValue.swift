@@ -75,7 +75,9 @@ struct TemplateValue: Equatable {
         {
             return Int(double)
         }
-        throw TemplateError("\(what) must be an integer, found \(quoted(text))", at: mark)
+        var error = TemplateError("\(what) must be an integer, found \(quoted(text))", at: mark)
+        error.followsEarlierError = !isKnown
+        throw error
     }
 
     func bool(_ what: String) throws(TemplateError) -> Bool {
@@ -83,7 +85,10 @@ struct TemplateValue: Equatable {
         switch text.lowercased() {
         case "true": return true
         case "false": return false
-        default: throw TemplateError("\(what) must be true or false, found \(quoted(text))", at: mark)
+        default:
+            var error = TemplateError("\(what) must be true or false, found \(quoted(text))", at: mark)
+            error.followsEarlierError = !isKnown
+            throw error
         }
     }
 

@@ -1,0 +1,150 @@
+/// What `esb generate` takes from SAM CLI's `samconfig.toml` next to the template, as `sam build` would:
+/// `parameter_overrides`, `region` and `stack_name` of `[default.global.parameters]`, then of
+/// `[default.build.parameters]` (the command's own table wins). Only the TOML that samconfig files use is read:
+/// `[table.headers]`, `key = "basic"` / `'literal'` strings, arrays of strings, and other values skipped.
+public struct SAMConfigFile: Sendable, Equatable {
+    /// `parameter_overrides`, split into KEY=VALUE pairs.
+    public var parameters: [String: String] = [:]
+    /// `region`.
+    public var region: String?
+    /// `stack_name`.
+    public var stackName: String?
+
+    /// An empty configuration.
+    public init() {}
+
+    /// Reads the text of a samconfig.toml; `path` labels errors (`PATH:LINE: message`).
+    public static func parse(_ text: String, path: String) throws(CommandError) -> SAMConfigFile {
+        var tables: [String: [String: String]] = [:]
+        var table = ""
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingWhitespace()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                guard let close = line.lastIndex(of: "]") else { throw CommandError("\(path):\(index + 1): unterminated table header") }
+                table = String(line[line.index(after: line.startIndex)..<close]).trimmingWhitespace()
+                continue
+            }
+            guard let equals = line.firstIndex(of: "=") else { throw CommandError("\(path):\(index + 1): expected KEY = VALUE") }
+            let key = String(line[..<equals]).trimmingWhitespace().trimmingCharacters(["\"", "'"])
+            let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            guard let parsed = try tomlValue(value, path: path, line: index + 1) else { continue }
+            tables[table, default: [:]][key] = parsed
+        }
+        var config = SAMConfigFile()
+        for name in ["default.global.parameters", "default.build.parameters"] {
+            guard let values = tables[name] else { continue }
+            if let overrides = values["parameter_overrides"] {
+                for (key, value) in try ParameterOverrides.parse(overrides) { config.parameters[key] = value }
+            }
+            if let region = values["region"] { config.region = region }
+            if let stack = values["stack_name"] { config.stackName = stack }
+        }
+        return config
+    }
+
+    /// A string, or an array of strings joined by spaces (as SAM joins `parameter_overrides`); nil for values
+    /// that are neither (numbers, booleans), which samconfig keys esb does not use may have.
+    private static func tomlValue(_ text: String, path: String, line: Int) throws(CommandError) -> String? {
+        if text.hasPrefix("[") {
+            guard text.hasSuffix("]") else { throw CommandError("\(path):\(line): arrays must fit on one line here") }
+            var items: [String] = []
+            var rest = Substring(text.dropFirst().dropLast())
+            while true {
+                rest = rest.drop { $0 == " " || $0 == "," || $0 == "\t" }
+                guard !rest.isEmpty else { break }
+                let (item, after) = try string(rest, path: path, line: line)
+                items.append(item)
+                rest = after
+            }
+            return items.joined(separator: " ")
+        }
+        guard text.hasPrefix("\"") || text.hasPrefix("'") else { return nil }
+        return try string(Substring(text), path: path, line: line).value
+    }
+
+    private static func string(_ text: Substring, path: String, line: Int) throws(CommandError) -> (value: String, rest: Substring) {
+        guard let quote = text.first, quote == "\"" || quote == "'" else {
+            throw CommandError("\(path):\(line): expected a quoted string")
+        }
+        var value = ""
+        var index = text.index(after: text.startIndex)
+        while index < text.endIndex {
+            let c = text[index]
+            if c == quote { return (value, text[text.index(after: index)...]) }
+            if c == "\\", quote == "\"", text.index(after: index) < text.endIndex {
+                index = text.index(after: index)
+                switch text[index] {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                default: value.append(text[index])
+                }
+            } else {
+                value.append(c)
+            }
+            index = text.index(after: index)
+        }
+        throw CommandError("\(path):\(line): unterminated string")
+    }
+}
+
+/// `--parameter-overrides` (and samconfig's `parameter_overrides`): `Key=Value Key2="two words"`, also SAM's
+/// older `ParameterKey=Key,ParameterValue=Value` form. Quotes group words and are removed.
+public enum ParameterOverrides {
+    /// The pairs in order; a word without `=` is an error.
+    public static func parse(_ text: String) throws(CommandError) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for word in try words(text) {
+            if word.hasPrefix("ParameterKey="), let comma = word.range(of: ",ParameterValue=") {
+                let key = String(word[word.index(word.startIndex, offsetBy: "ParameterKey=".count)..<comma.lowerBound])
+                pairs.append((key, String(word[comma.upperBound...])))
+                continue
+            }
+            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
+                throw CommandError("parameter override \(quoted(word)): expected KEY=VALUE")
+            }
+            pairs.append((String(word[..<equals]), String(word[word.index(after: equals)...])))
+        }
+        return pairs
+    }
+
+    /// Shell-like words: spaces separate, `"..."` and `'...'` group (and are removed), `\"` inside double quotes.
+    static func words(_ text: String) throws(CommandError) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for c in text {
+            if escaped {
+                current.append(c)
+                escaped = false
+            } else if let q = quote {
+                if c == q { quote = nil } else if c == "\\" && q == "\"" { escaped = true } else { current.append(c) }
+            } else if c == "\"" || c == "'" {
+                quote = c
+                inWord = true
+            } else if c == " " || c == "\t" || c == "\n" {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(c)
+                inWord = true
+            }
+        }
+        guard quote == nil else { throw CommandError("parameter overrides: unterminated quote in \(quoted(text))") }
+        if inWord { words.append(current) }
+        return words
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingWhitespace() -> String {
+        String(drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    }
+
+    fileprivate func trimmingCharacters(_ set: Set<Character>) -> String {
+        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    }
+}
