@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from contract.box import bin_dir, free_port, parse_responses, read_all, wait_until
+from contract.box import Box, bin_dir, free_port, parse_responses, read_all, wait_until
 from contract.fixtures import side_gateway
 
 
@@ -37,6 +37,36 @@ def test_gateway_survives_accept_running_out_of_descriptors_and_accepts_again():
         # Descriptors free up as the gateway sees those clients go; then it accepts and serves again.
         wait_until(lambda: _health(gw) == 200, 30, what="the gateway to serve again")
         assert gw.daemon.alive()
+
+
+def test_manager_survives_accept_running_out_of_descriptors_and_accepts_again():
+    """The Manager shares the Reactor's accept loop: the same fault, on its TCP listener."""
+    box = Box(manager_tcp=True)
+    try:
+        box.start_manager()
+        wait_until(lambda: _manager_health(box) is not None, 30, what="manager health")
+        prlimit_nofile(box.manager.pid, 64)
+        socks = []
+        try:
+            for _ in range(120):
+                socks.append(socket.create_connection(("127.0.0.1", box.manager_port), timeout=5))
+            time.sleep(1.0)
+            assert box.manager.alive(), box.manager.log_text()[-3000:]
+        finally:
+            for s in socks:
+                s.close()
+        wait_until(lambda: _manager_health(box) is not None, 30, what="the manager to serve again")
+        assert box.manager.alive()
+    finally:
+        box.close()
+
+
+def _manager_health(box):
+    assert box.manager.alive(), box.manager.log_text()[-3000:]
+    try:
+        return box.manager_request("GET", "/health", token=False, timeout=3)[0]
+    except OSError:
+        return None
 
 
 def _health(gw):
