@@ -67,7 +67,7 @@ stage "images for the compose tests" 3000 bash -c prepare_compose_images
 
 for suite in tests-python tests-e2e; do
     if [[ -d "$suite" ]] && compgen -G "$suite/test_*.py" >/dev/null; then
-        stage "pytest $suite" 3600 python3 -m pytest -q --timeout=600 "$suite"
+        stage "pytest $suite" 3600 python3 -m pytest -q --timeout=600 --durations=15 "$suite"
     fi
 done
 # The whole box inside one DinD container (saves and loads ~600 MB of images): its own pass after the others.
