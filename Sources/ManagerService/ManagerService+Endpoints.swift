@@ -40,8 +40,11 @@ extension ManagerService {
         let leased = try Self.ids(object?["leased"], name: "leased")
         let released = try Self.ids(object?["released"], name: "released")
         let revoked = await workers.heartbeat(from: gateway, leased: leased, released: released)
-        let paused = JSONObject(await workers.pausedCounts().sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) })
-        return jsonResponse(status: 200, .object(["revoked": .array(revoked.map { .string($0) }), "paused": .object(paused)]))
+        var answer: JSONObject = ["revoked": .array(revoked.map { .string($0) })]
+        // Only when some worker is paused: the answer stays exactly `{"revoked":[...]}` otherwise (docs/manager-api.md).
+        let paused = await workers.pausedCounts().sorted { $0.key < $1.key }
+        if !paused.isEmpty { answer["paused"] = .object(JSONObject(paused.map { ($0.key, JSONValue.int($0.value)) })) }
+        return jsonResponse(status: 200, .object(answer))
     }
 
     /// `GET /v1/workers`.
