@@ -129,7 +129,7 @@ def test_path_is_printed_as_given(tmp_path):
 
 
 def test_every_error_of_a_file_is_reported_one_line_each(tmp_path):
-    text = "functions:\n  Bad:\n  echo:\n    imag: x\n    timeout: soon\n"
+    text = "functions:\n  Bad!:\n  echo:\n    imag: x\n    timeout: soon\n"
     code, out, _ = check("esb-manager", tmp_path, text)
     lines = error_lines(out)
     assert code == 1
