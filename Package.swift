@@ -13,21 +13,23 @@ let strictSwift: [SwiftSetting] = [
 let pureSwift: [SwiftSetting] = strictSwift + [.strictMemorySafety()]
 
 let testTargets: [Target] = [
+    // Shared by the suites that drive the real Docker engine (docs/testing.md).
+    .target(name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strictSwift),
+    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto", "ESBTestSupport"], swiftSettings: strictSwift),
+    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1"], swiftSettings: strictSwift),
-    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"], swiftSettings: strictSwift),
+    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(
             name: "ManagerServiceTests",
-            dependencies: ["ManagerService", "DockerEngine", "BoxCore", "Reactor", "HTTP1"],
+            dependencies: ["ManagerService", "DockerEngine", "BoxCore", "Reactor", "HTTP1", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(
             name: "GatewayServiceTests",
-            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto"],
+            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "BoxCore", "YAML"], swiftSettings: strictSwift),
@@ -35,7 +37,6 @@ let testTargets: [Target] = [
 
 let package = Package(
     name: "EdgeServerlessBox",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "esb-gateway", targets: ["esb-gateway"]),
         .executable(name: "esb-manager", targets: ["esb-manager"]),
@@ -71,22 +72,22 @@ let package = Package(
         .target(name: "BoxCore", dependencies: ["YAML", "Crypto"], swiftSettings: pureSwift),
 
         // Log lines to stdout and VictoriaLogs, Prometheus text: shared by both daemons.
-        .target(name: "Telemetry", dependencies: ["BoxCore", "HTTP1", "Reactor"], swiftSettings: strictSwift),
+        .target(name: "Telemetry", dependencies: ["BoxCore"], swiftSettings: strictSwift),
 
         // Services: all the logic, all testable.
         .target(
             name: "GatewayService",
-            dependencies: ["BoxCore", "HTTP1", "Reactor", "TLS", "Crypto", "Telemetry"],
+            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "ManagerService",
-            dependencies: ["BoxCore", "HTTP1", "Reactor", "DockerEngine", "Crypto", "Telemetry"],
+            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "SAMGenerator",
-            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "DockerEngine"],
+            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "TLS", "DockerEngine"],
             swiftSettings: strictSwift
         ),
 

@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ESB_BENCH_ITERATIONS=${1:-2000}
 export ESB_BENCH_SECONDS=${2:-5}
+export ESB_BENCH=1
 docker image inspect esb-test/echo:latest >/dev/null 2>&1 || tests-e2e/setup.sh
 # The test target uses @testable imports: a release build needs -enable-testing.
 swift build -c release --build-tests -Xswiftc -enable-testing >/dev/null

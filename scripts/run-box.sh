@@ -145,6 +145,8 @@ say "starting esb-gateway (https://0.0.0.0:$PORT)"
     export INVOKE_ACCESS_KEY_ID="$ACCESS_KEY_ID" INVOKE_SECRET_ACCESS_KEY="$SECRET_ACCESS_KEY"
     export FUNCTIONS_CONFIG_PATH="$RUN/config/functions.yml" ROUTING_CONFIG_PATH="$RUN/config/routing.yml"
     export CONTAINER_NAME=esb-gateway METRICS_LISTEN="${METRICS_LISTEN:-127.0.0.1:9464}"
+    # The event spool and schedules live with the run (docs/async-invocations.md).
+    export EVENT_SPOOL_DIR="$RUN/events" SCHEDULES_CONFIG_PATH="$RUN/config/schedules.yml"
     exec "$BIN/esb-gateway" >> "$RUN/gateway.log" 2>&1
 ) &
 echo $! > "$RUN/esb-gateway.pid"

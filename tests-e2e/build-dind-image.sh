@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# build-dind-image.sh — build esb-local/dind:bookworm, a local stand-in for docker:27-dind, without any registry.
+# build-dind-image.sh — build esb-local/dind:bookworm, the local BOX_IMAGE, without any registry.
 #
-# docker-compose.dind.yml builds deploy/dind/Dockerfile FROM ${DIND_IMAGE} (default docker:27-dind). Where that
-# image cannot be pulled (these test machines, air-gapped sites), this script makes one from Debian packages:
+# The Dockerfile's `box` target (the DinD image and the `app` service's image) is FROM ${BOX_IMAGE} (default
+# debian:bookworm-slim, on which it apt-get installs Docker). Where that image or a mirror cannot be reached (these
+# test machines, air-gapped sites), this script makes one that already has everything, from Debian packages:
 # a bookworm minbase rootfs (debootstrap) with docker.io (dockerd, containerd, runc, iptables), docker-compose 1.29,
 # ca-certificates and curl. deploy/dind/entrypoint.sh works with either image (it picks `docker compose` or
 # `docker-compose`, and does the cgroup v2 nesting step itself when the image has no `dind` helper).
@@ -10,7 +11,7 @@
 # Usage: tests-e2e/build-dind-image.sh [--force]
 #   Without --force it exits at once when the image exists with the same package list. The rootfs is cached as a
 #   tarball under tests-e2e/.cache/ (git-ignored). Then:
-#     DIND_IMAGE=esb-local/dind:bookworm docker-compose -f docker-compose.dind.yml build
+#     BOX_IMAGE=esb-local/dind:bookworm docker-compose -f docker-compose.dind.yml build
 # Environment: DIND_BASE_IMAGE_NAME (default esb-local/dind:bookworm), DEBIAN_MIRROR (default
 #   http://deb.debian.org/debian, as build-base-image.sh).
 set -euo pipefail

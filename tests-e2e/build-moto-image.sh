@@ -57,7 +57,7 @@ if [ "$(cat "$SITE/.spec" 2>/dev/null)" != "$SPEC" ]; then
 fi
 
 old_id="$(docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
-DOCKER_BUILDKIT=0 docker build -q --build-arg BASE_IMAGE="$BASE" --label "esb.moto-spec=$SPEC" \
+DOCKER_BUILDKIT=0 docker build -q --network none --build-arg BASE_IMAGE="$BASE" --label "esb.moto-spec=$SPEC" \
     -t "$IMAGE" "$HERE/moto" >/dev/null
 if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$IMAGE")" ]; then
     docker rmi "$old_id" >/dev/null 2>&1 || true

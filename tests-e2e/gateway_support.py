@@ -238,6 +238,10 @@ class Gateway:
             "ROUTING_CONFIG_PATH": box.routing_path, "INVOKE_ACCESS_KEY_ID": box.access_key,
             "INVOKE_SECRET_ACCESS_KEY": box.secret_key, "CONTAINER_NAME": "esb-gateway-" + self.name,
             "METRICS_LISTEN": f"127.0.0.1:{self.metrics_port}", "POOL_ACQUIRE_TIMEOUT": "20",
+            # Each gateway owns its event spool (docs/async-invocations.md); a restart that should replay passes it again.
+            "EVENT_SPOOL_DIR": os.path.join(box.dir, self.name + "-events"),
+            # AWS waits 60 s and 120 s before retrying a failed event; the suites use short pauses.
+            "EVENT_RETRY_DELAYS": "0.5,1",
             "CONTAINER_CACHE_TTL": "30", "SHUTDOWN_TIMEOUT": "10", "LOG_LEVEL": "INFO",
             "AWS_REGION": "ap-northeast-1",
         })

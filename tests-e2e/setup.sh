@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # setup.sh — everything the end-to-end tests need on this machine, in one idempotent step (CI and developers).
 #
-#   1. apt-get installs what is missing: docker.io, debootstrap, unzip, curl (Debian 12, as root)
-#   2. Python test dependencies (boto3, pytest, moto[server]) via pip when missing
+#   1. scripts/install-packages.sh: the build and test packages that are missing (Debian 12, as root)
+#   2. Python test dependencies (boto3, pytest, pytest-timeout, moto[server]) via pip when missing
 #   3. lib/ensure-dockerd.sh        — a Docker engine that answers `docker info`
 #   4. build-base-image.sh          — esb-local/lambda-python:3.11 (+ :latest), no registry needed
 #   5. build-fixture-images.sh      — esb-test/echo:latest (skipped when unchanged)
@@ -41,35 +41,20 @@ sys.exit(0 if all(importlib.util.find_spec(m) for m in sys.argv[1:]) else 1)
 PY
 }
 
-apt_packages() {
-    local missing=()
-    command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-    command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
-    command -v unzip >/dev/null 2>&1 || missing+=(unzip)
-    command -v curl >/dev/null 2>&1 || missing+=(curl)
-    command -v python3 >/dev/null 2>&1 || missing+=(python3)
-    have_py_modules pip || missing+=(python3-pip)
-    if [ "${#missing[@]}" -eq 0 ]; then
-        return 0
-    fi
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "[setup] missing ${missing[*]} and not root: install them first" >&2; exit 1
-    fi
-    say "apt-get install ${missing[*]}"
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+apt_packages() {   # the one list of Debian packages, shared with .ci/run and scripts/run-box.sh
+    "$HERE/../scripts/install-packages.sh"
 }
 
 python_deps() {
-    if have_py_modules boto3 pytest moto flask flask_cors; then
+    if have_py_modules boto3 pytest pytest_timeout moto flask flask_cors; then
         return 0
     fi
-    say "pip install boto3 pytest moto[server]"
-    python3 -m pip install -q boto3 pytest 'moto[server]'
+    say "pip install boto3 pytest pytest-timeout moto[server]"
+    python3 -m pip install -q boto3 pytest pytest-timeout 'moto[server]'
 }
 
-step "system packages (docker.io, debootstrap, unzip, curl)" apt_packages
-step "python test deps (boto3, pytest, moto[server])" python_deps
+step "system packages (scripts/install-packages.sh)" apt_packages
+step "python test deps (boto3, pytest, pytest-timeout, moto[server])" python_deps
 step "docker engine" "$HERE/lib/ensure-dockerd.sh"
 step "base image esb-local/lambda-python:3.11" "$HERE/build-base-image.sh" ${FORCE[@]+"${FORCE[@]}"}
 step "fixture images (esb-test/*)" "$HERE/build-fixture-images.sh" ${FORCE[@]+"${FORCE[@]}"}

@@ -21,7 +21,8 @@ import yaml
 from test_compose import ensure_docker_compose_v1, has_compose_v2
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ("docker-compose.yml", "docker-compose.test.yml", "docker-compose.dind.yml")
+FILES = ("docker-compose.yml", "docker-compose.local.yml", "docker-compose.test.yml", "docker-compose.dind.yml")
+TEST_STACK = ["docker-compose.yml", "docker-compose.local.yml", "docker-compose.test.yml"]
 DIND_SECRETS = {
     "JWT_SECRET_KEY": "prod-jwt-secret-0123456789abcdef0123456789abcdef",
     "X_API_KEY": "prod-api-key", "AUTH_USER": "ops", "AUTH_PASS": "prod-pass", "MANAGER_TOKEN": "prod-token",
@@ -80,8 +81,8 @@ def render(tool: list[str] | None, files: list[str], tmp_path: Path, env: dict[s
 
 
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
-@pytest.mark.parametrize("files", [["docker-compose.yml"], ["docker-compose.yml", "docker-compose.test.yml"]],
-                         ids=["base", "base+test"])
+@pytest.mark.parametrize("files", [["docker-compose.yml"], ["docker-compose.yml", "docker-compose.local.yml"],
+                                   TEST_STACK], ids=["base", "base+local", "base+local+test"])
 def test_config_renders(tool, files, tmp_path):
     rendered = yaml.safe_load(render(tool, files, tmp_path, clean_env()).stdout)
     services = rendered["services"]
@@ -101,17 +102,66 @@ def test_config_renders(tool, files, tmp_path):
 
 
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
-def test_test_stack_uses_local_images_and_leaves_unpullable_services_out(tool, tmp_path):
-    files = ["docker-compose.yml", "docker-compose.test.yml"]
-    rendered = yaml.safe_load(render(tool, files, tmp_path, clean_env()).stdout)["services"]
+def test_test_stack_uses_local_images_and_stand_ins(tool, tmp_path):
+    rendered = yaml.safe_load(render(tool, TEST_STACK, tmp_path, clean_env()).stdout)["services"]
     assert rendered["gateway"]["image"] == "esb-gateway:test"
     assert rendered["manager"]["image"] == "esb-manager:test"
-    assert rendered["storage"]["image"] == "esb-local/moto:latest"
     assert rendered["gateway"]["build"]["dockerfile"].endswith("deploy/Dockerfile.prebuilt")
-    # database and victorialogs sit behind profiles: their images cannot be pulled here. (Compose v2 leaves
-    # services of inactive profiles out of `config`; 1.29 lists them with their `profiles`.)
-    active = {name for name, service in rendered.items() if not service.get("profiles")}
-    assert active == {"gateway", "manager", "storage"}
+    # docker-compose.local.yml: moto for RustFS and Alternator, a log sink for VictoriaLogs, all from one local image.
+    for service in ("storage", "database", "victorialogs"):
+        assert rendered[service]["image"] == "esb-local/moto:latest"
+    assert not any(service.get("profiles") for service in rendered.values())
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+def test_local_override_replaces_only_the_third_party_services(tool, tmp_path):
+    assert set(yaml.safe_load((ROOT / "docker-compose.local.yml").read_text())["services"]) == \
+        {"storage", "database", "victorialogs"}
+    base = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)["services"]
+    local = yaml.safe_load(render(tool, ["docker-compose.yml", "docker-compose.local.yml"], tmp_path,
+                                  clean_env()).stdout)["services"]
+    def normal(service):   # compose 1.29 reorders volumes and writes networks as {} or None after a merge
+        return dict(service, volumes=sorted(map(str, service.get("volumes", []))),
+                    networks=sorted(service.get("networks") or []))
+    for service in ("gateway", "manager", "app"):
+        assert normal(local[service]) == normal(base[service])
+    for service in ("storage", "database", "victorialogs"):
+        assert local[service]["ports"] == base[service]["ports"]      # still on 127.0.0.1 only
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+def test_hardening_of_the_base_file(tool, tmp_path):
+    """Issue 10 in one place: loopback data ports, pinned third-party images, rotated logs, the config directory,
+    metrics on an internal port, ESB_ENV on both daemons, health checks, the certificate's names, the app service."""
+    services = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)["services"]
+
+    def ports(service):   # 1.29 renders "127.0.0.1:9000:9000" strings, v2 long-form mappings
+        for p in services[service].get("ports", []):
+            yield (p.get("host_ip", "0.0.0.0"), str(p["target"])) if isinstance(p, dict) else \
+                (p.rsplit(":", 2)[0] if p.count(":") == 2 else "0.0.0.0", p.rsplit(":", 1)[1])
+
+    for service in ("storage", "database", "victorialogs"):
+        assert all(ip == "127.0.0.1" for ip, _ in ports(service)), (service, list(ports(service)))
+        assert not services[service]["image"].endswith(":latest"), services[service]["image"]
+    assert [target for _, target in ports("gateway")] == ["443"]
+    assert "ports" not in services["manager"] and "ports" not in services["app"]
+    for name, service in services.items():
+        assert service["logging"]["driver"] == "json-file", name
+        assert service["logging"]["options"]["max-size"] == "10m", name
+        assert name == "app" or "healthcheck" in service, f"{name} has no health check: `up --wait` means nothing"
+    assert services["manager"]["environment"]["WORKER_LOG_MAX_SIZE"] == "10m"
+    for daemon in ("gateway", "manager"):
+        env = services[daemon]["environment"]
+        assert env["ESB_ENV"] == "development"
+        mounts = [v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in services[daemon]["volumes"]]
+        config = [m for m in mounts if ":/app/config" in m]
+        assert len(config) == 1 and config[0].split(":")[0].endswith("/config"), mounts   # the folder, not files
+    gateway = services["gateway"]["environment"]
+    assert gateway["METRICS_LISTEN"].endswith(":9090")
+    assert {"esb-gateway", "gateway"} <= set(gateway["TLS_SUBJECT_ALT_NAMES"].split(","))
+    for daemon in ("gateway", "manager"):     # both start on the application's configuration
+        assert services[daemon]["depends_on"]["app"]["condition"] == "service_completed_successfully"
+    assert services["app"]["restart"] == "no"
 
 
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
@@ -123,6 +173,8 @@ def test_dind_is_production_mode_and_needs_the_secrets(tool, tmp_path):
     rendered = yaml.safe_load(render(tool, ["docker-compose.dind.yml"], tmp_path, clean_env(**DIND_SECRETS)).stdout)
     box = rendered["services"]["box"]
     assert box["privileged"] is True
+    assert box["build"]["target"] == "box"      # Debian, with the esb CLI built from source
+    assert len(box["ports"]) == 1 and "443" in str(box["ports"][0]), "only the gateway leaves the box"
     assert box["environment"]["ESB_ENV"] == "production"
     assert box["environment"]["JWT_SECRET_KEY"] == DIND_SECRETS["JWT_SECRET_KEY"]
     assert any(str(v.get("target") if isinstance(v, dict) else v).endswith("/var/lib/docker") or
@@ -134,7 +186,7 @@ def test_no_generation_specific_syntax(name):
     document = yaml.safe_load((ROOT / name).read_text())
     # `version` is obsolete in Compose v2 (a warning) and selects the old schema in 1.29: leave it out.
     assert "version" not in document
-    assert set(document) <= {"services", "networks", "volumes", "x-box-credentials"}
+    assert {key for key in document if not key.startswith("x-")} <= {"services", "networks", "volumes"}
 
 
 def test_dev_defaults_equal_env_example(tmp_path):

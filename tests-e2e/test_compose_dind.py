@@ -1,15 +1,18 @@
-"""The DinD variant (docker-compose.dind.yml, PRODUCT.md §7): one privileged container that runs its own dockerd
-and the whole box inside it, in production mode, with every image loaded from tarballs (nothing pulled).
+"""The DinD variant (docker-compose.dind.yml, PRODUCT.md §7): one privileged container that runs its own dockerd and
+the whole box inside it, in production mode, the esb CLI running inside (the box image is Debian, so the glibc
+binary runs).
 
-Builds the local stand-in for docker:27-dind (tests-e2e/build-dind-image.sh: Debian's docker.io + docker-compose),
-the box image on it (deploy/dind/Dockerfile), saves the gateway/manager test images, the moto stand-in and the echo
-fixture into one tarball, starts the box with the test configuration, and checks from the host: login, a routed
-call, an Invoke API call with boto3; then that the worker runs inside the box's dockerd (not the host's) and that
-the inner gateway runs with ESB_ENV=production. `down -v` removes the box and its inner Docker state.
+From a fresh clone: the gateway and manager images are built FROM SOURCE with the real Dockerfile (as in
+test_compose_source.py, whose layers it reuses), the box image is the Dockerfile's `box` target on the local
+Debian stand-in for its base (tests-e2e/build-dind-image.sh). The daemons' images, the moto stand-in and the local
+Lambda base with boto3 go into one tarball the box loads; docker-compose.local.yml is mounted as the inner override
+(moto for RustFS/Alternator, a log sink for VictoriaLogs). Inside, the entry point builds and provisions the sample
+application with esb on the inner engine. Checks from the host: login with the production credentials, both
+sample routes, the Invoke API with boto3; the workers run on the box's engine (not the host's) with rotated logs;
+ESB_ENV=production in both inner daemons; only the gateway's port leaves the box; `down -v` leaves nothing.
 
-Heavy (about 600 MB of images saved and loaded again, a second dockerd): gated behind ESB_E2E_DIND=1 and meant
-to run after everything else (`ESB_E2E_DIND=1 python3 -m pytest tests-e2e/test_compose_dind.py` as the last
-step); skipped with that reason otherwise, and when no Docker engine answers.
+Heavy (a second dockerd, ~500 MB of images saved and loaded): gated behind ESB_E2E_DIND=1 and meant to run last
+(scripts/test-all.sh does); skipped with that reason otherwise, and when no Docker engine answers.
 """
 from __future__ import annotations
 
@@ -18,42 +21,26 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
-from test_compose import (ACCESS_KEY, API_KEY, PASSWORD, ROOT, SECRET_KEY, USER, Stack, compose_command,
-                          docker_available, free_port, run)
+from test_compose import ROOT, compose_command, docker_available, free_port, run
+from test_compose_source import HELPERS, LOCAL_IMAGES, Box, figure, timed
 
-PROJECT = "esb-dind-e2e"
-BOX = "esb-box"
-BASE_IMAGE = "esb-local/dind:bookworm"
-BOX_IMAGE = "esb-dind:test"
-IMAGES = ("esb-gateway:test", "esb-manager:test", "esb-local/moto:latest", "esb-test/echo:latest")
-BUDGET_S = 600  # up (dockerd, image loads, inner compose) + checks + down
-
-INNER_OVERRIDE = """\
-# The inner compose's override for the DinD test: moto for RustFS/ScyllaDB, no VictoriaLogs (no images here).
-services:
-  gateway:
-    environment:
-      VICTORIALOGS_URL: ""
-      CONTAINER_CACHE_TTL: "5"
-  manager:
-    environment:
-      VICTORIALOGS_URL: ""
-      DYNAMODB_ENDPOINT: http://esb-storage:9000
-  storage:
-    image: esb-local/moto:latest
-    healthcheck:
-      test: ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9000/moto-api/', timeout=2)"]
-      interval: 2s
-      retries: 30
-  database:
-    profiles: ["real-database"]
-  victorialogs:
-    profiles: ["real-logs"]
-"""
+# With test_compose_source.py run before (scripts/test-all.sh), every image is cached and the fixture takes ~2.5 min;
+# alone on a fresh machine it builds them all (~17 min). Its stage's limit is 1200 s.
+pytestmark = pytest.mark.timeout(1150)
+RUN_ID = uuid.uuid4().hex[:8]
+PROJECT = f"esb-dind-{RUN_ID}"
+BOX = f"{PROJECT}-box"                   # ESB_NAME=PROJECT
+TAG = "src-test"
+IMAGES = (f"esb-gateway:{TAG}", f"esb-manager:{TAG}", "esb-local/moto:latest", LOCAL_IMAGES["LAMBDA_BASE_IMAGE"])
+# Production mode: test values, none of them a development default.
+SECRETS = {"JWT_SECRET_KEY": "e2e-prod-jwt-secret-0123456789abcdef0123456789", "X_API_KEY": "e2e-prod-api-key",
+           "AUTH_USER": "e2e-ops", "AUTH_PASS": "e2e-prod-pass", "MANAGER_TOKEN": "e2e-prod-manager-token",
+           "ESB_ACCESS_KEY_ID": "e2e-prod-access", "ESB_SECRET_ACCESS_KEY": "e2e-prod-secret"}
 
 
 CAPABILITY_NAMES = [
@@ -74,7 +61,8 @@ def missing_capabilities() -> list[str]:
 
 
 def can_run_privileged() -> bool:
-    probe = run(["docker", "run", "--rm", "--privileged", "--entrypoint", "true", BASE_IMAGE], timeout=60, check=False)
+    probe = run(["docker", "run", "--rm", "--network", "none", "--privileged", "--entrypoint", "true",
+                 LOCAL_IMAGES["BOX_IMAGE"]], timeout=60, check=False)
     return probe.returncode == 0
 
 
@@ -83,69 +71,74 @@ def inner(*args: str, timeout: float = 60, check: bool = True):
     return run(["docker", "exec", BOX, "docker", *args], timeout=timeout, check=check)
 
 
-def inner_report() -> str:
-    """The inner daemons' restarts, last exit codes and log tails, for assertion messages."""
-    lines = []
-    for name in ("esb-manager", "esb-gateway"):
-        state = inner("inspect", "-f", "{{.RestartCount}} {{.State.ExitCode}} {{.State.Status}}", name, check=False)
-        lines.append(f"{name} (inside the box): restarts/last exit/status = {state.stdout.strip()}")
-        logs = inner("logs", "--tail", "8", name, check=False)
-        lines += ["    " + line[:300] for line in (logs.stdout + logs.stderr).splitlines()]
-    return "\n".join(lines)
+class DindBox(Box):
+    def login(self) -> str:
+        body = json.dumps({"AuthParameters": {"USERNAME": SECRETS["AUTH_USER"],
+                                               "PASSWORD": SECRETS["AUTH_PASS"]}}).encode()
+        status, data = self.request("POST", "/user/auth/ver1.0", body, {"x-api-key": SECRETS["X_API_KEY"]})
+        assert status == 200, data
+        return json.loads(data)["AuthenticationResult"]["IdToken"]
+
+    def report(self) -> str:
+        lines = []
+        for name in ("esb-manager", "esb-gateway"):
+            logs = inner("logs", "--tail", "10", name, check=False)
+            lines += [f"--- {name} (inside)"] + ["    " + l[:300] for l in (logs.stdout + logs.stderr).splitlines()]
+        logs = run(["docker", "logs", "--tail", "30", BOX], timeout=30, check=False)
+        return "\n".join(lines + ["--- box"] + (logs.stdout + logs.stderr).splitlines()[-30:])
 
 
-def wait_inner_gateway(timeout: float) -> None:
+def wait_first_200(box: DindBox, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    status = "absent"
+    last = ""
     while time.monotonic() < deadline:
         state = run(["docker", "inspect", "-f", "{{.State.Status}}", BOX], timeout=30, check=False).stdout.strip()
         if state not in ("running", "restarting", "created"):
             break
-        probe = inner("inspect", "-f", "{{.State.Health.Status}}", "esb-gateway", check=False)
-        status = probe.stdout.strip() or "absent"
-        if status == "healthy":
-            return
-        time.sleep(2)
-    logs = run(["docker", "logs", "--tail", "60", BOX], timeout=30, check=False)
-    raise AssertionError(f"inner gateway {status!r} after {timeout:.0f} s\n{logs.stdout[-4000:]}{logs.stderr[-4000:]}")
+        try:
+            status, body = box.request("GET", "/health")
+            if status == 200:
+                token = box.login()
+                status, body = box.request("GET", "/api/hello/dind", headers={"Authorization": f"Bearer {token}"})
+                if status == 200:
+                    return
+            last = f"{status} {body[:200]!r}"
+        except (OSError, AssertionError) as error:   # not listening yet, or the login not served yet
+            last = repr(error)
+        time.sleep(3)
+    raise AssertionError(f"no 200 from the box within {timeout:.0f} s (last: {last})\n{box.report()}")
 
 
 @pytest.fixture(scope="module")
 def dind():
     if os.environ.get("ESB_E2E_DIND") != "1":
-        pytest.skip("DinD end-to-end test is gated: set ESB_E2E_DIND=1 (run it last; it saves and loads ~600 MB)")
+        pytest.skip("DinD end-to-end test is gated: set ESB_E2E_DIND=1 (run it last; it saves and loads ~500 MB)")
     if not docker_available():
         pytest.skip("no Docker engine answers `docker info` (run tests-e2e/setup.sh)")
     compose = compose_command()
+    for helper in HELPERS:
+        timed(helper, [str(ROOT / "tests-e2e" / helper)], timeout=1800)
 
-    t0 = time.monotonic()
-    # The images the box loads: the compose stack's own (built the same way as in test_compose.py).
-    run([str(ROOT / "tests-e2e/build-runtime-image.sh")], timeout=900)
-    run([str(ROOT / "tests-e2e/build-moto-image.sh")], timeout=900)
-    build = [str(ROOT / "scripts/build-images.sh"), "--prebuilt", "--tag", "test"]
-    if os.environ.get("ESB_E2E_NO_SWIFT_BUILD") == "1":
-        build.append("--no-swift-build")
-    run(build, timeout=2400)
-    run([str(ROOT / "tests-e2e/build-dind-image.sh")], timeout=1200)
-
-    work = Path(tempfile.mkdtemp(prefix="esb-dind-e2e-"))
-    try:  # the tarball is ~800 MB: never leave it behind
-        (work / "images").mkdir()
-        (work / "functions").mkdir()
-        t_save = time.monotonic()
-        run(["docker", "save", "-o", str(work / "images" / "box.tar"), *IMAGES], timeout=600)
-        saved_mb = (work / "images" / "box.tar").stat().st_size / 1e6
-        print(f"[dind-e2e] saved {saved_mb:.0f} MB of images in {time.monotonic() - t_save:.1f} s")
-        (work / "docker-compose.override.yml").write_text(INNER_OVERRIDE)
-        outer_override = work / "dind-test.yml"
-        box = {
-            "image": BOX_IMAGE,
-            "environment": {"ESB_GATEWAY_IMAGE": "esb-gateway:test", "ESB_MANAGER_IMAGE": "esb-manager:test",
-                            "DOCKER_DAEMON_TIMEOUT": "120"},
-            "volumes": [f"{work / 'images'}:/box/images:ro",
-                        f"{ROOT / 'tests-e2e' / 'config'}:/box/config:ro",
-                        f"{work / 'docker-compose.override.yml'}:/box/docker-compose.override.yml:ro"],
-        }
+    work = Path(tempfile.mkdtemp(prefix=f"{PROJECT}-"))
+    clone = work / "esb"
+    run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], timeout=300)
+    port = free_port()
+    env = dict(os.environ, **LOCAL_IMAGES, **SECRETS, ESB_BUILD_NETWORK="none", COMPOSE_PROJECT_NAME=PROJECT,
+               ESB_NAME=PROJECT, GATEWAY_PORT=str(port), ESB_GATEWAY_IMAGE=f"esb-gateway:{TAG}",
+               ESB_MANAGER_IMAGE=f"esb-manager:{TAG}", ESB_BOX_IMAGE=f"esb-box:{TAG}", DOCKER_BUILDKIT="0",
+               DOCKER_DAEMON_TIMEOUT="120")
+    env.pop("COMPOSE_FILE", None)
+    files = ["-f", "docker-compose.dind.yml", "-f", str(work / "dind-test.yml")]
+    try:
+        # The daemons' images from source (docker-compose.yml's build), then the box image; then the tarball.
+        timed("compose build gateway manager (source)", compose + ["-f", "docker-compose.yml", "build", "gateway",
+              "manager"], timeout=3600, env=env, cwd=clone)
+        (clone / "deploy/dind/images").mkdir(exist_ok=True)
+        timed(f"docker save {' '.join(IMAGES)}", ["docker", "save", "-o", str(clone / "deploy/dind/images/box.tar"),
+              *IMAGES], timeout=900)
+        figure(f"tarball {(clone / 'deploy/dind/images/box.tar').stat().st_size / 1e6:.0f} MB")
+        box = {"environment": {"LAMBDA_BASE_IMAGE": LOCAL_IMAGES["LAMBDA_BASE_IMAGE"]},
+               "volumes": [f"{clone / 'docker-compose.local.yml'}:/box/docker-compose.override.yml:ro"]}
         if not can_run_privileged():
             # This machine's Docker cannot grant every capability (its own bounding set lacks one), so --privileged
             # fails with "unable to apply caps". The closest thing it can run: all capabilities it has, no seccomp or
@@ -153,72 +146,76 @@ def dind():
             box.update(privileged=False, cap_add=["ALL"], cap_drop=missing_capabilities(),
                        security_opt=["seccomp=unconfined", "apparmor=unconfined"],
                        device_cgroup_rules=["a *:* rwm"])
-            print(f"[dind-e2e] --privileged is refused here; running with cap_drop={box['cap_drop']} instead")
-        outer_override.write_text(json.dumps({"services": {"box": box}}))  # JSON is YAML
+            figure(f"--privileged is refused here; running with cap_drop={box['cap_drop']} instead")
+        (work / "dind-test.yml").write_text(json.dumps({"services": {"box": box}}))   # JSON is YAML
+        timed("compose build box", compose + files + ["build"], timeout=3600, env=env, cwd=clone)
+        figure(f"image esb-box:{TAG}: "
+               f"{int(run(['docker', 'image', 'inspect', '-f', '{{.Size}}', f'esb-box:{TAG}'], timeout=30).stdout) / 1e6:.0f} MB")
 
-        port = free_port()
-        env = dict(os.environ, DIND_IMAGE=BASE_IMAGE, GATEWAY_PORT=str(port), RUSTFS_API_PORT=str(free_port()),
-                   RUSTFS_CONSOLE_PORT=str(free_port()), SCYLLADB_PORT=str(free_port()),
-                   VICTORIALOGS_PORT=str(free_port()), ESB_FUNCTIONS_DIR=str(work / "functions"),
-                   COMPOSE_PROJECT_NAME=PROJECT,
-                   # Production mode: test values, none of them a development default.
-                   JWT_SECRET_KEY="e2e-test-jwt-secret-0123456789abcdef0123456789", X_API_KEY=API_KEY,
-                   AUTH_USER=USER, AUTH_PASS=PASSWORD, MANAGER_TOKEN="e2e-manager-token",
-                   ESB_ACCESS_KEY_ID=ACCESS_KEY, ESB_SECRET_ACCESS_KEY=SECRET_KEY)
-        files = ["-p", PROJECT, "-f", str(ROOT / "docker-compose.dind.yml"), "-f", str(outer_override)]
-        run(compose + files + ["build"], timeout=600, env=env)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    print(f"[dind-e2e] images ready in {time.monotonic() - t0:.1f} s")
-
-    started = time.monotonic()
-    try:
-        run(compose + files + ["up", "-d"], timeout=300, env=env)
-        wait_inner_gateway(timeout=300)
-        print(f"[dind-e2e] inner gateway healthy {time.monotonic() - started:.1f} s after `up -d`")
+        started = time.monotonic()
+        run(compose + files + ["up", "-d"], timeout=300, env=env, cwd=clone)
         ca_file = work / "server.crt"
-        ca_file.write_text(inner("exec", "esb-gateway", "cat", "/app/config/ssl/server.crt").stdout)
-        yield Stack(compose, env, port, ca_file)
+        deadline = time.monotonic() + 600
+        while not ca_file.exists() and time.monotonic() < deadline:
+            probe = inner("exec", "esb-gateway", "cat", "/app/tls/server.crt", check=False)
+            if probe.returncode == 0 and "BEGIN CERTIFICATE" in probe.stdout:
+                ca_file.write_text(probe.stdout)
+            else:
+                time.sleep(3)
+        logs = run(["docker", "logs", "--tail", "40", BOX], timeout=30, check=False)
+        assert ca_file.exists(), f"the inner gateway never wrote its certificate\n{logs.stdout}{logs.stderr}"
+        stack = DindBox(clone, compose, env, port, ca_file)
+        wait_first_200(stack, timeout=600)
+        figure(f"DinD cold `up -d` to the first 200 from the sample function: {time.monotonic() - started:.1f} s")
+        yield stack
     finally:
         if os.environ.get("ESB_E2E_KEEP_STACK") != "1":
-            run(compose + files + ["down", "-v"], timeout=300, env=env, check=False)
+            run(compose + files + ["down", "-v"], timeout=300, env=env, cwd=clone, check=False)
             left = run(["docker", "ps", "-aq", "--filter", f"name=^{BOX}$"], timeout=30).stdout.strip()
+            shutil.rmtree(work, ignore_errors=True)
             assert left == "", "the DinD container survived `down -v`"
-        shutil.rmtree(work, ignore_errors=True)
-        total = time.monotonic() - started
-        print(f"[dind-e2e] up → checks → down took {total:.1f} s")
-        assert total < BUDGET_S, f"the DinD stack took {total:.0f} s (budget {BUDGET_S} s)"
+            volumes = run(["docker", "volume", "ls", "-q", "--filter", f"name={PROJECT}"], timeout=30).stdout.split()
+            assert volumes == [], f"volumes survived `down -v`: {volumes}"
 
 
-def test_dind_box_serves_login_routes_and_invoke(dind: Stack):
-    status, _, body = dind.request("GET", "/health")
-    assert status == 200 and json.loads(body)["status"] == "healthy"
+def test_dind_serves_the_sample_routes_and_invoke(dind: DindBox):
     token = dind.login()
-    status, _, body = dind.request("GET", "/api/echo", headers={"Authorization": f"Bearer {token}"})
-    assert status == 200, f"{body!r}\n{inner_report()}"
-    assert json.loads(body)["env"]["AWS_LAMBDA_FUNCTION_NAME"] == "echo"
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    status, body = dind.request("GET", "/api/hello/box", headers=headers)
+    assert status == 200 and json.loads(body)["payload_version"] == "2.0", f"{body!r}\n{dind.report()}"
+    status, body = dind.request("POST", "/api/notes", json.dumps({"text": "inside  the box"}).encode(), headers)
+    assert status == 201, f"{body!r}\n{dind.report()}"
+    assert json.loads(body)["note"]["text"] == "Inside the box"
 
     import boto3
     from botocore.config import Config
     client = boto3.client("lambda", endpoint_url=dind.base_url, region_name="ap-northeast-1",
-                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                          verify=str(dind.ca_file), config=Config(retries={"max_attempts": 0}))
-    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"return": "from inside"}))
+                          aws_access_key_id=SECRETS["ESB_ACCESS_KEY_ID"],
+                          aws_secret_access_key=SECRETS["ESB_SECRET_ACCESS_KEY"],
+                          verify=str(dind.ca_file), config=Config(retries={"max_attempts": 0}, read_timeout=60))
+    resp = client.invoke(FunctionName="sample-formatter", Payload=json.dumps({"text": "from the host"}))
     assert resp["StatusCode"] == 200
-    assert json.loads(resp["Payload"].read()) == "from inside"
+    assert json.loads(resp["Payload"].read()) == {"text": "From the host", "words": 3}
 
 
-def test_dind_workers_run_on_the_inner_engine_in_production_mode(dind: Stack):
-    inner_workers = inner("ps", "-q", "--filter", "label=esb.managed=true").stdout.split()
-    assert inner_workers, f"no worker inside the box\n{inner_report()}"
-    names = inner("ps", "--filter", "label=esb.managed=true", "--format", "{{.Names}}").stdout.split()
-    host_ids = run(["docker", "ps", "-q", "--no-trunc", "--filter", f"name=^{names[0]}$"], timeout=30).stdout.split()
-    inner_ids = inner("ps", "-q", "--no-trunc", "--filter", f"name=^{names[0]}$").stdout.split()
-    assert not set(host_ids) & set(inner_ids), "the worker runs on the host's engine, not the box's"
-
-    env = json.loads(inner("inspect", "-f", "{{json .Config.Env}}", "esb-gateway").stdout)
-    assert "ESB_ENV=production" in env
-    # Nothing was pulled: every inner image came from the tarball.
+def test_dind_workers_run_on_the_inner_engine_in_production_mode(dind: DindBox):
+    inner_workers = inner("ps", "-q", "--no-trunc", "--filter", "label=esb.managed=true").stdout.split()
+    assert inner_workers, f"no worker inside the box\n{dind.report()}"
+    host_ids = run(["docker", "ps", "-aq", "--no-trunc"], timeout=30).stdout.split()
+    assert not set(host_ids) & set(inner_workers), "a worker runs on the host's engine, not the box's"
+    for worker in inner_workers:
+        log_config = json.loads(inner("inspect", "-f", "{{json .HostConfig.LogConfig}}", worker).stdout)
+        assert log_config == {"Type": "json-file", "Config": {"max-size": "10m", "max-file": "3"}}
+    for daemon in ("esb-gateway", "esb-manager"):
+        env = json.loads(inner("inspect", "-f", "{{json .Config.Env}}", daemon).stdout)
+        assert "ESB_ENV=production" in env, daemon
+    # Only the gateway leaves the box; inside, the data ports are on the box's loopback.
+    ports = json.loads(run(["docker", "inspect", "-f", "{{json .NetworkSettings.Ports}}", BOX], timeout=30).stdout)
+    assert [p for p, bindings in ports.items() if bindings] == ["443/tcp"], ports
+    for service in ("esb-storage", "esb-database", "esb-victorialogs"):
+        bindings = json.loads(inner("inspect", "-f", "{{json .NetworkSettings.Ports}}", service).stdout)
+        host_ips = {b["HostIp"] for bs in bindings.values() if bs for b in bs}
+        assert host_ips == {"127.0.0.1"}, (service, bindings)
+    # Every image inside came from the tarball or was built there (the sample functions): nothing was pulled.
     images = set(inner("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split())
-    assert set(IMAGES) <= images
+    assert set(IMAGES) <= images and {"sample-notes:latest", "sample-hello:latest"} <= images

@@ -334,7 +334,7 @@ def test_header_timeout_partial_header_is_408(short_timeouts_gw):
     responses, closed, raw = exchange(short_timeouts_gw, b"GET /health HTTP/1.1\r\nHost: loc", timeout=6)
     assert responses and closed, raw
     assert_error(*responses[0], 408, "Request Timeout")
-    assert 0.8 < time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 > 0.8   # not before HTTP_HEADER_TIMEOUT (exchange's own timeout bounds the rest)
 
 
 def test_header_timeout_nothing_sent_is_a_silent_close(short_timeouts_gw):

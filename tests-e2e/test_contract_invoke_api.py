@@ -5,7 +5,7 @@ import time
 import botocore.exceptions
 import pytest
 
-from contract.box import make_jwt
+from contract.box import make_jwt, wait_until
 
 ARN = "arn:aws:lambda:ap-northeast-1:000000000000:function:echo"
 
@@ -127,7 +127,11 @@ def test_dry_run_is_204_and_does_not_run(contract_gw, client):
     marker = "contract-dryrun-%d" % time.time_ns()
     resp = client.invoke(FunctionName="echo", InvocationType="DryRun", Payload=json.dumps({"print": marker}))
     assert resp["StatusCode"] == 204
-    time.sleep(1)
+    # Evidence instead of a sleep: a real invocation after the DryRun prints its own marker, and the worker's log
+    # reaches the manager in order, so once the second marker is there the first would have been too.
+    after = "contract-dryrun-after-%d" % time.time_ns()
+    assert client.invoke(FunctionName="echo", Payload=json.dumps({"print": after}))["StatusCode"] == 200
+    wait_until(lambda: after in contract_gw.box.manager.log_text(), 20, interval=0.2, what="the later invocation's log")
     assert marker not in contract_gw.box.manager.log_text()
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.invoke(FunctionName="nope", InvocationType="DryRun")

@@ -45,7 +45,7 @@ def load(work, name):
 def test_generate_exit_code_outputs_and_first_lines(generated):
     work, prefix, ran = generated
     assert ran.returncode == 0, ran.stderr
-    for name in ("functions.yml", "routing.yml", "resources.yml"):
+    for name in ("functions.yml", "routing.yml", "resources.yml", "schedules.yml"):
         path = work / "out" / name
         assert path.is_file(), name
         assert "generated" in path.read_text().splitlines()[0].lower(), name
@@ -61,10 +61,19 @@ def test_generate_exit_code_outputs_and_first_lines(generated):
 
 def test_unsupported_event_is_a_warning_with_its_position(generated):
     work, prefix, ran = generated
-    warnings = [line for line in ran.stderr.splitlines() if "Schedule" in line or "Tick" in line]
+    warnings = [line for line in ran.stderr.splitlines() if "SQS" in line]
     assert warnings, ran.stderr
     m = re.search(r"template\.yaml:(\d+):(\d+)", warnings[0])
-    assert m and int(m.group(1)) in (40, 41), warnings[0]
+    # line 45, column 17: the event's `Type: SQS` value, the thing the box does not support
+    assert m and (int(m.group(1)), int(m.group(2))) == (45, 17), warnings[0]
+
+
+def test_schedule_event_becomes_schedules_yml(generated):
+    work, _, ran = generated
+    assert not [line for line in ran.stderr.splitlines() if "Tick" in line], ran.stderr
+    doc = load(work, "schedules.yml")
+    assert doc == {"schedules": [{"name": "hello-world-function-tick", "function": "hello-world-function",
+                                  "expression": "rate(5 minutes)", "enabled": True}]}
 
 
 def test_functions_yml_contents(generated):
@@ -114,7 +123,7 @@ def test_generate_is_deterministic(generated, tmp_path):
     ran = esb("generate", "--template", "app/template.yaml", "--output", "out", "--base-image", BASE_IMAGE,
               "--image-prefix", prefix, cwd=tmp_path)
     assert ran.returncode == 0
-    for name in ("functions.yml", "routing.yml", "resources.yml"):
+    for name in ("functions.yml", "routing.yml", "resources.yml", "schedules.yml"):
         assert (tmp_path / "out" / name).read_text() == (work / "out" / name).read_text(), name
 
 

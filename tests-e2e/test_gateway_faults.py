@@ -133,6 +133,7 @@ def _start_expecting_exit(box, **env):
         "GATEWAY_LISTEN": f"127.0.0.1:{gs.free_port()}", "MANAGER_URL": "unix://" + box.manager_socket,
         "TLS_CERT_PATH": os.path.join(box.dir, "policy.crt"), "TLS_KEY_PATH": os.path.join(box.dir, "policy.key"),
         "FUNCTIONS_CONFIG_PATH": box.functions_path, "ROUTING_CONFIG_PATH": box.routing_path,
+        "EVENT_SPOOL_DIR": os.path.join(box.dir, "policy-events"),
     })
     gw_env.update(env)
     return subprocess.run([os.path.join(box.bin, "esb-gateway")], env=gw_env, capture_output=True, text=True,

@@ -20,10 +20,36 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
     public var network: String?
     /// Aliases on `network`.
     public var networkAliases: [String]
+    /// The network's full id, when `network` is one. Docker re-keys a new container's endpoint by the network's
+    /// NAME and resolves that name again at start, which fails as "ambiguous" while two networks share it; the id
+    /// in the endpoint settings is what start then uses instead.
+    public var networkID: String?
     /// Container port (`8080/tcp`) → host address to publish on, with port 0 = any free port.
     public var publishedPorts: [String: PortBinding]
     /// Remove the container when it exits.
     public var autoRemove: Bool
+    /// The container's log driver and its options (nil: the daemon's default), e.g. `json-file` with
+    /// `max-size`/`max-file` so a long-running worker's log cannot grow without bound.
+    public var logConfig: LogConfig?
+
+    /// Docker's `HostConfig.LogConfig`.
+    public struct LogConfig: Sendable, Equatable, Encodable {
+        /// Driver name (`json-file`, `local`, ...).
+        public var type: String
+        /// Driver options (`max-size`, `max-file`, ...).
+        public var options: [String: String]
+
+        /// A log configuration.
+        public init(type: String, options: [String: String] = [:]) {
+            self.type = type
+            self.options = options
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type = "Type"
+            case options = "Config"
+        }
+    }
 
     /// A host address and port for a published container port.
     public struct PortBinding: Sendable, Equatable, Encodable {
@@ -55,7 +81,8 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
     public init(
         image: String, environment: [String] = [], labels: [String: String] = [:], command: [String]? = nil, entrypoint: [String]? = nil,
         exposedPorts: [String] = [], memoryBytes: Int? = nil, restartPolicy: String = "no", network: String? = nil,
-        networkAliases: [String] = [], publishedPorts: [String: PortBinding] = [:], autoRemove: Bool = false
+        networkAliases: [String] = [], publishedPorts: [String: PortBinding] = [:], autoRemove: Bool = false,
+        logConfig: LogConfig? = nil
     ) {
         self.image = image
         self.environment = environment
@@ -69,6 +96,7 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         self.networkAliases = networkAliases
         self.publishedPorts = publishedPorts
         self.autoRemove = autoRemove
+        self.logConfig = logConfig
     }
 
     private enum Keys: String, CodingKey {
@@ -85,10 +113,12 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         let NetworkMode: String?
         let PortBindings: [String: [PortBinding]]?
         let AutoRemove: Bool
+        let LogConfig: LogConfig?
     }
 
     private struct EndpointConfig: Encodable {
         let Aliases: [String]?
+        let NetworkID: String?
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,10 +132,11 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         try c.encode(Dictionary(uniqueKeysWithValues: exposed.map { ($0, Empty()) }), forKey: .exposedPorts)
         let host = HostConfig(
             Memory: memoryBytes, RestartPolicy: ["Name": restartPolicy], NetworkMode: network,
-            PortBindings: publishedPorts.isEmpty ? nil : publishedPorts.mapValues { [$0] }, AutoRemove: autoRemove)
+            PortBindings: publishedPorts.isEmpty ? nil : publishedPorts.mapValues { [$0] }, AutoRemove: autoRemove,
+            LogConfig: logConfig)
         try c.encode(host, forKey: .hostConfig)
         if let network {
-            let endpoint = EndpointConfig(Aliases: networkAliases.isEmpty ? nil : networkAliases)
+            let endpoint = EndpointConfig(Aliases: networkAliases.isEmpty ? nil : networkAliases, NetworkID: networkID)
             try c.encode(["EndpointsConfig": [network: endpoint]], forKey: .networkingConfig)
         }
     }

@@ -13,6 +13,15 @@ extension DockerClient {
         return try DockerJSON.decode(NetworkDetails.self, from: response.body, what: "network")
     }
 
+    /// `GET /networks` filtered by name. Docker's name filter matches substrings, so only networks whose name
+    /// is exactly `name` are returned (two or more when duplicates were created concurrently).
+    public func listNetworks(named name: String) async throws(DockerError) -> [NetworkDetails] {
+        var query: [(String, String)] = []
+        if let filters = DockerJSON.filtersQuery(["name": [name]]) { query.append(("filters", filters)) }
+        let response = try await request("GET", "/networks", query: query)
+        return try DockerJSON.decode([NetworkDetails].self, from: response.body, what: "network list").filter { $0.name == name }
+    }
+
     /// `POST /networks/create`; returns the network id. A name in use is `.conflict`.
     public func createNetwork(
         name: String, driver: String = "bridge", isInternal: Bool = false, labels: [String: String] = [:]

@@ -2,6 +2,7 @@ import BoxCore
 import DockerEngine
 import Foundation
 import HTTP1
+import Posix
 import Reactor
 import Telemetry
 
@@ -79,6 +80,9 @@ public enum ManagerDaemon {
         service.start()
 
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        let watch = settings.configWatchInterval > .zero
+            ? ConfigFileWatch.start(paths: [sources.functionsPath], interval: settings.configWatchInterval) : nil
+        defer { watch?.cancel() }
         while true {
             let signal = await signals.next()
             if signal == SIGHUP {

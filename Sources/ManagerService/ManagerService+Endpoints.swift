@@ -33,13 +33,15 @@ extension ManagerService {
         return jsonResponse(status: 201, .object(["workers": .array(list), "limit_reached": .bool(result.limitReached)]))
     }
 
-    /// `POST /v1/workers/heartbeat {"leased":[ids],"released":[ids]}` → `{"revoked":[ids]}`.
+    /// `POST /v1/workers/heartbeat {"leased":[ids],"released":[ids]}` → `{"revoked":[ids],"paused":{function:n}}`
+    /// (`paused`: the Manager's paused workers per function, which a gateway reports as its pools' paused gauge).
     func heartbeat(body: [UInt8], gateway: String) async throws(ManagerError) -> HTTPResponse {
         let object = try Self.object(body, allowEmpty: true)
         let leased = try Self.ids(object?["leased"], name: "leased")
         let released = try Self.ids(object?["released"], name: "released")
         let revoked = await workers.heartbeat(from: gateway, leased: leased, released: released)
-        return jsonResponse(status: 200, .object(["revoked": .array(revoked.map { .string($0) })]))
+        let paused = JSONObject(await workers.pausedCounts().sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) })
+        return jsonResponse(status: 200, .object(["revoked": .array(revoked.map { .string($0) }), "paused": .object(paused)]))
     }
 
     /// `GET /v1/workers`.

@@ -92,6 +92,8 @@ public final class ManagerService: Sendable {
         case ("DELETE", 3, "v1") where segments[1] == "workers":
             try await workers.deleteWorker(segments[2])
             return HTTPResponse(status: 204)
+        case ("GET", 4, "v1") where segments[1] == "workers" && segments[3] == "logs":
+            return await invocationLog(worker: segments[2], query: request.query)
         case (_, 2, "v1") where segments[1] == "workers", (_, 3, "v1") where segments[1] == "workers":
             throw Self.methodNotAllowed
         case ("POST", 2, "containers") where segments[1] == "ensure":

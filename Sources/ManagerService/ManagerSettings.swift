@@ -28,6 +28,9 @@ public struct ManagerSettings: Sendable, Equatable {
     public var functionsPath: String = "/app/config/functions.yml"
     /// `CONTAINER_READINESS_TIMEOUT` (30 s).
     public var readinessTimeout: Duration = .seconds(30)
+    /// `CONFIG_WATCH_INTERVAL`: how often `functions.yml` is looked at for a change that is then reloaded as SIGHUP
+    /// reloads it (docs/configuration.md, "Reload"); 0 turns the watch off.
+    public var configWatchInterval: Duration = .seconds(1)
     /// `S3_ENDPOINT`.
     public var s3Endpoint: String?
     /// `DYNAMODB_ENDPOINT`.
@@ -56,6 +59,12 @@ public struct ManagerSettings: Sendable, Equatable {
     /// touches containers with that label, so several boxes (or test runs) can share one Docker daemon.
     public var instance: String?
 
+    /// `WORKER_LOG_MAX_SIZE` [`10m`] and `WORKER_LOG_MAX_FILE` [3]: every worker logs through Docker's `json-file`
+    /// driver rotated at this size and count (docs/deployment.md "Log rotation"); `WORKER_LOG_MAX_SIZE=none`
+    /// leaves the daemon's default driver.
+    public var workerLogMaxSize: String? = "10m"
+    public var workerLogMaxFiles: Int = 3
+
     /// Defaults everywhere (for tests).
     public init() {}
 
@@ -70,6 +79,11 @@ public struct ManagerSettings: Sendable, Equatable {
             guard let text = value(name) else { return nil }
             guard let number = Double(text), number.isFinite, number > 0 || (allowZero && number == 0) else {
                 problems.append("\(name)=\(text): expected a positive number")
+                return nil
+            }
+            // At most a year: a huge value would trap converting to a Duration (docs/configuration.md).
+            guard number * scale <= 31_536_000 else {
+                problems.append("\(name)=\(text): more than a year")
                 return nil
             }
             return .milliseconds(Int64((number * scale * 1000).rounded()))
@@ -92,6 +106,7 @@ public struct ManagerSettings: Sendable, Equatable {
         }
         if let text = value("FUNCTIONS_CONFIG_PATH") { functionsPath = text }
         if let d = seconds("CONTAINER_READINESS_TIMEOUT") { readinessTimeout = d }
+        if let d = seconds("CONFIG_WATCH_INTERVAL", allowZero: true) { configWatchInterval = d }
         s3Endpoint = value("S3_ENDPOINT")
         dynamoDBEndpoint = value("DYNAMODB_ENDPOINT")
         gatewayInternalURL = value("GATEWAY_INTERNAL_URL")
@@ -104,11 +119,34 @@ public struct ManagerSettings: Sendable, Equatable {
         instance = value("ESB_INSTANCE")
         if let r = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { region = r }
         if let text = value("DOCKER_STOP_TIMEOUT") {
-            if let n = Int(text), n >= 0 { stopTimeoutSeconds = n } else {
-                problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds")
+            if let n = Int(text), n >= 0, n <= 3600 { stopTimeoutSeconds = n } else {
+                problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds, 0 to 3600")
+            }
+        }
+        if let text = value("WORKER_LOG_MAX_SIZE") {
+            if text.lowercased() == "none" {
+                workerLogMaxSize = nil
+            } else if Self.isLogSize(text.lowercased()) {
+                workerLogMaxSize = text.lowercased()
+            } else {
+                problems.append("WORKER_LOG_MAX_SIZE=\(text): expected a size such as 10m (k, m, g) or none")
+            }
+        }
+        if let text = value("WORKER_LOG_MAX_FILE") {
+            if let n = Int(text), n >= 1 { workerLogMaxFiles = n } else {
+                problems.append("WORKER_LOG_MAX_FILE=\(text): expected a whole number of files, at least 1")
             }
         }
         guard problems.isEmpty else { throw ManagerSettingsError(problems: problems) }
+    }
+}
+
+extension ManagerSettings {
+    /// Docker's json-file size syntax: digits with an optional `k`, `m` or `g`.
+    static func isLogSize(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if let last = digits.last, "kmg".contains(last) { digits.removeLast() }
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
 

@@ -20,6 +20,8 @@ struct WorkerBlueprint: Sendable, Equatable {
 
     /// `ESB_INSTANCE`, written as the `esb.instance` label.
     let instance: String?
+    /// Docker's log driver for the worker: json-file rotated per `WORKER_LOG_MAX_SIZE`/`WORKER_LOG_MAX_FILE`.
+    let logConfig: ContainerSpec.LogConfig?
 
     /// The RIE's port inside every worker.
     static let riePort = 8080
@@ -30,6 +32,9 @@ struct WorkerBlueprint: Sendable, Equatable {
         self.network = settings.network
         self.addressMode = settings.addressMode
         self.instance = settings.instance
+        self.logConfig = settings.workerLogMaxSize.map {
+            ContainerSpec.LogConfig(type: "json-file", options: ["max-size": $0, "max-file": String(settings.workerLogMaxFiles)])
+        }
         self.environment = Self.environment(for: function, settings: settings)
         var canonical = "esb-worker-config/1\n"
         canonical += "image=\(function.image)\nimage_id=\(imageID ?? "")\n"
@@ -78,7 +83,8 @@ struct WorkerBlueprint: Sendable, Equatable {
             image: function.image, environment: environment, labels: labels,
             exposedPorts: ["\(Self.riePort)/tcp"], memoryBytes: function.memorySize * 1024 * 1024, restartPolicy: "no",
             network: network,
-            publishedPorts: addressMode == .published ? ["\(Self.riePort)/tcp": .init(hostIP: "127.0.0.1")] : [:])
+            publishedPorts: addressMode == .published ? ["\(Self.riePort)/tcp": .init(hostIP: "127.0.0.1")] : [:],
+            logConfig: logConfig)
     }
 }
 

@@ -1,5 +1,6 @@
 import DockerEngine
 import Synchronization
+import Telemetry
 
 /// A worker container that is started and accepts connections on its RIE port.
 struct StartedWorker: Sendable, Equatable {
@@ -17,11 +18,13 @@ struct StartedWorker: Sendable, Equatable {
 final class WorkerLauncher: Sendable {
     let docker: DockerClient
     let settings: ManagerSettings
-    private let networkCheck = Mutex<Task<Void, any Error>?>(nil)
+    let logger: Logger
+    private let networkCheck = Mutex<Task<String, any Error>?>(nil)
 
-    init(docker: DockerClient, settings: ManagerSettings) {
+    init(docker: DockerClient, settings: ManagerSettings, logger: Logger) {
         self.docker = docker
         self.settings = settings
+        self.logger = logger
     }
 
     /// The image's id; a missing image is `.imageMissing` naming it.
@@ -35,50 +38,36 @@ final class WorkerLauncher: Sendable {
         }
     }
 
-    /// Creates `LAMBDA_NETWORK` when it does not exist yet (checked once per process, again after a failure).
-    /// Concurrent cold starts share one check: Docker's `CheckDuplicate` is racy, and two creates of the
-    /// same name left two networks whose name was then "ambiguous" for every later container.
-    func ensureNetwork() async throws(ManagerError) {
+    /// The id of `LAMBDA_NETWORK`, found or created once per process (again after a failure, or when a create
+    /// finds it gone). Concurrent cold starts share one resolution; across processes `LambdaNetwork` makes every
+    /// manager agree on one network even when duplicates exist.
+    func ensureNetwork() async throws(ManagerError) -> String {
         let check = networkCheck.withLock { current in
             if let current { return current }
-            let task = Task { () async throws -> Void in try await self.createNetworkIfMissing() }
+            let network = LambdaNetwork(docker: docker, name: settings.network, logger: logger)
+            let task = Task { () async throws -> String in try await network.resolve() }
             current = task
             return task
         }
         do {
-            try await check.value
+            return try await check.value
         } catch {
             networkCheck.withLock { if $0 == check { $0 = nil } }
-            throw error as? ManagerError ?? ManagerError(.dockerUnavailable, "\(error)")
+            if let error = error as? DockerError { throw Self.map(error) }
+            throw ManagerError(.dockerUnavailable, "\(error)")
         }
     }
 
-    /// Forgets a successful check (the network vanished): the next `ensureNetwork` looks again.
+    /// Forgets a resolved network (it vanished): the next `ensureNetwork` looks again.
     private func forgetNetworkCheck() {
         networkCheck.withLock { $0 = nil }
-    }
-
-    private func createNetworkIfMissing() async throws(ManagerError) {
-        do {
-            _ = try await docker.inspectNetwork(settings.network)
-        } catch where error.code == .notFound {
-            do {
-                _ = try await docker.createNetwork(name: settings.network, labels: [WorkerLabels.managed: "true"])
-            } catch where error.code == .conflict {
-                // Created concurrently by another process: fine.
-            } catch {
-                throw Self.map(error)
-            }
-        } catch {
-            throw Self.map(error)
-        }
     }
 
     /// Create → start → ready. Any failure removes the container; a worker that does not accept connections
     /// within `CONTAINER_READINESS_TIMEOUT` is `.workerNotReady`.
     func launch(_ blueprint: WorkerBlueprint) async throws(ManagerError) -> StartedWorker {
-        try await ensureNetwork()
-        let (id, name) = try await create(blueprint, attempt: 0)
+        let networkID = try await ensureNetwork()
+        let (id, name) = try await create(blueprint, networkID: networkID, attempt: 0)
         do {
             try await docker.startContainer(id)
         } catch {
@@ -119,18 +108,22 @@ final class WorkerLauncher: Sendable {
         return StartedWorker(id: id, name: name, host: address.host, port: address.port)
     }
 
-    private func create(_ blueprint: WorkerBlueprint, attempt: Int) async throws(ManagerError) -> (String, String) {
+    /// Creates the container attached to the network by id (its name may be shared by a duplicate).
+    private func create(_ blueprint: WorkerBlueprint, networkID: String, attempt: Int) async throws(ManagerError) -> (String, String) {
         let name = blueprint.newContainerName()
+        var spec = blueprint.containerSpec
+        spec.network = networkID
+        spec.networkID = networkID
         do {
-            return (try await docker.createContainer(name: name, spec: blueprint.containerSpec), name)
+            return (try await docker.createContainer(name: name, spec: spec), name)
         } catch where error.code == .conflict && attempt == 0 {
             // A random-suffix collision (or a leftover of that name): one more try with a new name.
-            return try await create(blueprint, attempt: 1)
+            return try await create(blueprint, networkID: networkID, attempt: 1)
         } catch where error.code == .notFound {
             if error.message.lowercased().contains("network"), attempt == 0 {
                 forgetNetworkCheck()
-                try await ensureNetwork()
-                return try await create(blueprint, attempt: 1)
+                let found = try await ensureNetwork()
+                return try await create(blueprint, networkID: found, attempt: 1)
             }
             throw ManagerError(.imageMissing, "Image not found: \(blueprint.function.image)", image: blueprint.function.image)
         } catch {

@@ -17,14 +17,24 @@ public struct WorkerLogFormatter: Sendable {
         self.function = function
     }
 
-    /// The log line for one output line (without its newline); nil for an empty line.
-    public func line(_ text: [UInt8], stream: String, epochMilliseconds: Int64) -> LogLine? {
+    /// What ends the message of a line cut at the limit (docs/manager.md).
+    public static func cutMarker(limit: Int) -> String { " [cut: line longer than \(limit) bytes]" }
+
+    /// The log line for one output line (without its newline); nil for an empty line. A `cut` line (its first
+    /// `BoundedLineSplitter.defaultMaxLineBytes` only) is never parsed as JSON: its message ends with the cut marker
+    /// and it carries `cut: true`.
+    public func line(_ text: [UInt8], stream: String, epochMilliseconds: Int64, cut: Bool = false) -> LogLine? {
         var bytes = text[...]
         while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard !bytes.isEmpty else { return nil }
         var line = LogLine(
             epochMilliseconds: epochMilliseconds, level: .info, logger: "lambda", message: "", containerName: containerName,
             fields: ["function": .string(function), "stream": .string(stream)])
+        if cut {
+            line.message = String(decoding: bytes, as: UTF8.self) + Self.cutMarker(limit: text.count)
+            line.fields.append(key: "cut", value: .bool(true))
+            return line
+        }
         if bytes.first == UInt8(ascii: "{"), let value = try? JSONValue(parsing: Array(bytes)), let object = value.objectValue {
             lift(object, into: &line)
             if line.message.isEmpty && object["message"] == nil && object["msg"] == nil {
@@ -34,6 +44,14 @@ public struct WorkerLogFormatter: Sendable {
             line.message = String(decoding: bytes, as: UTF8.self)
         }
         return line
+    }
+
+    /// The Manager's WARNING once the rest of a cut line has ended: how many bytes of it were dropped.
+    public func cutNotice(stream: String, discardedBytes: Int, epochMilliseconds: Int64) -> LogLine {
+        LogLine(
+            epochMilliseconds: epochMilliseconds, level: .warning, logger: "manager",
+            message: "worker output line cut: \(discardedBytes) more bytes dropped", containerName: containerName,
+            fields: ["function": .string(function), "stream": .string(stream), "dropped_bytes": .number(JSONNumber(discardedBytes))])
     }
 
     private func lift(_ object: JSONObject, into line: inout LogLine) {

@@ -13,11 +13,19 @@ extension WorkerManager {
             record.key, follow: true, tail: fromStart ? "all" : "0", since: fromStart ? nil : Int(clock.wallMilliseconds() / 1000))
         let sink = logger.sink
         let id = record.key
+        let tails = logTails
+        tails.open(id)
         // Detached: reading and formatting output must not run on (and queue behind) the actor.
         followers[id] = Task.detached {
-            var stdout = LineSplitter(), stderr = LineSplitter()
-            func emit(_ line: [UInt8], _ stream: String) {
-                if let entry = formatter.line(line, stream: stream, epochMilliseconds: WallClock.epochMilliseconds()) {
+            // Lines are cut at 256 KiB (the rest of a cut line is discarded), so a function printing without
+            // newlines cannot grow the Manager's memory (docs/manager.md).
+            var stdout = BoundedLineSplitter(), stderr = BoundedLineSplitter()
+            func emit(_ line: BoundedLineSplitter.Line, _ stream: String) {
+                let now = WallClock.epochMilliseconds()
+                if line.discarded == nil { tails.append(id, line: line.bytes, stream: stream) }
+                if let discarded = line.discarded {
+                    sink.write(formatter.cutNotice(stream: stream, discardedBytes: discarded, epochMilliseconds: now))
+                } else if let entry = formatter.line(line.bytes, stream: stream, epochMilliseconds: now, cut: line.cut) {
                     sink.write(entry)
                 }
             }
@@ -38,6 +46,7 @@ extension WorkerManager {
 
     func followerEnded(_ id: String) {
         followers.removeValue(forKey: id)
+        logTails.close(id)
     }
 }
 

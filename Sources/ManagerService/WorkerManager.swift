@@ -17,12 +17,14 @@ actor WorkerManager {
     var functions: FunctionsConfig
     var blueprints: [String: WorkerBlueprint] = [:]
     var followers: [String: Task<Void, Never>] = [:]
+    /// Recent output per followed worker, for `GET /v1/workers/{id}/logs` (the gateway's `X-Amz-Log-Type: Tail`).
+    nonisolated let logTails = WorkerLogTails()
     /// True while the last Docker round trip (sync or events stream) worked.
     var dockerReachable = false
 
     init(docker: DockerClient, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
         self.docker = docker
-        self.launcher = WorkerLauncher(docker: docker, settings: settings)
+        self.launcher = WorkerLauncher(docker: docker, settings: settings, logger: logger)
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -161,6 +163,13 @@ actor WorkerManager {
         for id in outcome.resume { Task { await self.perform(.resume(id)) } }
         for id in outcome.remove { Task { await self.removeWorker(id, reason: "retired") } }
         return outcome.revoked
+    }
+
+    /// Paused workers per function (functions with none are absent).
+    func pausedCounts() -> [String: Int] {
+        table.workers.values.reduce(into: [:]) { counts, record in
+            if record.state == .paused { counts[record.function, default: 0] += 1 }
+        }
     }
 
     /// `DELETE /v1/workers/{id}`: the gateway found it broken; stop and remove it now.

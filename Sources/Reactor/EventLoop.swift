@@ -168,7 +168,8 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
                     registration.dispatch(Epoll.Events(rawValue: events[k]))
                 }
             }
-            timers.fireExpired(now: now)
+            // Popped one at a time so that a firing timer may arm or cancel timers (see TimerHeap.popExpired).
+            while let expired = timers.popExpired(now: now) { expired.fire() }
         }
         events.deallocate()
         tokens.deallocate()

@@ -70,6 +70,9 @@ public final class HTTPServer: Sendable {
     /// Connections currently open.
     public var activeConnections: Int { core.active.load(ordering: .relaxed) }
 
+    /// Request-body bytes held right now by connections still receiving them (against `maxInflightBodyBytes`).
+    public var bodyBytesInFlight: Int { core.bodyBytesInFlight }
+
     /// Drains and stops: listeners close now (new connections are refused), idle keep-alive
     /// connections close, in-flight requests finish (their responses say `Connection: close`), and this
     /// returns when all connections are closed or `gracePeriod` has passed (then the rest are cut).
@@ -91,6 +94,8 @@ final class ServerCore: Sendable {
     let handler: HTTPHandler
     let active = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
+    /// Body bytes held by connections still receiving them (all loops), against `maxInflightBodyBytes`.
+    let inflightBodyBytes = Atomic<Int>(0)
     let zeroWaiters = Mutex<[UInt64: CheckedContinuation<Bool, Never>]>([:])
     let waiterIDs = Atomic<UInt64>(0)
     static let connectionIDs = Atomic<UInt64>(0)
@@ -99,6 +104,24 @@ final class ServerCore: Sendable {
         self.configuration = configuration
         self.handler = handler
     }
+
+    /// Takes `n` bytes of the in-flight body budget; false (nothing taken) when that would pass it.
+    func reserveBody(_ n: Int) -> Bool {
+        let after = inflightBodyBytes.add(n, ordering: .relaxed).newValue
+        if after > configuration.maxInflightBodyBytes {
+            inflightBodyBytes.subtract(n, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    /// Gives back `n` bytes of the in-flight body budget.
+    func releaseBody(_ n: Int) {
+        if n > 0 { inflightBodyBytes.subtract(n, ordering: .relaxed) }
+    }
+
+    /// Body bytes currently held against the budget (tests, metrics).
+    public var bodyBytesInFlight: Int { inflightBodyBytes.load(ordering: .relaxed) }
 
     func connectionOpened() -> Bool {
         let now = active.add(1, ordering: .relaxed).newValue

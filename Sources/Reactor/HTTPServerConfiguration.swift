@@ -34,6 +34,20 @@ public struct HTTPServerConfiguration: Sendable {
     /// Extra headers for protocol-level error responses the server writes itself (400, 408, 413, 431...),
     /// e.g. `X-Request-Id`. Called on the connection's loop.
     public var decorateProtocolError: (@Sendable (Int) -> HTTPHeaders)?
+    /// Bytes of request bodies that all connections together may hold while they are being received (bodies
+    /// handed to the handler no longer count). A body that would pass it is answered 503 with `Retry-After`
+    /// and its connection closes (docs/network-runtime.md).
+    public var maxInflightBodyBytes: Int = 256 * 1024 * 1024
+    /// Bytes per second a body must keep up once `minBodyRateGrace` has passed since its first byte was
+    /// awaited: by then `minBodyRate × (elapsed − grace)` bytes must have arrived, else 408 and close. 0 = off.
+    public var minBodyRate: Int = 1024
+    /// See `minBodyRate`.
+    public var minBodyRateGrace: Duration = .seconds(10)
+    /// Decides a request from its head alone, before any of its body is read (authentication, PRODUCT's
+    /// "401 without reading the upload"): a response here is sent at once with `Connection: close`, and the
+    /// body the client may still send is discarded as after a 413. nil lets the request go on. Called on the
+    /// connection's loop with the head and an empty body, only for requests that have a body.
+    public var headGate: (@Sendable (HTTPRequest, RequestInfo) -> HTTPResponse?)?
 
     /// A configuration with §3.10 defaults.
     public init(listen: ListenAddress, tls: TLSServerContext? = nil) {

@@ -13,14 +13,16 @@ import Posix
 extension ServerConnection {
     /// Answers a protocol error (`{"message":...}`, `Connection: close`), then closes lingering.
     nonisolated(nonsending) func fail(_ status: Int) async {
-        let extra = configuration.decorateProtocolError?(status) ?? HTTPHeaders()
+        var extra = configuration.decorateProtocolError?(status) ?? HTTPHeaders()
+        // 503 here means the in-flight body budget is spent: a client may try again shortly.
+        if status == 503 { extra.replaceOrAdd(name: "Retry-After", value: "1") }
         var out: [UInt8] = []
         HTTPMessageWriter.writeResponse(
             HTTPStatus.errorResponse(status, extraHeaders: extra), into: &out, keepAlive: false,
             date: transport.registration.loop.httpDate())
         transport.registration.setDeadline(after: .seconds(5))
         guard await transport.write(out) == .done else { return }
-        if status == 413 {
+        if status == 413 || status == 503 {
             // The rest of an over-limit body is on its way: §3.10's "up to 5 s or 2 × the limit", where
             // reaching 2 × the limit does not cut the client off but starts a short last grace period.
             await lingeringClose(

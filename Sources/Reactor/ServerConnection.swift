@@ -46,6 +46,14 @@ final class ServerConnection: @unchecked Sendable {
             guard let head = await readHead(first: first) else { return }
             first = false
             let receivedAt = ContinuousClock.now
+            // Decided from the head, before a byte of the body is read or buffered (docs/network-runtime.md).
+            if Self.hasBody(head), let gate = configuration.headGate {
+                let info = RequestInfo(peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
+                if let refusal = gate(head.request(body: []), info) {
+                    await refuse(refusal, head: head)
+                    return
+                }
+            }
             guard let body = await readBody(head) else { return }
             transport.registration.setDeadline(nil)
             let info = RequestInfo(peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
@@ -108,34 +116,82 @@ final class ServerConnection: @unchecked Sendable {
 
     var headLimit: Int { configuration.maxHeaderBytes + 64 * 1024 }
 
+    static func hasBody(_ head: HTTPRequestHead) -> Bool {
+        switch head.framing {
+        case .contentLength(let n): n > 0
+        case .chunked: true
+        case .none, .untilClose: false
+        }
+    }
+
+    /// Sends the head gate's answer with `Connection: close` and discards what the client still uploads,
+    /// as after a 413 (the client reads the answer instead of a reset).
+    nonisolated(nonsending) func refuse(_ response: HTTPResponse, head: HTTPRequestHead) async {
+        var out: [UInt8] = []
+        HTTPMessageWriter.writeResponse(
+            response, into: &out, minorVersion: head.minorVersion, keepAlive: false,
+            omitBody: head.method == "HEAD", date: transport.registration.loop.httpDate())
+        transport.registration.setDeadline(after: .seconds(5))
+        guard await transport.write(out) == .done else { return }
+        await lingeringClose(
+            for: configuration.discardTimeout, byteBudget: 2 * configuration.maxBodyBytes,
+            graceAfterBudget: configuration.lingerTimeout)
+    }
+
     /// The whole body, de-chunked; nil when the connection should close (an error was answered already).
+    ///
+    /// Memory follows the bytes that arrived, never the declared length, and every byte is taken from the
+    /// server-wide in-flight budget (503 past it) until the body is handed over; a body that falls below the
+    /// minimum rate gets 408 (docs/network-runtime.md). An error is answered after the partial body has been
+    /// dropped and its budget given back, so a lingering close holds neither.
     nonisolated(nonsending) func readBody(_ head: HTTPRequestHead) async -> [UInt8]? {
+        var held = 0
+        let outcome = await receiveBody(head, held: &held)
+        core.releaseBody(held)
+        switch outcome {
+        case .complete(let body): return body
+        case .failed(let status): await fail(status)
+        case .closed: break
+        }
+        return nil
+    }
+
+    enum BodyOutcome {
+        case complete([UInt8])
+        /// Answer this status and close.
+        case failed(Int)
+        /// The connection is gone (or timed out silently): just close.
+        case closed
+    }
+
+    nonisolated(nonsending) func receiveBody(_ head: HTTPRequestHead, held: inout Int) async -> BodyOutcome {
         let registration = transport.registration
         let maxBody = configuration.maxBodyBytes
+        let startedAt = Monotonic.now()
         switch head.framing {
         case .none, .untilClose:
-            return []
+            return .complete([])
         case .contentLength(let length):
-            if length > maxBody {
-                await fail(413)
-                return nil
-            }
+            if length > maxBody { return .failed(413) }
             if head.expectsContinue, buffer.count < length {
-                guard await transport.write(HTTPMessageWriter.continue100) == .done else { return nil }
+                guard await transport.write(HTTPMessageWriter.continue100) == .done else { return .closed }
             }
             registration.setDeadline(after: configuration.bodyTimeout)
             var body: [UInt8] = []
-            body.reserveCapacity(length)
             while true {
                 let take = min(length - body.count, buffer.count)
-                body.append(contentsOf: buffer.storage[buffer.start..<buffer.start + take])
-                buffer.consume(take)
-                if body.count == length { return body }
-                guard await readBodyBytes() else { return nil }
+                if take > 0 {
+                    guard core.reserveBody(take) else { return .failed(503) }
+                    held += take
+                    body.append(contentsOf: buffer.storage[buffer.start..<buffer.start + take])
+                    buffer.consume(take)
+                }
+                if body.count == length { return .complete(body) }
+                if let stop = await readBodyBytes(startedAt: startedAt, received: body.count) { return stop }
             }
         case .chunked:
             if head.expectsContinue, buffer.isEmpty {
-                guard await transport.write(HTTPMessageWriter.continue100) == .done else { return nil }
+                guard await transport.write(HTTPMessageWriter.continue100) == .done else { return .closed }
             }
             registration.setDeadline(after: configuration.bodyTimeout)
             var decoder = ChunkedDecoder(maxBodyBytes: maxBody, maxMetadataBytes: configuration.maxHeaderBytes)
@@ -145,27 +201,38 @@ final class ServerConnection: @unchecked Sendable {
                     let next = try decoder.decode(buffer.storage, start: buffer.start, end: buffer.end, into: &body)
                     buffer.consume(next - buffer.start)
                 } catch {
-                    await fail(error.status)
-                    return nil
+                    return .failed(error.status)
                 }
-                if decoder.isComplete { return body }
-                guard await readBodyBytes() else { return nil }
+                if body.count > held {
+                    guard core.reserveBody(body.count - held) else { return .failed(503) }
+                    held = body.count
+                }
+                if decoder.isComplete { return .complete(body) }
+                if let stop = await readBodyBytes(startedAt: startedAt, received: body.count) { return stop }
             }
         }
     }
 
-    /// Reads more body bytes; on progress the body timeout starts again. False: closed (408 sent on timeout).
-    nonisolated(nonsending) func readBodyBytes() async -> Bool {
+    /// Reads more body bytes. The deadline is the sooner of `bodyTimeout` without progress and the moment the
+    /// body falls below the minimum rate. nil: progress; otherwise how the body ends (408 on a timeout).
+    nonisolated(nonsending) func readBodyBytes(startedAt: UInt64, received: Int) async -> BodyOutcome? {
+        transport.registration.setDeadline(bodyDeadline(startedAt: startedAt, received: received + buffer.count))
         switch await transport.read(into: &buffer, limit: 256 * 1024) {
-        case .bytes:
-            transport.registration.setDeadline(after: configuration.bodyTimeout)
-            return true
-        case .timedOut:
-            await fail(408)
-            return false
-        case .eof, .cancelled, .failed:
-            return false
+        case .bytes: return nil
+        case .timedOut: return .failed(408)
+        case .eof, .cancelled, .failed: return .closed
         }
+    }
+
+    /// When the body must have made progress: `bodyTimeout` from now, or sooner, the moment `received` bytes
+    /// fall below `minBodyRate` per second counted after the grace period from `startedAt`.
+    func bodyDeadline(startedAt: UInt64, received: Int) -> UInt64 {
+        let idle = Monotonic.now() &+ Monotonic.nanoseconds(configuration.bodyTimeout)
+        let rate = configuration.minBodyRate
+        guard rate > 0 else { return idle }
+        let earned = UInt64(received) &* 1_000_000_000 / UInt64(rate)
+        let due = startedAt &+ Monotonic.nanoseconds(configuration.minBodyRateGrace) &+ earned
+        return min(idle, due)
     }
 
     static func asksToClose(_ response: HTTPResponse) -> Bool {

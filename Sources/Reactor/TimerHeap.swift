@@ -57,12 +57,15 @@ struct TimerHeap {
         }
     }
 
-    /// Fires every timer whose deadline is at or before `now` (each is disarmed before it fires).
-    mutating func fireExpired(now: UInt64) {
-        while let first = nodes.first, first.deadline <= now {
-            cancel(first)
-            first.fire()
-        }
+    /// Disarms and returns the earliest timer whose deadline is at or before `now`, or nil.
+    ///
+    /// The caller fires it after this mutating access has ended: a timer's action may arm or cancel timers
+    /// (the accept retry re-arms itself), and doing that from inside a mutating method of the heap would be
+    /// a second, overlapping modify access that Swift's exclusivity check turns into a crash.
+    mutating func popExpired(now: UInt64) -> TimerNode? {
+        guard let first = nodes.first, first.deadline <= now else { return nil }
+        cancel(first)
+        return first
     }
 
     mutating func swapAt(_ i: Int, _ j: Int) {

@@ -58,6 +58,27 @@ public enum SelfSignedCertificate {
         try writeFile(certificatePath, cert, mode: 0o644)
     }
 
+    /// `localhost` plus the names of `extra` that are not IP addresses (`TLS_SUBJECT_ALT_NAMES`).
+    public static func defaultDNSNames(plus extra: [String]) -> [String] {
+        unique(["localhost"] + extra.filter { !isIPAddress($0) })
+    }
+
+    /// `127.0.0.1` plus the IP addresses of `extra`.
+    public static func defaultIPAddresses(plus extra: [String]) -> [String] {
+        unique(["127.0.0.1"] + extra.filter(isIPAddress))
+    }
+
+    /// True for a numeric IPv4 or IPv6 address (what `IP:` in a SAN takes).
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+    }
+
+    private static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0.lowercased()).inserted }
+    }
+
     static func pem(_ body: (OpaquePointer) -> Int32) throws(TLSError) -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { throw TLSError.fromQueue("BIO_new") }
         defer { BIO_free(bio) }

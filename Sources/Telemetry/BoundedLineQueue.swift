@@ -2,11 +2,17 @@ import Foundation
 
 /// A bounded FIFO of log lines between callers (who must never block) and one consumer thread.
 ///
-/// `push` never waits: when the queue is full the line is dropped and counted. The consumer blocks in
+/// `push` never waits: when the queue is full — `capacity` lines, or `maxBytes` bytes, whichever comes first — the
+/// line is dropped and counted (lines and bytes). Bounding bytes matters: 20,000 lines of 256 KiB would be 5 GiB
+/// (docs/manager.md). The consumer blocks in
 /// `popBatch` on a condition variable. `NSCondition` guards every field, hence `@unchecked Sendable`.
 final class BoundedLineQueue: @unchecked Sendable {
     /// Most lines held at once.
     let capacity: Int
+    /// Most bytes held at once.
+    let maxBytes: Int
+    private var bytes = 0
+    private var droppedBytesTotal = 0
     private let condition = NSCondition()
     private var lines: [[UInt8]] = []
     private var head = 0
@@ -14,8 +20,9 @@ final class BoundedLineQueue: @unchecked Sendable {
     private var droppedSinceLastTake = 0
     private var droppedTotal = 0
 
-    init(capacity: Int) {
+    init(capacity: Int, maxBytes: Int = 32 * 1024 * 1024) {
         self.capacity = max(1, capacity)
+        self.maxBytes = max(1, maxBytes)
     }
 
     /// Appends a line; false (and counted) when the queue is full or closed.
@@ -23,11 +30,13 @@ final class BoundedLineQueue: @unchecked Sendable {
     func push(_ line: [UInt8]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        guard !closed, lines.count - head < capacity else {
+        guard !closed, lines.count - head < capacity, bytes + line.count <= maxBytes else {
             droppedSinceLastTake += 1
             droppedTotal += 1
+            droppedBytesTotal += line.count
             return false
         }
+        bytes += line.count
         lines.append(line)
         condition.signal()
         return true
@@ -48,6 +57,7 @@ final class BoundedLineQueue: @unchecked Sendable {
         }
         let end = min(lines.count, head + maxLines)
         let batch = Array(lines[head..<end])
+        for line in batch { bytes -= line.count }
         head = end
         if head == lines.count {
             lines.removeAll(keepingCapacity: true)
@@ -72,6 +82,20 @@ final class BoundedLineQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return droppedTotal
+    }
+
+    /// Bytes of every line dropped so far.
+    var droppedBytes: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return droppedBytesTotal
+    }
+
+    /// Bytes waiting.
+    var byteCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return bytes
     }
 
     /// Lines waiting.

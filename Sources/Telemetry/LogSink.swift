@@ -4,8 +4,9 @@ import Glibc
 /// Where a process's log lines go: stdout (always, unless disabled) and, with `VICTORIALOGS_URL`, VictoriaLogs.
 ///
 /// `write` never blocks the caller: lines go into bounded buffers drained by a stdout thread and a shipping
-/// thread; when a buffer is full the line is dropped there and counted (`droppedLines`), and the drop is reported
-/// on stdout. Shared by the gateway and the manager.
+/// thread; when a buffer is full (by lines or by bytes: 32 MiB each by default) the line is dropped there and
+/// counted (`droppedLines`, `droppedBytes`), and the drop is reported on stdout. Shared by the gateway and the
+/// manager.
 public final class LogSink: Sendable {
     /// Written as `container_name` on the sink's own notices.
     public let containerName: String?
@@ -16,8 +17,8 @@ public final class LogSink: Sendable {
     /// given. An unusable URL (not `http://`) is reported once on stdout and ignored.
     public init(
         writeToStdout: Bool = true, fileDescriptor: Int32 = 1, stdoutCapacity: Int = 10_000,
-        victoriaLogsURL: String? = nil, shippingCapacity: Int = 20_000, shippingLinger: Duration = .seconds(1),
-        containerName: String? = nil
+        stdoutMaxBytes: Int = 32 * 1024 * 1024, victoriaLogsURL: String? = nil, shippingCapacity: Int = 20_000,
+        shippingMaxBytes: Int = 32 * 1024 * 1024, shippingLinger: Duration = .seconds(1), containerName: String? = nil
     ) {
         self.containerName = containerName
         let notice: @Sendable (String) -> [UInt8] = { message in
@@ -26,10 +27,13 @@ public final class LogSink: Sendable {
                 containerName: containerName
             ).jsonLine()
         }
-        let stdout = writeToStdout ? StdoutWriter(fileDescriptor: fileDescriptor, capacity: stdoutCapacity, notice: notice) : nil
+        let stdout = writeToStdout ? StdoutWriter(
+            fileDescriptor: fileDescriptor, capacity: stdoutCapacity, maxBytes: stdoutMaxBytes, notice: notice) : nil
         self.stdout = stdout
         if let url = victoriaLogsURL, !url.isEmpty {
-            let shipper = VictoriaLogsShipper(url: url, capacity: shippingCapacity, linger: shippingLinger) { message in
+            let shipper = VictoriaLogsShipper(
+                url: url, capacity: shippingCapacity, maxBytes: shippingMaxBytes, linger: shippingLinger
+            ) { message in
                 stdout?.queue.push(notice(message))
             }
             if shipper == nil { stdout?.queue.push(notice("VICTORIALOGS_URL \(url) is not http://host[:port]; logs go to stdout only")) }
@@ -61,6 +65,9 @@ public final class LogSink: Sendable {
 
     /// Lines dropped so far because a buffer was full (stdout and shipping together).
     public var droppedLines: Int { (stdout?.queue.dropped ?? 0) + (shipper?.droppedLines ?? 0) }
+
+    /// Bytes of the lines dropped so far (stdout and shipping together).
+    public var droppedBytes: Int { (stdout?.queue.droppedBytes ?? 0) + (shipper?.droppedBytes ?? 0) }
 
     /// Lines VictoriaLogs accepted so far.
     public var shippedLines: Int { shipper?.shippedLines ?? 0 }

@@ -8,8 +8,8 @@ final class StdoutWriter: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// `notice` formats the line that reports dropped lines.
-    init(fileDescriptor: Int32, capacity: Int, notice: @escaping @Sendable (String) -> [UInt8]) {
-        let queue = BoundedLineQueue(capacity: capacity)
+    init(fileDescriptor: Int32, capacity: Int, maxBytes: Int, notice: @escaping @Sendable (String) -> [UInt8]) {
+        let queue = BoundedLineQueue(capacity: capacity, maxBytes: maxBytes)
         self.queue = queue
         let done = self.done
         let thread = Thread {

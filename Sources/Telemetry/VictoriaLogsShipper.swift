@@ -22,12 +22,12 @@ public final class VictoriaLogsShipper: Sendable {
     /// A shipper for `url` (`http://host[:port][/prefix]`); nil when the URL is not plain `http://`.
     /// `report` receives human-readable notices (to be written to stdout by the caller).
     public init?(
-        url: String, capacity: Int = 20_000, batchLines: Int = 1000, linger: Duration = .seconds(1),
-        report: @escaping @Sendable (String) -> Void
+        url: String, capacity: Int = 20_000, maxBytes: Int = 32 * 1024 * 1024, batchLines: Int = 1000,
+        linger: Duration = .seconds(1), report: @escaping @Sendable (String) -> Void
     ) {
         guard let (host, port, prefix) = Self.parse(url) else { return nil }
         self.url = url
-        let queue = BoundedLineQueue(capacity: capacity)
+        let queue = BoundedLineQueue(capacity: capacity, maxBytes: maxBytes)
         self.queue = queue
         let poster = PlainHTTPPoster(host: host, port: port, timeoutSeconds: 5)
         let target = prefix + Self.insertTarget
@@ -87,6 +87,9 @@ public final class VictoriaLogsShipper: Sendable {
 
     /// Lines dropped because the buffer was full.
     public var droppedLines: Int { queue.dropped }
+
+    /// Bytes of the lines dropped.
+    public var droppedBytes: Int { queue.droppedBytes }
 
     /// Lines VictoriaLogs accepted.
     public var shippedLines: Int { counters.state.withLock { $0.shipped } }

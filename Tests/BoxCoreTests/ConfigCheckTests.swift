@@ -21,6 +21,20 @@ struct ConfigCheckTests {
         #expect(report.isOK)
     }
 
+    @Test func schedulesAreCheckedAndMustNameConfiguredFunctions() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/esb-check-\(UUID().uuidString)-schedules.yml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var sources = Self.sources("good")
+        sources.schedulesPath = path
+        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minute)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let report = ConfigCheck.run(.gateway, sources: sources)
+        #expect(report.errors.count == 1)
+        #expect(report.errors.first?.description.hasPrefix("\(path):2:5: schedule \"a\" names function \"nope\", which is not in ") == true)
+        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minutes)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(ConfigCheck.run(.gateway, sources: sources).errors.map(\.line) == [4])
+        #expect(ConfigCheck.run(.manager, sources: sources).isOK)
+    }
+
     @Test func brokenFilesGiveEveryErrorWithItsPosition() {
         let report = ConfigCheck.run(.gateway, sources: Self.sources("broken"))
         let f = "\(Self.fixtures)/broken/functions.yml"

@@ -82,6 +82,18 @@ struct ConfigFunctionsTests {
         #expect(config["a"]?.environment == ["PORT": "8080", "DEBUG": "true", "RATIO": "0.50", "EMPTY": ""])
     }
 
+    @Test func asynchronousInvocationKeysDefaultToAWSAndInheritFromDefaults() throws {
+        let config = try FunctionsConfig.parse(
+            "defaults:\n  event_retry_attempts: 1\nfunctions:\n  a:\n  b:\n    event_max_age: 60\n    event_retry_attempts: 0\n    on_failure: a\n",
+            path: "f", environment: [:])
+        #expect(config["a"]?.eventMaxAge == 21_600)
+        #expect(config["a"]?.eventRetryAttempts == 1)
+        #expect(config["a"]?.onFailure == nil)
+        #expect(config["b"]?.eventMaxAge == 60)
+        #expect(config["b"]?.eventRetryAttempts == 0)
+        #expect(config["b"]?.onFailure == "a")
+    }
+
     static let errorCases: [(text: String, line: String)] = [
         ("functions:\n  a:\n    timeout: abc\n", "f.yml:3:14: timeout: expected a number, found \"abc\""),
         ("functions:\n  a:\n    timeout: 0\n", "f.yml:3:14: timeout must be a number of seconds greater than 0"),
@@ -89,6 +101,11 @@ struct ConfigFunctionsTests {
         ("functions:\n  a:\n    timeout: .inf\n", "f.yml:3:14: timeout must be a number of seconds greater than 0"),
         ("functions:\n  a:\n    memory_size: 64\n", "f.yml:3:18: memory_size must be at least 128 (MB), found 64"),
         ("functions:\n  a:\n    memory_size: 1.5\n", "f.yml:3:18: memory_size: expected an integer, found \"1.5\""),
+        // Out of Lambda's ranges (docs/configuration.md): located errors, where these used to trap the daemons.
+        ("functions:\n  a:\n    timeout: 1e300\n", "f.yml:3:14: timeout must be at most 900 seconds, found 1e300"),
+        ("defaults:\n  timeout: 900.5\n", "f.yml:2:12: timeout must be at most 900 seconds, found 900.5"),
+        ("functions:\n  a:\n    memory_size: 1000000000\n", "f.yml:3:18: memory_size must be at most 10240 (MB), found 1000000000"),
+        ("functions:\n  a:\n    memory_size: 10241\n", "f.yml:3:18: memory_size must be at most 10240 (MB), found 10241"),
         ("functions:\n  a:\n    max_concurrency: 0\n", "f.yml:3:22: max_concurrency must be at least 1, found 0"),
         ("functions:\n  a:\n    min_warm: -1\n", "f.yml:3:15: min_warm must be at least 0, found -1"),
         ("functions:\n  a:\n    rie_concurrency: 0\n", "f.yml:3:22: rie_concurrency must be at least 1, found 0"),
@@ -96,7 +113,11 @@ struct ConfigFunctionsTests {
         ("defaults:\n  min_warm: 5\nfunctions:\n  a:\n", "f.yml:4:3: function \"a\": min_warm (5 from defaults) must not exceed max_concurrency (4)"),
         ("functions:\n  a:\n    image: ''\n", "f.yml:3:12: image must be a non-empty image reference without spaces"),
         ("functions:\n  a:\n    image: [x]\n", "f.yml:3:12: image: expected a string, found a sequence"),
-        ("functions:\n  a:\n    imag: x\n", "f.yml:3:5: unknown key \"imag\" (expected one of: environment, handler, image, max_concurrency, memory_size, min_warm, rie_concurrency, runtime, timeout)"),
+        ("functions:\n  a:\n    imag: x\n", "f.yml:3:5: unknown key \"imag\" (expected one of: environment, event_max_age, event_retry_attempts, handler, image, max_concurrency, memory_size, min_warm, on_failure, rie_concurrency, runtime, timeout)"),
+        ("functions:\n  a:\n    event_max_age: 59\n", "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 59"),
+        ("functions:\n  a:\n    event_max_age: 21601\n", "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 21601"),
+        ("functions:\n  a:\n    event_retry_attempts: 3\n", "f.yml:3:27: event_retry_attempts must be 0 to 2, found 3"),
+        ("functions:\n  a:\n    on_failure: \"no way\"\n", "f.yml:3:17: on_failure must name a function, found \"no way\""),
         ("function:\n  a:\n", "f.yml:1:1: unknown key \"function\" (expected one of: defaults, functions)"),
         ("functions:\n  Bad/Name:\n", "f.yml:2:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
         ("functions:\n  a*b:\n", "f.yml:2:3: invalid function name \"a*b\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),

@@ -74,7 +74,9 @@ func sampleLikeInput() -> ProxyRequestInput {
     #expect(extraContext == ["extendedRequestId", "domainName", "domainPrefix"])
     let extraIdentity = Set(ours["requestContext"]!["identity"]!.objectValue!.keys)
         .subtracting(sample["requestContext"]!["identity"]!.objectValue!.keys)
-    #expect(extraIdentity == ["principalOrgId"])
+    #expect(extraIdentity == ["principalOrgId", "apiKey", "apiKeyId"])
+    #expect(ours["requestContext"]?["identity"]?["apiKey"] == .null)
+    #expect(ours["requestContext"]?["identity"]?["apiKeyId"] == .null)
     // Values that must read exactly like AWS's.
     #expect(ours["requestContext"]?["requestTime"] == sample["requestContext"]?["requestTime"])
     #expect(ours["requestContext"]?["requestTimeEpoch"] == sample["requestContext"]?["requestTimeEpoch"])

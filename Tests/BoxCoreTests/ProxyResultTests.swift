@@ -110,6 +110,11 @@ func functionErrors(format: Route.PayloadFormat) {
     (#"{"body":"x"}"#, "no statusCode"),
     (#"{"statusCode":"abc"}"#, "statusCode \"abc\" is not an HTTP status"),
     (#"{"statusCode":99}"#, "statusCode 99 is not an HTTP status"),
+    // 1xx would go out as an interim response and leave the client waiting (docs/gateway.md): 502.
+    (#"{"statusCode":100}"#, "statusCode 100 is not an HTTP status"),
+    (#"{"statusCode":101}"#, "statusCode 101 is not an HTTP status"),
+    (#"{"statusCode":"199"}"#, "statusCode \"199\" is not an HTTP status"),
+    (#"{"statusCode":600}"#, "statusCode 600 is not an HTTP status"),
     (#"{"statusCode":200.5}"#, "statusCode 200.5 is not an HTTP status"),
     (#"{"statusCode":200,"body":{"a":1}}"#, "body is not a string"),
     (#"{"statusCode":200,"extra":1}"#, "unexpected key 'extra'"),
@@ -135,4 +140,11 @@ func malformedRestResults(payload: String, reason: String) {
          "X-Split":"a\r\nInjected: 1","Bad Name":"x","X-Ok":"fine"},"body":"ok"}
         """#, .v1)
     #expect(r.headers.map(\.name) == ["X-Ok", "Content-Type"])
+}
+
+@Test(arguments: [100, 101, 103, 199])
+func interimStatusCodesAreMalformedIn2(code: Int) {
+    #expect(throws: ProxyResultError.malformedResult("statusCode \(code) is not an HTTP status")) {
+        try map(#"{"statusCode":\#(code),"body":"x"}"#, .v2)
+    }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// Faults the real daemon cannot produce on cue, against `DockerAPIStandIn` (which stands in for dockerd's
 /// socket). Everything else is tested against the real daemon in `DockerClientIntegrationTests`.
-@Suite struct DockerClientFaultTests {
+@Suite(.timeLimit(.minutes(5))) struct DockerClientFaultTests {
     static func version(_ api: String) -> [UInt8] {
         DockerAPIStandIn.response(200, #"{"Version":"99.0","ApiVersion":"\#(api)","MinAPIVersion":"1.12","Os":"linux","Arch":"amd64"}"#)
     }

@@ -1,9 +1,10 @@
+import ESBTestSupport
 import DockerEngine
 import Foundation
 import Testing
 
 /// Drives the real Docker daemon (dockerd 20.10 here) through the real Engine API on its Unix socket.
-@Suite(.serialized, .containerCleanup) struct DockerClientIntegrationTests {
+@Suite(.serialized, .containerCleanup, .timeLimit(.minutes(5))) struct DockerClientIntegrationTests {
     @Test func negotiatesTheAPIVersion() async throws {
         let client = try await DockerTestSupport.client()
         let version = try await client.version()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import DockerEngine
 
-@Suite struct DockerModelTests {
+@Suite(.timeLimit(.minutes(5))) struct DockerModelTests {
     @Test(arguments: [
         ("unix:///var/run/docker.sock", DockerHost.Endpoint.unixSocket(path: "/var/run/docker.sock") as DockerHost.Endpoint?),
         ("unix:///tmp/x.sock", .unixSocket(path: "/tmp/x.sock")),
@@ -51,6 +51,15 @@ import Testing
         #expect(bindings == [["HostIp": "127.0.0.1", "HostPort": ""]])
         let endpoints = (json?["NetworkingConfig"] as? [String: Any])?["EndpointsConfig"] as? [String: Any]
         #expect(endpoints?.keys.sorted() == ["net"])
+        #expect(host?["LogConfig"] == nil)
+    }
+
+    @Test func containerSpecEncodesTheLogConfig() throws {
+        let spec = ContainerSpec(image: "img:1", logConfig: .init(type: "json-file", options: ["max-size": "10m", "max-file": "3"]))
+        let json = try JSONSerialization.jsonObject(with: Data(DockerJSON.encode(spec))) as? [String: Any]
+        let log = (json?["HostConfig"] as? [String: Any])?["LogConfig"] as? [String: Any]
+        #expect(log?["Type"] as? String == "json-file")
+        #expect(log?["Config"] as? [String: String] == ["max-size": "10m", "max-file": "3"])
     }
 
     @Test func inspectAnswerDecodes() throws {

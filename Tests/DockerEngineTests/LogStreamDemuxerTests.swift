@@ -1,7 +1,7 @@
 import Testing
 @testable import DockerEngine
 
-@Suite struct LogStreamDemuxerTests {
+@Suite(.timeLimit(.minutes(5))) struct LogStreamDemuxerTests {
     static func frame(_ stream: UInt8, _ text: String) -> [UInt8] {
         let payload = Array(text.utf8)
         let n = UInt32(payload.count)

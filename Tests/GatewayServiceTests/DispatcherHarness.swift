@@ -1,3 +1,4 @@
+import Foundation
 import BoxCore
 import Crypto
 import HTTP1
@@ -12,14 +13,21 @@ final class StandInInvoker: FunctionInvoking, Sendable {
         var payload: [UInt8]
         var requestID: String
         var traceID: String
+        var clientContext: String? = nil
     }
 
     typealias Script = @Sendable (Call, Int) -> Result<InvocationOutcome, InvocationFailure>
     private let calls = Mutex<[Call]>([])
     private let script: Script
 
+    /// What `invocationLog` answers (the Manager's copy of the worker's output); nil = unavailable.
+    let log: [UInt8]?
+
     /// `script(call, n)` answers the n-th call (from 1).
-    init(_ script: @escaping Script) { self.script = script }
+    init(log: [UInt8]? = nil, _ script: @escaping Script) {
+        self.script = script
+        self.log = log
+    }
 
     /// Answers every call with status 200 and `body`.
     convenience init(body: String) {
@@ -31,10 +39,18 @@ final class StandInInvoker: FunctionInvoking, Sendable {
     nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        let call = Call(function: spec.name, payload: payload, requestID: requestID, traceID: traceID)
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil)
+    }
+
+    nonisolated(nonsending) func invoke(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
+    ) async throws(InvocationFailure) -> InvocationOutcome {
+        let call = Call(function: spec.name, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
         let n = calls.withLock { $0.append(call); return $0.count }
         return try script(call, n).get()
     }
+
+    func invocationLog(workerID: String, requestID: String) async -> [UInt8]? { log }
 
     func poolSnapshot() async -> [String: PoolStats] { [:] }
 }
@@ -60,7 +76,8 @@ struct DispatcherHarness {
 
     let dispatcher: GatewayDispatcher
     let invoker: StandInInvoker
-    let background: BackgroundInvocations
+    let events: EventDispatcher
+    let spoolFolder: TemporaryFolder
 
     init(invoker: StandInInvoker = StandInInvoker(body: #"{"statusCode":200,"body":"hi"}"#), extraEnv: [String: String] = [:]) throws {
         let environment = try GatewayEnvironment.parse(Self.env.merging(extraEnv) { $1 })
@@ -73,11 +90,19 @@ struct DispatcherHarness {
             box.storage.withLock { $0.append(String(decoding: line, as: UTF8.self)) }
         }
         let metrics = GatewayMetrics()
-        let background = BackgroundInvocations(invoker: invoker, log: log, metrics: metrics, retryDelays: [.zero])
+        // A real spool in a fresh temporary folder; retries without pauses.
+        spoolFolder = TemporaryFolder()
+        var eventSettings = EventDispatcher.Settings()
+        eventSettings.policy.retryDelays = [.zero]
+        eventSettings.policy.backoffBase = .zero
+        eventSettings.tick = .milliseconds(5)
+        events = EventDispatcher(
+            spool: try EventSpool(directory: spoolFolder.path, maxBytes: 1 << 20), invoker: invoker, config: config,
+            log: log, metrics: metrics, settings: eventSettings)
+        events.start()
         dispatcher = GatewayDispatcher(
-            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, background: background)
+            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.invoker = invoker
-        self.background = background
         linesBox = box
     }
 
@@ -118,4 +143,10 @@ struct DispatcherHarness {
 
 extension HTTPResponse {
     var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A fresh folder under /tmp, removed with its last owner (the spool of a harness).
+final class TemporaryFolder: Sendable {
+    let path = "/tmp/esb-unit-spool-" + UUIDv4.string()
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

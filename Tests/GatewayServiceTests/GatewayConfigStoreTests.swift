@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import GatewayService
 
-@Suite struct GatewayConfigStoreTests {
+@Suite(.timeLimit(.minutes(5))) struct GatewayConfigStoreTests {
     static func files(functions: String, routing: String) throws -> (String, String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

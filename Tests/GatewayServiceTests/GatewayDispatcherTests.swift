@@ -4,7 +4,7 @@ import HTTP1
 import Testing
 @testable import GatewayService
 
-@Suite struct GatewayDispatcherTests {
+@Suite(.timeLimit(.minutes(5))) struct GatewayDispatcherTests {
     @Test func healthNeedsNoTokenAndCarriesIds() async throws {
         let h = try DispatcherHarness()
         let r = await h.send("GET", "/health", headers: ["X-Request-Id": "req-1"])

@@ -1,7 +1,8 @@
 import Testing
+import TLS
 @testable import GatewayService
 
-@Suite struct GatewayEnvironmentTests {
+@Suite(.timeLimit(.minutes(5))) struct GatewayEnvironmentTests {
     @Test func defaultsFollowTheProductTable() throws {
         let e = try GatewayEnvironment.parse([:], hostName: "box-1")
         #expect(e.listen == "0.0.0.0:443")
@@ -17,6 +18,14 @@ import Testing
         #expect(e.containerName == "box-1")
         #expect(e.metricsListen == nil)
         #expect(!e.isProduction)
+    }
+
+    @Test func selfSignedCertificateNamesFromTLSSubjectAltNames() throws {
+        let e = try GatewayEnvironment.parse(["TLS_SUBJECT_ALT_NAMES": "esb-gateway, box.example, 10.0.0.5, ::1, localhost"])
+        #expect(e.tlsSubjectAltNames == ["esb-gateway", "box.example", "10.0.0.5", "::1", "localhost"])
+        #expect(SelfSignedCertificate.defaultDNSNames(plus: e.tlsSubjectAltNames) == ["localhost", "esb-gateway", "box.example"])
+        #expect(SelfSignedCertificate.defaultIPAddresses(plus: e.tlsSubjectAltNames) == ["127.0.0.1", "10.0.0.5", "::1"])
+        #expect(try GatewayEnvironment.parse([:]).tlsSubjectAltNames.isEmpty)
     }
 
     @Test func decimalDurationsAndLists() throws {
@@ -36,6 +45,9 @@ import Testing
     @Test(arguments: [
         ("POOL_ACQUIRE_TIMEOUT", "soon"), ("MAX_BODY_BYTES", "-1"), ("JWT_EXPIRES_DELTA", "0"),
         ("TRUSTED_PROXIES", "10.0.0.0/33"), ("ESB_ENV", "staging"), ("AUTH_ENDPOINT_PATH", "user/auth"),
+        // Out of range (docs/configuration.md): these trapped (a Duration from 1e300, `iat + lifetime` overflowing).
+        ("HTTP_BODY_TIMEOUT", "1e300"), ("SHUTDOWN_TIMEOUT", "31536001"), ("JWT_EXPIRES_DELTA", "9223372036854775000"),
+        ("JWT_EXPIRES_DELTA", "31536001"),
     ])
     func badValuesNameTheVariable(name: String, value: String) {
         #expect(throws: GatewayEnvironmentError.self) { try GatewayEnvironment.parse([name: value]) }
@@ -47,7 +59,7 @@ import Testing
     }
 }
 
-@Suite struct IPAddressRangeTests {
+@Suite(.timeLimit(.minutes(5))) struct IPAddressRangeTests {
     @Test(arguments: [
         ("10.0.0.0/8", "10.1.2.3", true), ("10.0.0.0/8", "11.0.0.1", false), ("127.0.0.1", "127.0.0.1:5555", true),
         ("127.0.0.1", "127.0.0.2", false), ("::1", "[::1]:8443", true), ("::1", "::1", true),

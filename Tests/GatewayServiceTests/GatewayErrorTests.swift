@@ -2,7 +2,7 @@ import HTTP1
 import Testing
 @testable import GatewayService
 
-@Suite struct GatewayErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct GatewayErrorTests {
     @Test(arguments: [
         (GatewayError.badRequest, 400, "Bad Request"), (.unauthorized, 401, "Unauthorized"), (.forbidden, 403, "Forbidden"),
         (.notFound, 404, "Not Found"), (.methodNotAllowed(allowed: ["GET"]), 405, "Method Not Allowed"),

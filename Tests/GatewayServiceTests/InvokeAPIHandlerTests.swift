@@ -1,9 +1,10 @@
+import Foundation
 import BoxCore
 import HTTP1
 import Testing
 @testable import GatewayService
 
-@Suite struct InvokeAPIHandlerTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokeAPIHandlerTests {
     static let path = "/2015-03-31/functions/echo/invocations"
 
     @Test func requestResponseRelaysThePayload() async throws {
@@ -125,7 +126,7 @@ import Testing
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
         #expect(r.status == 202)
         #expect(r.body.isEmpty)
-        let left = await h.background.drain(until: .now + .seconds(5))
+        let left = await h.events.settle(until: .now + .seconds(5))
         #expect(left == 0)
         #expect(h.invoker.recorded.count == 3)
         let attempts = h.logLines.filter { $0.contains("\"invocation_type\":\"Event\"") && $0.contains("\"attempt\"") }
@@ -139,7 +140,7 @@ import Testing
         })
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
         #expect(r.status == 202)
-        await h.background.drain(until: .now + .seconds(5))
+        await h.events.settle(until: .now + .seconds(5))
         #expect(h.invoker.recorded.count == 2)
         #expect(h.logLines.contains { $0.contains("\"attempt\":2") && $0.contains("\"outcome\":\"success\"") })
     }
@@ -152,8 +153,8 @@ import Testing
     }
 }
 
-/// The SIGTERM drain waits for accepted Event invocations, up to its deadline.
-@Suite struct BackgroundInvocationsTests {
+/// The SIGTERM drain: running attempts get until the deadline, queued events stay in the spool.
+@Suite(.timeLimit(.minutes(5))) struct EventDrainTests {
     /// Stands in for FunctionInvoker + RIE: every invocation waits until the test opens the gate.
     final class GatedInvoker: FunctionInvoking, Sendable {
         let gate = Gate()
@@ -180,15 +181,24 @@ import Testing
         }
     }
 
-    @Test func drainReportsWhatIsStillRunningAtTheDeadlineAndWaitsOtherwise() async {
+    @Test func drainReportsWhatIsStillRunningAtTheDeadlineAndLeavesTheRestQueued() async throws {
         let invoker = GatedInvoker()
-        let background = BackgroundInvocations(invoker: invoker, log: .discarding, metrics: GatewayMetrics())
-        let spec = PoolFunctionSpec(name: "echo", maxConcurrency: 1, timeout: .seconds(3))
-        background.submit(spec, payload: [], requestID: "r1", traceID: "t1")
-        background.submit(spec, payload: [], requestID: "r2", traceID: "t2")
-        #expect(await background.drain(until: .now + .milliseconds(50)) == 2)
+        let directory = EventSpoolTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = GatewayConfigStore(GatewayConfiguration(
+            functions: FunctionsConfig(functions: [FunctionConfig(name: "echo", maxConcurrency: 1)]),
+            routes: RoutingTable(try RoutingConfig.parse("routes: []", path: "r.yml"))))
+        let events = EventDispatcher(
+            spool: try EventSpool(directory: directory, maxBytes: 1 << 20), invoker: invoker, config: config,
+            log: .discarding, metrics: GatewayMetrics(), settings: EventDispatcher.Settings())
+        events.start()
+        for id in ["r1", "r2", "r3"] { try await events.submit(function: "echo", payload: Array("{}".utf8), requestID: id, traceID: "t") }
+        // max_concurrency 1: one attempt runs (held by the gate), two wait in the spool.
+        #expect(await events.drain(until: .now + .milliseconds(50)) == 1)
         await invoker.gate.release()
-        #expect(await background.drain(until: .now + .seconds(10)) == 0)
-        #expect(background.pending == 0)
+        #expect(await events.drain(until: .now + .seconds(10)) == 0)
+        events.close()
+        let left = try EventSpool(directory: directory, maxBytes: 1 << 20).replay().events.map(\.id)
+        #expect(left == ["r2", "r3"])
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// SigV4 checks of the Invoke API (BoxCore `SigV4Verifier` + the AWS error mapping) against signatures made by botocore's `SigV4Auth(credentials, "lambda", region)` (the
 /// vectors were produced with botocore 1.x on this machine; secret = AWS's documentation example key).
-@Suite struct InvokeSignatureCheckTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokeSignatureCheckTests {
     struct Vector: Sendable, CustomTestStringConvertible {
         var target, body, host, authorization, date, region: String
         var testDescription: String { target }

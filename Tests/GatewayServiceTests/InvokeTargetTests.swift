@@ -1,7 +1,7 @@
 import Testing
 @testable import GatewayService
 
-@Suite struct InvokeTargetTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokeTargetTests {
     // Paths as boto3 sends them: the name percent-encoded (`:` → %3A, `$` → %24).
     @Test(arguments: [
         ("/2015-03-31/functions/echo/invocations", nil, "echo", nil, nil),
@@ -43,7 +43,7 @@ import Testing
     }
 }
 
-@Suite struct RequestIdentityTests {
+@Suite(.timeLimit(.minutes(5))) struct RequestIdentityTests {
     @Test func clientValuesAreKept() {
         let id = RequestIdentity(headers: ["x-request-id": "abc", "X-Amzn-Trace-Id": "Root=1-1-2"], epochSeconds: 0)
         #expect(id.requestID == "abc")
@@ -64,5 +64,19 @@ import Testing
         let id = RequestIdentity(headers: ["X-Request-Id": "a\u{1}b", "X-Amzn-Trace-Id": ""], epochSeconds: 5)
         #expect(id.requestID != "a\u{1}b")
         #expect(id.traceID.hasPrefix("Root=1-00000005-"))
+    }
+
+    /// docs/gateway.md: a client's `X-Request-Id` is kept only when it matches `[A-Za-z0-9._:-]{1,128}`, since it
+    /// becomes the function's invocation id; `../../x` made the RIE fail the invocation.
+    @Test(arguments: ["../../x", "a b", "a/b", "ä", "x\\y", "id;1", String(repeating: "a", count: 129), ""])
+    func requestIdsOutsideTheAllowedCharactersAreReplaced(given: String) {
+        let id = RequestIdentity(headers: ["X-Request-Id": given], epochSeconds: 5)
+        #expect(id.requestID != given)
+        #expect(id.requestID.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
+    }
+
+    @Test(arguments: ["req-1", "A.b_c:d-9", "1-654321ab-0123456789abcdef01234567", String(repeating: "z", count: 128)])
+    func requestIdsInsideTheAllowedCharactersAreKept(given: String) {
+        #expect(RequestIdentity(headers: ["X-Request-Id": given], epochSeconds: 5).requestID == given)
     }
 }

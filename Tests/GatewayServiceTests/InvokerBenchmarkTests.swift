@@ -9,7 +9,10 @@ import Testing
 /// client, calls interleaved; and requests/s with four workers, side by side, in the same run. Calls start on the
 /// global executor, as the front's dispatcher does today (its `handle` is a plain async method), so both paths pay
 /// the same hop to the primary loop inside `HTTPClient`. Prints figures; asserts only that every call succeeded.
-@Suite(.serialized) struct InvokerBenchmarkTests {
+/// A benchmark, not a test: it runs only with `ESB_BENCH=1` (about 23 s of load would disturb the timing of suites
+/// running beside it).
+@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: ProcessInfo.processInfo.environment["ESB_BENCH"] == "1"))
+struct InvokerBenchmarkTests {
     static let environment = ProcessInfo.processInfo.environment
     static let iterations = Int(environment["ESB_BENCH_ITERATIONS"] ?? "") ?? 200
     static let seconds = Double(environment["ESB_BENCH_SECONDS"] ?? "") ?? 1

@@ -1,29 +1,8 @@
+import ESBTestSupport
 import Foundation
 import HTTP1
 import Reactor
 @testable import GatewayService
-
-/// Runs a command line through `bash -c` and returns its status and stdout. The pipe is read to its end and the
-/// process waited for on a thread of its own, so no cooperative thread blocks and no output is lost.
-func sh(_ command: String) async -> (status: Int32, output: String) {
-    await withCheckedContinuation { (c: CheckedContinuation<(Int32, String), Never>) in
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            c.resume(returning: (-1, "\(error)"))
-            return
-        }
-        Thread {
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            c.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-        }.start()
-    }
-}
 
 /// The REAL `esb-manager` binary (built next to the test bundle) on a Unix socket in a temp dir, driving the real
 /// dockerd with `esb-test/echo:latest` workers on its own network, isolated by a unique `ESB_INSTANCE`; and
@@ -49,7 +28,7 @@ final class InvokerManagerHarness: Sendable {
     }
 
     /// Starts the manager with one echo function; `timeout` becomes `AWS_LAMBDA_FUNCTION_TIMEOUT` in its workers.
-    init(maxConcurrency: Int, timeout: Int = 30) async throws {
+    init(maxConcurrency: Int, timeout: Int = 30, environment: [String: String] = [:]) async throws {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         function = "pools-\(suffix)"
         instance = "pools-test-\(suffix)"
@@ -67,16 +46,13 @@ final class InvokerManagerHarness: Sendable {
         try yaml.write(to: functionsPath, atomically: true, encoding: .utf8)
         spec = PoolFunctionSpec(
             name: function, maxConcurrency: maxConcurrency, timeout: .seconds(timeout), revision: "1")
-        // One network made up front: concurrent first leases in this esb-manager build each create it otherwise
-        // (Docker then holds several networks of that name and every later create fails as ambiguous).
-        _ = await sh("docker network inspect esb-pools-tests >/dev/null 2>&1 || docker network create --label esb.managed=true esb-pools-tests >/dev/null")
         process = Process()
         process.executableURL = Self.binary
         process.environment = ProcessInfo.processInfo.environment.merging([
             "MANAGER_LISTEN": "unix://\(socket)", "MANAGER_TOKEN": token, "FUNCTIONS_CONFIG_PATH": functionsPath.path,
-            "LAMBDA_NETWORK": "esb-pools-tests", "ESB_INSTANCE": instance, "DOCKER_STOP_TIMEOUT": "0",
+            "LAMBDA_NETWORK": TestNetwork.name, "ESB_INSTANCE": instance, "DOCKER_STOP_TIMEOUT": "0",
             "CONTAINER_READINESS_TIMEOUT": "20", "LOG_LEVEL": "WARNING",
-        ]) { $1 }
+        ].merging(environment) { $1 }) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let health = HTTPClient()
@@ -99,12 +75,14 @@ final class InvokerManagerHarness: Sendable {
 
     /// An invoker as the gateway builds it (real HTTP client, real Manager on the Unix socket).
     func invoker(
-        acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30), gatewayID: String = "gw-test"
+        acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30), gatewayID: String = "gw-test",
+        heartbeatInterval: Duration = .seconds(10)
     ) -> FunctionInvoker {
         var configuration = InvokerConfiguration(managerURL: "unix://\(socket)", managerToken: token)
         configuration.gatewayID = gatewayID
         configuration.acquireTimeout = acquireTimeout
         configuration.cacheTTL = cacheTTL
+        configuration.heartbeatInterval = heartbeatInterval
         // Warnings and errors (worker dropped, heartbeat failed) go to the test output: they explain a failure.
         let logger = InvokerLogger { level, message, fields in
             if level >= .warning { print("[pools \(level)] \(message) \(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))") }

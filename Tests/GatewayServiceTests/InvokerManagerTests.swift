@@ -1,10 +1,11 @@
+import ESBTestSupport
 import HTTP1
 import Testing
 @testable import GatewayService
 
 /// `FunctionInvoker` with the REAL esb-manager and REAL RIE containers (see `InvokerManagerHarness`). Needs dockerd
 /// and `esb-test/echo:latest` (tests-e2e/setup.sh) and the `esb-manager` binary (built with the tests).
-@Suite(.serialized) struct InvokerManagerTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct InvokerManagerTests {
     static func ready() async -> Bool { await InvokerManagerHarness.dockerReady() }
 
     @Test func sixteenConcurrentOnFourWorkersAllSucceedAndNoContainerExits() async throws {
@@ -41,6 +42,13 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(await invoker.poolSnapshot()[box.function]?.idle == 2)
+        // What one worker serves in the acquire timeout on this machine right now (a loaded 2-core machine is
+        // several times slower than an idle one): the oracle below scales with it instead of accepting "any 2".
+        let clock = ContinuousClock()
+        let calibration = try await clock.measure {
+            for _ in 0..<10 { _ = try await box.invoke(invoker, #"{"sleep": 0.05}"#).get() }
+        }
+        let perWorkerPerSecond = 10 / (Double(calibration.components.attoseconds) / 1e18 + Double(calibration.components.seconds))
         let results = await withTaskGroup(of: Result<InvocationOutcome, InvocationFailure>.self) { group in
             for _ in 0..<200 { group.addTask { await box.invoke(invoker, #"{"sleep": 0.05}"#) } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -50,10 +58,32 @@ import Testing
         await box.finish()
         let ok = results.filter { (try? $0.get())?.status == 200 }.count
         let throttled = results.filter { $0 == .failure(.throttled) }.count
-        print("real manager, 200 concurrent, max_concurrency 2, 1 s acquire timeout: \(ok) ok, \(throttled) throttled")
+        print("real manager, 200 concurrent, max_concurrency 2, 1 s acquire timeout: \(ok) ok, \(throttled) throttled (one worker alone: \(Int(perWorkerPerSecond))/s)")
         #expect(ok + throttled == 200, "\(results.filter { (try? $0.get()) == nil && $0 != .failure(.throttled) })")
-        #expect(ok >= 2)
+        // Both workers busy for the whole 1 s timeout (FIFO waiters, no worker idle while a caller waits) serve about
+        // 2 × perWorkerPerSecond; 40 % of that leaves room for the burst's own overhead.
+        #expect(Double(ok) >= 0.4 * 2 * perWorkerPerSecond, "\(ok) ok with one worker serving \(perWorkerPerSecond)/s")
         #expect(states.count == 2 && states.values.allSatisfy { $0 == "running" }, "\(states)")
+    }
+
+    @Test func theManagersPausedWorkersReachThePoolsPausedGauge() async throws {
+        try #require(await Self.ready(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        // Released after 0.3 s unused, paused by the Manager 0.5 s later; heartbeats every 0.5 s carry the count.
+        let box = try await InvokerManagerHarness(maxConcurrency: 2, environment: ["PAUSE_IDLE_SECONDS": "0.5"])
+        let invoker = box.invoker(cacheTTL: .milliseconds(300), heartbeatInterval: .milliseconds(500))
+        await invoker.start()  // the maintenance loop: TTL release and heartbeats
+        try await box.run {
+            #expect(await invoker.poolSnapshot()[box.function]?.paused ?? 0 == 0)
+            _ = try await box.invoke(invoker, "{}").get()
+            var paused = 0
+            for _ in 0..<200 where paused == 0 {
+                paused = await invoker.poolSnapshot()[box.function]?.paused ?? 0
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(paused == 1)
+            #expect(await box.containerStates().values.contains("paused"))
+            await invoker.shutdown()
+        }
     }
 
     @Test func aWorkerKilledMidInvocationIsWorkerFailedAndTheNextCallSucceeds() async throws {

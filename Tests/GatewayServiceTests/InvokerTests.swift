@@ -4,7 +4,7 @@ import Testing
 
 /// `FunctionInvoker` end to end over in-process stand-ins of esb-manager and the RIE (see `StandInPeers`), with a
 /// manual clock: concurrency, the retry rule, heartbeats, TTL, a Manager that is down.
-@Suite struct InvokerTests {
+@Suite(.timeLimit(.minutes(5))) struct InvokerTests {
     let peers = StandInPeers()
     let clock = ManualClock()
     let invoker: FunctionInvoker

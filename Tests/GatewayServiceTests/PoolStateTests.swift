@@ -2,7 +2,7 @@ import Testing
 @testable import GatewayService
 
 /// The pool state machine of §3.7, driven step by step with explicit instants (no clock, no sleeps).
-@Suite struct PoolStateTests {
+@Suite(.timeLimit(.minutes(5))) struct PoolStateTests {
     static let fn = PoolFunctionSpec(name: "echo", maxConcurrency: 4, timeout: .seconds(3), revision: "r1")
 
     static func worker(_ n: Int) -> ManagerWorker {
@@ -82,6 +82,20 @@ import Testing
             order += grants(e).keys
         }
         #expect(order == [2, 3, 4])
+    }
+
+    @Test mutating func synchronousWaitersAreServedBeforeQueuedEvents() {
+        let one = PoolFunctionSpec(name: "echo", maxConcurrency: 1, timeout: .seconds(3), revision: "r1")
+        _ = state.enqueue(one, waiter: 1, deadline: .seconds(10), now: .zero)
+        _ = state.managerReplied(function: "echo", requested: 1, Self.reply([1]), now: .zero)
+        // Two events wait, then two synchronous requests arrive: the requests get the worker first.
+        for id in 2...3 { _ = state.enqueue(one, waiter: UInt64(id), deadline: .seconds(10), now: .zero, background: true) }
+        for id in 4...5 { _ = state.enqueue(one, waiter: UInt64(id), deadline: .seconds(10), now: .zero) }
+        var order: [UInt64] = []
+        for t in 1...4 {
+            order += grants(state.finish(function: "echo", workerID: "w1", .keep, now: .seconds(Int64(t)))).keys
+        }
+        #expect(order == [4, 5, 2, 3])
     }
 
     @Test mutating func neverMoreThanRIEConcurrencyOnOneWorker() {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayService
 
-@Suite struct SecretsPolicyTests {
+@Suite(.timeLimit(.minutes(5))) struct SecretsPolicyTests {
     static let strong = [
         "JWT_SECRET_KEY": String(repeating: "k", count: 40), "X_API_KEY": "key-1", "AUTH_USER": "alice",
         "AUTH_PASS": "pw-1", "MANAGER_TOKEN": "tok-1", "INVOKE_ACCESS_KEY_ID": "AK", "INVOKE_SECRET_ACCESS_KEY": "SK",

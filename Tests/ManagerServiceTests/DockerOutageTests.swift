@@ -1,15 +1,14 @@
+import ESBTestSupport
 import BoxCore
 import DockerEngine
 import Foundation
-import Glibc
 import Testing
 @testable import ManagerService
 
 /// Docker going away and coming back. The first test puts a relay in front of the real daemon's socket and
-/// takes it away (the daemon keeps running for the other suites). The second stops and restarts the real
-/// dockerd: it disturbs everything on the machine, so it only runs when `ESB_DOCKERD_RESTART_TESTS=1`
-/// (scripts/test-all.sh runs it in a pass of its own, after everything else).
-@Suite(.serialized) struct DockerOutageTests {
+/// takes it away (the daemon keeps running for the other suites). The second stops and restarts a real dockerd
+/// that the test started for itself (`PrivateDockerDaemon`), so it runs beside every other suite.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DockerOutageTests {
     @Test func healthIs503WhileTheDaemonIsUnreachableAndTheManagerRecovers() async throws {
         let proxy = DockerSocketProxy()
         try proxy.start()
@@ -38,38 +37,39 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["ESB_DOCKERD_RESTART_TESTS"] == "1"))
-    func aRestartedDockerDaemonGives503ThenRecovery() async throws {
-        let fn = ManagerHarness.uniqueFunction("dockerd")
-        let other = ManagerHarness.uniqueFunction("dockerd-cold")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn), ManagerHarness.echo(other)]).run { (h: ManagerHarness) async throws in
-            let worker = try #require(await h.lease(fn).json?["workers"]?[0])
-            let id = try #require(worker["id"]?.stringValue)
+    /// The daemon really stops (SIGTERM, as a service manager does) and starts again on the same state. On a
+    /// private dockerd of this test (`PrivateDockerDaemon`), so the suites running beside it keep theirs.
+    @Test func aRestartedDockerDaemonGives503ThenRecovery() async throws {
+        try await PrivateDockerDaemon.with(images: [ManagerHarness.image]) { daemon in
+            let fn = ManagerHarness.uniqueFunction("dockerd")
+            let other = ManagerHarness.uniqueFunction("dockerd-cold")
+            let harness = try await ManagerHarness(
+                functions: [ManagerHarness.echo(fn), ManagerHarness.echo(other)], dockerHost: daemon.host)
+            try await harness.run { (h: ManagerHarness) async throws in
+                let worker = try #require(await h.lease(fn).json?["workers"]?[0])
+                let id = try #require(worker["id"]?.stringValue)
+                let before = try #require(worker["host"]?.stringValue)
+                #expect(try await h.invoke(host: before, port: 8080, payload: "{}").status == 200)
 
-            let pidText = try String(contentsOfFile: "/var/run/docker.pid", encoding: .utf8)
-            let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(kill(pid, SIGTERM) == 0)
-            try await waitUntil("health 503", timeout: .seconds(60)) { await h.call("GET", "/health", token: nil).status == 503 }
-            // A cold start needs Docker.
-            #expect(await h.lease(other).status == 503)
+                await daemon.stop()
+                try await waitUntil("health 503") { await h.call("GET", "/health", token: nil).status == 503 }
+                // A cold start needs Docker.
+                #expect(await h.lease(other).status == 503)
+                // No heartbeat check here: a stopping dockerd kills its containers first, and the manager may
+                // already have seen the worker's `die` event (then it is rightly revoked now).
 
-            // ensure-dockerd.sh waits for a dockerd that is still shutting down instead of starting one.
-            try await waitUntil("the old dockerd to exit", timeout: .seconds(90)) { kill(pid, 0) != 0 }
-            let script = DockerTestSupport.repositoryRoot.appendingPathComponent("tests-e2e/lib/ensure-dockerd.sh").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: script)
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            try await waitUntil("health 200", timeout: .seconds(60)) { await h.call("GET", "/health", token: nil).status == 200 }
-            try await waitUntil("the resync", timeout: .seconds(30)) { await h.service.workers.dockerReachable }
-            // The daemon's restart killed the worker (restart policy no): forgotten, revoked, and replaced on demand.
-            try await waitUntil("the dead worker to be forgotten") { await h.listed().allSatisfy { $0["id"]?.stringValue != id } }
-            #expect(await h.heartbeat(leased: [id]) == [id])
-            let fresh = await h.lease(fn)
-            #expect(fresh.status == 201)
-            let host = try #require(fresh.json?["workers"]?[0]?["host"]?.stringValue)
-            #expect(try await h.invoke(host: host, port: 8080, payload: "{}").status == 200)
+                try await daemon.launch()
+                try await waitUntil("health 200", timeout: .seconds(60)) { await h.call("GET", "/health", token: nil).status == 200 }
+                try await waitUntil("the resync", timeout: .seconds(30)) { await h.service.workers.dockerReachable }
+                // The daemon's restart killed the worker (restart policy no): forgotten, revoked, replaced on demand.
+                try await waitUntil("the dead worker to be forgotten") { await h.listed().allSatisfy { $0["id"]?.stringValue != id } }
+                #expect(await h.heartbeat(leased: [id]) == [id])
+                let fresh = await h.lease(fn)
+                #expect(fresh.status == 201)
+                let host = try #require(fresh.json?["workers"]?[0]?["host"]?.stringValue)
+                #expect(try await h.invoke(host: host, port: 8080, payload: "{}").status == 200)
+                #expect(await h.lease(other).status == 201)
+            }
         }
     }
 }

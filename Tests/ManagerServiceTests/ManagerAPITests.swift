@@ -8,7 +8,7 @@ import Testing
 
 /// The API surface, adoption after a restart, configuration changes and the HTTP wiring, against the real
 /// dockerd and RIE.
-@Suite(.serialized) struct ManagerAPITests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ManagerAPITests {
     @Test func theTokenIsRequiredEverywhereButHealth() async throws {
         let fn = ManagerHarness.uniqueFunction("token")
         try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in

@@ -11,7 +11,7 @@ import Testing
 /// Measures, on the real dockerd with the `esb-test/echo` fixture: a cold lease (create + start + ready, through
 /// the Manager API in-process), its Docker steps one by one, a resume from pause, a warm lease, and the first and
 /// a warm invocation through the RIE for comparison.
-@Suite(.serialized) struct ManagerBenchmark {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ManagerBenchmark {
     static let rounds = Int(ProcessInfo.processInfo.environment["ESB_BENCH_ROUNDS"] ?? "") ?? 10
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["ESB_BENCH"] == "1"))

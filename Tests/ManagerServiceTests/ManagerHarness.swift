@@ -1,5 +1,6 @@
 import BoxCore
 import DockerEngine
+import ESBTestSupport
 import Foundation
 import Glibc
 import HTTP1
@@ -14,7 +15,7 @@ import Testing
 final class ManagerHarness: Sendable {
     static let image = "esb-test/echo:latest"
     static let baseImage = "esb-local/lambda-python:3.11"
-    static let network = "esb-manager-tests"
+    static var network: String { TestNetwork.name }
     static let token = "test-token-\(UInt32.random(in: 0...UInt32.max))"
 
     let instance: String

@@ -8,7 +8,7 @@ import Testing
 /// The real `esb-manager` executable (built next to the test bundle by `swift build --build-tests`): flags,
 /// start-up refusals, serving on a Unix socket, SIGHUP reloads (a broken file keeps the old configuration) and a
 /// clean SIGTERM exit.
-@Suite(.serialized) struct ManagerProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ManagerProcessTests {
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("esb-manager")
     }

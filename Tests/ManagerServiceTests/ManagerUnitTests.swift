@@ -3,7 +3,7 @@ import Reactor
 import Testing
 @testable import ManagerService
 
-@Suite struct ManagerSettingsTests {
+@Suite(.timeLimit(.minutes(5))) struct ManagerSettingsTests {
     @Test func defaultsFollowSection4_1() throws {
         let s = try ManagerSettings(environment: [:])
         #expect(s.listen == .tcp(host: "0.0.0.0", port: 8081))
@@ -35,6 +35,18 @@ import Testing
         #expect(actual == expected)
     }
 
+    /// docs/configuration.md: a value that would trap converting to a Duration is a named error instead.
+    @Test(arguments: [("IDLE_TIMEOUT_MINUTES", "1e300"), ("LEASE_TIMEOUT_SECONDS", "31536001"),
+                      ("PAUSE_IDLE_SECONDS", "1e20"), ("DOCKER_STOP_TIMEOUT", "99999999999")])
+    func outOfRangeDurationsAreRefused(name: String, value: String) {
+        do {
+            _ = try ManagerSettings(environment: [name: value])
+            Issue.record("\(name)=\(value) was accepted")
+        } catch {
+            #expect(error.problems.count == 1 && error.problems[0].hasPrefix("\(name)=\(value): "))
+        }
+    }
+
     @Test func listenAndModes() throws {
         let s = try ManagerSettings(environment: [
             "MANAGER_LISTEN": "unix:///run/esb/manager.sock", "WORKER_ADDRESS_MODE": "published", "PAUSE_IDLE_SECONDS": "10",
@@ -61,7 +73,7 @@ import Testing
     }
 }
 
-@Suite struct WorkerBlueprintTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerBlueprintTests {
     static let settings: ManagerSettings = {
         var s = ManagerSettings()
         s.s3Endpoint = "http://s3:9000"
@@ -138,10 +150,21 @@ import Testing
         #expect(spec.publishedPorts.isEmpty)
         let name = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: settings).newContainerName()
         #expect(name.hasPrefix("esb-f-") && name.count == 14)
+        #expect(spec.logConfig == .init(type: "json-file", options: ["max-size": "10m", "max-file": "3"]))
+    }
+
+    @Test func workerLogRotationIsConfigurable() throws {
+        let custom = try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "5M", "WORKER_LOG_MAX_FILE": "2"])
+        let spec = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: custom).containerSpec
+        #expect(spec.logConfig == .init(type: "json-file", options: ["max-size": "5m", "max-file": "2"]))
+        let off = try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "none"])
+        #expect(WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: off).containerSpec.logConfig == nil)
+        #expect(throws: ManagerSettingsError.self) { try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "10 MB"]) }
+        #expect(throws: ManagerSettingsError.self) { try ManagerSettings(environment: ["WORKER_LOG_MAX_FILE": "0"]) }
     }
 }
 
-@Suite struct WorkerLogFormatterTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerLogFormatterTests {
     let formatter = WorkerLogFormatter(containerName: "esb-f-12345678", function: "f")
 
     func line(_ text: String, stream: String = "stdout") throws -> JSONValue {
@@ -158,6 +181,19 @@ import Testing
         #expect(v["level"]?.stringValue == "INFO")
         #expect(v["logger"]?.stringValue == "lambda")
         #expect(v["_time"]?.stringValue == "2023-11-14T22:13:20.000Z")
+    }
+
+    /// docs/manager.md: a line cut at 256 KiB is never parsed as JSON, ends with the marker and says `cut: true`; the
+    /// notice that follows counts the bytes dropped.
+    @Test func aCutLineCarriesTheMarkerAndTheNoticeTheDroppedBytes() throws {
+        let text = "{\"level\":\"ERROR\",\"message\":\"" + String(repeating: "y", count: 100)
+        let entry = try #require(formatter.line(Array(text.utf8), stream: "stdout", epochMilliseconds: 0, cut: true))
+        let v = try JSONValue(parsing: entry.jsonLine())
+        #expect(v["message"]?.stringValue == text + WorkerLogFormatter.cutMarker(limit: text.utf8.count))
+        #expect(v["cut"] == .bool(true) && v["level"]?.stringValue == "INFO")
+        let notice = try JSONValue(parsing: formatter.cutNotice(stream: "stdout", discardedBytes: 42, epochMilliseconds: 0).jsonLine())
+        #expect(notice["level"]?.stringValue == "WARNING" && notice["dropped_bytes"] == .number(JSONNumber(42)))
+        #expect(notice["container_name"]?.stringValue == "esb-f-12345678")
     }
 
     @Test func emptyLinesAreDropped() {

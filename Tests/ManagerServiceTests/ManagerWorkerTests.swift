@@ -5,7 +5,7 @@ import Testing
 @testable import ManagerService
 
 /// The Manager against the real dockerd and real RIE containers (the `esb-test/echo` fixture).
-@Suite(.serialized) struct ManagerWorkerTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ManagerWorkerTests {
     @Test func aColdStartAnswersThroughItsRIEWithTheContainerOfSection4_3() async throws {
         let fn = ManagerHarness.uniqueFunction("cold")
         try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
@@ -141,13 +141,15 @@ import Testing
 
     @Test func aLongInvocationHeldByHeartbeatsIsNeitherPausedNorStopped() async throws {
         let fn = ManagerHarness.uniqueFunction("long")
-        let env = ["LEASE_TIMEOUT_SECONDS": "1", "PAUSE_IDLE_SECONDS": "0.5", "IDLE_TIMEOUT_MINUTES": "0.02"]
+        // A 3 s lease renewed every 300 ms: ten heartbeats of margin, so a loaded machine that delays a few of them
+        // does not lapse the lease (which is what the test would then wrongly report).
+        let env = ["LEASE_TIMEOUT_SECONDS": "3", "PAUSE_IDLE_SECONDS": "0.5", "IDLE_TIMEOUT_MINUTES": "0.02"]
         try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: env).run { (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             let id = try #require(worker["id"]?.stringValue)
             let host = try #require(worker["host"]?.stringValue)
-            // The invocation runs 5 s: far past the lease timeout (1 s), pause (0.5 s) and idle (1.2 s) thresholds.
-            let invocation = Task { try await h.invoke(host: host, port: 8080, payload: #"{"sleep": 5}"#) }
+            // The invocation runs 8 s: far past the lease timeout (3 s), pause (0.5 s) and idle (1.2 s) thresholds.
+            let invocation = Task { try await h.invoke(host: host, port: 8080, payload: #"{"sleep": 8}"#) }
             let heartbeats = Task {
                 while !Task.isCancelled {
                     _ = await h.heartbeat(leased: [id])
@@ -155,7 +157,7 @@ import Testing
                 }
             }
             var sawTrouble = false
-            for _ in 0..<50 {
+            for _ in 0..<80 {
                 if let state = await h.inspect(id)?.state, state.paused || !state.running { sawTrouble = true }
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -207,13 +209,20 @@ import Testing
 
     @Test func minWarmWorkersAreStartedAtStartAndKeptReleased() async throws {
         let fn = ManagerHarness.uniqueFunction("warm")
+        let control = ManagerHarness.uniqueFunction("control")
         let env = ["IDLE_TIMEOUT_MINUTES": "0.02", "PAUSE_IDLE_SECONDS": "0.5"]
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, minWarm: 2)], environment: env).run { (h: ManagerHarness) async throws in
+        let functions = [ManagerHarness.echo(fn, minWarm: 2), ManagerHarness.echo(control)]
+        try await ManagerHarness(functions: functions, environment: env).run { (h: ManagerHarness) async throws in
             try await waitUntil("two warm workers") {
                 await h.listed().filter { $0["state"]?.stringValue == "running" }.count == 2
             }
-            // Well past the pause and idle thresholds they are still running and released.
-            try await Task.sleep(for: .seconds(2))
+            // Evidence that the idle sweep ran past the pause and idle thresholds (instead of a sleep that passes
+            // if it never ran): a released worker of a function without min_warm is stopped meanwhile.
+            let controlID = try #require(await h.lease(control).json?["workers"]?[0]?["id"]?.stringValue)
+            _ = await h.heartbeat(released: [controlID])
+            try await waitUntil("the released control worker to be stopped", timeout: .seconds(30)) {
+                await h.listed().allSatisfy { $0["function"]?.stringValue != control }
+            }
             let listed = await h.listed()
             #expect(listed.count == 2)
             #expect(listed.allSatisfy { $0["state"]?.stringValue == "running" && $0["leased"]?.boolValue == false })

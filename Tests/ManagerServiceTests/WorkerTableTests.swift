@@ -2,7 +2,7 @@ import Testing
 @testable import ManagerService
 
 /// The lease/idle state machine with an injected clock: `now` is passed explicitly, nothing sleeps.
-@Suite struct WorkerTableTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerTableTests {
     static let idle = IdlePolicy(leaseTimeout: .seconds(30), pauseAfter: .seconds(10), stopAfter: .seconds(60))
     static let gw1 = WorkerRecord.Holder.gateway("gw1")
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `HTTPClient.execute` called from `@Loop`-isolated code: the isolation cast once over-released the loop actor
 /// (a crash after a few dozen calls), so this runs many calls back to back on the loop.
-@Suite struct ClientLoopIsolationTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientLoopIsolationTests {
     @Test func executeFromLoopIsolatedCodeManyTimes() async throws {
         let (server, port) = try startServer()
         let client = HTTPClient()

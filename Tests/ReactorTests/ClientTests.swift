@@ -67,7 +67,7 @@ enum Thread {
     }
 }
 
-@Suite struct ClientTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientTests {
     let get = HTTPRequest(method: "GET", target: "/")
     let post = HTTPRequest(method: "POST", target: "/2015-03-31/functions/function/invocations", body: Array("{}".utf8))
 
@@ -77,7 +77,7 @@ enum Thread {
         fd.close()
         let client = HTTPClient()
         await #expect {
-            _ = try await client.execute(post, to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(2))
+            _ = try await client.execute(post, to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(30))
         } throws: { error in
             guard case .notSent(let why) = error as? HTTPClientError else { return false }
             return why.contains("refused")
@@ -92,7 +92,7 @@ enum Thread {
         defer { peer.stop() }
         let client = HTTPClient()
         await #expect {
-            _ = try await client.execute(post, to: HTTPEndpoint(host: "127.0.0.1", port: peer.port), timeout: .seconds(2))
+            _ = try await client.execute(post, to: HTTPEndpoint(host: "127.0.0.1", port: peer.port), timeout: .seconds(30))
         } throws: { error in
             guard case .sentThenFailed = error as? HTTPClientError else { return false }
             return (error as! HTTPClientError).mayHaveBeenSent
@@ -131,7 +131,7 @@ enum Thread {
         defer { peer.stop() }
         let client = HTTPClient()
         let endpoint = HTTPEndpoint(host: "127.0.0.1", port: peer.port)
-        let response = try await client.execute(post, to: endpoint, timeout: .seconds(2))
+        let response = try await client.execute(post, to: endpoint, timeout: .seconds(30))
         #expect(String(decoding: response.body, as: UTF8.self) == body)
         #expect(client.idleConnections(to: endpoint) == (reusable ? 1 : 0))
     }
@@ -145,9 +145,9 @@ enum Thread {
         defer { peer.stop() }
         let client = HTTPClient()
         let endpoint = HTTPEndpoint(host: "127.0.0.1", port: peer.port)
-        #expect(try await client.execute(get, to: endpoint, timeout: .seconds(2)).status == 200)
+        #expect(try await client.execute(get, to: endpoint, timeout: .seconds(30)).status == 200)
         try await Task.sleep(for: .milliseconds(100))
-        #expect(try await client.execute(get, to: endpoint, timeout: .seconds(2)).status == 200)
+        #expect(try await client.execute(get, to: endpoint, timeout: .seconds(30)).status == 200)
         #expect(client.connectionsOpened == 2)
         #expect(peer.accepted.load(ordering: .relaxed) == 2)
     }
@@ -158,14 +158,14 @@ enum Thread {
         let endpoint = try #require(HTTPEndpoint.parse("http://localhost:\(port)/ignored"))
         #expect(endpoint.hostHeader == "localhost:\(port)")
         // From a plain task, from @Loop, and from another actor: one pooled connection serves all.
-        _ = try await client.execute(get, to: endpoint, timeout: .seconds(2))
+        _ = try await client.execute(get, to: endpoint, timeout: .seconds(30))
         let fromLoop = try await onLoop(client, endpoint)
         let fromActor = try await Caller().call(client, endpoint)
         #expect(fromLoop == 200 && fromActor == 200)
         #expect(client.connectionsOpened == 1)
         // Concurrent requests open more connections, and the pool keeps them.
         try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 { group.addTask { try await client.execute(self.get, to: endpoint, timeout: .seconds(2)).status } }
+            for _ in 0..<8 { group.addTask { try await client.execute(self.get, to: endpoint, timeout: .seconds(30)).status } }
             for try await status in group { #expect(status == 200) }
         }
         #expect(client.connectionsOpened > 1)
@@ -176,7 +176,7 @@ enum Thread {
     }
 
     @Loop func onLoop(_ client: HTTPClient, _ endpoint: HTTPEndpoint) async throws -> Int {
-        try await client.execute(get, to: endpoint, timeout: .seconds(2)).status
+        try await client.execute(get, to: endpoint, timeout: .seconds(30)).status
     }
 
     @Test(arguments: [
@@ -206,11 +206,11 @@ enum Thread {
 
 actor Caller {
     func call(_ client: HTTPClient, _ endpoint: HTTPEndpoint) async throws -> Int {
-        try await client.execute(HTTPRequest(method: "GET", target: "/"), to: endpoint, timeout: .seconds(2)).status
+        try await client.execute(HTTPRequest(method: "GET", target: "/"), to: endpoint, timeout: .seconds(30)).status
     }
 }
 
-@Suite struct ClientConnectTimeoutTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientConnectTimeoutTests {
     @Test func aPeerThatNeverAcceptsTimesOutBeforeSending() async throws {
         // A listener whose accept queue is full drops further SYNs: the loopback stand-in for a host
         // that does not answer (test traffic stays on this machine).

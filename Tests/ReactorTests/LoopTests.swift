@@ -7,7 +7,7 @@ import TLS
 import Testing
 
 /// The loop as an executor: isolation, blocking work off the loop, timers, several loops.
-@Suite struct LoopTests {
+@Suite(.timeLimit(.minutes(5))) struct LoopTests {
     @Loop func blockingWorkResumesOnTheLoop() async throws -> (Bool, Bool, Bool) {
         let loop = EventLoopGroup.shared.primary
         let before = loop.inLoop
@@ -25,7 +25,9 @@ import Testing
         let start = clock.now
         await Loop.shared.sleep(for: .milliseconds(30))
         let elapsed = clock.now - start
-        #expect(elapsed >= .milliseconds(30) && elapsed < .seconds(2))
+        // Not earlier than asked; how much later is the machine's load (6 s was seen on a loaded CI run), and a
+        // sleep that never ends fails on the suite's time limit.
+        #expect(elapsed >= .milliseconds(30))
     }
 
     @Test func timerHeapOrdersReArmsAndCancels() {
@@ -40,12 +42,38 @@ import Testing
         heap.cancel(nodes[5])
         #expect(heap.count == 49)
         #expect(heap.timeoutMilliseconds(now: 0) == 1)
-        heap.fireExpired(now: 149)
+        while let node = heap.popExpired(now: 149) { node.fire() }
         #expect(fired.first == 3)
         #expect(!fired.contains(5) && !fired.contains(4))
         #expect(fired.count == 48)
-        heap.fireExpired(now: 10_000)
+        while let node = heap.popExpired(now: 10_000) { node.fire() }
         #expect(fired.last == 4 && heap.count == 0 && heap.timeoutMilliseconds(now: 0) == -1)
+    }
+
+    /// A timer that re-arms itself (as the accept retry after EMFILE does, docs/network-runtime.md) or arms another
+    /// one from its action: both used to be a second modify access to the loop's timer heap while it was firing,
+    /// which Swift's exclusivity check turns into a crash of the whole process.
+    @Test func aFiringTimerMayArmAndCancelTimers() async {
+        let loop = EventLoopGroup.shared.primary
+        let fired = await withCheckedContinuation { (done: CheckedContinuation<Int, Never>) in
+            loop.execute {
+                nonisolated(unsafe) var count = 0
+                nonisolated(unsafe) var node: TimerNode!
+                let other = TimerNode {}
+                node = TimerNode {
+                    count += 1
+                    loop.timers.arm(other, at: Monotonic.now() &+ 60_000_000_000)
+                    loop.timers.cancel(other)
+                    if count < 3 {
+                        loop.timers.arm(node, at: Monotonic.now() &+ 1_000_000)
+                    } else {
+                        done.resume(returning: count)
+                    }
+                }
+                loop.timers.arm(node, at: Monotonic.now())
+            }
+        }
+        #expect(fired == 3)
     }
 
     @Test func severalLoopsShareAPortWithReusePort() async throws {
@@ -72,7 +100,7 @@ import Testing
             return HTTPResponse(status: 200, body: Array("\(onLoop) \(viaLoopActor)".utf8))
         }
         let response = try await HTTPClient().execute(
-            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(2))
+            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(30))
         #expect(String(decoding: response.body, as: UTF8.self) == "true true")
         await server.shutdown(gracePeriod: .seconds(1))
     }
@@ -82,7 +110,7 @@ import Testing
     EventLoopGroup.shared.primary.inLoop
 }
 
-@Suite struct PosixTests {
+@Suite(.timeLimit(.minutes(5))) struct PosixTests {
     @Test func timerFDExpiresOnce() throws {
         let timer = try TimerFD()
         #expect(timer.expirations() == 0)
@@ -126,7 +154,7 @@ func usleepShim() {
     nanosleep(&ts, nil)
 }
 
-@Suite struct LoopLifecycleTests {
+@Suite(.timeLimit(.minutes(5))) struct LoopLifecycleTests {
     @Test func aLoopRunsQueuedWorkThenStops() throws {
         let loop = try EventLoop(index: 99)
         let ran = Synchronization.Atomic<Int>(0)
@@ -141,7 +169,8 @@ func usleepShim() {
         let (server, port) = try startServer(tls: true, listen: .tcp(host: "::1", port: 0))
         let client = HTTPClient(tls: try TLSClientContext(verify: false))
         let endpoint = try #require(HTTPEndpoint.parse("https://[::1]:\(port)"))
-        let response = try await client.execute(HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(2))
+        // A generous deadline: what is tested is IPv6, not speed (a loaded 2-core machine can take seconds).
+        let response = try await client.execute(HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.headers["X-Peer"] == "::1")
         await server.shutdown(gracePeriod: .seconds(1))

@@ -4,7 +4,7 @@ import Posix
 import TLS
 import Testing
 
-@Suite struct ServerClientTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerClientTests {
     @Test(arguments: [false, true])
     func clientTalksToServerAndReusesTheConnection(tls: Bool) async throws {
         let (server, port) = try startServer(tls: tls)
@@ -40,7 +40,7 @@ import Testing
     }
 }
 
-@Suite struct ConcurrencyTests {
+@Suite(.timeLimit(.minutes(5))) struct ConcurrencyTests {
     @Test(arguments: [1, 2])
     func manyConcurrentKeepAliveRequestsGetTheirOwnAnswers(loops: Int) async throws {
         let (server, port) = try startServer(tls: true) { $0.loops = loops }

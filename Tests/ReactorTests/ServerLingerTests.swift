@@ -9,7 +9,7 @@ import Testing
 /// the answer, never a reset — even when it uploads far more than 2 × the limit. The server's lingering
 /// close (close_notify + FIN, then discard until the peer's EOF) is what makes this work; these tests
 /// upload many MiB past a 64 KiB limit, 30 times each, over real TLS.
-@Suite(.serialized) struct ServerLingerTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ServerLingerTests {
     static let limit = 64 * 1024
     static let rounds = 30
 

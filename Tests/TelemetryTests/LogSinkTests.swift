@@ -4,7 +4,7 @@ import Glibc
 import Testing
 @testable import Telemetry
 
-@Suite struct LogSinkTests {
+@Suite(.timeLimit(.minutes(5))) struct LogSinkTests {
     /// A pipe standing in for stdout, so the test reads exactly what the process would print.
     final class Pipe: @unchecked Sendable {
         let readEnd: Int32
@@ -62,5 +62,23 @@ import Testing
         let drained = Thread { _ = pipe.readAll() }
         drained.start()
         sink.close(timeout: .seconds(5))
+    }
+}
+
+/// docs/manager.md: log queues are bounded by bytes as well as lines; what does not fit is dropped and counted.
+@Suite struct BoundedLineQueueByteTests {
+    @Test func aQueueFullOfBytesDropsAndCountsLinesAndBytes() {
+        let queue = BoundedLineQueue(capacity: 20_000, maxBytes: 1024 * 1024)
+        let big = [UInt8](repeating: 0x61, count: 256 * 1024)
+        var accepted = 0
+        for _ in 0..<20 where queue.push(big) { accepted += 1 }
+        #expect(accepted == 4)  // 20,000 lines of 256 KiB used to be accepted: 5 GiB
+        #expect(queue.byteCount == 1024 * 1024)
+        #expect(queue.dropped == 16 && queue.droppedBytes == 16 * 256 * 1024)
+        // Taking lines gives their bytes back.
+        let batch = queue.popBatch(maxLines: 2, linger: .zero)
+        #expect(batch?.count == 2 && queue.byteCount == 512 * 1024)
+        #expect(queue.push(big) && queue.push(big) && !queue.push([0x62]))
+        queue.close()
     }
 }

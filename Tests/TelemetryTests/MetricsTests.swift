@@ -1,7 +1,7 @@
 import Testing
 @testable import Telemetry
 
-@Suite struct MetricsTests {
+@Suite(.timeLimit(.minutes(5))) struct MetricsTests {
     @Test func rendersTheTextExpositionFormat() {
         let registry = MetricsRegistry()
         let requests = registry.counter("esb_requests_total", help: "Requests by route and status.", labelNames: ["route", "status"])

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Telemetry
 
-@Suite struct VictoriaLogsShipperTests {
+@Suite(.timeLimit(.minutes(5))) struct VictoriaLogsShipperTests {
     @Test(arguments: [
         ("http://victorialogs:9428", "victorialogs", 9428, ""),
         ("http://127.0.0.1:9428/", "127.0.0.1", 9428, ""),

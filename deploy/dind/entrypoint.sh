@@ -1,11 +1,13 @@
 #!/bin/sh
 # PID 1 of the docker-compose.dind.yml container (docs/deployment.md "DinD"): start its own dockerd, load the
-# image tarballs of /box/images (nothing is pulled), build the function images of a generated project mounted at
-# /box/functions, run the box (/box/docker-compose.yml, plus /box/docker-compose.override.yml when mounted) and
-# follow its logs. SIGTERM stops the box (the gateway drains), then dockerd.
+# image tarballs of /box/images, start the data services of /box/docker-compose.yml (plus
+# /box/docker-compose.override.yml when mounted), build and provision the SAM application mounted at /app-src with
+# deploy/app/build-app.sh (the `app` service's script, run here against the inner engine), start the rest of the
+# box and follow its logs. SIGTERM stops the box (the gateway drains), then dockerd.
 #
-# POSIX sh on purpose: docker:27-dind (Alpine) has no bash, and an air-gapped site cannot `apk add` it.
-# Environment: DOCKER_DAEMON_TIMEOUT (60 s), ESB_STOP_TIMEOUT (35 s, the gateway's drain + margin), ESB_DOCKERD_ARGS.
+# POSIX sh. Environment: DOCKER_DAEMON_TIMEOUT (60 s), ESB_STOP_TIMEOUT (35 s, the gateway's drain + margin),
+# ESB_DOCKERD_ARGS, ESB_DATA_TIMEOUT (300 s for the data services to become healthy), and everything
+# docker-compose.yml reads (secrets, ESB_ENV, LAMBDA_BASE_IMAGE, ...).
 set -eu
 
 log() { printf 'esb-dind: %s\n' "$*" >&2; }
@@ -76,38 +78,51 @@ else
     exit 1
 fi
 
-# A generated project (`esb generate` output) mounted at /box/functions: build its function images here.
-if [ -f /box/functions/functions.yml ] && command -v esb > /dev/null 2>&1; then
-    log "esb build --config /box/functions"
-    esb build --config /box/functions
-fi
-
 cd /box
-# Compose files: the box, the site's override when mounted, and — for a generated project — its functions.yml and
-# routing.yml in place of /box/config's. With -f given, compose no longer picks the override file by itself.
+# Compose files: the box, and the site's override when mounted. The inner `app` service does nothing (its image,
+# esb-box, is this very image and is not inside): this script runs the same build-app.sh itself, below.
 # (Fixed paths without spaces, so one unquoted variable holds the list.)
+cat > /run/esb-dind.override.yml <<'YAML'
+services:
+  app:
+    image: ${ESB_MANAGER_IMAGE:-esb-manager:latest}
+    entrypoint: ["/bin/true"]
+YAML
 files="-f /box/docker-compose.yml"
 [ -f /box/docker-compose.override.yml ] && files="$files -f /box/docker-compose.override.yml"
-config_dir=/box/config
-if [ -f /box/functions/functions.yml ]; then
-    config_dir=/box/functions
-    cat > /run/esb-functions.override.yml <<'YAML'
-services:
-  gateway:
-    volumes:
-      - /box/functions/functions.yml:/app/config/functions.yml:ro
-      - /box/functions/routing.yml:/app/config/routing.yml:ro
-  manager:
-    volumes:
-      - /box/functions/functions.yml:/app/config/functions.yml:ro
-YAML
-    files="$files -f /run/esb-functions.override.yml"
-fi
-for f in functions.yml routing.yml; do
-    [ -f "$config_dir/$f" ] || log "warning: $config_dir/$f is missing (the box starts without it)"
-done
+files="$files -f /run/esb-dind.override.yml"
 # Project name fixed so volumes and networks keep their names whatever the folder is called.
 export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-esb}"
+export ESB_CONFIG_DIR=/box/config ESB_APP_DIR=/app-src
+
+# 1. The data services, healthy (the application's tables are created in them).
+# shellcheck disable=SC2086
+compose $files up -d --no-build storage database victorialogs
+waited=0
+for service in storage database victorialogs; do
+    # shellcheck disable=SC2086
+    id="$(compose $files ps -q "$service")"
+    until [ "$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")" = healthy ]; do
+        if [ "$waited" -ge "${ESB_DATA_TIMEOUT:-300}" ]; then
+            log "$service is not healthy after ${waited}s"; docker logs --tail 30 "$id" >&2; exit 1
+        fi
+        sleep 2; waited=$((waited + 2))
+    done
+done
+log "data services healthy after ${waited}s"
+
+# 2. The application: images on this engine, tables at the inner ports (published on this container's 127.0.0.1),
+#    functions.yml / routing.yml into /box/config.
+if [ -f "/app-src/${ESB_APP_TEMPLATE:-template.yaml}" ]; then
+    DYNAMODB_ENDPOINT="http://127.0.0.1:${SCYLLADB_PORT:-8001}" S3_ENDPOINT="http://127.0.0.1:${RUSTFS_API_PORT:-9000}" \
+    AWS_ACCESS_KEY_ID="${ESB_ACCESS_KEY_ID:-esbadmin}" AWS_SECRET_ACCESS_KEY="${ESB_SECRET_ACCESS_KEY:-esbadmin-secret}" \
+    AWS_REGION="${AWS_REGION:-ap-northeast-1}" ESB_CONFIG_OUT=/box/config \
+        /usr/local/bin/build-app.sh
+else
+    log "no SAM application at /app-src: serving /box/config as it is"
+fi
+
+# 3. The daemons.
 # shellcheck disable=SC2086
 compose $files up -d --no-build
 

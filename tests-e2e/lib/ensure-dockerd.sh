@@ -36,8 +36,13 @@ if ! pgrep -x dockerd >/dev/null 2>&1; then
     fi
     # containerd is started by dockerd itself when it is not already running.
     log "starting dockerd (log: ${DOCKERD_LOG:-/tmp/dockerd.log})"
-    # setsid + nohup: detach from this script's session so the daemon outlives it.
-    setsid nohup dockerd > "${DOCKERD_LOG:-/tmp/dockerd.log}" 2>&1 < /dev/null &
+    # setsid + nohup: detach from this script's session so the daemon outlives it. Every descriptor above 2 is
+    # closed first: a caller that learns of this script's exit through an inherited socket (Foundation's Process
+    # on Linux does) would otherwise wait for the daemon's exit instead (docs/manager.md, "Tests").
+    (
+        for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+        exec setsid nohup dockerd > "${DOCKERD_LOG:-/tmp/dockerd.log}" 2>&1 < /dev/null
+    ) &
     disown || true
 else
     log "dockerd is running but not answering yet; waiting"

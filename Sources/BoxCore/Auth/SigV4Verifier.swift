@@ -25,29 +25,16 @@ public struct SigV4Verifier: Sendable {
         authorization?.hasPrefix(SigV4.algorithm + " ") ?? false
     }
 
+    /// Checks what a request's head alone can tell — the Authorization header's form, a known access key, the
+    /// date within the skew, the credential scope — so an unauthenticated upload is refused before its body is
+    /// read (docs/events-and-auth.md). `verify` still checks the signature over the whole request.
+    public func verifyHead(_ request: SigV4Request, now: Int64) throws(SigV4Error) {
+        _ = try checkHead(request, now: now)
+    }
+
     /// Verifies `request` at server time `now` (epoch seconds) and returns who signed it.
     public func verify(_ request: SigV4Request, now: Int64) throws(SigV4Error) -> SigV4Identity {
-        let authorizations = request.values(for: "Authorization")
-        guard let authorization = authorizations.first, Self.isSigV4(authorization: authorization) else {
-            throw .missingAuthorization
-        }
-        guard authorizations.count == 1 else { throw .malformedAuthorization("more than one Authorization header") }
-        let parsed = try SigV4Authorization(parsing: authorization)
-
-        guard let secret = credentials[parsed.accessKeyID] else { throw .unknownAccessKey(parsed.accessKeyID) }
-
-        let dates = request.values(for: "X-Amz-Date")
-        guard dates.count == 1, let signedAt = SigV4.parseAmzDate(dates[0]) else { throw .missingDate }
-        let amzDate = dates[0]
-        let skew = signedAt - now
-        guard abs(skew) <= maxClockSkewSeconds else { throw .clockSkew(skew) }
-
-        guard parsed.date == String(amzDate.prefix(8)) else {
-            throw .scopeMismatch("scope date \(parsed.date) is not the X-Amz-Date day")
-        }
-        guard parsed.service == service else { throw .scopeMismatch("service \(parsed.service), expected \(service)") }
-        guard parsed.terminator == "aws4_request" else { throw .scopeMismatch("terminator \(parsed.terminator)") }
-        guard parsed.signedHeaders.contains("host") else { throw .missingSignedHeader("host") }
+        let (parsed, secret, amzDate, signedAt) = try checkHead(request, now: now)
 
         let payloadHash: String
         let declared = request.values(for: "x-amz-content-sha256")
@@ -77,6 +64,33 @@ public struct SigV4Verifier: Sendable {
         return SigV4Identity(
             accessKeyID: parsed.accessKeyID, region: parsed.region, service: parsed.service,
             signedAtEpochSeconds: signedAt)
+    }
+
+    private func checkHead(
+        _ request: SigV4Request, now: Int64
+    ) throws(SigV4Error) -> (parsed: SigV4Authorization, secret: String, amzDate: String, signedAt: Int64) {
+        let authorizations = request.values(for: "Authorization")
+        guard let authorization = authorizations.first, Self.isSigV4(authorization: authorization) else {
+            throw .missingAuthorization
+        }
+        guard authorizations.count == 1 else { throw .malformedAuthorization("more than one Authorization header") }
+        let parsed = try SigV4Authorization(parsing: authorization)
+
+        guard let secret = credentials[parsed.accessKeyID] else { throw .unknownAccessKey(parsed.accessKeyID) }
+
+        let dates = request.values(for: "X-Amz-Date")
+        guard dates.count == 1, let signedAt = SigV4.parseAmzDate(dates[0]) else { throw .missingDate }
+        let amzDate = dates[0]
+        let skew = signedAt - now
+        guard abs(skew) <= maxClockSkewSeconds else { throw .clockSkew(skew) }
+
+        guard parsed.date == String(amzDate.prefix(8)) else {
+            throw .scopeMismatch("scope date \(parsed.date) is not the X-Amz-Date day")
+        }
+        guard parsed.service == service else { throw .scopeMismatch("service \(parsed.service), expected \(service)") }
+        guard parsed.terminator == "aws4_request" else { throw .scopeMismatch("terminator \(parsed.terminator)") }
+        guard parsed.signedHeaders.contains("host") else { throw .missingSignedHeader("host") }
+        return (parsed, secret, amzDate, signedAt)
     }
 }
 

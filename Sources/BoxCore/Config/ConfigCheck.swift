@@ -56,6 +56,13 @@ public enum ConfigCheck {
         } catch {
             report.errors += error.diagnostics
         }
+        // schedules.yml is optional (no note when absent); a schedule naming no function would retry for hours.
+        do {
+            let schedules = try SchedulesConfig.load(path: sources.schedulesPath)
+            if let functions { report.errors += schedules.undefinedFunctions(in: functions) }
+        } catch {
+            report.errors += error.diagnostics
+        }
         return report
     }
 }

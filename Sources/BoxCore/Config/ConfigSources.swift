@@ -15,6 +15,8 @@ public struct ConfigSources: Sendable, Equatable {
     public var functionsPath: String
     /// Path of `routing.yml`.
     public var routingPath: String
+    /// Path of `schedules.yml` (`SCHEDULES_CONFIG_PATH`, gateway only; docs/async-invocations.md).
+    public var schedulesPath: String = "/app/config/schedules.yml"
     /// Variables for `${NAME}` / `$NAME` substitution in `functions.yml` values.
     public var substitutionEnvironment: [String: String]
 
@@ -22,6 +24,7 @@ public struct ConfigSources: Sendable, Equatable {
     public init(environment: [String: String]) {
         functionsPath = Self.nonEmpty(environment["FUNCTIONS_CONFIG_PATH"]) ?? Self.defaultFunctionsPath
         routingPath = Self.nonEmpty(environment["ROUTING_CONFIG_PATH"]) ?? Self.defaultRoutingPath
+        schedulesPath = Self.nonEmpty(environment["SCHEDULES_CONFIG_PATH"]) ?? schedulesPath
         var substitution = environment
         if Self.nonEmpty(substitution["LOG_LEVEL"]) == nil { substitution["LOG_LEVEL"] = "INFO" }
         substitutionEnvironment = substitution

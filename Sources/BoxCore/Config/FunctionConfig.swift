@@ -22,6 +22,12 @@ public struct FunctionConfig: Sendable, Equatable {
     public var runtime: String?
     /// Handler (informational, written by the generator).
     public var handler: String?
+    /// `event_max_age`: seconds an asynchronous event may wait and be retried before it is dead (docs/async-invocations.md).
+    public var eventMaxAge: Int = FunctionConfig.fallbackEventMaxAge
+    /// `event_retry_attempts`: retries of an asynchronous event after a function error (0...2).
+    public var eventRetryAttempts: Int = FunctionConfig.fallbackEventRetryAttempts
+    /// `on_failure`: the function that receives the failure record of a dead asynchronous event.
+    public var onFailure: String?
 
     /// A function with the box's fallbacks for everything not given.
     public init(
@@ -53,8 +59,18 @@ public struct FunctionConfig: Sendable, Equatable {
     public static let fallbackMinWarm = 0
     /// `rie_concurrency` fallback: 1 (the RIE serves one invocation at a time).
     public static let fallbackRIEConcurrency = 1
+    /// `event_max_age` fallback and range: 6 hours, 60...21600 seconds (AWS's).
+    public static let fallbackEventMaxAge = 21_600
+    public static let eventMaxAgeRange = 60...21_600
+    /// `event_retry_attempts` fallback and range: 2, 0...2 (AWS's).
+    public static let fallbackEventRetryAttempts = 2
+    public static let eventRetryAttemptsRange = 0...2
     /// Smallest `memory_size` accepted (Lambda's minimum).
     public static let minimumMemorySize = 128
+    /// Largest `memory_size` accepted (Lambda's maximum, 10 GB).
+    public static let maximumMemorySize = 10_240
+    /// Largest `timeout` accepted, seconds (Lambda's maximum, 15 minutes).
+    public static let maximumTimeout: Double = 900
 
     /// The environment as `NAME=value` strings sorted by name: deterministic for Docker and for config hashes.
     public var environmentList: [String] {

@@ -14,11 +14,14 @@ struct FunctionsConfigDecoder {
         var rieConcurrency: Int?
         var runtime: String?
         var handler: String?
+        var eventMaxAge: Int?
+        var eventRetryAttempts: Int?
+        var onFailure: String?
     }
 
     static let settingKeys: Set<String> = [
         "image", "environment", "timeout", "memory_size", "max_concurrency", "min_warm", "rie_concurrency", "runtime",
-        "handler",
+        "handler", "event_max_age", "event_retry_attempts", "on_failure",
     ]
 
     private var context: ConfigDecoding
@@ -75,9 +78,18 @@ struct FunctionsConfigDecoder {
                 s.timeout = context.attempt("timeout", { try v.double() })
                 if let t = s.timeout, !(t > 0 && t.isFinite) {
                     context.error("timeout must be a number of seconds greater than 0", at: v.mark)
+                    s.timeout = nil
+                } else if let t = s.timeout, t > FunctionConfig.maximumTimeout {
+                    // Lambda's limit; a huge value used to trap when it became a Duration (docs/configuration.md).
+                    context.error(
+                        "timeout must be at most \(Int(FunctionConfig.maximumTimeout)) seconds, found \(v.scalar ?? String(t))",
+                        at: v.mark)
+                    s.timeout = nil
                 }
             case "memory_size":
-                s.memorySize = integer(v, key: "memory_size", minimum: FunctionConfig.minimumMemorySize, unit: " (MB)")
+                s.memorySize = integer(
+                    v, key: "memory_size", minimum: FunctionConfig.minimumMemorySize,
+                    maximum: FunctionConfig.maximumMemorySize, unit: " (MB)")
             case "max_concurrency":
                 s.maxConcurrency = integer(v, key: "max_concurrency", minimum: 1)
             case "min_warm":
@@ -89,6 +101,16 @@ struct FunctionsConfigDecoder {
                 s.runtime = context.attempt("runtime", { try v.optionalString() }) ?? nil
             case "handler":
                 s.handler = context.attempt("handler", { try v.optionalString() }) ?? nil
+            case "event_max_age":
+                s.eventMaxAge = integer(v, key: "event_max_age", range: FunctionConfig.eventMaxAgeRange, unit: " (seconds)")
+            case "event_retry_attempts":
+                s.eventRetryAttempts = integer(v, key: "event_retry_attempts", range: FunctionConfig.eventRetryAttemptsRange)
+            case "on_failure":
+                s.onFailure = context.attempt("on_failure", { try v.optionalString() }) ?? nil
+                if let target = s.onFailure, !FunctionConfig.isValidName(target) {
+                    context.error("on_failure must name a function, found \(Self.quote(target))", at: v.mark)
+                    s.onFailure = nil
+                }
             default:
                 break  // reported by rejectUnknownKeys
             }
@@ -96,10 +118,25 @@ struct FunctionsConfigDecoder {
         return s
     }
 
-    private mutating func integer(_ v: YAMLNode, key: String, minimum: Int, unit: String = "") -> Int? {
+    private mutating func integer(
+        _ v: YAMLNode, key: String, minimum: Int, maximum: Int? = nil, unit: String = ""
+    ) -> Int? {
         guard let n = context.attempt(key, { try v.int() }) else { return nil }
         if n < minimum {
             context.error("\(key) must be at least \(minimum)\(unit), found \(n)", at: v.mark)
+            return nil
+        }
+        if let maximum, n > maximum {
+            context.error("\(key) must be at most \(maximum)\(unit), found \(n)", at: v.mark)
+            return nil
+        }
+        return n
+    }
+
+    private mutating func integer(_ v: YAMLNode, key: String, range: ClosedRange<Int>, unit: String = "") -> Int? {
+        guard let n = context.attempt(key, { try v.int() }) else { return nil }
+        guard range.contains(n) else {
+            context.error("\(key) must be \(range.lowerBound) to \(range.upperBound)\(unit), found \(n)", at: v.mark)
             return nil
         }
         return n
@@ -126,7 +163,7 @@ struct FunctionsConfigDecoder {
 
     /// `own` over `defaults` over the box's fallbacks, with the cross-field check min_warm ≤ max_concurrency.
     private mutating func resolve(name: String, own: Settings, defaults: Settings, at mark: YAMLMark) -> FunctionConfig? {
-        let f = FunctionConfig(
+        var f = FunctionConfig(
             name: name,
             image: own.image ?? defaults.image,
             environment: defaults.environment.merging(own.environment) { _, function in function },
@@ -137,6 +174,9 @@ struct FunctionsConfigDecoder {
             rieConcurrency: own.rieConcurrency ?? defaults.rieConcurrency ?? FunctionConfig.fallbackRIEConcurrency,
             runtime: own.runtime ?? defaults.runtime,
             handler: own.handler ?? defaults.handler)
+        f.eventMaxAge = own.eventMaxAge ?? defaults.eventMaxAge ?? FunctionConfig.fallbackEventMaxAge
+        f.eventRetryAttempts = own.eventRetryAttempts ?? defaults.eventRetryAttempts ?? FunctionConfig.fallbackEventRetryAttempts
+        f.onFailure = own.onFailure ?? defaults.onFailure
         if f.minWarm > f.maxConcurrency {
             context.error(
                 "function \(Self.quote(name)): min_warm (\(f.minWarm)\(own.minWarm == nil ? " from defaults" : "")) must not exceed max_concurrency (\(f.maxConcurrency))",

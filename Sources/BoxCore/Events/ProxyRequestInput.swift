@@ -97,6 +97,12 @@ enum ASCII {
     }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+
+    /// `s` with ASCII upper-case letters lowered (other bytes as they are): a case-insensitive dictionary key.
+    static func lowercased(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return s }
+        return String(decoding: s.utf8.map(lower), as: UTF8.self)
+    }
 }
 
 extension ProxyRequestInput {

@@ -54,9 +54,15 @@ public enum ProxyResult {
         let status = try statusCode(o["statusCode"])
         var headers = try headerFields(o["headers"])
         let multi = try multiValueHeaderFields(o["multiValueHeaders"])
-        // multiValueHeaders wins for a name given in both.
-        headers.removeAll { h in multi.contains { ASCII.equalsIgnoringCase($0.name, h.name) } }
+        // multiValueHeaders wins for a name given in both (a set of names: linear, docs/gateway.md).
+        if !multi.isEmpty {
+            let multiNames = Set(multi.map { ASCII.lowercased($0.name) })
+            headers.removeAll { multiNames.contains(ASCII.lowercased($0.name)) }
+        }
         headers += multi
+        guard headers.count <= maxHeaderFields else {
+            throw .malformedResult("\(headers.count) header fields (at most \(maxHeaderFields))")
+        }
         let base64 = try flag(o["base64Encoded"] ?? o["isBase64Encoded"])
         let body: [UInt8]
         switch o["body"] {
@@ -82,6 +88,9 @@ public enum ProxyResult {
                 headers.append((name: "Set-Cookie", value: cookie))
             }
         }
+        guard headers.count <= maxHeaderFields else {
+            throw .malformedResult("\(headers.count) header fields (at most \(maxHeaderFields))")
+        }
         let base64 = try flag(o["isBase64Encoded"])
         let body: [UInt8]
         switch o["body"] {
@@ -100,6 +109,13 @@ public enum ProxyResult {
         return ProxyResponse(status: status, headers: fields, body: body)
     }
 
+    /// Most header lines (headers, multi-value entries and cookies together) a result may ask for: more is a
+    /// malformed result (502). API Gateway's own limit is far lower; this one keeps a hostile result from
+    /// occupying the gateway's loop (docs/gateway.md).
+    public static let maxHeaderFields = 10_000
+
+    /// The status of a result: 200–599. A 1xx would go out as an interim response and leave the client waiting
+    /// for the real one until the idle close, so it is malformed (502), as API Gateway treats it.
     static func statusCode(_ value: JSONValue?) throws(ProxyResultError) -> Int {
         let code: Int?
         switch value {
@@ -107,7 +123,7 @@ public enum ProxyResult {
         case .string(let s)?: code = Int(s)  // "200" is accepted by API Gateway as well
         default: code = nil
         }
-        guard let code, (100...599).contains(code) else {
+        guard let code, (200...599).contains(code) else {
             throw .malformedResult(value == nil ? "no statusCode" : "statusCode \(value!.jsonString) is not an HTTP status")
         }
         return code

@@ -20,11 +20,15 @@ struct QueryParameters {
                 }
             }
         }
+        // A dictionary from name to group: linear in the number of pairs (a search of the groups for every pair
+        // was quadratic, and one request with thousands of names stalled the loop, docs/gateway.md).
         var groups: [(name: String, indices: [Int])] = []
+        var groupOf: [String: Int] = [:]
         for (i, pair) in pairs.enumerated() {
-            if let g = groups.firstIndex(where: { $0.name == pair.name }) {
+            if let g = groupOf[pair.name] {
                 groups[g].indices.append(i)
             } else {
+                groupOf[pair.name] = groups.count
                 groups.append((pair.name, [i]))
             }
         }
@@ -42,11 +46,14 @@ struct HeaderGroups {
 
     init(_ headers: [(name: String, value: String)], excluding excluded: String? = nil) {
         var groups: [(name: String, indices: [Int])] = []
+        var groupOf: [String: Int] = [:]
         for (i, field) in headers.enumerated() {
             if let excluded, ASCII.equalsIgnoringCase(field.name, excluded) { continue }
-            if let g = groups.firstIndex(where: { ASCII.equalsIgnoringCase($0.name, field.name) }) {
+            let key = ASCII.lowercased(field.name)
+            if let g = groupOf[key] {
                 groups[g].indices.append(i)
             } else {
+                groupOf[key] = groups.count
                 groups.append((field.name, [i]))
             }
         }

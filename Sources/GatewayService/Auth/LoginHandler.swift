@@ -28,9 +28,7 @@ public struct LoginHandler: Sendable {
     /// Answers one login request.
     public func handle(_ request: HTTPRequest) throws(GatewayError) -> HTTPResponse {
         // Unset secrets never match anything (not even an empty header).
-        guard let apiKey, let given = request.headers["x-api-key"], constantTimeEquals(given, apiKey) else {
-            throw .unauthorized
-        }
+        try checkAPIKey(request.headers)
         guard let body = try? JSONValue(parsing: request.body, maxDepth: 8),
               let params = body["AuthParameters"], params.objectValue != nil,
               let username = params["USERNAME"]?.stringValue, let pass = params["PASSWORD"]?.stringValue

@@ -9,6 +9,9 @@ public struct GatewayEnvironment: Sendable {
     public var tlsCertPath: String = "/app/config/ssl/server.crt"
     /// `TLS_KEY_PATH`: PEM private key.
     public var tlsKeyPath: String = "/app/config/ssl/server.key"
+    /// `TLS_SUBJECT_ALT_NAMES`: extra DNS names and IP addresses of the self-signed certificate (besides
+    /// localhost and 127.0.0.1), e.g. the gateway's service name and the host's names (docs/deployment.md).
+    public var tlsSubjectAltNames: [String] = []
     /// `JWT_SECRET_KEY` as given (nil when unset or empty).
     public var jwtSecretKey: String?
     /// `JWT_EXPIRES_DELTA`: token lifetime in seconds.
@@ -65,8 +68,35 @@ public struct GatewayEnvironment: Sendable {
     public var maxConnections: Int = 10_000
     /// `MAX_BODY_BYTES` (§3.10): raw request body limit, routes and the Invoke API alike.
     public var maxBodyBytes: Int = 6_291_456
+    /// `MAX_INFLIGHT_BODY_BYTES`: request-body bytes all connections may hold while receiving them (503 beyond).
+    public var maxInflightBodyBytes: Int = 256 * 1024 * 1024
+    /// `MIN_BODY_RATE`: bytes per second a request body must keep up after its first 10 s (408 below; 0 = off).
+    public var minBodyRate: Int = 1024
     /// `SHUTDOWN_TIMEOUT` (§3.10): the SIGTERM drain deadline.
     public var shutdownTimeout: Duration = .seconds(30)
+    /// `CONFIG_WATCH_INTERVAL`: how often the configuration files are looked at for a change that is then reloaded
+    /// as SIGHUP reloads it (docs/configuration.md, "Reload"); 0 turns the watch off.
+    public var configWatchInterval: Duration = .seconds(1)
+
+    /// Upper bound of every duration and of `JWT_EXPIRES_DELTA`: one year, in seconds.
+    public static let maximumSeconds = 31_536_000
+    /// `EVENT_SPOOL_DIR`: the durable queue of `Event` invocations (docs/async-invocations.md); default
+    /// `/var/lib/esb/events/<CONTAINER_NAME>` (nil here means that default).
+    public var eventSpoolDir: String?
+    /// `EVENT_SPOOL_MAX_BYTES`: above this, an `Event` invocation is refused with 429 (default 1 GiB).
+    public var eventSpoolMaxBytes: Int = 1 << 30
+    /// `EVENT_RETRY_DELAYS`: pauses before the retries of an event whose function failed (default 60, 120 s).
+    public var eventRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
+    /// `EVENT_BACKOFF_BASE`: first backoff after a throttle or system error (doubles up to 5 min; default 1 s).
+    public var eventBackoffBase: Duration = .seconds(1)
+
+    /// `SCHEDULER_ENABLED`: this gateway fires `schedules.yml` (default true; enable one gateway per site).
+    public var schedulerEnabled = true
+    /// `SCHEDULES_CONFIG_PATH`: written by `esb generate`; missing = no schedules.
+    public var schedulesConfigPath = "/app/config/schedules.yml"
+
+    /// The spool directory in force.
+    public var eventSpoolDirectory: String { eventSpoolDir ?? "/var/lib/esb/events/\(containerName)" }
 
     /// All defaults (PRODUCT §3.1).
     public init() {}
@@ -78,8 +108,11 @@ public struct GatewayEnvironment: Sendable {
         e.listen = reader.string("GATEWAY_LISTEN") ?? e.listen
         e.tlsCertPath = reader.string("TLS_CERT_PATH") ?? e.tlsCertPath
         e.tlsKeyPath = reader.string("TLS_KEY_PATH") ?? e.tlsKeyPath
+        if let names = reader.string("TLS_SUBJECT_ALT_NAMES") { e.tlsSubjectAltNames = Reader.list(names) }
         e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
-        e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1) ?? e.jwtExpiresDelta
+        // At most a year: `iat + lifetime` near Int.max trapped on the first login (docs/configuration.md).
+        e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1, maximum: Self.maximumSeconds)
+            ?? e.jwtExpiresDelta
         e.apiKey = reader.string("X_API_KEY")
         e.authUser = reader.string("AUTH_USER")
         e.authPass = reader.string("AUTH_PASS")
@@ -123,6 +156,26 @@ public struct GatewayEnvironment: Sendable {
         e.maxConnections = try reader.integer("MAX_CONNECTIONS", minimum: 1) ?? e.maxConnections
         e.maxBodyBytes = try reader.integer("MAX_BODY_BYTES", minimum: 0) ?? e.maxBodyBytes
         e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
+        e.configWatchInterval = try reader.duration("CONFIG_WATCH_INTERVAL") ?? e.configWatchInterval
+        e.maxInflightBodyBytes = try reader.integer("MAX_INFLIGHT_BODY_BYTES", minimum: 1) ?? e.maxInflightBodyBytes
+        e.minBodyRate = try reader.integer("MIN_BODY_RATE", minimum: 0) ?? e.minBodyRate
+        e.eventSpoolDir = reader.string("EVENT_SPOOL_DIR")
+        e.eventSpoolMaxBytes = try reader.integer("EVENT_SPOOL_MAX_BYTES", minimum: 4096) ?? e.eventSpoolMaxBytes
+        if let raw = reader.string("EVENT_RETRY_DELAYS") {
+            guard let delays = EventRetryPolicy.parseDelays(raw) else {
+                throw GatewayEnvironmentError(variable: "EVENT_RETRY_DELAYS", reason: "'\(raw)' is not a comma-separated list of seconds")
+            }
+            e.eventRetryDelays = delays
+        }
+        e.eventBackoffBase = try reader.duration("EVENT_BACKOFF_BASE") ?? e.eventBackoffBase
+        if let raw = reader.string("SCHEDULER_ENABLED") {
+            switch raw.lowercased() {
+            case "true", "1", "yes": e.schedulerEnabled = true
+            case "false", "0", "no": e.schedulerEnabled = false
+            default: throw GatewayEnvironmentError(variable: "SCHEDULER_ENABLED", reason: "must be true or false")
+            }
+        }
+        e.schedulesConfigPath = reader.string("SCHEDULES_CONFIG_PATH") ?? e.schedulesConfigPath
         return e
     }
 
@@ -135,10 +188,13 @@ public struct GatewayEnvironment: Sendable {
             return v
         }
 
-        func integer(_ name: String, minimum: Int) throws(GatewayEnvironmentError) -> Int? {
+        func integer(_ name: String, minimum: Int, maximum: Int = Int.max) throws(GatewayEnvironmentError) -> Int? {
             guard let raw = string(name) else { return nil }
             guard let v = Int(raw), v >= minimum else {
                 throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is not an integer >= \(minimum)")
+            }
+            guard v <= maximum else {
+                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is more than \(maximum)")
             }
             return v
         }
@@ -148,6 +204,10 @@ public struct GatewayEnvironment: Sendable {
             guard let raw = string(name) else { return nil }
             guard let seconds = Double(raw), seconds.isFinite, seconds >= 0 else {
                 throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is not a number of seconds")
+            }
+            // A huge value would trap converting to a Duration: refused with the variable's name instead.
+            guard seconds <= Double(GatewayEnvironment.maximumSeconds) else {
+                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is more than \(GatewayEnvironment.maximumSeconds) seconds")
             }
             return .microseconds(Int64(seconds * 1_000_000 + 0.5))
         }

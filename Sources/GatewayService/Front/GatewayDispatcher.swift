@@ -14,7 +14,7 @@ public final class GatewayDispatcher: Sendable {
     let invoker: any FunctionInvoking
     let log: GatewayLog
     let metrics: GatewayMetrics
-    let background: BackgroundInvocations
+    let events: any EventAdmitting
     let tokens: TokenAuthority
     let login: LoginHandler
     let invokeAPI: InvokeAPIHandler
@@ -23,19 +23,19 @@ public final class GatewayDispatcher: Sendable {
     /// A dispatcher over the given configuration store and invoker.
     public init(
         settings: GatewaySettings, config: GatewayConfigStore, invoker: any FunctionInvoking, log: GatewayLog,
-        metrics: GatewayMetrics, background: BackgroundInvocations
+        metrics: GatewayMetrics, events: any EventAdmitting
     ) {
         self.settings = settings
         self.config = config
         self.invoker = invoker
         self.log = log
         self.metrics = metrics
-        self.background = background
+        self.events = events
         tokens = TokenAuthority(key: settings.jwtKey, lifetime: settings.environment.jwtExpiresDelta)
         login = LoginHandler(environment: settings.environment, tokens: tokens)
         invokeAPI = InvokeAPIHandler(
             settings: settings, config: config, invoker: invoker, tokens: tokens, log: log, metrics: metrics,
-            background: background)
+            events: events)
         proxy = ProxyHandler(
             settings: settings, invoker: invoker, log: log, metrics: metrics,
             binaryMediaTypes: BinaryMediaTypes(settings.environment.binaryMediaTypes))
@@ -58,8 +58,17 @@ public final class GatewayDispatcher: Sendable {
             }
             response = error.response
         }
+        return finish(request, response: response, trace: trace, started: started)
+    }
+
+    /// Ids on the response, the request metrics and the access-log line: the end of every request, including
+    /// those refused from their head (HeadScreen.swift).
+    func finish(_ request: HTTPRequest, response: HTTPResponse, trace: RequestTrace, started: ContinuousClock.Instant)
+        -> HTTPResponse
+    {
+        var response = response
         // HEAD keeps the body here: the server writer sends its Content-Length (what GET would send) and omits it.
-        identity.apply(to: &response.headers)
+        trace.identity.apply(to: &response.headers)
         let latency = ContinuousClock.now - started
         metrics.recordRequest(route: trace.routeLabel, status: response.status, latency: latency)
         accessLog(request, response: response, trace: trace, latency: latency)

@@ -16,7 +16,8 @@ final class GatewayRuntime: Sendable {
     let config: GatewayConfigStore
     let invoker: FunctionInvoker
     let metrics: GatewayMetrics
-    let background: BackgroundInvocations
+    let events: EventDispatcher
+    let scheduler: GatewayScheduler?
     let dispatcher: GatewayDispatcher
     let tls: TLSServerContext
     let server: HTTPServer
@@ -56,9 +57,21 @@ final class GatewayRuntime: Sendable {
                 poolLog.log(mapped, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
             })
         metrics = GatewayMetrics()
-        background = BackgroundInvocations(invoker: invoker, log: log, metrics: metrics)
+        let spool: EventSpool
+        do {
+            spool = try EventSpool(directory: env.eventSpoolDirectory, maxBytes: env.eventSpoolMaxBytes)
+        } catch {
+            throw GatewayStartError("EVENT_SPOOL_DIR: cannot use \(env.eventSpoolDirectory): \(error)")
+        }
+        var eventSettings = EventDispatcher.Settings()
+        eventSettings.policy.retryDelays = env.eventRetryDelays
+        eventSettings.policy.backoffBase = env.eventBackoffBase
+        eventSettings.region = env.defaultRegion
+        events = EventDispatcher(
+            spool: spool, invoker: invoker, config: config, log: log, metrics: metrics, settings: eventSettings)
+        scheduler = env.schedulerEnabled ? GatewayScheduler(events: events, log: log, region: env.defaultRegion) : nil
         let dispatcher = GatewayDispatcher(
-            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, background: background)
+            settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.dispatcher = dispatcher
         var serverConfiguration = HTTPServerConfiguration(listen: listen, tls: tls)
         serverConfiguration.headerTimeout = env.headerTimeout
@@ -74,6 +87,10 @@ final class GatewayRuntime: Sendable {
             if status == 413 { headers.add(name: "x-amzn-ErrorType", value: GatewayError.AWSErrorType.requestTooLarge.rawValue) }
             return headers
         }
+        serverConfiguration.maxInflightBodyBytes = env.maxInflightBodyBytes
+        serverConfiguration.minBodyRate = env.minBodyRate
+        // Authentication from the head: an unauthenticated upload is refused before its body is read.
+        serverConfiguration.headGate = { head, info in dispatcher.screen(head, peer: info.peerAddress) }
         server = HTTPServer(configuration: serverConfiguration) { request, info in
             await dispatcher.handle(request, peer: info.peerAddress)
         }
@@ -81,13 +98,26 @@ final class GatewayRuntime: Sendable {
             guard let address = ListenAddress.parse(metricsListen) else {
                 throw GatewayStartError("METRICS_LISTEN: \(metricsListen) is not host:port")
             }
-            let metrics = self.metrics, invoker = self.invoker, sink = logSink
+            let metrics = self.metrics, invoker = self.invoker, sink = logSink, events = self.events, config = self.config
             metricsServer = HTTPServer(configuration: HTTPServerConfiguration(listen: address)) { request, _ in
-                guard request.path == "/metrics", request.method == "GET" else { return GatewayError.notFound.response }
+                guard request.method == "GET", ["/metrics", "/", "/status"].contains(request.path) else {
+                    return GatewayError.notFound.response
+                }
                 let pools = await invoker.poolSnapshot().mapValues {
-                    GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, waiting: $0.waiting)
+                    GatewayMetrics.PoolGauge(busy: $0.busy, idle: $0.idle, paused: $0.paused, waiting: $0.waiting)
+                }
+                let gauges = events.gauges()
+                if request.path != "/metrics" {
+                    let (routes, functions) = metrics.summaries()
+                    let page = StatusPage.render(StatusPage.Snapshot(
+                        generatedAt: UTCTimestamp.iso8601(epochMillis: UTCTimestamp.nowMillis()),
+                        functions: config.current.functions.functions.map(\.name), pools: pools, routes: routes,
+                        invocations: functions, eventsQueued: gauges.queued, oldestEventAgeSeconds: gauges.oldestAgeSeconds,
+                        spoolBytes: gauges.spoolBytes))
+                    return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", text: page)
                 }
                 let text = metrics.render(pools: pools, managerCalls: invoker.managerCallCounts(), logLinesDropped: UInt64(sink.droppedLines))
+                    + events.eventMetrics.render(gauges)
                 return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
             }
         } else {
@@ -105,13 +135,15 @@ final class GatewayRuntime: Sendable {
                 if !dir.isEmpty { try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             }
             do {
-                try SelfSignedCertificate.write(certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath)
+                try SelfSignedCertificate.write(
+                    certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath, dnsNames: SelfSignedCertificate.defaultDNSNames(plus: env.tlsSubjectAltNames),
+                    ipAddresses: SelfSignedCertificate.defaultIPAddresses(plus: env.tlsSubjectAltNames))
             } catch {
                 throw GatewayStartError("cannot create a self-signed certificate at \(env.tlsCertPath): \(error)")
             }
             log.log(
-                .warning, "created a self-signed certificate (CN localhost, SAN localhost, 127.0.0.1)",
-                fields: [("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath))])
+                .warning, "created a self-signed certificate (CN localhost)",
+                fields: [("subject_alt_names", .string((["localhost", "127.0.0.1"] + env.tlsSubjectAltNames).joined(separator: ","))),("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath))])
         } else if hasCert != hasKey {
             throw GatewayStartError(
                 "TLS: \(hasCert ? env.tlsKeyPath : env.tlsCertPath) is missing (give both files, or neither for a self-signed pair)")
@@ -128,6 +160,18 @@ final class GatewayRuntime: Sendable {
         let env = settings.environment
         await invoker.updateFunctions(config.current.functions.functions.map(\.poolSpec))
         await invoker.start()
+        events.start()
+        if let scheduler {
+            // A broken schedules.yml stops the start like the other files (§2.3); on reload the old one stays.
+            do {
+                scheduler.load(try loadSchedules())
+            } catch {
+                for d in error.diagnostics { log.log(.error, d.description, logger: "gateway.config") }
+                log.log(.error, "cannot start: schedules configuration error")
+                return 1
+            }
+            scheduler.start()
+        }
         do {
             let port = try server.start()
             log.log(.info, "esb-gateway listening", fields: [("listen", .string(env.listen)), ("port", .int(port))])
@@ -139,7 +183,13 @@ final class GatewayRuntime: Sendable {
             log.log(.error, "cannot start: \(error)")
             return 1
         }
+        let watch = env.configWatchInterval > .zero
+            ? ConfigFileWatch.start(
+                paths: [env.functionsConfigPath, env.routingConfigPath, env.schedulesConfigPath, env.tlsCertPath, env.tlsKeyPath],
+                interval: env.configWatchInterval)
+            : nil
         await waitForSignals()
+        watch?.cancel()
         return await drain()
     }
 
@@ -182,6 +232,15 @@ final class GatewayRuntime: Sendable {
                 log.log(.error, "reload refused, old configuration stays: \(d.description)", logger: "gateway.config")
             }
         }
+        if let scheduler {
+            do {
+                scheduler.load(try loadSchedules())
+            } catch {
+                for d in error.diagnostics {
+                    log.log(.error, "reload refused, old schedules stay: \(d.description)", logger: "gateway.config")
+                }
+            }
+        }
         do {
             try tls.reload()
             log.log(.info, "TLS certificate reloaded", logger: "gateway.tls", fields: [("cert_path", .string(env.tlsCertPath))])
@@ -190,15 +249,29 @@ final class GatewayRuntime: Sendable {
         }
     }
 
+    /// `schedules.yml`; a schedule naming a function that is not configured is a warning (its events would retry
+    /// until `event_max_age`), `--check-config` makes it an error.
+    func loadSchedules() throws(ConfigError) -> SchedulesConfig {
+        let schedules = try SchedulesConfig.load(path: settings.environment.schedulesConfigPath)
+        for d in schedules.undefinedFunctions(in: config.current.functions) {
+            log.log(.warning, d.description, logger: "gateway.config")
+        }
+        return schedules
+    }
+
     /// §3.10 SHUTDOWN_TIMEOUT: the listener closes at once, in-flight requests and accepted Event invocations
     /// finish, idle connections close; then the workers are released and the process exits.
     func drain() async -> Int32 {
         let deadline = ContinuousClock.now + settings.environment.shutdownTimeout
         async let http: Void = server.shutdown(gracePeriod: settings.environment.shutdownTimeout)
-        let left = await background.drain(until: deadline)
+        scheduler?.stop()
+        let left = await events.drain(until: deadline)
         await http
+        events.close()
         if let metricsServer { await metricsServer.shutdown(gracePeriod: .seconds(1)) }
-        if left > 0 { log.log(.error, "drain deadline passed with \(left) Event invocations still running") }
+        if left > 0 {
+            log.log(.warning, "drain deadline passed with \(left) Event attempts still running; they stay in the spool and run again at the next start")
+        }
         await invoker.shutdown()
         log.log(.info, "esb-gateway stopped")
         logSink.close(timeout: .seconds(2))

@@ -7,9 +7,11 @@ enum ProxyEventAdapter {
     static func event(_ input: ProxyEventInput, binaryMediaTypes: BinaryMediaTypes) -> [UInt8] {
         let request = input.request
         let route = input.route
+        var headers = request.headers.fields.map { (name: $0.name, value: $0.value) }
+        if let forwarded = input.forwarded { headers = forwarded.apply(to: headers) }
         let proxyInput = ProxyRequestInput(
             method: request.method, rawPath: String(request.path), rawQuery: request.query.map(String.init),
-            headers: request.headers.fields.map { (name: $0.name, value: $0.value) }, body: request.body,
+            headers: headers, body: request.body,
             sourceIP: input.sourceIP, requestID: input.requestID, traceID: input.traceID,
             resourcePath: route.path.template, routeMethod: route.method.rawValue,
             pathParameters: ProxyRequestInput.orderedPathParameters(input.pathParameters, template: route.path.template),

@@ -15,10 +15,15 @@ struct ProxyHandler: Sendable {
         claims: TokenClaims?, trace: inout RequestTrace
     ) async throws(GatewayError) -> HTTPResponse {
         let env = settings.environment
+        let peer = IPAddressRange.stripPort(trace.peer)
+        let forwarded = ForwardedHeaders(
+            headers: request.headers, peer: peer, trusted: env.trustedProxies.contains { $0.contains(peer) },
+            listenPort: ForwardedHeaders.port(ofListen: env.listen))
         let input = ProxyEventInput(
             request: request, route: route, pathParameters: pathParameters, requestID: trace.identity.requestID,
             traceID: trace.identity.traceID, epochMillis: trace.epochMillis,
-            sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers), subject: claims?.subject)
+            sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers), subject: claims?.subject,
+            forwarded: forwarded)
         let event = ProxyEventAdapter.event(input, binaryMediaTypes: binaryMediaTypes)
         // Lambda refuses a request payload over 6 MiB and API Gateway answers 413; the RIE would instead cut the
         // event and the runtime would fail on half a JSON document (502). Refuse before invoking anything.
@@ -34,6 +39,9 @@ struct ProxyHandler: Sendable {
             trace.detail = "\(function.name): \(error)"
             throw Self.gatewayError(for: error)
         }
+        log.invocationDebug(
+            function: function.name, outcome: outcome, requestID: trace.identity.requestID,
+            traceID: trace.identity.traceID, path: String(request.path))
         trace.worker = outcome.workerID
         trace.coldStart = outcome.coldStart
         trace.queueWait = outcome.queueWait
@@ -77,4 +85,6 @@ struct ProxyEventInput: Sendable {
     var epochMillis: Int64
     var sourceIP: String
     var subject: String?
+    /// The `X-Forwarded-*` headers the event carries instead of the client's.
+    var forwarded: ForwardedHeaders?
 }

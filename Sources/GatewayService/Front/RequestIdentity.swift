@@ -18,9 +18,9 @@ public struct RequestIdentity: Sendable, Equatable {
     /// - Parameter epochSeconds: the current time (the trace id embeds it).
     public init(headers: HTTPHeaders, epochSeconds: Int64) {
         var rng = SystemRandomNumberGenerator()
-        // An over-long or control-character id is not echoed back: it would let a client inject header lines
-        // into logs and responses.
-        if let given = headers["X-Request-Id"], Self.isSafe(given) {
+        // The request id becomes the function's invocation id (`context.aws_request_id`) and the RIE's: only
+        // `[A-Za-z0-9._:-]{1,128}` is kept (docs/gateway.md); `../../x` made the invocation fail.
+        if let given = headers["X-Request-Id"], Self.isValidRequestID(given) {
             requestID = given
         } else {
             requestID = Self.newUUID(using: &rng)
@@ -70,6 +70,15 @@ public struct RequestIdentity: Sendable, Equatable {
             out.append(digits[Int(b & 0x0F)])
         }
         return out
+    }
+
+    /// `[A-Za-z0-9._:-]{1,128}`: what a client's `X-Request-Id` may be to be kept.
+    public static func isValidRequestID(_ value: String) -> Bool {
+        let utf8 = value.utf8
+        return !utf8.isEmpty && utf8.count <= 128 && utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
+        }
     }
 
     /// Printable ASCII, non-empty, at most 256 bytes.

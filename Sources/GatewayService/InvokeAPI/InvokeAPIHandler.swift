@@ -14,7 +14,7 @@ public struct InvokeAPIHandler: Sendable {
     let tokens: TokenAuthority
     let log: GatewayLog
     let metrics: GatewayMetrics
-    let background: BackgroundInvocations
+    let events: any EventAdmitting
 
     /// Answers one Invoke API request; never throws: every failure has its AWS shape.
     func handle(_ request: HTTPRequest, trace: inout RequestTrace) async -> HTTPResponse {
@@ -49,20 +49,36 @@ public struct InvokeAPIHandler: Sendable {
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: "dry_run")
             return Self.response(status: 204)
         case "Event":
-            background.submit(
-                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+            // 202 only once the event is fsynced in the spool; a full spool refuses it now, never drops it later
+            // (docs/async-invocations.md).
+            do {
+                try await events.submit(
+                    function: function.name, payload: payload, requestID: trace.identity.requestID,
+                    traceID: trace.identity.traceID)
+            } catch {
+                metrics.recordInvokeAPI(function: function.name, type: type, outcome: "not_queued")
+                trace.detail = "Event not queued: \(error)"
+                switch error {
+                case .full: throw .aws(.tooManyRequests, message: "Rate Exceeded.")
+                case .io, .closed: throw .aws(.service, message: "Service Unavailable", status: 503)
+                }
+            }
             var r = Self.response(status: 202)
             r.headers.add(name: "Content-Type", value: "application/json")
+            // As AWS: the id the SDKs report; also the function's aws_request_id and the dead record's requestId.
+            r.headers.add(name: "x-amzn-RequestId", value: trace.identity.requestID)
             return r
         case "RequestResponse":
             break
         default:
             throw .aws(.invalidParameterValue, message: "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
         }
+        let clientContext = try Self.clientContext(request.headers)
         let outcome: InvocationOutcome
         do {
             outcome = try await invoker.invoke(
-                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+                spec, payload: payload, requestID: trace.identity.requestID, traceID: trace.identity.traceID,
+                clientContext: clientContext)
         } catch {
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: InvocationOutcomeKind(error).label)
             if error == .functionTimedOut {
@@ -77,6 +93,9 @@ public struct InvokeAPIHandler: Sendable {
             trace.detail = "invoke \(function.name): \(error)"
             throw Self.awsError(for: error, arn: target.arn(defaultRegion: regionForARN))
         }
+        log.invocationDebug(
+            function: function.name, outcome: outcome, requestID: trace.identity.requestID,
+            traceID: trace.identity.traceID, path: String(request.path))
         trace.worker = outcome.workerID
         trace.coldStart = outcome.coldStart
         trace.queueWait = outcome.queueWait
@@ -88,6 +107,9 @@ public struct InvokeAPIHandler: Sendable {
         var r = Self.response(status: outcome.status == 200 || failed ? 200 : outcome.status)
         r.headers.add(name: "Content-Type", value: "application/json")
         if failed { r.headers.add(name: "X-Amz-Function-Error", value: "Unhandled") }
+        if let tail = await logResult(for: request, outcome: outcome, requestID: trace.identity.requestID) {
+            r.headers.add(name: "X-Amz-Log-Result", value: tail)
+        }
         r.body = outcome.body
         return r
     }

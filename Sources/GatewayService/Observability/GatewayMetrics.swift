@@ -13,6 +13,14 @@ public final class GatewayMetrics: Sendable {
         var sum: Double = 0
         var count: UInt64 = 0
 
+        /// The upper bound of the bucket holding quantile `q` (the last bucket's bound when it is beyond them).
+        func quantile(_ q: Double) -> Double? {
+            guard count > 0 else { return nil }
+            let rank = UInt64((Double(count) * q).rounded(.up))
+            for (i, bound) in GatewayMetrics.buckets.enumerated() where counts[i] >= rank { return bound }
+            return GatewayMetrics.buckets.last
+        }
+
         mutating func observe(_ seconds: Double) {
             for (i, bound) in GatewayMetrics.buckets.enumerated() where seconds <= bound { counts[i] += 1 }
             sum += seconds
@@ -99,6 +107,49 @@ public final class GatewayMetrics: Sendable {
         out += "# TYPE esb_gateway_log_lines_dropped_total counter\n"
         out += "esb_gateway_log_lines_dropped_total \(logLinesDropped)\n"
         return out
+    }
+
+    /// Requests, server errors and latency of one route, for the status page.
+    public struct RouteSummary: Sendable, Equatable {
+        public var route: String
+        public var requests: UInt64
+        /// Answers with a 5xx status.
+        public var serverErrors: UInt64
+        /// Upper bounds of the latency buckets holding the 50th and 99th percentile (nil with no request).
+        public var p50: Double?
+        public var p99: Double?
+    }
+
+    /// Invocations and cold starts of one function, for the status page.
+    public struct FunctionSummary: Sendable, Equatable {
+        public var function: String
+        public var invocations: UInt64
+        public var coldStarts: UInt64
+        /// The function's time in its worker: bucket bounds of the 50th and 99th percentile.
+        public var p50: Double?
+        public var p99: Double?
+    }
+
+    /// What the status page shows of the counters and histograms (docs/gateway.md, "Status page").
+    public func summaries() -> (routes: [RouteSummary], functions: [FunctionSummary]) {
+        let s = state.withLock { $0 }
+        var byRoute: [String: (requests: UInt64, errors: UInt64)] = [:]
+        for (k, v) in s.requests {
+            byRoute[k.route, default: (0, 0)].requests += v
+            if k.status >= 500 { byRoute[k.route, default: (0, 0)].errors += v }
+        }
+        let routes = byRoute.keys.sorted().map { route in
+            RouteSummary(
+                route: route, requests: byRoute[route]!.requests, serverErrors: byRoute[route]!.errors,
+                p50: s.latency[route]?.quantile(0.5), p99: s.latency[route]?.quantile(0.99))
+        }
+        let names = Set(s.functionTime.keys).union(s.coldStart.keys).sorted()
+        let functions = names.map { name in
+            FunctionSummary(
+                function: name, invocations: s.functionTime[name]?.count ?? 0, coldStarts: s.coldStart[name]?.count ?? 0,
+                p50: s.functionTime[name]?.quantile(0.5), p99: s.functionTime[name]?.quantile(0.99))
+        }
+        return (routes, functions)
     }
 
     /// One function's pool sizes for the `esb_gateway_pool_workers` gauge.

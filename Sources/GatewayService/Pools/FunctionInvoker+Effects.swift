@@ -81,13 +81,15 @@ extension FunctionInvoker {
         var actions = InvokerActions()
         var again = false
         do {
-            let revoked = try await manager.heartbeat(leased: payload.leased, released: payload.released)
+            let answer = try await manager.heartbeat(leased: payload.leased, released: payload.released)
+            let revoked = answer.revoked
             countCall("heartbeat")
             let now = clock.now()
             if !revoked.isEmpty { logger.log(.info, "workers revoked", [("workers", revoked.joined(separator: ","))]) }
             (actions, again) = state.withLock { s in
                 s.heartbeatInFlight = false
                 s.lastHeartbeat = now
+                s.pausedByFunction = answer.paused
                 let a = s.resolve(s.registry.heartbeatSucceeded(released: payload.released, revoked: revoked, now: now))
                 return (a, s.heartbeatAgain)
             }

@@ -34,6 +34,10 @@ public final class FunctionInvoker: Sendable {
         self.state = Mutex(InvokerState(registry: registry))
     }
 
+    /// How often one invocation is sent again after the RIE refused it as `Runtime.Unavailable` (about 110 ms of
+    /// back-off in all) before the refusal is answered as the function's failure.
+    static let maxRuntimeRefusals = 10
+
     /// Invokes the function with `payload` (the event JSON) on one of its workers.
     ///
     /// Waits up to `POOL_ACQUIRE_TIMEOUT` for a worker (→ `.throttled`). A worker that cannot be reached before the
@@ -44,15 +48,38 @@ public final class FunctionInvoker: Sendable {
     public nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: false)
+    }
+
+    /// `invoke` with the Invoke API's client context (`X-Amz-Client-Context`, base64 JSON) for the RIE.
+    public nonisolated(nonsending) func invoke(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
+    ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext, background: false)
+    }
+
+    /// `invoke` for a queued asynchronous event: when it has to wait for a worker, every synchronous request
+    /// waiting for the same function is served first (docs/async-invocations.md).
+    public nonisolated(nonsending) func invokeInBackground(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
+    ) async throws(InvocationFailure) -> InvocationOutcome {
+        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: true)
+    }
+
+    nonisolated(nonsending) func invoke(
+        _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?,
+        background: Bool
+    ) async throws(InvocationFailure) -> InvocationOutcome {
         var queueWait = Duration.zero
-        var attempt = 0
+        var retriedUnreachable = false
+        var refusals = 0
         while true {
-            attempt += 1
             let waitStart = clock.now()
-            let grant = try await acquire(spec, now: waitStart)
+            let grant = try await acquire(spec, now: waitStart, background: background)
             let sentAt = clock.now()
             queueWait += sentAt - waitStart
-            let request = RIERequest.make(for: grant.worker, payload: payload, requestID: requestID, traceID: traceID)
+            let request = RIERequest.make(
+                for: grant.worker, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
             let response: HTTPResponse
             do {
                 response = try await transport.execute(
@@ -64,11 +91,11 @@ public final class FunctionInvoker: Sendable {
                 case .notSent(let why):
                     // Nothing reached the RIE: the event may go to another worker, once.
                     dropWorker(grant.worker, reason: "unreachable: \(why)")
-                    if attempt < 2 { continue }
+                    if !retriedUnreachable { retriedUnreachable = true; continue }
                     failure = .workerFailed("workers unreachable: \(why)")
                 case .timedOut(sent: false):
                     dropWorker(grant.worker, reason: "connect timed out")
-                    if attempt < 2 { continue }
+                    if !retriedUnreachable { retriedUnreachable = true; continue }
                     failure = .workerFailed("workers unreachable: connect timed out")
                 case .sentThenFailed(let why):
                     dropWorker(grant.worker, reason: "connection broke after delivery: \(why)")
@@ -86,6 +113,14 @@ public final class FunctionInvoker: Sendable {
                 finish(grant.worker, .reinitialised)
                 throw .functionTimedOut
             }
+            if RIERequest.isRuntimeUnavailable(response), refusals < Self.maxRuntimeRefusals {
+                // Never delivered: give the worker back and send the event again in a moment (its runtime
+                // process asks for the next event within milliseconds of answering the last one).
+                refusals += 1
+                finish(grant.worker, .keep)
+                try? await clock.sleep(until: clock.now() + .milliseconds(2 * refusals))
+                continue
+            }
             finish(grant.worker, .keep)
             return InvocationOutcome(
                 status: response.status, headers: response.headers, body: response.body, workerID: grant.worker.id,
@@ -94,15 +129,27 @@ public final class FunctionInvoker: Sendable {
         }
     }
 
+    /// The output of invocation `requestID` on `workerID` (START through REPORT), from the Manager; nil when it
+    /// cannot be had (the gateway then sends no `X-Amz-Log-Result`).
+    public func invocationLog(workerID: String, requestID: String) async -> [UInt8]? {
+        try? await manager.invocationLog(workerID: workerID, requestID: requestID)
+    }
+
     /// Pool sizes per function (busy, idle, waiting, coming), for metrics.
     public func poolSnapshot() async -> [String: PoolStats] {
-        state.withLock { $0.registry.snapshot() }
+        state.withLock { s in
+            var stats = s.registry.snapshot()
+            for (function, paused) in s.pausedByFunction { stats[function, default: PoolStats()].paused = paused }
+            return stats
+        }
     }
 
     // MARK: Acquire and give back
 
     /// A worker for one request: the warm path under one lock, else a place in the function's FIFO queue.
-    nonisolated(nonsending) func acquire(_ spec: PoolFunctionSpec, now: Duration) async throws(InvocationFailure) -> WorkerGrant {
+    nonisolated(nonsending) func acquire(
+        _ spec: PoolFunctionSpec, now: Duration, background: Bool = false
+    ) async throws(InvocationFailure) -> WorkerGrant {
         if let grant = state.withLock({ $0.registry.tryAcquireWarm(spec, now: now) }) { return grant }
         let id = state.withLock { $0.makeWaiterID() }
         let deadline = now + configuration.acquireTimeout
@@ -112,7 +159,7 @@ public final class FunctionInvoker: Sendable {
                     s.waiters[id] = WaiterHandle(continuation: continuation, function: spec.name)
                     let effects = s.unregistered.removeValue(forKey: id) == true
                         ? [PoolEffect.fail(waiter: id, .workerFailed("request cancelled"))]
-                        : s.registry.enqueue(spec, waiter: id, deadline: deadline, now: now)
+                        : s.registry.enqueue(spec, waiter: id, deadline: deadline, now: now, background: background)
                     let actions = s.resolve(effects)
                     if s.waiters[id] != nil { s.waiters[id]?.timer = startTimer(function: spec.name, waiter: id, deadline: deadline) }
                     return actions

@@ -52,8 +52,8 @@ public enum InvocationFailure: Error, Sendable, Equatable {
     case unknownFunction(String)
 }
 
-/// The size of one function's pool, for metrics (§3.9). Paused workers are the Manager's business: a worker the
-/// gateway holds is never paused.
+/// The size of one function's pool, for metrics (§3.9). A worker the gateway holds is never paused: `paused` is the
+/// Manager's count of the function's paused (released, frozen) workers, as of the last heartbeat.
 public struct PoolStats: Sendable, Equatable {
     /// Workers running at least one invocation.
     public var busy: Int
@@ -63,13 +63,16 @@ public struct PoolStats: Sendable, Equatable {
     public var waiting: Int
     /// Workers asked of the Manager and not yet handed over.
     public var coming: Int
+    /// The Manager's paused workers of the function (heartbeat answer).
+    public var paused: Int
 
     /// Memberwise initialiser.
-    public init(busy: Int, idle: Int, waiting: Int, coming: Int) {
+    public init(busy: Int = 0, idle: Int = 0, waiting: Int = 0, coming: Int = 0, paused: Int = 0) {
         self.busy = busy
         self.idle = idle
         self.waiting = waiting
         self.coming = coming
+        self.paused = paused
     }
 
     /// Workers leased to this gateway for the function.

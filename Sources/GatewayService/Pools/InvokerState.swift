@@ -28,6 +28,8 @@ struct InvokerState: Sendable {
     /// A release happened while a heartbeat was in flight: send another one right after it.
     var heartbeatAgain = false
     var lastHeartbeat: Duration?
+    /// The Manager's paused workers per function, as of the last heartbeat (for the pools' paused gauge).
+    var pausedByFunction: [String: Int] = [:]
     var maintenance: Task<Void, Never>?
     /// `start()` could not list the Manager's workers: the maintenance loop tries again.
     var rebuildPending = false

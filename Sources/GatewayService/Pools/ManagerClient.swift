@@ -120,13 +120,14 @@ public struct ManagerClient: Sendable {
     }
 
     /// `POST /v1/workers/heartbeat`: renews `leased`, ends `released`; returns the `revoked` ids.
-    public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> [String] {
+    public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> HeartbeatAnswer {
         let payload = HeartbeatRequest(leased: leased, released: released)
         let body: [UInt8]
         do { body = Array(try JSONEncoder().encode(payload)) } catch { throw .badReply("cannot encode heartbeat") }
         let response = try await call("POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout, identified: true)
         guard response.status == 200 else { throw Self.failure(response, function: nil) }
-        return try Self.decode(HeartbeatReply.self, response.body).revoked ?? []
+        let reply = try Self.decode(HeartbeatReply.self, response.body)
+        return HeartbeatAnswer(revoked: reply.revoked ?? [], paused: reply.paused ?? [:])
     }
 
     /// `DELETE /v1/workers/{id}`: the gateway found the worker broken. A worker the Manager no longer knows (404)
@@ -136,6 +137,15 @@ public struct ManagerClient: Sendable {
         guard (200..<300).contains(response.status) || response.status == 404 else {
             throw Self.failure(response, function: nil)
         }
+    }
+
+    /// `GET /v1/workers/{id}/logs?request_id=R`: the output of invocation R on the worker, START through REPORT
+    /// (the Manager waits briefly for the REPORT line), for `X-Amz-Log-Type: Tail`.
+    public func invocationLog(workerID: String, requestID: String) async throws(ManagerClientError) -> [UInt8] {
+        // Request ids are `[A-Za-z0-9._:-]` (docs/gateway.md): nothing to escape in a query.
+        let response = try await call("GET", "/v1/workers/\(workerID)/logs?request_id=\(requestID)", body: [], timeout: callTimeout)
+        guard response.status == 200 else { throw Self.failure(response, function: nil) }
+        return response.body
     }
 
     /// `GET /v1/workers`: every worker the Manager manages. Accepts `{"workers":[...]}` or a bare array.
@@ -199,8 +209,17 @@ private struct HeartbeatRequest: Encodable {
     var released: [String]
 }
 
+/// What a heartbeat tells the gateway.
+public struct HeartbeatAnswer: Sendable, Equatable {
+    /// Workers this gateway listed that it no longer holds.
+    public var revoked: [String]
+    /// The Manager's paused workers per function (released workers it froze; docs/manager-api.md).
+    public var paused: [String: Int]
+}
+
 private struct HeartbeatReply: Decodable {
     var revoked: [String]?
+    var paused: [String: Int]?
 }
 
 private struct WorkerList: Decodable {

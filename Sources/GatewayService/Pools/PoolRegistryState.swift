@@ -33,8 +33,11 @@ struct PoolRegistryState: Sendable {
     }
 
     /// Queues request `waiter` (after the warm path found nothing) and plans: a grant at once if a worker is free,
-    /// else a Manager call for the missing workers.
-    mutating func enqueue(_ spec: PoolFunctionSpec, waiter: UInt64, deadline: Duration, now: Duration) -> [PoolEffect] {
+    /// else a Manager call for the missing workers. A `background` waiter (an asynchronous event) is served after
+    /// every synchronous one (docs/async-invocations.md).
+    mutating func enqueue(
+        _ spec: PoolFunctionSpec, waiter: UInt64, deadline: Duration, now: Duration, background: Bool = false
+    ) -> [PoolEffect] {
         var effects: [PoolEffect] = []
         if closed { return [.fail(waiter: waiter, .managerUnavailable("gateway is shutting down"))] }
         if pools[spec.name] == nil {
@@ -45,7 +48,7 @@ struct PoolRegistryState: Sendable {
             if pool.spec != spec { Self.apply(spec, to: &pool) }
             pool.defunct = false
             pool.lastTouched = now
-            pool.waiters.append(Waiter(id: waiter, deadline: deadline))
+            pool.waiters.append(Waiter(id: waiter, deadline: deadline, background: background))
         }
         return effects
     }

@@ -41,6 +41,7 @@ struct EventReader {
         switch type {
         case "Api": return try route(event.key, properties, mark: event.keyNode.mark, http: false)
         case "HttpApi": return try route(event.key, properties, mark: event.keyNode.mark, http: true)
+        case "Schedule", "ScheduleV2": return []  // ScheduleEventReader → schedules.yml
         default:
             context.log.warn(
                 "event \(event.key) of type \(type) is not supported by the box (only Api and HttpApi events become routes); ignored",

@@ -6,13 +6,13 @@ struct FunctionReader {
     static let supported: Set<String> = [
         "FunctionName", "CodeUri", "InlineCode", "Handler", "Runtime", "Environment", "Timeout", "MemorySize",
         "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "Layers", "Events", "PackageType",
-        "ImageUri", "Architectures", "ImageConfig",
+        "ImageUri", "Architectures", "ImageConfig", "EventInvokeConfig",
     ]
     /// Accepted without a warning: they describe the function but change nothing in the box.
     static let silent: Set<String> = ["Description", "Tags", "AutoPublishAlias", "AutoPublishCodeSha256", "VersionDescription"]
     static let supportedInGlobals: Set<String> = [
         "CodeUri", "Handler", "Runtime", "Environment", "Timeout", "MemorySize", "ReservedConcurrentExecutions",
-        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType",
+        "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType", "EventInvokeConfig",
     ]
 
     let context: ReadingContext
@@ -46,6 +46,7 @@ struct FunctionReader {
             maxConcurrency: nil, minWarm: nil,
             architecture: attempt { () throws(TemplateError) in try readArchitecture() } ?? "x86_64", runtime: nil, handler: nil)
         attempt { () throws(TemplateError) in try readConcurrency(into: &spec) }
+        if let eventInvoke = attempt({ () throws(TemplateError) in try readEventInvokeConfig() }) { spec.eventInvoke = eventInvoke }
         switch packageType {
         case "Zip":
             if let node = own["ImageConfig"] {

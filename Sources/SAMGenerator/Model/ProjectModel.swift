@@ -8,6 +8,7 @@ struct ProjectModel {
     var buckets: [BucketSpec] = []
     /// Functions left out by `--skip-unsupported`.
     var skippedFunctions = 0
+    var schedules: [ScheduleSpec] = []
 }
 
 /// A Lambda runtime the box can build: `python3.x` or `nodejsNN.x`.
@@ -108,6 +109,8 @@ struct FunctionSpec {
     var architecture: String
     var runtime: String?
     var handler: String?
+    /// `EventInvokeConfig` (Model/EventInvokeConfigReader.swift).
+    var eventInvoke = EventInvokeSettings()
 }
 
 /// One line of `routing.yml`.

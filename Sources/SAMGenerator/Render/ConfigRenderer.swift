@@ -21,6 +21,9 @@ struct ConfigRenderer {
             lines.append("    memory_size: \(function.memorySize)")
             if let n = function.maxConcurrency { lines.append("    max_concurrency: \(n)") }
             if let n = function.minWarm { lines.append("    min_warm: \(n)") }
+            if let n = function.eventInvoke.maxEventAge { lines.append("    event_max_age: \(n)") }
+            if let n = function.eventInvoke.retryAttempts { lines.append("    event_retry_attempts: \(n)") }
+            if let f = function.eventInvoke.onFailure { lines.append("    on_failure: \(value(f))") }
             if !function.environment.isEmpty {
                 lines.append("    environment:")
                 for (key, v) in function.environment {

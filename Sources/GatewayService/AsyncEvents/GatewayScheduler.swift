@@ -1,0 +1,65 @@
+import BoxCore
+import Crypto
+import Synchronization
+
+/// Fires `schedules.yml` (docs/async-invocations.md, "Scheduled functions"): each due schedule becomes an
+/// asynchronous invocation through the durable spool, with EventBridge's `Scheduled Event` payload or its `input`.
+/// Only runs when `SCHEDULER_ENABLED` (a site with several gateways enables one). Reloaded on SIGHUP.
+final class GatewayScheduler: Sendable {
+    let events: any EventAdmitting
+    let log: GatewayLog
+    let region: String
+    private let plan = Mutex(SchedulePlan())
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+
+    init(events: any EventAdmitting, log: GatewayLog, region: String) {
+        self.events = events
+        self.log = log
+        self.region = region
+    }
+
+    /// Takes the schedules in force (start and SIGHUP).
+    func load(_ config: SchedulesConfig) {
+        let now = UTCTimestamp.nowMillis()
+        plan.withLock { $0.load(config.schedules, now: now) }
+        let enabled = config.schedules.filter(\.enabled).count
+        log.log(.info, "schedules loaded", logger: "gateway.scheduler",
+                fields: [("schedules", .int(enabled)), ("disabled", .int(config.schedules.count - enabled))])
+    }
+
+    func start() {
+        loop.withLock { task in
+            task = Task { [weak self] in
+                while !Task.isCancelled, let self {
+                    let now = UTCTimestamp.nowMillis()
+                    let (fires, earliest) = self.plan.withLock { p in (p.due(now: now), p.earliest) }
+                    for fire in fires { await self.fire(fire) }
+                    // Wake at the next firing, and at least every second (a reload or a clock step is seen soon).
+                    let wait = max(10, min(1000, (earliest ?? Int64.max) - UTCTimestamp.nowMillis()))
+                    try? await Task.sleep(for: .milliseconds(wait))
+                }
+            }
+        }
+    }
+
+    func stop() { loop.withLock { $0?.cancel() } }
+
+    private func fire(_ fire: SchedulePlan.Fire) async {
+        let s = fire.config
+        let id = UUIDv4.string()
+        let payload = s.input.map { Array($0.utf8) }
+            ?? ScheduledEventPayload.json(name: s.name, scheduledAt: fire.scheduledAt, region: region, id: id)
+        var rng = SystemRandomNumberGenerator()
+        let trace = RequestIdentity.newTraceID(epochSeconds: fire.scheduledAt / 1000, using: &rng)
+        let fields: [(String, GatewayLog.Value)] = [
+            ("schedule", .string(s.name)), ("function", .string(s.function)),
+            ("scheduled_time", .string(UTCTimestamp.iso8601(epochMillis: fire.scheduledAt))),
+        ]
+        do {
+            try await events.submit(function: s.function, payload: payload, requestID: id, traceID: trace)
+            log.log(.info, "schedule fired", logger: "gateway.scheduler", requestID: id, traceID: trace, fields: fields)
+        } catch {
+            log.log(.error, "schedule not queued: \(error)", logger: "gateway.scheduler", requestID: id, fields: fields)
+        }
+    }
+}

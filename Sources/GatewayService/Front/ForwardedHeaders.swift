@@ -1,0 +1,41 @@
+import BoxCore
+import HTTP1
+
+/// The `X-Forwarded-For`, `X-Forwarded-Port` and `X-Forwarded-Proto` headers API Gateway adds to the event's headers
+/// (docs/gateway.md; AWS's sample event carries all three). The client's own values are believed only from a peer in
+/// `TRUSTED_PROXIES`: then the peer is appended to its `X-Forwarded-For` list and its port and protocol are kept;
+/// from anyone else the three are replaced (a client cannot plant a forged address in the function's event).
+struct ForwardedHeaders: Sendable {
+    var forwardedFor: String
+    var port: String
+    var proto: String
+
+    static let names = ["X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"]
+
+    /// - Parameters:
+    ///   - peer: the TCP peer's address (port stripped).
+    ///   - trusted: whether the peer is a trusted proxy.
+    ///   - listenPort: the port the gateway serves on (`GATEWAY_LISTEN`).
+    init(headers: HTTPHeaders, peer: String, trusted: Bool, listenPort: String) {
+        let given = trusted ? headers["X-Forwarded-For"]?.trimmingASCIIWhitespace() : nil
+        forwardedFor = given.map { $0.isEmpty ? peer : "\($0), \(peer)" } ?? peer
+        port = (trusted ? headers["X-Forwarded-Port"] : nil) ?? listenPort
+        proto = (trusted ? headers["X-Forwarded-Proto"] : nil) ?? "https"
+    }
+
+    /// `fields` without any client `X-Forwarded-*` of the three, then ours, in API Gateway's order.
+    func apply(to fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        var out = fields.filter { field in !Self.names.contains { HTTPHeaders.namesEqual($0, field.name) } }
+        out.append((name: "X-Forwarded-For", value: forwardedFor))
+        out.append((name: "X-Forwarded-Port", value: port))
+        out.append((name: "X-Forwarded-Proto", value: proto))
+        return out
+    }
+
+    /// The port of a `host:port` listen address (`[::]:443` too); 443 when none can be read.
+    static func port(ofListen listen: String) -> String {
+        guard let colon = listen.lastIndex(of: ":") else { return "443" }
+        let port = listen[listen.index(after: colon)...]
+        return !port.isEmpty && port.allSatisfy(\.isASCII) && Int(port) != nil ? String(port) : "443"
+    }
+}

@@ -1,0 +1,91 @@
+public import HTTP1
+import BoxCore
+import Crypto
+
+/// Authentication decided from the request head, before the body is read (docs/gateway.md, "Uploads"): the
+/// server calls this for every request that has a body, and a refusal is answered at once and the connection
+/// closed, so an unauthenticated client cannot make the gateway hold its upload.
+///
+/// It repeats the checks `route` makes first — the login's `x-api-key`, the Invoke API's SigV4 key id, date and
+/// scope or its Bearer token, a route's JWT — and answers exactly what `handle` would have (same status, body,
+/// ids, metrics and access-log line). Anything the head cannot decide (a signature over the body, the login's
+/// user and password) is left to `handle`.
+extension GatewayDispatcher {
+    /// The answer for a request refused from its head, or nil to read the body and handle it.
+    public func screen(_ head: HTTPRequest, peer: String) -> HTTPResponse? {
+        let started = ContinuousClock.now
+        let epochMillis = UTCTimestamp.nowMillis()
+        let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
+        var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
+        do {
+            try checkHead(head, trace: &trace)
+            return nil
+        } catch {
+            return finish(head, response: error.response, trace: trace, started: started)
+        }
+    }
+
+    func checkHead(_ request: HTTPRequest, trace: inout RequestTrace) throws(GatewayError) {
+        let path = request.path
+        let method = request.method
+        if path == "/health", method == "GET" || method == "HEAD" { return }
+        if method == "POST", path == settings.environment.authEndpointPath || path == LoginHandler.legacyPath {
+            trace.routeLabel = "login"
+            try login.checkAPIKey(request.headers)
+            return
+        }
+        if method == "POST", InvokeTarget.isInvokePath(path) {
+            trace.routeLabel = "invoke"
+            try invokeAPI.authenticateHead(request)
+            return
+        }
+        let snapshot = config.current
+        switch snapshot.routes.match(method: method, path: path) {
+        case .matched(let route, _):
+            trace.routeLabel = route.path.template
+            if route.auth == .jwt { _ = try tokens.authenticate(request.headers) }
+        case .methodNotAllowed(let allowed):
+            trace.routeLabel = "method_not_allowed"
+            let open = allowed.allSatisfy { m in
+                if case .matched(let r, _) = snapshot.routes.match(method: m, path: path) { return r.auth == .none }
+                return false
+            }
+            if !open { _ = try tokens.authenticate(request.headers) }
+        case .notFound:
+            trace.routeLabel = "unmatched"
+            _ = try tokens.authenticate(request.headers)
+        }
+    }
+}
+
+extension LoginHandler {
+    /// The login's first check (§3.3 order): a wrong or missing `x-api-key` is 401 without `PADMA_USER_AUTHORIZED`.
+    func checkAPIKey(_ headers: HTTPHeaders) throws(GatewayError) {
+        guard let apiKey, let given = headers["x-api-key"], constantTimeEquals(given, apiKey) else {
+            throw .unauthorized
+        }
+    }
+}
+
+extension InvokeAPIHandler {
+    /// The Invoke API's credentials as far as the head shows them: a SigV4 header with a known key, a date within
+    /// the skew and the right scope, or a valid Bearer token. The same AWS error shapes as `authenticate`.
+    func authenticateHead(_ request: HTTPRequest) throws(GatewayError) {
+        let authorization = request.headers["Authorization"]
+        if SigV4Verifier.isSigV4(authorization: authorization) {
+            let check = InvokeSignatureCheck(environment: settings.environment)
+            let signed = SigV4Request(
+                method: request.method, path: String(request.path), query: request.query.map(String.init),
+                headers: request.headers.fields.map { (name: $0.name, value: $0.value) }, body: [])
+            do {
+                try check.verifier.verifyHead(signed, now: check.now())
+            } catch {
+                throw InvokeSignatureCheck.error(for: error)
+            }
+            return
+        }
+        guard let token = BearerToken.parse(authorization: authorization), (try? tokens.verify(token)) != nil else {
+            throw .aws(.unrecognizedClient, message: "The security token included in the request is invalid.")
+        }
+    }
+}
