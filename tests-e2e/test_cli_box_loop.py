@@ -14,18 +14,13 @@ import uuid
 
 import pytest
 
-from gateway_support import Box, wait_until
+from gateway_support import box_fixture, wait_until
 from test_cli_build import BASE_IMAGE, docker_ready, esb_binary  # noqa: F401 (fixture)
 
 
 @pytest.fixture
 def box(docker_ready):
-    b = Box()
-    b.start_manager()
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from box_fixture()
 
 
 def esb(*args, cwd, env=None, stdin=None, timeout=600):
