@@ -14,18 +14,13 @@ import uuid
 
 import pytest
 
-from gateway_support import Box, wait_until
+from gateway_support import box_fixture, wait_until
 from test_cli_build import BASE_IMAGE, docker_ready, esb_binary  # noqa: F401 (fixture)
 
 
 @pytest.fixture
 def box(docker_ready):
-    b = Box()
-    b.start_manager()
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from box_fixture()
 
 
 def esb(*args, cwd, env=None, stdin=None, timeout=600):
@@ -66,6 +61,20 @@ def test_the_sam_users_loop_against_the_real_box(box, tmp_path):
         wait_until(invoked, 60, interval=0.5, what="HelloFunction through esb invoke after the reload")
         payload = json.loads(answer["ran"].stdout)
         assert json.loads(payload["body"]) == {"message": "Hello, esb!"}
+
+        # A second deploy without any signal: the daemons' file watch picks the renamed files up, and the changed
+        # function configuration retires the old worker.
+        template = app / "template.yaml"
+        template.write_text(template.read_text().replace("GREETING: Hello", "GREETING: Hi"))
+        assert esb("generate", "--base-image", BASE_IMAGE, "--image-prefix", prefix, cwd=app).returncode == 0
+        redeployed = esb("deploy", "--to", box.config_dir, cwd=app)
+        assert redeployed.returncode == 0, redeployed.stderr
+        assert "through their file watch" in redeployed.stdout
+
+        def greets_hi():
+            ran = esb(*invoke, cwd=app, env=env, timeout=120)
+            return ran.returncode == 0 and json.loads(json.loads(ran.stdout)["body"]) == {"message": "Hi, esb!"}
+        wait_until(greets_hi, 60, interval=0.5, what="the redeployed GREETING through the file watch")
 
         # A function error: exit 1, the error payload on stdout (a list has no .get).
         failed = esb("invoke", "HelloFunction", "--insecure", "--event", "-", cwd=app, env=env, stdin="[1]")

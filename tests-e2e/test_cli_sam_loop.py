@@ -72,7 +72,10 @@ def test_output_that_is_a_file_and_an_unknown_param(tmp_path):
     (app / "out.txt").write_text("not a folder")
     ran = esb("generate", "--output", "out.txt", cwd=app)
     assert ran.returncode == 1
-    assert ran.stderr.strip() == "error: --output out.txt is a file; esb generate needs a folder to write into"
+    assert ran.stderr.strip() == "error: --output out.txt: out.txt is a file; esb generate needs a folder to write into"
+    ran = esb("generate", "--output", "out.txt/deeper", cwd=app)
+    assert ran.returncode == 1
+    assert ran.stderr.strip() == "error: --output out.txt/deeper: out.txt is a file; esb generate needs a folder to write into"
     ran = esb("validate", "--param", "Stage=dev", cwd=app)
     assert ran.returncode == 0
     assert "warning: --param Stage matches no parameter of template.yaml (the template has no Parameters); ignored" in ran.stderr.splitlines()

@@ -31,6 +31,10 @@ public struct OutputWriter {
                 try? fm.removeItem(atPath: temporary)
             }
         }
+        // The generator already checked this (GeneratedConfigCheck); checked again where the files are written.
+        for file in project.files where !GeneratedConfigCheck.isInside(file.path) {
+            throw CommandError("refusing to write \(quoted(file.path)): outside the output folder")
+        }
         for file in project.files {
             let final = directory + "/" + file.path
             try fm.createDirectory(atPath: PathTools.directory(final), withIntermediateDirectories: true)

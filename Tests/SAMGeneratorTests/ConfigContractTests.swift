@@ -7,7 +7,7 @@ import Testing
 /// routing.yml goes through BoxCore's real loaders.
 @Suite("Generated files load in the daemons")
 struct ConfigContractTests {
-    @Test(arguments: ["reference-e2e", "shop", "shop-prod", "node-json", "images"])
+    @Test(arguments: ["reference-e2e", "shop", "shop-prod", "node-json", "images", "wild/image-config"])
     func goldensLoad(_ golden: String) throws {
         let folder = Fixtures.golden + "/" + golden
         let functions = try FunctionsConfig.parse(try Fixtures.read(folder + "/functions.yml"), path: "functions.yml", environment: [:])

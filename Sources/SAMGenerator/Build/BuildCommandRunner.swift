@@ -37,6 +37,9 @@ public enum BuildCommandRunner {
 
     private static func runOrThrow(_ request: BuildRequest, console: ConsoleOutput) throws -> Int32 {
         let directory = LocalFileSystem.absolute(request.directory)
+        guard LocalFileSystem().isDirectory(directory) else {
+            throw CommandError("\(request.directory) does not exist: run esb generate first (or name the folder with --dir)")
+        }
         let functionsPath = request.directory + "/functions.yml"
         let buildPath = request.directory + "/build.yml"
         let images: [(name: String, image: String)]

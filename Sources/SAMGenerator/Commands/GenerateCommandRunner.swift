@@ -110,8 +110,14 @@ public enum GenerateCommandRunner {
         let templateAbsolute = LocalFileSystem.absolute(templatePath)
         let output = options.outputDirectory
         let shown = request.output ?? PathTools.relative(from: LocalFileSystem.absolute("."), to: output)
-        if !request.validateOnly, !request.dryRun, LocalFileSystem().isFile(output) {
-            throw CommandError("--output \(shown) is a file; esb generate needs a folder to write into")
+        if !request.validateOnly, !request.dryRun {
+            // The output, or the first of its parents that exists, must be a folder.
+            var existing = output
+            while existing != "/", !FileManager.default.fileExists(atPath: existing) { existing = PathTools.directory(existing) }
+            if LocalFileSystem().isFile(existing) {
+                let what = existing == output ? shown : PathTools.relative(from: LocalFileSystem.absolute("."), to: existing)
+                throw CommandError("--output \(shown): \(what) is a file; esb generate needs a folder to write into")
+            }
         }
         let text: String
         do {
@@ -143,7 +149,16 @@ public enum GenerateCommandRunner {
             console.out(summary)
             return 0
         }
-        for change in try OutputWriter(directory: output).write(project) {
+        let changes: [OutputWriter.Change]
+        do {
+            changes = try OutputWriter(directory: output).write(project)
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            // Foundation's own text names an internal file; say which folder and why, in a SAM user's words.
+            throw CommandError("cannot write into \(shown): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
+        for change in changes {
             switch change {
             case .wrote(let path): console.out("wrote \(shown)/\(PathTools.relative(from: output, to: path))")
             case .removed(let path): console.out("removed \(shown)/\(PathTools.relative(from: output, to: path))")

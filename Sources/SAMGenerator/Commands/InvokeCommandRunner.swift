@@ -132,15 +132,9 @@ public enum InvokeCommandRunner {
             if byte < 0x80, c.isLetter || c.isNumber || "-_.~".contains(c) {
                 out.append(c)
             } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             }
         }
         return out
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -120,7 +120,7 @@ public enum LogsCommandRunner {
         var window = since.map { "_time:\($0)s " } ?? ""
         while true {
             let query = "function:\(jsonQuoted(request.function)) \(window)| sort by (_time)"
-            let target = "/select/logsql/query?query=" + formEncoded(query)
+            let target = "/select/logsql/query?query=" + InvokeCommandRunner.percentEncoded(query)
             let response: HTTPResponse
             do {
                 response = try await http.execute(HTTPRequest(method: "GET", target: target, headers: HTTPHeaders([("Host", endpoint.hostHeader)])), to: endpoint, timeout: .seconds(30))
@@ -145,14 +145,5 @@ public enum LogsCommandRunner {
 
     private static func jsonQuoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    private static func formEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if byte < 0x80, c.isLetter || c.isNumber || "-_.~".contains(c) { out.append(c) } else { out += String(format: "%%%02X", byte) }
-        }
-        return out
     }
 }

@@ -92,7 +92,7 @@ struct FunctionReader {
         if !resolver.unknownNames.contains(resource.logicalID), let problem = NameRules.functionNameProblem(name) {
             let origin = own["FunctionName"] == nil ? " (made from the logical id \(resource.logicalID))" : ""
             throw TemplateError(
-                "function name \"\(name)\"\(origin) \(problem)\(context.stackNameNote(name))", at: own["FunctionName"]?.mark ?? resource.mark)
+                "function name \(quotedInFull(name))\(origin) \(problem)\(context.stackNameNote(name))", at: own["FunctionName"]?.mark ?? resource.mark)
         }
         return name
     }

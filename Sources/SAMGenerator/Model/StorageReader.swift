@@ -15,7 +15,7 @@ struct StorageReader {
         let name = try resolver.resourceName(resource.logicalID)
         guard NameRules.isValidBucketName(name) || resolver.unknownNames.contains(resource.logicalID) else {
             throw TemplateError(
-                "bucket name \"\(name)\" (\(name.utf8.count) characters) is not valid: 3 to 63 of [a-z0-9.-], starting and ending with a letter or digit\(context.stackNameNote(name))",
+                "bucket name \(quotedInFull(name)) (\(name.utf8.count) characters) is not valid: 3 to 63 of [a-z0-9.-], starting and ending with a letter or digit\(context.stackNameNote(name))",
                 at: props["BucketName"]?.mark ?? resource.mark)
         }
         return BucketSpec(name: name, mark: resource.mark)
@@ -100,7 +100,7 @@ struct StorageReader {
         let name = try resolver.resourceName(resource.logicalID)
         guard NameRules.isValidTableName(name) || resolver.unknownNames.contains(resource.logicalID) else {
             throw TemplateError(
-                "table name \"\(name)\" (\(name.utf8.count) characters) is not valid: 3 to 255 of [a-zA-Z0-9_.-]\(context.stackNameNote(name))",
+                "table name \(quotedInFull(name)) (\(name.utf8.count) characters) is not valid: 3 to 255 of [a-zA-Z0-9_.-]\(context.stackNameNote(name))",
                 at: props["TableName"]?.mark ?? resource.mark)
         }
         return name

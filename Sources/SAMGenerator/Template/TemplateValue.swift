@@ -113,6 +113,24 @@ struct TemplateValue: Equatable {
     }
 }
 
+/// `"text"` in full (names whose length is the problem), control characters escaped so that a message stays one line.
+func quotedInFull(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": out += "\\n"
+        case "\"": out += "\\\""
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
 /// `"text"`, shortened, for messages.
 func quoted(_ text: String) -> String {
     let short = text.count > 60 ? String(text.prefix(57)) + "..." : text
