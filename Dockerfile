@@ -1,4 +1,4 @@
-# Images of the box, built FROM SOURCE (PRODUCT.md §7; docs/deployment.md "Images").
+# Images of the box, built FROM SOURCE (docs/contract.md §7; docs/deployment.md "Images").
 #
 #   docker build --target gateway -t esb-gateway .     esb-gateway on RUNTIME_IMAGE, non-root (uid 10001)
 #   docker build --target manager -t esb-manager .     esb-manager on RUNTIME_IMAGE (root: it holds docker.sock)

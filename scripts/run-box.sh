@@ -168,7 +168,7 @@ cat <<EOF
 
 The box is up. Logs: $RUN/gateway.log, $RUN/manager.log   Secrets: $RUN/env
 
-  # log in (PRODUCT §3.3)
+  # log in (docs/contract.md §3.3)
   TOKEN=\$(curl -sk -X POST https://127.0.0.1:$PORT/user/auth/ver1.0 -H 'x-api-key: $X_API_KEY' \\
       -d '{"AuthParameters":{"USERNAME":"$AUTH_USER","PASSWORD":"$AUTH_PASS"}}' \\
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthenticationResult"]["IdToken"])')

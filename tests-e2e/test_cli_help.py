@@ -1,4 +1,4 @@
-"""esb --version and --help on every subcommand (PRODUCT.md §9). Needs the esb binary (ESB_BIN overrides)."""
+"""esb --version and --help on every subcommand (docs/contract.md §9). Needs the esb binary (ESB_BIN overrides)."""
 
 import os
 import subprocess

@@ -1,4 +1,4 @@
-"""The box as users run it: docker-compose.yml + docker-compose.test.yml on the real Docker engine (PRODUCT.md §7).
+"""The box as users run it: docker-compose.yml + docker-compose.test.yml on the real Docker engine (docs/contract.md §7).
 
 Brings the test stack up (or reuses it: `up -d` only recreates what changed), waits for the health checks, then
 talks to it like a client: login, a routed call with the JWT, the Lambda Invoke API through boto3 (SigV4 with the

@@ -1,4 +1,4 @@
-"""The compose files are valid and agree with .env.example (PRODUCT.md §7, §3.1); no Docker engine needed.
+"""The compose files are valid and agree with .env.example (docs/contract.md §7, §3.1); no Docker engine needed.
 
 - `config` accepts docker-compose.yml, docker-compose.yml + docker-compose.test.yml and docker-compose.dind.yml,
   with every compose tool found here (docker-compose 1.29 on these machines; Compose v2 too when installed);

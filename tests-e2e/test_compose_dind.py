@@ -1,4 +1,4 @@
-"""The DinD variant (docker-compose.dind.yml, PRODUCT.md §7): one privileged container that runs its own dockerd and
+"""The DinD variant (docker-compose.dind.yml, docs/contract.md §7): one privileged container that runs its own dockerd and
 the whole box inside it, in production mode, the esb CLI running inside (the box image is Debian, so the glibc
 binary runs).
 

@@ -1,4 +1,4 @@
-"""The box as a new user runs it: a fresh `git clone`, `docker compose up`, the Quick start (PRODUCT.md §7).
+"""The box as a new user runs it: a fresh `git clone`, `docker compose up`, the Quick start (docs/contract.md §7).
 
 From a fresh clone of this repository's HEAD, compose builds esb-gateway, esb-manager and esb-box FROM SOURCE with
 the real Dockerfile, builds the sample SAM application (examples/sample-app) with `esb` in the `app` service,

@@ -1,6 +1,6 @@
 """Gateway end-to-end: real esb-gateway + real esb-manager + real RIE workers (the echo fixture), real clients.
 
-PRODUCT §3.2–§3.6, §3.8, §3.9, §8 (JWT faults, unknown functions, a missing image, a killed worker, TLS below 1.2).
+docs/contract.md §3.2–§3.6, §3.8, §3.9, §8 (JWT faults, unknown functions, a missing image, a killed worker, TLS below 1.2).
 """
 import base64
 import json

@@ -1,4 +1,4 @@
-"""Gateway lifecycle and faults with real processes (PRODUCT §2.3, §3.1, §3.10 SHUTDOWN_TIMEOUT, §8).
+"""Gateway lifecycle and faults with real processes (docs/contract.md §2.3, §3.1, §3.10 SHUTDOWN_TIMEOUT, §8).
 
 SIGHUP reload (routes and TLS certificate; a broken file keeps the old configuration), SIGTERM drain (in-flight
 requests finish, new connections are refused, Event invocations finish, exit within the deadline), the Manager

@@ -1,4 +1,4 @@
-"""Gateway under concurrency, against real RIE workers (PRODUCT §3.7, §8).
+"""Gateway under concurrency, against real RIE workers (docs/contract.md §3.7, §8).
 
 - 16 concurrent clients on one function with max_concurrency 4: zero errors, no worker container dies (the RIE
   crashes on an overlapping invocation, so this also proves the gateway never sends one).

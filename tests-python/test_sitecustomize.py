@@ -1,4 +1,4 @@
-"""The Python runtime patch (PRODUCT.md §6), run for real in fresh interpreters (see conftest.py)."""
+"""The Python runtime patch (docs/contract.md §6), run for real in fresh interpreters (see conftest.py)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-/// Status codes: reason phrases and the box's exact error bodies (PRODUCT.md §3.10).
+/// Status codes: reason phrases and the box's exact error bodies (docs/contract.md §3.10).
 public enum HTTPStatus {
     /// The standard reason phrase (RFC 9110), or "Status" for unknown codes.
     public static func reasonPhrase(_ status: Int) -> String {
@@ -44,7 +44,7 @@ public enum HTTPStatus {
         }
     }
 
-    /// The `message` of the box's JSON error body for a status, exactly as PRODUCT.md §3.10 words it.
+    /// The `message` of the box's JSON error body for a status, exactly as docs/contract.md §3.10 words it.
     public static func errorMessage(_ status: Int) -> String {
         switch status {
         case 413: "Request Entity Too Large"

@@ -5,7 +5,7 @@ public import HTTP1
 public import Telemetry
 import Synchronization
 
-/// The Manager (PRODUCT §4): its HTTP API as a pure `handle(_:)` plus the background work (Docker supervision,
+/// The Manager (docs/contract.md §4): its HTTP API as a pure `handle(_:)` plus the background work (Docker supervision,
 /// idle scan) started by `start()`. The executable puts `handle` behind `Reactor.HTTPServer`.
 public final class ManagerService: Sendable {
     /// Validated environment.

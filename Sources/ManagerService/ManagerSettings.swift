@@ -1,6 +1,6 @@
 public import Reactor
 
-/// The Manager's environment (PRODUCT §4.1), parsed and validated once at start-up.
+/// The Manager's environment (docs/contract.md §4.1), parsed and validated once at start-up.
 public struct ManagerSettings: Sendable, Equatable {
     /// How the gateway reaches a worker's RIE.
     public enum AddressMode: String, Sendable, Equatable {

@@ -3,7 +3,7 @@ import Crypto
 import DockerEngine
 
 /// Everything a worker container of one function is created with, derived from `functions.yml` and the
-/// Manager's environment (PRODUCT §4.3), and the config hash that identifies it.
+/// Manager's environment (docs/contract.md §4.3), and the config hash that identifies it.
 struct WorkerBlueprint: Sendable, Equatable {
     /// The function.
     let function: FunctionConfig

@@ -1,6 +1,6 @@
 public import BoxCore
 
-/// Turns one line of a worker's output into a log line (PRODUCT §4.5): `container_name` (the Docker name),
+/// Turns one line of a worker's output into a log line (docs/contract.md §4.5): `container_name` (the Docker name),
 /// `function`, `stream`, and — when the line is a JSON object — its fields lifted: `level`, `logger`,
 /// `message` (or `msg`), `request_id`, `trace_id` into the standard places, everything else as fields after
 /// `function` and `stream`. A lifted field never overwrites `container_name`, `function` or `stream`.

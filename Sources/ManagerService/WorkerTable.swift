@@ -1,4 +1,4 @@
-/// The lease and idle state machine of every worker (PRODUCT §3.7, §4.3, §4.4). Pure: no I/O, no clock of
+/// The lease and idle state machine of every worker (docs/contract.md §3.7, §4.3, §4.4). Pure: no I/O, no clock of
 /// its own; the caller passes `now` and carries out the Docker work the answers ask for, then reports back.
 ///
 /// Slots are reserved synchronously before any Docker call is awaited, so concurrent callers can never

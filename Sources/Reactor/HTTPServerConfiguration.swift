@@ -1,7 +1,7 @@
 public import HTTP1
 public import TLS
 
-/// Everything an `HTTPServer` needs besides its handler. Defaults are PRODUCT.md §3.10's.
+/// Everything an `HTTPServer` needs besides its handler. Defaults are docs/contract.md §3.10's.
 public struct HTTPServerConfiguration: Sendable {
     /// Where to listen.
     public var listen: ListenAddress
@@ -43,7 +43,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var minBodyRate: Int = 1024
     /// See `minBodyRate`.
     public var minBodyRateGrace: Duration = .seconds(10)
-    /// Decides a request from its head alone, before any of its body is read (authentication, PRODUCT's
+    /// Decides a request from its head alone, before any of its body is read (authentication, the contract's (docs/contract.md)
     /// "401 without reading the upload"): a response here is sent at once with `Connection: close`, and the
     /// body the client may still send is discarded as after a 413. nil lets the request go on. Called on the
     /// connection's loop with the head and an empty body, only for requests that have a body.

@@ -1,7 +1,7 @@
 import HTTP1
 import Posix
 
-/// "Answer, then close" without resetting a client that is still sending (PRODUCT §3.10).
+/// "Answer, then close" without resetting a client that is still sending (docs/contract.md §3.10).
 ///
 /// Closing a TCP socket whose receive queue holds unread bytes, or that receives bytes after the close,
 /// makes the kernel send RST. A client still uploading (curl, boto3, anything that writes its body

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Ships JSON log lines in batches to VictoriaLogs' `/insert/jsonline` (PRODUCT §3.8) from a bounded buffer.
+/// Ships JSON log lines in batches to VictoriaLogs' `/insert/jsonline` (docs/contract.md §3.8) from a bounded buffer.
 ///
 /// `enqueue` never blocks: when the buffer is full the line is dropped and counted. One background thread sends
 /// a batch when `batchLines` lines are waiting or `linger` after the first one. A batch that fails with a

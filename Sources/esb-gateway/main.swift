@@ -1,4 +1,4 @@
-// Entry point of esb-gateway (PRODUCT.md §3, §9). Flag handling (--check-config, --version, --help) lives in
+// Entry point of esb-gateway (docs/contract.md §3, §9). Flag handling (--check-config, --version, --help) lives in
 // BoxCore so both daemons share it; the gateway itself lives in GatewayService.
 import BoxCore
 import Dispatch

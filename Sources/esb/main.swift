@@ -1,4 +1,4 @@
-// esb: the Edge Serverless Box command line (PRODUCT.md §5, §9). The logic lives in SAMGenerator; this file
+// esb: the Edge Serverless Box command line (docs/contract.md §5, §9). The logic lives in SAMGenerator; this file
 // only declares the commands and their options.
 import ArgumentParser
 import SAMGenerator

@@ -2,7 +2,7 @@ import BoxCore
 import Foundation
 import Testing
 
-/// `--check-config` (PRODUCT.md §9): the BoxCore function on real files, and the built `esb-gateway` /
+/// `--check-config` (docs/contract.md §9): the BoxCore function on real files, and the built `esb-gateway` /
 /// `esb-manager` binaries run as processes.
 struct ConfigCheckTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

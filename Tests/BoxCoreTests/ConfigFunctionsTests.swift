@@ -1,7 +1,7 @@
 import BoxCore
 import Testing
 
-/// `functions.yml` loading (PRODUCT.md §2.1): defaults, merging, substitution and every error with its position.
+/// `functions.yml` loading (docs/contract.md §2.1): defaults, merging, substitution and every error with its position.
 struct ConfigFunctionsTests {
     static let sample = """
         defaults:

@@ -1,7 +1,7 @@
 import BoxCore
 import Testing
 
-/// `routing.yml` loading (PRODUCT.md §2.2): defaults, normalisation, the legacy form, every error with its position.
+/// `routing.yml` loading (docs/contract.md §2.2): defaults, normalisation, the legacy form, every error with its position.
 struct ConfigRoutingTests {
     @Test func sampleLoads() throws {
         let text = """

@@ -1,7 +1,7 @@
 import BoxCore
 import Testing
 
-/// `${NAME}` / `$NAME` substitution in values (PRODUCT.md §2.1).
+/// `${NAME}` / `$NAME` substitution in values (docs/contract.md §2.1).
 struct ConfigSubstitutionTests {
     static let env = ["HOST": "db.local", "PORT": "5432", "EMPTY": "", "A_1": "x", "YAML": "a: b\n- c: {d"]
 

@@ -105,7 +105,7 @@ func sampleLikeInput() -> ProxyRequestInput {
     let ours = try JSONValue(parsing: APIGatewayEvent.httpPayload(input))
     let allowed = [
         "requestContext.authentication": "mutual-TLS client certificate details: the box has no mTLS",
-        "requestContext.authorizer.jwt.scopes": "the box's tokens carry no scopes: null, as PRODUCT §3.4 asks",
+        "requestContext.authorizer.jwt.scopes": "the box's tokens carry no scopes: null, as docs/contract.md §3.4 asks",
     ]
     #expect(shapeDifferences(sample: sample, ours: ours, allowed: allowed) == [])
     #expect(Set(ours.objectValue!.keys) == Set(sample.objectValue!.keys))

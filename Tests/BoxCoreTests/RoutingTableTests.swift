@@ -1,7 +1,7 @@
 import BoxCore
 import Testing
 
-/// Route matching (PRODUCT.md §2.2): precedence, methods, 405 lists, parameters, slashes and encodings.
+/// Route matching (docs/contract.md §2.2): precedence, methods, 405 lists, parameters, slashes and encodings.
 struct RoutingTableTests {
     static func table(_ routes: [(String, RouteMethod, String)]) throws -> RoutingTable {
         RoutingTable(

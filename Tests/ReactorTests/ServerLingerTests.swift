@@ -5,7 +5,7 @@ import Posix
 import TLS
 import Testing
 
-/// PRODUCT §3.10: a client still uploading when the server answers and closes (413, 400, 431) must read
+/// docs/contract.md §3.10: a client still uploading when the server answers and closes (413, 400, 431) must read
 /// the answer, never a reset — even when it uploads far more than 2 × the limit. The server's lingering
 /// close (close_notify + FIN, then discard until the peer's EOF) is what makes this work; these tests
 /// upload many MiB past a 64 KiB limit, 30 times each, over real TLS.

@@ -1,4 +1,4 @@
-# Edge Serverless Box runtime patch for Python Lambda images (PRODUCT.md §6).
+# Edge Serverless Box runtime patch for Python Lambda images (docs/contract.md §6).
 #
 # Copied by the generated Dockerfiles to /var/lang/lib/pythonX.Y/site-packages/sitecustomize.py, so the
 # interpreter imports it at start-up without any change to function code. What it does:

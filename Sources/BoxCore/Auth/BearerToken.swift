@@ -1,4 +1,4 @@
-/// Extracts the token from an `Authorization` header (PRODUCT §3.3): `Bearer <jwt>` with the scheme matched
+/// Extracts the token from an `Authorization` header (docs/contract.md §3.3): `Bearer <jwt>` with the scheme matched
 /// case-insensitively, or a bare token without a scheme (accepted for compatibility with the reference).
 public enum BearerToken {
     /// The token, or nil when the header is missing, empty, or names another scheme (`Basic ...`, `AWS4-...`).

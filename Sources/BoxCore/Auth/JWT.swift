@@ -1,12 +1,12 @@
 import Crypto
 
-/// HS256 JSON Web Tokens (RFC 7519) as the box issues and checks them (PRODUCT §3.3).
+/// HS256 JSON Web Tokens (RFC 7519) as the box issues and checks them (docs/contract.md §3.3).
 ///
 /// Verification order: size, shape, header (`alg` must be exactly `HS256`, no `crit`), signature
 /// (constant-time), then claims (`exp` required with leeway, `nbf`, `iat` not in the future, non-empty `sub`).
 /// The signature is checked before the payload is even parsed, so unauthenticated JSON never reaches the parser.
 public enum JWT {
-    /// Tokens longer than this are refused before any work (PRODUCT §3.3: 8 KiB).
+    /// Tokens longer than this are refused before any work (docs/contract.md §3.3: 8 KiB).
     public static let maxTokenBytes = 8192
     /// Clock leeway for `exp` and `nbf`, seconds.
     public static let leewaySeconds = 30

@@ -1,4 +1,4 @@
-/// The claims of a box token (PRODUCT §3.3). Times are NumericDate values: seconds since the epoch.
+/// The claims of a box token (docs/contract.md §3.3). Times are NumericDate values: seconds since the epoch.
 public struct JWTClaims: Sendable, Equatable {
     /// `sub`: the user name.
     public var subject: String

@@ -1,4 +1,4 @@
-/// Why a SigV4 request was refused (PRODUCT §3.6). The gateway answers 403 with `x-amzn-ErrorType: errorType`
+/// Why a SigV4 request was refused (docs/contract.md §3.6). The gateway answers 403 with `x-amzn-ErrorType: errorType`
 /// and `{"message": message}` — the type AWS SDKs turn into the matching exception.
 public enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
     /// No `Authorization` header in SigV4 form: no credentials at all.

@@ -1,6 +1,6 @@
 import Crypto
 
-/// Checks AWS Signature Version 4 on incoming requests (PRODUCT §3.6), as AWS services do for requests signed by
+/// Checks AWS Signature Version 4 on incoming requests (docs/contract.md §3.6), as AWS services do for requests signed by
 /// any AWS SDK: header-based `AWS4-HMAC-SHA256` authorization, credential scope `<date>/<region>/<service>/
 /// aws4_request` (any region; the service must be this verifier's), `X-Amz-Date` within the clock skew, `host`
 /// signed, payload hash from `x-amz-content-sha256` (also `UNSIGNED-PAYLOAD`) or else SHA-256 of the body.

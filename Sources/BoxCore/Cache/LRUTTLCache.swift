@@ -1,4 +1,4 @@
-/// A bounded key/value cache with least-recently-used eviction and a time to live (PRODUCT.md §3.7: the
+/// A bounded key/value cache with least-recently-used eviction and a time to live (docs/contract.md §3.7: the
 /// Gateway's host cache, LRU over functions, releasing what sat unused for `CONTAINER_CACHE_TTL`).
 ///
 /// - Capacity: inserting a new key into a full cache evicts the least recently used entry.

@@ -1,4 +1,4 @@
-/// Coalesces concurrent work per key (PRODUCT.md §3.7: "concurrent misses share the calls in flight"): the first
+/// Coalesces concurrent work per key (docs/contract.md §3.7: "concurrent misses share the calls in flight"): the first
 /// caller for a key runs the operation; callers that arrive while it runs wait for it and receive the same value
 /// or the same error; once it finishes, the next call for that key starts afresh. Results are not cached.
 ///

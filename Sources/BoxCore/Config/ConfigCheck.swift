@@ -1,4 +1,4 @@
-/// `--check-config` (PRODUCT.md §9): loads what a daemon would load and says whether it would start.
+/// `--check-config` (docs/contract.md §9): loads what a daemon would load and says whether it would start.
 ///
 /// - Manager: `functions.yml`. Gateway: `functions.yml` and `routing.yml`, plus the cross-check that every route
 ///   names a function of `functions.yml` (at run time such a request gets `502 Internal server error`; the check

@@ -1,4 +1,4 @@
-/// Where the daemons read their configuration and what `${NAME}` in `functions.yml` expands to (PRODUCT.md §2,
+/// Where the daemons read their configuration and what `${NAME}` in `functions.yml` expands to (docs/contract.md §2,
 /// §3.1, §4.1): `FUNCTIONS_CONFIG_PATH` (default `/app/config/functions.yml`), `ROUTING_CONFIG_PATH` (default
 /// `/app/config/routing.yml`), and the process environment with `LOG_LEVEL` defaulting to `INFO` (as the
 /// reference did), so `"${LOG_LEVEL}"` in the defaults never reaches a function unexpanded.

@@ -1,4 +1,4 @@
-/// The command-line contract shared by `esb-gateway` and `esb-manager` (PRODUCT.md §9): `--check-config`,
+/// The command-line contract shared by `esb-gateway` and `esb-manager` (docs/contract.md §9): `--check-config`,
 /// `--version`, `--help`; no argument means "run the daemon". `main.swift` calls `interpret` first and writes the
 /// outputs of an `.exit` itself (BoxCore does no terminal I/O):
 ///

@@ -1,4 +1,4 @@
-/// One function of `functions.yml` with `defaults` applied (PRODUCT.md §2.1): what the Manager starts and what
+/// One function of `functions.yml` with `defaults` applied (docs/contract.md §2.1): what the Manager starts and what
 /// the Gateway enforces. Values are final: substitution done, defaults merged, ranges checked.
 public struct FunctionConfig: Sendable, Equatable {
     /// The function's name (AWS's rule `[A-Za-z0-9_-]{1,64}`, case kept; `.` also accepted for older configs): also

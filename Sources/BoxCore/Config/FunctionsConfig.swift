@@ -1,4 +1,4 @@
-/// The whole of `functions.yml` (PRODUCT.md §2.1): functions in file order, looked up by name.
+/// The whole of `functions.yml` (docs/contract.md §2.1): functions in file order, looked up by name.
 ///
 /// Load it with `FunctionsConfig.load(path:environment:)`; a missing file gives an empty configuration with
 /// `isMissingFile` set, so the daemons can say "no functions" once.

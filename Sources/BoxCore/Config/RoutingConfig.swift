@@ -1,5 +1,5 @@
-/// The whole of `routing.yml` (PRODUCT.md §2.2): routes in file order, plus warnings (legacy keys that are
-/// ignored). No `${NAME}` substitution here: PRODUCT.md §2.1 defines it for `functions.yml` only, and a `$` in a
+/// The whole of `routing.yml` (docs/contract.md §2.2): routes in file order, plus warnings (legacy keys that are
+/// ignored). No `${NAME}` substitution here: docs/contract.md §2.1 defines it for `functions.yml` only, and a `$` in a
 /// path is literal.
 public struct RoutingConfig: Sendable, Equatable {
     /// The path the configuration was loaded from (as given).

@@ -1,4 +1,4 @@
-/// Builds the Lambda event of a proxied request exactly as API Gateway shapes it (PRODUCT §3.4):
+/// Builds the Lambda event of a proxied request exactly as API Gateway shapes it (docs/contract.md §3.4):
 /// payload 1.0 (REST API proxy event) and 2.0 (HTTP API event), written straight to JSON bytes.
 ///
 /// Decisions where AWS depends on deployment details (docs/events-and-auth.md): `path` / `rawPath` are the

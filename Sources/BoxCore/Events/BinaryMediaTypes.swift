@@ -1,4 +1,4 @@
-/// The `BINARY_MEDIA_TYPES` list (PRODUCT §3.1): request bodies whose Content-Type matches are passed to the
+/// The `BINARY_MEDIA_TYPES` list (docs/contract.md §3.1): request bodies whose Content-Type matches are passed to the
 /// function base64-encoded. Entries are media types (`application/octet-stream`), type wildcards (`image/*`)
 /// or `*/*`; matching ignores case and Content-Type parameters (`; charset=...`).
 public struct BinaryMediaTypes: Sendable, Equatable {

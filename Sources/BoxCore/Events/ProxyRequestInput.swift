@@ -1,5 +1,5 @@
 /// Everything the gateway knows about one routed request, as the API Gateway event builders need it
-/// (PRODUCT §3.4). A plain value: no I/O, so the builders are pure functions.
+/// (docs/contract.md §3.4). A plain value: no I/O, so the builders are pure functions.
 public struct ProxyRequestInput: Sendable {
     /// Method as sent (`GET`).
     public var method: String
@@ -15,7 +15,7 @@ public struct ProxyRequestInput: Sendable {
     public var sourceIP: String
     /// `User-Agent`; nil → taken from the headers.
     public var userAgent: String?
-    /// `requestContext.requestId`: the request's `X-Request-Id` (PRODUCT §3.4).
+    /// `requestContext.requestId`: the request's `X-Request-Id` (docs/contract.md §3.4).
     public var requestID: String
     /// The request's `X-Amzn-Trace-Id`; added to the event's headers when the client did not send one, as
     /// API Gateway does.

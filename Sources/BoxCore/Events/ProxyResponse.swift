@@ -1,4 +1,4 @@
-/// The HTTP response a Lambda proxy result maps to (PRODUCT §3.5): the gateway turns it into its wire
+/// The HTTP response a Lambda proxy result maps to (docs/contract.md §3.5): the gateway turns it into its wire
 /// response (adding `Content-Length`, `X-Request-Id`, ...). Header fields are in order, one line each.
 public struct ProxyResponse: Sendable {
     /// Status code.

@@ -1,6 +1,6 @@
 import Crypto
 
-/// Maps what the RIE answered to the HTTP response API Gateway would send (PRODUCT §3.5), for payload 1.0
+/// Maps what the RIE answered to the HTTP response API Gateway would send (docs/contract.md §3.5), for payload 1.0
 /// (REST API: strict, like AWS: unknown keys, a missing `statusCode` or a non-string body are malformed) and
 /// 2.0 (HTTP API: any JSON; without `statusCode` the result itself is the body, status 200, JSON content type;
 /// a bare string result is the body's text).

@@ -3,7 +3,7 @@
 public struct LogFormatter: Sendable {
     /// Lines below this level are dropped.
     public var threshold: LogLevel
-    /// Written as `container_name` on every line (PRODUCT §3.8: `CONTAINER_NAME`, default the host name).
+    /// Written as `container_name` on every line (docs/contract.md §3.8: `CONTAINER_NAME`, default the host name).
     public var containerName: String?
 
     /// A formatter with an explicit threshold.

@@ -1,4 +1,4 @@
-/// One log line (PRODUCT §3.8): a JSON object on one line with `_time` (UTC ISO-8601, ms), `level`, `logger`,
+/// One log line (docs/contract.md §3.8): a JSON object on one line with `_time` (UTC ISO-8601, ms), `level`, `logger`,
 /// `message`, `container_name`, `request_id`, `trace_id` (each of the last three omitted when unknown), then the
 /// per-event fields in the order given. A field named like a standard one is dropped: it never overwrites it.
 /// Pure formatting: the daemons write the bytes to stdout and ship them.

@@ -1,4 +1,4 @@
-/// One route of `routing.yml` (PRODUCT.md §2.2), validated.
+/// One route of `routing.yml` (docs/contract.md §2.2), validated.
 public struct Route: Sendable, Equatable {
     /// The event payload version the function receives.
     public enum PayloadFormat: String, Sendable, Hashable {

@@ -1,4 +1,4 @@
-/// The method of a route in `routing.yml` (PRODUCT.md §2.2): one of the seven methods API Gateway routes, or
+/// The method of a route in `routing.yml` (docs/contract.md §2.2): one of the seven methods API Gateway routes, or
 /// `ANY`. Written case-insensitively in the file, normalised to upper case.
 public enum RouteMethod: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case get = "GET"

@@ -1,6 +1,6 @@
 /// A route's path template (`/api/users/{user_id}`, `/files/{proxy+}`), parsed into segments once, at load.
 ///
-/// Rules (PRODUCT.md §2.2, API Gateway's): starts with `/`; `/` alone is the root; no empty segment and no
+/// Rules (docs/contract.md §2.2, API Gateway's): starts with `/`; `/` alone is the root; no empty segment and no
 /// trailing `/`; `{name}` is a whole segment (name = letters, digits, `_`, `.`, `-`); `{name+}` only as the last
 /// segment; a name at most once; no `?`, `#`, or whitespace. Literal segments are stored percent-decoded, because
 /// requests are compared segment by segment after decoding.

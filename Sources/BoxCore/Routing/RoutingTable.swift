@@ -1,4 +1,4 @@
-/// The routes of `routing.yml` compiled into a segment trie for matching (PRODUCT.md §2.2).
+/// The routes of `routing.yml` compiled into a segment trie for matching (docs/contract.md §2.2).
 ///
 /// - Literal matching, no regular expressions. The request path is split on `/` BEFORE percent-decoding (so
 ///   `%2F` never splits a segment); each segment is decoded before it is compared with a literal segment.

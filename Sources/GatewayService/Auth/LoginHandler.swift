@@ -2,7 +2,7 @@ import BoxCore
 import Crypto
 public import HTTP1
 
-/// `POST {AUTH_ENDPOINT_PATH}` (PRODUCT §3.3), in this order: wrong or missing `x-api-key` → 401 without
+/// `POST {AUTH_ENDPOINT_PATH}` (docs/contract.md §3.3), in this order: wrong or missing `x-api-key` → 401 without
 /// `PADMA_USER_AUTHORIZED`; malformed body → 400; wrong user or password → 401 with `PADMA_USER_AUTHORIZED: true`;
 /// success → 200 with the header and `{"AuthenticationResult":{"IdToken","ExpiresIn","TokenType"}}`.
 /// Every secret comparison is constant-time.

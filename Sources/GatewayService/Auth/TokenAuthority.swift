@@ -7,7 +7,7 @@ public struct TokenClaims: Sendable, Equatable {
     public var subject: String
 }
 
-/// Issues login tokens and checks `Authorization: Bearer` headers (PRODUCT §3.3) with the gateway's HS256 key.
+/// Issues login tokens and checks `Authorization: Bearer` headers (docs/contract.md §3.3) with the gateway's HS256 key.
 public struct TokenAuthority: Sendable {
     let key: [UInt8]
     let lifetime: Int

@@ -1,7 +1,7 @@
 public import BoxCore
 import Synchronization
 
-/// The reloadable part of the gateway's configuration: `functions.yml` and `routing.yml` (PRODUCT §2).
+/// The reloadable part of the gateway's configuration: `functions.yml` and `routing.yml` (docs/contract.md §2).
 public struct GatewayConfiguration: Sendable {
     /// The functions, by name.
     public var functions: FunctionsConfig

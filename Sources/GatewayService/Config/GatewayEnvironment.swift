@@ -1,4 +1,4 @@
-/// The gateway's settings read from its process environment (PRODUCT §3.1 and the §3.10 limits).
+/// The gateway's settings read from its process environment (docs/contract.md §3.1 and the §3.10 limits).
 ///
 /// Parsing is pure: `parse(_:)` takes the environment as a dictionary so tests pass their own. Secrets are
 /// kept as given here; `SecretsPolicy` decides whether they are acceptable.
@@ -98,7 +98,7 @@ public struct GatewayEnvironment: Sendable {
     /// The spool directory in force.
     public var eventSpoolDirectory: String { eventSpoolDir ?? "/var/lib/esb/events/\(containerName)" }
 
-    /// All defaults (PRODUCT §3.1).
+    /// All defaults (docs/contract.md §3.1).
     public init() {}
 
     /// Reads the environment; an unparsable value is an error naming the variable.
@@ -199,7 +199,7 @@ public struct GatewayEnvironment: Sendable {
             return v
         }
 
-        // PRODUCT §9: durations accept decimals (`0.05`), so tests do not wait.
+        // docs/contract.md §9: durations accept decimals (`0.05`), so tests do not wait.
         func duration(_ name: String) throws(GatewayEnvironmentError) -> Duration? {
             guard let raw = string(name) else { return nil }
             guard let seconds = Double(raw), seconds.isFinite, seconds >= 0 else {

@@ -1,4 +1,4 @@
-/// PRODUCT §3.1 secrets policy: missing or development secrets warn loudly (refused with `ESB_ENV=production`),
+/// docs/contract.md §3.1 secrets policy: missing or development secrets warn loudly (refused with `ESB_ENV=production`),
 /// a missing `JWT_SECRET_KEY` becomes a random key for this run, a key under 32 bytes is always refused.
 public struct SecretsPolicy: Sendable {
     /// The development values of the repository's `.env.example` (a test checks that the file agrees).

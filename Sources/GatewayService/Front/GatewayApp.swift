@@ -6,7 +6,7 @@ import Reactor
 import Telemetry
 import TLS
 
-/// The `esb-gateway` process (PRODUCT §3, §9): environment and secrets policy, configuration, the self-signed
+/// The `esb-gateway` process (docs/contract.md §3, §9): environment and secrets policy, configuration, the self-signed
 /// certificate on first start, the HTTPS server, the metrics listener, SIGHUP reload and SIGTERM drain.
 public enum GatewayApp {
     // Linux signal numbers (x86_64 and arm64 agree); spelled out so this module needs no C import.

@@ -1,7 +1,7 @@
 public import HTTP1
 import BoxCore
 
-/// The gateway's request handler (PRODUCT §3.2): ids, health, login, the Invoke API, JWT, routing and the Lambda
+/// The gateway's request handler (docs/contract.md §3.2): ids, health, login, the Invoke API, JWT, routing and the Lambda
 /// proxy, then one access-log line and the request metrics. Every response leaves with `X-Request-Id` and
 /// `X-Amzn-Trace-Id`.
 ///

@@ -1,7 +1,7 @@
 public import HTTP1
 
 /// Every error the gateway answers with. `response` is the ONE place that turns an error into a status, headers
-/// and body (PRODUCT §3.10 wording for `{"message": ...}`; AWS error shapes for the Invoke API, §3.6).
+/// and body (docs/contract.md §3.10 wording for `{"message": ...}`; AWS error shapes for the Invoke API, §3.6).
 public enum GatewayError: Error, Sendable, Equatable {
     /// 400 `Bad Request`: malformed login body, undecodable request.
     case badRequest

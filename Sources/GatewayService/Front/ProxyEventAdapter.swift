@@ -1,7 +1,7 @@
 import BoxCore
 import HTTP1
 
-/// Bridges the gateway's request and the BoxCore event builders / proxy-result mapping (PRODUCT §3.4–§3.5).
+/// Bridges the gateway's request and the BoxCore event builders / proxy-result mapping (docs/contract.md §3.4–§3.5).
 enum ProxyEventAdapter {
     /// The API Gateway event (payload 1.0 or 2.0) for one routed request.
     static func event(_ input: ProxyEventInput, binaryMediaTypes: BinaryMediaTypes) -> [UInt8] {

@@ -1,7 +1,7 @@
 import BoxCore
 import HTTP1
 
-/// The Lambda proxy (PRODUCT §3.4–§3.5): a routed request becomes an API Gateway event (payload 1.0 or 2.0), runs
+/// The Lambda proxy (docs/contract.md §3.4–§3.5): a routed request becomes an API Gateway event (payload 1.0 or 2.0), runs
 /// on a worker, and the function's proxy result becomes the HTTP response, as API Gateway does it.
 struct ProxyHandler: Sendable {
     let settings: GatewaySettings

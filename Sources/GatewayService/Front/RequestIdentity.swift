@@ -1,6 +1,6 @@
 public import HTTP1
 
-/// The `X-Request-Id` and `X-Amzn-Trace-Id` of one request (PRODUCT §3.2): the client's values are kept,
+/// The `X-Request-Id` and `X-Amzn-Trace-Id` of one request (docs/contract.md §3.2): the client's values are kept,
 /// missing ones are generated. Both go on every response, into the event and to the worker.
 public struct RequestIdentity: Sendable, Equatable {
     /// `X-Request-Id`: the client's, or a new UUID (lower-case, version 4).

@@ -1,6 +1,6 @@
 import BoxCore
 
-/// Tells a function error from a function result in what a worker's RIE sent back (PRODUCT §3.5, §3.6).
+/// Tells a function error from a function result in what a worker's RIE sent back (docs/contract.md §3.5, §3.6).
 ///
 /// The RIE reports an unhandled exception as status 200 with the runtime's error object
 /// (`{"errorMessage":...,"errorType":...,"stackTrace":[...]}`), sometimes with `X-Amz-Function-Error`; a runtime that

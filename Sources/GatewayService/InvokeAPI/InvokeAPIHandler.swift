@@ -1,7 +1,7 @@
 import BoxCore
 import HTTP1
 
-/// `POST /2015-03-31/functions/{name}/invocations` (PRODUCT §3.6): the AWS Lambda Invoke API as boto3 and the
+/// `POST /2015-03-31/functions/{name}/invocations` (docs/contract.md §3.6): the AWS Lambda Invoke API as boto3 and the
 /// other AWS SDKs call it. Errors use the AWS shapes (`x-amzn-ErrorType`, `{"Type":"User","message":...}`) so the
 /// SDKs raise the right exception.
 ///

@@ -1,7 +1,7 @@
 import BoxCore
 import HTTP1
 
-/// AWS Signature Version 4 check of an Invoke API request (PRODUCT §3.6) with BoxCore's `SigV4Verifier`: service
+/// AWS Signature Version 4 check of an Invoke API request (docs/contract.md §3.6) with BoxCore's `SigV4Verifier`: service
 /// `lambda`, any region (returned, for ARNs in error messages), the box's one key pair (`INVOKE_ACCESS_KEY_ID` /
 /// `INVOKE_SECRET_ACCESS_KEY`), at most 15 minutes of clock skew. Failures become the AWS error shapes.
 struct InvokeSignatureCheck {

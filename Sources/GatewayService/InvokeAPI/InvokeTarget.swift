@@ -1,4 +1,4 @@
-/// The function an Invoke API path names (PRODUCT §3.6): a name, a partial ARN (`ACCOUNT:function:NAME`) or a full
+/// The function an Invoke API path names (docs/contract.md §3.6): a name, a partial ARN (`ACCOUNT:function:NAME`) or a full
 /// ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), optionally with `:QUALIFIER` or `?Qualifier=`.
 public struct InvokeTarget: Sendable, Equatable {
     /// The function name.

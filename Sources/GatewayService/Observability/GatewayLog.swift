@@ -1,4 +1,4 @@
-/// The gateway's JSON log lines (PRODUCT §3.8): one object per line with `_time`, `level`, `logger`, `message`,
+/// The gateway's JSON log lines (docs/contract.md §3.8): one object per line with `_time`, `level`, `logger`, `message`,
 /// `container_name`, `request_id`, `trace_id` and per-event fields. Lines go to `sink` (stdout and, with
 /// `VICTORIALOGS_URL`, the shipping buffer); building a line never blocks.
 public struct GatewayLog: Sendable {

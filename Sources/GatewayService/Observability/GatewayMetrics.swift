@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The gateway's Prometheus metrics (PRODUCT §3.9): requests by route and status, latency histograms (total, queue
+/// The gateway's Prometheus metrics (docs/contract.md §3.9): requests by route and status, latency histograms (total, queue
 /// wait, cold start, function), pool sizes per function, Manager calls and dropped log lines.
 ///
 /// Recording takes one short lock; `render` produces the text exposition format (version 0.0.4).

@@ -1,4 +1,4 @@
-/// Settings of the `FunctionInvoker` (§3.1, §3.7), with the defaults of PRODUCT.md.
+/// Settings of the `FunctionInvoker` (§3.1, §3.7), with the defaults of docs/contract.md.
 public struct InvokerConfiguration: Sendable {
     /// `MANAGER_URL`: `http://host:port` or `unix:///path`.
     public var managerURL: String

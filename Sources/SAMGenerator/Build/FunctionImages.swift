@@ -2,7 +2,7 @@ import Foundation
 import YAML
 
 /// The function names and image names of a `functions.yml`, read the way the Gateway and the Manager read
-/// them (PRODUCT.md §2.1): `image` defaults to `<name>:latest`, `${NAME}`/`$NAME` come from the environment,
+/// them (docs/contract.md §2.1): `image` defaults to `<name>:latest`, `${NAME}`/`$NAME` come from the environment,
 /// `$$` is a literal `$`.
 enum FunctionImages {
     static func read(_ text: String, path: String, environment: [String: String]) throws(YAMLError) -> [(name: String, image: String)] {

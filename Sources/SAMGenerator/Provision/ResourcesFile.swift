@@ -1,6 +1,6 @@
 import YAML
 
-/// `resources.yml` read back for `esb provision` (the format `ConfigRenderer.resourcesFile` writes, PRODUCT.md §5).
+/// `resources.yml` read back for `esb provision` (the format `ConfigRenderer.resourcesFile` writes, docs/contract.md §5).
 struct ResourcesFile: Equatable {
     var tables: [TableSpec]
     var buckets: [String]

@@ -26,7 +26,7 @@ struct SignedAWSClient {
     }
 }
 
-/// What `esb provision` needs from the environment (PRODUCT.md §9).
+/// What `esb provision` needs from the environment (docs/contract.md §9).
 struct ProvisionEnvironment {
     var dynamoDB: HTTPEndpoint?
     var s3: HTTPEndpoint?

@@ -1,4 +1,4 @@
-/// Renders `functions.yml` (PRODUCT.md §2.1), `routing.yml` (§2.2) and `resources.yml` (§5).
+/// Renders `functions.yml` (docs/contract.md §2.1), `routing.yml` (§2.2) and `resources.yml` (§5).
 struct ConfigRenderer {
     let templatePath: String
 

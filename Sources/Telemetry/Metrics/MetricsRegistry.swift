@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A set of Prometheus metrics rendered together in registration order (PRODUCT §3.9).
+/// A set of Prometheus metrics rendered together in registration order (docs/contract.md §3.9).
 ///
 /// Metrics are created once at start-up and updated from any thread (each guards its own samples with a
 /// lock: one uncontended lock per update). `render()` produces the text exposition format.
