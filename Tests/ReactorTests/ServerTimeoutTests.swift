@@ -59,7 +59,11 @@ import Testing
     }
 
     @Test func stalledBodyGets408() async throws {
-        let (server, port) = try quickServer()
+        // Only the body timeout is short (a slow connect on a loaded machine must not meet the header timeout).
+        let (server, port) = try startServer(tls: false) { config in
+            config.headerTimeout = .seconds(30)
+            config.bodyTimeout = .milliseconds(300)
+        }
         let text = try await blocking {
             let c = try RawConnection(port: port)
             try c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
