@@ -24,16 +24,7 @@ public struct UTCTime: Sendable, Equatable {
             msOfDay += 86_400_000
             days -= 1
         }
-        // Howard Hinnant's civil_from_days.
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, day) = CivilTime.date(days: Int(days))
         let ms = Int(msOfDay)
         hour = ms / 3_600_000
         minute = ms / 60_000 % 60
@@ -89,12 +80,7 @@ public struct UTCTime: Sendable, Equatable {
 
     /// Days since the epoch of a civil date (inverse of the above), for parsing `X-Amz-Date`.
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilTime.days(year: year, month: month, day: day)
     }
 
     static func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {

@@ -1,3 +1,4 @@
+import BoxCore
 import FoundationEssentials
 
 /// UTC timestamps in the ISO-8601 form the gateway writes (`2026-01-02T03:04:05.678Z`), without Foundation.
@@ -12,7 +13,7 @@ public enum UTCTimestamp {
             secOfDay += 86_400
             days -= 1
         }
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilTime.date(days: Int(days))
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(Int(secOfDay / 3600), 2)):\(pad(Int(secOfDay % 3600 / 60), 2))"
             + ":\(pad(Int(secOfDay % 60), 2)).\(pad(millis, 3))Z"
     }
@@ -20,20 +21,6 @@ public enum UTCTimestamp {
     /// Milliseconds since the Unix epoch now.
     public static func nowMillis() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-    }
-
-    /// Howard Hinnant's days-from-civil inverse: (year, month, day) of a day count since 1970-01-01.
-    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
     }
 
     static func pad(_ v: Int, _ width: Int) -> String {
