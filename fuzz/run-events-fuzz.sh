@@ -12,7 +12,7 @@ rm -f "$src"/*.swift
 # One module: BoxCore's event, JSON, route and time sources, Crypto's pure-Swift base64, the shared invariants.
 # Their module imports (BoxCore, Crypto) are dropped: everything is in this module.
 for f in Sources/BoxCore/Events/*.swift Sources/BoxCore/JSON/*.swift Sources/BoxCore/Routing/Route*.swift Sources/BoxCore/Routing/PercentDecoding.swift \
-         Sources/BoxCore/Logging/UTCTime.swift Sources/Crypto/Base64.swift Sources/Crypto/Base64Codec.swift \
+         Sources/BoxCore/Logging/UTCTime.swift Sources/BoxCore/Schedules/CivilTime.swift Sources/Crypto/Base64.swift Sources/Crypto/Base64Codec.swift \
          Tests/BoxCoreTests/EventFuzzInvariants.swift fuzz/FuzzEvents.swift; do
     sed -E '/^(public |internal )?import (BoxCore|Crypto)$/d' "$f" > "$src/$(echo "$f" | tr / _)"
 done

@@ -32,7 +32,12 @@ final class DockerAPIStandIn: Sendable {
         Thread {
             while true {
                 let client = accept(fd, nil, nil)
-                if client < 0 { return }
+                if client < 0 {
+                    // Only this thread closes the listener: closed from stop(), its number could be reused by a
+                    // new socket before this accept() runs, and this thread would serve someone else's listener.
+                    close(fd)
+                    return
+                }
                 Thread {
                     defer { close(client) }
                     while let line = Self.readRequest(client) {
@@ -50,8 +55,7 @@ final class DockerAPIStandIn: Sendable {
     var received: [String] { log.lines.withLock { $0 } }
 
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        shutdown(listener, Int32(SHUT_RDWR))   // the accept thread closes it
         unlink(path)
     }
 

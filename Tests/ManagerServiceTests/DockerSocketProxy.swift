@@ -27,7 +27,12 @@ final class DockerSocketProxy: Sendable {
         let thread = Thread { [self] in
             while true {
                 let client = accept(fd, nil, nil)
-                if client < 0 { return }
+                if client < 0 {
+                    // Only this thread closes the listener: closed from stop(), its number could be reused by a
+                    // new socket before this accept() runs, and this thread would serve someone else's listener.
+                    close(fd)
+                    return
+                }
                 let server = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
                 guard withAddress(upstream, { connect(server, $0, $1) }) == 0 else {
                     close(client)
@@ -47,10 +52,7 @@ final class DockerSocketProxy: Sendable {
             defer { state = (-1, []) }
             return state
         }
-        if listener >= 0 {
-            shutdown(listener, Int32(SHUT_RDWR))
-            close(listener)
-        }
+        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }   // the accept thread closes it
         unlink(path)
         for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
     }

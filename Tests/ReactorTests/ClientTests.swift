@@ -23,7 +23,12 @@ final class ScriptedPeer: Sendable {
         Thread.detach {
             while true {
                 let c = accept(listener, nil, nil)
-                if c < 0 { return }
+                if c < 0 {
+                    // Only this thread closes the listener: closed from stop(), its number could be reused by a
+                    // new socket before this accept() runs, and this thread would serve someone else's listener.
+                    close(listener)
+                    return
+                }
                 counter.accepted.add(1, ordering: .relaxed)
                 Thread.detach {
                     script(c)
@@ -33,7 +38,7 @@ final class ScriptedPeer: Sendable {
         }
     }
 
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+    func stop() { shutdown(listener, Int32(SHUT_RDWR)) }   // the accept thread closes it
 
     /// Reads until the end of a request head (and `extra` bytes of body).
     static func readRequest(_ fd: Int32, body: Int = 0) -> String {

@@ -41,14 +41,18 @@ final class VictoriaLogsStandIn: Sendable {
     var received: [Received] { state.withLock { $0.received } }
 
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        shutdown(listener, Int32(SHUT_RDWR))   // serve() closes it
     }
 
     private func serve() {
         while true {
             let client = accept(listener, nil, nil)
-            if client < 0 { return }
+            if client < 0 {
+                // Only this thread closes the listener: closed from stop(), its number could be reused by a new
+                // socket before this accept() runs, and this thread would serve someone else's listener.
+                close(listener)
+                return
+            }
             handle(client)
             close(client)
         }
