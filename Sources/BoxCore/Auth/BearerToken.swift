@@ -4,20 +4,12 @@ public enum BearerToken {
     /// The token, or nil when the header is missing, empty, or names another scheme (`Basic ...`, `AWS4-...`).
     public static func parse(authorization: String?) -> String? {
         guard let raw = authorization else { return nil }
-        let value = trimmed(raw[...])
+        let value = raw.trimmingBlanks()
         guard !value.isEmpty else { return nil }
         guard let space = value.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return String(value) }
         let scheme = value[..<space]
         guard scheme.count == 6, scheme.lowercased() == "bearer" else { return nil }
-        let token = trimmed(value[space...])
+        let token = value[space...].trimmingBlanks()
         return token.isEmpty ? nil : String(token)
-    }
-
-    /// The text without leading and trailing spaces and tabs (HTTP OWS).
-    static func trimmed(_ s: Substring) -> Substring {
-        guard let first = s.firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let last = s.lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return s[s.endIndex...] }
-        return s[first...last]
     }
 }

@@ -21,7 +21,7 @@ extension APIGatewayEvent {
         var cookies: [Substring] = []
         for field in headers where ASCII.equalsIgnoringCase(field.name, "Cookie") {
             for part in field.value.split(separator: ";") {
-                let cookie = BinaryMediaTypes.trim(part)
+                let cookie = part.trimmingBlanks()
                 if !cookie.isEmpty { cookies.append(cookie) }
             }
         }

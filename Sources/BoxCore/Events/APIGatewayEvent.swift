@@ -32,7 +32,7 @@ public enum APIGatewayEvent {
     static func body(of input: ProxyRequestInput) -> Body {
         guard !input.body.isEmpty else { return .none }
         if let encoding = input.header("Content-Encoding") {
-            let e = BinaryMediaTypes.trim(Substring(encoding))
+            let e = encoding.trimmingBlanks()
             if !e.isEmpty && e.lowercased() != "identity" { return .base64(input.body) }
         }
         if input.binaryMediaTypes.matches(contentType: input.header("Content-Type")) { return .base64(input.body) }

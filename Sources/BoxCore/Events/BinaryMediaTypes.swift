@@ -11,7 +11,7 @@ public struct BinaryMediaTypes: Sendable, Equatable {
     /// These entries.
     public init(_ patterns: [String]) {
         self.patterns = patterns.compactMap { entry in
-            let trimmed = String(Self.trim(Substring(entry))).lowercased()
+            let trimmed = String(entry.trimmingBlanks()).lowercased()
             return trimmed.isEmpty ? nil : trimmed
         }
     }
@@ -27,7 +27,7 @@ public struct BinaryMediaTypes: Sendable, Equatable {
     /// True when `contentType`'s media type matches an entry.
     public func matches(contentType: String?) -> Bool {
         guard !patterns.isEmpty, let contentType else { return false }
-        let mediaType = Self.trim(contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0])
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingBlanks()
             .lowercased()
         guard !mediaType.isEmpty else { return false }
         for pattern in patterns {
@@ -35,12 +35,5 @@ public struct BinaryMediaTypes: Sendable, Equatable {
             if pattern.hasSuffix("/*"), mediaType.hasPrefix(pattern.dropLast()) { return true }
         }
         return false
-    }
-
-    static func trim(_ s: Substring) -> Substring {
-        guard let first = s.firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let last = s.lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return s[s.endIndex...] }
-        return s[first...last]
     }
 }

@@ -39,16 +39,10 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConve
 
     /// The threshold from a `LOG_LEVEL` value: unset, empty or unknown → `INFO` (the documented default).
     public static func threshold(fromEnvironment value: String?) -> LogLevel {
-        guard let value, let level = LogLevel(name: value.trimmingWhitespaceForLevel()) else { return .info }
+        guard let value, let level = LogLevel(name: value.trimmingASCIIWhitespace()) else { return .info }
         return level
     }
 
     /// Orders by severity.
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
-}
-
-extension String {
-    fileprivate func trimmingWhitespaceForLevel() -> String {
-        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
 }

@@ -5,7 +5,7 @@ public enum ScheduleExpression: Sendable, Equatable {
     case cron(CronExpression)
 
     public init(parsing text: String) throws(ScheduleExpressionError) {
-        let t = text.trimmingCharacters(inSet: " \t")
+        let t = String(text.trimmingBlanks())
         if t.hasPrefix("rate("), t.hasSuffix(")") {
             self = .rate(seconds: try Self.rate(String(t.dropFirst(5).dropLast())))
         } else if t.hasPrefix("cron("), t.hasSuffix(")") {
@@ -44,14 +44,5 @@ public enum ScheduleExpression: Sendable, Equatable {
             guard now >= origin else { return origin + period }
             return origin + ((now - origin) / period + 1) * period
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters(inSet chars: String) -> String {
-        let set = Set(chars)
-        guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) })
-        else { return "" }
-        return String(self[first...last])
     }
 }

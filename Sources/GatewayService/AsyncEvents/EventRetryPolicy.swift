@@ -1,3 +1,5 @@
+import BoxCore
+
 /// AWS's retry policy for asynchronous invocations (docs/async-invocations.md): a function error is retried
 /// `event_retry_attempts` times after `EVENT_RETRY_DELAYS`; a throttle or system error (no free worker, Manager
 /// unreachable, worker lost) is retried with exponential backoff (1 s doubling to 5 min) until the event is

@@ -1,3 +1,5 @@
+import BoxCore
+
 /// The gateway's settings read from its process environment (docs/contract.md §3.1 and the §3.10 limits).
 ///
 /// Parsing is pure: `parse(_:)` takes the environment as a dictionary so tests pass their own. Secrets are
@@ -231,13 +233,4 @@ public struct GatewayEnvironmentError: Error, Sendable, Equatable, CustomStringC
     }
     /// `NAME: reason`.
     public var description: String { "\(variable): \(reason)" }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
-    }
 }
