@@ -69,22 +69,18 @@ extension ManagerService {
 
     /// `POST /containers/ensure {"function_name": ...}` → `{"host","port"}` (the reference's call).
     func ensure(body: [UInt8]) async throws(ManagerError) -> HTTPResponse {
-        guard let name = try Self.read(body, { b throws(ManagerAPIError) in try APIBody.object(b, allowEmpty: false) })?["function_name"]?
-            .stringValue, !name.isEmpty
-        else {
-            throw ManagerError(.badRequest, "function_name is required")
-        }
-        let record = try await workers.ensure(function: name)
-        return jsonResponse(status: 200, JSONValue.object(["host": .string(record.host), "port": .int(record.port)]).serialized())
+        let request = try Self.read(body, EnsureRequest.init(body:))
+        let record = try await workers.ensure(function: request.functionName)
+        return jsonResponse(status: 200, EnsureReply(host: record.host, port: record.port).body)
     }
 
     /// `GET /health`: 200 when Docker answers now, 503 otherwise (no token).
     func health() async -> HTTPResponse {
         do {
             let version = try await backend.version()
-            return jsonResponse(status: 200, JSONValue.object(["status": "healthy", "docker": .string(version.version)]).serialized())
+            return jsonResponse(status: 200, HealthReply.healthy(engineVersion: version.version).body)
         } catch {
-            return jsonResponse(status: 503, JSONValue.object(["status": "unhealthy", "message": "Docker is unavailable"]).serialized())
+            return jsonResponse(status: 503, HealthReply.unhealthy(message: "Docker is unavailable").body)
         }
     }
 

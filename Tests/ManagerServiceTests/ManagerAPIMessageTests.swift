@@ -73,6 +73,14 @@ import Testing
         }
     }
 
+    @Test func theReferenceCallAndHealthKeepTheirShapes() throws {
+        #expect(try EnsureRequest(body: Array(#"{"function_name":"f","image":"ignored"}"#.utf8)).functionName == "f")
+        #expect(throws: ManagerAPIError("function_name is required")) { try EnsureRequest(body: Array(#"{"function_name":""}"#.utf8)) }
+        #expect(text(EnsureReply(host: "127.0.0.1", port: 32768).body) == #"{"host":"127.0.0.1","port":32768}"#)
+        #expect(text(HealthReply.healthy(engineVersion: "28.2.2").body) == #"{"status":"healthy","docker":"28.2.2"}"#)
+        #expect(text(HealthReply.unhealthy(message: "down").body) == #"{"status":"unhealthy","message":"down"}"#)
+    }
+
     @Test func errorBodiesNameTheImageAndFallBackToTheText() {
         let missing = ErrorReply(message: "Image not found: img:1", image: "img:1")
         #expect(text(missing.body) == #"{"message":"Image not found: img:1","image":"img:1"}"#)
