@@ -27,8 +27,10 @@ actor WorkerManager {
     nonisolated let logTails = WorkerLogTails()
     /// Workers that left the table, for the gateways' `GET /v1/workers/gone` long poll.
     nonisolated let gone = GoneWorkers()
-    /// True while the last Docker round trip (sync or events stream) worked.
-    var dockerReachable = false
+    /// True while the last Docker round trip (sync or events stream) worked. The idle scan waits while it is false.
+    var dockerReachable = false {
+        didSet { if dockerReachable != oldValue { idleTimer.tableChanged(nextDeadline: nextScan()) } }
+    }
 
     init(backend: any WorkerBackend, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
         self.backend = backend

@@ -1,7 +1,7 @@
 /// When the idle scan is next due (docs/manager.md, "Idle handling"), so that its timer sleeps exactly that long.
 extension WorkerTable {
-    /// When the next lease lapses or idle threshold passes (nil: nothing pending). Workers kept for `min_warm` are
-    /// never paused or stopped for idleness, so their thresholds do not count.
+    /// When the next lease lapses or idle threshold passes (nil: nothing pending); a released retired worker is due
+    /// at once. Workers kept for `min_warm` are never paused or stopped for idleness, so their thresholds do not count.
     func nextDeadline() -> Duration? {
         var next: Duration?
         func consider(_ t: Duration) { next = next.map { min($0, t) } ?? t }
@@ -10,6 +10,11 @@ extension WorkerTable {
         for record in workers.values {
             if record.isLeased {
                 if let expiry = record.leaseExpiry { consider(expiry) }
+                continue
+            }
+            if record.retired {
+                // Released and outdated: removed by the next scan, so it is due now.
+                if record.state == .running || record.state == .paused { consider(record.lastUsed) }
                 continue
             }
             if protected[record.function]?.contains(record.key) == true { continue }
