@@ -132,24 +132,9 @@ public final class ManagerService: Sendable {
 
     static let methodNotAllowed = ManagerError(.methodNotAllowed, "Method Not Allowed")
 
+    /// A path segment or query value with `%XX` decoded (BoxCore's decoder, as the gateway's router uses).
     static func percentDecode(_ segment: Substring) -> String {
-        guard segment.contains("%") else { return String(segment) }
-        var bytes: [UInt8] = []
-        var i = segment.utf8.startIndex
-        let utf8 = segment.utf8
-        while i < utf8.endIndex {
-            let b = utf8[i]
-            if b == UInt8(ascii: "%"), let h = utf8.index(i, offsetBy: 2, limitedBy: utf8.endIndex), h < utf8.endIndex,
-               let v = UInt8(String(decoding: utf8[utf8.index(after: i)...h], as: UTF8.self), radix: 16)
-            {
-                bytes.append(v)
-                i = utf8.index(after: h)
-            } else {
-                bytes.append(b)
-                i = utf8.index(after: i)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentDecoding.decode(segment.utf8)
     }
 }
 
