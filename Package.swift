@@ -80,12 +80,12 @@ let package = Package(
         .target(
             name: "GatewayService",
             dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry", "ManagerAPI"],
-            swiftSettings: strictSwift
+            swiftSettings: pureSwift
         ),
         .target(
             name: "ManagerService",
             dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry", "ManagerAPI"],
-            swiftSettings: strictSwift
+            swiftSettings: pureSwift
         ),
         .target(
             name: "SAMGenerator",
@@ -94,12 +94,12 @@ let package = Package(
         ),
 
         // Executables: thin main.swift files.
-        .executableTarget(name: "esb-gateway", dependencies: ["GatewayService", "BoxCore"], swiftSettings: strictSwift),
-        .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: strictSwift),
+        .executableTarget(name: "esb-gateway", dependencies: ["GatewayService", "BoxCore"], swiftSettings: pureSwift),
+        .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: pureSwift),
         .executableTarget(
             name: "esb",
             dependencies: ["SAMGenerator", "BoxCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strictSwift
+            swiftSettings: pureSwift
         ),
     ] + testTargets
 )

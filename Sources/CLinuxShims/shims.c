@@ -27,16 +27,6 @@ int CLinuxShims_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int maxev
 
 int CLinuxShims_eventfd(unsigned int initval, int flags) { return eventfd(initval, flags); }
 
-int CLinuxShims_timerfd_create(int clockid, int flags) { return timerfd_create(clockid, flags); }
-
-int CLinuxShims_timerfd_arm(int fd, uint64_t nanoseconds) {
-    struct itimerspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.it_value.tv_sec = (time_t)(nanoseconds / 1000000000ull);
-    spec.it_value.tv_nsec = (long)(nanoseconds % 1000000000ull);
-    return timerfd_settime(fd, 0, &spec, NULL);
-}
-
 int CLinuxShims_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return accept4(fd, addr, len, flags);
 }

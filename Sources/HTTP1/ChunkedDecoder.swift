@@ -120,32 +120,3 @@ public struct ChunkedDecoder: Sendable {
         guard metadata <= maxMetadataBytes else { throw .badRequest("trailer section too long") }
     }
 }
-
-/// Encodes a body in the chunked transfer coding.
-public enum ChunkedEncoder {
-    /// One chunk: hex size, CRLF, data, CRLF (an empty `data` gives nothing: use `lastChunk`).
-    public static func chunk(_ data: [UInt8]) -> [UInt8] {
-        guard !data.isEmpty else { return [] }
-        var out = Array(String(data.count, radix: 16).utf8)
-        out.reserveCapacity(out.count + data.count + 4)
-        out += [ASCII.cr, ASCII.lf]
-        out += data
-        out += [ASCII.cr, ASCII.lf]
-        return out
-    }
-
-    /// The last chunk and an empty trailer section.
-    public static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
-
-    /// A whole body as chunks of at most `chunkSize` bytes, then the last chunk.
-    public static func encode(_ body: [UInt8], chunkSize: Int = 16 * 1024) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = 0
-        while i < body.count {
-            let n = min(chunkSize, body.count - i)
-            out += chunk(Array(body[i..<i + n]))
-            i += n
-        }
-        return out + lastChunk
-    }
-}

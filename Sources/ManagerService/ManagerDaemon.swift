@@ -24,7 +24,7 @@ public enum ManagerDaemon {
             FileHandle.standardError.write(Data("esb-manager: \(error)\n".utf8))
             return 1
         }
-        let hostName = Self.hostName()
+        let hostName = Posix.hostName()   // the default `container_name`
         let sink = LogSink(victoriaLogsURL: settings.victoriaLogsURL, containerName: settings.containerName ?? hostName)
         let logger = Logger("manager", formatter: LogFormatter(environment: environment, hostName: hostName), sink: sink)
         defer { sink.close() }
@@ -103,16 +103,6 @@ public enum ManagerDaemon {
             logger.info("stopped")
             return 0
         }
-    }
-}
-
-extension ManagerDaemon {
-    /// `gethostname(2)` (no DNS lookup, unlike Foundation's `hostName`): the default `container_name`.
-    static func hostName() -> String? {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? nil : name
     }
 }
 

@@ -64,6 +64,13 @@ public enum Socket {
         return value == 0 ? nil : PosixError(code: value, operation: "connect")
     }
 
+    /// True when `fd` is writable now (a zero-timeout poll): an in-progress connect has finished, either way
+    /// (`connectResult` tells which). Never blocks.
+    public static func isWritableNow(_ fd: borrowing FileDescriptor) -> Bool {
+        var entry = pollfd(fd: fd.rawValue, events: Int16(POLLOUT), revents: 0)
+        return poll(&entry, 1, 0) == 1
+    }
+
     /// The address a socket is bound to (to read back the port of a `:0` listener).
     public static func localAddress(_ fd: borrowing FileDescriptor) throws(PosixError) -> SocketAddress {
         var storage = sockaddr_storage()

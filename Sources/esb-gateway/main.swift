@@ -4,6 +4,7 @@ import BoxCore
 import Dispatch
 import Foundation
 import GatewayService
+import Synchronization
 
 switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .gateway, environment: ProcessInfo.processInfo.environment) {
 case .run:
@@ -12,13 +13,13 @@ case .run:
     GatewayApp.prepareProcess()
     let environment = ProcessInfo.processInfo.environment
     let finished = DispatchSemaphore(value: 0)
-    nonisolated(unsafe) var status: Int32 = 0
+    let status = Atomic<Int32>(0)
     Task.detached {
-        status = await GatewayApp.run(environment: environment)
+        status.store(await GatewayApp.run(environment: environment), ordering: .releasing)
         finished.signal()
     }
     finished.wait()
-    exit(status)
+    exit(status.load(ordering: .acquiring))
 case .exit(let status, let standardOutput, let standardError):
     FileHandle.standardOutput.write(Data(standardOutput.utf8))
     FileHandle.standardError.write(Data(standardError.utf8))

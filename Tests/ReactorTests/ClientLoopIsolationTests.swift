@@ -20,7 +20,7 @@ import Testing
         var ok = 0
         for i in 0..<times {
             let request = HTTPRequest(method: "POST", target: "/loop?i=\(i)", body: Array("call \(i)".utf8))
-            let response = try await client.execute(request, to: endpoint, timeout: .seconds(5))
+            let response = try await client.execute(request, to: endpoint, timeout: .seconds(30))
             if response.status == 200, response.body == Array("call \(i)".utf8) { ok += 1 }
         }
         return ok

@@ -111,19 +111,6 @@ import Testing
 }
 
 @Suite(.timeLimit(.minutes(5))) struct PosixTests {
-    @Test func timerFDExpiresOnce() throws {
-        let timer = try TimerFD()
-        #expect(timer.expirations() == 0)
-        try timer.arm(nanoseconds: 1_000_000)
-        var spins = 0
-        while timer.expirations() == 0, spins < 1000 {
-            usleepShim()
-            spins += 1
-        }
-        #expect(spins < 1000)
-        #expect(timer.expirations() == 0)
-    }
-
     @Test func eventFDSignalsAcrossThreads() async throws {
         let event = try EventFD()
         event.signal()
@@ -147,11 +134,6 @@ import Testing
         #expect(addresses.contains { $0.ipText == "127.0.0.1" && $0.port == 8080 })
         #expect(throws: PosixError.self) { _ = try SocketAddress.resolve(host: "no-such-host.invalid", port: 1) }
     }
-}
-
-func usleepShim() {
-    var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
-    nanosleep(&ts, nil)
 }
 
 @Suite(.timeLimit(.minutes(5))) struct LoopLifecycleTests {

@@ -13,7 +13,7 @@ import Testing
         var ids: Set<String> = []
         for i in 0..<5 {
             let request = HTTPRequest(method: "POST", target: "/echo?i=\(i)", body: Array("hello \(i)".utf8))
-            let response = try await client.execute(request, to: endpoint, timeout: .seconds(5))
+            let response = try await client.execute(request, to: endpoint, timeout: .seconds(30))
             #expect(response.status == 200)
             #expect(response.body == Array("hello \(i)".utf8))
             #expect(response.headers["X-Target"] == "/echo?i=\(i)")
@@ -33,7 +33,7 @@ import Testing
         #expect(port == 0)
         let client = HTTPClient()
         let endpoint = try #require(HTTPEndpoint.parse("unix://\(path)"))
-        let response = try await client.execute(HTTPRequest(method: "GET", target: "/x"), to: endpoint, timeout: .seconds(5))
+        let response = try await client.execute(HTTPRequest(method: "GET", target: "/x"), to: endpoint, timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.headers["X-Peer"] == "unix")
         await server.shutdown(gracePeriod: .seconds(2))
@@ -53,7 +53,7 @@ import Testing
                     for i in 0..<25 {
                         let body = Array("task \(task) request \(i) ".utf8) + [UInt8](repeating: UInt8(i), count: i * 100)
                         let response = try await client.execute(
-                            HTTPRequest(method: "POST", target: "/\(task)/\(i)", body: body), to: endpoint, timeout: .seconds(10))
+                            HTTPRequest(method: "POST", target: "/\(task)/\(i)", body: body), to: endpoint, timeout: .seconds(30))
                         if response.body != body || response.headers["X-Target"] != "/\(task)/\(i)" { bad += 1 }
                     }
                     return bad

@@ -50,7 +50,7 @@ import Testing
         var freeTimes: [Duration] = []
         for round in 0..<Self.rounds {
             let (text, sendError) = try await blocking { () -> (String, String?) in
-                let c = try RawConnection(port: port, tls: tls, receiveTimeout: 10)
+                let c = try RawConnection(port: port, tls: tls)
                 defer { c.close() }
                 var sendError: String?
                 do {
@@ -82,7 +82,7 @@ import Testing
         var statuses: [Int] = []
         for _ in 0..<10 {
             let text = try await blocking { () -> String in
-                let c = try RawConnection(port: port, tls: true, receiveTimeout: 10)
+                let c = try RawConnection(port: port, tls: true)
                 defer { c.close() }
                 try? c.send(head)
                 let chunk = [UInt8](repeating: 0x61, count: 64 * 1024)
@@ -99,7 +99,7 @@ import Testing
     /// server closes (and frees the slot) although input is still arriving. Both bounds are checked, each
     /// with the other one set far away: the time bound (`discardTimeout`), and the short grace
     /// (`lingerTimeout`) that starts once 2 × the limit was discarded.
-    @Test(arguments: [(discard: 1, grace: 10), (discard: 10, grace: 1)])
+    @Test(arguments: [(discard: 1, grace: 40), (discard: 40, grace: 1)])
     func aClientThatNeverStopsSendingIsCutOffAtTheBound(bounds: (discard: Int, grace: Int)) async throws {
         let (server, port) = try startServer(tls: true) {
             $0.maxBodyBytes = Self.limit
@@ -108,13 +108,13 @@ import Testing
         }
         let clock = ContinuousClock()
         let (elapsed, sawResponse) = try await blocking { () -> (Duration, Bool) in
-            let c = try RawConnection(port: port, tls: true, receiveTimeout: 10)
+            let c = try RawConnection(port: port, tls: true)
             defer { c.close() }
             let start = clock.now
             try c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999999\r\n\r\n")
             let chunk = [UInt8](repeating: 0x61, count: 64 * 1024)
-            // Until the server's close resets us; a 60 s guard so a missing bound cannot hang the suite.
-            while clock.now - start < .seconds(60) {
+            // Until the server's close resets us; a 120 s guard so a missing bound cannot hang the suite.
+            while clock.now - start < .seconds(120) {
                 do { try c.send(chunk) } catch { break }
             }
             let elapsed = clock.now - start
@@ -122,9 +122,10 @@ import Testing
         }
         let freed = try await Self.timeUntilFree(server)
         print("endless uploader (discardTimeout \(bounds.discard) s, lingerTimeout \(bounds.grace) s) cut off after \(elapsed); 413 read afterwards: \(sawResponse); slot free \(freed) later")
-        // The server lingered (≈1 s), and the near bound, not the far one (10 s), ended it.
+        // The server lingered (≈1 s), and the near bound, not the far one (40 s), ended it: the margin is wide so
+        // that a loaded machine cannot blur which bound acted (this is not a latency measurement).
         #expect(elapsed >= .milliseconds(900))
-        #expect(elapsed < .seconds(9))
+        #expect(elapsed < .seconds(30))
         await server.shutdown(gracePeriod: .seconds(2))
     }
 

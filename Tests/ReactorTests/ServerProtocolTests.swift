@@ -92,7 +92,7 @@ import Testing
     func keepAliveFollowsHTTP10And11Rules(request: String, staysOpen: Bool, header: String?) async throws {
         let (server, port) = try startServer(tls: true)
         let (first, second, closed) = try await blocking {
-            let c = try RawConnection(port: port, tls: true, receiveTimeout: 30)
+            let c = try RawConnection(port: port, tls: true)
             try c.send(request)
             let first = c.receiveResponse()
             guard !first.closed else { return (first.text, "", true) }

@@ -106,7 +106,7 @@ import Testing
         }
         // One byte at a time, well apart: each byte is progress (the body timeout alone would wait forever).
         let text = try await blocking {
-            let c = try RawConnection(port: port, receiveTimeout: 10)
+            let c = try RawConnection(port: port)
             let head = chunked
                 ? "POST /s HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n"
                 : "POST /s HTTP/1.1\r\nHost: a\r\nContent-Length: 4096\r\n\r\n"

@@ -55,13 +55,14 @@ func startServer(
 let rawPool = BlockingPool(threads: 16)
 
 /// A blocking test client that writes exact bytes and reads raw responses: it stands in for the
-/// misbehaving and slow clients (curl-like, or hostile) a real server meets.
+/// misbehaving and slow clients (curl-like, or hostile) a real server meets. Its receive timeout is only a safety
+/// net (every test expects an answer or a close long before it): generous, for a loaded machine.
 final class RawConnection: @unchecked Sendable {
     var fd: FileDescriptor?
     var tls: TLSSession?
     var raw: Int32 = -1
 
-    init(port: Int, tls useTLS: Bool = false, unixPath: String? = nil, receiveTimeout: Int = 5) throws {
+    init(port: Int, tls useTLS: Bool = false, unixPath: String? = nil, receiveTimeout: Int = 30) throws {
         let address = unixPath.flatMap { SocketAddress(unixPath: $0) } ?? SocketAddress(ip: "127.0.0.1", port: port)!
         let pending = try Socket.connect(to: address)
         let inProgress = pending.inProgress

@@ -1,4 +1,4 @@
-// Linux syscalls Glibc's Swift module does not export (epoll, eventfd, timerfd, signalfd, accept4),
+// Linux syscalls Glibc's Swift module does not export (epoll, eventfd, signalfd, accept4),
 // re-exported with plain types so Swift can call them.
 #ifndef CLINUXSHIMS_H
 #define CLINUXSHIMS_H
@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/timerfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/resource.h>
@@ -24,8 +23,6 @@ static const uint32_t CLinuxShims_EPOLLONESHOT = EPOLLONESHOT;
 static const int CLinuxShims_EPOLL_CLOEXEC = EPOLL_CLOEXEC;
 static const int CLinuxShims_EFD_NONBLOCK = EFD_NONBLOCK;
 static const int CLinuxShims_EFD_CLOEXEC = EFD_CLOEXEC;
-static const int CLinuxShims_TFD_NONBLOCK = TFD_NONBLOCK;
-static const int CLinuxShims_TFD_CLOEXEC = TFD_CLOEXEC;
 static const int CLinuxShims_SFD_NONBLOCK = SFD_NONBLOCK;
 static const int CLinuxShims_SFD_CLOEXEC = SFD_CLOEXEC;
 static const int CLinuxShims_SOCK_NONBLOCK = SOCK_NONBLOCK;
@@ -37,9 +34,6 @@ int CLinuxShims_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t da
 int CLinuxShims_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int maxevents, int timeout_ms);
 
 int CLinuxShims_eventfd(unsigned int initval, int flags);
-int CLinuxShims_timerfd_create(int clockid, int flags);
-// Arms a one-shot timer `nanoseconds` from now (0 disarms).
-int CLinuxShims_timerfd_arm(int fd, uint64_t nanoseconds);
 
 // accept4 needs _GNU_SOURCE, set in the .c file.
 int CLinuxShims_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);

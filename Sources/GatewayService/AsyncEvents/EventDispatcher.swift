@@ -1,5 +1,6 @@
 import BoxCore
 import Crypto
+import Posix
 import Synchronization
 
 /// Runs the spooled `Event` invocations (docs/async-invocations.md): admission into the durable spool (the 202
@@ -244,7 +245,7 @@ final class EventDispatcher: Sendable {
             lastResponse: entry.lastResponse, timestampMillis: UTCTimestamp.nowMillis())
         let json = record.json()
         do {
-            try SpoolFiles.writeDurably(directory: spool.deadDirectory, name: "\(Self.fileSafe(e.id)).json", bytes: json)
+            try FileIO.writeDurably(directory: spool.deadDirectory, name: "\(Self.fileSafe(e.id)).json", bytes: json)
         } catch {
             // Keep the event: it is retried after the backoff rather than lost without a record.
             log.log(.error, "cannot write the dead record: \(error)", logger: "gateway.events", requestID: e.id)

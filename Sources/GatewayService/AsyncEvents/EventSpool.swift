@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 import Synchronization
 
 /// The gateway's durable queue of accepted `Event` invocations (docs/async-invocations.md): append-only segment
@@ -51,12 +52,12 @@ final class EventSpool: Sendable {
 
     /// Creates the directories. `segmentLimit` (default: a quarter of `maxBytes`, at most 64 MiB) is the size at
     /// which the writer starts a new segment.
-    init(directory: String, maxBytes: Int, segmentLimit: Int? = nil) throws(SpoolFiles.IOError) {
+    init(directory: String, maxBytes: Int, segmentLimit: Int? = nil) throws(PosixError) {
         self.directory = directory
         self.deadDirectory = directory + "/dead"
         self.maxBytes = maxBytes
         self.segmentLimit = segmentLimit ?? max(4096, min(64 << 20, maxBytes / 4))
-        try SpoolFiles.makeDirectory(deadDirectory)
+        try FileIO.makeDirectory(deadDirectory)
     }
 
     static func segmentName(_ sequence: UInt64) -> String {
@@ -76,9 +77,9 @@ final class EventSpool: Sendable {
     /// before `start()`.
     func replay() -> Replay {
         var result = Replay()
-        let sequences = SpoolFiles.list(directory).compactMap(Self.sequence(ofSegment:)).sorted()
-        for name in SpoolFiles.list(directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            SpoolFiles.remove(directory + "/" + name)
+        let sequences = FileIO.list(directory).compactMap(Self.sequence(ofSegment:)).sorted()
+        for name in FileIO.list(directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            FileIO.remove(directory + "/" + name)
         }
         var events: [String: (event: SpooledEvent, location: Location)] = [:]
         var order: [String] = []
@@ -87,7 +88,7 @@ final class EventSpool: Sendable {
             let path = directory + "/" + Self.segmentName(seq)
             let bytes: [UInt8]
             do {
-                bytes = try SpoolFiles.readAll(path)
+                bytes = try FileIO.readAll(path)
             } catch {
                 result.warnings.append("event spool: cannot read \(path): \(error); its events are skipped")
                 continue
@@ -119,7 +120,7 @@ final class EventSpool: Sendable {
                 ix.nextSequence = max(ix.nextSequence, seq + 1)
                 guard let size = sizes[seq] else { continue }
                 let path = directory + "/" + Self.segmentName(seq)
-                guard let fd = try? SpoolFiles.openForReading(path) else { continue }
+                guard let fd = try? FileIO.openForReading(path) else { continue }
                 ix.segments[seq] = Segment(path: path, readFD: fd, bytes: size, live: 0)
                 ix.totalBytes += size
             }
@@ -136,8 +137,8 @@ final class EventSpool: Sendable {
 
     private static func delete(_ seq: UInt64, in ix: inout Index) {
         guard let segment = ix.segments.removeValue(forKey: seq) else { return }
-        SpoolFiles.closeDescriptor(segment.readFD)
-        SpoolFiles.remove(segment.path)
+        FileIO.closeDescriptor(segment.readFD)
+        FileIO.remove(segment.path)
         ix.totalBytes -= segment.bytes
     }
 
@@ -148,7 +149,7 @@ final class EventSpool: Sendable {
         let thread = Thread { [self] in
             while let batch = queue.take() { write(batch) }
             index.withLock { ix in
-                if ix.currentWriteFD >= 0 { try? SpoolFiles.syncData(ix.currentWriteFD) }
+                if ix.currentWriteFD >= 0 { try? FileIO.syncData(ix.currentWriteFD) }
             }
             writerExited.signal()
         }
@@ -193,13 +194,13 @@ final class EventSpool: Sendable {
     }
 
     /// The payload of a queued event, read from its segment.
-    func payload(of id: String) throws(SpoolFiles.IOError) -> [UInt8] {
+    func payload(of id: String) throws(PosixError) -> [UInt8] {
         // The descriptor stays open while the event is queued: its segment cannot be deleted before `finish`.
         guard let (fd, location) = index.withLock({ ix -> (Int32, Location)? in
             guard let l = ix.locations[id], let s = ix.segments[l.segment] else { return nil }
             return (s.readFD, l)
-        }) else { throw SpoolFiles.IOError(call: "event \(id) is not in the spool", errno: ENOENT) }
-        return try SpoolFiles.readAt(fd, offset: location.payloadOffset, count: location.payloadLength)
+        }) else { throw PosixError(code: ENOENT, operation: "event \(id) is not in the spool") }
+        return try FileIO.readAt(fd, offset: location.payloadOffset, count: location.payloadLength)
     }
 
     /// Bytes on disk (segments) and counters for metrics.
@@ -225,10 +226,10 @@ final class EventSpool: Sendable {
         let reserved = batch.reduce(0) { $0 + $1.reserved }
         let durable = batch.contains { $0.admission != nil }
         var failure: AdmitError?
-        do throws(SpoolFiles.IOError) {
+        do throws(PosixError) {
             let (seq, fd, base) = try currentSegment()
-            try SpoolFiles.writeAll(fd, buffer)
-            if durable { try SpoolFiles.syncData(fd) }
+            try FileIO.writeAll(fd, buffer)
+            if durable { try FileIO.syncData(fd) }
             index.withLock { ix in
                 ix.segments[seq]?.bytes += buffer.count
                 ix.totalBytes += buffer.count
@@ -257,7 +258,7 @@ final class EventSpool: Sendable {
     }
 
     /// The segment to append to, starting a new one when there is none or it reached `segmentLimit`.
-    private func currentSegment() throws(SpoolFiles.IOError) -> (UInt64, Int32, Int) {
+    private func currentSegment() throws(PosixError) -> (UInt64, Int32, Int) {
         let existing = index.withLock { ix -> (UInt64, Int32, Int)? in
             guard let seq = ix.current, let s = ix.segments[seq], s.bytes < segmentLimit else { return nil }
             return (seq, ix.currentWriteFD, s.bytes)
@@ -269,14 +270,14 @@ final class EventSpool: Sendable {
             return ix.nextSequence
         }
         let path = directory + "/" + Self.segmentName(seq)
-        let writeFD = try SpoolFiles.openForAppend(path)
+        let writeFD = try FileIO.openForAppend(path)
         let readFD: Int32
-        do throws(SpoolFiles.IOError) {
-            readFD = try SpoolFiles.openForReading(path)
-            try SpoolFiles.syncDirectory(directory)
+        do throws(PosixError) {
+            readFD = try FileIO.openForReading(path)
+            try FileIO.syncDirectory(directory)
         } catch {
-            SpoolFiles.closeDescriptor(writeFD)
-            SpoolFiles.remove(path)
+            FileIO.closeDescriptor(writeFD)
+            FileIO.remove(path)
             throw error
         }
         index.withLock { ix in
@@ -289,7 +290,7 @@ final class EventSpool: Sendable {
 
     /// Stops appending to the current segment; deletes it when none of its events is left.
     private static func retireCurrent(in ix: inout Index) {
-        if ix.currentWriteFD >= 0 { SpoolFiles.closeDescriptor(ix.currentWriteFD) }
+        if ix.currentWriteFD >= 0 { FileIO.closeDescriptor(ix.currentWriteFD) }
         ix.currentWriteFD = -1
         if let seq = ix.current, ix.segments[seq]?.live == 0 { delete(seq, in: &ix) }
         ix.current = nil

@@ -112,7 +112,7 @@ enum SpoolRecord: Sendable, Equatable {
     }
 
     static func put<T: FixedWidthInteger>(_ v: T, into out: inout [UInt8]) {
-        withUnsafeBytes(of: v.littleEndian) { out += $0 }
+        for shift in stride(from: 0, to: T.bitWidth, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> shift)) }
     }
 }
 
@@ -202,7 +202,7 @@ struct SpoolSegmentScanner {
         guard length <= SpoolRecord.maxBodySize else { return .failure(Failure(reason: "bad length \(length)")) }
         guard left - SpoolRecord.headerSize >= length else { return .failure(Failure(reason: "truncated record")) }
         let body = bytes[offset + 12..<offset + 12 + length]
-        let actual = body.withUnsafeBytes { CRC32C.checksum($0) }
+        let actual = CRC32C.checksum(body)
         guard actual == crc else { return .failure(Failure(reason: "checksum mismatch")) }
         guard let record = SpoolRecord.decode(body: body) else { return .failure(Failure(reason: "unreadable fields")) }
         return .success((record, SpoolRecord.headerSize + length))

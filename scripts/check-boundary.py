@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Keeps C and unsafe code inside the boundary modules (docs/architecture.md, "The C boundary").
+
+Only the modules in BOUNDARY may import C modules (Glibc, the C shims, libcurl, libyaml, OpenSSL) or use
+`Unsafe*` types, `withUnsafe*`, `unsafeBitCast` or `nonisolated(unsafe)`. Every other Swift target in
+Package.swift must build with `pureSwift` (strict memory safety), so the compiler checks the same thing.
+Prints each violation as file:line and exits 1 if there is one.
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BOUNDARY = {"Posix", "Crypto", "TLS", "YAML", "DockerEngine", "Reactor",
+            "CLinuxShims", "COpenSSLShims", "CLibYAML", "CCurl"}
+C_IMPORT = re.compile(r"^\s*(@preconcurrency\s+)?((public|internal|package|private|fileprivate)\s+)?import\s+"
+                      r"(Glibc|Musl|Darwin|CLinuxShims|COpenSSLShims|CCurl|CLibYAML)\b")
+UNSAFE = re.compile(r"\bUnsafe[A-Z]\w*|\bwithUnsafe\w*|\bunsafeBitCast\b|nonisolated\(unsafe\)")
+
+
+def source_violations():
+    found = []
+    for module_dir in sorted((ROOT / "Sources").iterdir()):
+        if not module_dir.is_dir() or module_dir.name in BOUNDARY:
+            continue
+        for path in sorted(module_dir.rglob("*.swift")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                code = line.split("//", 1)[0]
+                if C_IMPORT.search(code) or UNSAFE.search(code):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: C or unsafe code outside the boundary: {line.strip()}")
+    return found
+
+
+def manifest_violations():
+    """Every target outside the boundary declared in Package.swift builds with `pureSwift`."""
+    text = (ROOT / "Package.swift").read_text(encoding="utf-8")
+    found = []
+    # Each declaration runs to the next one (a chunk may hold nested parentheses: `.product(...)`).
+    chunks = re.split(r"(?=\.(?:target|executableTarget|testTarget|systemLibrary)\()", text)
+    for chunk in chunks:
+        match = re.match(r"\.(target|executableTarget)\(\s*name:\s*\"([^\"]+)\"", chunk)
+        if not match:
+            continue
+        name, body = match.group(2), chunk
+        if name in BOUNDARY or "path: \"Tests/" in body or "path: \"bench/" in body:
+            continue
+        if "swiftSettings: pureSwift" not in body:
+            found.append(f"Package.swift: target {name} is outside the C boundary but does not build with pureSwift")
+    return found
+
+
+def main():
+    problems = source_violations() + manifest_violations()
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"FAIL: {len(problems)} boundary violation(s); see docs/architecture.md, \"The C boundary\"")
+        return 1
+    print("C boundary: clean")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
