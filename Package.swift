@@ -24,7 +24,7 @@ let testTargets: [Target] = [
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(
             name: "ManagerServiceTests",
-            dependencies: ["ManagerService", "DockerEngine", "BoxCore", "Reactor", "HTTP1", "ESBTestSupport"],
+            dependencies: ["ManagerService", "ManagerAPI", "DockerEngine", "BoxCore", "Reactor", "HTTP1", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(
@@ -70,6 +70,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "BoxCore", dependencies: ["YAML", "Crypto"], swiftSettings: pureSwift),
+        // The Manager API's messages, read and written the same way by both daemons (docs/manager-api.md).
+        .target(name: "ManagerAPI", dependencies: ["BoxCore"], swiftSettings: pureSwift),
 
         // Log lines to stdout and VictoriaLogs, Prometheus text: shared by both daemons.
         .target(name: "Telemetry", dependencies: ["BoxCore"], swiftSettings: strictSwift),
@@ -77,12 +79,12 @@ let package = Package(
         // Services: all the logic, all testable.
         .target(
             name: "GatewayService",
-            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry"],
+            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry", "ManagerAPI"],
             swiftSettings: pureSwift
         ),
         .target(
             name: "ManagerService",
-            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry"],
+            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry", "ManagerAPI"],
             swiftSettings: pureSwift
         ),
         .target(

@@ -11,7 +11,7 @@ import Telemetry
 /// attached by that id, and the extra ones this box created (`esb.managed=true`) with nothing attached are
 /// removed.
 struct LambdaNetwork: Sendable {
-    let docker: DockerClient
+    let backend: any WorkerBackend
     let name: String
     let logger: Logger
     /// How long a process that created the network waits before listing it again (a network create takes
@@ -20,17 +20,17 @@ struct LambdaNetwork: Sendable {
 
     /// The id of the network every worker joins.
     func resolve() async throws(DockerError) -> String {
-        var found = try await docker.listNetworks(named: name)
+        var found = try await backend.listNetworks(named: name)
         if found.isEmpty {
             do {
-                _ = try await docker.createNetwork(name: name, labels: [WorkerLabels.managed: "true"])
+                _ = try await backend.createNetwork(name: name, labels: [WorkerLabels.managed: "true"])
                 // A create racing ours may still be in flight: let it land, so that every process lists (and so
                 // picks among) the same networks.
                 try? await Task.sleep(for: Self.settleTime)
             } catch where error.code == .conflict {
                 // Another process created it between the list and the create: use theirs.
             }
-            found = try await docker.listNetworks(named: name)
+            found = try await backend.listNetworks(named: name)
         }
         guard let chosen = Self.preferred(found) else {
             throw DockerError(.notFound, message: "network \(name) vanished right after it was created")
@@ -59,9 +59,9 @@ struct LambdaNetwork: Sendable {
             ])
         for extra in extras where extra.labels[WorkerLabels.managed] == "true" {
             // The list leaves `Containers` empty: inspect to see whether anything is attached.
-            guard let details = try? await docker.inspectNetwork(extra.id), details.containerCount == 0 else { continue }
+            guard let details = try? await backend.inspectNetwork(extra.id), details.containerCount == 0 else { continue }
             do {
-                try await docker.removeNetwork(extra.id)
+                try await backend.removeNetwork(extra.id)
                 logger.info("removed a duplicate Lambda network", fields: ["network": .string(name), "id": .string(extra.id)])
             } catch {
                 // Another manager removed it first, or a container joined it meanwhile: either way it stays theirs.

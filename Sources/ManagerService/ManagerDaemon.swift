@@ -97,6 +97,7 @@ public enum ManagerDaemon {
                 continue
             }
             logger.info("shutting down", fields: ["signal": .int(Int(signal))])
+            service.endLongPolls()
             await server.shutdown(gracePeriod: .seconds(10))
             await service.shutdown()
             logger.info("stopped")

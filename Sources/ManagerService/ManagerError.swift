@@ -1,5 +1,5 @@
-import BoxCore
 public import HTTP1
+import ManagerAPI
 
 /// Every failure the Manager reports to a caller, with the one function that maps it to HTTP.
 public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -57,13 +57,11 @@ public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .dockerUnavailable, .workerNotReady: 503
         case .dockerFailed: 500
         }
-        var body: JSONObject = ["message": .string(message)]
-        if let image { body.append(key: "image", value: .string(image)) }
-        return jsonResponse(status: status, .object(body))
+        return jsonResponse(status: status, ErrorReply(message: message, image: image).body)
     }
 }
 
 /// A JSON answer.
-func jsonResponse(status: Int, _ body: JSONValue) -> HTTPResponse {
-    HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body.serialized())
+func jsonResponse(status: Int, _ body: [UInt8]) -> HTTPResponse {
+    HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
 }

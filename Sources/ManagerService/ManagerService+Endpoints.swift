@@ -1,5 +1,6 @@
 import BoxCore
 import HTTP1
+import ManagerAPI
 
 /// The bodies of the API calls (§4.2, docs/manager-api.md).
 extension ManagerService {
@@ -10,73 +11,76 @@ extension ManagerService {
         guard await workers.functions.contains(function) else {
             throw ManagerError(.unknownFunction, "Function not found: \(function)")
         }
-        let object = try Self.object(body, allowEmpty: true)
-        var count = 1
-        if let value = object?["count"] {
-            guard let n = value.intValue, n >= 1 else { throw ManagerError(.badRequest, "count must be a whole number ≥ 1") }
-            count = min(n, 1000)
-        }
+        let count = min(try Self.read(body, LeaseRequest.init(body:)).count, 1000)
         let result = try await workers.lease(function: function, count: count, holder: .gateway(gateway))
-        let list: [JSONValue] = result.workers.map { entry in
-            .object([
-                "id": .string(entry.record.key), "name": .string(entry.record.name), "host": .string(entry.record.host),
-                "port": .int(entry.record.port), "state": .string(entry.how),
-            ])
-        }
+        let reply = LeaseReply(
+            workers: result.workers.map { entry in
+                ManagerWorker(
+                    id: entry.record.key, name: entry.record.name, host: entry.record.host, port: entry.record.port,
+                    state: .leased(entry.how))
+            },
+            limitReached: result.limitReached)
+        func obtained(_ kind: LeaseKind) -> JSONValue { .int(result.workers.filter { $0.how == kind }.count) }
         logger.info(
             "workers leased",
             fields: [
-                "function": .string(function), "gateway": .string(gateway), "asked": .int(count), "warm": .int(result.workers.filter { $0.how == "warm" }.count),
-                "resumed": .int(result.workers.filter { $0.how == "resumed" }.count),
-                "new": .int(result.workers.filter { $0.how == "new" }.count), "limit_reached": .bool(result.limitReached),
+                "function": .string(function), "gateway": .string(gateway), "asked": .int(count), "warm": obtained(.warm),
+                "resumed": obtained(.resumed), "new": obtained(.new), "limit_reached": .bool(result.limitReached),
             ], requestID: requestID)
-        return jsonResponse(status: 201, .object(["workers": .array(list), "limit_reached": .bool(result.limitReached)]))
+        return jsonResponse(status: 201, reply.body)
     }
 
     /// `POST /v1/workers/heartbeat {"leased":[ids],"released":[ids]}` → `{"revoked":[ids],"paused":{function:n}}`
     /// (`paused`: the Manager's paused workers per function, which a gateway reports as its pools' paused gauge).
     func heartbeat(body: [UInt8], gateway: String) async throws(ManagerError) -> HTTPResponse {
-        let object = try Self.object(body, allowEmpty: true)
-        let leased = try Self.ids(object?["leased"], name: "leased")
-        let released = try Self.ids(object?["released"], name: "released")
-        let revoked = await workers.heartbeat(from: gateway, leased: leased, released: released)
-        var answer: JSONObject = ["revoked": .array(revoked.map { .string($0) })]
-        // Only when some worker is paused: the answer stays exactly `{"revoked":[...]}` otherwise (docs/manager-api.md).
-        let paused = await workers.pausedCounts().sorted { $0.key < $1.key }
-        if !paused.isEmpty { answer["paused"] = .object(JSONObject(paused.map { ($0.key, JSONValue.int($0.value)) })) }
-        return jsonResponse(status: 200, .object(answer))
+        let request = try Self.read(body, HeartbeatRequest.init(body:))
+        let revoked = await workers.heartbeat(from: gateway, leased: request.leased, released: request.released)
+        let reply = HeartbeatReply(revoked: revoked, paused: await workers.pausedCounts())
+        return jsonResponse(status: 200, reply.body)
     }
 
     /// `GET /v1/workers`.
     func listWorkers() async -> HTTPResponse {
-        let list: [JSONValue] = await workers.snapshot().map { entry in
+        let list = await workers.snapshot().map { entry in
             let r = entry.record
-            return .object([
-                "id": .string(r.key), "name": .string(r.name), "function": .string(r.function), "state": .string(r.apiState),
-                "leased": .bool(r.isLeased), "holder": r.gatewayID.map { .string($0) } ?? .null, "config": .string(r.configHash), "host": .string(r.host), "port": .int(r.port),
-                "last_used": .string(UTCTime(epochMilliseconds: entry.lastUsedMs).iso8601),
-                "created": .string(UTCTime(epochMilliseconds: entry.createdMs).iso8601),
-            ])
+            return ManagerWorker(
+                id: r.key, name: r.name, host: r.host, port: r.port, state: .life(r.apiState), function: r.function,
+                leased: r.isLeased, holder: r.gatewayID, config: r.configHash,
+                lastUsed: UTCTime(epochMilliseconds: entry.lastUsedMs).iso8601,
+                created: UTCTime(epochMilliseconds: entry.createdMs).iso8601)
         }
-        return jsonResponse(status: 200, .object(["workers": .array(list)]))
+        return jsonResponse(status: 200, WorkerList(workers: list).body)
+    }
+
+    /// How long `GET /v1/workers/gone` waits for a departure before answering with none: below every HTTP
+    /// idle timeout between the daemons, so the connection stays usable.
+    static let goneWait = Duration.seconds(25)
+
+    /// `GET /v1/workers/gone?after=SEQ` → `{"seq":N,"workers":[ids]}` as soon as a worker left after `SEQ`, or after
+    /// `goneWait` with none (docs/manager-api.md).
+    func goneWorkers(query: Substring?) async throws(ManagerError) -> HTTPResponse {
+        var after: UInt64?
+        if let text = Self.queryValue("after", in: query) {
+            guard let n = UInt64(text) else { throw ManagerError(.badRequest, "after must be a whole number ≥ 0") }
+            after = n
+        }
+        return jsonResponse(status: 200, await workers.gone.wait(after: after, timeout: Self.goneWait).body)
     }
 
     /// `POST /containers/ensure {"function_name": ...}` → `{"host","port"}` (the reference's call).
     func ensure(body: [UInt8]) async throws(ManagerError) -> HTTPResponse {
-        guard let name = try Self.object(body, allowEmpty: false)?["function_name"]?.stringValue, !name.isEmpty else {
-            throw ManagerError(.badRequest, "function_name is required")
-        }
-        let record = try await workers.ensure(function: name)
-        return jsonResponse(status: 200, .object(["host": .string(record.host), "port": .int(record.port)]))
+        let request = try Self.read(body, EnsureRequest.init(body:))
+        let record = try await workers.ensure(function: request.functionName)
+        return jsonResponse(status: 200, EnsureReply(host: record.host, port: record.port).body)
     }
 
     /// `GET /health`: 200 when Docker answers now, 503 otherwise (no token).
     func health() async -> HTTPResponse {
         do {
-            let version = try await docker.version()
-            return jsonResponse(status: 200, .object(["status": "healthy", "docker": .string(version.version)]))
+            let version = try await backend.version()
+            return jsonResponse(status: 200, HealthReply.healthy(engineVersion: version.version).body)
         } catch {
-            return jsonResponse(status: 503, .object(["status": "unhealthy", "message": "Docker is unavailable"]))
+            return jsonResponse(status: 503, HealthReply.unhealthy(message: "Docker is unavailable").body)
         }
     }
 
@@ -92,25 +96,8 @@ extension ManagerService {
         return id
     }
 
-    static func object(_ body: [UInt8], allowEmpty: Bool) throws(ManagerError) -> JSONObject? {
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            if allowEmpty { return nil }
-            throw ManagerError(.badRequest, "a JSON body is required")
-        }
-        guard let value = try? JSONValue(parsing: body), let object = value.objectValue else {
-            throw ManagerError(.badRequest, "the body must be a JSON object")
-        }
-        return object
-    }
-
-    static func ids(_ value: JSONValue?, name: String) throws(ManagerError) -> [String] {
-        guard let value, !value.isNull else { return [] }
-        guard let array = value.arrayValue else { throw ManagerError(.badRequest, "\(name) must be a list of ids") }
-        var ids: [String] = []
-        for element in array {
-            guard let id = element.stringValue else { throw ManagerError(.badRequest, "\(name) must be a list of ids") }
-            ids.append(id)
-        }
-        return ids
+    /// A request body read by ManagerAPI; what it finds malformed is a 400 with its message.
+    static func read<T>(_ body: [UInt8], _ parse: ([UInt8]) throws(ManagerAPIError) -> T) throws(ManagerError) -> T {
+        do { return try parse(body) } catch { throw ManagerError(.badRequest, error.message) }
     }
 }

@@ -12,29 +12,40 @@ public final class ManagerService: Sendable {
     public let settings: ManagerSettings
     let workers: WorkerManager
     let logger: Logger
-    let docker: DockerClient
+    /// Where the workers run (docs/manager.md, "Backend").
+    let backend: any WorkerBackend
     private let background = BackgroundTasks()
 
-    /// A manager for `functions`, talking to Docker through `docker`.
-    public init(
+    /// A manager for `functions`, running workers on the Docker engine `docker`.
+    public convenience init(
         settings: ManagerSettings, functions: FunctionsConfig, docker: DockerClient, logger: Logger,
         clock: any ManagerClock = SystemManagerClock()
     ) {
-        self.settings = settings
-        self.docker = docker
-        self.logger = logger
-        workers = WorkerManager(
-            docker: docker, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"))
+        self.init(settings: settings, functions: functions, backend: DockerWorkerBackend(docker: docker), logger: logger, clock: clock)
     }
 
-    /// Starts the Docker supervisor (sync, adopt, events, reconnect) and the idle ticker; returns at once.
+    /// A manager for `functions`, running workers on `backend`.
+    public init(
+        settings: ManagerSettings, functions: FunctionsConfig, backend: any WorkerBackend, logger: Logger,
+        clock: any ManagerClock = SystemManagerClock()
+    ) {
+        self.settings = settings
+        self.backend = backend
+        self.logger = logger
+        workers = WorkerManager(
+            backend: backend, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"))
+    }
+
+    /// Starts the Docker supervisor (sync, adopt, events, reconnect) and the idle scan; returns at once. The scan
+    /// sleeps until the table's next deadline, woken sooner when a change brings one forward (docs/manager.md).
     public func start() {
         let workers = self.workers
         background.add(Task { await workers.supervise() })
         background.add(Task {
             while !Task.isCancelled {
-                let pause = await workers.sleepBeforeNextTick()
-                try? await Task.sleep(for: pause)
+                let now = await workers.armIdleTimer()
+                await workers.idleTimer.sleep(now: now, minimum: WorkerManager.minimumScanGap)
+                if Task.isCancelled { return }
                 await workers.tick()
             }
         })
@@ -48,6 +59,12 @@ public final class ManagerService: Sendable {
     /// Applies a reloaded `functions.yml` (SIGHUP).
     public func reload(_ functions: FunctionsConfig) async {
         await workers.reload(functions)
+    }
+
+    /// Answers every `GET /v1/workers/gone` long poll now and any later one at once, so that a draining HTTP
+    /// server is not held by them (call before the server's shutdown).
+    public func endLongPolls() {
+        workers.gone.close()
     }
 
     /// Stops the background tasks and log followers. Workers keep running: the next manager adopts them.
@@ -89,6 +106,8 @@ public final class ManagerService: Sendable {
             return await listWorkers()
         case ("POST", 3, "v1") where segments[1] == "workers" && segments[2] == "heartbeat":
             return try await heartbeat(body: request.body, gateway: try Self.gatewayID(request))
+        case ("GET", 3, "v1") where segments[1] == "workers" && segments[2] == "gone":
+            return try await goneWorkers(query: request.query)
         case ("DELETE", 3, "v1") where segments[1] == "workers":
             try await workers.deleteWorker(segments[2])
             return HTTPResponse(status: 204)
@@ -113,24 +132,9 @@ public final class ManagerService: Sendable {
 
     static let methodNotAllowed = ManagerError(.methodNotAllowed, "Method Not Allowed")
 
+    /// A path segment or query value with `%XX` decoded (BoxCore's decoder, as the gateway's router uses).
     static func percentDecode(_ segment: Substring) -> String {
-        guard segment.contains("%") else { return String(segment) }
-        var bytes: [UInt8] = []
-        var i = segment.utf8.startIndex
-        let utf8 = segment.utf8
-        while i < utf8.endIndex {
-            let b = utf8[i]
-            if b == UInt8(ascii: "%"), let h = utf8.index(i, offsetBy: 2, limitedBy: utf8.endIndex), h < utf8.endIndex,
-               let v = UInt8(String(decoding: utf8[utf8.index(after: i)...h], as: UTF8.self), radix: 16)
-            {
-                bytes.append(v)
-                i = utf8.index(after: h)
-            } else {
-                bytes.append(b)
-                i = utf8.index(after: i)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentDecoding.decode(segment.utf8)
     }
 }
 

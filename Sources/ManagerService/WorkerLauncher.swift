@@ -16,13 +16,13 @@ struct StartedWorker: Sendable, Equatable {
 
 /// Creates, starts and checks worker containers, and removes them: the Docker side of a cold start (§4.3).
 final class WorkerLauncher: Sendable {
-    let docker: DockerClient
+    let backend: any WorkerBackend
     let settings: ManagerSettings
     let logger: Logger
     private let networkCheck = Mutex<Task<String, any Error>?>(nil)
 
-    init(docker: DockerClient, settings: ManagerSettings, logger: Logger) {
-        self.docker = docker
+    init(backend: any WorkerBackend, settings: ManagerSettings, logger: Logger) {
+        self.backend = backend
         self.settings = settings
         self.logger = logger
     }
@@ -30,7 +30,7 @@ final class WorkerLauncher: Sendable {
     /// The image's id; a missing image is `.imageMissing` naming it.
     func imageID(of image: String) async throws(ManagerError) -> String {
         do {
-            return try await docker.inspectImage(image).id
+            return try await backend.inspectImage(image).id
         } catch where error.code == .notFound {
             throw ManagerError(.imageMissing, "Image not found: \(image)", image: image)
         } catch {
@@ -44,7 +44,7 @@ final class WorkerLauncher: Sendable {
     func ensureNetwork() async throws(ManagerError) -> String {
         let check = networkCheck.withLock { current in
             if let current { return current }
-            let network = LambdaNetwork(docker: docker, name: settings.network, logger: logger)
+            let network = LambdaNetwork(backend: backend, name: settings.network, logger: logger)
             let task = Task { () async throws -> String in try await network.resolve() }
             current = task
             return task
@@ -69,14 +69,14 @@ final class WorkerLauncher: Sendable {
         let networkID = try await ensureNetwork()
         let (id, name) = try await create(blueprint, networkID: networkID, attempt: 0)
         do {
-            try await docker.startContainer(id)
+            try await backend.startContainer(id)
         } catch {
             await remove(id)
             throw Self.map(error)
         }
         let details: ContainerDetails
         do {
-            details = try await docker.inspectContainer(id)
+            details = try await backend.inspectContainer(id)
         } catch {
             await remove(id)
             throw Self.map(error)
@@ -89,14 +89,14 @@ final class WorkerLauncher: Sendable {
         }
         // Readiness always probes the container's own address: a published port is accepted by docker-proxy
         // before the RIE inside listens, so connecting to it proves nothing.
-        let docker = self.docker
+        let backend = self.backend
         let ready = await ReadinessProbe.waitUntilAccepting(
             host: probe, port: WorkerBlueprint.riePort, timeout: settings.readinessTimeout
         ) {
-            (try? await docker.inspectContainer(id))?.state.running ?? true
+            (try? await backend.inspectContainer(id))?.state.running ?? true
         }
         guard ready else {
-            let state = (try? await docker.inspectContainer(id))?.state
+            let state = (try? await backend.inspectContainer(id))?.state
             await remove(id)
             if let state, !state.running {
                 throw ManagerError(
@@ -115,7 +115,7 @@ final class WorkerLauncher: Sendable {
         spec.network = networkID
         spec.networkID = networkID
         do {
-            return (try await docker.createContainer(name: name, spec: spec), name)
+            return (try await backend.createContainer(name: name, spec: spec), name)
         } catch where error.code == .conflict && attempt == 0 {
             // A random-suffix collision (or a leftover of that name): one more try with a new name.
             return try await create(blueprint, networkID: networkID, attempt: 1)
@@ -149,7 +149,7 @@ final class WorkerLauncher: Sendable {
     @discardableResult
     func remove(_ id: String) async -> Bool {
         do {
-            try await docker.removeContainer(id, force: true)
+            try await backend.removeContainer(id, force: true)
             return true
         } catch {
             return error.code == .notFound

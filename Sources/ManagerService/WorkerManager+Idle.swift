@@ -13,18 +13,33 @@ extension WorkerManager {
         return actions
     }
 
-    /// How long the ticker may sleep: until the nearest deadline, at most a second.
-    func sleepBeforeNextTick() -> Duration {
-        guard let deadline = table.nextDeadline() else { return .seconds(1) }
-        return max(.milliseconds(20), min(.seconds(1), deadline - clock.now()))
+    /// When the scan is next due: the table's nearest deadline, or in `warmRetry` while a function lacks `min_warm`
+    /// workers. Nil (sleep until the table changes) while Docker is away: the supervisor scans when it is back.
+    func nextScan() -> Duration? {
+        guard dockerReachable else { return nil }
+        let warm = table.lacksWarmWorkers() ? clock.now() + Self.warmRetry : nil
+        guard let deadline = table.nextDeadline() else { return warm }
+        return warm.map { min($0, deadline) } ?? deadline
     }
+
+    /// Arms the scan's timer with `nextScan()`; returns the clock's time for its sleep.
+    func armIdleTimer() -> Duration {
+        idleTimer.arm(nextScan())
+        return clock.now()
+    }
+
+    /// How soon a `min_warm` shortfall (a failed start) is looked at again.
+    static let warmRetry = Duration.seconds(1)
+    /// Scans are at least this far apart: a deadline the scan cannot act on yet (a pause that just failed) does not
+    /// spin it.
+    static let minimumScanGap = Duration.milliseconds(20)
 
     /// Carries out one decision of the table and reports the outcome back to it.
     func perform(_ action: WorkerTable.IdleAction) async {
         switch action {
         case .pause(let id):
             do {
-                try await docker.pauseContainer(id)
+                try await backend.pauseContainer(id)
                 logger.info("worker paused (idle)", fields: fields(id))
                 if table.paused(id) { await perform(.resume(id)) }
             } catch {
@@ -33,7 +48,7 @@ extension WorkerManager {
             }
         case .resume(let id):
             do {
-                try await docker.unpauseContainer(id)
+                try await backend.unpauseContainer(id)
                 _ = table.resumed(id, now: clock.now())
                 logger.info("worker resumed", fields: fields(id))
             } catch {
@@ -69,7 +84,7 @@ extension WorkerManager {
     func removeWorker(_ id: String, reason: String) async {
         let name = table.workers[id]?.name ?? id
         do {
-            try await docker.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
+            try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
         } catch where error.code == .notFound {
         } catch {
             // A paused container cannot be stopped gracefully; removal with force still works.
@@ -90,7 +105,7 @@ extension WorkerManager {
             dockerReachable = false
             return
         }
-        let details = try? await docker.inspectContainer(id)
+        let details = try? await backend.inspectContainer(id)
         if details?.state.running != true {
             logger.warning("worker is gone", fields: fields(id).merging(["error": .string(error.message)]))
             await launcher.remove(id)

@@ -9,7 +9,7 @@ extension WorkerManager {
     func startFollowingLogs(of record: WorkerRecord, fromStart: Bool) {
         guard followers[record.key] == nil else { return }
         let formatter = WorkerLogFormatter(containerName: record.name, function: record.function)
-        let stream = docker.logs(
+        let stream = backend.logs(
             record.key, follow: true, tail: fromStart ? "all" : "0", since: fromStart ? nil : Int(clock.wallMilliseconds() / 1000))
         let sink = logger.sink
         let id = record.key

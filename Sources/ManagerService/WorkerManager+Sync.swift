@@ -10,7 +10,7 @@ extension WorkerManager {
         try await resolveBlueprints()
         let allContainers: [ContainerSummary]
         do {
-            allContainers = try await docker.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
+            allContainers = try await backend.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
         } catch {
             dockerReachable = false
             throw WorkerLauncher.map(error)
@@ -37,7 +37,7 @@ extension WorkerManager {
             }
             let function = container.labels[WorkerLabels.function] ?? ""
             guard alive, let blueprint = blueprints[function], container.labels[WorkerLabels.config] == blueprint.configHash,
-                  let details = try? await docker.inspectContainer(container.id), let address = launcher.address(of: details)
+                  let details = try? await backend.inspectContainer(container.id), let address = launcher.address(of: details)
             else {
                 await launcher.remove(container.id)
                 removed += 1
@@ -61,7 +61,7 @@ extension WorkerManager {
         for function in functions.functions {
             var imageID: String?
             do {
-                imageID = try await docker.inspectImage(function.image).id
+                imageID = try await backend.inspectImage(function.image).id
             } catch where error.code == .notFound {
                 imageID = nil
             } catch {
@@ -107,7 +107,7 @@ extension WorkerManager {
                 if announcedDown { logger.info("Docker is reachable again") }
                 announcedDown = false
                 tick()
-                let events = docker.events(
+                let events = backend.events(
                     filters: ["type": ["container"], "label": WorkerLabels.filters(instance: settings.instance)], since: since)
                 for try await event in events { await handle(event) }
             } catch {

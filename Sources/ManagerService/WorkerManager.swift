@@ -1,5 +1,6 @@
 import BoxCore
 import DockerEngine
+import ManagerAPI
 import Telemetry
 
 /// Owns every worker: the lease/idle table, the Docker work it calls for, adoption, events and log following.
@@ -8,23 +9,32 @@ import Telemetry
 /// is awaited, so concurrent callers never create more workers than asked or allowed, while calls for
 /// different functions (and different cold starts of one function) proceed in parallel.
 actor WorkerManager {
-    let docker: DockerClient
+    let backend: any WorkerBackend
     let launcher: WorkerLauncher
     let settings: ManagerSettings
     let clock: any ManagerClock
     let logger: Logger
-    var table: WorkerTable
+    /// The lease and idle state; every change re-checks whether the idle scan must come sooner.
+    var table: WorkerTable {
+        didSet { idleTimer.tableChanged(nextDeadline: nextScan()) }
+    }
+    /// Wakes the idle scan at the table's next deadline (docs/manager.md, "Idle handling").
+    nonisolated let idleTimer = IdleTimer()
     var functions: FunctionsConfig
     var blueprints: [String: WorkerBlueprint] = [:]
     var followers: [String: Task<Void, Never>] = [:]
     /// Recent output per followed worker, for `GET /v1/workers/{id}/logs` (the gateway's `X-Amz-Log-Type: Tail`).
     nonisolated let logTails = WorkerLogTails()
-    /// True while the last Docker round trip (sync or events stream) worked.
-    var dockerReachable = false
+    /// Workers that left the table, for the gateways' `GET /v1/workers/gone` long poll.
+    nonisolated let gone = GoneWorkers()
+    /// True while the last Docker round trip (sync or events stream) worked. The idle scan waits while it is false.
+    var dockerReachable = false {
+        didSet { if dockerReachable != oldValue { idleTimer.tableChanged(nextDeadline: nextScan()) } }
+    }
 
-    init(docker: DockerClient, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
-        self.docker = docker
-        self.launcher = WorkerLauncher(docker: docker, settings: settings, logger: logger)
+    init(backend: any WorkerBackend, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
+        self.backend = backend
+        self.launcher = WorkerLauncher(backend: backend, settings: settings, logger: logger)
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -39,8 +49,8 @@ actor WorkerManager {
 
     /// What a lease call obtained.
     struct LeaseResult: Sendable {
-        /// The workers, each with how it was obtained (`warm`, `resumed`, `new`).
-        var workers: [(record: WorkerRecord, how: String)]
+        /// The workers, each with how it was obtained.
+        var workers: [(record: WorkerRecord, how: LeaseKind)]
         /// `max_concurrency` kept the list short.
         var limitReached: Bool
     }
@@ -54,7 +64,7 @@ actor WorkerManager {
         guard var reservation = table.reserve(function: name, count: count, holder: holder, now: clock.now()) else {
             throw ManagerError(.unknownFunction, "Function not found: \(name)")
         }
-        var obtained: [(record: WorkerRecord, how: String)] = reservation.warm.map { ($0, "warm") }
+        var obtained: [(record: WorkerRecord, how: LeaseKind)] = reservation.warm.map { ($0, .warm) }
         var firstFailure: ManagerError?
         if !reservation.create.isEmpty {
             do {
@@ -68,7 +78,7 @@ actor WorkerManager {
         let blueprint = blueprints[name]
         await withTaskGroup(of: StartOutcome.self) { group in
             for id in reservation.resume {
-                group.addTask { [docker] in await Self.resume(id, docker: docker) }
+                group.addTask { [backend] in await Self.resume(id, backend: backend) }
             }
             if let blueprint {
                 for key in reservation.create {
@@ -78,7 +88,7 @@ actor WorkerManager {
             for await outcome in group {
                 switch outcome {
                 case .resumed(let key):
-                    if let record = table.resumed(key, now: clock.now()) { obtained.append((record, "resumed")) }
+                    if let record = table.resumed(key, now: clock.now()) { obtained.append((record, .resumed)) }
                 case .resumeFailed(let key, let error):
                     logger.warning("unpause failed; removing the worker", fields: ["worker": .string(key), "error": .string(error.message)])
                     table.forget(key)
@@ -89,7 +99,7 @@ actor WorkerManager {
                         placeholder: key, id: started.id, name: started.name, host: started.host, port: started.port,
                         now: clock.now())
                     {
-                        obtained.append((record, "new"))
+                        obtained.append((record, .new))
                         startFollowingLogs(of: record, fromStart: true)
                         logger.info(
                             "worker started",
@@ -119,9 +129,9 @@ actor WorkerManager {
         case startFailed(String, ManagerError)
     }
 
-    private static func resume(_ id: String, docker: DockerClient) async -> StartOutcome {
+    private static func resume(_ id: String, backend: any WorkerBackend) async -> StartOutcome {
         do {
-            try await docker.unpauseContainer(id)
+            try await backend.unpauseContainer(id)
             return .resumed(id)
         } catch {
             return .resumeFailed(id, WorkerLauncher.map(error))
@@ -210,9 +220,10 @@ actor WorkerManager {
         }
     }
 
-    /// Drops a worker from the table and stops following its logs.
+    /// Drops a worker from the table and stops following its logs; gateways hear of it through
+    /// `GET /v1/workers/gone` at once (a dead worker's address may already belong to nobody, docs/manager-api.md).
     func forgetWorker(_ id: String) {
-        table.forget(id)
+        if table.forget(id) != nil { gone.record([id]) }
         followers.removeValue(forKey: id)?.cancel()
     }
 

@@ -1,3 +1,5 @@
+import ManagerAPI
+
 /// What the Manager knows about one worker container. Times are monotonic, measured from the manager's clock
 /// origin (see `ManagerClock`).
 struct WorkerRecord: Sendable, Equatable {
@@ -69,12 +71,12 @@ struct WorkerRecord: Sendable, Equatable {
     }
 
     /// The state as the API lists it (`running`, `paused`, `stopped`, `starting`).
-    var apiState: String {
+    var apiState: WorkerState {
         switch state {
-        case .starting: "starting"
-        case .running, .pausing, .resuming: "running"
-        case .paused: "paused"
-        case .stopping: "stopped"
+        case .starting: .starting
+        case .running, .pausing, .resuming: .running
+        case .paused: .paused
+        case .stopping: .stopped
         }
     }
 }

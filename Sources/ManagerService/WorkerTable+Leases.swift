@@ -112,23 +112,8 @@ extension WorkerTable {
         return actions
     }
 
-    /// When the next lease lapses or idle threshold passes (nil: nothing pending), so the loop need not poll.
-    func nextDeadline() -> Duration? {
-        var next: Duration?
-        func consider(_ t: Duration) { next = next.map { min($0, t) } ?? t }
-        for record in workers.values {
-            if record.isLeased {
-                if let expiry = record.leaseExpiry { consider(expiry) }
-                continue
-            }
-            if record.state == .running, let pauseAfter = idle.pauseAfter { consider(record.lastUsed + pauseAfter) }
-            if record.state == .running || record.state == .paused { consider(record.lastUsed + idle.stopAfter) }
-        }
-        return next
-    }
-
     /// The `min_warm` most recently used running workers of a function: never paused or stopped for idleness.
-    private func protectedWarmKeys(of function: String) -> Set<String> {
+    func protectedWarmKeys(of function: String) -> Set<String> {
         guard let minWarm = policies[function]?.minWarm, minWarm > 0 else { return [] }
         let running = workers.values.filter {
             $0.function == function && !$0.retired && ($0.state == .running || $0.state == .starting)

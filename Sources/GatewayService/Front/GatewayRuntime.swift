@@ -160,6 +160,8 @@ final class GatewayRuntime: Sendable {
         let env = settings.environment
         await invoker.updateFunctions(config.current.functions.functions.map(\.poolSpec))
         await invoker.start()
+        let goneWorkers = invoker.followGoneWorkers()  // the Manager's die events, without waiting for a heartbeat
+        defer { goneWorkers.cancel() }
         events.start()
         if let scheduler {
             // A broken schedules.yml stops the start like the other files (§2.3); on reload the old one stays.

@@ -1,65 +1,19 @@
-import FoundationEssentials
 import HTTP1
+public import ManagerAPI
 
-/// A worker as the Manager hands it over (§4.2) or lists it.
-public struct ManagerWorker: Sendable, Equatable, Codable {
-    /// Docker's full container id.
-    public var id: String
-    /// Docker's container name (`esb-<function>-<8 hex>`).
-    public var name: String?
-    /// Where its RIE listens.
-    public var host: String?
-    /// The RIE port.
-    public var port: Int?
-    /// List: `running`, `paused`, `stopped`, `starting`. Acquire: how it was obtained, `warm` (released, running),
-    /// `resumed` (was paused) or `new` (cold start).
-    public var state: String?
-    /// The function it runs (list only).
-    public var function: String?
-    /// Whether it is leased (list only).
-    public var leased: Bool?
-    /// The `X-ESB-Gateway` id of the gateway holding the lease (list only); nil when released, adopted by a
-    /// restarted Manager and not yet claimed, or held by `POST /containers/ensure`.
-    public var holder: String?
+// The messages are ManagerAPI's, shared with the Manager (docs/manager-api.md); these names are the gateway's.
+/// A worker as the Manager hands it over or lists it.
+public typealias ManagerWorker = ManagerAPI.ManagerWorker
+/// The Manager's answer to an acquire.
+public typealias ManagerAcquireReply = LeaseReply
+/// What a heartbeat tells the gateway: the ids to drop, and the Manager's paused workers per function.
+public typealias HeartbeatAnswer = HeartbeatReply
 
-    /// Memberwise initialiser.
-    public init(
-        id: String, name: String? = nil, host: String? = nil, port: Int? = nil, state: String? = nil,
-        function: String? = nil, leased: Bool? = nil, holder: String? = nil
-    ) {
-        self.id = id
-        self.name = name
-        self.host = host
-        self.port = port
-        self.state = state
-        self.function = function
-        self.leased = leased
-        self.holder = holder
-    }
-
+extension ManagerWorker {
     /// The RIE's address, when the Manager gave one.
     public var endpoint: PoolEndpoint? {
         guard let host, !host.isEmpty, let port else { return nil }
         return .tcp(host: host, port: port)
-    }
-}
-
-/// The Manager's answer to an acquire.
-public struct ManagerAcquireReply: Sendable, Equatable, Codable {
-    /// Workers now leased to this gateway (possibly fewer than asked).
-    public var workers: [ManagerWorker]
-    /// True when the function's `max_concurrency` stopped the Manager from handing over more.
-    public var limitReached: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case workers
-        case limitReached = "limit_reached"
-    }
-
-    /// Memberwise initialiser.
-    public init(workers: [ManagerWorker], limitReached: Bool) {
-        self.workers = workers
-        self.limitReached = limitReached
     }
 }
 
@@ -113,21 +67,18 @@ public struct ManagerClient: Sendable {
 
     /// `POST /v1/functions/{name}/workers {"count":N}`: leases up to `count` workers of the function.
     public func acquireWorkers(function: String, count: Int) async throws(ManagerClientError) -> ManagerAcquireReply {
-        let body = Array("{\"count\":\(count)}".utf8)
+        let body = LeaseRequest(count: count).body
         let response = try await call("POST", "/v1/functions/\(function)/workers", body: body, timeout: acquireTimeout, identified: true)
         guard response.status == 200 || response.status == 201 else { throw Self.failure(response, function: function) }
-        return try Self.decode(ManagerAcquireReply.self, response.body)
+        return try Self.decode(response.body, LeaseReply.init(body:))
     }
 
     /// `POST /v1/workers/heartbeat`: renews `leased`, ends `released`; returns the `revoked` ids.
     public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> HeartbeatAnswer {
-        let payload = HeartbeatRequest(leased: leased, released: released)
-        let body: [UInt8]
-        do { body = Array(try JSONEncoder().encode(payload)) } catch { throw .badReply("cannot encode heartbeat") }
+        let body = HeartbeatRequest(leased: leased, released: released).body
         let response = try await call("POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout, identified: true)
         guard response.status == 200 else { throw Self.failure(response, function: nil) }
-        let reply = try Self.decode(HeartbeatReply.self, response.body)
-        return HeartbeatAnswer(revoked: reply.revoked ?? [], paused: reply.paused ?? [:])
+        return try Self.decode(response.body, HeartbeatReply.init(body:))
     }
 
     /// `DELETE /v1/workers/{id}`: the gateway found the worker broken. A worker the Manager no longer knows (404)
@@ -148,14 +99,23 @@ public struct ManagerClient: Sendable {
         return response.body
     }
 
+    /// `GET /v1/workers/gone?after=SEQ`: the workers that left the Manager's table after cursor `after` (nil: none,
+    /// just the current cursor). The Manager answers as soon as one leaves, or after about 25 s with none.
+    public func goneWorkers(after: UInt64?) async throws(ManagerClientError) -> GoneReply {
+        let path = after.map { "/v1/workers/gone?after=\($0)" } ?? "/v1/workers/gone"
+        let response = try await call("GET", path, body: [], timeout: Self.goneTimeout)
+        guard response.status == 200 else { throw Self.failure(response, function: nil) }
+        return try Self.decode(response.body, GoneReply.init(body:))
+    }
+
+    /// The Manager holds a gone poll up to 25 s (docs/manager-api.md): more than that without an answer is a failure.
+    static let goneTimeout = Duration.seconds(35)
+
     /// `GET /v1/workers`: every worker the Manager manages. Accepts `{"workers":[...]}` or a bare array.
     public func listWorkers() async throws(ManagerClientError) -> [ManagerWorker] {
         let response = try await call("GET", "/v1/workers", body: [], timeout: callTimeout)
         guard response.status == 200 else { throw Self.failure(response, function: nil) }
-        if let wrapped = try? JSONDecoder().decode(WorkerList.self, from: Data(response.body)) {
-            return wrapped.workers
-        }
-        return try Self.decode([ManagerWorker].self, response.body)
+        return try Self.decode(response.body, WorkerList.init(body:)).workers
     }
 
     private func call(
@@ -184,50 +144,24 @@ public struct ManagerClient: Sendable {
 
     /// Maps an error status to the typed error; 404 names the image when the Manager's message or `image` field does.
     static func failure(_ response: HTTPResponse, function: String?) -> ManagerClientError {
-        let reply = try? JSONDecoder().decode(ErrorReply.self, from: Data(response.body))
-        let message = reply?.message ?? reply?.error ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        let reply = ErrorReply(body: response.body)
+        let message = reply.message
         switch response.status {
         case 401: return .unauthorized
         case 404:
             // docs/manager-api.md: a missing image is the only 404 that carries an `image` field.
-            if let image = reply?.image { return .imageMissing(image) }
+            if let image = reply.image { return .imageMissing(image) }
             return .unknownFunction(function ?? message)
         case 503: return .dockerUnavailable(message)
         default: return .rejected(status: response.status, message: message)
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(ManagerClientError) -> T {
-        do { return try JSONDecoder().decode(type, from: Data(body)) } catch {
-            throw .badReply("\(T.self): \(String(decoding: body.prefix(200), as: UTF8.self))")
+    private static func decode<T>(
+        _ body: [UInt8], _ read: ([UInt8]) throws(ManagerAPIError) -> T
+    ) throws(ManagerClientError) -> T {
+        do { return try read(body) } catch {
+            throw .badReply("\(T.self): \(error.message): \(String(decoding: body.prefix(200), as: UTF8.self))")
         }
     }
-}
-
-private struct HeartbeatRequest: Encodable {
-    var leased: [String]
-    var released: [String]
-}
-
-/// What a heartbeat tells the gateway.
-public struct HeartbeatAnswer: Sendable, Equatable {
-    /// Workers this gateway listed that it no longer holds.
-    public var revoked: [String]
-    /// The Manager's paused workers per function (released workers it froze; docs/manager-api.md).
-    public var paused: [String: Int]
-}
-
-private struct HeartbeatReply: Decodable {
-    var revoked: [String]?
-    var paused: [String: Int]?
-}
-
-private struct WorkerList: Decodable {
-    var workers: [ManagerWorker]
-}
-
-private struct ErrorReply: Decodable {
-    var message: String?
-    var error: String?
-    var image: String?
 }

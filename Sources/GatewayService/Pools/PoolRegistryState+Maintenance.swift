@@ -64,7 +64,7 @@ extension PoolRegistryState {
         for w in workers {
             // Only this gateway's own leases: another gateway's worker (or one with no holder) would get overlapping
             // invocations (§3.7); workers this gateway needs beyond these it leases with an acquire.
-            guard w.leased == true, w.holder == holder, w.state == nil || w.state == "running",
+            guard w.leased == true, w.holder == holder, w.state == nil || w.state?.workerState == .running,
                   let function = w.function, let endpoint = w.endpoint else { continue }
             let spec: PoolFunctionSpec
             if let specs {

@@ -104,7 +104,7 @@ struct PoolRegistryState: Sendable {
                     let worker = PoolWorker(id: w.id, function: function, endpoint: endpoint)
                     // Only a new container runs the function's init; a warm or resumed one has run it already
                     // (a min_warm worker never invoked still inits lazily in the RIE: counted warm, ~35 ms).
-                    let fresh = w.state != "warm" && w.state != "resumed"
+                    let fresh = w.leaseKind != .warm && w.leaseKind != .resumed
                     pool.slots.append(WorkerSlot(worker: worker, lastUsed: now, fresh: fresh))
                 }
                 if reply.limitReached || reply.workers.count < requested { pool.retryAt = now + retryDelay }
