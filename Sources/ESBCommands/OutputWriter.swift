@@ -1,4 +1,5 @@
 import Foundation
+public import SAMGenerator
 
 /// Writes a `GeneratedProject` into the output folder all at once: every file first goes to a temporary
 /// sibling, and only when all of them are written are they renamed into place, so a failure (a full disk, a

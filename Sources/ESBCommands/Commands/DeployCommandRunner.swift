@@ -1,5 +1,6 @@
 import BoxCore
 import Foundation
+import SAMGenerator
 
 /// `esb deploy` options (docs/cli.md).
 public struct DeployRequest: Sendable {

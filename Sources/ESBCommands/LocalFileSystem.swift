@@ -1,4 +1,5 @@
 import Foundation
+public import SAMGenerator
 
 /// The real file system, for `ProjectGenerator` run by the CLI.
 public struct LocalFileSystem: ProjectFileSystem {
