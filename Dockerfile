@@ -12,14 +12,20 @@
 #   BOX_IMAGE      where esb and the inner Docker run (debian:bookworm-slim): docker.io, docker-compose, iptables
 # The binaries link the Swift runtime statically (--static-swift-stdlib) and the C libraries above dynamically, so
 # the runtime image must be the same Debian release as the compiler image (glibc).
+#
+# Host-built binaries instead (scripts/build-images.sh --prebuilt; docs/deployment.md "Air-gapped builds"):
+#   BINARIES=host  the `build` stage takes deploy/bin/esb-gateway, esb-manager (and esb, for `box`) instead of
+#                  compiling; SWIFT_IMAGE is then any image with a shell, e.g. RUNTIME_IMAGE itself, so nothing but
+#                  the runtime image is needed. Same stages, users, health checks and entry points either way.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 ARG BOX_IMAGE=debian:bookworm-slim
 
 FROM ${SWIFT_IMAGE} AS build
+ARG BINARIES=source
 # The build packages; an image that already has them (the local toolchain image) skips apt-get.
-RUN if ! { [ -e /usr/include/openssl/ssl.h ] && [ -e /usr/include/curl/curl.h ] && [ -e /usr/include/yaml.h ] \
-           && command -v pkg-config >/dev/null; }; then \
+RUN if [ "$BINARIES" = source ] && ! { [ -e /usr/include/openssl/ssl.h ] && [ -e /usr/include/curl/curl.h ] \
+           && [ -e /usr/include/yaml.h ] && command -v pkg-config >/dev/null; }; then \
         apt-get update && apt-get install -y --no-install-recommends \
             libssl-dev libcurl4-openssl-dev libyaml-dev pkg-config \
         && rm -rf /var/lib/apt/lists/*; \
@@ -31,13 +37,22 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY bench ./bench
-RUN swift build -c release --static-swift-stdlib --product esb-gateway \
-    && swift build -c release --static-swift-stdlib --product esb-manager \
-    && swift build -c release --static-swift-stdlib --product esb \
-    && mkdir /out \
-    && cp .build/release/esb-gateway .build/release/esb-manager .build/release/esb /out/ \
-    && strip --strip-debug /out/*
+RUN if [ "$BINARIES" = source ]; then \
+        swift build -c release --static-swift-stdlib --product esb-gateway \
+        && swift build -c release --static-swift-stdlib --product esb-manager \
+        && swift build -c release --static-swift-stdlib --product esb \
+        && mkdir /out \
+        && cp .build/release/esb-gateway .build/release/esb-manager .build/release/esb /out/ \
+        && strip --strip-debug /out/*; \
+    fi
 # strip --strip-debug drops the DWARF sections and keeps the symbol table: crash backtraces still name functions.
+# deploy/ always exists in the context (deploy/dind, deploy/app), so this COPY holds in both modes; only
+# deploy/bin matters here.
+COPY deploy ./deploy
+RUN if [ "$BINARIES" = host ]; then \
+        mkdir /out && cp deploy/bin/esb-gateway deploy/bin/esb-manager /out/ \
+        && { [ ! -e deploy/bin/esb ] || cp deploy/bin/esb /out/; }; \
+    elif [ "$BINARIES" != source ]; then echo "BINARIES is source or host, not $BINARIES" >&2; exit 1; fi
 
 # curl serves the health checks (gateway: GET https://127.0.0.1/health; manager: /health on its Unix socket).
 # A runtime image that already has the libraries (the local debootstrap one) skips apt-get: there may be no mirror.

@@ -32,7 +32,9 @@ let testTargets: [Target] = [
             dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
-    .testTarget(name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "BoxCore", "YAML"], swiftSettings: strictSwift),
+    .testTarget(
+            name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "ESBCommands", "BoxCore", "YAML"], swiftSettings: strictSwift
+        ),
     ]
 
 let package = Package(
@@ -87,10 +89,13 @@ let package = Package(
             dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry", "ManagerAPI"],
             swiftSettings: pureSwift
         ),
+        // `esb generate`'s engine: template text in, files out; no I/O but through its ProjectFileSystem
+        // (docs/sam-support.md). The commands that do I/O (build, provision, invoke, logs, deploy) are ESBCommands.
+        .target(name: "SAMGenerator", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: pureSwift),
         .target(
-            name: "SAMGenerator",
-            dependencies: ["BoxCore", "YAML", "Crypto", "HTTP1", "Reactor", "TLS", "DockerEngine"],
-            swiftSettings: strictSwift
+            name: "ESBCommands",
+            dependencies: ["SAMGenerator", "BoxCore", "YAML", "Crypto", "HTTP1", "Posix", "Reactor", "TLS", "DockerEngine"],
+            swiftSettings: pureSwift
         ),
 
         // Executables: thin main.swift files.
@@ -98,7 +103,7 @@ let package = Package(
         .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: pureSwift),
         .executableTarget(
             name: "esb",
-            dependencies: ["SAMGenerator", "BoxCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ESBCommands", "SAMGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: pureSwift
         ),
     ] + testTargets

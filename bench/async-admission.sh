@@ -12,26 +12,6 @@
 #
 #   bench/async-admission.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SETUP=1 BUILD=1 DURATION=8 CLIENTS=16
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --no-setup) SETUP=0 ;;
-        --no-build) BUILD=0 ;;
-        --duration) DURATION="$2"; shift ;;
-        --clients) CLIENTS="$2"; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
-    esac
-    shift
-done
-[ "$SETUP" = 1 ] && "$ROOT/tests-e2e/setup.sh" >/dev/null
-if ! command -v wrk >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && swift build --product esb-manager >/dev/null && swift build -c release --product esb-gateway >/dev/null)
-fi
-ESB_MANAGER_BIN="${ESB_MANAGER_BIN:-$(cd "$ROOT" && swift build --show-bin-path)/esb-manager}" \
-ESB_BIN_DIR="$(cd "$ROOT" && swift build -c release --show-bin-path)" \
-    exec python3 "$ROOT/bench/async_admission.py" --duration "$DURATION" --clients "$CLIENTS"
+# The options, the preparation (setup, wrk, builds) and the box are bench/box_setup.py's.
+case "${1:-}" in -h|--help) sed -n '2,13p' "$0"; exit 0 ;; esac
+exec python3 "$(dirname "${BASH_SOURCE[0]}")/async_admission.py" "$@"

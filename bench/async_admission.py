@@ -1,48 +1,13 @@
-"""Driver of bench/async-admission.sh (see there). Uses tests-e2e/gateway_support.py to run the daemons."""
-import argparse
+"""Driver of bench/async-admission.sh (see there). bench/box_setup.py prepares and runs the box."""
 import json
 import os
-import re
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests-e2e"))
-import gateway_support as gs  # noqa: E402
+from box_setup import arguments, box as new_box, counter, lua, prepare, wrk
 
 PAYLOAD = json.dumps({"return": "ok"})
 INVOKE = "/2015-03-31/functions/echo/invocations"
-
-
-def lua(path, headers):
-    with open(path, "w") as f:
-        f.write('wrk.method = "POST"\n')
-        f.write("wrk.body = %s\n" % json.dumps(PAYLOAD))
-        for k, v in headers.items():
-            f.write("wrk.headers[%s] = %s\n" % (json.dumps(k), json.dumps(v)))
-    return path
-
-
-def wrk(url, clients, duration, script):
-    args = ["wrk", "-t%d" % max(1, min(clients, 2)), "-c%d" % clients, "-d%ds" % duration, "--latency", "-s", script]
-    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
-
-    def ms(label):
-        m = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)\s*$" % re.escape(label), out, re.M)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%"),
-            "non2xx": int(non2xx.group(1)) if non2xx else 0, "total": total}
-
-
-def counter(gw, name):
-    _, text = gw.metrics()
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    return 0.0
 
 
 def measure_events(gw, clients, duration, script):
@@ -60,11 +25,9 @@ def line(label, r, extra=""):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--duration", type=int, default=8)
-    ap.add_argument("--clients", type=int, default=16)
-    a = ap.parse_args()
-    box = gs.Box()
+    a = arguments("Event admission (spool + fdatasync) next to RequestResponse", clients=16)
+    prepare(a)
+    box = new_box()
     shm = tempfile.mkdtemp(prefix="esb-bench-spool-", dir="/dev/shm")
     try:
         box.start_manager()
@@ -72,10 +35,10 @@ def main():
         tmpfs = box.start_gateway(POOL_ACQUIRE_TIMEOUT="30", EVENT_SPOOL_DIR=shm)
         token = disk.login()
         tmp = tempfile.mkdtemp(prefix="esb-bench-")
-        sync = lua(os.path.join(tmp, "sync.lua"), {"Authorization": "Bearer " + token})
-        event = lua(os.path.join(tmp, "event.lua"), {"Authorization": "Bearer " + token, "X-Amz-Invocation-Type": "Event"})
+        sync = lua(os.path.join(tmp, "sync.lua"), PAYLOAD, {"Authorization": "Bearer " + token})
+        event = lua(os.path.join(tmp, "event.lua"), PAYLOAD, {"Authorization": "Bearer " + token, "X-Amz-Invocation-Type": "Event"})
         # The tmpfs gateway checks tokens with its own key.
-        event_tmpfs = lua(os.path.join(tmp, "event-tmpfs.lua"),
+        event_tmpfs = lua(os.path.join(tmp, "event-tmpfs.lua"), PAYLOAD,
                           {"Authorization": "Bearer " + tmpfs.login(), "X-Amz-Invocation-Type": "Event"})
         wrk(disk.url + INVOKE, 1, 2, sync)  # warm-up: a worker for echo
         print("Invoke API, function echo (max_concurrency 4), %ds each, spool of the first gateway in %s" % (

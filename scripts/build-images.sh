@@ -5,7 +5,7 @@
 #                                        that image and the package's git dependencies)
 #   scripts/build-images.sh --prebuilt   compile on this host (swift build -c release --static-swift-stdlib
 #                                        in .build/static), stage the binaries (and the esb CLI) in deploy/bin/ and copy them onto RUNTIME_IMAGE
-#                                        (deploy/Dockerfile.prebuilt). RUNTIME_IMAGE defaults to the local
+#                                        (the Dockerfile with BINARIES=host). RUNTIME_IMAGE defaults to the local
 #                                        esb-local/runtime:bookworm, built with debootstrap when missing:
 #                                        no registry needed (air-gapped sites, these test machines)
 #   --tag TAG                            image tag (default latest; the compose test stack uses "test")
@@ -67,8 +67,9 @@ if $prebuilt; then
         [[ -x deploy/bin/$product ]] || { say "deploy/bin/$product is missing (drop --no-swift-build)"; exit 1; }
     done
     for role in gateway manager; do
-        say "docker build -f deploy/Dockerfile.prebuilt --target $role -t esb-$role:$tag (RUNTIME_IMAGE=$runtime_image)"
-        docker build -q -f deploy/Dockerfile.prebuilt --target "$role" --build-arg RUNTIME_IMAGE="$runtime_image" \
+        say "docker build --target $role --build-arg BINARIES=host -t esb-$role:$tag (RUNTIME_IMAGE=$runtime_image)"
+        docker build -q --target "$role" --build-arg BINARIES=host --build-arg SWIFT_IMAGE="$runtime_image" \
+            --build-arg RUNTIME_IMAGE="$runtime_image" \
             -t "esb-$role:$tag" . >/dev/null
     done
 else

@@ -20,28 +20,13 @@
 # Environment: BASE_IMAGE (default esb-local/lambda-python), DEBIAN_MIRROR (default http://deb.debian.org/debian),
 #   AWS_SAM_CLI_VERSION, AWSLAMBDARIC_VERSION, BOTO3_VERSION (pins, see below).
 set -euo pipefail
-
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CACHE="$HERE/.cache"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debootstrap.sh" "$@"   # HERE, CACHE, DEBIAN_MIRROR, FORCE, log
 IMAGE="${BASE_IMAGE:-esb-local/lambda-python}"
 TAG="3.11"
 AWS_SAM_CLI_VERSION="${AWS_SAM_CLI_VERSION:-1.170.0}"     # ships the RIE binaries
 AWSLAMBDARIC_VERSION="${AWSLAMBDARIC_VERSION:-4.2.2}"     # publishes cp311 manylinux wheels
 BOTO3_VERSION="${BOTO3_VERSION:-}"                         # empty = newest
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-FORCE=0
 
-for arg in "$@"; do
-    case "$arg" in
-        --force|-f) FORCE=1 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg" >&2; exit 2 ;;
-    esac
-done
-
-log() { printf '[build-base-image] %s\n' "$*" >&2; }
-
-"$HERE/lib/ensure-dockerd.sh"
 
 # Bump when the image's layout changes so existing machines rebuild it without --force.
 LAYOUT_VERSION=2
@@ -51,20 +36,17 @@ if [ "$FORCE" -eq 0 ] && [ "$(docker image inspect -f '{{index .Config.Labels "e
     exit 0
 fi
 
-case "$(uname -m)" in
-    x86_64|amd64)  RIE_ARCH=x86_64; DEB_ARCH=amd64; PIP_PLAT=x86_64 ;;
-    aarch64|arm64) RIE_ARCH=arm64;  DEB_ARCH=arm64; PIP_PLAT=aarch64 ;;
-    *) log "unsupported architecture $(uname -m)"; exit 1 ;;
+debian_arch
+case "$DEB_ARCH" in
+    amd64) RIE_ARCH=x86_64; PIP_PLAT=x86_64 ;;
+    arm64) RIE_ARCH=arm64;  PIP_PLAT=aarch64 ;;
 esac
 
-need_apt=()
-command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
-command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    log "installing ${need_apt[*]} with apt-get"
+if ! command -v unzip >/dev/null 2>&1; then
+    log "installing unzip with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 || true
-    apt-get install -y -qq "${need_apt[@]}" >&2
+    apt-get install -y -qq unzip >&2
 fi
 PIP=(python3 -m pip)
 "${PIP[@]}" --version >/dev/null 2>&1 || { log "python3 -m pip is required"; exit 1; }
@@ -85,18 +67,9 @@ if [ ! -x "$RIE" ]; then
 fi
 
 # 2. Debian bookworm minbase rootfs (cached as a tarball). -----------------------------------------------------
+# (The cache name predates rootfs_tar; kept so machines that have it do not debootstrap again.)
 ROOTFS_TAR="$CACHE/rootfs-bookworm-minbase-python3-$DEB_ARCH.tar"
-if [ ! -s "$ROOTFS_TAR" ]; then
-    log "debootstrap bookworm minbase ($DEB_ARCH) from $DEBIAN_MIRROR (about a minute)"
-    tmp_rootfs="$(mktemp -d "$CACHE/debootstrap.XXXXXX")"
-    trap 'rm -rf "$tmp_rootfs"' EXIT
-    debootstrap --variant=minbase --arch="$DEB_ARCH" --include=python3,ca-certificates \
-        bookworm "$tmp_rootfs" "$DEBIAN_MIRROR" > "$CACHE/debootstrap.log" 2>&1 \
-        || { log "debootstrap failed, see $CACHE/debootstrap.log"; tail -n 20 "$CACHE/debootstrap.log" >&2; exit 1; }
-    rm -rf "$tmp_rootfs"/var/cache/apt/archives/*.deb "$tmp_rootfs"/var/lib/apt/lists/* "$tmp_rootfs"/var/log/*.log
-    tar -C "$tmp_rootfs" --numeric-owner -cf "$ROOTFS_TAR.tmp" . && mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
-    rm -rf "$tmp_rootfs"; trap - EXIT
-fi
+debootstrap_rootfs "$ROOTFS_TAR" python3,ca-certificates debootstrap
 
 # 3. awslambdaric + boto3 for CPython 3.11 (cp311 manylinux wheels only), cached. ------------------------------
 RUNTIME_DIR="$CACHE/runtime-cp311-$PIP_PLAT-ric-$AWSLAMBDARIC_VERSION"

@@ -17,26 +17,11 @@
 #   toolchain version + package list + mirrored repositories). The rootfs is cached under tests-e2e/.cache/.
 # Environment: TOOLCHAIN_IMAGE_NAME (default esb-local/swift:6.3-bookworm), SWIFT_TOOLCHAIN, DEBIAN_MIRROR
 #   (default http://deb.debian.org/debian, as build-base-image.sh).
-set -euo pipefail
-
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debootstrap.sh" "$@"   # HERE, CACHE, DEBIAN_MIRROR, FORCE, log
 REPO="$(cd "$HERE/.." && pwd)"
-CACHE="$HERE/.cache"
 IMAGE="${TOOLCHAIN_IMAGE_NAME:-esb-local/swift:6.3-bookworm}"
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # What the official swift bookworm image installs (its runtime dependencies) + the project's build packages.
 PACKAGES=binutils,ca-certificates,git,libc6-dev,libcurl4-openssl-dev,libedit2,libgcc-12-dev,libncurses6,libsqlite3-0,libssl-dev,libstdc++-12-dev,libxml2,libyaml-dev,libz3-4,pkg-config,tzdata,zlib1g-dev,libuuid1,libicu72
-FORCE=0
-for arg in "$@"; do
-    case "$arg" in
-        --force|-f) FORCE=1 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg" >&2; exit 2 ;;
-    esac
-done
-log() { printf '[build-toolchain-image] %s\n' "$*" >&2; }
-
-"$HERE/lib/ensure-dockerd.sh"
 
 if [ -z "${SWIFT_TOOLCHAIN:-}" ]; then
     swift_bin="$(readlink -f "$(command -v swift)")"          # <toolchain>/usr/bin/swift-driver
@@ -68,30 +53,9 @@ if [ "$FORCE" -eq 0 ] && [ "$(docker image inspect -f '{{index .Config.Labels "e
     exit 0
 fi
 
-case "$(uname -m)" in
-    x86_64|amd64)  DEB_ARCH=amd64 ;;
-    aarch64|arm64) DEB_ARCH=arm64 ;;
-    *) log "unsupported architecture $(uname -m)"; exit 1 ;;
-esac
-if ! command -v debootstrap >/dev/null 2>&1; then
-    log "installing debootstrap with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
-fi
-
-mkdir -p "$CACHE"
-ROOTFS_TAR="$CACHE/rootfs-bookworm-minbase-toolchain-$DEB_ARCH-$(echo "$PACKAGES" | cksum | cut -d' ' -f1).tar"
-if [ ! -s "$ROOTFS_TAR" ]; then
-    log "debootstrap bookworm minbase ($DEB_ARCH, build packages) from $DEBIAN_MIRROR (a few minutes)"
-    tmp_rootfs="$(mktemp -d "$CACHE/debootstrap-toolchain.XXXXXX")"
-    trap 'rm -rf "$tmp_rootfs"' EXIT
-    debootstrap --variant=minbase --arch="$DEB_ARCH" --include="$PACKAGES" \
-        bookworm "$tmp_rootfs" "$DEBIAN_MIRROR" > "$CACHE/debootstrap-toolchain.log" 2>&1 \
-        || { log "debootstrap failed, see $CACHE/debootstrap-toolchain.log"; tail -n 20 "$CACHE/debootstrap-toolchain.log" >&2; exit 1; }
-    rm -rf "$tmp_rootfs"/var/cache/apt/archives/*.deb "$tmp_rootfs"/var/lib/apt/lists/* "$tmp_rootfs"/var/log/*.log
-    tar -C "$tmp_rootfs" --numeric-owner -cf "$ROOTFS_TAR.tmp" . && mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
-    rm -rf "$tmp_rootfs"; trap - EXIT
-fi
+debian_arch
+ROOTFS_TAR="$(rootfs_tar toolchain "$PACKAGES")"
+debootstrap_rootfs "$ROOTFS_TAR" "$PACKAGES" debootstrap-toolchain
 
 # The image's filesystem: the rootfs, the toolchain under /usr (where the official image has it), the mirrored
 # repositories and a system git configuration with the rewrite. Streamed into `docker import`, no second copy.
@@ -140,7 +104,4 @@ docker import \
     -m "esb-local swift toolchain ($swift_version; debootstrap bookworm minbase + build packages)" \
     "$CACHE/toolchain-image.tar" "$IMAGE" >/dev/null
 rm -f "$CACHE/toolchain-image.tar"
-if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$IMAGE")" ]; then
-    docker rmi "$old_id" >/dev/null 2>&1 || true
-fi
-log "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
+replace_image "$IMAGE" "$old_id"

@@ -117,7 +117,7 @@ def daemon_report() -> str:
     return "\n".join(lines)
 
 
-def wait_healthy(names: tuple[str, ...], timeout: float) -> None:
+def wait_healthy(names: tuple[str, ...] | list[str], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     states: dict[str, str] = {}
     while time.monotonic() < deadline:

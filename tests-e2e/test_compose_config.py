@@ -106,7 +106,10 @@ def test_test_stack_uses_local_images_and_stand_ins(tool, tmp_path):
     rendered = yaml.safe_load(render(tool, TEST_STACK, tmp_path, clean_env()).stdout)["services"]
     assert rendered["gateway"]["image"] == "esb-gateway:test"
     assert rendered["manager"]["image"] == "esb-manager:test"
-    assert rendered["gateway"]["build"]["dockerfile"].endswith("deploy/Dockerfile.prebuilt")
+    # Host-built binaries on the local runtime image: the one Dockerfile's `build` stage takes them (BINARIES=host).
+    for service in ("gateway", "manager", "app"):
+        args = rendered[service]["build"]["args"]
+        assert args["BINARIES"] == "host" and args["SWIFT_IMAGE"] == args["RUNTIME_IMAGE"] == "esb-local/runtime:bookworm"
     # docker-compose.local.yml: moto for RustFS and Alternator, a log sink for VictoriaLogs, all from one local image.
     for service in ("storage", "database", "victorialogs"):
         assert rendered[service]["image"] == "esb-local/moto:latest"

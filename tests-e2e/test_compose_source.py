@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pytest
 
-from test_compose import compose_command, docker_available, free_port, inspect, run
+from test_compose import compose_command, docker_available, free_port, inspect, run, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:8]
@@ -110,19 +110,6 @@ class Box:
             logs = run(["docker", "logs", "--tail", "15", f"{NAME}-{service}"], timeout=30, check=False)
             lines += [f"--- {service}"] + ["    " + l[:300] for l in (logs.stdout + logs.stderr).splitlines()]
         return "\n".join(lines)
-
-
-def wait_healthy(names: list[str], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    states: dict[str, str] = {}
-    while time.monotonic() < deadline:
-        for name in names:
-            state = inspect(name)["State"]
-            states[name] = state.get("Health", {}).get("Status", state["Status"])
-        if all(s == "healthy" for s in states.values()):
-            return
-        time.sleep(1)
-    raise AssertionError(f"not healthy within {timeout:.0f} s: {states}")
 
 
 def non_loopback_address() -> str | None:

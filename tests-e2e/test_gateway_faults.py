@@ -33,11 +33,11 @@ def test_sighup_reloads_routes_and_keeps_old_config_on_error(box):
         assert gw.request("GET", "/added", headers=gw.auth(token))[0] == 404
         with open(box.routing_path, "w") as f:
             f.write(original + '  - path: "/added"\n    method: "GET"\n    function: "echo"\n')
-        gw.daemon.signal(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)
         gs.wait_until(lambda: gw.request("GET", "/added", headers=gw.auth(token))[0] == 200, 10, what="new route")
         with open(box.routing_path, "w") as f:
             f.write("routes:\n  - path: [broken\n")
-        gw.daemon.signal(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)
         gs.wait_until(lambda: any(box.routing_path + ":" in json.dumps(l) and l.get("level") == "ERROR"
                                   for l in gw.daemon.log_lines()), 10, what="reload error line")
         assert gw.request("GET", "/added", headers=gw.auth(token))[0] == 200
@@ -54,7 +54,7 @@ def test_sighup_reloads_the_tls_certificate(box):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=reloaded"], check=True,
                    capture_output=True)
-    gw.daemon.signal(signal.SIGHUP)
+    gw.daemon.send(signal.SIGHUP)
     gs.wait_until(lambda: cert_fingerprint(gw.port) != before, 10, what="new certificate served")
     assert gw.request("GET", "/health")[0] == 200
 
@@ -75,7 +75,7 @@ def test_sigterm_drains_in_flight_refuses_new_and_exits_in_time(box):
                                       Payload=json.dumps({"sleep": 1.5, "print": "event-during-drain"}).encode())
     assert event["StatusCode"] == 202
     sent = time.monotonic()
-    gw.daemon.signal(signal.SIGTERM)
+    gw.daemon.send(signal.SIGTERM)
     time.sleep(0.3)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", gw.port), timeout=2).close()
@@ -205,7 +205,7 @@ def test_sighup_reloads_functions_yml(box):
     try:
         with open(box.functions_path, "w") as f:
             f.write(original.replace("  echo-two:\n", "  echo-renamed:\n"))
-        gw.daemon.signal(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)
         gs.wait_until(lambda: gw.request("POST", path, body=b"{}", headers=gw.auth(token))[0] == 404, 10,
                       what="removed function answers 404")
         status, headers, _ = gw.request("POST", path, body=b"{}", headers=gw.auth(token))
@@ -216,4 +216,4 @@ def test_sighup_reloads_functions_yml(box):
     finally:
         with open(box.functions_path, "w") as f:
             f.write(original)
-        gw.daemon.signal(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)

@@ -16,7 +16,7 @@ box = pytest.fixture(scope="module")(gs.box_fixture)
 
 
 def exited_workers(box):
-    return [c for c in box.worker_containers() if c[2] not in ("running", "paused")]
+    return [c for c in box.containers() if c[2] not in ("running", "paused")]
 
 
 def test_16_clients_max_concurrency_4_no_errors_no_dead_worker(box):
@@ -41,7 +41,7 @@ def test_16_clients_max_concurrency_4_no_errors_no_dead_worker(box):
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(client, range(16)))
     assert statuses.count(200) == 16 * 6, sorted(set(statuses))
-    workers = [c for c in box.worker_containers() if "echo" in c[1] and "two" not in c[1]]
+    workers = [c for c in box.containers() if "echo" in c[1] and "two" not in c[1]]
     assert 1 <= len(workers) <= 4, workers
     assert exited_workers(box) == []
 
@@ -73,6 +73,6 @@ def test_200_clients_max_concurrency_2_only_200_or_429(box):
     assert len(statuses) == 200
     assert set(statuses) <= {200, 429}, sorted(set(map(str, statuses)))
     assert statuses.count(200) >= 2
-    two = [c for c in box.worker_containers() if "echo-two" in c[1]]
+    two = [c for c in box.containers() if "echo-two" in c[1]]
     assert 1 <= len([c for c in two if c[2] == "running"]) <= 2, two
     assert exited_workers(box) == []

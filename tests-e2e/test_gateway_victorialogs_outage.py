@@ -32,9 +32,7 @@ def box():
     # The manager ships to a closed port for the whole module: cold starts below go through it.
     manager_vl = gs.free_port()
     b = gs.Box()
-    base_env = b.manager_env
-    b.manager_env = lambda: dict(base_env(), VICTORIALOGS_URL=f"http://127.0.0.1:{manager_vl}")
-    b.start_manager()
+    b.start_manager(VICTORIALOGS_URL=f"http://127.0.0.1:{manager_vl}")
     try:
         yield b
     finally:

@@ -109,12 +109,35 @@ public enum FileIO {
             throw error
         }
         close(fd)
-        guard rename(tmp, final) == 0 else { throw PosixError(code: errno, operation: "rename \(final)") }
+        guard Glibc.rename(tmp, final) == 0 else { throw PosixError(code: errno, operation: "rename \(final)") }
         try syncDirectory(directory)
     }
 
     public static func remove(_ path: String) { unlink(path) }
+
+    /// `rename(2)`: atomically replaces `destination` (same file system).
+    public static func rename(_ source: String, to destination: String) throws(PosixError) {
+        guard Glibc.rename(source, destination) == 0 else { throw PosixError(code: errno, operation: "rename \(destination)") }
+    }
+
+    /// What is at `path` (symbolic links followed): nil when nothing is.
+    public static func kind(of path: String) -> FileKind? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regularFile
+        default: return .other
+        }
+    }
     public static func closeDescriptor(_ fd: Int32) { close(fd) }
+}
+
+/// The kinds of file `FileIO.kind(of:)` tells apart.
+public enum FileKind: Sendable, Equatable {
+    case directory
+    case regularFile
+    case other
 }
 
 extension PosixError {

@@ -5,7 +5,7 @@ import BoxCore
 /// --check-config` and `esb-manager --check-config` use, with the same route → function cross-check), and every
 /// file path must stay inside the output folder. A refusal is an error of the run, so a defect of the generator
 /// shows as `exit 1, nothing written` instead of a configuration the gateway refuses at reload (docs/sam-support.md).
-enum GeneratedConfigCheck {
+package enum GeneratedConfigCheck {
     static func problems(in files: [GeneratedFile], outputDirectory: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for file in files where !isInside(file.path) {
@@ -35,7 +35,7 @@ enum GeneratedConfigCheck {
     }
 
     /// A relative path without `..`, empty or absolute parts: it names a file under the output folder.
-    static func isInside(_ path: String) -> Bool {
+    package static func isInside(_ path: String) -> Bool {
         guard !path.isEmpty, !path.hasPrefix("/") else { return false }
         return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
             !$0.isEmpty && $0 != "." && $0 != ".." && !$0.unicodeScalars.contains { $0.value < 0x20 || $0 == "\\" }

@@ -37,6 +37,9 @@ public struct GeneratorConfigFile: Sendable, Equatable {
     /// Keys read but not used, as `PATH:LINE:COLUMN: warning:` lines.
     public var warnings: [Diagnostic] = []
 
+    /// No settings: what `esb generate` uses when there is no generator.yml.
+    public init() {}
+
     /// Reads the file's text; `path` labels errors and `directory` (absolute) anchors relative paths.
     public static func parse(_ text: String, path: String, directory: String) throws(Diagnostic) -> GeneratorConfigFile {
         var config = GeneratorConfigFile()

@@ -45,7 +45,7 @@ public struct GenerationFailure: Error, Sendable {
 
 /// `esb generate`'s engine: SAM template text in, generated files out. It reads nothing but the template text
 /// and what `fileSystem` answers (which code folders and files exist), and writes nothing: the caller decides
-/// (see `OutputWriter`), so an error leaves no file half-written.
+/// (ESBCommands' `OutputWriter`), so an error leaves no file half-written.
 public enum ProjectGenerator {
     /// Generates the project, or throws every error found, each at `PATH:LINE:COLUMN`.
     public static func generate(

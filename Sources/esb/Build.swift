@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb build`: docker build of every function image listed in DIR/functions.yml.
 struct Build: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb deploy --to CONFIG_DIR`: the generated configuration into the box's configuration folder.
 struct Deploy: ParsableCommand {

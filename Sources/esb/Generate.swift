@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb generate`: SAM template → Dockerfiles, functions.yml, routing.yml, resources.yml, build.yml.
 struct Generate: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb init [DIR]`: a small working SAM application.
 struct Init: ParsableCommand {

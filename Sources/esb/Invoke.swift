@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb invoke NAME`: the box's Lambda Invoke API, as `aws lambda invoke` would call it.
 struct Invoke: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb logs NAME [--follow] [--since DURATION]`.
 struct Logs: AsyncParsableCommand {

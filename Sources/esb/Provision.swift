@@ -1,5 +1,5 @@
 import ArgumentParser
-import SAMGenerator
+import ESBCommands
 
 /// `esb provision`: the tables and buckets of DIR/resources.yml.
 struct Provision: AsyncParsableCommand {

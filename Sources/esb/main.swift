@@ -1,6 +1,7 @@
-// esb: the Edge Serverless Box command line (docs/contract.md §5, §9). The logic lives in SAMGenerator; this file
-// only declares the commands and their options.
+// esb: the Edge Serverless Box command line (docs/contract.md §5, §9). The logic lives in ESBCommands (the
+// commands) over SAMGenerator (the generator); this file only declares the commands and their options.
 import ArgumentParser
+import ESBCommands
 import SAMGenerator
 
 /// `esb` and its subcommands.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// `esb init`, `esb deploy`, and the pieces of `esb invoke` / `esb logs` that need no running box (the whole

@@ -2,6 +2,7 @@ import BoxCore
 import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// SAM `EventInvokeConfig` → `event_max_age`, `event_retry_attempts`, `on_failure` (docs/sam-support.md), through

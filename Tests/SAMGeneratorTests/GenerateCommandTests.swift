@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// `esb generate` as the CLI runs it: real files in a temporary folder, printed lines recorded.

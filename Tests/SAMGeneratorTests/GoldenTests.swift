@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// `esb generate` over realistic templates, compared file by file with `Golden/` (regenerated only with

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import YAML
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 @Suite("Names, paths and text")

@@ -2,6 +2,7 @@ import BoxCore
 import Testing
 import YAML
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 @Suite("esb provision requests")

@@ -2,6 +2,7 @@ import BoxCore
 import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// SAM `Schedule` / `ScheduleV2` events → `schedules.yml`, read back with the gateway's loader.

@@ -2,6 +2,7 @@ import BoxCore
 import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// Templates of the shapes found in public SAM templates (issue 14): one test per defect, each on a template of

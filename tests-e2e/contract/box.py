@@ -1,8 +1,12 @@
 """The box under test, as real processes: esb-manager + esb-gateway built by SwiftPM, real RIE workers.
 
+The one Python box helper: the contract suite (tests-e2e/test_contract_*.py), the gateway suites (through
+tests-e2e/gateway_support.py, which only adds their configuration) and the benchmarks under bench/ use it.
 Everything here talks to the daemons only through their public surfaces (HTTPS, the Manager's HTTP API over its
 Unix socket, stdout log lines, exit codes), as a user or an AWS SDK would. Traffic stays on 127.0.0.1 and the
 containers this run creates (labelled `esb.instance=<this run's ESB_INSTANCE>`, removed at the end).
+
+Needs tests-e2e/setup.sh to have run (dockerd, esb-local/lambda-python:3.11, esb-test/echo:latest).
 """
 import base64
 import hashlib
@@ -213,10 +217,18 @@ routes:
 
 
 class Box:
-    """One esb-manager (Unix socket, published worker ports, its own ESB_INSTANCE scope) and its gateways."""
+    """One esb-manager (Unix socket, published worker ports, its own ESB_INSTANCE scope) and its gateways.
+
+    A suite with other defaults subclasses it and sets the class attributes below (tests-e2e/gateway_support.py)."""
+
+    # Names this box's temp folder, ESB_INSTANCE, containers and login user (`esb-gateway-<tag>-gw1`).
+    tag = "contract"
+    # Added to the environment of the Manager / of every gateway (before a caller's overrides).
+    manager_settings = {"IDLE_TIMEOUT_MINUTES": "5", "DOCKER_STOP_TIMEOUT": "1"}
+    gateway_settings = {"BINARY_MEDIA_TYPES": "image/*,application/x-contract-binary"}
 
     def __init__(self, functions_yml=FUNCTIONS_YML, routing_yml=ROUTING_YML, manager_tcp=False):
-        self.dir = tempfile.mkdtemp(prefix="esb-contract-")
+        self.dir = tempfile.mkdtemp(prefix="esb-%s-" % self.tag)
         self.bin = bin_dir()
         self.config_dir = os.path.join(self.dir, "config")
         os.makedirs(self.config_dir)
@@ -226,13 +238,13 @@ class Box:
             f.write(functions_yml.format(image=ECHO_IMAGE))
         with open(self.routing_path, "w") as f:
             f.write(routing_yml)
-        self.instance = "contract-" + secrets.token_hex(4)
+        self.instance = "%s-%s" % (self.tag, secrets.token_hex(4))
         self.network = "esb-" + self.instance
         self.manager_token = secrets.token_hex(16)
         self.manager_socket = os.path.join(self.dir, "manager.sock")
         # MANAGER_LISTEN host:port + MANAGER_URL http://... (compose's way) instead of the Unix socket
         self.manager_port = free_port() if manager_tcp else None
-        self.access_key = "AKIACONTRACT" + secrets.token_hex(4).upper()
+        self.access_key = "AKIA" + self.tag.upper().replace("-", "") + secrets.token_hex(4).upper()
         self.secret_key = secrets.token_urlsafe(30)
         self.manager = None
         self.gateways = []
@@ -242,11 +254,12 @@ class Box:
         env.update({
             "MANAGER_LISTEN": self.manager_listen, "MANAGER_TOKEN": self.manager_token,
             "WORKER_ADDRESS_MODE": "published", "LAMBDA_NETWORK": self.network, "ESB_INSTANCE": self.instance,
-            "FUNCTIONS_CONFIG_PATH": self.functions_path, "CONTAINER_NAME": "esb-manager-contract",
-            "IDLE_TIMEOUT_MINUTES": "5", "LEASE_TIMEOUT_SECONDS": "30", "CONTAINER_READINESS_TIMEOUT": "30",
+            "FUNCTIONS_CONFIG_PATH": self.functions_path, "CONTAINER_NAME": "esb-manager-" + self.tag,
+            "LEASE_TIMEOUT_SECONDS": "30", "CONTAINER_READINESS_TIMEOUT": "30",
             "WORKER_ACCESS_KEY_ID": self.access_key, "WORKER_SECRET_ACCESS_KEY": self.secret_key,
-            "GATEWAY_INTERNAL_URL": "https://127.0.0.1:1", "LOG_LEVEL": "INFO", "DOCKER_STOP_TIMEOUT": "1",
+            "GATEWAY_INTERNAL_URL": "https://127.0.0.1:1", "LOG_LEVEL": "INFO",
         })
+        env.update(self.manager_settings)
         env.update({k: str(v) for k, v in overrides.items()})
         return env
 
@@ -273,7 +286,9 @@ class Box:
                             self.network], check=True, capture_output=True)
         if os.path.exists(self.manager_socket):
             os.unlink(self.manager_socket)
-        self.manager = Daemon("esb-manager", [os.path.join(self.bin, "esb-manager")], self.manager_env(**overrides),
+        # ESB_MANAGER_BIN: another build of the Manager (bench/ compares them).
+        manager_bin = os.environ.get("ESB_MANAGER_BIN") or os.path.join(self.bin, "esb-manager")
+        self.manager = Daemon("esb-manager", [manager_bin], self.manager_env(**overrides),
                               os.path.join(self.dir, "manager.log"))
         wait_until(lambda: self._manager_listening() or not self.manager.alive(), 30, what="manager listening")
         assert self.manager.alive(), self.manager.log_text()[-3000:]
@@ -363,7 +378,7 @@ class Gateway:
         self.name = "gw%d" % (len(box.gateways) + 1)
         self.ssl_dir = os.path.join(box.dir, self.name + "-ssl")
         self.api_key = secrets.token_hex(12)
-        self.user = "contract-user"
+        self.user = box.tag + "-user"
         self.password = secrets.token_hex(8)
         self.jwt_key = secrets.token_hex(24)
         self.metrics_port = free_port()
@@ -376,15 +391,16 @@ class Gateway:
             "AUTH_PASS": self.password, "MANAGER_URL": box.manager_url,
             "MANAGER_TOKEN": box.manager_token, "FUNCTIONS_CONFIG_PATH": box.functions_path,
             "ROUTING_CONFIG_PATH": box.routing_path, "INVOKE_ACCESS_KEY_ID": box.access_key,
-            "INVOKE_SECRET_ACCESS_KEY": box.secret_key, "CONTAINER_NAME": "esb-gateway-contract-" + self.name,
+            "INVOKE_SECRET_ACCESS_KEY": box.secret_key, "CONTAINER_NAME": "esb-gateway-%s-%s" % (box.tag, self.name),
             "METRICS_LISTEN": "127.0.0.1:%d" % self.metrics_port, "POOL_ACQUIRE_TIMEOUT": "20",
             # Each gateway owns its event spool (docs/async-invocations.md); a restart that should replay passes it again.
             "EVENT_SPOOL_DIR": os.path.join(box.dir, self.name + "-events"),
             # AWS waits 60 s and 120 s before retrying a failed event; the suites use short pauses.
             "EVENT_RETRY_DELAYS": "0.5,1",
             "CONTAINER_CACHE_TTL": "30", "SHUTDOWN_TIMEOUT": "10", "LOG_LEVEL": "INFO",
-            "AWS_REGION": "ap-northeast-1", "BINARY_MEDIA_TYPES": "image/*,application/x-contract-binary",
+            "AWS_REGION": "ap-northeast-1",
         })
+        env.update(box.gateway_settings)
         env.update({k: str(v) for k, v in overrides.items()})
         self.env = env
         # GATEWAY_LISTEN may be overridden (another host address): clients follow it
@@ -450,6 +466,10 @@ class Gateway:
                                                                            "PASSWORD": self.password}}))
         assert status == 200, body
         return json.loads(body)["AuthenticationResult"]["IdToken"]
+
+    def auth(self, token=None):
+        """An Authorization header with `token`, else with a fresh login's token."""
+        return {"Authorization": "Bearer " + (token or self.login())}
 
     def make_jwt(self, claims, key=None, alg="HS256", header=None):
         return make_jwt(claims, key if key is not None else self.jwt_key, alg, header)

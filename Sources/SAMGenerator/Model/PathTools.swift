@@ -1,13 +1,13 @@
 /// Path arithmetic on `/`-separated strings (no file-system access): joining, `.`/`..` folding and relative
 /// paths, so generated files name code folders relative to the output folder on every machine.
-enum PathTools {
+package enum PathTools {
     /// `base` + `path`, unless `path` is absolute; folded.
-    static func join(_ base: String, _ path: String) -> String {
+    package static func join(_ base: String, _ path: String) -> String {
         path.hasPrefix("/") ? normalize(path) : normalize(base + "/" + path)
     }
 
     /// Folds `.`, `..` and repeated slashes; keeps a leading `/`; "" becomes ".".
-    static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -28,7 +28,7 @@ enum PathTools {
     }
 
     /// The path of `target` as seen from folder `base` (both absolute).
-    static func relative(from base: String, to target: String) -> String {
+    package static func relative(from base: String, to target: String) -> String {
         let b = normalize(base).split(separator: "/")
         let t = normalize(target).split(separator: "/")
         var common = 0
@@ -40,12 +40,12 @@ enum PathTools {
     }
 
     /// The last component: `/a/b/c` → `c`.
-    static func lastComponent(_ path: String) -> String {
+    package static func lastComponent(_ path: String) -> String {
         String(normalize(path).split(separator: "/").last ?? "")
     }
 
     /// The folder of a path: `/a/b/c` → `/a/b`.
-    static func directory(_ path: String) -> String {
+    package static func directory(_ path: String) -> String {
         let n = normalize(path)
         guard let slash = n.lastIndex(of: "/") else { return "." }
         return slash == n.startIndex ? "/" : String(n[..<slash])

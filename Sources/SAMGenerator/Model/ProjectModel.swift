@@ -12,7 +12,7 @@ struct ProjectModel {
 }
 
 /// A Lambda runtime the box can build: `python3.x` or `nodejsNN.x`.
-struct RuntimeSpec: Equatable {
+package struct RuntimeSpec: Equatable {
     enum Family: Equatable {
         /// `python3.11` → version "3.11".
         case python(version: String)
@@ -23,7 +23,7 @@ struct RuntimeSpec: Equatable {
     var identifier: String
     var family: Family
 
-    init?(_ identifier: String) {
+    package init?(_ identifier: String) {
         self.identifier = identifier
         if identifier.hasPrefix("python3."), let minor = Int(identifier.dropFirst("python3.".count)) {
             family = .python(version: "3.\(minor)")
@@ -124,29 +124,29 @@ struct RouteSpec: Equatable {
 }
 
 /// One table of `resources.yml`.
-struct TableSpec: Equatable {
-    struct Key: Equatable {
-        var attribute: String
-        var type: String
-        var key: String
+package struct TableSpec: Equatable {
+    package struct Key: Equatable {
+        package var attribute: String
+        package var type: String
+        package var key: String
     }
 
-    struct Index: Equatable {
-        var name: String
-        var keySchema: [Key]
-        var projection: String
-        var nonKeyAttributes: [String]
-        var readCapacity: Int?
-        var writeCapacity: Int?
+    package struct Index: Equatable {
+        package var name: String
+        package var keySchema: [Key]
+        package var projection: String
+        package var nonKeyAttributes: [String]
+        package var readCapacity: Int?
+        package var writeCapacity: Int?
     }
 
-    var name: String
-    var keySchema: [Key]
-    var globalIndexes: [Index] = []
-    var localIndexes: [Index] = []
-    var billingMode: String
-    var readCapacity: Int?
-    var writeCapacity: Int?
+    package var name: String
+    package var keySchema: [Key]
+    package var globalIndexes: [Index] = []
+    package var localIndexes: [Index] = []
+    package var billingMode: String
+    package var readCapacity: Int?
+    package var writeCapacity: Int?
     var mark: YAMLMark
 }
 

@@ -132,7 +132,7 @@ func quotedInFull(_ text: String) -> String {
 }
 
 /// `"text"`, shortened, for messages.
-func quoted(_ text: String) -> String {
+package func quoted(_ text: String) -> String {
     let short = text.count > 60 ? String(text.prefix(57)) + "..." : text
     return "\"" + short.replacingOccurrences(of: "\n", with: "\\n") + "\""
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Posix
+public import SAMGenerator
 
 /// The real file system, for `ProjectGenerator` run by the CLI.
 public struct LocalFileSystem: ProjectFileSystem {
@@ -7,14 +9,12 @@ public struct LocalFileSystem: ProjectFileSystem {
 
     /// True when `path` is a folder (symbolic links followed).
     public func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        FileIO.kind(of: path) == .directory
     }
 
     /// True when `path` is a regular file (symbolic links followed).
     public func isFile(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        FileIO.kind(of: path) == .regularFile
     }
 
     /// `path` made absolute against the current folder and folded.

@@ -1,11 +1,11 @@
-import YAML
+package import YAML
 
 /// `resources.yml` read back for `esb provision` (the format `ConfigRenderer.resourcesFile` writes, docs/contract.md §5).
-struct ResourcesFile: Equatable {
-    var tables: [TableSpec]
-    var buckets: [String]
+package struct ResourcesFile: Equatable {
+    package var tables: [TableSpec]
+    package var buckets: [String]
 
-    static func parse(_ text: String, path: String) throws(YAMLError) -> ResourcesFile {
+    package static func parse(_ text: String, path: String) throws(YAMLError) -> ResourcesFile {
         let root = try YAMLDocument.parse(text, path: path)
         do {
             let top = try root.mappingReader(nullIsEmpty: true)

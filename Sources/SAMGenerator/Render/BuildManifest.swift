@@ -1,4 +1,4 @@
-import YAML
+package import YAML
 
 /// `build.yml`: what `esb build` needs to know about each function beyond `functions.yml` — where its code,
 /// layers and Dockerfile are. Written by `esb generate` next to `functions.yml`; paths are relative to the
@@ -86,7 +86,7 @@ public struct BuildManifest: Sendable, Equatable {
     }
 
     /// Reads a `build.yml`; errors are `PATH:LINE:COLUMN: message`.
-    static func parse(_ text: String, path: String) throws(YAMLError) -> BuildManifest {
+    package static func parse(_ text: String, path: String) throws(YAMLError) -> BuildManifest {
         let root = try YAMLDocument.parse(text, path: path)
         do {
             var functions: [(String, Function)] = []

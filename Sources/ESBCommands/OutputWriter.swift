@@ -1,4 +1,6 @@
 import Foundation
+import Posix
+public import SAMGenerator
 
 /// Writes a `GeneratedProject` into the output folder all at once: every file first goes to a temporary
 /// sibling, and only when all of them are written are they renamed into place, so a failure (a full disk, a
@@ -44,9 +46,7 @@ public struct OutputWriter {
         }
         var changes: [Change] = []
         for (temporary, final) in staged {
-            if rename(temporary, final) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
-            }
+            do { try FileIO.rename(temporary, to: final) } catch { throw CommandError("cannot write \(final): \(error)") }
             changes.append(.wrote(final))
         }
         changes += try removeStaleFunctions(keeping: Set(project.files.map { $0.path.split(separator: "/").prefix(2).joined(separator: "/") }))

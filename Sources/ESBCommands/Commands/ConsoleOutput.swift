@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 
 /// Where a command prints: lines to stdout (results) and stderr (warnings, errors, progress). Tests pass a
 /// recorder; the CLI passes `.standard`.
@@ -22,10 +23,6 @@ public struct ConsoleOutput: Sendable {
 
 /// The build machine's architecture in Lambda's words.
 func hostArchitecture() -> String {
-    var info = utsname()
-    uname(&info)
-    let machine = withUnsafeBytes(of: &info.machine) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-    }
+    let machine = Posix.machineHardwareName()
     return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
 }

@@ -1,5 +1,7 @@
 import BoxCore
 import Foundation
+import Posix
+import SAMGenerator
 
 /// `esb deploy` options (docs/cli.md).
 public struct DeployRequest: Sendable {
@@ -71,7 +73,7 @@ public enum DeployCommandRunner {
             console.out("deployed \(PathTools.join(request.target, name))")
         }
         for pid in request.pids {
-            guard kill(pid, SIGHUP) == 0 else { throw CommandError("SIGHUP to \(pid): \(String(cString: strerror(errno)))") }
+            do { try Posix.sendSignal(SIGHUP, toProcess: pid) } catch { throw CommandError("SIGHUP to \(pid): \(error)") }
             console.out("sent SIGHUP to process \(pid)")
         }
         for container in request.containers {
@@ -105,19 +107,10 @@ public enum DeployCommandRunner {
     /// Writes `data` beside `path`, flushes it to disk, and renames it over `path`: readers see the old file or
     /// the new one, never a part.
     static func replaceAtomically(_ path: String, with data: Data) throws {
-        let temporary = PathTools.directory(path) + "/." + PathTools.lastComponent(path) + ".esb-deploy-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw CommandError("cannot write \(temporary)")
-        }
-        let fd = open(temporary, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CommandError("cannot replace \(path): \(reason)")
+        do {
+            try FileIO.writeDurably(directory: PathTools.directory(path), name: PathTools.lastComponent(path), bytes: Array(data))
+        } catch {
+            throw CommandError("cannot replace \(path): \(error)")
         }
     }
 }

@@ -1,3 +1,5 @@
+import SAMGenerator
+
 /// What `esb generate` takes from SAM CLI's `samconfig.toml` next to the template, as `sam build` would:
 /// `parameter_overrides`, `region` and `stack_name` of `[default.global.parameters]`, then of
 /// `[default.build.parameters]` (the command's own table wins). Only the TOML that samconfig files use is read:

@@ -1,4 +1,5 @@
 import Foundation
+import SAMGenerator
 
 /// `esb generate`: options as parsed from the command line, merged with `generator.yml`.
 public struct GenerateRequest: Sendable {

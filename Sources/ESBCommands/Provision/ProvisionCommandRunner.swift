@@ -2,6 +2,7 @@ import BoxCore
 import Foundation
 import HTTP1
 import Reactor
+import SAMGenerator
 import TLS
 import YAML
 

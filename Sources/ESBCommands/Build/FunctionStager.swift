@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SAMGenerator
 
 /// Prepares one function's docker build context and builds its image.
 ///

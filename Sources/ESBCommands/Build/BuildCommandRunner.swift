@@ -1,4 +1,5 @@
 import Foundation
+import SAMGenerator
 import YAML
 
 /// `esb build` options.

@@ -1,4 +1,5 @@
 import Foundation
+import SAMGenerator
 
 /// `esb init [DIR]`: a small SAM application that `esb generate`, `esb build`, `esb deploy` and `esb invoke` take
 /// as it is — one Python function behind one Api route, an event to invoke it with, a .gitignore.

@@ -1,4 +1,5 @@
 import BoxCore
+import SAMGenerator
 
 /// The JSON body of DynamoDB's `CreateTable` (JSON 1.0 protocol) for a table of `resources.yml`.
 enum CreateTableRequest {

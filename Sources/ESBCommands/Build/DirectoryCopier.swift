@@ -1,4 +1,5 @@
 import Foundation
+import SAMGenerator
 
 /// Copies a code or layer folder into a build folder, leaving out what never belongs in an image: version
 /// control and tool folders, Python caches, and the esb output folder itself (a CodeUri of `.` contains it).

@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// This machine's (or container's) name, from `gethostname(2)`: no DNS lookup, unlike Foundation's `hostName`.
+/// Nil when the call fails or the name is empty.
+public func hostName() -> String? {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return name.isEmpty ? nil : name
+}
+
+/// The machine's hardware name from `uname(2)` (`x86_64`, `aarch64`, ...).
+public func machineHardwareName() -> String {
+    var info = utsname()
+    uname(&info)
+    return withUnsafeBytes(of: &info.machine) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+}
+
+/// Sends `signal` to process `pid` (`kill(2)`).
+public func sendSignal(_ signal: Int32, toProcess pid: Int32) throws(PosixError) {
+    guard kill(pid, signal) == 0 else { throw PosixError(code: errno, operation: "signal \(signal) to process \(pid)") }
+}
