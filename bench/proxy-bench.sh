@@ -11,6 +11,7 @@
 # the end. Load generator: wrk. Prints figures; asserts nothing. docs/performance.md explains the figures.
 #
 #   bench/proxy-bench.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N] [--perf DIR]
+#                        [--gateway-env NAME=VALUE]...
 #   --perf DIR: afterwards, `perf record -g` of the gateway under the N-client load; reports in DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,8 +20,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-setup) SETUP=0 ;;
         --no-build) BUILD=0 ;;
-        --duration|--clients|--perf|--perf-seconds) ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --duration|--clients|--perf|--perf-seconds|--gateway-env) ARGS+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift

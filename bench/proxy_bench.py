@@ -50,11 +50,13 @@ class BenchBox(gs.Box):
 
 
 def rss_mb(pid):
+    """(VmRSS, its anonymous part: heap and stacks) in MB; the rest is mapped code and data (docs/performance.md)."""
+    fields = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+            if line.startswith(("VmRSS:", "RssAnon:")):
+                fields[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return fields.get("VmRSS", float("nan")), fields.get("RssAnon", float("nan"))
 
 
 def start_nginx(tmp, port, cert, key, trivial_ips, hello_ip):
@@ -137,13 +139,15 @@ def main():
     ap.add_argument("--clients", type=int, default=64)
     ap.add_argument("--perf", metavar="DIR", help="also profile the gateway under the many-client load into DIR")
     ap.add_argument("--perf-seconds", type=int, default=10)
+    ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra environment of the gateway (e.g. MALLOC_ARENA_MAX=2)")
     a = ap.parse_args()
     box = BenchBox(a.clients)
     nginx = None
     tmp = tempfile.mkdtemp(prefix="esb-proxy-bench-")
     try:
         box.start_manager()
-        gw = box.start_gateway(POOL_ACQUIRE_TIMEOUT="60")
+        gw = box.start_gateway(POOL_ACQUIRE_TIMEOUT="60", **dict(kv.split("=", 1) for kv in a.gateway_env))
         time.sleep(1)
         idle = {"gateway": rss_mb(gw.daemon.proc.pid), "manager": rss_mb(box.manager.proc.pid)}
         # min_warm starts every worker before the first request: wait for all of them.
@@ -183,9 +187,10 @@ def main():
         after = {"gateway": rss_mb(gw.daemon.proc.pid), "manager": rss_mb(box.manager.proc.pid)}
         rows = [(name, wrk(url, 1, a.duration, script)) for name, url, script in urls["rie"]]
         table("real RIE (esb-local/lambda-python:3.11, hello handler), 1 client:", rows)
-        print("resident memory (VmRSS), MB:")
+        print("resident memory, MB: VmRSS (of which anonymous: heap and stacks)")
         for d in ("gateway", "manager"):
-            print(f"  esb-{d:<8} idle {idle[d]:6.1f}   after the {a.clients}-client run {after[d]:6.1f}")
+            print(f"  esb-{d:<8} idle {idle[d][0]:6.1f} ({idle[d][1]:4.1f})   "
+                  f"after the {a.clients}-client run {after[d][0]:6.1f} ({after[d][1]:4.1f})")
         if a.perf:
             os.makedirs(a.perf, exist_ok=True)
             profile(gw.daemon.proc.pid, urls["trivial"][2][1], gw_script, a.clients, a.perf_seconds, a.perf)
