@@ -13,6 +13,7 @@
 #   bench/proxy-bench.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N] [--perf DIR]
 #                        [--gateway-env NAME=VALUE]...
 #   --perf DIR: afterwards, `perf record -g` of the gateway under the N-client load; reports in DIR.
+#   ESB_BIN_DIR=DIR: run the esb-gateway and esb-manager found in DIR (e.g. an older build) instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SETUP=1 BUILD=1 ARGS=()
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
         --no-setup) SETUP=0 ;;
         --no-build) BUILD=0 ;;
         --duration|--clients|--perf|--perf-seconds|--gateway-env) ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -42,5 +43,5 @@ if [ "$BUILD" = 1 ]; then
     (cd "$ROOT" && swift build -c release --product esb-manager >/dev/null \
         && swift build -c release --product esb-gateway >/dev/null)
 fi
-ESB_BIN_DIR="$(cd "$ROOT" && swift build -c release --show-bin-path)" \
+ESB_BIN_DIR="${ESB_BIN_DIR:-$(cd "$ROOT" && swift build -c release --show-bin-path)}" \
     exec python3 "$ROOT/bench/proxy_bench.py" ${ARGS[@]+"${ARGS[@]}"}

@@ -59,6 +59,26 @@ def rss_mb(pid):
     return fields.get("VmRSS", float("nan")), fields.get("RssAnon", float("nan"))
 
 
+def cpu_seconds(pids):
+    """User + system CPU time of these processes so far (/proc/PID/stat), in seconds."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(url, clients, duration, script, pids):
+    """wrk's figures, plus the CPU time the proxy processes `pids` spent per request (µs): a figure that moves
+    less than latency when other programs load the machine."""
+    before = cpu_seconds(pids) if pids else 0
+    r = wrk(url, clients, duration, script)
+    requests = r["rps"] * duration
+    r["cpu_us"] = (cpu_seconds(pids) - before) / requests * 1e6 if pids and requests else None
+    return r
+
+
 def start_nginx(tmp, port, cert, key, trivial_ips, hello_ip):
     """nginx as a TLS reverse proxy with one worker process, keep-alive to the same workers as the gateway."""
     servers = "".join(f"        server {ip}:8080;\n" for ip in trivial_ips)
@@ -104,14 +124,15 @@ def fmt_row(name, r, direct, nginx):
     ratio_direct = r["rps"] / direct["rps"] if direct["rps"] else 0
     ratio_nginx = f"{r['rps'] / nginx['rps']:6.2f}" if nginx else "     -"
     extra = f"  {r['errors']}" if r["errors"] else ""
+    cpu = f"{r['cpu_us']:8.0f}" if r.get("cpu_us") is not None else "       -"
     return (f"  {name:<24} {r['p50'] * 1000:9.0f} {r['p99'] * 1000:9.0f} {added:+9.0f} {r['rps']:10.0f} "
-            f"{r['non2xx']:7d} {ratio_direct:9.2f} {ratio_nginx}{extra}")
+            f"{r['non2xx']:7d} {ratio_direct:9.2f} {ratio_nginx} {cpu}{extra}")
 
 
 def table(title, rows):
     print(title)
     print(f"  {'path':<24} {'p50 µs':>9} {'p99 µs':>9} {'+p50 µs':>9} {'req/s':>10} {'non-2xx':>7} "
-          f"{'÷ direct':>9} {'÷ nginx':>6}")
+          f"{'÷ direct':>9} {'÷ nginx':>6} {'CPU µs/req':>10}")
     direct, nginx = rows[0][1], rows[1][1]
     for name, r in rows:
         print(fmt_row(name, r, direct, nginx if name == "esb-gateway" else None))
@@ -162,30 +183,34 @@ def main():
         nginx_port = gs.free_port()
         nginx = start_nginx(tmp, nginx_port, os.path.join(gw.ssl_dir, "server.crt"),
                             os.path.join(gw.ssl_dir, "server.key"), trivial_ips, hello_ip)
+        # nginx's master and its one worker process.
+        nginx_pids = [nginx.pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(nginx.pid)], capture_output=True,
+                                                                   text=True).stdout.split()]
         gw_script = lua(os.path.join(tmp, "gw.lua"), auth)
         plain_script = lua(os.path.join(tmp, "plain.lua"), plain)
         urls = {
-            "trivial": [("direct to the worker", f"http://{trivial_ips[0]}:8080/", plain_script),
-                        ("nginx TLS proxy", f"https://127.0.0.1:{nginx_port}/trivial", plain_script),
-                        ("esb-gateway", f"{gw.url}/trivial", gw_script)],
-            "rie": [("direct to the RIE", f"http://{hello_ip}:8080{RIE_PATH}", plain_script),
-                    ("nginx TLS proxy", f"https://127.0.0.1:{nginx_port}/hello", plain_script),
-                    ("esb-gateway", f"{gw.url}/hello", gw_script)],
+            "trivial": [("direct to the worker", f"http://{trivial_ips[0]}:8080/", plain_script, []),
+                        ("nginx TLS proxy", f"https://127.0.0.1:{nginx_port}/trivial", plain_script, nginx_pids),
+                        ("esb-gateway", f"{gw.url}/trivial", gw_script, [gw.daemon.proc.pid])],
+            "rie": [("direct to the RIE", f"http://{hello_ip}:8080{RIE_PATH}", plain_script, []),
+                    ("nginx TLS proxy", f"https://127.0.0.1:{nginx_port}/hello", plain_script, nginx_pids),
+                    ("esb-gateway", f"{gw.url}/hello", gw_script, [gw.daemon.proc.pid])],
         }
         # Warm-up: every path once with all clients, so the gateway has leased every worker and connected to it.
-        for _, url, script in urls["trivial"]:
+        for _, url, script, _ in urls["trivial"]:
             wrk(url, a.clients, 3, script)
-        for _, url, script in urls["rie"]:
+        for _, url, script, _ in urls["rie"]:
             wrk(url, 1, 2, script)
         print(f"proxy benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
               f"wrk keep-alive, {a.duration}s per row; TLS: ECDSA P-256; gateway: JWT route, payload 1.0, "
               f"WORKER_ADDRESS_MODE=network, LOG_LEVEL=INFO")
         for clients in (1, a.clients):
-            rows = [(name, wrk(url, clients, a.duration, script)) for name, url, script in urls["trivial"]]
+            rows = [(name, measure(url, clients, a.duration, script, pids))
+                    for name, url, script, pids in urls["trivial"]]
             table(f"trivial worker (nginx-light, fixed proxy result, {len(trivial_ips)} workers), {clients} "
                   f"client{'s' if clients > 1 else ''}:", rows)
         after = {"gateway": rss_mb(gw.daemon.proc.pid), "manager": rss_mb(box.manager.proc.pid)}
-        rows = [(name, wrk(url, 1, a.duration, script)) for name, url, script in urls["rie"]]
+        rows = [(name, measure(url, 1, a.duration, script, pids)) for name, url, script, pids in urls["rie"]]
         table("real RIE (esb-local/lambda-python:3.11, hello handler), 1 client:", rows)
         print("resident memory, MB: VmRSS (of which anonymous: heap and stacks)")
         for d in ("gateway", "manager"):
