@@ -10,8 +10,9 @@
 # the same workers. Traffic stays on loopback and on the bench's own bridge network; everything is removed at
 # the end. Load generator: wrk. Prints figures; asserts nothing. docs/performance.md explains the figures.
 #
-#   bench/proxy-bench.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N] [--perf DIR]
+#   bench/proxy-bench.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N] [--rounds N] [--perf DIR]
 #                        [--gateway-env NAME=VALUE]...
+#   --rounds N: every row N times, the three paths taking turns; medians printed (this machine is noisy).
 #   --perf DIR: afterwards, `perf record -g` of the gateway under the N-client load; reports in DIR.
 #   ESB_BIN_DIR=DIR: run the esb-gateway and esb-manager found in DIR (e.g. an older build) instead.
 set -euo pipefail
@@ -21,8 +22,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-setup) SETUP=0 ;;
         --no-build) BUILD=0 ;;
-        --duration|--clients|--perf|--perf-seconds|--gateway-env) ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --duration|--clients|--rounds|--perf|--perf-seconds|--gateway-env) ARGS+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift

@@ -2,6 +2,7 @@
 bench/gateway_latency.py: the same setup as bench/gateway-latency.sh, with worker addresses on the bridge."""
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,25 @@ def measure(url, clients, duration, script, pids):
     requests = r["rps"] * duration
     r["cpu_us"] = (cpu_seconds(pids) - before) / requests * 1e6 if pids and requests else None
     return r
+
+
+def rounds(paths, clients, duration, count):
+    """Each path measured `count` times, the paths taking turns (so a busy moment of the machine falls on all of
+    them alike), and per path the median of every figure over the rounds."""
+    runs = {name: [] for name, _, _, _ in paths}
+    for _ in range(count):
+        for name, url, script, pids in paths:
+            runs[name].append(measure(url, clients, duration, script, pids))
+    rows = []
+    for name, results in runs.items():
+        row = dict(results[0])
+        for key in ("p50", "p99", "rps", "non2xx", "cpu_us"):
+            values = [r[key] for r in results if r.get(key) is not None]
+            row[key] = statistics.median(values) if values else None
+        row["non2xx"] = int(row["non2xx"] or 0)
+        row["errors"] = " ".join(r["errors"] for r in results if r["errors"])
+        rows.append((name, row))
+    return rows
 
 
 def start_nginx(tmp, port, cert, key, trivial_ips, hello_ip):
@@ -158,6 +178,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=8)
     ap.add_argument("--clients", type=int, default=64)
+    ap.add_argument("--rounds", type=int, default=1, help="measure every row this many times, print medians")
     ap.add_argument("--perf", metavar="DIR", help="also profile the gateway under the many-client load into DIR")
     ap.add_argument("--perf-seconds", type=int, default=10)
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
@@ -201,16 +222,16 @@ def main():
             wrk(url, a.clients, 3, script)
         for _, url, script, _ in urls["rie"]:
             wrk(url, 1, 2, script)
+        per_row = f"{a.duration}s per row" + (f", median of {a.rounds} rounds taking turns" if a.rounds > 1 else "")
         print(f"proxy benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-              f"wrk keep-alive, {a.duration}s per row; TLS: ECDSA P-256; gateway: JWT route, payload 1.0, "
+              f"wrk keep-alive, {per_row}; TLS: ECDSA P-256; gateway: JWT route, payload 1.0, "
               f"WORKER_ADDRESS_MODE=network, LOG_LEVEL=INFO")
         for clients in (1, a.clients):
-            rows = [(name, measure(url, clients, a.duration, script, pids))
-                    for name, url, script, pids in urls["trivial"]]
+            rows = rounds(urls["trivial"], clients, a.duration, a.rounds)
             table(f"trivial worker (nginx-light, fixed proxy result, {len(trivial_ips)} workers), {clients} "
                   f"client{'s' if clients > 1 else ''}:", rows)
         after = {"gateway": rss_mb(gw.daemon.proc.pid), "manager": rss_mb(box.manager.proc.pid)}
-        rows = [(name, measure(url, 1, a.duration, script, pids)) for name, url, script, pids in urls["rie"]]
+        rows = rounds(urls["rie"], 1, a.duration, a.rounds)
         table("real RIE (esb-local/lambda-python:3.11, hello handler), 1 client:", rows)
         print("resident memory, MB: VmRSS (of which anonymous: heap and stacks)")
         for d in ("gateway", "manager"):
