@@ -9,6 +9,7 @@ import argparse
 import collections
 import os
 import re
+import shutil
 import sys
 import time
 
@@ -52,6 +53,7 @@ def main():
             breakdown(pid)
     finally:
         box.close()
+        shutil.rmtree(box.dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -245,7 +245,7 @@ def main():
             nginx.terminate()
             nginx.wait()
         box.close()
-        subprocess.run(["rm", "-rf", tmp])
+        subprocess.run(["rm", "-rf", tmp, box.dir])
 
 
 if __name__ == "__main__":
