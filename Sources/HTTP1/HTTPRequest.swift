@@ -18,14 +18,17 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     /// The target's path (before `?`), still percent-encoded.
+    // The `?` is found among the UTF-8 bytes: a search by Character runs grapheme breaking, and the gateway
+    // asks for the path several times per request (docs/performance.md). `?` is ASCII, so the index is a
+    // character boundary and the slices are the same.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 
     /// The raw query string after `?`, or nil when there is no `?`.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: q)...]
     }
 }

@@ -14,45 +14,48 @@ extension GatewayDispatcher {
     /// The answer for a request refused from its head, or nil to read the body and handle it.
     public func screen(_ head: HTTPRequest, peer: String) -> HTTPResponse? {
         let started = ContinuousClock.now
-        let epochMillis = UTCTimestamp.nowMillis()
-        let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
-        var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
+        var routeLabel = "unmatched"
         do {
-            try checkHead(head, trace: &trace)
+            try checkHead(head, routeLabel: &routeLabel)
             return nil
         } catch {
+            // Ids only for a refusal: an accepted head gets its ids once, in `handle` (docs/performance.md).
+            let epochMillis = UTCTimestamp.nowMillis()
+            let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
+            var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
+            trace.routeLabel = routeLabel
             return finish(head, response: error.response, trace: trace, started: started)
         }
     }
 
-    func checkHead(_ request: HTTPRequest, trace: inout RequestTrace) throws(GatewayError) {
+    func checkHead(_ request: HTTPRequest, routeLabel: inout String) throws(GatewayError) {
         let path = request.path
         let method = request.method
         if path == "/health", method == "GET" || method == "HEAD" { return }
         if method == "POST", path == settings.environment.authEndpointPath || path == LoginHandler.legacyPath {
-            trace.routeLabel = "login"
+            routeLabel = "login"
             try login.checkAPIKey(request.headers)
             return
         }
         if method == "POST", InvokeTarget.isInvokePath(path) {
-            trace.routeLabel = "invoke"
+            routeLabel = "invoke"
             try invokeAPI.authenticateHead(request)
             return
         }
         let snapshot = config.current
         switch snapshot.routes.match(method: method, path: path) {
         case .matched(let route, _):
-            trace.routeLabel = route.path.template
+            routeLabel = route.path.template
             if route.auth == .jwt { _ = try tokens.authenticate(request.headers) }
         case .methodNotAllowed(let allowed):
-            trace.routeLabel = "method_not_allowed"
+            routeLabel = "method_not_allowed"
             let open = allowed.allSatisfy { m in
                 if case .matched(let r, _) = snapshot.routes.match(method: m, path: path) { return r.auth == .none }
                 return false
             }
             if !open { _ = try tokens.authenticate(request.headers) }
         case .notFound:
-            trace.routeLabel = "unmatched"
+            routeLabel = "unmatched"
             _ = try tokens.authenticate(request.headers)
         }
     }

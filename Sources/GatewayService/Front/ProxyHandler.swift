@@ -39,9 +39,12 @@ struct ProxyHandler: Sendable {
             trace.detail = "\(function.name): \(error)"
             throw Self.gatewayError(for: error)
         }
-        log.invocationDebug(
-            function: function.name, outcome: outcome, requestID: trace.identity.requestID,
-            traceID: trace.identity.traceID, path: String(request.path))
+        // Checked here so that nothing (not even the path's String) is made per request below DEBUG.
+        if log.isEnabled(.debug) {
+            log.invocationDebug(
+                function: function.name, outcome: outcome, requestID: trace.identity.requestID,
+                traceID: trace.identity.traceID, path: String(request.path))
+        }
         trace.worker = outcome.workerID
         trace.coldStart = outcome.coldStart
         trace.queueWait = outcome.queueWait

@@ -39,37 +39,57 @@ public struct RequestIdentity: Sendable, Equatable {
     }
 
     /// A random version-4 UUID in its canonical lower-case form.
+    ///
+    /// Per request (docs/performance.md): two 64-bit draws (`SystemRandomNumberGenerator` is one `getrandom`
+    /// call per draw, so not one per byte) written as hex straight into the 36 bytes of the result.
     public static func newUUID<R: RandomNumberGenerator>(using rng: inout R) -> String {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = Self.hex(bytes)
-        let cuts = [8, 12, 16, 20]
-        var out = ""
-        for (i, ch) in hex.enumerated() {
-            if cuts.contains(i) { out.append("-") }
-            out.append(ch)
+        var high = rng.next() as UInt64
+        var low = rng.next() as UInt64
+        high = (high & ~0x0000_0000_0000_F000) | 0x0000_0000_0000_4000  // byte 6: version 4
+        low = (low & ~0xC000_0000_0000_0000) | 0x8000_0000_0000_0000  // byte 8: RFC 4122 variant
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var at = 0
+            for digit in 0..<32 {
+                if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
+                    out[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                let word = digit < 16 ? high : low
+                out[at] = hexDigit(UInt8(truncatingIfNeeded: word >> (60 - 4 * (digit % 16))) & 0x0F)
+                at += 1
+            }
+            return at
         }
-        return out
     }
 
     /// `Root=1-<8 hex epoch>-<24 hex random>`, the X-Ray trace header format API Gateway uses.
     public static func newTraceID<R: RandomNumberGenerator>(epochSeconds: Int64, using rng: inout R) -> String {
-        let epoch = String(UInt32(truncatingIfNeeded: epochSeconds), radix: 16)
-        let padded = String(repeating: "0", count: 8 - epoch.count) + epoch
-        let random = (0..<12).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return "Root=1-\(padded)-\(hex(random))"
+        let epoch = UInt64(UInt32(truncatingIfNeeded: epochSeconds))
+        let high = rng.next() as UInt64
+        let low = rng.next() as UInt64 >> 32  // 24 hex digits = 96 random bits
+        return String(unsafeUninitializedCapacity: 40) { out in
+            var at = 0
+            for byte in "Root=1-".utf8 {
+                out[at] = byte
+                at += 1
+            }
+            func put(_ word: UInt64, digits: Int) {
+                for i in 0..<digits {
+                    out[at] = hexDigit(UInt8(truncatingIfNeeded: word >> (4 * (digits - 1 - i))) & 0x0F)
+                    at += 1
+                }
+            }
+            put(epoch, digits: 8)
+            out[at] = UInt8(ascii: "-")
+            at += 1
+            put(high, digits: 16)
+            put(low, digits: 8)
+            return at
+        }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var out = ""
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return out
+    @inline(__always) static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// `[A-Za-z0-9._:-]{1,128}`: what a client's `X-Request-Id` may be to be kept.
