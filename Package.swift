@@ -99,7 +99,7 @@ let package = Package(
         ),
 
         // Executables: thin main.swift files.
-        .executableTarget(name: "esb-gateway", dependencies: ["GatewayService", "BoxCore"], swiftSettings: pureSwift),
+        .executableTarget(name: "esb-gateway", dependencies: ["GatewayService", "BoxCore", "Posix"], swiftSettings: pureSwift),
         .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: pureSwift),
         .executableTarget(
             name: "esb",

@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include "CLinuxShims.h"
 #include <sys/socket.h>
 #include <string.h>
@@ -26,6 +27,8 @@ int CLinuxShims_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int maxev
 }
 
 int CLinuxShims_eventfd(unsigned int initval, int flags) { return eventfd(initval, flags); }
+
+int CLinuxShims_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 
 int CLinuxShims_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return accept4(fd, addr, len, flags);

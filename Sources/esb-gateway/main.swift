@@ -4,17 +4,14 @@ import BoxCore
 import Dispatch
 import Foundation
 import GatewayService
+import Posix
 import Synchronization
 
 switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .gateway, environment: ProcessInfo.processInfo.environment) {
 case .run:
     // Two malloc arenas instead of glibc's default of eight per core: a smaller heap after load, idle unchanged
-    // (docs/performance.md, "Memory"). Set before any other thread exists. mallopt is looked up because
-    // <malloc.h> is not part of Swift's Glibc module; M_ARENA_MAX is -8 there.
-    if let symbol = dlsym(nil, "mallopt") {
-        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        _ = mallopt(-8, 2)
-    }
+    // (docs/performance.md, "Memory"). Set before any other thread exists.
+    Posix.limitMallocArenas(to: 2)
     // Synchronous on purpose: the signal mask must be set on the main thread before any other thread exists
     // (an async top-level main would run this on a pool thread and leave the main thread open to SIGTERM).
     GatewayApp.prepareProcess()

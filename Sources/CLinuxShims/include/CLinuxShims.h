@@ -35,6 +35,9 @@ int CLinuxShims_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int maxev
 
 int CLinuxShims_eventfd(unsigned int initval, int flags);
 
+// mallopt(M_ARENA_MAX, count): <malloc.h> is not part of Swift's Glibc module. Returns 1 on success.
+int CLinuxShims_limit_malloc_arenas(int count);
+
 // accept4 needs _GNU_SOURCE, set in the .c file.
 int CLinuxShims_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 

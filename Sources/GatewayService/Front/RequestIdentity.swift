@@ -41,25 +41,20 @@ public struct RequestIdentity: Sendable, Equatable {
     /// A random version-4 UUID in its canonical lower-case form.
     ///
     /// Per request (docs/performance.md): two 64-bit draws (`SystemRandomNumberGenerator` is one `getrandom`
-    /// call per draw, so not one per byte) written as hex straight into the 36 bytes of the result.
+    /// call per draw, so not one per byte) written as hex into one 36-byte buffer.
     public static func newUUID<R: RandomNumberGenerator>(using rng: inout R) -> String {
         var high = rng.next() as UInt64
         var low = rng.next() as UInt64
         high = (high & ~0x0000_0000_0000_F000) | 0x0000_0000_0000_4000  // byte 6: version 4
         low = (low & ~0xC000_0000_0000_0000) | 0x8000_0000_0000_0000  // byte 8: RFC 4122 variant
-        return String(unsafeUninitializedCapacity: 36) { out in
-            var at = 0
-            for digit in 0..<32 {
-                if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
-                    out[at] = UInt8(ascii: "-")
-                    at += 1
-                }
-                let word = digit < 16 ? high : low
-                out[at] = hexDigit(UInt8(truncatingIfNeeded: word >> (60 - 4 * (digit % 16))) & 0x0F)
-                at += 1
-            }
-            return at
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for digit in 0..<32 {
+            if digit == 8 || digit == 12 || digit == 16 || digit == 20 { out.append(UInt8(ascii: "-")) }
+            let word = digit < 16 ? high : low
+            out.append(hexDigit(UInt8(truncatingIfNeeded: word >> (60 - 4 * (digit % 16))) & 0x0F))
         }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `Root=1-<8 hex epoch>-<24 hex random>`, the X-Ray trace header format API Gateway uses.
@@ -67,25 +62,16 @@ public struct RequestIdentity: Sendable, Equatable {
         let epoch = UInt64(UInt32(truncatingIfNeeded: epochSeconds))
         let high = rng.next() as UInt64
         let low = rng.next() as UInt64 >> 32  // 24 hex digits = 96 random bits
-        return String(unsafeUninitializedCapacity: 40) { out in
-            var at = 0
-            for byte in "Root=1-".utf8 {
-                out[at] = byte
-                at += 1
-            }
-            func put(_ word: UInt64, digits: Int) {
-                for i in 0..<digits {
-                    out[at] = hexDigit(UInt8(truncatingIfNeeded: word >> (4 * (digits - 1 - i))) & 0x0F)
-                    at += 1
-                }
-            }
-            put(epoch, digits: 8)
-            out[at] = UInt8(ascii: "-")
-            at += 1
-            put(high, digits: 16)
-            put(low, digits: 8)
-            return at
+        var out = Array("Root=1-".utf8)
+        out.reserveCapacity(40)
+        func put(_ word: UInt64, digits: Int) {
+            for i in 0..<digits { out.append(hexDigit(UInt8(truncatingIfNeeded: word >> (4 * (digits - 1 - i))) & 0x0F)) }
         }
+        put(epoch, digits: 8)
+        out.append(UInt8(ascii: "-"))
+        put(high, digits: 16)
+        put(low, digits: 8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always) static func hexDigit(_ value: UInt8) -> UInt8 {

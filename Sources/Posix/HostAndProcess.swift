@@ -1,3 +1,4 @@
+import CLinuxShims
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,4 +22,10 @@ public func machineHardwareName() -> String {
 /// Sends `signal` to process `pid` (`kill(2)`).
 public func sendSignal(_ signal: Int32, toProcess pid: Int32) throws(PosixError) {
     guard kill(pid, signal) == 0 else { throw PosixError(code: errno, operation: "signal \(signal) to process \(pid)") }
+}
+
+/// Caps glibc's malloc arenas (`mallopt(M_ARENA_MAX)`; its default is eight per core): a smaller heap after load
+/// for a daemon whose threads are few (docs/performance.md, "Memory"). Call before other threads exist.
+public func limitMallocArenas(to count: Int) {
+    _ = CLinuxShims_limit_malloc_arenas(Int32(count))
 }
