@@ -26,7 +26,7 @@ public enum ManagerDaemon {
         }
         let hostName = Self.hostName()
         let sink = LogSink(victoriaLogsURL: settings.victoriaLogsURL, containerName: settings.containerName ?? hostName)
-        let logger = Logger("manager", formatter: LogFormatter(environment: environment, hostName: hostName), sink: sink)
+        let logger = Logger("manager", level: .threshold(fromEnvironment: environment["LOG_LEVEL"]), sink: sink)
         defer { sink.close() }
 
         if settings.token.isEmpty {

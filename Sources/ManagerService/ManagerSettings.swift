@@ -39,7 +39,7 @@ public struct ManagerSettings: Sendable, Equatable {
     public var gatewayInternalURL: String?
     /// `VICTORIALOGS_URL`.
     public var victoriaLogsURL: String?
-    /// `LOG_LEVEL` (as given; BoxCore's `LogFormatter` reads it).
+    /// `LOG_LEVEL` (as given; read as swift-log's `Logger.Level`, docs/observability.md).
     public var logLevel: String?
     /// `LEASE_TIMEOUT_SECONDS` (30).
     public var leaseTimeout: Duration = .seconds(30)

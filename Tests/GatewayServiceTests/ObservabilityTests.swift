@@ -9,7 +9,7 @@ import Testing
         (951_782_400_000, "2000-02-29T00:00:00.000Z"), (4_102_444_799_999, "2099-12-31T23:59:59.999Z"),
     ])
     func utcTimestamps(millis: Int64, text: String) {
-        #expect(UTCTimestamp.iso8601(epochMillis: millis) == text)
+        #expect(UTCTime(epochMilliseconds: millis).iso8601 == text)
     }
 
     @Test func logLinesAreOneJSONObjectWithTheProductFields() throws {

@@ -1,5 +1,6 @@
 public import HTTP1
 import BoxCore
+import Telemetry
 import Crypto
 
 /// Authentication decided from the request head, before the body is read (docs/gateway.md, "Uploads"): the
@@ -14,7 +15,7 @@ extension GatewayDispatcher {
     /// The answer for a request refused from its head, or nil to read the body and handle it.
     public func screen(_ head: HTTPRequest, peer: String) -> HTTPResponse? {
         let started = ContinuousClock.now
-        let epochMillis = UTCTimestamp.nowMillis()
+        let epochMillis = WallClock.epochMilliseconds()
         let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
         var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
         do {
