@@ -44,9 +44,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // Observability on the ecosystem's APIs (docs/observability.md); none of the three pulls SwiftNIO.
+        // Observability on the ecosystem's APIs (docs/observability.md); neither pulls SwiftNIO (swift-prometheus
+        // brings swift-metrics' CoreMetrics and swift-atomics).
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
@@ -83,7 +83,7 @@ let package = Package(
             name: "Telemetry",
             dependencies: [
                 "BoxCore", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift
         ),
@@ -93,7 +93,7 @@ let package = Package(
             name: "GatewayService",
             dependencies: [
                 "BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift
         ),
@@ -101,7 +101,7 @@ let package = Package(
             name: "ManagerService",
             dependencies: [
                 "BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift
         ),
