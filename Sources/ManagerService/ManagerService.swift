@@ -3,6 +3,7 @@ import Crypto
 public import DockerEngine
 public import HTTP1
 public import Telemetry
+import Prometheus
 import Synchronization
 
 /// The Manager (docs/contract.md §4): its HTTP API as a pure `handle(_:)` plus the background work (Docker supervision,
@@ -13,6 +14,8 @@ public final class ManagerService: Sendable {
     let workers: WorkerManager
     let logger: Logger
     let docker: DockerClient
+    /// The `/metrics` series (docs/observability.md).
+    public let metrics: ManagerMetrics
     private let background = BackgroundTasks()
 
     /// A manager for `functions`, talking to Docker through `docker`.
@@ -23,8 +26,11 @@ public final class ManagerService: Sendable {
         self.settings = settings
         self.docker = docker
         self.logger = logger
+        let metrics = ManagerMetrics()
+        self.metrics = metrics
         workers = WorkerManager(
-            docker: docker, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"))
+            docker: docker, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"),
+            metrics: metrics)
     }
 
     /// Starts the Docker supervisor (sync, adopt, events, reconnect) and the idle ticker; returns at once.
@@ -48,6 +54,14 @@ public final class ManagerService: Sendable {
     /// Applies a reloaded `functions.yml` (SIGHUP).
     public func reload(_ functions: FunctionsConfig) async {
         await workers.reload(functions)
+    }
+
+    /// `GET /metrics` (docs/observability.md): the text exposition, workers read from the table now.
+    public func metricsResponse() async -> HTTPResponse {
+        let records = await workers.snapshot().map(\.record)
+        let functions = await workers.functions.functions.map(\.name)
+        let text = metrics.render(workers: records, functions: functions, sink: logger.sink)
+        return HTTPResponse(status: 200, contentType: PrometheusCollectorRegistry.contentType, text: text)
     }
 
     /// Stops the background tasks and log followers. Workers keep running: the next manager adopts them.

@@ -24,7 +24,7 @@ extension WorkerManager {
         switch action {
         case .pause(let id):
             do {
-                try await docker.pauseContainer(id)
+                try await launcher.metrics.timed("pause") { () async throws(DockerError) in try await docker.pauseContainer(id) }
                 logger.info("worker paused (idle)", fields: fields(id))
                 if table.paused(id) { await perform(.resume(id)) }
             } catch {
@@ -33,7 +33,7 @@ extension WorkerManager {
             }
         case .resume(let id):
             do {
-                try await docker.unpauseContainer(id)
+                try await launcher.metrics.timed("unpause") { () async throws(DockerError) in try await docker.unpauseContainer(id) }
                 _ = table.resumed(id, now: clock.now())
                 logger.info("worker resumed", fields: fields(id))
             } catch {
@@ -69,7 +69,7 @@ extension WorkerManager {
     func removeWorker(_ id: String, reason: String) async {
         let name = table.workers[id]?.name ?? id
         do {
-            try await docker.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
+            try await launcher.metrics.timed("stop") { () async throws(DockerError) in try await docker.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds) }
         } catch where error.code == .notFound {
         } catch {
             // A paused container cannot be stopped gracefully; removal with force still works.

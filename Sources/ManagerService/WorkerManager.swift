@@ -22,9 +22,12 @@ actor WorkerManager {
     /// True while the last Docker round trip (sync or events stream) worked.
     var dockerReachable = false
 
-    init(docker: DockerClient, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
+    init(
+        docker: DockerClient, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger,
+        metrics: ManagerMetrics = ManagerMetrics()
+    ) {
         self.docker = docker
-        self.launcher = WorkerLauncher(docker: docker, settings: settings, logger: logger)
+        self.launcher = WorkerLauncher(docker: docker, settings: settings, logger: logger, metrics: metrics)
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -68,7 +71,7 @@ actor WorkerManager {
         let blueprint = blueprints[name]
         await withTaskGroup(of: StartOutcome.self) { group in
             for id in reservation.resume {
-                group.addTask { [docker] in await Self.resume(id, docker: docker) }
+                group.addTask { [docker, launcher] in await Self.resume(id, docker: docker, metrics: launcher.metrics) }
             }
             if let blueprint {
                 for key in reservation.create {
@@ -119,9 +122,9 @@ actor WorkerManager {
         case startFailed(String, ManagerError)
     }
 
-    private static func resume(_ id: String, docker: DockerClient) async -> StartOutcome {
+    private static func resume(_ id: String, docker: DockerClient, metrics: ManagerMetrics) async -> StartOutcome {
         do {
-            try await docker.unpauseContainer(id)
+            try await metrics.timed("unpause") { () async throws(DockerError) in try await docker.unpauseContainer(id) }
             return .resumed(id)
         } catch {
             return .resumeFailed(id, WorkerLauncher.map(error))

@@ -36,14 +36,16 @@ public final class CollectedCounters: Sendable {
     /// An empty set.
     public init() {}
 
-    /// Brings `counter` (identified by `key`) up to `total`.
-    public func update(_ counter: Counter, key: String, total: Int64) {
+    /// Brings `counter` (identified by `key`) up to `total`; with a `scale`, the counter counts `total × scale`
+    /// (CPU microseconds shown as seconds).
+    public func update(_ counter: Counter, key: String, total: Int64, scale: Double? = nil) {
         let delta = exported.withLock { seen -> Int64 in
             let last = seen[key] ?? 0
             seen[key] = max(last, total)
             return max(0, total - last)
         }
-        if delta > 0 { counter.increment(by: delta) }
+        guard delta > 0 else { return }
+        if let scale { counter.increment(by: Double(delta) * scale) } else { counter.increment(by: delta) }
     }
 }
 

@@ -4,7 +4,7 @@ import Telemetry
 
 /// The gateway's Prometheus metrics (docs/contract.md §3.9) on swift-prometheus's `PrometheusCollectorRegistry`
 /// (docs/observability.md): requests by route and status, latency histograms (total, queue wait, cold start,
-/// function), pool sizes per function, Manager calls and dropped log lines. The series names, labels and buckets
+/// function), pool sizes per function, Manager calls, dropped log lines, `process_*` and `esb_gateway_build_info`. The series names, labels and buckets
 /// are those dashboards and tests know; `render` produces the text exposition format (version 0.0.4).
 public final class GatewayMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
@@ -17,8 +17,9 @@ public final class GatewayMetrics: Sendable {
     private let exportedPools = Mutex<Set<String>>([])
 
     /// A registry with the series that exist before anything happened.
-    public init() {
+    public init(version: String = "dev") {
         _ = logLinesDropped
+        ProcessMetrics.buildInfo(registry, daemon: "gateway", version: version)
     }
 
     /// Counts one answered request and its total latency. `route` is the routing.yml template (or a fixed name
@@ -76,6 +77,7 @@ public final class GatewayMetrics: Sendable {
             collected.update(counter, key: "manager_calls/" + key, total: Int64(total))
         }
         collected.update(logLinesDropped, key: "log_lines_dropped", total: Int64(dropped))
+        ProcessMetrics.update(registry, collected: collected)
         return registry.emitToString()
     }
 
