@@ -58,4 +58,15 @@ import Testing
         #expect(Self.value(text, "esb_manager_container_operations_total", ["operation": "pause", "outcome": "error"]) == 1)
         #expect(Self.value(text, "esb_manager_docker_errors_total", ["operation": "pause"]) == 1)
     }
+
+    @Test func metricsListenIsOffUnlessSetAndChecked() throws {
+        #expect(try ManagerSettings(environment: [:]).metricsListen == nil)
+        #expect(try ManagerSettings(environment: ["METRICS_LISTEN": "127.0.0.1:9101"]).metricsListen == .tcp(host: "127.0.0.1", port: 9101))
+        do {
+            _ = try ManagerSettings(environment: ["METRICS_LISTEN": "nowhere"])
+            Issue.record("METRICS_LISTEN=nowhere was accepted")
+        } catch {
+            #expect(error.problems == ["METRICS_LISTEN=nowhere: expected host:port or unix:///path"])
+        }
+    }
 }
