@@ -4,8 +4,9 @@ import Telemetry
 
 /// The gateway's Prometheus metrics (docs/contract.md §3.9) on swift-prometheus's `PrometheusCollectorRegistry`
 /// (docs/observability.md): requests by route and status, latency histograms (total, queue wait, cold start,
-/// function), pool sizes per function, Manager calls, dropped log lines, `process_*` and `esb_gateway_build_info`. The series names, labels and buckets
-/// are those dashboards and tests know; `render` produces the text exposition format (version 0.0.4).
+/// function), pool sizes per function, Manager calls, dropped log lines, `process_*` and `esb_gateway_build_info`.
+/// The series names, labels and buckets are those dashboards and tests know; `render` produces the text exposition
+/// format (version 0.0.4).
 public final class GatewayMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
