@@ -17,10 +17,10 @@ let testTargets: [Target] = [
     .target(name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto", "ESBTestSupport"], swiftSettings: strictSwift),
+    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto", "ESBTestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1"], swiftSettings: strictSwift),
+    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(
             name: "ManagerServiceTests",
@@ -29,7 +29,7 @@ let testTargets: [Target] = [
         ),
     .testTarget(
             name: "GatewayServiceTests",
-            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto", "ESBTestSupport"],
+            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Reactor", "HTTP1", "TLS", "Crypto", "Telemetry", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(
@@ -46,6 +46,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Observability on the ecosystem's APIs (docs/observability.md); neither pulls SwiftNIO (swift-prometheus
+        // brings swift-metrics' CoreMetrics and swift-atomics).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // C boundary
@@ -71,22 +75,38 @@ let package = Package(
             dependencies: ["CLinuxShims", "Posix", "TLS", "HTTP1"],
             swiftSettings: strictSwift
         ),
-        .target(name: "BoxCore", dependencies: ["YAML", "Crypto"], swiftSettings: pureSwift),
+        .target(
+            name: "BoxCore", dependencies: ["YAML", "Crypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: pureSwift
+        ),
         // The Manager API's messages, read and written the same way by both daemons (docs/manager-api.md).
         .target(name: "ManagerAPI", dependencies: ["BoxCore"], swiftSettings: pureSwift),
 
         // Log lines to stdout and VictoriaLogs, Prometheus text: shared by both daemons.
-        .target(name: "Telemetry", dependencies: ["BoxCore"], swiftSettings: strictSwift),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "BoxCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSwift
+        ),
 
         // Services: all the logic, all testable.
         .target(
             name: "GatewayService",
-            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry", "ManagerAPI"],
+            dependencies: [
+                "BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry", "ManagerAPI",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: pureSwift
         ),
         .target(
             name: "ManagerService",
-            dependencies: ["BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry", "ManagerAPI"],
+            dependencies: [
+                "BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry", "ManagerAPI",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: pureSwift
         ),
         // `esb generate`'s engine: template text in, files out; no I/O but through its ProjectFileSystem

@@ -26,7 +26,7 @@ public enum ManagerDaemon {
         }
         let hostName = Posix.hostName()   // the default `container_name`
         let sink = LogSink(victoriaLogsURL: settings.victoriaLogsURL, containerName: settings.containerName ?? hostName)
-        let logger = Logger("manager", formatter: LogFormatter(environment: environment, hostName: hostName), sink: sink)
+        let logger = Logger("manager", level: .threshold(fromEnvironment: environment["LOG_LEVEL"]), sink: sink)
         defer { sink.close() }
 
         if settings.token.isEmpty {
@@ -77,6 +77,24 @@ public enum ManagerDaemon {
             logger.error("cannot listen", fields: ["listen": .string("\(settings.listen)"), "error": .string(error.message)])
             return 1
         }
+        // `GET /metrics` on its own listener, like the gateway's (docs/observability.md).
+        let metricsServer = settings.metricsListen.map { listen in
+            HTTPServer(configuration: HTTPServerConfiguration(listen: listen)) { request, _ in
+                guard request.method == "GET", request.path == "/metrics" else {
+                    return HTTPResponse(status: 404, contentType: "text/plain; charset=utf-8", text: "Not Found\n")
+                }
+                return await service.metricsResponse()
+            }
+        }
+        if let metricsServer, let listen = settings.metricsListen {
+            do {
+                let port = try metricsServer.start()
+                logger.info("metrics listening", fields: ["listen": .string("\(listen)"), "port": .int(port)])
+            } catch {
+                logger.error("cannot listen", fields: ["listen": .string("\(listen)"), "error": .string(error.message)])
+                return 1
+            }
+        }
         service.start()
 
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
@@ -99,6 +117,7 @@ public enum ManagerDaemon {
             logger.info("shutting down", fields: ["signal": .int(Int(signal))])
             service.endLongPolls()
             await server.shutdown(gracePeriod: .seconds(10))
+            await metricsServer?.shutdown(gracePeriod: .seconds(1))
             await service.shutdown()
             logger.info("stopped")
             return 0

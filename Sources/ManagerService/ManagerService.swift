@@ -3,6 +3,7 @@ import Crypto
 public import DockerEngine
 public import HTTP1
 public import Telemetry
+import Prometheus
 import Synchronization
 
 /// The Manager (docs/contract.md §4): its HTTP API as a pure `handle(_:)` plus the background work (Docker supervision,
@@ -14,6 +15,8 @@ public final class ManagerService: Sendable {
     let logger: Logger
     /// Where the workers run (docs/manager.md, "Backend").
     let backend: any WorkerBackend
+    /// The `/metrics` series (docs/observability.md).
+    public let metrics: ManagerMetrics
     private let background = BackgroundTasks()
 
     /// A manager for `functions`, running workers on the Docker engine `docker`.
@@ -32,8 +35,11 @@ public final class ManagerService: Sendable {
         self.settings = settings
         self.backend = backend
         self.logger = logger
+        let metrics = ManagerMetrics()
+        self.metrics = metrics
         workers = WorkerManager(
-            backend: backend, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"))
+            backend: backend, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"),
+            metrics: metrics)
     }
 
     /// Starts the Docker supervisor (sync, adopt, events, reconnect) and the idle scan; returns at once. The scan
@@ -65,6 +71,14 @@ public final class ManagerService: Sendable {
     /// server is not held by them (call before the server's shutdown).
     public func endLongPolls() {
         workers.gone.close()
+    }
+
+    /// `GET /metrics` (docs/observability.md): the text exposition, workers read from the table now.
+    public func metricsResponse() async -> HTTPResponse {
+        let records = await workers.snapshot().map(\.record)
+        let functions = await workers.functions.functions.map(\.name)
+        let text = metrics.render(workers: records, functions: functions, sink: logger.sink)
+        return HTTPResponse(status: 200, contentType: PrometheusCollectorRegistry.contentType, text: text)
     }
 
     /// Stops the background tasks and log followers. Workers keep running: the next manager adopts them.

@@ -12,6 +12,8 @@ public struct ManagerSettings: Sendable, Equatable {
 
     /// `MANAGER_LISTEN` (`0.0.0.0:8081`).
     public var listen: ListenAddress = .tcp(host: "0.0.0.0", port: 8081)
+    /// `METRICS_LISTEN`: the plain-HTTP listener of `GET /metrics` (docs/observability.md); nil = off.
+    public var metricsListen: ListenAddress?
     /// `MANAGER_TOKEN`: required for every call but `/health`.
     public var token: String = ""
     /// `DOCKER_HOST` (`unix:///var/run/docker.sock`).
@@ -39,7 +41,7 @@ public struct ManagerSettings: Sendable, Equatable {
     public var gatewayInternalURL: String?
     /// `VICTORIALOGS_URL`.
     public var victoriaLogsURL: String?
-    /// `LOG_LEVEL` (as given; BoxCore's `LogFormatter` reads it).
+    /// `LOG_LEVEL` (as given; read as swift-log's `Logger.Level`, docs/observability.md).
     public var logLevel: String?
     /// `LEASE_TIMEOUT_SECONDS` (30).
     public var leaseTimeout: Duration = .seconds(30)
@@ -92,6 +94,11 @@ public struct ManagerSettings: Sendable, Equatable {
         if let text = value("MANAGER_LISTEN") {
             if let listen = ListenAddress.parse(text) { self.listen = listen } else {
                 problems.append("MANAGER_LISTEN=\(text): expected host:port or unix:///path")
+            }
+        }
+        if let text = value("METRICS_LISTEN") {
+            if let listen = ListenAddress.parse(text) { metricsListen = listen } else {
+                problems.append("METRICS_LISTEN=\(text): expected host:port or unix:///path")
             }
         }
         token = env["MANAGER_TOKEN"] ?? ""

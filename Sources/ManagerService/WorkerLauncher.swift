@@ -19,10 +19,13 @@ final class WorkerLauncher: Sendable {
     let backend: any WorkerBackend
     let settings: ManagerSettings
     let logger: Logger
+    /// Counts and times the container operations (docs/observability.md).
+    let metrics: ManagerMetrics
     private let networkCheck = Mutex<Task<String, any Error>?>(nil)
 
-    init(backend: any WorkerBackend, settings: ManagerSettings, logger: Logger) {
+    init(backend: any WorkerBackend, settings: ManagerSettings, logger: Logger, metrics: ManagerMetrics = ManagerMetrics()) {
         self.backend = backend
+        self.metrics = metrics
         self.settings = settings
         self.logger = logger
     }
@@ -69,7 +72,7 @@ final class WorkerLauncher: Sendable {
         let networkID = try await ensureNetwork()
         let (id, name) = try await create(blueprint, networkID: networkID, attempt: 0)
         do {
-            try await backend.startContainer(id)
+            try await metrics.timed("start") { () async throws(DockerError) in try await self.backend.startContainer(id) }
         } catch {
             await remove(id)
             throw Self.map(error)
@@ -115,7 +118,7 @@ final class WorkerLauncher: Sendable {
         spec.network = networkID
         spec.networkID = networkID
         do {
-            return (try await backend.createContainer(name: name, spec: spec), name)
+            return (try await metrics.timed("create") { () async throws(DockerError) in try await backend.createContainer(name: name, spec: spec) }, name)
         } catch where error.code == .conflict && attempt == 0 {
             // A random-suffix collision (or a leftover of that name): one more try with a new name.
             return try await create(blueprint, networkID: networkID, attempt: 1)

@@ -1,4 +1,5 @@
 public import BoxCore
+import Logging
 
 /// Turns one line of a worker's output into a log line (docs/contract.md §4.5): `container_name` (the Docker name),
 /// `function`, `stream`, and — when the line is a JSON object — its fields lifted: `level`, `logger`,
@@ -61,7 +62,7 @@ public struct WorkerLogFormatter: Sendable {
             switch member.key {
             case _ where protected.contains(member.key): continue
             case "level", "levelname":
-                if let name = member.value.stringValue, let level = LogLevel(name: name) { line.level = level }
+                if let name = member.value.stringValue, let level = Logger.Level(name: name) { line.level = level }
             case "logger", "name":
                 if let name = member.value.stringValue, !name.isEmpty { line.logger = name } else if member.key == "name" {
                     line.fields.append(key: member.key, value: member.value)
@@ -122,13 +123,7 @@ public struct WorkerLogFormatter: Sendable {
         } else if b.count != 20 {
             return nil
         }
-        // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146097 + doe - 719468
+        let days = CivilTime.days(year: y, month: mo, day: d)
         return Int64(((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + Int64(ms)
     }
 

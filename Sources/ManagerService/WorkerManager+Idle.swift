@@ -39,7 +39,7 @@ extension WorkerManager {
         switch action {
         case .pause(let id):
             do {
-                try await backend.pauseContainer(id)
+                try await launcher.metrics.timed("pause") { () async throws(DockerError) in try await backend.pauseContainer(id) }
                 logger.info("worker paused (idle)", fields: fields(id))
                 if table.paused(id) { await perform(.resume(id)) }
             } catch {
@@ -48,7 +48,7 @@ extension WorkerManager {
             }
         case .resume(let id):
             do {
-                try await backend.unpauseContainer(id)
+                try await launcher.metrics.timed("unpause") { () async throws(DockerError) in try await backend.unpauseContainer(id) }
                 _ = table.resumed(id, now: clock.now())
                 logger.info("worker resumed", fields: fields(id))
             } catch {
@@ -84,7 +84,7 @@ extension WorkerManager {
     func removeWorker(_ id: String, reason: String) async {
         let name = table.workers[id]?.name ?? id
         do {
-            try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
+            try await launcher.metrics.timed("stop") { () async throws(DockerError) in try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds) }
         } catch where error.code == .notFound {
         } catch {
             // A paused container cannot be stopped gracefully; removal with force still works.

@@ -50,6 +50,7 @@ extension WorkerManager {
             adopted += 1
         }
         dockerReachable = true
+        launcher.metrics.recordAdoptions(adopted)
         logger.info(
             "sync completed", fields: ["adopted": .int(adopted), "removed": .int(removed), "workers": .int(table.workers.count)])
     }

@@ -32,9 +32,12 @@ actor WorkerManager {
         didSet { if dockerReachable != oldValue { idleTimer.tableChanged(nextDeadline: nextScan()) } }
     }
 
-    init(backend: any WorkerBackend, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger) {
+    init(
+        backend: any WorkerBackend, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger,
+        metrics: ManagerMetrics = ManagerMetrics()
+    ) {
         self.backend = backend
-        self.launcher = WorkerLauncher(backend: backend, settings: settings, logger: logger)
+        self.launcher = WorkerLauncher(backend: backend, settings: settings, logger: logger, metrics: metrics)
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -78,7 +81,7 @@ actor WorkerManager {
         let blueprint = blueprints[name]
         await withTaskGroup(of: StartOutcome.self) { group in
             for id in reservation.resume {
-                group.addTask { [backend] in await Self.resume(id, backend: backend) }
+                group.addTask { [backend, launcher] in await Self.resume(id, backend: backend, metrics: launcher.metrics) }
             }
             if let blueprint {
                 for key in reservation.create {
@@ -129,9 +132,9 @@ actor WorkerManager {
         case startFailed(String, ManagerError)
     }
 
-    private static func resume(_ id: String, backend: any WorkerBackend) async -> StartOutcome {
+    private static func resume(_ id: String, backend: any WorkerBackend, metrics: ManagerMetrics) async -> StartOutcome {
         do {
-            try await backend.unpauseContainer(id)
+            try await metrics.timed("unpause") { () async throws(DockerError) in try await backend.unpauseContainer(id) }
             return .resumed(id)
         } catch {
             return .resumeFailed(id, WorkerLauncher.map(error))

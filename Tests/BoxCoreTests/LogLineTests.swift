@@ -1,4 +1,5 @@
 @testable import BoxCore
+import Logging
 import Testing
 
 /// Expected strings from Python's datetime (UTC) for the same epoch milliseconds.
@@ -46,20 +47,18 @@ func utcFormats(ms: Int64, iso: String, apiGateway: String, amz: String) {
 }
 
 @Test(arguments: [
-    (nil, LogLevel.info), ("", .info), ("bogus", .info), ("DEBUG", .debug), ("debug", .debug), (" Warning ", .warning),
-    ("WARN", .warning), ("ERROR", .error), ("critical", .critical), ("FATAL", .critical),
-] as [(String?, LogLevel)])
-func thresholdFromEnvironment(value: String?, level: LogLevel) {
-    #expect(LogLevel.threshold(fromEnvironment: value) == level)
+    (nil, Logger.Level.info), ("", .info), ("bogus", .info), ("DEBUG", .debug), ("debug", .debug), (" Warning ", .warning),
+    ("WARN", .warning), ("ERROR", .error), ("critical", .critical), ("FATAL", .critical), ("trace", .debug),
+] as [(String?, Logger.Level)])
+func thresholdFromEnvironment(value: String?, level: Logger.Level) {
+    #expect(Logger.Level.threshold(fromEnvironment: value) == level)
 }
 
-@Test func formatterDropsBelowThreshold() {
-    let f = LogFormatter(environment: ["LOG_LEVEL": "WARNING", "CONTAINER_NAME": "gw-1"], hostName: "host")
-    #expect(f.format(.info, logger: "g", message: "m", epochMilliseconds: 0) == nil)
-    #expect(f.isEnabled(.error) && !f.isEnabled(.debug))
-    let line = f.line(.warning, logger: "g", message: "m", epochMilliseconds: 0, requestID: "r")
-    #expect(line?.containerName == "gw-1" && line?.requestID == "r")
-    #expect(LogFormatter(environment: [:], hostName: "host").containerName == "host")
-    #expect(LogFormatter(environment: ["CONTAINER_NAME": ""], hostName: "host").containerName == "host")
-    #expect(LogLevel.debug < .info && LogLevel.error > .warning)
+/// swift-log's extra levels write as the nearest Python logging name (docs/observability.md).
+@Test(arguments: [
+    (Logger.Level.trace, "DEBUG"), (.debug, "DEBUG"), (.info, "INFO"), (.notice, "INFO"), (.warning, "WARNING"),
+    (.error, "ERROR"), (.critical, "CRITICAL"),
+] as [(Logger.Level, String)])
+func levelNames(level: Logger.Level, name: String) {
+    #expect(level.lineName == name)
 }

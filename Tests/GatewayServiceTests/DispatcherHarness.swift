@@ -1,5 +1,6 @@
 import Foundation
 import BoxCore
+import Telemetry
 import Crypto
 import HTTP1
 import Synchronization
@@ -132,7 +133,7 @@ struct DispatcherHarness {
         await dispatcher.handle(HTTPRequest(method: method, target: target, headers: headers, body: body), peer: "127.0.0.1:40000")
     }
 
-    func token(subject: String = "alice", now: Int = Int(UTCTimestamp.nowMillis() / 1000), lifetime: Int = 3000) -> String {
+    func token(subject: String = "alice", now: Int = Int(WallClock.epochMilliseconds() / 1000), lifetime: Int = 3000) -> String {
         JWT.issue(subject: subject, now: now, lifetimeSeconds: lifetime, secret: Self.jwtKey)
     }
 

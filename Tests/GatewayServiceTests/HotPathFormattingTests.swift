@@ -4,7 +4,8 @@ import Testing
 /// The byte-level rewrites of per-request formatting (docs/performance.md) write exactly what the plain
 /// versions they replaced wrote.
 @Suite struct HotPathFormattingTests {
-    /// The scalar-by-scalar escape `JSONText.quote` used before it worked on bytes: the reference.
+    /// A scalar-by-scalar JSON escape (RFC 8259 §7, with its two-character forms for `\b` and `\f` as BoxCore's
+    /// JSONWriter writes them): the reference the byte-level writer must match.
     static func referenceQuote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -14,6 +15,8 @@ import Testing
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{c}": out += "\\f"
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex

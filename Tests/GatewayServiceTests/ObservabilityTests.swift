@@ -9,7 +9,7 @@ import Testing
         (951_782_400_000, "2000-02-29T00:00:00.000Z"), (4_102_444_799_999, "2099-12-31T23:59:59.999Z"),
     ])
     func utcTimestamps(millis: Int64, text: String) {
-        #expect(UTCTimestamp.iso8601(epochMillis: millis) == text)
+        #expect(UTCTime(epochMilliseconds: millis).iso8601 == text)
     }
 
     @Test func logLinesAreOneJSONObjectWithTheProductFields() throws {
@@ -51,12 +51,24 @@ import Testing
         #expect(text.contains("esb_gateway_request_duration_seconds_count{route=\"/api/{id}\"} 2\n"))
         #expect(text.contains("esb_gateway_cold_start_seconds_count{function=\"echo\"} 1\n"))
         #expect(text.contains("esb_gateway_invoke_api_total{function=\"echo\",type=\"Event\",outcome=\"success\"} 1\n"))
-        #expect(text.contains("esb_gateway_pool_workers{function=\"echo\",state=\"waiting\"} 3\n"))
-        #expect(text.contains("esb_gateway_pool_workers{function=\"echo\",state=\"paused\"} 0\n"))
+        #expect(text.contains("esb_gateway_pool_workers{function=\"echo\",state=\"waiting\"} 3.0\n"))
+        #expect(text.contains("esb_gateway_pool_workers{function=\"echo\",state=\"paused\"} 0.0\n"))
         #expect(text.contains("esb_gateway_manager_calls_total{kind=\"acquire\",outcome=\"ok\"} 4\n"))
         #expect(text.contains("esb_gateway_manager_calls_total{kind=\"heartbeat\",outcome=\"ok\"} 7\n"))
         #expect(text.contains("esb_gateway_manager_calls_total{kind=\"heartbeat\",outcome=\"failed\"} 2\n"))
         #expect(text.contains("esb_gateway_log_lines_dropped_total 5\n"))
-        #expect(GatewayMetrics.label("a\"b\\c\nd") == "\"a\\\"b\\\\c\\nd\"")
+        #expect(text.contains("# TYPE esb_gateway_request_duration_seconds histogram\n"))
+        #expect(text.contains("esb_gateway_build_info{version=\"dev\"} 1.0\n"))
+        #expect(text.contains("\nprocess_open_fds ") && text.contains("\nprocess_resident_memory_bytes "))
+        #expect(text.contains("\nprocess_cpu_seconds_total "))
+        // Totals kept elsewhere advance by their growth; a function gone from the pools loses its gauges.
+        let next = m.render(pools: [:], managerCalls: ["acquire": 6, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
+        #expect(next.contains("esb_gateway_manager_calls_total{kind=\"acquire\",outcome=\"ok\"} 6\n"))
+        #expect(next.contains("esb_gateway_log_lines_dropped_total 5\n"))
+        #expect(!next.contains("esb_gateway_pool_workers{"))
+        m.recordRequest(route: "a\"b\\c\nd", status: 500, latency: .zero)
+        #expect(m.render(pools: [:], managerCalls: [:], logLinesDropped: 0)
+            .contains("esb_gateway_requests_total{route=\"a\\\"b\\\\c\\nd\",status=\"500\"} 1\n"))
+        #expect(m.summaries().routes.first { $0.route == "a\"b\\c\nd" }?.serverErrors == 1)
     }
 }

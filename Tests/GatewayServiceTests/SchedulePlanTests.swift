@@ -51,6 +51,7 @@ import Testing
     }
 }
 
+/// Gauges are written as Doubles by swift-prometheus (`7.0`); Prometheus reads both forms.
 @Suite(.timeLimit(.minutes(5))) struct EventMetricsTests {
     @Test func queueGaugesAttemptsAndDeadRecordsAreExported() {
         let m = EventMetrics()
@@ -60,10 +61,10 @@ import Testing
         m.recordDead(function: "f")
         let text = m.render(EventMetrics.Gauges(queued: 7, oldestAgeSeconds: 1.5, spoolBytes: 4096, spoolFsyncs: 3, spoolAdmitted: 9))
         for line in [
-            "esb_gateway_events_queued 7", "esb_gateway_events_oldest_age_seconds 1.5",
+            "esb_gateway_events_queued 7.0", "esb_gateway_events_oldest_age_seconds 1.5",
             "esb_gateway_event_attempts_total{function=\"f\",outcome=\"function_error\"} 2",
             "esb_gateway_event_attempts_total{function=\"f\",outcome=\"success\"} 1",
-            "esb_gateway_events_dead_total{function=\"f\"} 1", "esb_gateway_event_spool_bytes 4096",
+            "esb_gateway_events_dead_total{function=\"f\"} 1", "esb_gateway_event_spool_bytes 4096.0",
             "esb_gateway_event_spool_fsyncs_total 3", "esb_gateway_event_spool_admitted_total 9",
         ] {
             #expect(text.split(separator: "\n").contains(Substring(line)), "\(line)")

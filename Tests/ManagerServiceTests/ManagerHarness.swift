@@ -44,7 +44,7 @@ final class ManagerHarness: Sendable {
         try await DockerTestSupport.requireImage(Self.image, on: realDocker)
         docker = try dockerHost.map { DockerClient(host: try DockerHost.fromEnvironment(["DOCKER_HOST": $0])) } ?? realDocker
         logs = CapturedLogs()
-        let logger = Logger("manager", formatter: LogFormatter(threshold: .debug, containerName: "esb-manager-test"), sink: logs.sink)
+        let logger = Logger("manager", level: .debug, containerName: "esb-manager-test", sink: logs.sink)
         service = ManagerService(
             settings: settings, functions: FunctionsConfig(functions: functions), docker: docker, logger: logger)
         if start {

@@ -32,7 +32,7 @@ import Testing
     @Test func linesReachStdoutInOrderFormattedByBoxCore() throws {
         let pipe = Pipe()
         let sink = LogSink(fileDescriptor: pipe.writeEnd, containerName: "esb-manager")
-        let logger = Logger("manager.test", formatter: LogFormatter(threshold: .info, containerName: "esb-manager"), sink: sink)
+        let logger = Logger("manager.test", level: .info, sink: sink)
         logger.debug("hidden")
         for i in 0..<100 { logger.info("line \(i)", fields: ["n": .int(i)], requestID: "r-\(i)") }
         logger.error("last")

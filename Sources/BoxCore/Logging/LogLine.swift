@@ -1,3 +1,5 @@
+public import Logging
+
 /// One log line (docs/contract.md §3.8): a JSON object on one line with `_time` (UTC ISO-8601, ms), `level`, `logger`,
 /// `message`, `container_name`, `request_id`, `trace_id` (each of the last three omitted when unknown), then the
 /// per-event fields in the order given. A field named like a standard one is dropped: it never overwrites it.
@@ -6,7 +8,7 @@ public struct LogLine: Sendable, Equatable {
     /// When, in milliseconds since the epoch.
     public var epochMilliseconds: Int64
     /// Severity.
-    public var level: LogLevel
+    public var level: Logger.Level
     /// Logger name, e.g. `gateway.proxy`.
     public var logger: String
     /// Human-readable message.
@@ -22,7 +24,7 @@ public struct LogLine: Sendable, Equatable {
 
     /// A line.
     public init(
-        epochMilliseconds: Int64, level: LogLevel, logger: String, message: String, containerName: String? = nil,
+        epochMilliseconds: Int64, level: Logger.Level, logger: String, message: String, containerName: String? = nil,
         requestID: String? = nil, traceID: String? = nil, fields: JSONObject = [:]
     ) {
         self.epochMilliseconds = epochMilliseconds
@@ -63,7 +65,7 @@ public struct LogLine: Sendable, Equatable {
         UTCTime(epochMilliseconds: epochMilliseconds).appendISO8601(to: &w.bytes)
         w.bytes.append(UInt8(ascii: "\""))
         w.needsComma = true
-        w.key("level"); w.string(level.name)
+        w.key("level"); w.string(level.lineName)
         w.key("logger"); w.string(logger)
         w.key("message"); w.string(message)
         if let containerName { w.key("container_name"); w.string(containerName) }

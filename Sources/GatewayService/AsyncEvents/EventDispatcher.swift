@@ -1,4 +1,5 @@
 import BoxCore
+import Telemetry
 import Crypto
 import Posix
 import Synchronization
@@ -47,7 +48,7 @@ final class EventDispatcher: Sendable {
     func start() {
         let replay = spool.replay()
         for w in replay.warnings { log.log(.warning, w, logger: "gateway.events") }
-        let now = UTCTimestamp.nowMillis()
+        let now = WallClock.epochMilliseconds()
         state.withLock { s in for e in replay.events { s.add(e, now: now) } }
         spool.start()
         if !replay.events.isEmpty {
@@ -95,9 +96,9 @@ final class EventDispatcher: Sendable {
 
     /// Writes the event durably; on return the caller may answer 202.
     func submit(function: String, payload: [UInt8], requestID: String, traceID: String) async throws(EventSpool.AdmitError) {
-        let event = SpooledEvent(id: requestID, function: function, traceID: traceID, enqueuedAtMillis: UTCTimestamp.nowMillis())
+        let event = SpooledEvent(id: requestID, function: function, traceID: traceID, enqueuedAtMillis: WallClock.epochMilliseconds())
         try await spool.admit(event, payload: payload)
-        let now = UTCTimestamp.nowMillis()
+        let now = WallClock.epochMilliseconds()
         state.withLock { $0.add(event, now: now) }
         pump()
     }
@@ -106,7 +107,7 @@ final class EventDispatcher: Sendable {
     func gauges() -> EventMetrics.Gauges {
         let (queued, oldest) = state.withLock { ($0.queuedCount, $0.oldestEnqueuedAt) }
         let usage = spool.usage
-        let age = oldest.map { Double(max(0, UTCTimestamp.nowMillis() - $0)) / 1000 } ?? 0
+        let age = oldest.map { Double(max(0, WallClock.epochMilliseconds() - $0)) / 1000 } ?? 0
         return EventMetrics.Gauges(
             queued: queued, oldestAgeSeconds: age, spoolBytes: usage.bytes, spoolFsyncs: usage.fsyncs,
             spoolAdmitted: usage.admitted)
@@ -116,7 +117,7 @@ final class EventDispatcher: Sendable {
 
     func pump() {
         let functions = config.current.functions
-        let now = UTCTimestamp.nowMillis()
+        let now = WallClock.epochMilliseconds()
         let start = state.withLock { s in
             s.promoteDue(now: now)
             return s.takeStartable(
@@ -131,7 +132,7 @@ final class EventDispatcher: Sendable {
         var entry = entry
         let e = entry.event
         let started = ContinuousClock.now
-        let now = UTCTimestamp.nowMillis()
+        let now = WallClock.epochMilliseconds()
         let function = config.current.functions[e.function]
         let maxAge = function?.eventMaxAge ?? FunctionConfig.fallbackEventMaxAge
         var next: EventQueueState.Entry? = nil
@@ -168,7 +169,7 @@ final class EventDispatcher: Sendable {
                 if FunctionErrorDetector.isFunctionError(outcome) {
                     outcomeLabel = "function_error"
                     entry.lastResponse = EventResponse(statusCode: 200, functionError: "Unhandled", payload: Array(outcome.body.prefix(256 << 10)))
-                    decision = settings.policy.afterFunctionError(progress, maxRetries: function.eventRetryAttempts, now: UTCTimestamp.nowMillis())
+                    decision = settings.policy.afterFunctionError(progress, maxRetries: function.eventRetryAttempts, now: WallClock.epochMilliseconds())
                 } else {
                     outcomeLabel = "success"
                 }
@@ -179,17 +180,17 @@ final class EventDispatcher: Sendable {
                     entry.lastResponse = EventResponse(
                         statusCode: 200, functionError: "Unhandled",
                         payload: Array("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\(JSONText.quote(msg))}".utf8))
-                    decision = settings.policy.afterFunctionError(progress, maxRetries: function.eventRetryAttempts, now: UTCTimestamp.nowMillis())
+                    decision = settings.policy.afterFunctionError(progress, maxRetries: function.eventRetryAttempts, now: WallClock.epochMilliseconds())
                 } else {
                     let invoked = if case .workerFailed = error { true } else { false }
-                    progress = settings.policy.afterSystemError(progress, invoked: invoked, now: UTCTimestamp.nowMillis())
+                    progress = settings.policy.afterSystemError(progress, invoked: invoked, now: WallClock.epochMilliseconds())
                     decision = .retry(progress)
                 }
             }
         } else {
             // Removed from functions.yml: retried like a system error (a reload may bring it back) until max age.
             outcomeLabel = "unknown_function"
-            progress = settings.policy.afterSystemError(progress, invoked: false, now: UTCTimestamp.nowMillis())
+            progress = settings.policy.afterSystemError(progress, invoked: false, now: WallClock.epochMilliseconds())
             decision = .retry(progress)
         }
         if outcomeLabel == "success" { progress.invokeCount += 1 }
@@ -202,7 +203,7 @@ final class EventDispatcher: Sendable {
                     requestID: e.id, traceID: e.traceID, fields: fields)
             spool.finish(e.id)
         case .retry(let p)?:
-            fields.append(("retry_in_ms", .int(Int(max(0, p.dueAtMillis - UTCTimestamp.nowMillis())))))
+            fields.append(("retry_in_ms", .int(Int(max(0, p.dueAtMillis - WallClock.epochMilliseconds())))))
             log.log(.warning, "Event invocation attempt of \(e.function): \(outcomeLabel), will retry", logger: "gateway.invoke",
                     requestID: e.id, traceID: e.traceID, fields: fields)
             entry.event.progress = p
@@ -220,7 +221,7 @@ final class EventDispatcher: Sendable {
     }
 
     private func finished(_ e: SpooledEvent, next: EventQueueState.Entry?) {
-        let now = UTCTimestamp.nowMillis()
+        let now = WallClock.epochMilliseconds()
         state.withLock { $0.attemptEnded(e.id, function: e.function, next: next, now: now) }
         pump()
     }
@@ -228,7 +229,7 @@ final class EventDispatcher: Sendable {
     /// The event again after a backoff (its dead record could not be written).
     private func retryLater(_ entry: EventQueueState.Entry) -> EventQueueState.Entry {
         var entry = entry
-        entry.event.progress = settings.policy.afterSystemError(entry.event.progress, invoked: false, now: UTCTimestamp.nowMillis())
+        entry.event.progress = settings.policy.afterSystemError(entry.event.progress, invoked: false, now: WallClock.epochMilliseconds())
         return entry
     }
 
@@ -242,7 +243,7 @@ final class EventDispatcher: Sendable {
         let record = DeadRecord(
             event: e, functionARN: "arn:aws:lambda:\(settings.region):\(InvokeTarget.accountID):function:\(e.function)",
             condition: condition, approximateInvokeCount: e.progress.invokeCount, requestPayload: requestPayload,
-            lastResponse: entry.lastResponse, timestampMillis: UTCTimestamp.nowMillis())
+            lastResponse: entry.lastResponse, timestampMillis: WallClock.epochMilliseconds())
         let json = record.json()
         do {
             try FileIO.writeDurably(directory: spool.deadDirectory, name: "\(Self.fileSafe(e.id)).json", bytes: json)

@@ -1,16 +1,30 @@
-import Synchronization
+import Prometheus
+import Telemetry
 
 /// Counters of asynchronous invocations (docs/async-invocations.md): attempts by function and outcome, dead
-/// records by function. The queue gauges are read from the dispatcher and the spool at scrape time.
+/// records by function, on swift-prometheus's registry (docs/observability.md). The queue gauges are read from
+/// the dispatcher and the spool at scrape time.
 final class EventMetrics: Sendable {
-    struct Key: Hashable { var function: String; var outcome: String }
-    private let state = Mutex((attempts: [Key: UInt64](), dead: [String: UInt64]()))
+    private let registry = PrometheusCollectorRegistry()
+    private let collected = CollectedCounters()
 
-    func recordAttempt(function: String, outcome: String) {
-        state.withLock { $0.attempts[Key(function: function, outcome: outcome), default: 0] += 1 }
+    init() {
+        render(Gauges(queued: 0, oldestAgeSeconds: 0, spoolBytes: 0, spoolFsyncs: 0, spoolAdmitted: 0), registerOnly: true)
     }
 
-    func recordDead(function: String) { state.withLock { $0.dead[function, default: 0] += 1 } }
+    func recordAttempt(function: String, outcome: String) {
+        registry.counter(
+            "esb_gateway_event_attempts_total", help: "Attempts of asynchronous events by function and outcome.",
+            labels: [("function", function), ("outcome", outcome)]
+        ).increment()
+    }
+
+    func recordDead(function: String) {
+        registry.counter(
+            "esb_gateway_events_dead_total", help: "Asynchronous events written to the dead-record folder.",
+            labels: [("function", function)]
+        ).increment()
+    }
 
     struct Gauges {
         var queued: Int
@@ -21,28 +35,20 @@ final class EventMetrics: Sendable {
     }
 
     func render(_ g: Gauges) -> String {
-        let s = state.withLock { $0 }
-        var out = ""
-        out += "# HELP esb_gateway_events_queued Asynchronous events accepted and not finished.\n"
-        out += "# TYPE esb_gateway_events_queued gauge\nesb_gateway_events_queued \(g.queued)\n"
-        out += "# HELP esb_gateway_events_oldest_age_seconds Age of the oldest queued asynchronous event.\n"
-        out += "# TYPE esb_gateway_events_oldest_age_seconds gauge\nesb_gateway_events_oldest_age_seconds \(g.oldestAgeSeconds)\n"
-        out += "# HELP esb_gateway_event_attempts_total Attempts of asynchronous events by function and outcome.\n"
-        out += "# TYPE esb_gateway_event_attempts_total counter\n"
-        for (k, v) in s.attempts.sorted(by: { ($0.key.function, $0.key.outcome) < ($1.key.function, $1.key.outcome) }) {
-            out += "esb_gateway_event_attempts_total{function=\(GatewayMetrics.label(k.function)),outcome=\(GatewayMetrics.label(k.outcome))} \(v)\n"
-        }
-        out += "# HELP esb_gateway_events_dead_total Asynchronous events written to the dead-record folder.\n"
-        out += "# TYPE esb_gateway_events_dead_total counter\n"
-        for (f, v) in s.dead.sorted(by: { $0.key < $1.key }) {
-            out += "esb_gateway_events_dead_total{function=\(GatewayMetrics.label(f))} \(v)\n"
-        }
-        out += "# HELP esb_gateway_event_spool_bytes Bytes of the event spool's segment files.\n"
-        out += "# TYPE esb_gateway_event_spool_bytes gauge\nesb_gateway_event_spool_bytes \(g.spoolBytes)\n"
-        out += "# HELP esb_gateway_event_spool_fsyncs_total Group commits (one fdatasync each) of the event spool.\n"
-        out += "# TYPE esb_gateway_event_spool_fsyncs_total counter\nesb_gateway_event_spool_fsyncs_total \(g.spoolFsyncs)\n"
-        out += "# HELP esb_gateway_event_spool_admitted_total Events written to the spool.\n"
-        out += "# TYPE esb_gateway_event_spool_admitted_total counter\nesb_gateway_event_spool_admitted_total \(g.spoolAdmitted)\n"
-        return out
+        render(g, registerOnly: false)
+    }
+
+    @discardableResult
+    private func render(_ g: Gauges, registerOnly: Bool) -> String {
+        registry.gauge("esb_gateway_events_queued", help: "Asynchronous events accepted and not finished.").set(Double(g.queued))
+        registry.gauge("esb_gateway_events_oldest_age_seconds", help: "Age of the oldest queued asynchronous event.")
+            .set(g.oldestAgeSeconds)
+        registry.gauge("esb_gateway_event_spool_bytes", help: "Bytes of the event spool's segment files.").set(Double(g.spoolBytes))
+        let fsyncs = registry.counter(
+            "esb_gateway_event_spool_fsyncs_total", help: "Group commits (one fdatasync each) of the event spool.")
+        collected.update(fsyncs, key: "fsyncs", total: Int64(g.spoolFsyncs))
+        let admitted = registry.counter("esb_gateway_event_spool_admitted_total", help: "Events written to the spool.")
+        collected.update(admitted, key: "admitted", total: Int64(g.spoolAdmitted))
+        return registerOnly ? "" : registry.emitToString()
     }
 }

@@ -1,4 +1,5 @@
 import BoxCore
+import Telemetry
 import Crypto
 import Synchronization
 
@@ -20,7 +21,7 @@ final class GatewayScheduler: Sendable {
 
     /// Takes the schedules in force (start and SIGHUP).
     func load(_ config: SchedulesConfig) {
-        let now = UTCTimestamp.nowMillis()
+        let now = WallClock.epochMilliseconds()
         plan.withLock { $0.load(config.schedules, now: now) }
         let enabled = config.schedules.filter(\.enabled).count
         log.log(.info, "schedules loaded", logger: "gateway.scheduler",
@@ -31,11 +32,11 @@ final class GatewayScheduler: Sendable {
         loop.withLock { task in
             task = Task { [weak self] in
                 while !Task.isCancelled, let self {
-                    let now = UTCTimestamp.nowMillis()
+                    let now = WallClock.epochMilliseconds()
                     let (fires, earliest) = self.plan.withLock { p in (p.due(now: now), p.earliest) }
                     for fire in fires { await self.fire(fire) }
                     // Wake at the next firing, and at least every second (a reload or a clock step is seen soon).
-                    let wait = max(10, min(1000, (earliest ?? Int64.max) - UTCTimestamp.nowMillis()))
+                    let wait = max(10, min(1000, (earliest ?? Int64.max) - WallClock.epochMilliseconds()))
                     try? await Task.sleep(for: .milliseconds(wait))
                 }
             }
@@ -53,7 +54,7 @@ final class GatewayScheduler: Sendable {
         let trace = RequestIdentity.newTraceID(epochSeconds: fire.scheduledAt / 1000, using: &rng)
         let fields: [(String, GatewayLog.Value)] = [
             ("schedule", .string(s.name)), ("function", .string(s.function)),
-            ("scheduled_time", .string(UTCTimestamp.iso8601(epochMillis: fire.scheduledAt))),
+            ("scheduled_time", .string(UTCTime(epochMilliseconds: fire.scheduledAt).iso8601)),
         ]
         do {
             try await events.submit(function: s.function, payload: payload, requestID: id, traceID: trace)

@@ -53,7 +53,7 @@ struct SchedulePlan: Sendable {
 enum ScheduledEventPayload {
     static func json(name: String, scheduledAt: Int64, region: String, id: String) -> [UInt8] {
         // EventBridge writes whole seconds: 2026-12-06T19:45:00Z.
-        let time = String(UTCTimestamp.iso8601(epochMillis: scheduledAt / 1000 * 1000).dropLast(5)) + "Z"
+        let time = String(UTCTime(epochMilliseconds: scheduledAt / 1000 * 1000).iso8601.dropLast(5)) + "Z"
         let arn = "arn:aws:events:\(region):\(InvokeTarget.accountID):rule/\(name)"
         let text = "{\"version\":\"0\",\"id\":\(JSONText.quote(id)),\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\","
             + "\"account\":\"\(InvokeTarget.accountID)\",\"time\":\"\(time)\",\"region\":\(JSONText.quote(region)),"

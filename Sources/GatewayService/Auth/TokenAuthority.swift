@@ -1,4 +1,5 @@
 import BoxCore
+public import Telemetry
 public import HTTP1
 
 /// The claims of a verified token that the gateway passes on (event `authorizer.claims`).
@@ -14,7 +15,7 @@ public struct TokenAuthority: Sendable {
     let now: @Sendable () -> Int
 
     /// An authority over `key`; tokens live `lifetime` seconds. `now` gives epoch seconds (injected in tests).
-    public init(key: [UInt8], lifetime: Int, now: @escaping @Sendable () -> Int = { Int(UTCTimestamp.nowMillis() / 1000) }) {
+    public init(key: [UInt8], lifetime: Int, now: @escaping @Sendable () -> Int = { Int(WallClock.epochMilliseconds() / 1000) }) {
         self.key = key
         self.lifetime = lifetime
         self.now = now

@@ -1,5 +1,6 @@
 public import HTTP1
 import BoxCore
+import Telemetry
 
 /// The gateway's request handler (docs/contract.md §3.2): ids, health, login, the Invoke API, JWT, routing and the Lambda
 /// proxy, then one access-log line and the request metrics. Every response leaves with `X-Request-Id` and
@@ -44,7 +45,7 @@ public final class GatewayDispatcher: Sendable {
     /// Answers one request. `peer` is the TCP peer's address (`1.2.3.4` or `[::1]:port` forms both work).
     public func handle(_ request: HTTPRequest, peer: String) async -> HTTPResponse {
         let started = ContinuousClock.now
-        let epochMillis = UTCTimestamp.nowMillis()
+        let epochMillis = WallClock.epochMilliseconds()
         let identity = RequestIdentity(headers: request.headers, epochSeconds: epochMillis / 1000)
         var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
         var response: HTTPResponse
@@ -187,7 +188,7 @@ public struct RequestTrace: Sendable {
 /// `GET /health` (§3.2).
 enum HealthResponse {
     static func make(epochMillis: Int64) -> HTTPResponse {
-        let body = "{\"status\":\"healthy\",\"timestamp\":\"\(UTCTimestamp.iso8601(epochMillis: epochMillis))\"}"
+        let body = "{\"status\":\"healthy\",\"timestamp\":\"\(UTCTime(epochMilliseconds: epochMillis).iso8601)\"}"
         return HTTPResponse(status: 200, contentType: "application/json", text: body)
     }
 }

@@ -48,13 +48,7 @@ final class GatewayRuntime: Sendable {
         invoker = FunctionInvoker(
             configuration: invokerConfiguration, transport: ReactorWorkerTransport(client: HTTPClient()),
             logger: InvokerLogger { level, message, fields in
-                let mapped: GatewayLog.Level = switch level {
-                case .debug: .debug
-                case .info: .info
-                case .warning: .warning
-                case .error: .error
-                }
-                poolLog.log(mapped, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
+                poolLog.log(level, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
             })
         metrics = GatewayMetrics()
         let spool: EventSpool
@@ -83,7 +77,7 @@ final class GatewayRuntime: Sendable {
         // code, so SDKs calling the Invoke API raise RequestTooLargeException.
         serverConfiguration.decorateProtocolError = { status in
             var headers = HTTPHeaders()
-            RequestIdentity(headers: [:], epochSeconds: UTCTimestamp.nowMillis() / 1000).apply(to: &headers)
+            RequestIdentity(headers: [:], epochSeconds: WallClock.epochMilliseconds() / 1000).apply(to: &headers)
             if status == 413 { headers.add(name: "x-amzn-ErrorType", value: GatewayError.AWSErrorType.requestTooLarge.rawValue) }
             return headers
         }
@@ -110,7 +104,7 @@ final class GatewayRuntime: Sendable {
                 if request.path != "/metrics" {
                     let (routes, functions) = metrics.summaries()
                     let page = StatusPage.render(StatusPage.Snapshot(
-                        generatedAt: UTCTimestamp.iso8601(epochMillis: UTCTimestamp.nowMillis()),
+                        generatedAt: UTCTime(epochMilliseconds: WallClock.epochMilliseconds()).iso8601,
                         functions: config.current.functions.functions.map(\.name), pools: pools, routes: routes,
                         invocations: functions, eventsQueued: gauges.queued, oldestEventAgeSeconds: gauges.oldestAgeSeconds,
                         spoolBytes: gauges.spoolBytes))
@@ -291,7 +285,7 @@ final class GatewayRuntime: Sendable {
             return 1
         }
         let sink = LogSink(victoriaLogsURL: env.victoriaLogsURL, containerName: env.containerName)
-        let log = GatewayLog(containerName: env.containerName, minimumLevel: GatewayLog.Level(name: env.logLevel)) {
+        let log = GatewayLog(containerName: env.containerName, minimumLevel: .threshold(fromEnvironment: env.logLevel)) {
             sink.write(jsonLine: $0)
         }
         func fail(_ message: String) -> Int32 {

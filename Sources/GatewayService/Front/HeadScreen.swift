@@ -1,5 +1,6 @@
 public import HTTP1
 import BoxCore
+import Telemetry
 import Crypto
 
 /// Authentication decided from the request head, before the body is read (docs/gateway.md, "Uploads"): the
@@ -20,7 +21,7 @@ extension GatewayDispatcher {
             return nil
         } catch {
             // Ids only for a refusal: an accepted head gets its ids once, in `handle` (docs/performance.md).
-            let epochMillis = UTCTimestamp.nowMillis()
+            let epochMillis = WallClock.epochMilliseconds()
             let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
             var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
             trace.routeLabel = routeLabel

@@ -1,4 +1,5 @@
 import BoxCore
+import Telemetry
 import HTTP1
 
 /// AWS Signature Version 4 check of an Invoke API request (docs/contract.md §3.6) with BoxCore's `SigV4Verifier`: service
@@ -8,7 +9,7 @@ struct InvokeSignatureCheck {
     let verifier: SigV4Verifier
     let now: () -> Int64
 
-    init(environment: GatewayEnvironment, now: @escaping () -> Int64 = { UTCTimestamp.nowMillis() / 1000 }) {
+    init(environment: GatewayEnvironment, now: @escaping () -> Int64 = { WallClock.epochMilliseconds() / 1000 }) {
         var credentials: [String: String] = [:]
         if let key = environment.invokeAccessKeyID, let secret = environment.invokeSecretAccessKey {
             credentials[key] = secret

@@ -1,31 +1,14 @@
-/// The gateway's JSON log lines (docs/contract.md §3.8): one object per line with `_time`, `level`, `logger`, `message`,
-/// `container_name`, `request_id`, `trace_id` and per-event fields. Lines go to `sink` (stdout and, with
-/// `VICTORIALOGS_URL`, the shipping buffer); building a line never blocks.
+import BoxCore
+public import Logging
+public import Telemetry
+
+/// The gateway's JSON log lines (docs/contract.md §3.8) on swift-log (docs/observability.md): one object per line with
+/// `_time`, `level`, `logger`, `message`, `container_name`, `request_id`, `trace_id` and per-event fields, written by
+/// Telemetry's `JSONLineLogHandler` to `sink` (stdout and, with `VICTORIALOGS_URL`, the shipping buffer); building
+/// a line never blocks, and a line below the threshold builds nothing.
 public struct GatewayLog: Sendable {
-    /// Severity, ordered.
-    public enum Level: Int, Sendable, Comparable {
-        case debug, info, warning, error
-        /// Orders by severity.
-        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
-        /// `LOG_LEVEL` spelling (`WARN` accepted).
-        public init(name: String) {
-            switch name.uppercased() {
-            case "DEBUG": self = .debug
-            case "WARNING", "WARN": self = .warning
-            case "ERROR", "CRITICAL": self = .error
-            default: self = .info
-            }
-        }
-        /// The name written in `level`.
-        public var name: String {
-            switch self {
-            case .debug: "DEBUG"
-            case .info: "INFO"
-            case .warning: "WARNING"
-            case .error: "ERROR"
-            }
-        }
-    }
+    /// Severity: swift-log's level, the one level type of the box.
+    public typealias Level = Logging.Logger.Level
 
     /// A per-event field value.
     public enum Value: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
@@ -37,60 +20,46 @@ public struct GatewayLog: Sendable {
         public init(stringLiteral value: String) { self = .string(value) }
         /// An integer value.
         public init(integerLiteral value: Int) { self = .int(value) }
+
+        var json: JSONValue {
+            switch self {
+            case .string(let s): .string(s)
+            case .int(let i): .int(i)
+            case .double(let d): .double(d)
+            case .bool(let b): .bool(b)
+            }
+        }
     }
 
     /// The `container_name` of every line.
     public let containerName: String
     /// Lines below this level are not written.
-    public let minimumLevel: Level
-    private let sink: @Sendable ([UInt8]) -> Void
-    private let now: @Sendable () -> Int64
+    public var minimumLevel: Level { handler.logLevel }
+    private let handler: JSONLineLogHandler
 
     /// A log that hands each complete line (with its trailing newline) to `sink`.
     /// - Parameter now: milliseconds since the epoch (injected for tests).
     public init(
-        containerName: String, minimumLevel: Level, now: @escaping @Sendable () -> Int64 = { UTCTimestamp.nowMillis() },
+        containerName: String, minimumLevel: Level, now: @escaping @Sendable () -> Int64 = { WallClock.epochMilliseconds() },
         sink: @escaping @Sendable ([UInt8]) -> Void
     ) {
         self.containerName = containerName
-        self.minimumLevel = minimumLevel
-        self.sink = sink
-        self.now = now
+        handler = JSONLineLogHandler(label: "gateway", containerName: containerName, logLevel: minimumLevel, now: now, output: sink)
     }
 
     /// True when lines of `level` are written.
-    public func isEnabled(_ level: Level) -> Bool { level >= minimumLevel }
+    public func isEnabled(_ level: Level) -> Bool { level >= handler.logLevel }
 
-    /// Writes one line.
+    /// Writes one line through a swift-log `Logger` labelled `logger`.
     public func log(
-        _ level: Level, _ message: String, logger: String = "gateway", requestID: String? = nil, traceID: String? = nil,
-        fields: [(String, Value)] = []
+        _ level: Level, _ message: @autoclosure () -> String, logger: String = "gateway", requestID: String? = nil,
+        traceID: String? = nil, fields: @autoclosure () -> [(String, Value)] = []
     ) {
         guard isEnabled(level) else { return }
-        sink(line(level, message, logger: logger, requestID: requestID, traceID: traceID, fields: fields))
-    }
-
-    /// The line `log` would write.
-    func line(
-        _ level: Level, _ message: String, logger: String, requestID: String?, traceID: String?, fields: [(String, Value)]
-    ) -> [UInt8] {
-        var out = "{\"_time\":\"\(UTCTimestamp.iso8601(epochMillis: now()))\",\"level\":\"\(level.name)\""
-        out += ",\"logger\":\(JSONText.quote(logger)),\"message\":\(JSONText.quote(message))"
-        out += ",\"container_name\":\(JSONText.quote(containerName))"
-        if let requestID { out += ",\"request_id\":\(JSONText.quote(requestID))" }
-        if let traceID { out += ",\"trace_id\":\(JSONText.quote(traceID))" }
-        let reserved: Set<String> = ["_time", "level", "logger", "message", "container_name", "request_id", "trace_id"]
-        for (key, value) in fields where !reserved.contains(key) {
-            out += ",\(JSONText.quote(key)):"
-            switch value {
-            case .string(let s): out += JSONText.quote(s)
-            case .int(let i): out += String(i)
-            case .double(let d): out += d.isFinite ? String(d) : "null"
-            case .bool(let b): out += b ? "true" : "false"
-            }
-        }
-        out += "}\n"
-        return Array(out.utf8)
+        let handler = self.handler
+        Logging.Logger(label: logger) { handler.labeled($0) }.log(
+            level: level, "\(message())",
+            metadata: .line(requestID: requestID, traceID: traceID, fields: JSONObject(fields().map { ($0.0, $0.1.json) })))
     }
 
     /// A log that writes nothing (tests that do not look at lines).

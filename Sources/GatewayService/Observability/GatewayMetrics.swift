@@ -1,112 +1,99 @@
+import Prometheus
 import Synchronization
+import Telemetry
 
-/// The gateway's Prometheus metrics (docs/contract.md §3.9): requests by route and status, latency histograms (total, queue
-/// wait, cold start, function), pool sizes per function, Manager calls and dropped log lines.
-///
-/// Recording takes one short lock; `render` produces the text exposition format (version 0.0.4).
+/// The gateway's Prometheus metrics (docs/contract.md §3.9) on swift-prometheus's `PrometheusCollectorRegistry`
+/// (docs/observability.md): requests by route and status, latency histograms (total, queue wait, cold start,
+/// function), pool sizes per function, Manager calls, dropped log lines, `process_*` and `esb_gateway_build_info`.
+/// The series names, labels and buckets are those dashboards and tests know; `render` produces the text exposition
+/// format (version 0.0.4).
 public final class GatewayMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-    struct Histogram {
-        var counts = [UInt64](repeating: 0, count: GatewayMetrics.buckets.count)
-        var sum: Double = 0
-        var count: UInt64 = 0
+    /// Where every series lives.
+    let registry = PrometheusCollectorRegistry()
+    private let collected = CollectedCounters()
+    /// Functions whose pool gauges were exported at the last scrape (a function gone from the pools loses them).
+    private let exportedPools = Mutex<Set<String>>([])
 
-        /// The upper bound of the bucket holding quantile `q` (the last bucket's bound when it is beyond them).
-        func quantile(_ q: Double) -> Double? {
-            guard count > 0 else { return nil }
-            let rank = UInt64((Double(count) * q).rounded(.up))
-            for (i, bound) in GatewayMetrics.buckets.enumerated() where counts[i] >= rank { return bound }
-            return GatewayMetrics.buckets.last
-        }
-
-        mutating func observe(_ seconds: Double) {
-            for (i, bound) in GatewayMetrics.buckets.enumerated() where seconds <= bound { counts[i] += 1 }
-            sum += seconds
-            count += 1
-        }
+    /// A registry with the series that exist before anything happened.
+    public init(version: String = "dev") {
+        _ = logLinesDropped
+        ProcessMetrics.buildInfo(registry, daemon: "gateway", version: version)
     }
-
-    struct State {
-        var requests: [LabelPair: UInt64] = [:]
-        var latency: [String: Histogram] = [:]
-        var queueWait: [String: Histogram] = [:]
-        var coldStart: [String: Histogram] = [:]
-        var functionTime: [String: Histogram] = [:]
-        var invocations: [InvocationKey: UInt64] = [:]
-    }
-
-    struct LabelPair: Hashable { var route: String; var status: Int }
-    struct InvocationKey: Hashable { var function: String; var type: String; var outcome: String }
-
-    private let state = Mutex(State())
-
-    /// An empty registry.
-    public init() {}
 
     /// Counts one answered request and its total latency. `route` is the routing.yml template (or a fixed name
     /// such as `login`, `health`, `invoke`, `unmatched`) so label cardinality stays bounded.
     public func recordRequest(route: String, status: Int, latency: Duration) {
-        state.withLock {
-            $0.requests[LabelPair(route: route, status: status), default: 0] += 1
-            $0.latency[route, default: Histogram()].observe(latency.frontSeconds)
-        }
+        registry.counter(
+            "esb_gateway_requests_total", help: "Requests answered, by route and status.",
+            labels: [("route", route), ("status", String(status))]
+        ).increment()
+        histogram("esb_gateway_request_duration_seconds", "Total request latency.", "route", route).record(latency.frontSeconds)
     }
 
     /// Records one invocation's queue wait, function time and (when it was one) cold start.
     public func recordInvocation(function: String, queueWait: Duration, functionTime: Duration, coldStart: Bool) {
-        state.withLock {
-            $0.queueWait[function, default: Histogram()].observe(queueWait.frontSeconds)
-            $0.functionTime[function, default: Histogram()].observe(functionTime.frontSeconds)
-            // The cold start's cost is what the request waited for its fresh worker.
-            if coldStart { $0.coldStart[function, default: Histogram()].observe(queueWait.frontSeconds) }
+        histogram("esb_gateway_queue_wait_seconds", "Wait for a free worker.", "function", function).record(queueWait.frontSeconds)
+        histogram("esb_gateway_function_duration_seconds", "Time in the worker's RIE.", "function", function)
+            .record(functionTime.frontSeconds)
+        // The cold start's cost is what the request waited for its fresh worker.
+        if coldStart {
+            histogram("esb_gateway_cold_start_seconds", "Wait for a fresh worker on cold starts.", "function", function)
+                .record(queueWait.frontSeconds)
         }
     }
 
     /// Counts one Invoke API attempt (`type`: RequestResponse, Event, DryRun; `outcome`: success, function_error, ...).
     public func recordInvokeAPI(function: String, type: String, outcome: String) {
-        state.withLock { $0.invocations[InvocationKey(function: function, type: type, outcome: outcome), default: 0] += 1 }
+        registry.counter(
+            "esb_gateway_invoke_api_total", help: "Invoke API attempts by function, invocation type and outcome.",
+            labels: [("function", function), ("type", type), ("outcome", outcome)]
+        ).increment()
     }
 
     /// The text exposition. Pool sizes, Manager calls and dropped log lines are read from their owners at scrape
     /// time and passed in.
-    public func render(pools: [String: PoolGauge], managerCalls: [String: UInt64], logLinesDropped: UInt64) -> String {
-        let s = state.withLock { $0 }
-        var out = ""
-        out += "# HELP esb_gateway_requests_total Requests answered, by route and status.\n"
-        out += "# TYPE esb_gateway_requests_total counter\n"
-        for (k, v) in s.requests.sorted(by: { ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status) }) {
-            out += "esb_gateway_requests_total{route=\(Self.label(k.route)),status=\"\(k.status)\"} \(v)\n"
+    public func render(pools: [String: PoolGauge], managerCalls: [String: UInt64], logLinesDropped dropped: UInt64) -> String {
+        let gone = exportedPools.withLock { exported in
+            defer { exported = Set(pools.keys) }
+            return exported.subtracting(pools.keys)
         }
-        Self.histograms(&out, "esb_gateway_request_duration_seconds", "Total request latency.", "route", s.latency)
-        Self.histograms(&out, "esb_gateway_queue_wait_seconds", "Wait for a free worker.", "function", s.queueWait)
-        Self.histograms(&out, "esb_gateway_cold_start_seconds", "Wait for a fresh worker on cold starts.", "function", s.coldStart)
-        Self.histograms(&out, "esb_gateway_function_duration_seconds", "Time in the worker's RIE.", "function", s.functionTime)
-        out += "# HELP esb_gateway_invoke_api_total Invoke API attempts by function, invocation type and outcome.\n"
-        out += "# TYPE esb_gateway_invoke_api_total counter\n"
-        for (k, v) in s.invocations.sorted(by: { ($0.key.function, $0.key.type, $0.key.outcome) < ($1.key.function, $1.key.type, $1.key.outcome) }) {
-            out += "esb_gateway_invoke_api_total{function=\(Self.label(k.function)),type=\(Self.label(k.type)),outcome=\(Self.label(k.outcome))} \(v)\n"
+        for function in gone {
+            for state in ["busy", "idle", "paused", "waiting"] { registry.unregisterGauge(poolGauge(function, state)) }
         }
-        out += "# HELP esb_gateway_pool_workers Workers and waiting requests per function and state.\n"
-        out += "# TYPE esb_gateway_pool_workers gauge\n"
-        for (function, g) in pools.sorted(by: { $0.key < $1.key }) {
+        for (function, g) in pools {
             for (state, value) in [("busy", g.busy), ("idle", g.idle), ("paused", g.paused), ("waiting", g.waiting)] {
-                out += "esb_gateway_pool_workers{function=\(Self.label(function)),state=\"\(state)\"} \(value)\n"
+                poolGauge(function, state).set(Double(value))
             }
         }
-        out += "# HELP esb_gateway_manager_calls_total Calls to the Manager by kind and outcome.\n"
-        out += "# TYPE esb_gateway_manager_calls_total counter\n"
         // The invoker counts a successful call as `<kind>` and a failed one as `<kind>_failed`.
-        for (key, v) in managerCalls.sorted(by: { $0.key < $1.key }) {
+        for (key, total) in managerCalls {
             let failed = key.hasSuffix("_failed")
             let kind = failed ? String(key.dropLast("_failed".count)) : key
-            out += "esb_gateway_manager_calls_total{kind=\(Self.label(kind)),outcome=\"\(failed ? "failed" : "ok")\"} \(v)\n"
+            let counter = registry.counter(
+                "esb_gateway_manager_calls_total", help: "Calls to the Manager by kind and outcome.",
+                labels: [("kind", kind), ("outcome", failed ? "failed" : "ok")])
+            collected.update(counter, key: "manager_calls/" + key, total: Int64(total))
         }
-        out += "# HELP esb_gateway_log_lines_dropped_total Log lines dropped by the shipping buffer.\n"
-        out += "# TYPE esb_gateway_log_lines_dropped_total counter\n"
-        out += "esb_gateway_log_lines_dropped_total \(logLinesDropped)\n"
-        return out
+        collected.update(logLinesDropped, key: "log_lines_dropped", total: Int64(dropped))
+        ProcessMetrics.update(registry, collected: collected)
+        return registry.emitToString()
+    }
+
+    private var logLinesDropped: Counter {
+        registry.counter("esb_gateway_log_lines_dropped_total", help: "Log lines dropped by the shipping buffer.")
+    }
+
+    private func poolGauge(_ function: String, _ state: String) -> Gauge {
+        registry.gauge(
+            "esb_gateway_pool_workers", help: "Workers and waiting requests per function and state.",
+            labels: [("function", function), ("state", state)])
+    }
+
+    private func histogram(_ name: String, _ help: String, _ labelName: String, _ labelValue: String) -> ValueHistogram {
+        registry.histogram(name, help: help, labels: [(labelName, labelValue)], buckets: Self.buckets)
     }
 
     /// Requests, server errors and latency of one route, for the status page.
@@ -130,24 +117,29 @@ public final class GatewayMetrics: Sendable {
         public var p99: Double?
     }
 
-    /// What the status page shows of the counters and histograms (docs/gateway.md, "Status page").
+    /// What the status page shows of the counters and histograms (docs/gateway.md, "Status page"), read from the
+    /// registry's own exposition so the page and `/metrics` cannot disagree.
     public func summaries() -> (routes: [RouteSummary], functions: [FunctionSummary]) {
-        let s = state.withLock { $0 }
+        let samples = PrometheusSample.parse(registry.emitToString())
         var byRoute: [String: (requests: UInt64, errors: UInt64)] = [:]
-        for (k, v) in s.requests {
-            byRoute[k.route, default: (0, 0)].requests += v
-            if k.status >= 500 { byRoute[k.route, default: (0, 0)].errors += v }
+        for s in samples where s.name == "esb_gateway_requests_total" {
+            guard let route = s.labels["route"], let status = s.labels["status"].flatMap({ Int($0) }) else { continue }
+            byRoute[route, default: (0, 0)].requests += UInt64(s.value)
+            if status >= 500 { byRoute[route, default: (0, 0)].errors += UInt64(s.value) }
         }
+        let latency = BucketCounts(samples, "esb_gateway_request_duration_seconds", label: "route")
+        let functionTime = BucketCounts(samples, "esb_gateway_function_duration_seconds", label: "function")
+        let coldStart = BucketCounts(samples, "esb_gateway_cold_start_seconds", label: "function")
         let routes = byRoute.keys.sorted().map { route in
             RouteSummary(
                 route: route, requests: byRoute[route]!.requests, serverErrors: byRoute[route]!.errors,
-                p50: s.latency[route]?.quantile(0.5), p99: s.latency[route]?.quantile(0.99))
+                p50: latency.quantile(0.5, of: route), p99: latency.quantile(0.99, of: route))
         }
-        let names = Set(s.functionTime.keys).union(s.coldStart.keys).sorted()
+        let names = Set(functionTime.counts.keys).union(coldStart.counts.keys).sorted()
         let functions = names.map { name in
             FunctionSummary(
-                function: name, invocations: s.functionTime[name]?.count ?? 0, coldStarts: s.coldStart[name]?.count ?? 0,
-                p50: s.functionTime[name]?.quantile(0.5), p99: s.functionTime[name]?.quantile(0.99))
+                function: name, invocations: functionTime.counts[name] ?? 0, coldStarts: coldStart.counts[name] ?? 0,
+                p50: functionTime.quantile(0.5, of: name), p99: functionTime.quantile(0.99, of: name))
         }
         return (routes, functions)
     }
@@ -171,31 +163,30 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    private static func histograms(_ out: inout String, _ name: String, _ help: String, _ labelName: String, _ values: [String: Histogram]) {
-        out += "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
-        for (labelValue, h) in values.sorted(by: { $0.key < $1.key }) {
-            let l = "\(labelName)=\(label(labelValue))"
-            for (i, bound) in buckets.enumerated() {
-                out += "\(name)_bucket{\(l),le=\"\(bound)\"} \(h.counts[i])\n"
+}
+
+/// One histogram family's cumulative bucket counts per label value, read back from the exposition.
+private struct BucketCounts {
+    var buckets: [String: [(bound: Double, count: UInt64)]] = [:]
+    var counts: [String: UInt64] = [:]
+
+    init(_ samples: [PrometheusSample], _ name: String, label: String) {
+        for s in samples {
+            guard let value = s.labels[label] else { continue }
+            if s.name == name + "_bucket", let le = s.labels["le"], let bound = Double(le), bound.isFinite {
+                buckets[value, default: []].append((bound, UInt64(s.value)))
+            } else if s.name == name + "_count" {
+                counts[value] = UInt64(s.value)
             }
-            out += "\(name)_bucket{\(l),le=\"+Inf\"} \(h.count)\n"
-            out += "\(name)_sum{\(l)} \(h.sum)\n"
-            out += "\(name)_count{\(l)} \(h.count)\n"
         }
     }
 
-    /// A quoted label value with `\`, `"` and newlines escaped.
-    static func label(_ value: String) -> String {
-        var out = "\""
-        for ch in value {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
-            }
-        }
-        return out + "\""
+    /// The upper bound of the bucket holding quantile `q` (the last bucket's bound when it is beyond them).
+    func quantile(_ q: Double, of value: String) -> Double? {
+        guard let count = counts[value], count > 0 else { return nil }
+        let rank = UInt64((Double(count) * q).rounded(.up))
+        let sorted = (buckets[value] ?? []).sorted { $0.bound < $1.bound }
+        return sorted.first { $0.count >= rank }?.bound ?? GatewayMetrics.buckets.last
     }
 }
 

@@ -1,12 +1,10 @@
+public import Logging
+
 /// Where the pools report what happened (worker dropped, heartbeat failed, Manager errors). The front wires it to
 /// the gateway's JSON log lines (§3.8); `fields` become per-event fields such as `function` and `worker`.
 public struct InvokerLogger: Sendable {
-    /// Severity of a pool event.
-    public enum Level: Int, Sendable, Comparable {
-        case debug, info, warning, error
-        /// Orders by severity.
-        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
-    }
+    /// Severity of a pool event: swift-log's level (docs/observability.md).
+    public typealias Level = Logger.Level
 
     private let emit: @Sendable (Level, String, [(String, String)]) -> Void
 
