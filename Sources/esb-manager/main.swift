@@ -7,6 +7,8 @@ import ManagerService
 let environment = ProcessInfo.processInfo.environment
 switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .manager, environment: environment) {
 case .run:
+    // Before the first `await`, on the main thread: no other thread exists yet, so all inherit the blocked mask.
+    ManagerDaemon.prepareProcess()
     exit(await ManagerDaemon.run(environment: environment))
 case .exit(let status, let standardOutput, let standardError):
     FileHandle.standardOutput.write(Data(standardOutput.utf8))
