@@ -5,7 +5,7 @@ import Synchronization
 /// The heap node is touched only on the loop thread: `schedule` and `cancel` from another thread go through
 /// `execute` (in order with each other), from the loop itself they act at once. The action runs on the loop
 /// thread, so it must be short; work that suspends starts a task from it. One timer may be re-armed any number
-/// of times (a periodic tick re-arms itself from its action) without allocating.
+/// of times (a periodic tick re-arms itself from its action): the heap node is made once.
 public final class LoopTimer: @unchecked Sendable {
     /// The loop whose heap holds this timer.
     public let loop: EventLoop

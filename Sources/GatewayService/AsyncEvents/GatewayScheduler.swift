@@ -48,7 +48,7 @@ final class GatewayScheduler: Sendable {
     /// step is seen soon).
     private func tick() async {
         let now = UTCTimestamp.nowMillis()
-        let (fires, _) = plan.withLock { p in (p.due(now: now), p.earliest) }
+        let fires = plan.withLock { $0.due(now: now) }
         for fire in fires { await self.fire(fire) }
         let earliest = plan.withLock { $0.earliest }
         let wait = max(10, min(1000, (earliest ?? Int64.max) - UTCTimestamp.nowMillis()))
