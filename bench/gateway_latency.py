@@ -22,6 +22,14 @@ def lua(path, headers):
     return path
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat): the gateway's cost per request, which a loaded
+    machine stretches far less than it stretches latency."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url, clients, duration, script=None):
     threads = max(1, min(clients, 2))
     args = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{duration}s", "--latency"]
@@ -33,9 +41,11 @@ def wrk(url, clients, duration, script=None):
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
-    return {"p50": ms("50%"), "p99": ms("99%"), "rps": rps, "non2xx": int(non2xx.group(1)) if non2xx else 0,
+    return {"p50": ms("50%"), "p99": ms("99%"), "rps": rps, "requests": requests,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0,
             "errors": errors.group(0) if errors else ""}
 
 
@@ -62,12 +72,17 @@ def main():
         gw_url = f"{gw.url}/echo"
         wrk(gw_url, 1, 2, gw_script)  # warm-up (connection, JIT-free but caches)
         direct = wrk(rie_url, 1, a.duration, direct_script)
+        pid = gw.daemon.proc.pid
+        cpu0 = cpu_seconds(pid)
         via = wrk(gw_url, 1, a.duration, gw_script)
+        via_cpu = (cpu_seconds(pid) - cpu0) / max(1, via["requests"]) * 1e6
         print(f"one client, keep-alive, {a.duration}s each (same invocation, echo fixture, real RIE):")
         print(f"  RIE direct      p50 {direct['p50']:7.3f} ms   p99 {direct['p99']:7.3f} ms   {direct['rps']:8.1f} req/s")
         print(f"  via gateway     p50 {via['p50']:7.3f} ms   p99 {via['p99']:7.3f} ms   {via['rps']:8.1f} req/s  (HTTPS)")
         print(f"  added           p50 {via['p50'] - direct['p50']:7.3f} ms   p99 {via['p99'] - direct['p99']:7.3f} ms")
+        cpu0 = cpu_seconds(pid)
         many = wrk(gw_url, a.clients, a.duration, gw_script)
+        many_cpu = (cpu_seconds(pid) - cpu0) / max(1, many["requests"]) * 1e6
         health = wrk(f"{gw.url}/health", a.clients, a.duration)
         workers = len([c for c in box.worker_containers(all_states=False) if "echo" in c[1]])
         print(f"{a.clients} clients, {a.duration}s:")
@@ -76,6 +91,8 @@ def main():
         print(f"  GET /health (gateway alone):                          {health['rps']:8.1f} req/s"
               f"   p50 {health['p50']:.3f} ms  p99 {health['p99']:.3f} ms")
         print(f"  reference: one RIE worker, one client:               {direct['rps']:8.1f} req/s")
+        print(f"gateway CPU per request (user+system): {via_cpu:.0f} µs at 1 client, {many_cpu:.0f} µs at"
+              f" {a.clients} clients")
     finally:
         box.close()
 

@@ -97,12 +97,12 @@ public enum ManagerDaemon {
         }
         service.start()
 
-        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        // Read from signalfds on the primary loop (Reactor's SignalWatcher); `prepareProcess` blocked them.
+        let signals = SignalWatcher.signals([SIGTERM, SIGINT, SIGHUP])
         let watch = settings.configWatchInterval > .zero
             ? ConfigFileWatch.start(paths: [sources.functionsPath], interval: settings.configWatchInterval) : nil
         defer { watch?.cancel() }
-        while true {
-            let signal = await signals.next()
+        for await signal in signals {
             if signal == SIGHUP {
                 do {
                     await service.reload(try sources.loadFunctions())
@@ -122,29 +122,14 @@ public enum ManagerDaemon {
             logger.info("stopped")
             return 0
         }
+        return 0
     }
 }
 
-/// Delivers SIGTERM/SIGINT/SIGHUP as async values (the default actions are disabled so Dispatch sees them).
-final class SignalWaiter {
-    private let stream: AsyncStream<Int32>
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    /// The next signal received.
-    func next() async -> Int32 {
-        for await signal in stream { return signal }
-        return SIGTERM
+extension ManagerDaemon {
+    /// Blocks SIGTERM/SIGINT/SIGHUP: call first in `main`, before any thread exists (threads inherit the mask), so
+    /// they reach only the signalfds that `run` reads.
+    public static func prepareProcess() {
+        SignalWatcher.blockInProcess([SIGTERM, SIGINT, SIGHUP])
     }
 }

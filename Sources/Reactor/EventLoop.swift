@@ -37,8 +37,10 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
     var now: UInt64 = Monotonic.now()
     var dateCache = (second: 0, text: "")
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-    // Created lazily so that `Loop.init` can refer back to this loop.
+    // Created lazily so that `Loop.init` can refer back to this loop; read without a lock once made.
     private let actorStorage = Mutex<Loop?>(nil)
+    private let actorMade = Atomic<Bool>(false)
+    nonisolated(unsafe) private var actorCached: Loop?
 
     /// Creates a loop and starts its thread.
     init(index: Int = 0) throws(PosixError) {
@@ -63,10 +65,13 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
 
     /// The actor whose executor is this loop: isolate code to it to run on this loop's thread.
     public var actor: Loop {
-        actorStorage.withLock { stored in
+        if actorMade.load(ordering: .acquiring), let cached = actorCached { return cached }
+        return actorStorage.withLock { stored in
             if let stored { return stored }
             let made = Loop(eventLoop: self)
             stored = made
+            actorCached = made
+            actorMade.store(true, ordering: .releasing)
             return made
         }
     }
@@ -76,6 +81,22 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
 
     /// True when called on this loop's thread.
     public var inLoop: Bool { pthread_equal(pthread_self(), thread) != 0 }
+
+    /// The loop whose thread is calling, or nil off the loops. Code that runs on the caller's executor
+    /// (`nonisolated(nonsending)`) finds its loop with this instead of casting `#isolation`, which
+    /// over-releases the actor with Swift 6.3.1 (docs/network-runtime.md, "Which loop").
+    public static var current: EventLoop? {
+        guard let raw = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// The thread-local slot `current` reads; each loop thread stores itself (unretained: loops outlive
+    /// their threads' work).
+    static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create")
+        return key
+    }()
 
     // MARK: SerialExecutor
 
@@ -127,6 +148,7 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
 
     func run() {
         _ = CLinuxShims_set_thread_name("esb-loop-\(index)")
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         let capacity: Int32 = 256
         let events = UnsafeMutablePointer<UInt32>.allocate(capacity: Int(capacity))
         let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: Int(capacity))

@@ -52,6 +52,15 @@ public final class HTTPClient: Sendable {
     /// Connections this client has opened so far (pool reuse shows as a count that does not grow).
     public var connectionsOpened: Int { opened.load(ordering: .relaxed) }
 
+    /// Idle pooled connections to `endpoint` by loop index (which loops' requests reached it).
+    public func idleConnectionsByLoop(to endpoint: HTTPEndpoint) -> [Int: Int] {
+        pool.withLock { pool in
+            var counts: [Int: Int] = [:]
+            for (key, connections) in pool where key.endpoint == endpoint { counts[key.loop, default: 0] += connections.count }
+            return counts
+        }
+    }
+
     /// Idle pooled connections to `endpoint` (all loops).
     public func idleConnections(to endpoint: HTTPEndpoint) -> Int {
         pool.withLock { $0.filter { $0.key.endpoint == endpoint }.reduce(0) { $0 + $1.value.count } }
@@ -62,11 +71,11 @@ public final class HTTPClient: Sendable {
     public nonisolated(nonsending) func execute(
         _ request: HTTPRequest, to endpoint: HTTPEndpoint, timeout: Duration
     ) async throws(HTTPClientError) -> HTTPResponse {
-        // Bind `#isolation` first: casting it inline (`#isolation as? Loop`) over-releases the loop when the
-        // caller is @Loop-isolated (crash after a few dozen calls).
-        let isolation = #isolation
-        if let loop = isolation as? Loop {
-            return try await perform(request, endpoint, timeout, on: loop)
+        // The calling thread tells the loop: casting `#isolation` to `Loop` over-releases the actor with Swift
+        // 6.3.1 (crash after a few dozen calls from a loop-isolated caller). A caller on loop k is isolated to
+        // loop k's actor, so `perform` runs there without a hop (docs/network-runtime.md, "Which loop").
+        if let loop = EventLoop.current {
+            return try await perform(request, endpoint, timeout, on: loop.actor)
         }
         return try await perform(request, endpoint, timeout, on: Loop.shared)
     }

@@ -26,6 +26,12 @@ public actor Loop {
         try await body(self)
     }
 
+    /// Sleeps on this loop's timer heap until `deadline` of `ContinuousClock` (the time left, read now).
+    public func sleep(until deadline: ContinuousClock.Instant) async {
+        let left = deadline - ContinuousClock.now
+        if left > .zero { await sleep(for: left) }
+    }
+
     /// Sleeps on this loop's timer heap.
     public func sleep(for duration: Duration) async {
         let loop = eventLoop

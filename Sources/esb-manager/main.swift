@@ -7,7 +7,8 @@ import ManagerService
 let environment = ProcessInfo.processInfo.environment
 switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .manager, environment: environment) {
 case .run:
-    exit(await ManagerDaemon.run(environment: environment))
+    // Signals blocked first, on the main thread (runDaemon says why).
+    exit(runDaemon(prepare: ManagerDaemon.prepareProcess) { await ManagerDaemon.run(environment: environment) })
 case .exit(let status, let standardOutput, let standardError):
     FileHandle.standardOutput.write(Data(standardOutput.utf8))
     FileHandle.standardError.write(Data(standardError.utf8))

@@ -20,6 +20,16 @@ import TLS
         #expect(!e.isProduction)
     }
 
+    @Test func loopsAndWorkerConnectTimeout() throws {
+        let defaults = try GatewayEnvironment.parse([:])
+        #expect(defaults.loops == nil)  // one per core, decided at start (GatewayRuntime.loopCount)
+        #expect(GatewayRuntime.loopCount(defaults) >= 1)
+        #expect(defaults.workerConnectTimeout == .milliseconds(100))
+        let set = try GatewayEnvironment.parse(["GATEWAY_LOOPS": "3", "WORKER_CONNECT_TIMEOUT": "0.25"])
+        #expect(set.loops == 3 && GatewayRuntime.loopCount(set) == 3)
+        #expect(set.workerConnectTimeout == .milliseconds(250))
+    }
+
     @Test func selfSignedCertificateNamesFromTLSSubjectAltNames() throws {
         let e = try GatewayEnvironment.parse(["TLS_SUBJECT_ALT_NAMES": "esb-gateway, box.example, 10.0.0.5, ::1, localhost"])
         #expect(e.tlsSubjectAltNames == ["esb-gateway", "box.example", "10.0.0.5", "::1", "localhost"])
@@ -48,6 +58,8 @@ import TLS
         // Out of range (docs/configuration.md): these trapped (a Duration from 1e300, `iat + lifetime` overflowing).
         ("HTTP_BODY_TIMEOUT", "1e300"), ("SHUTDOWN_TIMEOUT", "31536001"), ("JWT_EXPIRES_DELTA", "9223372036854775000"),
         ("JWT_EXPIRES_DELTA", "31536001"),
+        ("GATEWAY_LOOPS", "0"), ("GATEWAY_LOOPS", "257"), ("GATEWAY_LOOPS", "two"), ("WORKER_CONNECT_TIMEOUT", "0"),
+        ("WORKER_CONNECT_TIMEOUT", "fast"),
     ])
     func badValuesNameTheVariable(name: String, value: String) {
         #expect(throws: GatewayEnvironmentError.self) { try GatewayEnvironment.parse([name: value]) }

@@ -76,7 +76,7 @@ final class InvokerManagerHarness: Sendable {
     /// An invoker as the gateway builds it (real HTTP client, real Manager on the Unix socket).
     func invoker(
         acquireTimeout: Duration = .seconds(20), cacheTTL: Duration = .seconds(30), gatewayID: String = "gw-test",
-        heartbeatInterval: Duration = .seconds(10)
+        heartbeatInterval: Duration = .seconds(10), workerConnectTimeout: Duration = .seconds(5)
     ) -> FunctionInvoker {
         var configuration = InvokerConfiguration(managerURL: "unix://\(socket)", managerToken: token)
         configuration.gatewayID = gatewayID
@@ -88,7 +88,9 @@ final class InvokerManagerHarness: Sendable {
             if level >= .warning { print("[pools \(level)] \(message) \(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))") }
         }
         return FunctionInvoker(
-            configuration: configuration, transport: ReactorWorkerTransport(client: HTTPClient()), logger: logger)
+            configuration: configuration,
+            transport: ReactorWorkerTransport(client: HTTPClient(connectTimeout: workerConnectTimeout)),
+            managerTransport: ReactorWorkerTransport(client: HTTPClient()), logger: logger)
     }
 
     /// `docker ps -a` states of this instance's workers, by full id.

@@ -2,6 +2,7 @@ import BoxCore
 import Telemetry
 import Crypto
 import Posix
+import Reactor
 import Synchronization
 
 /// Runs the spooled `Event` invocations (docs/async-invocations.md): admission into the durable spool (the 202
@@ -16,8 +17,9 @@ final class EventDispatcher: Sendable {
         var maxRunning = 64
         /// Region of the ARNs in dead records.
         var region = "ap-northeast-1"
-        /// How often delayed events are checked for their retry time.
-        var tick: Duration = .milliseconds(50)
+        /// Longest sleep of the retry timer while events wait for their retry time (a wall-clock step is seen
+        /// within this); it otherwise fires at the earliest retry time.
+        var tick: Duration = .seconds(1)
     }
 
     let spool: EventSpool
@@ -28,7 +30,10 @@ final class EventDispatcher: Sendable {
     let eventMetrics = EventMetrics()
     let settings: Settings
     private let state = Mutex(EventQueueState())
-    private let ticker = Mutex<Task<Void, Never>?>(nil)
+    /// Fires at the earliest retry time on the primary loop's timer heap (armed by `pump`).
+    private let ticker = Mutex<LoopTimer?>(nil)
+    /// Waits of `drain` and `settle`, woken whenever an attempt ends (no polling).
+    private let changeWaiters = Mutex<[DeadlineSignal]>([])
 
     init(
         spool: EventSpool, invoker: any FunctionInvoking, config: GatewayConfigStore, log: GatewayLog,
@@ -55,15 +60,8 @@ final class EventDispatcher: Sendable {
             log.log(.info, "event spool replayed", logger: "gateway.events",
                     fields: [("events", .int(replay.events.count)), ("spool_dir", .string(spool.directory))])
         }
-        let tick = settings.tick
-        ticker.withLock { t in
-            t = Task { [weak self] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: tick)
-                    self?.pump()
-                }
-            }
-        }
+        let timer = LoopTimer(on: EventLoopGroup.shared.primary) { [weak self] in self?.pump() }
+        ticker.withLock { $0 = timer }
         pump()
     }
 
@@ -72,10 +70,7 @@ final class EventDispatcher: Sendable {
     /// (requests in flight finish) until `close()`.
     func drain(until deadline: ContinuousClock.Instant) async -> Int {
         state.withLock { $0.stopped = true }
-        while ContinuousClock.now < deadline {
-            if state.withLock({ $0.runningTotal }) == 0 { break }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        await wait(until: deadline) { $0.runningTotal == 0 }
         ticker.withLock { $0?.cancel() }
         return state.withLock { $0.runningTotal }
     }
@@ -86,10 +81,21 @@ final class EventDispatcher: Sendable {
     /// Waits until no event is queued or `deadline` (tests); returns how many are still queued.
     @discardableResult
     func settle(until deadline: ContinuousClock.Instant) async -> Int {
-        while ContinuousClock.now < deadline, state.withLock({ $0.queuedCount }) > 0 {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        await wait(until: deadline) { $0.queuedCount == 0 }
         return state.withLock { $0.queuedCount }
+    }
+
+    /// Returns when `done` holds for the queue or at `deadline`; woken by each attempt that ends.
+    private func wait(until deadline: ContinuousClock.Instant, for done: (EventQueueState) -> Bool) async {
+        while true {
+            let changed = DeadlineSignal()
+            // Registered before the check: an attempt ending after it wakes this wait.
+            changeWaiters.withLock { $0.append(changed) }
+            if state.withLock({ done($0) }) { return }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return }
+            _ = await changed.wait(timeout: left)
+        }
     }
 
     // MARK: Admission
@@ -118,11 +124,23 @@ final class EventDispatcher: Sendable {
     func pump() {
         let functions = config.current.functions
         let now = WallClock.epochMilliseconds()
-        let start = state.withLock { s in
+        let (start, nextDue, noneReady) = state.withLock { s in
             s.promoteDue(now: now)
-            return s.takeStartable(
+            let start = s.takeStartable(
                 capacity: { name in functions[name].map { $0.maxConcurrency * $0.rieConcurrency } ?? 1 },
                 maxRunning: settings.maxRunning)
+            return (start, s.delayed.earliestDue, s.ready.isEmpty)
+        }
+        // The retry timer: at the earliest retry time, at most `tick` away (also while ready events wait for a
+        // free slot, so a reload that raises a function's concurrency is seen); none while nothing waits.
+        if let timer = ticker.withLock({ $0 }) {
+            if let nextDue {
+                timer.schedule(after: min(settings.tick, .milliseconds(max(1, nextDue - now))))
+            } else if !noneReady {
+                timer.schedule(after: settings.tick)
+            } else {
+                timer.cancel()
+            }
         }
         for entry in start { Task { await self.attempt(entry) } }
     }
@@ -223,6 +241,7 @@ final class EventDispatcher: Sendable {
     private func finished(_ e: SpooledEvent, next: EventQueueState.Entry?) {
         let now = WallClock.epochMilliseconds()
         state.withLock { $0.attemptEnded(e.id, function: e.function, next: next, now: now) }
+        for waiter in changeWaiters.withLock({ w in defer { w.removeAll() }; return w }) { waiter.signal() }
         pump()
     }
 

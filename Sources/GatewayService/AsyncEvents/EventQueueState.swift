@@ -107,6 +107,8 @@ struct DueHeap: Sendable {
 
     var count: Int { items.count }
     var isEmpty: Bool { items.isEmpty }
+    /// The earliest due time (the dispatcher's retry timer is armed for it).
+    var earliestDue: Int64? { items.first?.due }
 
     mutating func push(_ due: Int64, _ id: String) {
         items.append((due, id))

@@ -1,6 +1,7 @@
 import BoxCore
 import Telemetry
 import Crypto
+import Reactor
 import Synchronization
 
 /// Fires `schedules.yml` (docs/async-invocations.md, "Scheduled functions"): each due schedule becomes an
@@ -11,7 +12,9 @@ final class GatewayScheduler: Sendable {
     let log: GatewayLog
     let region: String
     private let plan = Mutex(SchedulePlan())
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    /// The next firing, on the primary loop's timer heap; each tick fires what is due and re-arms it.
+    private let timer = Mutex<LoopTimer?>(nil)
+    private let stopped = Atomic<Bool>(false)
 
     init(events: any EventAdmitting, log: GatewayLog, region: String) {
         self.events = events
@@ -29,21 +32,30 @@ final class GatewayScheduler: Sendable {
     }
 
     func start() {
-        loop.withLock { task in
-            task = Task { [weak self] in
-                while !Task.isCancelled, let self {
-                    let now = WallClock.epochMilliseconds()
-                    let (fires, earliest) = self.plan.withLock { p in (p.due(now: now), p.earliest) }
-                    for fire in fires { await self.fire(fire) }
-                    // Wake at the next firing, and at least every second (a reload or a clock step is seen soon).
-                    let wait = max(10, min(1000, (earliest ?? Int64.max) - WallClock.epochMilliseconds()))
-                    try? await Task.sleep(for: .milliseconds(wait))
-                }
-            }
+        let made = LoopTimer(on: EventLoopGroup.shared.primary) { [weak self] in
+            guard let self else { return }
+            Task { await self.tick() }
         }
+        timer.withLock { $0 = made }
+        made.schedule(after: .zero)
     }
 
-    func stop() { loop.withLock { $0?.cancel() } }
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        timer.withLock { $0?.cancel() }
+    }
+
+    /// Fires the due schedules, then sleeps until the next firing, at least every second (a reload or a clock
+    /// step is seen soon).
+    private func tick() async {
+        let now = WallClock.epochMilliseconds()
+        let fires = plan.withLock { $0.due(now: now) }
+        for fire in fires { await self.fire(fire) }
+        let earliest = plan.withLock { $0.earliest }
+        let wait = max(10, min(1000, (earliest ?? Int64.max) - WallClock.epochMilliseconds()))
+        guard !stopped.load(ordering: .relaxed) else { return }
+        timer.withLock { $0?.schedule(after: .milliseconds(wait)) }
+    }
 
     private func fire(_ fire: SchedulePlan.Fire) async {
         let s = fire.config

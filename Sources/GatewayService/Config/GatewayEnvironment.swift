@@ -79,6 +79,12 @@ public struct GatewayEnvironment: Sendable {
     /// `CONFIG_WATCH_INTERVAL`: how often the configuration files are looked at for a change that is then reloaded
     /// as SIGHUP reloads it (docs/configuration.md, "Reload"); 0 turns the watch off.
     public var configWatchInterval: Duration = .seconds(1)
+    /// `GATEWAY_LOOPS`: event loops sharing the listen port (`SO_REUSEPORT`); nil = one per core
+    /// (docs/gateway.md, "Event loops").
+    public var loops: Int?
+    /// `WORKER_CONNECT_TIMEOUT`: longest wait for a new connection to a worker's RIE. A bridge connect takes well
+    /// under a millisecond, so a worker that does not answer within this is gone (docs/gateway-pools.md, "Dead workers").
+    public var workerConnectTimeout: Duration = .milliseconds(100)
 
     /// Upper bound of every duration and of `JWT_EXPIRES_DELTA`: one year, in seconds.
     public static let maximumSeconds = 31_536_000
@@ -159,6 +165,11 @@ public struct GatewayEnvironment: Sendable {
         e.maxBodyBytes = try reader.integer("MAX_BODY_BYTES", minimum: 0) ?? e.maxBodyBytes
         e.shutdownTimeout = try reader.duration("SHUTDOWN_TIMEOUT") ?? e.shutdownTimeout
         e.configWatchInterval = try reader.duration("CONFIG_WATCH_INTERVAL") ?? e.configWatchInterval
+        e.loops = try reader.integer("GATEWAY_LOOPS", minimum: 1, maximum: 256)
+        e.workerConnectTimeout = try reader.duration("WORKER_CONNECT_TIMEOUT") ?? e.workerConnectTimeout
+        guard e.workerConnectTimeout > .zero else {
+            throw GatewayEnvironmentError(variable: "WORKER_CONNECT_TIMEOUT", reason: "must be more than 0")
+        }
         e.maxInflightBodyBytes = try reader.integer("MAX_INFLIGHT_BODY_BYTES", minimum: 1) ?? e.maxInflightBodyBytes
         e.minBodyRate = try reader.integer("MIN_BODY_RATE", minimum: 0) ?? e.minBodyRate
         e.eventSpoolDir = reader.string("EVENT_SPOOL_DIR")

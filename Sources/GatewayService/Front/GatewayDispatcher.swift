@@ -43,7 +43,7 @@ public final class GatewayDispatcher: Sendable {
     }
 
     /// Answers one request. `peer` is the TCP peer's address (`1.2.3.4` or `[::1]:port` forms both work).
-    public func handle(_ request: HTTPRequest, peer: String) async -> HTTPResponse {
+    public nonisolated(nonsending) func handle(_ request: HTTPRequest, peer: String) async -> HTTPResponse {
         let started = ContinuousClock.now
         let epochMillis = WallClock.epochMilliseconds()
         let identity = RequestIdentity(headers: request.headers, epochSeconds: epochMillis / 1000)
@@ -77,7 +77,7 @@ public final class GatewayDispatcher: Sendable {
     }
 
     /// Finds the handler for `request`; errors come back as `GatewayError` for the one mapping function.
-    func route(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
+    nonisolated(nonsending) func route(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
         let path = request.path
         let method = request.method
         if path == "/health", method == "GET" || method == "HEAD" {

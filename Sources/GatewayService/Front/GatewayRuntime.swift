@@ -45,8 +45,12 @@ final class GatewayRuntime: Sendable {
         invokerConfiguration.cacheTTL = env.containerCacheTTL
         invokerConfiguration.acquireTimeout = env.poolAcquireTimeout
         let poolLog = log
+        // Workers get a short connect timeout (a vanished worker costs at most that, then the request moves to
+        // another one); the Manager keeps the client's default (docs/gateway-pools.md, "Dead workers").
         invoker = FunctionInvoker(
-            configuration: invokerConfiguration, transport: ReactorWorkerTransport(client: HTTPClient()),
+            configuration: invokerConfiguration,
+            transport: ReactorWorkerTransport(client: HTTPClient(connectTimeout: env.workerConnectTimeout)),
+            managerTransport: ReactorWorkerTransport(client: HTTPClient()),
             logger: InvokerLogger { level, message, fields in
                 poolLog.log(level, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
             })
@@ -68,6 +72,8 @@ final class GatewayRuntime: Sendable {
             settings: settings, config: config, invoker: invoker, log: log, metrics: metrics, events: events)
         self.dispatcher = dispatcher
         var serverConfiguration = HTTPServerConfiguration(listen: listen, tls: tls)
+        // One listener per loop (SO_REUSEPORT); a request stays on the loop that accepted it (docs/gateway.md).
+        serverConfiguration.loops = Self.loopCount(env)
         serverConfiguration.headerTimeout = env.headerTimeout
         serverConfiguration.bodyTimeout = env.bodyTimeout
         serverConfiguration.idleTimeout = env.idleTimeout
@@ -117,6 +123,11 @@ final class GatewayRuntime: Sendable {
         } else {
             metricsServer = nil
         }
+    }
+
+    /// `GATEWAY_LOOPS`, or one loop per core the process may run on.
+    static func loopCount(_ env: GatewayEnvironment) -> Int {
+        env.loops ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The TLS context; creates a self-signed certificate when neither file exists (§3.1).
@@ -170,7 +181,9 @@ final class GatewayRuntime: Sendable {
         }
         do {
             let port = try server.start()
-            log.log(.info, "esb-gateway listening", fields: [("listen", .string(env.listen)), ("port", .int(port))])
+            log.log(.info, "esb-gateway listening", fields: [
+                ("listen", .string(env.listen)), ("port", .int(port)), ("loops", .int(Self.loopCount(env))),
+            ])
             if let metricsServer {
                 try metricsServer.start()
                 log.log(.info, "metrics listening", fields: [("listen", .string(env.metricsListen ?? ""))])
@@ -189,17 +202,10 @@ final class GatewayRuntime: Sendable {
         return await drain()
     }
 
-    /// Handles SIGHUP until SIGTERM or SIGINT arrives.
+    /// Handles SIGHUP until SIGTERM or SIGINT arrives. The signals are read from signalfds on the primary loop
+    /// (Reactor's `SignalWatcher`; `GatewayApp.prepareProcess` blocked them before any thread started).
     func waitForSignals() async {
-        let watcher: SignalWatcher
-        do {
-            watcher = try SignalWatcher(signals: [GatewayApp.sigHUP, GatewayApp.sigINT, GatewayApp.sigTERM])
-        } catch {
-            log.log(.error, "cannot watch signals: \(error); SIGHUP reload and graceful drain are unavailable")
-            while true { try? await Task.sleep(for: .seconds(3600)) }
-        }
-        while true {
-            let signal = await watcher.next()
+        for await signal in SignalWatcher.signals([GatewayApp.sigHUP, GatewayApp.sigINT, GatewayApp.sigTERM]) {
             if signal == GatewayApp.sigHUP {
                 await reload()
             } else {

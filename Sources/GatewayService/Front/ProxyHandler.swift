@@ -10,7 +10,7 @@ struct ProxyHandler: Sendable {
     let metrics: GatewayMetrics
     let binaryMediaTypes: BinaryMediaTypes
 
-    func handle(
+    nonisolated(nonsending) func handle(
         _ request: HTTPRequest, route: Route, pathParameters: [String: String], function: FunctionConfig,
         claims: TokenClaims?, trace: inout RequestTrace
     ) async throws(GatewayError) -> HTTPResponse {

@@ -17,7 +17,7 @@ public struct InvokeAPIHandler: Sendable {
     let events: any EventAdmitting
 
     /// Answers one Invoke API request; never throws: every failure has its AWS shape.
-    func handle(_ request: HTTPRequest, trace: inout RequestTrace) async -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ request: HTTPRequest, trace: inout RequestTrace) async -> HTTPResponse {
         do {
             return try await invoke(request, trace: &trace)
         } catch {
@@ -25,7 +25,7 @@ public struct InvokeAPIHandler: Sendable {
         }
     }
 
-    func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
+    nonisolated(nonsending) func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
         let env = settings.environment
         let region = try authenticate(request)
         guard request.body.count <= env.maxBodyBytes else {

@@ -1,3 +1,5 @@
+import Reactor
+
 /// Carrying out what the pool state machine decided: resuming requests and talking to the Manager.
 extension FunctionInvoker {
     /// Runs `actions` with no lock held. Manager calls run in their own tasks: a request never waits for a call it
@@ -16,8 +18,7 @@ extension FunctionInvoker {
             case .deleteWorker(let id):
                 Task { await self.deleteWorker(id: id) }
             case .scheduleRetry(let function, let at):
-                Task { [clock] in
-                    do { try await clock.sleep(until: at) } catch { return }
+                _ = clock.schedule(at: at) { [clock] in
                     let now = clock.now()
                     self.run(self.state.withLock { s in s.resolve(s.registry.retryDue(function: function, now: now)) })
                 }
@@ -80,29 +81,34 @@ extension FunctionInvoker {
         for id in payload.deletes { await deleteWorker(id: id) }
         var actions = InvokerActions()
         var again = false
+        var idle: [DeadlineSignal] = []
         do {
             let answer = try await manager.heartbeat(leased: payload.leased, released: payload.released)
             let revoked = answer.revoked
             countCall("heartbeat")
             let now = clock.now()
             if !revoked.isEmpty { logger.log(.info, "workers revoked", [("workers", revoked.joined(separator: ","))]) }
-            (actions, again) = state.withLock { s in
+            (actions, again, idle) = state.withLock { s in
                 s.heartbeatInFlight = false
+                defer { s.heartbeatIdleWaiters.removeAll() }
                 s.lastHeartbeat = now
                 s.pausedByFunction = answer.paused
                 let a = s.resolve(s.registry.heartbeatSucceeded(released: payload.released, revoked: revoked, now: now))
-                return (a, s.heartbeatAgain)
+                return (a, s.heartbeatAgain, s.heartbeatIdleWaiters)
             }
         } catch {
             countCall("heartbeat_failed")
             logger.log(.warning, "heartbeat failed; leased workers keep serving", [("error", "\(error)")])
             let now = clock.now()
-            state.withLock { s in
+            idle = state.withLock { s in
                 s.heartbeatInFlight = false
                 s.heartbeatAgain = false
                 s.lastHeartbeat = now  // try again at the next interval, not at every sweep
+                defer { s.heartbeatIdleWaiters.removeAll() }
+                return s.heartbeatIdleWaiters
             }
         }
+        for waiter in idle { waiter.signal() }
         run(actions)
         if again { await heartbeat() }
         return true

@@ -1,3 +1,5 @@
+import Reactor
+
 /// Start-up after a restart, the maintenance loop, configuration reloads and shutdown.
 extension FunctionInvoker {
     /// Rebuilds the pools from the Manager's `GET /v1/workers` (workers it lists as leased to this gateway's id and
@@ -6,15 +8,28 @@ extension FunctionInvoker {
     public func start() async {
         await rebuild()
         await heartbeat()
-        state.withLock { s in
-            guard s.maintenance == nil else { return }
-            s.maintenance = Task { [clock, configuration] in
-                while !Task.isCancelled {
-                    do { try await clock.sleep(until: clock.now() + configuration.sweepInterval) } catch { return }
-                    await self.maintain()
-                }
+        let first = state.withLock { s -> Bool in
+            guard !s.maintenanceStarted, !s.maintenanceStopped else { return false }
+            s.maintenanceStarted = true
+            return true
+        }
+        if first { scheduleMaintenance() }
+    }
+
+    /// Arms the next maintenance tick (`sweepInterval` from now) on the loop's timer heap; the tick runs `maintain()`
+    /// and arms the next one, until `shutdown()`.
+    func scheduleMaintenance() {
+        let timer = clock.schedule(at: clock.now() + configuration.sweepInterval) {
+            Task {
+                await self.maintain()
+                self.scheduleMaintenance()
             }
         }
+        let stopped = state.withLock { s -> Bool in
+            if !s.maintenanceStopped { s.maintenance = timer }
+            return s.maintenanceStopped
+        }
+        if stopped { timer.cancel() }
     }
 
     /// Takes over the workers the Manager lists as held by this gateway; returns how many.
@@ -68,19 +83,25 @@ extension FunctionInvoker {
     /// to the Manager in one last heartbeat.
     public func shutdown() async {
         let now = clock.now()
-        let (actions, loop) = state.withLock { s in
-            let loop = s.maintenance
+        let (actions, tick) = state.withLock { s in
+            let tick = s.maintenance
             s.maintenance = nil
-            return (s.resolve(s.registry.shutdown(now: now)), loop)
+            s.maintenanceStopped = true
+            return (s.resolve(s.registry.shutdown(now: now)), tick)
         }
-        loop?.cancel()
+        tick?.cancel()
         run(InvokerActions(resumes: actions.resumes, effects: actions.effects.filter { $0 != .flushReleases }))
         // The final heartbeat carries every release; one already in flight would leave them for a next one that
-        // never comes, so wait for it (at most ~10 s; a call times out after managerCallTimeout anyway).
-        var waits = 0
-        while await !heartbeat(), waits < 1000 {
-            waits += 1
-            try? await Task.sleep(for: .milliseconds(10))
+        // never comes, so wait until it ends (woken by it, at most ~10 s in all; a call times out after
+        // managerCallTimeout anyway).
+        let giveUp = ContinuousClock.now + .seconds(10)
+        while await !heartbeat(), ContinuousClock.now < giveUp {
+            let idle = DeadlineSignal()
+            let inFlight = state.withLock { s -> Bool in
+                if s.heartbeatInFlight { s.heartbeatIdleWaiters.append(idle) }
+                return s.heartbeatInFlight
+            }
+            if inFlight { _ = await idle.wait(timeout: giveUp - ContinuousClock.now) }
         }
     }
 

@@ -7,7 +7,8 @@ import Synchronization
 /// Concurrency: all pool state sits in one `Mutex`-guarded state machine whose critical sections are short and
 /// never suspend. `invoke` is `nonisolated(nonsending)`: it runs on the caller's executor (the front's event loop),
 /// so the warm path (take a worker, POST to its RIE, give it back) costs two uncontended lock round-trips and no
-/// executor hop. Waiting requests park on continuations that the state machine resumes, first come first served.
+/// executor hop. Waiting requests park on continuations that the state machine resumes, first come first served;
+/// their deadlines, retry delays and the maintenance tick are timers on the loop's heap (docs/architecture.md).
 public final class FunctionInvoker: Sendable {
     let configuration: InvokerConfiguration
     let clock: any InvokerClock
@@ -16,14 +17,18 @@ public final class FunctionInvoker: Sendable {
     let logger: InvokerLogger
     let state: Mutex<InvokerState>
 
-    /// An invoker that reaches workers and the Manager through `transport`.
-    public init(configuration: InvokerConfiguration, transport: any WorkerTransport, logger: InvokerLogger = .discarding) {
+    /// An invoker that reaches workers through `transport` and the Manager through `managerTransport` (default: the
+    /// same one; the gateway gives workers a short connect timeout that the Manager does not need).
+    public init(
+        configuration: InvokerConfiguration, transport: any WorkerTransport, managerTransport: (any WorkerTransport)? = nil,
+        logger: InvokerLogger = .discarding
+    ) {
         self.configuration = configuration
         self.clock = configuration.clock
         self.transport = transport
         self.logger = logger
         self.manager = ManagerClient(
-            url: configuration.managerURL, token: configuration.managerToken, transport: transport,
+            url: configuration.managerURL, token: configuration.managerToken, transport: managerTransport ?? transport,
             callTimeout: configuration.managerCallTimeout, acquireTimeout: configuration.managerAcquireTimeout,
             gatewayID: configuration.gatewayID
         )
@@ -200,9 +205,9 @@ public final class FunctionInvoker: Sendable {
         run(actions)
     }
 
-    private func startTimer(function: String, waiter: UInt64, deadline: Duration) -> Task<Void, Never> {
-        Task { [clock] in
-            do { try await clock.sleep(until: deadline) } catch { return }
+    /// The waiter's acquire deadline, on the calling loop's timer heap (no task per waiter).
+    private func startTimer(function: String, waiter: UInt64, deadline: Duration) -> any InvokerTimer {
+        clock.schedule(at: deadline) {
             self.abandon(function: function, waiter: waiter, .throttled)
         }
     }

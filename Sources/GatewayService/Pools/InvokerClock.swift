@@ -1,4 +1,6 @@
-/// The time source of the pools: a monotonic reading and a sleep. Injected so that the pool state machine, TTLs,
+import Reactor
+
+/// The time source of the pools: a monotonic reading, a sleep and deadlines. Injected so that the pool state machine, TTLs,
 /// acquire deadlines and heartbeats are tested without real waiting.
 public protocol InvokerClock: Sendable {
     /// Monotonic time since an arbitrary origin fixed for the clock's lifetime.
@@ -17,8 +19,47 @@ public struct SystemInvokerClock: InvokerClock {
     /// Time since creation.
     public func now() -> Duration { ContinuousClock.now - origin }
 
-    /// Sleeps on `ContinuousClock` until the deadline.
+    /// Sleeps on a loop's timer heap (the calling loop's, else the primary one) until the deadline; cancellation is
+    /// seen when it wakes.
     public func sleep(until deadline: Duration) async throws {
-        try await ContinuousClock().sleep(until: origin.advanced(by: deadline), tolerance: nil)
+        let loop = EventLoop.current ?? EventLoopGroup.shared.primary
+        await loop.actor.sleep(until: origin.advanced(by: deadline))
+        try Task.checkCancellation()
     }
+
+    /// Arms the calling loop's timer heap (the primary loop's off the loops): no task and no thread per
+    /// deadline; the action runs on that loop (docs/architecture.md, "Concurrency model").
+    public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> any InvokerTimer {
+        let timer = LoopTimer(action)
+        timer.schedule(after: max(.zero, deadline - now()))
+        return LoopInvokerTimer(timer: timer)
+    }
+}
+
+/// A deadline armed with `InvokerClock.schedule`; `cancel` disarms it (an action already running is not stopped).
+public protocol InvokerTimer: Sendable {
+    func cancel()
+}
+
+extension InvokerClock {
+    /// Runs `action` once `now() >= deadline`. This default (used by test clocks) is a task sleeping on the clock;
+    /// the real clock arms the calling loop's timer heap instead.
+    public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> any InvokerTimer {
+        SleepingTimer(task: Task {
+            do { try await sleep(until: deadline) } catch { return }
+            action()
+        })
+    }
+}
+
+/// `schedule`'s default: the task that sleeps until the deadline.
+struct SleepingTimer: InvokerTimer {
+    let task: Task<Void, Never>
+    func cancel() { task.cancel() }
+}
+
+/// The real clock's deadline: a node on a loop's timer heap.
+struct LoopInvokerTimer: InvokerTimer {
+    let timer: LoopTimer
+    func cancel() { timer.cancel() }
 }

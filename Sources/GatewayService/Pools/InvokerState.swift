@@ -1,3 +1,5 @@
+import Reactor
+
 /// The continuation a waiting request parks on.
 typealias WaiterContinuation = CheckedContinuation<Result<WorkerGrant, InvocationFailure>, Never>
 
@@ -6,12 +8,12 @@ struct WaiterHandle: Sendable {
     var continuation: WaiterContinuation
     var function: String
     /// Fires `.throttled` at the acquire deadline; cancelled when the request is served first.
-    var timer: Task<Void, Never>?
+    var timer: (any InvokerTimer)?
 }
 
 /// What `run` does after the lock is released: resume parked requests, start Manager calls.
 struct InvokerActions: Sendable {
-    var resumes: [(WaiterContinuation, Result<WorkerGrant, InvocationFailure>, Task<Void, Never>?)] = []
+    var resumes: [(WaiterContinuation, Result<WorkerGrant, InvocationFailure>, (any InvokerTimer)?)] = []
     var effects: [PoolEffect] = []
 }
 
@@ -30,7 +32,12 @@ struct InvokerState: Sendable {
     var lastHeartbeat: Duration?
     /// The Manager's paused workers per function, as of the last heartbeat (for the pools' paused gauge).
     var pausedByFunction: [String: Int] = [:]
-    var maintenance: Task<Void, Never>?
+    /// The next maintenance tick on the loop's timer heap; `maintenanceStopped` after `shutdown()`.
+    var maintenance: (any InvokerTimer)?
+    var maintenanceStarted = false
+    var maintenanceStopped = false
+    /// `shutdown()` waiting for the heartbeat in flight to end (its releases must go out in the next one).
+    var heartbeatIdleWaiters: [DeadlineSignal] = []
     /// `start()` could not list the Manager's workers: the maintenance loop tries again.
     var rebuildPending = false
     /// Manager calls made, by kind (`acquire`, `heartbeat`, `delete`, `list`, each also `<kind>_failed`).
