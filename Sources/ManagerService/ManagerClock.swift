@@ -1,4 +1,5 @@
 import Telemetry
+import Posix
 
 /// Time as the Manager's state machine sees it: a monotonic `now` (a `Duration` since an origin) for leases
 /// and idle clocks, and wall-clock milliseconds for what the API reports. Injected so tests need no sleeps.

@@ -1,6 +1,7 @@
 import BoxCore
 import DockerEngine
 import Telemetry
+import Posix
 
 /// Following workers' output (§4.5).
 extension WorkerManager {

@@ -29,3 +29,11 @@ public func sendSignal(_ signal: Int32, toProcess pid: Int32) throws(PosixError)
 public func limitMallocArenas(to count: Int) {
     _ = CLinuxShims_limit_malloc_arenas(Int32(count))
 }
+
+/// User plus system CPU time this process has used, in microseconds (`getrusage(RUSAGE_SELF)`); nil on failure.
+public func processCPUMicroseconds() -> Int64? {
+    var usage = rusage()
+    guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return nil }
+    return (Int64(usage.ru_utime.tv_sec) + Int64(usage.ru_stime.tv_sec)) * 1_000_000
+        + Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec)
+}

@@ -1,5 +1,6 @@
 public import BoxCore
 public import Logging
+public import Posix
 
 /// swift-log's `LogHandler` for the box's JSON log lines (docs/observability.md): each event becomes one `LogLine`
 /// (`_time`, `level`, `logger` = the logger's label, `message`, `container_name`, `request_id`, `trace_id`, fields)

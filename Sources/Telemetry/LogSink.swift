@@ -1,5 +1,5 @@
 public import BoxCore
-import Glibc
+import Posix
 
 /// Where a process's log lines go: stdout (always, unless disabled) and, with `VICTORIALOGS_URL`, VictoriaLogs.
 ///
@@ -76,15 +76,5 @@ public final class LogSink: Sendable {
     public func close(timeout: Duration = .seconds(5)) {
         shipper?.close(timeout: timeout)
         stdout?.close(timeout: timeout)
-    }
-}
-
-/// Wall-clock time for log lines.
-public enum WallClock {
-    /// Milliseconds since the Unix epoch.
-    public static func epochMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import Posix
 public import Prometheus
 
 /// The `process_*` series both daemons export (docs/observability.md), read from `/proc/self` at scrape time:
@@ -7,10 +7,7 @@ public enum ProcessMetrics {
     /// Sets the process gauges and brings `process_cpu_seconds_total` up to date.
     public static func update(_ registry: PrometheusCollectorRegistry, collected: CollectedCounters) {
         let cpu = registry.counter("process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.")
-        var usage = rusage()
-        if getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 {
-            let micros = (Int64(usage.ru_utime.tv_sec) + Int64(usage.ru_stime.tv_sec)) * 1_000_000
-                + Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec)
+        if let micros = Posix.processCPUMicroseconds() {
             // Exported in whole microseconds through an integer total, shown in seconds.
             collected.update(cpu, key: "process_cpu_micros", total: micros, scale: 1e-6)
         }
@@ -25,7 +22,8 @@ public enum ProcessMetrics {
 
     /// `VmRSS` of `/proc/self/status`, in bytes (0 when unreadable).
     static func residentBytes() -> Int {
-        guard let text = readFile("/proc/self/status") else { return 0 }
+        guard let bytes = try? FileIO.readAll("/proc/self/status") else { return 0 }
+        let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
             let digits = line.dropFirst("VmRSS:".count).filter { $0.isNumber }
             return (Int(digits) ?? 0) * 1024
@@ -35,27 +33,6 @@ public enum ProcessMetrics {
 
     /// Entries of `/proc/self/fd`, less the one this count opens.
     static func openFileDescriptors() -> Int {
-        guard let dir = opendir("/proc/self/fd") else { return 0 }
-        defer { closedir(dir) }
-        var count = 0
-        while let entry = readdir(dir) {
-            let first = withUnsafeBytes(of: entry.pointee.d_name) { $0.first ?? 0 }
-            if first != UInt8(ascii: ".") { count += 1 }
-        }
-        return max(0, count - 1)
-    }
-
-    private static func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        max(0, FileIO.list("/proc/self/fd").count - 1)
     }
 }

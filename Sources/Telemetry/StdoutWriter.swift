@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import Posix
 
 /// Writes queued lines to a file descriptor (stdout) from its own thread, so a slow or blocked terminal or
 /// pipe never stalls the caller: the queue fills and further lines are dropped and counted instead.
@@ -34,20 +34,8 @@ final class StdoutWriter: Sendable {
         _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
     }
 
-    /// `write(2)` until everything is out; gives up on errors other than EINTR (a closed stdout must not loop).
+    /// `write(2)` until everything is out; gives up on an error (a closed stdout must not loop).
     static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
+        try? FileIO.writeAll(fd, bytes)
     }
 }

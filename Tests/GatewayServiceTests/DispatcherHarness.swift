@@ -4,6 +4,7 @@ import Telemetry
 import Crypto
 import HTTP1
 import Synchronization
+import Posix
 @testable import GatewayService
 
 /// Stands in for `FunctionInvoker` + a worker's RIE in dispatcher unit tests: records every invocation and answers

@@ -3,6 +3,7 @@ import Telemetry
 import Crypto
 import HTTP1
 import Testing
+import Posix
 @testable import GatewayService
 
 @Suite(.timeLimit(.minutes(5))) struct GatewayDispatcherTests {

@@ -3,6 +3,7 @@ import Telemetry
 import Crypto
 import Reactor
 import Synchronization
+import Posix
 
 /// Fires `schedules.yml` (docs/async-invocations.md, "Scheduled functions"): each due schedule becomes an
 /// asynchronous invocation through the durable spool, with EventBridge's `Scheduled Event` payload or its `input`.

@@ -1,6 +1,7 @@
 import BoxCore
-public import Telemetry
+import Telemetry
 public import HTTP1
+public import Posix
 
 /// The claims of a verified token that the gateway passes on (event `authorizer.claims`).
 public struct TokenClaims: Sendable, Equatable {

@@ -1,6 +1,7 @@
 public import HTTP1
 import BoxCore
 import Telemetry
+import Posix
 
 /// The gateway's request handler (docs/contract.md §3.2): ids, health, login, the Invoke API, JWT, routing and the Lambda
 /// proxy, then one access-log line and the request metrics. Every response leaves with `X-Request-Id` and

@@ -2,6 +2,7 @@ public import HTTP1
 import BoxCore
 import Telemetry
 import Crypto
+import Posix
 
 /// Authentication decided from the request head, before the body is read (docs/gateway.md, "Uploads"): the
 /// server calls this for every request that has a body, and a refusal is answered at once and the connection

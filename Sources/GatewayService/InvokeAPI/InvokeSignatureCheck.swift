@@ -1,6 +1,7 @@
 import BoxCore
 import Telemetry
 import HTTP1
+import Posix
 
 /// AWS Signature Version 4 check of an Invoke API request (docs/contract.md §3.6) with BoxCore's `SigV4Verifier`: service
 /// `lambda`, any region (returned, for ARNs in error messages), the box's one key pair (`INVOKE_ACCESS_KEY_ID` /

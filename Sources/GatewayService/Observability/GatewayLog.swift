@@ -1,6 +1,7 @@
 import BoxCore
 public import Logging
-public import Telemetry
+import Telemetry
+public import Posix
 
 /// The gateway's JSON log lines (docs/contract.md §3.8) on swift-log (docs/observability.md): one object per line with
 /// `_time`, `level`, `logger`, `message`, `container_name`, `request_id`, `trace_id` and per-event fields, written by
