@@ -16,10 +16,10 @@ let testTargets: [Target] = [
     // Shared by the suites that drive the real Docker engine (docs/testing.md).
     .target(name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
-    .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strictSwift),
-    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "Crypto", "ESBTestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
+    .testTarget(name: "BoxCryptoTests", dependencies: ["BoxCrypto"], swiftSettings: strictSwift),
+    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "BoxCrypto", "ESBTestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ESBTestSupport"], swiftSettings: strictSwift),
-    .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "Crypto"], swiftSettings: strictSwift),
+    .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "BoxCrypto"], swiftSettings: strictSwift),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(
@@ -29,7 +29,7 @@ let testTargets: [Target] = [
         ),
     .testTarget(
             name: "GatewayServiceTests",
-            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Posix", "Reactor", "HTTP1", "TLS", "Crypto", "Telemetry", "ESBTestSupport"],
+            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Posix", "Reactor", "HTTP1", "TLS", "BoxCrypto", "Telemetry", "ESBTestSupport"],
             swiftSettings: strictSwift
         ),
     .testTarget(
@@ -63,8 +63,8 @@ let package = Package(
 
         // Swift over C: the only modules that touch Unsafe* and C types.
         .target(name: "Posix", dependencies: ["CLinuxShims"], swiftSettings: strictSwift),
-        .target(name: "Crypto", dependencies: ["COpenSSLShims"], swiftSettings: strictSwift),
-        .target(name: "TLS", dependencies: ["COpenSSLShims", "Crypto", "Posix"], swiftSettings: strictSwift),
+        .target(name: "BoxCrypto", dependencies: ["COpenSSLShims"], swiftSettings: strictSwift),
+        .target(name: "TLS", dependencies: ["COpenSSLShims", "BoxCrypto", "Posix"], swiftSettings: strictSwift),
         .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strictSwift),
         .target(name: "DockerEngine", dependencies: ["CCurl"], swiftSettings: strictSwift),
 
@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
-            name: "BoxCore", dependencies: ["YAML", "Crypto", .product(name: "Logging", package: "swift-log")],
+            name: "BoxCore", dependencies: ["YAML", "BoxCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: pureSwift
         ),
         // The Manager API's messages, read and written the same way by both daemons (docs/manager-api.md).
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "GatewayService",
             dependencies: [
-                "BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "Crypto", "Telemetry", "ManagerAPI",
+                "BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "BoxCrypto", "Telemetry", "ManagerAPI",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: pureSwift
@@ -104,17 +104,17 @@ let package = Package(
         .target(
             name: "ManagerService",
             dependencies: [
-                "BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "Crypto", "Telemetry", "ManagerAPI",
+                "BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "BoxCrypto", "Telemetry", "ManagerAPI",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: pureSwift
         ),
         // `esb generate`'s engine: template text in, files out; no I/O but through its ProjectFileSystem
         // (docs/sam-support.md). The commands that do I/O (build, provision, invoke, logs, deploy) are ESBCommands.
-        .target(name: "SAMGenerator", dependencies: ["BoxCore", "YAML", "Crypto"], swiftSettings: pureSwift),
+        .target(name: "SAMGenerator", dependencies: ["BoxCore", "YAML", "BoxCrypto"], swiftSettings: pureSwift),
         .target(
             name: "ESBCommands",
-            dependencies: ["SAMGenerator", "BoxCore", "YAML", "Crypto", "HTTP1", "Posix", "Reactor", "TLS", "DockerEngine"],
+            dependencies: ["SAMGenerator", "BoxCore", "YAML", "BoxCrypto", "HTTP1", "Posix", "Reactor", "TLS", "DockerEngine"],
             swiftSettings: pureSwift
         ),
 

@@ -11,7 +11,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BOUNDARY = {"Posix", "Crypto", "TLS", "YAML", "DockerEngine", "Reactor",
+BOUNDARY = {"Posix", "BoxCrypto", "TLS", "YAML", "DockerEngine", "Reactor",
             "CLinuxShims", "COpenSSLShims", "CLibYAML", "CCurl"}
 C_IMPORT = re.compile(r"^\s*(@preconcurrency\s+)?((public|internal|package|private|fileprivate)\s+)?import\s+"
                       r"(Glibc|Musl|Darwin|CLinuxShims|COpenSSLShims|CCurl|CLibYAML)\b")

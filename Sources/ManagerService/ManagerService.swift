@@ -1,5 +1,5 @@
 public import BoxCore
-import Crypto
+import BoxCrypto
 public import DockerEngine
 public import HTTP1
 public import Telemetry

@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 import DockerEngine
 
 /// Everything a worker container of one function is created with, derived from `functions.yml` and the

@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 import Testing
 
 /// Hot-path figures (printed, never asserted as times): event building, result mapping, JSON parsing, JWT and

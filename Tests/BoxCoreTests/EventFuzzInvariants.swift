@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 
 // Shared by the libFuzzer target (fuzz/FuzzEvents.swift, built by fuzz/run-events-fuzz.sh into one module with
 // BoxCore's event, JSON and routing sources — the script drops these imports) and by the bounded replay of the

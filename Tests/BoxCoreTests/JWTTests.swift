@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 import Testing
 
 let jwtSecret = Array("0123456789abcdef0123456789abcdef".utf8)

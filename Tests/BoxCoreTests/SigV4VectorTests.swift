@@ -1,5 +1,5 @@
 @testable import BoxCore
-import Crypto
+import BoxCrypto
 import Foundation
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import BoxCore
 import Telemetry
-import Crypto
+import BoxCrypto
 import HTTP1
 import Synchronization
 import Posix

@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 import HTTP1
 import Testing
 @testable import GatewayService

@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 
 /// HS256 JSON Web Tokens (RFC 7519) as the box issues and checks them (docs/contract.md §3.3).
 ///

@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 
 /// The parts of AWS Signature Version 4 shared by the verifier and the signer: canonical request, string to
 /// sign and signing key, computed exactly as botocore does (the test oracle).

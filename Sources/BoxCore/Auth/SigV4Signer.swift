@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 
 /// Signs outgoing requests with AWS Signature Version 4 (for `esb provision` → S3 and DynamoDB, and any
 /// Lambda-API call), producing what botocore produces for the same request: every header given is signed

@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 
 /// Checks AWS Signature Version 4 on incoming requests (docs/contract.md §3.6), as AWS services do for requests signed by
 /// any AWS SDK: header-based `AWS4-HMAC-SHA256` authorization, credential scope `<date>/<region>/<service>/

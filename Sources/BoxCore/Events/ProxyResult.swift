@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 
 /// Maps what the RIE answered to the HTTP response API Gateway would send (docs/contract.md §3.5), for payload 1.0
 /// (REST API: strict, like AWS: unknown keys, a missing `statusCode` or a non-string body are malformed) and

@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 
 /// Writes compact JSON straight into a byte buffer, with no intermediate `JSONValue` tree: events and log
 /// lines are built with it on the hot path. Commas are placed automatically; the caller pairs

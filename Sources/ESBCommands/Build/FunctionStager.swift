@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 import Foundation
 import SAMGenerator
 

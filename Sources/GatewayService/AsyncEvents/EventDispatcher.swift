@@ -1,6 +1,6 @@
 import BoxCore
 import Telemetry
-import Crypto
+import BoxCrypto
 import Posix
 import Reactor
 import Synchronization

@@ -1,6 +1,6 @@
 import BoxCore
 import Telemetry
-import Crypto
+import BoxCrypto
 import Reactor
 import Synchronization
 import Posix

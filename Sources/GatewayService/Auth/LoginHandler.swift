@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 public import HTTP1
 
 /// `POST {AUTH_ENDPOINT_PATH}` (docs/contract.md §3.3), in this order: wrong or missing `x-api-key` → 401 without

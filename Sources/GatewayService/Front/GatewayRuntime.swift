@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 import Foundation
 import HTTP1
 import Posix

@@ -1,7 +1,7 @@
 public import HTTP1
 import BoxCore
 import Telemetry
-import Crypto
+import BoxCrypto
 import Posix
 
 /// Authentication decided from the request head, before the body is read (docs/gateway.md, "Uploads"): the

@@ -1,5 +1,5 @@
 import BoxCore
-import Crypto
+import BoxCrypto
 import HTTP1
 
 /// The synchronous Invoke API's debugging headers (docs/gateway.md, Invoke API): `X-Amz-Client-Context` (base64

@@ -1,5 +1,5 @@
 import Foundation
-import Crypto
+import BoxCrypto
 import YAML
 
 /// The intrinsic functions that produce values (conditions are in `TemplateResolver+Conditions.swift`).

@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 import Testing
 
 /// RFC 4648 §10 test vectors.

@@ -1,4 +1,4 @@
-import Crypto
+import BoxCrypto
 import Testing
 
 /// SHA-256 against FIPS 180-4 / NIST CAVP examples.
