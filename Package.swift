@@ -14,28 +14,46 @@ let pureSwift: [SwiftSetting] = strictSwift + [.strictMemorySafety()]
 
 let testTargets: [Target] = [
     // Shared by the suites that drive the real Docker engine (docs/testing.md).
-    .target(name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift),
+    .target(
+        name: "ESBTestSupport", dependencies: ["DockerEngine"], path: "Tests/ESBTestSupport", swiftSettings: strictSwift
+    ),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "BoxCryptoTests", dependencies: ["BoxCrypto"], swiftSettings: strictSwift),
-    .testTarget(name: "BoxCoreTests", dependencies: ["BoxCore", "YAML", "BoxCrypto", "ESBTestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
+    .testTarget(
+        name: "BoxCoreTests",
+        dependencies: [
+            "BoxCore", "YAML", "BoxCrypto", "ESBTestSupport", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSwift),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ESBTestSupport"], swiftSettings: strictSwift),
-    .testTarget(name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "BoxCrypto"], swiftSettings: strictSwift),
-    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
-    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
     .testTarget(
-            name: "ManagerServiceTests",
-            dependencies: ["ManagerService", "ManagerAPI", "DockerEngine", "BoxCore", "Reactor", "HTTP1", "ESBTestSupport"],
-            swiftSettings: strictSwift
-        ),
+        name: "ReactorTests", dependencies: ["Reactor", "TLS", "Posix", "HTTP1", "BoxCrypto"],
+        swiftSettings: strictSwift),
     .testTarget(
-            name: "GatewayServiceTests",
-            dependencies: ["GatewayService", "ManagerService", "BoxCore", "Posix", "Reactor", "HTTP1", "TLS", "BoxCrypto", "Telemetry", "ESBTestSupport"],
-            swiftSettings: strictSwift
-        ),
+        name: "TelemetryTests",
+        dependencies: ["Telemetry", "BoxCore", "Reactor", "HTTP1", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strictSwift),
     .testTarget(
-            name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "ESBCommands", "BoxCore", "YAML"], swiftSettings: strictSwift
-        ),
-    ]
+        name: "DockerEngineTests", dependencies: ["DockerEngine", "ESBTestSupport"], swiftSettings: strictSwift),
+    .testTarget(
+        name: "ManagerServiceTests",
+        dependencies: [
+            "ManagerService", "ManagerAPI", "DockerEngine", "BoxCore", "Reactor", "HTTP1", "ESBTestSupport",
+        ],
+        swiftSettings: strictSwift
+    ),
+    .testTarget(
+        name: "GatewayServiceTests",
+        dependencies: [
+            "GatewayService", "ManagerService", "BoxCore", "Posix", "Reactor", "HTTP1", "TLS", "BoxCrypto", "Telemetry",
+            "ESBTestSupport",
+        ],
+        swiftSettings: strictSwift
+    ),
+    .testTarget(
+        name: "SAMGeneratorTests", dependencies: ["SAMGenerator", "ESBCommands", "BoxCore", "YAML"],
+        swiftSettings: strictSwift
+    ),
+]
 
 let package = Package(
     name: "EdgeServerlessBox",
@@ -97,7 +115,8 @@ let package = Package(
             name: "GatewayService",
             dependencies: [
                 "BoxCore", "HTTP1", "Posix", "Reactor", "TLS", "BoxCrypto", "Telemetry", "ManagerAPI",
-                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: pureSwift
         ),
@@ -105,7 +124,8 @@ let package = Package(
             name: "ManagerService",
             dependencies: [
                 "BoxCore", "HTTP1", "Posix", "Reactor", "DockerEngine", "BoxCrypto", "Telemetry", "ManagerAPI",
-                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: pureSwift
         ),
@@ -114,16 +134,21 @@ let package = Package(
         .target(name: "SAMGenerator", dependencies: ["BoxCore", "YAML", "BoxCrypto"], swiftSettings: pureSwift),
         .target(
             name: "ESBCommands",
-            dependencies: ["SAMGenerator", "BoxCore", "YAML", "BoxCrypto", "HTTP1", "Posix", "Reactor", "TLS", "DockerEngine"],
+            dependencies: [
+                "SAMGenerator", "BoxCore", "YAML", "BoxCrypto", "HTTP1", "Posix", "Reactor", "TLS", "DockerEngine",
+            ],
             swiftSettings: pureSwift
         ),
 
         // Executables: thin main.swift files.
-        .executableTarget(name: "esb-gateway", dependencies: ["GatewayService", "BoxCore", "Posix"], swiftSettings: pureSwift),
+        .executableTarget(
+            name: "esb-gateway", dependencies: ["GatewayService", "BoxCore", "Posix"], swiftSettings: pureSwift),
         .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: pureSwift),
         .executableTarget(
             name: "esb",
-            dependencies: ["ESBCommands", "SAMGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ESBCommands", "SAMGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: pureSwift
         ),
     ] + testTargets

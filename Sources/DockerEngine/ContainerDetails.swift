@@ -35,7 +35,8 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
         public let exitCode: Int
 
         enum CodingKeys: String, CodingKey {
-            case status = "Status", running = "Running", paused = "Paused", oomKilled = "OOMKilled", exitCode = "ExitCode"
+            case status = "Status", running = "Running", paused = "Paused", oomKilled = "OOMKilled", exitCode =
+                "ExitCode"
         }
     }
 

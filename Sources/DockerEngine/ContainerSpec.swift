@@ -79,7 +79,8 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
 
     /// A spec with Docker's defaults for everything but the image.
     public init(
-        image: String, environment: [String] = [], labels: [String: String] = [:], command: [String]? = nil, entrypoint: [String]? = nil,
+        image: String, environment: [String] = [], labels: [String: String] = [:], command: [String]? = nil,
+        entrypoint: [String]? = nil,
         exposedPorts: [String] = [], memoryBytes: Int? = nil, restartPolicy: String = "no", network: String? = nil,
         networkAliases: [String] = [], publishedPorts: [String: PortBinding] = [:], autoRemove: Bool = false,
         logConfig: LogConfig? = nil

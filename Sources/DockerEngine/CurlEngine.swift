@@ -55,7 +55,8 @@ final class CurlEngine: @unchecked Sendable {
                 if code == CURLM_OK {
                     active[transfer.easy] = transfer
                 } else {
-                    transfer.complete(failure: DockerError(.invalidRequest, message: "curl_multi_add_handle: \(code.rawValue)"))
+                    transfer.complete(
+                        failure: DockerError(.invalidRequest, message: "curl_multi_add_handle: \(code.rawValue)"))
                 }
             }
             for transfer in batch.removals where active.removeValue(forKey: transfer.easy) != nil {
@@ -66,7 +67,7 @@ final class CurlEngine: @unchecked Sendable {
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                      let transfer = active.removeValue(forKey: easy)
+                    let transfer = active.removeValue(forKey: easy)
                 else { continue }
                 let result = message.pointee.data.result
                 curl_multi_remove_handle(multi, easy)

@@ -52,9 +52,12 @@ final class CurlTransfer: @unchecked Sendable {
                 ok = ok && CCurl_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)) == CURLE_OK
                 if !bytes.isEmpty {
                     // COPYPOSTFIELDS copies the bytes, so the array need not outlive this call.
-                    ok = ok && bytes.withUnsafeBytes { raw in
-                        CCurl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
-                    } == CURLE_OK
+                    ok =
+                        ok
+                        && bytes.withUnsafeBytes { raw in
+                            CCurl_setopt_pointer(
+                                easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                        } == CURLE_OK
                 }
             }
             if method != "POST" {
@@ -67,15 +70,19 @@ final class CurlTransfer: @unchecked Sendable {
             headerList = curl_slist_append(headerList, "Content-Type: \(contentType)")
         }
         ok = ok && CCurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) == CURLE_OK
-        ok = ok && CCurl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
-            return transfer.sink.received(bytes, status: transfer.responseStatus) ? size * count : 0
-        } == CURLE_OK
+        ok =
+            ok
+            && CCurl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
+                return transfer.sink.received(bytes, status: transfer.responseStatus) ? size * count : 0
+            } == CURLE_OK
         // Unretained: the engine keeps the transfer alive for as long as libcurl may call back.
         ok = ok && CCurl_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque()) == CURLE_OK
-        guard ok else { throw DockerError(.invalidRequest, message: "cannot configure libcurl for \(method) \(pathAndQuery)") }
+        guard ok else {
+            throw DockerError(.invalidRequest, message: "cannot configure libcurl for \(method) \(pathAndQuery)")
+        }
     }
 
     deinit {
@@ -117,11 +124,12 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         let text = String(cString: curl_easy_strerror(curlCode))
-        let failure: DockerError = switch curlCode {
-        case CURLE_OPERATION_TIMEDOUT: DockerError(.timedOut, message: text)
-        case CURLE_WRITE_ERROR: DockerError(.cancelled, message: "stopped by the receiver")
-        default: DockerError(.daemonUnreachable, message: text)
-        }
+        let failure: DockerError =
+            switch curlCode {
+            case CURLE_OPERATION_TIMEDOUT: DockerError(.timedOut, message: text)
+            case CURLE_WRITE_ERROR: DockerError(.cancelled, message: "stopped by the receiver")
+            default: DockerError(.daemonUnreachable, message: text)
+            }
         finish(status: responseStatus, failure: failure)
     }
 

@@ -1,7 +1,8 @@
 /// Container calls of the Engine API.
 extension DockerClient {
     /// `GET /containers/json`: containers, all states when `all`; `labels` are `key` or `key=value` filters.
-    public func listContainers(all: Bool = true, labels: [String] = []) async throws(DockerError) -> [ContainerSummary] {
+    public func listContainers(all: Bool = true, labels: [String] = []) async throws(DockerError) -> [ContainerSummary]
+    {
         var query = [("all", all ? "1" : "0")]
         if let filters = DockerJSON.filtersQuery(labels.isEmpty ? [:] : ["label": labels]) {
             query.append(("filters", filters))
@@ -14,7 +15,8 @@ extension DockerClient {
     public func createContainer(name: String? = nil, spec: ContainerSpec) async throws(DockerError) -> String {
         struct Created: Decodable { let Id: String }
         let body = try DockerJSON.encode(spec)
-        let response = try await request("POST", "/containers/create", query: name.map { [("name", $0)] } ?? [], body: body)
+        let response = try await request(
+            "POST", "/containers/create", query: name.map { [("name", $0)] } ?? [], body: body)
         return try DockerJSON.decode(Created.self, from: response.body, what: "create answer").Id
     }
 
@@ -48,7 +50,8 @@ extension DockerClient {
     /// `DELETE /containers/{id}`; `force` kills a running (or paused) container first.
     public func removeContainer(_ id: String, force: Bool = false, volumes: Bool = false) async throws(DockerError) {
         _ = try await request(
-            "DELETE", "/containers/\(Self.pathSegment(id))", query: [("force", force ? "1" : "0"), ("v", volumes ? "1" : "0")])
+            "DELETE", "/containers/\(Self.pathSegment(id))",
+            query: [("force", force ? "1" : "0"), ("v", volumes ? "1" : "0")])
     }
 
     /// `GET /containers/{id}/json`.
@@ -63,7 +66,8 @@ extension DockerClient {
         struct Waited: Decodable { let StatusCode: Int }
         let version = try await apiVersion()
         let response = try await send(
-            "POST", rawPath: "/v\(version)/containers/\(Self.pathSegment(id))/wait?condition=\(Self.percentEncode(condition))",
+            "POST",
+            rawPath: "/v\(version)/containers/\(Self.pathSegment(id))/wait?condition=\(Self.percentEncode(condition))",
             timeout: .seconds(365 * 24 * 3600))
         guard (200..<300).contains(response.status) else {
             throw DockerError.fromResponse(status: response.status, body: response.body)

@@ -19,7 +19,9 @@ extension DockerClient {
         var query: [(String, String)] = []
         if let filters = DockerJSON.filtersQuery(["name": [name]]) { query.append(("filters", filters)) }
         let response = try await request("GET", "/networks", query: query)
-        return try DockerJSON.decode([NetworkDetails].self, from: response.body, what: "network list").filter { $0.name == name }
+        return try DockerJSON.decode([NetworkDetails].self, from: response.body, what: "network list").filter {
+            $0.name == name
+        }
     }
 
     /// `POST /networks/create`; returns the network id. A name in use is `.conflict`.
@@ -34,7 +36,8 @@ extension DockerClient {
             let CheckDuplicate: Bool
         }
         struct Created: Decodable { let Id: String }
-        let body = try DockerJSON.encode(Create(Name: name, Driver: driver, Internal: isInternal, Labels: labels, CheckDuplicate: true))
+        let body = try DockerJSON.encode(
+            Create(Name: name, Driver: driver, Internal: isInternal, Labels: labels, CheckDuplicate: true))
         let response = try await request("POST", "/networks/create", body: body)
         return try DockerJSON.decode(Created.self, from: response.body, what: "network create answer").Id
     }
@@ -46,7 +49,8 @@ extension DockerClient {
             let Container: String
             let EndpointConfig: Endpoint
         }
-        let body = try DockerJSON.encode(Connect(Container: container, EndpointConfig: Endpoint(Aliases: aliases.isEmpty ? nil : aliases)))
+        let body = try DockerJSON.encode(
+            Connect(Container: container, EndpointConfig: Endpoint(Aliases: aliases.isEmpty ? nil : aliases)))
         _ = try await request("POST", "/networks/\(Self.pathSegment(network))/connect", body: body)
     }
 

@@ -4,10 +4,12 @@ extension DockerClient {
     /// while the container runs and ends when it stops; `tail` is a line count or `all`; `since` is Unix
     /// seconds. Cancel the consuming task (or drop the stream) to stop following.
     public func logs(
-        _ id: String, follow: Bool = true, stdout: Bool = true, stderr: Bool = true, tail: String = "all", since: Int? = nil
+        _ id: String, follow: Bool = true, stdout: Bool = true, stderr: Bool = true, tail: String = "all",
+        since: Int? = nil
     ) -> AsyncThrowingStream<LogFrame, any Error> {
         var query = [
-            ("follow", follow ? "1" : "0"), ("stdout", stdout ? "1" : "0"), ("stderr", stderr ? "1" : "0"), ("tail", tail),
+            ("follow", follow ? "1" : "0"), ("stdout", stdout ? "1" : "0"), ("stderr", stderr ? "1" : "0"),
+            ("tail", tail),
         ]
         if let since { query.append(("since", String(since))) }
         let bytes = stream("GET", "/containers/\(Self.pathSegment(id))/logs", query: query)
@@ -17,7 +19,9 @@ extension DockerClient {
     /// `GET /events`: the daemon's event stream from now on, filtered (e.g. `["type": ["container"],
     /// "label": ["esb.managed=true"]]`). It never ends on its own; it throws `.daemonUnreachable` when the
     /// daemon goes away.
-    public func events(filters: [String: [String]] = [:], since: Int? = nil) -> AsyncThrowingStream<DockerEvent, any Error> {
+    public func events(filters: [String: [String]] = [:], since: Int? = nil) -> AsyncThrowingStream<
+        DockerEvent, any Error
+    > {
         var query: [(String, String)] = []
         if let since { query.append(("since", String(since))) }
         if let filters = DockerJSON.filtersQuery(filters) { query.append(("filters", filters)) }

@@ -17,7 +17,9 @@ public final class DockerClient: Sendable {
     private let negotiated = Mutex<String?>(nil)
 
     /// A client for `host`; nothing is sent until the first call.
-    public init(host: DockerHost = .defaultSocket, maximumAPIVersion: String = "1.41", requestTimeout: Duration = .seconds(60)) {
+    public init(
+        host: DockerHost = .defaultSocket, maximumAPIVersion: String = "1.41", requestTimeout: Duration = .seconds(60)
+    ) {
         self.host = host
         self.maximumAPIVersion = maximumAPIVersion
         self.requestTimeout = requestTimeout
@@ -73,7 +75,8 @@ public final class DockerClient: Sendable {
                 let version = try await apiVersion()
                 let sink = StreamSink(continuation: continuation)
                 let transfer = try CurlTransfer(
-                    host: host, method: method, pathAndQuery: "/v\(version)\(path)\(Self.queryString(query))", body: body,
+                    host: host, method: method, pathAndQuery: "/v\(version)\(path)\(Self.queryString(query))",
+                    body: body,
                     contentType: body == nil ? nil : contentType, timeout: nil, sink: sink)
                 if link.attach(transfer) { transfer.start() }
             } catch {
@@ -122,8 +125,8 @@ public final class DockerClient: Sendable {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = Array("0123456789ABCDEF".unicodeScalars)

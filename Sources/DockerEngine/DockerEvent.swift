@@ -21,7 +21,8 @@ public struct DockerEvent: Sendable, Equatable, Decodable {
     }
 
     /// An event (for tests and stand-ins).
-    public init(type: String, action: String, actorID: String, attributes: [String: String] = [:], timeNano: Int64 = 0) {
+    public init(type: String, action: String, actorID: String, attributes: [String: String] = [:], timeNano: Int64 = 0)
+    {
         self.type = type
         self.action = action
         self.actorID = actorID

@@ -32,7 +32,7 @@ public struct DockerHost: Sendable, Equatable, CustomStringConvertible {
             let rest = value.drop { $0 != "/" }.drop { $0 == "/" }
             let authority = rest.prefix { $0 != "/" }
             guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]),
-                  port > 0, port < 65536, colon != authority.startIndex
+                port > 0, port < 65536, colon != authority.startIndex
             else { return nil }
             endpoint = .tcp(host: String(authority[..<colon]), port: port)
         } else {
@@ -45,7 +45,8 @@ public struct DockerHost: Sendable, Equatable, CustomStringConvertible {
     public static func fromEnvironment(_ environment: [String: String]) throws(DockerError) -> DockerHost {
         guard let value = environment["DOCKER_HOST"], !value.isEmpty else { return .defaultSocket }
         guard let host = DockerHost(parsing: value) else {
-            throw DockerError(.invalidRequest, message: "unsupported DOCKER_HOST \(value) (use unix:///path or tcp://host:port)")
+            throw DockerError(
+                .invalidRequest, message: "unsupported DOCKER_HOST \(value) (use unix:///path or tcp://host:port)")
         }
         return host
     }

@@ -59,7 +59,8 @@ public struct LogStreamDemuxer: Sendable {
         }
         var frames: [LogFrame] = []
         while buffer.count - start >= 8 {
-            let size = Int(buffer[start + 4]) << 24 | Int(buffer[start + 5]) << 16 | Int(buffer[start + 6]) << 8
+            let size =
+                Int(buffer[start + 4]) << 24 | Int(buffer[start + 5]) << 16 | Int(buffer[start + 6]) << 8
                 | Int(buffer[start + 7])
             guard buffer.count - start >= 8 + size else { break }
             let stream = LogFrame.Stream(rawValue: buffer[start]) ?? .stdout

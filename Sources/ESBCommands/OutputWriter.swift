@@ -46,10 +46,13 @@ public struct OutputWriter {
         }
         var changes: [Change] = []
         for (temporary, final) in staged {
-            do { try FileIO.rename(temporary, to: final) } catch { throw CommandError("cannot write \(final): \(error)") }
+            do { try FileIO.rename(temporary, to: final) } catch {
+                throw CommandError("cannot write \(final): \(error)")
+            }
             changes.append(.wrote(final))
         }
-        changes += try removeStaleFunctions(keeping: Set(project.files.map { $0.path.split(separator: "/").prefix(2).joined(separator: "/") }))
+        changes += try removeStaleFunctions(
+            keeping: Set(project.files.map { $0.path.split(separator: "/").prefix(2).joined(separator: "/") }))
         return changes
     }
 

@@ -45,7 +45,8 @@ extension HTTPHeadParser {
         if minor == 1, fields.hostCount != 1 { throw .badRequest("Host missing or repeated") }
         if fields.expectOther { throw .expectationFailed }
         let framing: HTTPBodyFraming =
-            fields.hasTransferEncoding ? .chunked : fields.contentLength.map { $0 == 0 ? .none : .contentLength($0) } ?? .none
+            fields.hasTransferEncoding
+            ? .chunked : fields.contentLength.map { $0 == 0 ? .none : .contentLength($0) } ?? .none
         let keepAlive = minor == 1 ? !fields.connectionClose : (fields.connectionKeepAlive && !fields.connectionClose)
         return HTTPRequestHead(
             method: method, target: target, minorVersion: minor, headers: headers, framing: framing,
@@ -84,7 +85,8 @@ extension HTTPHeadParser {
         }
         var keepAlive = minor == 1 ? !fields.connectionClose : (fields.connectionKeepAlive && !fields.connectionClose)
         if framing == .untilClose { keepAlive = false }
-        return HTTPResponseHead(status: status, minorVersion: minor, headers: headers, framing: framing, keepAlive: keepAlive)
+        return HTTPResponseHead(
+            status: status, minorVersion: minor, headers: headers, framing: framing, keepAlive: keepAlive)
     }
 
     /// Index of the CR that ends the line starting at `from` (the scan guarantees one exists).
@@ -124,7 +126,9 @@ extension HTTPHeadParser {
                 i += 1
             }
             var valueEnd = i
-            while valueEnd > valueStart, b[valueEnd - 1] == ASCII.space || b[valueEnd - 1] == ASCII.tab { valueEnd -= 1 }
+            while valueEnd > valueStart, b[valueEnd - 1] == ASCII.space || b[valueEnd - 1] == ASCII.tab {
+                valueEnd -= 1
+            }
             try inspect(b, nameStart, nameEnd, valueStart, valueEnd, &f)
             headers.add(
                 name: String(decoding: b[nameStart..<nameEnd], as: UTF8.self),

@@ -75,7 +75,8 @@ public struct HTTPHeadParser: Sendable {
                         return i + 1
                     }
                 } else {
-                    if lineCount > 0, buffer[start + lineStart] == ASCII.space || buffer[start + lineStart] == ASCII.tab {
+                    if lineCount > 0, buffer[start + lineStart] == ASCII.space || buffer[start + lineStart] == ASCII.tab
+                    {
                         throw .badRequest("obs-fold")
                     }
                     lineCount += 1

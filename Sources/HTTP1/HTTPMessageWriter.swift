@@ -104,7 +104,9 @@ public enum HTTPMessageWriter {
     }
 
     /// Status lines for 100...599, built once (an array index, no hashing, on the hot path).
-    static let statusLines: [[UInt8]] = (100...599).map { Array("HTTP/1.1 \($0) \(HTTPStatus.reasonPhrase($0))\r\n".utf8) }
+    static let statusLines: [[UInt8]] = (100...599).map {
+        Array("HTTP/1.1 \($0) \(HTTPStatus.reasonPhrase($0))\r\n".utf8)
+    }
 
     static func statusLine(_ status: Int) -> [UInt8] {
         if status >= 100, status <= 599 { return statusLines[status - 100] }

@@ -58,6 +58,7 @@ public enum HTTPStatus {
     public static func errorResponse(_ status: Int, extraHeaders: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         var headers = extraHeaders
         headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-        return HTTPResponse(status: status, headers: headers, body: Array("{\"message\":\"\(errorMessage(status))\"}".utf8))
+        return HTTPResponse(
+            status: status, headers: headers, body: Array("{\"message\":\"\(errorMessage(status))\"}".utf8))
     }
 }

@@ -7,7 +7,8 @@ public struct EnsureRequest: Sendable, Equatable {
 
     /// Reads a body; the name is required and not empty.
     public init(body: [UInt8]) throws(ManagerAPIError) {
-        guard let name = try APIBody.object(body, allowEmpty: false)?["function_name"]?.stringValue, !name.isEmpty else {
+        guard let name = try APIBody.object(body, allowEmpty: false)?["function_name"]?.stringValue, !name.isEmpty
+        else {
             throw ManagerAPIError("function_name is required")
         }
         functionName = name
@@ -28,7 +29,11 @@ public struct EnsureReply: Sendable, Equatable {
     }
 
     /// The body.
-    public var body: [UInt8] { APIBody.serialize(capacity: 48) { $0.key("host"); $0.string(host); $0.key("port"); $0.int(port) } }
+    public var body: [UInt8] {
+        APIBody.serialize(capacity: 48) {
+            $0.key("host"); $0.string(host); $0.key("port"); $0.int(port)
+        }
+    }
 }
 
 /// `GET /health`: `{"status":"healthy","docker":"<engine version>"}` or `{"status":"unhealthy","message":"..."}`.

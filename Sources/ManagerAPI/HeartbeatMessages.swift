@@ -49,7 +49,9 @@ public struct HeartbeatReply: Sendable, Equatable {
         var paused: [String: Int] = [:]
         if let counts = object?["paused"]?.objectValue {
             for member in counts {
-                guard let n = member.value.intValue else { throw ManagerAPIError("paused counts must be whole numbers") }
+                guard let n = member.value.intValue else {
+                    throw ManagerAPIError("paused counts must be whole numbers")
+                }
                 paused[member.key] = n
             }
         }
@@ -91,7 +93,8 @@ public struct ErrorReply: Sendable, Equatable {
     public init(body: [UInt8]) {
         let object = try? JSONValue(parsing: body).objectValue
         let message = object?["message"]?.stringValue ?? object?["error"]?.stringValue
-        self.init(message: message ?? String(decoding: body.prefix(200), as: UTF8.self), image: object?["image"]?.stringValue)
+        self.init(
+            message: message ?? String(decoding: body.prefix(200), as: UTF8.self), image: object?["image"]?.stringValue)
     }
 
     /// The body.

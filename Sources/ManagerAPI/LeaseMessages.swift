@@ -18,7 +18,11 @@ public struct LeaseRequest: Sendable, Equatable {
     }
 
     /// The body.
-    public var body: [UInt8] { APIBody.serialize(capacity: 24) { $0.key("count"); $0.int(count) } }
+    public var body: [UInt8] {
+        APIBody.serialize(capacity: 24) {
+            $0.key("count"); $0.int(count)
+        }
+    }
 }
 
 /// The `201` answer to a lease: `{"workers":[...],"limit_reached":bool}`.
@@ -67,7 +71,7 @@ public struct WorkerList: Sendable, Equatable {
     /// Reads an answer: `{"workers":[...]}`, or a bare array (older Managers).
     public init(body: [UInt8]) throws(ManagerAPIError) {
         guard let value = try? JSONValue(parsing: body),
-              let list = value.objectValue?["workers"]?.arrayValue ?? value.arrayValue
+            let list = value.objectValue?["workers"]?.arrayValue ?? value.arrayValue
         else { throw ManagerAPIError("a worker list is {\"workers\":[...]}") }
         var workers: [ManagerWorker] = []
         for entry in list { workers.append(try ManagerWorker(json: entry)) }

@@ -56,9 +56,11 @@ public struct ManagerWorker: Sendable, Equatable {
             throw ManagerAPIError("a worker entry needs an \"id\"")
         }
         self.init(
-            id: id, name: object["name"]?.stringValue, host: object["host"]?.stringValue, port: object["port"]?.intValue,
+            id: id, name: object["name"]?.stringValue, host: object["host"]?.stringValue,
+            port: object["port"]?.intValue,
             state: object["state"]?.stringValue.map { WorkerStatus($0) }, function: object["function"]?.stringValue,
-            leased: object["leased"]?.boolValue, holder: object["holder"]?.stringValue, config: object["config"]?.stringValue,
+            leased: object["leased"]?.boolValue, holder: object["holder"]?.stringValue,
+            config: object["config"]?.stringValue,
             lastUsed: object["last_used"]?.stringValue, created: object["created"]?.stringValue)
     }
 

@@ -101,12 +101,14 @@ final class GoneWorkers: Sendable {
     /// Parks until `record`, `deadline` or cancellation, whichever comes first. Registers under the lock only if
     /// nothing arrived after `after` meanwhile.
     private func park(until deadline: ContinuousClock.Instant, after: UInt64?) async {
-        guard let id = state.withLock({ s -> UInt64? in
-            guard Self.answer(s, after: after) == nil else { return nil }
-            s.nextWaiter += 1
-            s.waiters[s.nextWaiter] = .pending
-            return s.nextWaiter
-        }) else { return }
+        guard
+            let id = state.withLock({ s -> UInt64? in
+                guard Self.answer(s, after: after) == nil else { return nil }
+                s.nextWaiter += 1
+                s.waiters[s.nextWaiter] = .pending
+                return s.nextWaiter
+            })
+        else { return }
         let timer = Task { [weak self] in
             try? await Task.sleep(until: deadline, clock: .continuous)
             self?.wake(id)

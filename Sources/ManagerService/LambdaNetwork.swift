@@ -27,7 +27,7 @@ struct LambdaNetwork: Sendable {
                 // A create racing ours may still be in flight: let it land, so that every process lists (and so
                 // picks among) the same networks.
                 try? await Task.sleep(for: Self.settleTime)
-            } catch where error.code == .conflict {
+            } catch  where error.code == .conflict {
                 // Another process created it between the list and the create: use theirs.
             }
             found = try await backend.listNetworks(named: name)
@@ -59,10 +59,13 @@ struct LambdaNetwork: Sendable {
             ])
         for extra in extras where extra.labels[WorkerLabels.managed] == "true" {
             // The list leaves `Containers` empty: inspect to see whether anything is attached.
-            guard let details = try? await backend.inspectNetwork(extra.id), details.containerCount == 0 else { continue }
+            guard let details = try? await backend.inspectNetwork(extra.id), details.containerCount == 0 else {
+                continue
+            }
             do {
                 try await backend.removeNetwork(extra.id)
-                logger.info("removed a duplicate Lambda network", fields: ["network": .string(name), "id": .string(extra.id)])
+                logger.info(
+                    "removed a duplicate Lambda network", fields: ["network": .string(name), "id": .string(extra.id)])
             } catch {
                 // Another manager removed it first, or a container joined it meanwhile: either way it stays theirs.
             }

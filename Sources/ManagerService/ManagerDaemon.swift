@@ -24,7 +24,7 @@ public enum ManagerDaemon {
             FileHandle.standardError.write(Data("esb-manager: \(error)\n".utf8))
             return 1
         }
-        let hostName = Posix.hostName()   // the default `container_name`
+        let hostName = Posix.hostName()  // the default `container_name`
         let sink = LogSink(victoriaLogsURL: settings.victoriaLogsURL, containerName: settings.containerName ?? hostName)
         let logger = Logger("manager", level: .threshold(fromEnvironment: environment["LOG_LEVEL"]), sink: sink)
         defer { sink.close() }
@@ -38,7 +38,8 @@ public enum ManagerDaemon {
                 logger.error("MANAGER_TOKEN is the development value: refusing to start with ESB_ENV=production")
                 return 1
             }
-            logger.warning("MANAGER_TOKEN is the documented development value: change it before the box leaves your desk")
+            logger.warning(
+                "MANAGER_TOKEN is the documented development value: change it before the box leaves your desk")
         }
         let sources = ConfigSources(environment: environment)
         let functions: FunctionsConfig
@@ -50,7 +51,8 @@ public enum ManagerDaemon {
             return 1
         }
         if functions.isMissingFile {
-            logger.warning("no functions.yml: starting with no functions", fields: ["path": .string(sources.functionsPath)])
+            logger.warning(
+                "no functions.yml: starting with no functions", fields: ["path": .string(sources.functionsPath)])
         }
         let dockerHost: DockerHost
         do {
@@ -71,10 +73,12 @@ public enum ManagerDaemon {
                 "esb-manager listening",
                 fields: [
                     "listen": .string("\(settings.listen)"), "port": .int(port), "docker": .string("\(dockerHost)"),
-                    "functions": .int(functions.functions.count), "address_mode": .string(settings.addressMode.rawValue),
+                    "functions": .int(functions.functions.count),
+                    "address_mode": .string(settings.addressMode.rawValue),
                 ])
         } catch {
-            logger.error("cannot listen", fields: ["listen": .string("\(settings.listen)"), "error": .string(error.message)])
+            logger.error(
+                "cannot listen", fields: ["listen": .string("\(settings.listen)"), "error": .string(error.message)])
             return 1
         }
         // `GET /metrics` on its own listener, like the gateway's (docs/observability.md).
@@ -91,7 +95,8 @@ public enum ManagerDaemon {
                 let port = try metricsServer.start()
                 logger.info("metrics listening", fields: ["listen": .string("\(listen)"), "port": .int(port)])
             } catch {
-                logger.error("cannot listen", fields: ["listen": .string("\(listen)"), "error": .string(error.message)])
+                logger.error(
+                    "cannot listen", fields: ["listen": .string("\(listen)"), "error": .string(error.message)])
                 return 1
             }
         }
@@ -99,7 +104,8 @@ public enum ManagerDaemon {
 
         // Read from signalfds on the primary loop (Reactor's SignalWatcher); `prepareProcess` blocked them.
         let signals = SignalWatcher.signals([SIGTERM, SIGINT, SIGHUP])
-        let watch = settings.configWatchInterval > .zero
+        let watch =
+            settings.configWatchInterval > .zero
             ? ConfigFileWatch.start(paths: [sources.functionsPath], interval: settings.configWatchInterval) : nil
         defer { watch?.cancel() }
         for await signal in signals {

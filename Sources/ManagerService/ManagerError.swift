@@ -48,15 +48,16 @@ public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The HTTP answer for this error: status and `{"message": ...}` (plus `image` for a missing image).
     public var httpResponse: HTTPResponse {
-        let status = switch code {
-        case .unauthorized: 401
-        case .badRequest: 400
-        case .routeNotFound, .unknownFunction, .imageMissing, .unknownWorker: 404
-        case .methodNotAllowed: 405
-        case .atLimit: 429
-        case .dockerUnavailable, .workerNotReady: 503
-        case .dockerFailed: 500
-        }
+        let status =
+            switch code {
+            case .unauthorized: 401
+            case .badRequest: 400
+            case .routeNotFound, .unknownFunction, .imageMissing, .unknownWorker: 404
+            case .methodNotAllowed: 405
+            case .atLimit: 429
+            case .dockerUnavailable, .workerNotReady: 503
+            case .dockerFailed: 500
+            }
         return jsonResponse(status: status, ErrorReply(message: message, image: image).body)
     }
 }

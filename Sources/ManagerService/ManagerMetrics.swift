@@ -65,7 +65,8 @@ public final class ManagerMetrics: Sendable {
             registry.counter("esb_manager_log_lines_shipped_total", help: "Log lines VictoriaLogs accepted."),
             key: "shipped", total: Int64(sink.shippedLines))
         collected.update(
-            registry.counter("esb_manager_log_lines_dropped_total", help: "Log lines dropped because a buffer was full."),
+            registry.counter(
+                "esb_manager_log_lines_dropped_total", help: "Log lines dropped because a buffer was full."),
             key: "dropped", total: Int64(sink.droppedLines))
         ProcessMetrics.update(registry, collected: collected)
         return registry.emitToString()
@@ -83,7 +84,8 @@ public final class ManagerMetrics: Sendable {
     }
 
     private var adoptions: Counter {
-        registry.counter("esb_manager_adoptions_total", help: "Workers adopted from Docker at start or after a reconnect.")
+        registry.counter(
+            "esb_manager_adoptions_total", help: "Workers adopted from Docker at start or after a reconnect.")
     }
 
     private func record(_ operation: String, ok: Bool, seconds: Duration) {

@@ -24,7 +24,8 @@ extension ManagerService {
         logger.info(
             "workers leased",
             fields: [
-                "function": .string(function), "gateway": .string(gateway), "asked": .int(count), "warm": obtained(.warm),
+                "function": .string(function), "gateway": .string(gateway), "asked": .int(count),
+                "warm": obtained(.warm),
                 "resumed": obtained(.resumed), "new": obtained(.new), "limit_reached": .bool(result.limitReached),
             ], requestID: requestID)
         return jsonResponse(status: 201, reply.body)
@@ -92,7 +93,9 @@ extension ManagerService {
     /// The caller's gateway identity: `X-ESB-Gateway`, or `default` when absent or empty; at most 256 bytes.
     static func gatewayID(_ request: HTTPRequest) throws(ManagerError) -> String {
         guard let id = request.headers[gatewayHeader], !id.isEmpty else { return defaultGateway }
-        guard id.utf8.count <= 256 else { throw ManagerError(.badRequest, "\(gatewayHeader) must be at most 256 bytes") }
+        guard id.utf8.count <= 256 else {
+            throw ManagerError(.badRequest, "\(gatewayHeader) must be at most 256 bytes")
+        }
         return id
     }
 

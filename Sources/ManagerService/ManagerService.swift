@@ -24,7 +24,9 @@ public final class ManagerService: Sendable {
         settings: ManagerSettings, functions: FunctionsConfig, docker: DockerClient, logger: Logger,
         clock: any ManagerClock = SystemManagerClock()
     ) {
-        self.init(settings: settings, functions: functions, backend: DockerWorkerBackend(docker: docker), logger: logger, clock: clock)
+        self.init(
+            settings: settings, functions: functions, backend: DockerWorkerBackend(docker: docker), logger: logger,
+            clock: clock)
     }
 
     /// A manager for `functions`, running workers on `backend`.
@@ -38,7 +40,8 @@ public final class ManagerService: Sendable {
         let metrics = ManagerMetrics()
         self.metrics = metrics
         workers = WorkerManager(
-            backend: backend, settings: settings, functions: functions, clock: clock, logger: logger.named("manager.workers"),
+            backend: backend, settings: settings, functions: functions, clock: clock,
+            logger: logger.named("manager.workers"),
             metrics: metrics)
     }
 
@@ -47,14 +50,15 @@ public final class ManagerService: Sendable {
     public func start() {
         let workers = self.workers
         background.add(Task { await workers.supervise() })
-        background.add(Task {
-            while !Task.isCancelled {
-                let now = await workers.armIdleTimer()
-                await workers.idleTimer.sleep(now: now, minimum: WorkerManager.minimumScanGap)
-                if Task.isCancelled { return }
-                await workers.tick()
-            }
-        })
+        background.add(
+            Task {
+                while !Task.isCancelled {
+                    let now = await workers.armIdleTimer()
+                    await workers.idleTimer.sleep(now: now, minimum: WorkerManager.minimumScanGap)
+                    if Task.isCancelled { return }
+                    await workers.tick()
+                }
+            })
     }
 
     /// Runs Adopt & Sync once and waits for it (tests; `start()` does it in the background).
@@ -96,7 +100,9 @@ public final class ManagerService: Sendable {
         } catch {
             response = error.httpResponse
             if error.code == .dockerUnavailable || error.code == .dockerFailed || error.code == .workerNotReady {
-                logger.warning("request failed", fields: ["path": .string(String(request.path)), "error": .string(error.message)], requestID: requestID)
+                logger.warning(
+                    "request failed", fields: ["path": .string(String(request.path)), "error": .string(error.message)],
+                    requestID: requestID)
             }
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
@@ -104,7 +110,9 @@ public final class ManagerService: Sendable {
     }
 
     private func route(_ request: HTTPRequest, requestID: String) async throws(ManagerError) -> HTTPResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map { Self.percentDecode($0) }
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map {
+            Self.percentDecode($0)
+        }
         if segments == ["health"] {
             guard request.method == "GET" || request.method == "HEAD" else { throw Self.methodNotAllowed }
             return await health()
@@ -140,7 +148,8 @@ public final class ManagerService: Sendable {
 
     /// The `X-ESB-Token` check, in constant time. An unset `MANAGER_TOKEN` lets nothing in.
     private func authorize(_ request: HTTPRequest) throws(ManagerError) {
-        guard !settings.token.isEmpty, let given = request.headers["X-ESB-Token"], constantTimeEquals(given, settings.token)
+        guard !settings.token.isEmpty, let given = request.headers["X-ESB-Token"],
+            constantTimeEquals(given, settings.token)
         else { throw ManagerError(.unauthorized, "Unauthorized") }
     }
 

@@ -92,12 +92,16 @@ public struct ManagerSettings: Sendable, Equatable {
         }
 
         if let text = value("MANAGER_LISTEN") {
-            if let listen = ListenAddress.parse(text) { self.listen = listen } else {
+            if let listen = ListenAddress.parse(text) {
+                self.listen = listen
+            } else {
                 problems.append("MANAGER_LISTEN=\(text): expected host:port or unix:///path")
             }
         }
         if let text = value("METRICS_LISTEN") {
-            if let listen = ListenAddress.parse(text) { metricsListen = listen } else {
+            if let listen = ListenAddress.parse(text) {
+                metricsListen = listen
+            } else {
                 problems.append("METRICS_LISTEN=\(text): expected host:port or unix:///path")
             }
         }
@@ -107,7 +111,9 @@ public struct ManagerSettings: Sendable, Equatable {
         if let d = seconds("IDLE_TIMEOUT_MINUTES", scale: 60) { idleTimeout = d }
         pauseAfter = seconds("PAUSE_IDLE_SECONDS")
         if let text = value("WORKER_ADDRESS_MODE") {
-            if let mode = AddressMode(rawValue: text.lowercased()) { addressMode = mode } else {
+            if let mode = AddressMode(rawValue: text.lowercased()) {
+                addressMode = mode
+            } else {
                 problems.append("WORKER_ADDRESS_MODE=\(text): expected network or published")
             }
         }
@@ -126,7 +132,9 @@ public struct ManagerSettings: Sendable, Equatable {
         instance = value("ESB_INSTANCE")
         if let r = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { region = r }
         if let text = value("DOCKER_STOP_TIMEOUT") {
-            if let n = Int(text), n >= 0, n <= 3600 { stopTimeoutSeconds = n } else {
+            if let n = Int(text), n >= 0, n <= 3600 {
+                stopTimeoutSeconds = n
+            } else {
                 problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds, 0 to 3600")
             }
         }
@@ -140,7 +148,9 @@ public struct ManagerSettings: Sendable, Equatable {
             }
         }
         if let text = value("WORKER_LOG_MAX_FILE") {
-            if let n = Int(text), n >= 1 { workerLogMaxFiles = n } else {
+            if let n = Int(text), n >= 1 {
+                workerLogMaxFiles = n
+            } else {
                 problems.append("WORKER_LOG_MAX_FILE=\(text): expected a whole number of files, at least 1")
             }
         }

@@ -53,7 +53,9 @@ public struct DockerWorkerBackend: WorkerBackend {
     public init(docker: DockerClient) { self.docker = docker }
 
     public func version() async throws(DockerError) -> DockerVersion { try await docker.version() }
-    public func inspectImage(_ name: String) async throws(DockerError) -> ImageDetails { try await docker.inspectImage(name) }
+    public func inspectImage(_ name: String) async throws(DockerError) -> ImageDetails {
+        try await docker.inspectImage(name)
+    }
     public func createContainer(name: String, spec: ContainerSpec) async throws(DockerError) -> String {
         try await docker.createContainer(name: name, spec: spec)
     }
@@ -75,7 +77,8 @@ public struct DockerWorkerBackend: WorkerBackend {
     public func events(filters: [String: [String]], since: Int?) -> AsyncThrowingStream<DockerEvent, any Error> {
         docker.events(filters: filters, since: since)
     }
-    public func logs(_ id: String, follow: Bool, tail: String, since: Int?) -> AsyncThrowingStream<LogFrame, any Error> {
+    public func logs(_ id: String, follow: Bool, tail: String, since: Int?) -> AsyncThrowingStream<LogFrame, any Error>
+    {
         docker.logs(id, follow: follow, tail: tail, since: since)
     }
     public func listNetworks(named name: String) async throws(DockerError) -> [NetworkDetails] {
@@ -84,6 +87,8 @@ public struct DockerWorkerBackend: WorkerBackend {
     public func createNetwork(name: String, labels: [String: String]) async throws(DockerError) -> String {
         try await docker.createNetwork(name: name, labels: labels)
     }
-    public func inspectNetwork(_ id: String) async throws(DockerError) -> NetworkDetails { try await docker.inspectNetwork(id) }
+    public func inspectNetwork(_ id: String) async throws(DockerError) -> NetworkDetails {
+        try await docker.inspectNetwork(id)
+    }
     public func removeNetwork(_ id: String) async throws(DockerError) { try await docker.removeNetwork(id) }
 }

@@ -33,13 +33,15 @@ struct WorkerBlueprint: Sendable, Equatable {
         self.addressMode = settings.addressMode
         self.instance = settings.instance
         self.logConfig = settings.workerLogMaxSize.map {
-            ContainerSpec.LogConfig(type: "json-file", options: ["max-size": $0, "max-file": String(settings.workerLogMaxFiles)])
+            ContainerSpec.LogConfig(
+                type: "json-file", options: ["max-size": $0, "max-file": String(settings.workerLogMaxFiles)])
         }
         self.environment = Self.environment(for: function, settings: settings)
         var canonical = "esb-worker-config/1\n"
         canonical += "image=\(function.image)\nimage_id=\(imageID ?? "")\n"
         canonical += "memory_size=\(function.memorySize)\ntimeout=\(function.timeout)\n"
-        canonical += "rie_concurrency=\(function.rieConcurrency)\nnetwork=\(network)\naddress_mode=\(addressMode.rawValue)\n"
+        canonical +=
+            "rie_concurrency=\(function.rieConcurrency)\nnetwork=\(network)\naddress_mode=\(addressMode.rawValue)\n"
         for entry in environment { canonical += "env=\(entry.count):\(entry)\n" }
         configHash = Hex.encode(SHA256.hash(canonical))
     }
@@ -77,7 +79,9 @@ struct WorkerBlueprint: Sendable, Equatable {
 
     /// The Docker create body.
     var containerSpec: ContainerSpec {
-        var labels = [WorkerLabels.managed: "true", WorkerLabels.function: function.name, WorkerLabels.config: configHash]
+        var labels = [
+            WorkerLabels.managed: "true", WorkerLabels.function: function.name, WorkerLabels.config: configHash,
+        ]
         if let instance { labels[WorkerLabels.instance] = instance }
         return ContainerSpec(
             image: function.image, environment: environment, labels: labels,

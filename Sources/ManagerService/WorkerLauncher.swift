@@ -23,7 +23,10 @@ final class WorkerLauncher: Sendable {
     let metrics: ManagerMetrics
     private let networkCheck = Mutex<Task<String, any Error>?>(nil)
 
-    init(backend: any WorkerBackend, settings: ManagerSettings, logger: Logger, metrics: ManagerMetrics = ManagerMetrics()) {
+    init(
+        backend: any WorkerBackend, settings: ManagerSettings, logger: Logger,
+        metrics: ManagerMetrics = ManagerMetrics()
+    ) {
         self.backend = backend
         self.metrics = metrics
         self.settings = settings
@@ -34,7 +37,7 @@ final class WorkerLauncher: Sendable {
     func imageID(of image: String) async throws(ManagerError) -> String {
         do {
             return try await backend.inspectImage(image).id
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             throw ManagerError(.imageMissing, "Image not found: \(image)", image: image)
         } catch {
             throw Self.map(error)
@@ -72,7 +75,8 @@ final class WorkerLauncher: Sendable {
         let networkID = try await ensureNetwork()
         let (id, name) = try await create(blueprint, networkID: networkID, attempt: 0)
         do {
-            try await metrics.timed("start") { () async throws(DockerError) in try await self.backend.startContainer(id) }
+            try await metrics.timed("start") { () async throws(DockerError) in try await self.backend.startContainer(id)
+            }
         } catch {
             await remove(id)
             throw Self.map(error)
@@ -85,7 +89,7 @@ final class WorkerLauncher: Sendable {
             throw Self.map(error)
         }
         guard let probe = details.networks[settings.network]?.ipAddress, !probe.isEmpty,
-              let address = address(of: details)
+            let address = address(of: details)
         else {
             await remove(id)
             throw ManagerError(.dockerFailed, "worker \(name) has no address on network \(settings.network)")
@@ -104,31 +108,41 @@ final class WorkerLauncher: Sendable {
             if let state, !state.running {
                 throw ManagerError(
                     .workerNotReady,
-                    "worker of \(blueprint.function.name) exited while starting (exit code \(state.exitCode)\(state.oomKilled ? ", out of memory" : ""))")
+                    "worker of \(blueprint.function.name) exited while starting (exit code \(state.exitCode)\(state.oomKilled ? ", out of memory" : ""))"
+                )
             }
-            throw ManagerError(.workerNotReady, "worker of \(blueprint.function.name) was not ready within \(settings.readinessTimeout)")
+            throw ManagerError(
+                .workerNotReady,
+                "worker of \(blueprint.function.name) was not ready within \(settings.readinessTimeout)")
         }
         return StartedWorker(id: id, name: name, host: address.host, port: address.port)
     }
 
     /// Creates the container attached to the network by id (its name may be shared by a duplicate).
-    private func create(_ blueprint: WorkerBlueprint, networkID: String, attempt: Int) async throws(ManagerError) -> (String, String) {
+    private func create(_ blueprint: WorkerBlueprint, networkID: String, attempt: Int) async throws(ManagerError) -> (
+        String, String
+    ) {
         let name = blueprint.newContainerName()
         var spec = blueprint.containerSpec
         spec.network = networkID
         spec.networkID = networkID
         do {
-            return (try await metrics.timed("create") { () async throws(DockerError) in try await backend.createContainer(name: name, spec: spec) }, name)
-        } catch where error.code == .conflict && attempt == 0 {
+            return (
+                try await metrics.timed("create") { () async throws(DockerError) in
+                    try await backend.createContainer(name: name, spec: spec)
+                }, name
+            )
+        } catch  where error.code == .conflict && attempt == 0 {
             // A random-suffix collision (or a leftover of that name): one more try with a new name.
             return try await create(blueprint, networkID: networkID, attempt: 1)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             if error.message.lowercased().contains("network"), attempt == 0 {
                 forgetNetworkCheck()
                 let found = try await ensureNetwork()
                 return try await create(blueprint, networkID: found, attempt: 1)
             }
-            throw ManagerError(.imageMissing, "Image not found: \(blueprint.function.image)", image: blueprint.function.image)
+            throw ManagerError(
+                .imageMissing, "Image not found: \(blueprint.function.image)", image: blueprint.function.image)
         } catch {
             throw Self.map(error)
         }
@@ -141,7 +155,8 @@ final class WorkerLauncher: Sendable {
             guard let ip = details.networks[settings.network]?.ipAddress, !ip.isEmpty else { return nil }
             return (ip, WorkerBlueprint.riePort)
         case .published:
-            guard let binding = details.publishedPorts["\(WorkerBlueprint.riePort)/tcp"]?.first, binding.hostPort > 0 else {
+            guard let binding = details.publishedPorts["\(WorkerBlueprint.riePort)/tcp"]?.first, binding.hostPort > 0
+            else {
                 return nil
             }
             return ("127.0.0.1", binding.hostPort)

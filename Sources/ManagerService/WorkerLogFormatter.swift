@@ -29,14 +29,17 @@ public struct WorkerLogFormatter: Sendable {
         while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard !bytes.isEmpty else { return nil }
         var line = LogLine(
-            epochMilliseconds: epochMilliseconds, level: .info, logger: "lambda", message: "", containerName: containerName,
+            epochMilliseconds: epochMilliseconds, level: .info, logger: "lambda", message: "",
+            containerName: containerName,
             fields: ["function": .string(function), "stream": .string(stream)])
         if cut {
             line.message = String(decoding: bytes, as: UTF8.self) + Self.cutMarker(limit: text.count)
             line.fields.append(key: "cut", value: .bool(true))
             return line
         }
-        if bytes.first == UInt8(ascii: "{"), let value = try? JSONValue(parsing: Array(bytes)), let object = value.objectValue {
+        if bytes.first == UInt8(ascii: "{"), let value = try? JSONValue(parsing: Array(bytes)),
+            let object = value.objectValue
+        {
             lift(object, into: &line)
             if line.message.isEmpty && object["message"] == nil && object["msg"] == nil {
                 line.message = String(decoding: bytes, as: UTF8.self)
@@ -52,7 +55,10 @@ public struct WorkerLogFormatter: Sendable {
         LogLine(
             epochMilliseconds: epochMilliseconds, level: .warning, logger: "manager",
             message: "worker output line cut: \(discardedBytes) more bytes dropped", containerName: containerName,
-            fields: ["function": .string(function), "stream": .string(stream), "dropped_bytes": .number(JSONNumber(discardedBytes))])
+            fields: [
+                "function": .string(function), "stream": .string(stream),
+                "dropped_bytes": .number(JSONNumber(discardedBytes)),
+            ])
     }
 
     private func lift(_ object: JSONObject, into line: inout LogLine) {
@@ -64,7 +70,9 @@ public struct WorkerLogFormatter: Sendable {
             case "level", "levelname":
                 if let name = member.value.stringValue, let level = Logger.Level(name: name) { line.level = level }
             case "logger", "name":
-                if let name = member.value.stringValue, !name.isEmpty { line.logger = name } else if member.key == "name" {
+                if let name = member.value.stringValue, !name.isEmpty {
+                    line.logger = name
+                } else if member.key == "name" {
                     line.fields.append(key: member.key, value: member.value)
                 }
             case "message":
@@ -78,7 +86,9 @@ public struct WorkerLogFormatter: Sendable {
                     line.fields.append(key: "msg", value: member.value)
                 }
             case "request_id", "requestId", "aws_request_id":
-                if line.requestID == nil, let id = member.value.stringValue { line.requestID = id } else {
+                if line.requestID == nil, let id = member.value.stringValue {
+                    line.requestID = id
+                } else {
                     line.fields.append(key: member.key, value: member.value)
                 }
             case "_time", "timestamp":
@@ -101,7 +111,7 @@ public struct WorkerLogFormatter: Sendable {
     static func epochMilliseconds(iso8601 text: String) -> Int64? {
         let b = Array(text.utf8)
         guard b.count >= 20, b.last == UInt8(ascii: "Z"), b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":")
+            b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":")
         else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var n = 0
@@ -112,8 +122,8 @@ public struct WorkerLogFormatter: Sendable {
             return n
         }
         guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13),
-              let mi = number(14..<16), let s = number(17..<19), (1...12).contains(mo), (1...31).contains(d), h < 24,
-              mi < 60, s < 61
+            let mi = number(14..<16), let s = number(17..<19), (1...12).contains(mo), (1...31).contains(d), h < 24,
+            mi < 60, s < 61
         else { return nil }
         var ms = 0
         if b[19] == UInt8(ascii: ".") {

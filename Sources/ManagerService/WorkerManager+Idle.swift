@@ -39,7 +39,9 @@ extension WorkerManager {
         switch action {
         case .pause(let id):
             do {
-                try await launcher.metrics.timed("pause") { () async throws(DockerError) in try await backend.pauseContainer(id) }
+                try await launcher.metrics.timed("pause") { () async throws(DockerError) in
+                    try await backend.pauseContainer(id)
+                }
                 logger.info("worker paused (idle)", fields: fields(id))
                 if table.paused(id) { await perform(.resume(id)) }
             } catch {
@@ -48,7 +50,9 @@ extension WorkerManager {
             }
         case .resume(let id):
             do {
-                try await launcher.metrics.timed("unpause") { () async throws(DockerError) in try await backend.unpauseContainer(id) }
+                try await launcher.metrics.timed("unpause") { () async throws(DockerError) in
+                    try await backend.unpauseContainer(id)
+                }
                 _ = table.resumed(id, now: clock.now())
                 logger.info("worker resumed", fields: fields(id))
             } catch {
@@ -64,18 +68,22 @@ extension WorkerManager {
             do {
                 let started = try await launcher.launch(blueprint)
                 if let record = table.started(
-                    placeholder: placeholder, id: started.id, name: started.name, host: started.host, port: started.port,
+                    placeholder: placeholder, id: started.id, name: started.name, host: started.host,
+                    port: started.port,
                     now: clock.now())
                 {
                     startFollowingLogs(of: record, fromStart: true)
-                    logger.info("worker started (min_warm)", fields: ["function": .string(function), "worker": .string(started.name)])
+                    logger.info(
+                        "worker started (min_warm)",
+                        fields: ["function": .string(function), "worker": .string(started.name)])
                 } else {
                     await launcher.remove(started.id)
                 }
             } catch {
                 table.startFailed(placeholder: placeholder)
                 noteFailure(error)
-                logger.error("min_warm start failed", fields: ["function": .string(function), "error": .string(error.message)])
+                logger.error(
+                    "min_warm start failed", fields: ["function": .string(function), "error": .string(error.message)])
             }
         }
     }
@@ -84,8 +92,10 @@ extension WorkerManager {
     func removeWorker(_ id: String, reason: String) async {
         let name = table.workers[id]?.name ?? id
         do {
-            try await launcher.metrics.timed("stop") { () async throws(DockerError) in try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds) }
-        } catch where error.code == .notFound {
+            try await launcher.metrics.timed("stop") { () async throws(DockerError) in
+                try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
+            }
+        } catch  where error.code == .notFound {
         } catch {
             // A paused container cannot be stopped gracefully; removal with force still works.
         }

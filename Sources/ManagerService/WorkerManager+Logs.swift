@@ -11,7 +11,8 @@ extension WorkerManager {
         guard followers[record.key] == nil else { return }
         let formatter = WorkerLogFormatter(containerName: record.name, function: record.function)
         let stream = backend.logs(
-            record.key, follow: true, tail: fromStart ? "all" : "0", since: fromStart ? nil : Int(clock.wallMilliseconds() / 1000))
+            record.key, follow: true, tail: fromStart ? "all" : "0",
+            since: fromStart ? nil : Int(clock.wallMilliseconds() / 1000))
         let sink = logger.sink
         let id = record.key
         let tails = logTails
@@ -26,7 +27,8 @@ extension WorkerManager {
                 if line.discarded == nil { tails.append(id, line: line.bytes, stream: stream) }
                 if let discarded = line.discarded {
                     sink.write(formatter.cutNotice(stream: stream, discardedBytes: discarded, epochMilliseconds: now))
-                } else if let entry = formatter.line(line.bytes, stream: stream, epochMilliseconds: now, cut: line.cut) {
+                } else if let entry = formatter.line(line.bytes, stream: stream, epochMilliseconds: now, cut: line.cut)
+                {
                     sink.write(entry)
                 }
             }

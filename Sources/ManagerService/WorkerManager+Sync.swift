@@ -10,7 +10,8 @@ extension WorkerManager {
         try await resolveBlueprints()
         let allContainers: [ContainerSummary]
         do {
-            allContainers = try await backend.listContainers(all: true, labels: WorkerLabels.filters(instance: settings.instance))
+            allContainers = try await backend.listContainers(
+                all: true, labels: WorkerLabels.filters(instance: settings.instance))
         } catch {
             dockerReachable = false
             throw WorkerLauncher.map(error)
@@ -36,15 +37,18 @@ extension WorkerManager {
                 continue
             }
             let function = container.labels[WorkerLabels.function] ?? ""
-            guard alive, let blueprint = blueprints[function], container.labels[WorkerLabels.config] == blueprint.configHash,
-                  let details = try? await backend.inspectContainer(container.id), let address = launcher.address(of: details)
+            guard alive, let blueprint = blueprints[function],
+                container.labels[WorkerLabels.config] == blueprint.configHash,
+                let details = try? await backend.inspectContainer(container.id),
+                let address = launcher.address(of: details)
             else {
                 await launcher.remove(container.id)
                 removed += 1
                 continue
             }
             table.adopt(
-                id: container.id, name: container.name, function: function, hash: blueprint.configHash, host: address.host,
+                id: container.id, name: container.name, function: function, hash: blueprint.configHash,
+                host: address.host,
                 port: address.port, paused: container.state == "paused", now: clock.now())
             if let record = table.workers[container.id] { startFollowingLogs(of: record, fromStart: false) }
             adopted += 1
@@ -52,7 +56,8 @@ extension WorkerManager {
         dockerReachable = true
         launcher.metrics.recordAdoptions(adopted)
         logger.info(
-            "sync completed", fields: ["adopted": .int(adopted), "removed": .int(removed), "workers": .int(table.workers.count)])
+            "sync completed",
+            fields: ["adopted": .int(adopted), "removed": .int(removed), "workers": .int(table.workers.count)])
     }
 
     /// Computes each function's blueprint with its image id (when the image is there). Throws, changing
@@ -63,7 +68,7 @@ extension WorkerManager {
             var imageID: String?
             do {
                 imageID = try await backend.inspectImage(function.image).id
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 imageID = nil
             } catch {
                 dockerReachable = false
@@ -71,7 +76,8 @@ extension WorkerManager {
             }
             resolved[function.name] = WorkerBlueprint(function: function, imageID: imageID, settings: settings)
             if imageID == nil {
-                logger.warning("image not found", fields: ["function": .string(function.name), "image": .string(function.image)])
+                logger.warning(
+                    "image not found", fields: ["function": .string(function.name), "image": .string(function.image)])
             }
         }
         blueprints = resolved
@@ -87,13 +93,15 @@ extension WorkerManager {
         } catch {
             // Docker is away: use the settings without image ids for now; the resync when Docker is back
             // recomputes the hashes with them.
-            blueprints = Dictionary(uniqueKeysWithValues: config.functions.map {
-                ($0.name, WorkerBlueprint(function: $0, imageID: blueprints[$0.name]?.imageID, settings: settings))
-            })
+            blueprints = Dictionary(
+                uniqueKeysWithValues: config.functions.map {
+                    ($0.name, WorkerBlueprint(function: $0, imageID: blueprints[$0.name]?.imageID, settings: settings))
+                })
             table.apply(policies: Self.policies(blueprints))
         }
         let retired = table.workers.values.filter(\.retired).count
-        logger.info("configuration reloaded", fields: ["functions": .int(config.functions.count), "retired": .int(retired)])
+        logger.info(
+            "configuration reloaded", fields: ["functions": .int(config.functions.count), "retired": .int(retired)])
         tick()
     }
 
@@ -109,7 +117,8 @@ extension WorkerManager {
                 announcedDown = false
                 tick()
                 let events = backend.events(
-                    filters: ["type": ["container"], "label": WorkerLabels.filters(instance: settings.instance)], since: since)
+                    filters: ["type": ["container"], "label": WorkerLabels.filters(instance: settings.instance)],
+                    since: since)
                 for try await event in events { await handle(event) }
             } catch {
                 if !announcedDown {
@@ -130,8 +139,10 @@ extension WorkerManager {
         case "die", "oom", "destroy":
             guard let record = table.workers[event.actorID], record.state != .stopping else { return }
             logger.warning(
-                "worker died", fields: [
-                    "function": .string(record.function), "worker": .string(record.name), "event": .string(event.action),
+                "worker died",
+                fields: [
+                    "function": .string(record.function), "worker": .string(record.name),
+                    "event": .string(event.action),
                     "exit_code": .string(event.attributes["exitCode"] ?? ""),
                 ])
             forgetWorker(event.actorID)

@@ -33,7 +33,8 @@ actor WorkerManager {
     }
 
     init(
-        backend: any WorkerBackend, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock, logger: Logger,
+        backend: any WorkerBackend, settings: ManagerSettings, functions: FunctionsConfig, clock: any ManagerClock,
+        logger: Logger,
         metrics: ManagerMetrics = ManagerMetrics()
     ) {
         self.backend = backend
@@ -43,7 +44,8 @@ actor WorkerManager {
         self.logger = logger
         self.functions = functions
         self.table = WorkerTable(
-            idle: IdlePolicy(leaseTimeout: settings.leaseTimeout, pauseAfter: settings.pauseAfter, stopAfter: settings.idleTimeout))
+            idle: IdlePolicy(
+                leaseTimeout: settings.leaseTimeout, pauseAfter: settings.pauseAfter, stopAfter: settings.idleTimeout))
         for function in functions.functions {
             blueprints[function.name] = WorkerBlueprint(function: function, imageID: nil, settings: settings)
         }
@@ -62,7 +64,8 @@ actor WorkerManager {
 
     /// Leases up to `count` workers of `function` to `holder` (§4.2). Fails only when nothing at all could be
     /// obtained and something went wrong; a short list at the limit is not an error.
-    func lease(function name: String, count: Int, holder: WorkerRecord.Holder) async throws(ManagerError) -> LeaseResult {
+    func lease(function name: String, count: Int, holder: WorkerRecord.Holder) async throws(ManagerError) -> LeaseResult
+    {
         guard functions.contains(name) else { throw ManagerError(.unknownFunction, "Function not found: \(name)") }
         guard var reservation = table.reserve(function: name, count: count, holder: holder, now: clock.now()) else {
             throw ManagerError(.unknownFunction, "Function not found: \(name)")
@@ -81,7 +84,9 @@ actor WorkerManager {
         let blueprint = blueprints[name]
         await withTaskGroup(of: StartOutcome.self) { group in
             for id in reservation.resume {
-                group.addTask { [backend, launcher] in await Self.resume(id, backend: backend, metrics: launcher.metrics) }
+                group.addTask { [backend, launcher] in
+                    await Self.resume(id, backend: backend, metrics: launcher.metrics)
+                }
             }
             if let blueprint {
                 for key in reservation.create {
@@ -93,7 +98,9 @@ actor WorkerManager {
                 case .resumed(let key):
                     if let record = table.resumed(key, now: clock.now()) { obtained.append((record, .resumed)) }
                 case .resumeFailed(let key, let error):
-                    logger.warning("unpause failed; removing the worker", fields: ["worker": .string(key), "error": .string(error.message)])
+                    logger.warning(
+                        "unpause failed; removing the worker",
+                        fields: ["worker": .string(key), "error": .string(error.message)])
                     table.forget(key)
                     Task { await launcher.remove(key) }
                     firstFailure = firstFailure ?? error
@@ -106,14 +113,17 @@ actor WorkerManager {
                         startFollowingLogs(of: record, fromStart: true)
                         logger.info(
                             "worker started",
-                            fields: ["function": .string(name), "worker": .string(started.name), "id": .string(started.id)])
+                            fields: [
+                                "function": .string(name), "worker": .string(started.name), "id": .string(started.id),
+                            ])
                     } else {
                         Task { await launcher.remove(started.id) }
                     }
                 case .startFailed(let key, let error):
                     table.startFailed(placeholder: key)
                     noteFailure(error)
-                    logger.error("cold start failed", fields: ["function": .string(name), "error": .string(error.message)])
+                    logger.error(
+                        "cold start failed", fields: ["function": .string(name), "error": .string(error.message)])
                     firstFailure = firstFailure ?? error
                 }
             }
@@ -132,16 +142,20 @@ actor WorkerManager {
         case startFailed(String, ManagerError)
     }
 
-    private static func resume(_ id: String, backend: any WorkerBackend, metrics: ManagerMetrics) async -> StartOutcome {
+    private static func resume(_ id: String, backend: any WorkerBackend, metrics: ManagerMetrics) async -> StartOutcome
+    {
         do {
-            try await metrics.timed("unpause") { () async throws(DockerError) in try await backend.unpauseContainer(id) }
+            try await metrics.timed("unpause") { () async throws(DockerError) in try await backend.unpauseContainer(id)
+            }
             return .resumed(id)
         } catch {
             return .resumeFailed(id, WorkerLauncher.map(error))
         }
     }
 
-    private static func launch(_ key: String, blueprint: WorkerBlueprint, launcher: WorkerLauncher) async -> StartOutcome {
+    private static func launch(_ key: String, blueprint: WorkerBlueprint, launcher: WorkerLauncher) async
+        -> StartOutcome
+    {
         do {
             return .started(key, try await launcher.launch(blueprint))
         } catch {
@@ -237,7 +251,8 @@ actor WorkerManager {
 
     static func policies(_ blueprints: [String: WorkerBlueprint]) -> [String: FunctionPolicy] {
         blueprints.mapValues {
-            FunctionPolicy(configHash: $0.configHash, maxConcurrency: $0.function.maxConcurrency, minWarm: $0.function.minWarm)
+            FunctionPolicy(
+                configHash: $0.configHash, maxConcurrency: $0.function.maxConcurrency, minWarm: $0.function.minWarm)
         }
     }
 }

@@ -6,7 +6,9 @@ extension WorkerTable {
         var next: Duration?
         func consider(_ t: Duration) { next = next.map { min($0, t) } ?? t }
         var protected: [String: Set<String>] = [:]
-        for (function, policy) in policies where policy.minWarm > 0 { protected[function] = protectedWarmKeys(of: function) }
+        for (function, policy) in policies where policy.minWarm > 0 {
+            protected[function] = protectedWarmKeys(of: function)
+        }
         for record in workers.values {
             if record.isLeased {
                 if let expiry = record.leaseExpiry { consider(expiry) }

@@ -30,7 +30,9 @@ extension WorkerTable {
     /// own leases (and adoption holds: the caller held them before the restart); other ids are ignored.
     /// Adopted workers nobody lists stay held until their adoption hold lapses (`tick`): a second gateway
     /// that still uses one may not have sent its first heartbeat yet.
-    mutating func heartbeat(from gateway: String, leased: [String], released: [String], now: Duration) -> HeartbeatOutcome {
+    mutating func heartbeat(from gateway: String, leased: [String], released: [String], now: Duration)
+        -> HeartbeatOutcome
+    {
         var outcome = HeartbeatOutcome()
         let caller = WorkerRecord.Holder.gateway(gateway)
         let listed = Set(leased)

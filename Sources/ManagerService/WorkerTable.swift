@@ -91,10 +91,10 @@ struct WorkerTable: Sendable {
     /// A worker of `function` the compatibility call already holds and can reuse at once (lease renewed).
     mutating func renewEnsureLease(function: String, now: Duration) -> WorkerRecord? {
         guard let policy = policies[function],
-              let record = workers.values.first(where: {
-                  $0.function == function && $0.holder == .ensure && $0.state == .running && !$0.retired
-                      && $0.configHash == policy.configHash
-              })
+            let record = workers.values.first(where: {
+                $0.function == function && $0.holder == .ensure && $0.state == .running && !$0.retired
+                    && $0.configHash == policy.configHash
+            })
         else { return nil }
         lease(record.key, to: .ensure, now: now)
         return workers[record.key]

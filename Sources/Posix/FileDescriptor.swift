@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The single owner of an open file descriptor: closed exactly once, when the owner goes away or is

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What identifies one version of a file: replaced by rename (a new inode), rewritten in place (size, mtime).

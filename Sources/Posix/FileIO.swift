@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Blocking file calls on raw descriptors, for the gateway's event spool (docs/async-invocations.md): directories,
@@ -11,7 +11,9 @@ public enum FileIO {
         var partial = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             partial += "/" + component
-            if mkdir(partial, 0o755) != 0 && errno != EEXIST { throw PosixError(code: errno, operation: "mkdir \(partial)") }
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+                throw PosixError(code: errno, operation: "mkdir \(partial)")
+            }
         }
     }
 
@@ -117,7 +119,9 @@ public enum FileIO {
 
     /// `rename(2)`: atomically replaces `destination` (same file system).
     public static func rename(_ source: String, to destination: String) throws(PosixError) {
-        guard Glibc.rename(source, destination) == 0 else { throw PosixError(code: errno, operation: "rename \(destination)") }
+        guard Glibc.rename(source, destination) == 0 else {
+            throw PosixError(code: errno, operation: "rename \(destination)")
+        }
     }
 
     /// What is at `path` (symbolic links followed): nil when nothing is.

@@ -1,6 +1,6 @@
 import CLinuxShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// This machine's (or container's) name, from `gethostname(2)`: no DNS lookup, unlike Foundation's `hostName`.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CLinuxShims
 
@@ -107,7 +107,9 @@ public enum Socket {
     }
 
     /// Sets an integer socket option.
-    public static func setOption(_ fd: borrowing FileDescriptor, _ level: Int32, _ name: Int32, _ value: Int32) throws(PosixError) {
+    public static func setOption(_ fd: borrowing FileDescriptor, _ level: Int32, _ name: Int32, _ value: Int32)
+        throws(PosixError)
+    {
         var v = value
         _ = try syscallBlocking("setsockopt") {
             setsockopt(fd.rawValue, level, name, &v, socklen_t(MemoryLayout<Int32>.size))

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Wall-clock time (log lines, event times, token expiry): `CLOCK_REALTIME`, which may step; durations use the

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CLinuxShims
 
@@ -22,11 +22,13 @@ public final class BlockingPool: @unchecked Sendable {
         for _ in 0..<max(1, threads) {
             var thread = pthread_t()
             let box = Unmanaged.passRetained(self)
-            pthread_create(&thread, nil, { raw in
-                let pool = Unmanaged<BlockingPool>.fromOpaque(raw!).takeRetainedValue()
-                pool.workerLoop()
-                return nil
-            }, box.toOpaque())
+            pthread_create(
+                &thread, nil,
+                { raw in
+                    let pool = Unmanaged<BlockingPool>.fromOpaque(raw!).takeRetainedValue()
+                    pool.workerLoop()
+                    return nil
+                }, box.toOpaque())
             pthread_detach(thread)
         }
     }

@@ -121,7 +121,9 @@ final class ClientConnection: @unchecked Sendable {
         }
     }
 
-    nonisolated(nonsending) func readBody(_ framing: HTTPBodyFraming, maxBody: Int) async throws(HTTPClientError) -> [UInt8] {
+    nonisolated(nonsending) func readBody(_ framing: HTTPBodyFraming, maxBody: Int) async throws(HTTPClientError)
+        -> [UInt8]
+    {
         switch framing {
         case .none:
             return []

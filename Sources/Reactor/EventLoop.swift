@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CLinuxShims
 import Posix
@@ -52,11 +52,13 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
         wakeup = try EventFD()
         try epoll.add(wakeup.fd.rawValue, events: [.readable], token: RegistrationTable.wakeToken)
         let box = Unmanaged.passRetained(self)
-        let rc = pthread_create(&thread, nil, { raw in
-            let loop = Unmanaged<EventLoop>.fromOpaque(raw!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box.toOpaque())
+        let rc = pthread_create(
+            &thread, nil,
+            { raw in
+                let loop = Unmanaged<EventLoop>.fromOpaque(raw!).takeRetainedValue()
+                loop.run()
+                return nil
+            }, box.toOpaque())
         if rc != 0 {
             box.release()
             throw PosixError(code: rc, operation: "pthread_create")
@@ -179,7 +181,8 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
                     timeout = timers.timeoutMilliseconds(now: Monotonic.now())
                 }
             }
-            let n = (try? epoll.wait(events: events, tokens: tokens, capacity: capacity, timeoutMilliseconds: timeout)) ?? 0
+            let n =
+                (try? epoll.wait(events: events, tokens: tokens, capacity: capacity, timeoutMilliseconds: timeout)) ?? 0
             if slept { queue.withLock { $0.sleeping = false } }
             now = Monotonic.now()
             for k in 0..<n {

@@ -56,7 +56,9 @@ public final class HTTPClient: Sendable {
     public func idleConnectionsByLoop(to endpoint: HTTPEndpoint) -> [Int: Int] {
         pool.withLock { pool in
             var counts: [Int: Int] = [:]
-            for (key, connections) in pool where key.endpoint == endpoint { counts[key.loop, default: 0] += connections.count }
+            for (key, connections) in pool where key.endpoint == endpoint {
+                counts[key.loop, default: 0] += connections.count
+            }
             return counts
         }
     }

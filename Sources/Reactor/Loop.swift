@@ -22,7 +22,8 @@ public actor Loop {
     }
 
     /// Runs `body` isolated to this loop (hopping there if needed).
-    public func run<T: Sendable, E: Error>(_ body: @Sendable (isolated Loop) async throws(E) -> T) async throws(E) -> T {
+    public func run<T: Sendable, E: Error>(_ body: @Sendable (isolated Loop) async throws(E) -> T) async throws(E) -> T
+    {
         try await body(self)
     }
 

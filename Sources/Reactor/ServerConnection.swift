@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import HTTP1
 import Posix
@@ -48,7 +48,8 @@ final class ServerConnection: @unchecked Sendable {
             let receivedAt = ContinuousClock.now
             // Decided from the head, before a byte of the body is read or buffered (docs/network-runtime.md).
             if Self.hasBody(head), let gate = configuration.headGate {
-                let info = RequestInfo(peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
+                let info = RequestInfo(
+                    peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
                 if let refusal = gate(head.request(body: []), info) {
                     await refuse(refusal, head: head)
                     return

@@ -9,14 +9,19 @@ package enum GeneratedConfigCheck {
     static func problems(in files: [GeneratedFile], outputDirectory: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for file in files where !isInside(file.path) {
-            problems.append(.unlocated(.error, "internal: generated path \(quoted(file.path)) would leave the output folder; nothing was written"))
+            problems.append(
+                .unlocated(
+                    .error,
+                    "internal: generated path \(quoted(file.path)) would leave the output folder; nothing was written"))
         }
         guard let functionsText = files.first(where: { $0.path == "functions.yml" })?.contents,
             let routingText = files.first(where: { $0.path == "routing.yml" })?.contents
         else { return problems }
         let refused = { (diagnostic: ConfigDiagnostic) in
             Diagnostic.unlocated(
-                .error, "the generated \(diagnostic.path) would be refused by the box (\(diagnostic.description)); nothing was written")
+                .error,
+                "the generated \(diagnostic.path) would be refused by the box (\(diagnostic.description)); nothing was written"
+            )
         }
         var functions: FunctionsConfig?
         do {

@@ -41,7 +41,8 @@ public struct GeneratorConfigFile: Sendable, Equatable {
     public init() {}
 
     /// Reads the file's text; `path` labels errors and `directory` (absolute) anchors relative paths.
-    public static func parse(_ text: String, path: String, directory: String) throws(Diagnostic) -> GeneratorConfigFile {
+    public static func parse(_ text: String, path: String, directory: String) throws(Diagnostic) -> GeneratorConfigFile
+    {
         var config = GeneratorConfigFile()
         do {
             let root = try YAMLDocument.parse(text, path: path)
@@ -55,7 +56,10 @@ public struct GeneratorConfigFile: Sendable, Equatable {
                 config.imageTag = try app["tag"]?.optionalString()
                 config.imagePrefix = try app["image_prefix"]?.optionalString()
                 if let name = app.entries.first(where: { $0.key == "name" }) {
-                    config.warnings.append(Diagnostic(.warning, path: path, mark: name.keyNode.mark, message: "app.name is not used by esb; ignored"))
+                    config.warnings.append(
+                        Diagnostic(
+                            .warning, path: path, mark: name.keyNode.mark,
+                            message: "app.name is not used by esb; ignored"))
                 }
             }
             if let paths = try top["paths"]?.mappingReader(nullIsEmpty: true) {
@@ -64,7 +68,9 @@ public struct GeneratorConfigFile: Sendable, Equatable {
                 config.output = try absolute(paths["output_dir"])
                 if let legacy = paths.entries.first(where: { $0.key == "functions_yml" }) {
                     config.warnings.append(
-                        Diagnostic(.warning, path: path, mark: legacy.keyNode.mark, message: "paths.functions_yml is ignored: every file goes to output_dir"))
+                        Diagnostic(
+                            .warning, path: path, mark: legacy.keyNode.mark,
+                            message: "paths.functions_yml is ignored: every file goes to output_dir"))
                 }
             }
             if let docker = try top["docker"]?.mappingReader(nullIsEmpty: true) {

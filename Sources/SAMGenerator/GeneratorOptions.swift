@@ -63,7 +63,9 @@ public struct BaseImageOverrides: Sendable, Equatable {
         if let equals = argument.firstIndex(of: "=") {
             let runtime = String(argument[..<equals])
             let image = String(argument[argument.index(after: equals)...])
-            guard RuntimeSpec(runtime) != nil else { throw BaseImageError(argument: argument, reason: "unknown runtime \(runtime)") }
+            guard RuntimeSpec(runtime) != nil else {
+                throw BaseImageError(argument: argument, reason: "unknown runtime \(runtime)")
+            }
             guard !image.isEmpty else { throw BaseImageError(argument: argument, reason: "empty image name") }
             byRuntime[runtime] = image
         } else {

@@ -60,11 +60,14 @@ public enum ProjectGenerator {
             // A parameter without a value is an error, but reading goes on with a placeholder so that every
             // other problem of the template is reported in the same run.
             let parameters = TemplateParameters.values(of: template.parameters, overrides: options.parameters, log: log)
-            let settings = ResolutionSettings(region: options.region, accountID: "000000000000", stackName: options.effectiveStackName)
+            let settings = ResolutionSettings(
+                region: options.region, accountID: "000000000000", stackName: options.effectiveStackName)
             let resolver = TemplateResolver(template: template, settings: settings, parameters: parameters, log: log)
-            model = ModelBuilder(context: ReadingContext(resolver: resolver, options: options, fileSystem: fileSystem)).build()
+            model = ModelBuilder(context: ReadingContext(resolver: resolver, options: options, fileSystem: fileSystem))
+                .build()
         } catch let error as YAMLError {
-            let diagnostic = Diagnostic(.error, path: error.path, line: error.line, column: error.column, message: error.message)
+            let diagnostic = Diagnostic(
+                .error, path: error.path, line: error.line, column: error.column, message: error.message)
             throw GenerationFailure(errors: [diagnostic], warnings: log.warnings)
         } catch let error as TemplateError {
             log.error(error)
@@ -87,12 +90,16 @@ public enum ProjectGenerator {
     }
 
     private static func imageConfigFiles(
-        _ function: FunctionSpec, _ config: FunctionSpec.ImageConfig, base: String, folder: String, dockerfiles: DockerfileRenderer,
+        _ function: FunctionSpec, _ config: FunctionSpec.ImageConfig, base: String, folder: String,
+        dockerfiles: DockerfileRenderer,
         options: GeneratorOptions
     ) -> [GeneratedFile] {
         [
-            GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.renderImageConfig(function, config, baseImage: base)),
-            GeneratedFile(path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
+            GeneratedFile(
+                path: "\(folder)/Dockerfile", contents: dockerfiles.renderImageConfig(function, config, baseImage: base)
+            ),
+            GeneratedFile(
+                path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
         ]
     }
 
@@ -102,30 +109,40 @@ public enum ProjectGenerator {
         var files = [
             GeneratedFile(path: "functions.yml", contents: config.functionsFile(model.functions)),
             GeneratedFile(path: "routing.yml", contents: config.routingFile(model.routes)),
-            GeneratedFile(path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
-            GeneratedFile(path: "schedules.yml", contents: ScheduleRenderer.file(model.schedules, templatePath: options.templatePath)),
+            GeneratedFile(
+                path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
+            GeneratedFile(
+                path: "schedules.yml",
+                contents: ScheduleRenderer.file(model.schedules, templatePath: options.templatePath)),
         ]
         var manifest: [(name: String, function: BuildManifest.Function)] = []
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
         for function in model.functions.sorted(by: { $0.name < $1.name }) {
             let folder = "functions/\(function.name)"
             var entry = BuildManifest.Function(
-                kind: "prebuilt", runtime: nil, architecture: function.architecture, dockerfile: nil, context: nil, code: nil,
+                kind: "prebuilt", runtime: nil, architecture: function.architecture, dockerfile: nil, context: nil,
+                code: nil,
                 requirements: false, packageJSON: false, layers: [], imageConfig: nil)
             switch function.build {
             case .zip(let zip):
                 files.append(GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.render(function, zip)))
                 // esb build keeps its log and the resolved requirements next to the Dockerfile: not context.
-                files.append(GeneratedFile(path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\npip-cache/\n"))
+                files.append(
+                    GeneratedFile(
+                        path: "\(folder)/.dockerignore",
+                        contents: YAMLText.header(options.templatePath) + "\nbuild.log\npip-cache/\n"))
                 if zip.runtime.isPython {
                     let header = YAMLText.header(options.templatePath) + " Source: runtime/python/sitecustomize.py.\n"
-                    files.append(GeneratedFile(path: "\(folder)/sitecustomize.py", contents: header + options.runtimePatch))
+                    files.append(
+                        GeneratedFile(path: "\(folder)/sitecustomize.py", contents: header + options.runtimePatch))
                 }
                 var code = zip.codePath.map(relative)
                 if let inline = zip.inlineCode {
                     let header = YAMLText.header(options.templatePath, comment: zip.runtime.isPython ? "#" : "//")
                     let body = inline.code.hasSuffix("\n") ? inline.code : inline.code + "\n"
-                    files.append(GeneratedFile(path: "\(folder)/inline/\(inline.fileName)", contents: header + " (InlineCode)\n" + body))
+                    files.append(
+                        GeneratedFile(
+                            path: "\(folder)/inline/\(inline.fileName)", contents: header + " (InlineCode)\n" + body))
                     code = "\(folder)/inline"
                 }
                 entry.kind = "zip"
@@ -136,27 +153,36 @@ public enum ProjectGenerator {
                 entry.requirements = zip.hasRequirements
                 entry.packageJSON = zip.hasPackageJSON
                 entry.layers = zip.layers.map {
-                    BuildManifest.Layer(name: $0.name, source: relative($0.contentPath), pythonBuild: $0.pythonBuild, requirements: $0.hasRequirements)
+                    BuildManifest.Layer(
+                        name: $0.name, source: relative($0.contentPath), pythonBuild: $0.pythonBuild,
+                        requirements: $0.hasRequirements)
                 }
             case .dockerfile(let context, let dockerfile):
                 entry.kind = "dockerfile"
                 entry.dockerfile = relative(dockerfile)
                 entry.context = relative(context)
                 if let config = function.imageConfig {
-                    files += imageConfigFiles(function, config, base: function.image, folder: folder, dockerfiles: dockerfiles, options: options)
+                    files += imageConfigFiles(
+                        function, config, base: function.image, folder: folder, dockerfiles: dockerfiles,
+                        options: options)
                     entry.imageConfig = "\(folder)/Dockerfile"
                 }
             case .imageConfigOnly(let base):
                 entry.kind = "dockerfile"
                 entry.dockerfile = "\(folder)/Dockerfile"
                 entry.context = folder
-                files += imageConfigFiles(function, function.imageConfig ?? .init(), base: base, folder: folder, dockerfiles: dockerfiles, options: options)
+                files += imageConfigFiles(
+                    function, function.imageConfig ?? .init(), base: base, folder: folder, dockerfiles: dockerfiles,
+                    options: options)
             case .prebuilt:
                 break
             }
             manifest.append((function.name, entry))
         }
-        files.append(GeneratedFile(path: "build.yml", contents: BuildManifest(functions: manifest).render(templatePath: options.templatePath)))
+        files.append(
+            GeneratedFile(
+                path: "build.yml",
+                contents: BuildManifest(functions: manifest).render(templatePath: options.templatePath)))
         return files.sorted { $0.path < $1.path }
     }
 }

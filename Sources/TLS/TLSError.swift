@@ -55,7 +55,8 @@ final class SSLContextBox: @unchecked Sendable {
         _ = SSL_CTX_set_options(
             ctx,
             COpenSSLShims_SSL_OP_NO_RENEGOTIATION | COpenSSLShims_SSL_OP_NO_COMPRESSION
-                | COpenSSLShims_SSL_OP_IGNORE_UNEXPECTED_EOF | (server ? COpenSSLShims_SSL_OP_CIPHER_SERVER_PREFERENCE : 0))
+                | COpenSSLShims_SSL_OP_IGNORE_UNEXPECTED_EOF
+                | (server ? COpenSSLShims_SSL_OP_CIPHER_SERVER_PREFERENCE : 0))
         _ = COpenSSLShims_SSL_CTX_set_mode(
             ctx,
             COpenSSLShims_SSL_MODE_ENABLE_PARTIAL_WRITE | COpenSSLShims_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import COpenSSLShims
 
@@ -47,7 +47,9 @@ public struct TLSSession: ~Copyable {
             let isIP = serverName.contains(":") || serverName.allSatisfy { $0.isNumber || $0 == "." }
             if !isIP { _ = COpenSSLShims_SSL_set_tlsext_host_name(ssl, serverName) }
             if context.verifiesPeer {
-                let ok = isIP ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName) : SSL_set1_host(ssl, serverName)
+                let ok =
+                    isIP
+                    ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName) : SSL_set1_host(ssl, serverName)
                 guard ok == 1 else {
                     SSL_free(ssl)
                     throw TLSError.fromQueue("set expected host name")

@@ -50,7 +50,8 @@ final class BoundedLineQueue: @unchecked Sendable {
         while lines.count == head && !closed { condition.wait() }
         if lines.count == head { return nil }
         if linger > .zero && !closed {
-            let deadline = Date(timeIntervalSinceNow: Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18)
+            let deadline = Date(
+                timeIntervalSinceNow: Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18)
             while lines.count - head < maxLines && !closed {
                 if !condition.wait(until: deadline) { break }
             }

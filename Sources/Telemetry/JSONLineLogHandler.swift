@@ -34,7 +34,8 @@ public struct JSONLineLogHandler: LogHandler {
 
     /// The same handler under another label (`logger` field).
     public func labeled(_ label: String) -> JSONLineLogHandler {
-        var copy = JSONLineLogHandler(label: label, containerName: containerName, logLevel: logLevel, now: now, output: output)
+        var copy = JSONLineLogHandler(
+            label: label, containerName: containerName, logLevel: logLevel, now: now, output: output)
         copy.metadata = metadata
         return copy
     }

@@ -23,12 +23,16 @@ public final class LogSink: Sendable {
         self.containerName = containerName
         let notice: @Sendable (String) -> [UInt8] = { message in
             LogLine(
-                epochMilliseconds: WallClock.epochMilliseconds(), level: .warning, logger: "telemetry", message: message,
+                epochMilliseconds: WallClock.epochMilliseconds(), level: .warning, logger: "telemetry",
+                message: message,
                 containerName: containerName
             ).jsonLine()
         }
-        let stdout = writeToStdout ? StdoutWriter(
-            fileDescriptor: fileDescriptor, capacity: stdoutCapacity, maxBytes: stdoutMaxBytes, notice: notice) : nil
+        let stdout =
+            writeToStdout
+            ? StdoutWriter(
+                fileDescriptor: fileDescriptor, capacity: stdoutCapacity, maxBytes: stdoutMaxBytes, notice: notice)
+            : nil
         self.stdout = stdout
         if let url = victoriaLogsURL, !url.isEmpty {
             let shipper = VictoriaLogsShipper(
@@ -36,7 +40,9 @@ public final class LogSink: Sendable {
             ) { message in
                 stdout?.queue.push(notice(message))
             }
-            if shipper == nil { stdout?.queue.push(notice("VICTORIALOGS_URL \(url) is not http://host[:port]; logs go to stdout only")) }
+            if shipper == nil {
+                stdout?.queue.push(notice("VICTORIALOGS_URL \(url) is not http://host[:port]; logs go to stdout only"))
+            }
             self.shipper = shipper
         } else {
             self.shipper = nil

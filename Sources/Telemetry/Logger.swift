@@ -17,7 +17,9 @@ public struct Logger: Sendable {
     /// `container_name`.
     public init(_ name: String, level: Logging.Logger.Level, containerName: String? = nil, sink: LogSink) {
         self.init(
-            handler: JSONLineLogHandler(label: name, containerName: containerName ?? sink.containerName, logLevel: level) {
+            handler: JSONLineLogHandler(
+                label: name, containerName: containerName ?? sink.containerName, logLevel: level
+            ) {
                 sink.write(jsonLine: $0)
             }, sink: sink)
     }
@@ -38,29 +40,43 @@ public struct Logger: Sendable {
 
     /// Writes one line when `level` passes the threshold.
     public func log(
-        _ level: Logging.Logger.Level, _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:],
+        _ level: Logging.Logger.Level, _ message: @autoclosure () -> String,
+        fields: @autoclosure () -> JSONObject = [:],
         requestID: String? = nil, traceID: String? = nil
     ) {
-        base.log(level: level, "\(message())", metadata: .line(requestID: requestID, traceID: traceID, fields: fields()))
+        base.log(
+            level: level, "\(message())", metadata: .line(requestID: requestID, traceID: traceID, fields: fields()))
     }
 
     /// A `DEBUG` line.
-    public func debug(_ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil, traceID: String? = nil) {
+    public func debug(
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
+        traceID: String? = nil
+    ) {
         log(.debug, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 
     /// An `INFO` line.
-    public func info(_ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil, traceID: String? = nil) {
+    public func info(
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
+        traceID: String? = nil
+    ) {
         log(.info, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 
     /// A `WARNING` line.
-    public func warning(_ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil, traceID: String? = nil) {
+    public func warning(
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
+        traceID: String? = nil
+    ) {
         log(.warning, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 
     /// An `ERROR` line.
-    public func error(_ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil, traceID: String? = nil) {
+    public func error(
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
+        traceID: String? = nil
+    ) {
         log(.error, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 }

@@ -20,7 +20,8 @@ struct PlainHTTPPoster: Sendable {
 
     /// POSTs `body` to `target` and returns the status code.
     func post(target: String, body: [UInt8], contentType: String) throws(Failure) -> Int {
-        let head = "POST \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: \(contentType)\r\n"
+        let head =
+            "POST \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: \(contentType)\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         var received: [UInt8] = []
         do throws(PosixError) {

@@ -15,7 +15,9 @@ extension PrometheusCollectorRegistry {
     }
 
     /// The histogram `name{labels}` with `buckets` (upper bounds), created on first use.
-    public func histogram(_ name: String, help: String, labels: [(String, String)] = [], buckets: [Double]) -> ValueHistogram {
+    public func histogram(_ name: String, help: String, labels: [(String, String)] = [], buckets: [Double])
+        -> ValueHistogram
+    {
         makeValueHistogram(descriptor: Self.descriptor(name, help), labels: labels, buckets: buckets)
     }
 

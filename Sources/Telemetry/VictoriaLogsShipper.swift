@@ -11,7 +11,8 @@ import Synchronization
 /// cannot feed itself.
 public final class VictoriaLogsShipper: Sendable {
     /// The insert call with the stream, message and time fields of §3.8.
-    public static let insertTarget = "/insert/jsonline?_stream_fields=container_name&_msg_field=message&_time_field=_time"
+    public static let insertTarget =
+        "/insert/jsonline?_stream_fields=container_name&_msg_field=message&_time_field=_time"
 
     /// The base URL given (`VICTORIALOGS_URL`).
     public let url: String
@@ -112,7 +113,9 @@ public final class VictoriaLogsShipper: Sendable {
         while prefix.hasSuffix("/") { prefix.removeLast() }
         guard !authority.isEmpty else { return nil }
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else {
+                return nil
+            }
             let host = String(authority[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             return host.isEmpty ? nil : (host, port, prefix)
         }

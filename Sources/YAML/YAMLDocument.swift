@@ -107,7 +107,9 @@ private struct Composer: ~Copyable {
         if expandedNodes > YAMLDocument.maximumExpandedNodes {
             throw YAMLError(
                 path: path, mark: mark,
-                message: "document too large: more than \(YAMLDocument.maximumExpandedNodes) nodes once aliases are expanded")
+                message:
+                    "document too large: more than \(YAMLDocument.maximumExpandedNodes) nodes once aliases are expanded"
+            )
         }
     }
 

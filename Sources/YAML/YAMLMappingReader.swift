@@ -81,7 +81,8 @@ public struct YAMLMappingReader: Sendable {
         for entry in entries where !allowed.contains(entry.key) {
             let list = allowed.sorted().joined(separator: ", ")
             throw YAMLDecodingError(
-                .unknownKey, at: entry.keyNode.mark, "unknown key \(YAMLNode.quote(entry.key)) (expected one of: \(list))")
+                .unknownKey, at: entry.keyNode.mark,
+                "unknown key \(YAMLNode.quote(entry.key)) (expected one of: \(list))")
         }
     }
 }

@@ -77,7 +77,11 @@ extension YAMLNode {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 {
+                    out += "\\u{\(String(ch.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out + "\""

@@ -5,7 +5,9 @@ import Foundation
 import GatewayService
 import Posix
 
-switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .gateway, environment: ProcessInfo.processInfo.environment) {
+switch DaemonCommandLine.interpret(
+    CommandLine.arguments, daemon: .gateway, environment: ProcessInfo.processInfo.environment)
+{
 case .run:
     // Two malloc arenas instead of glibc's default of eight per core: a smaller heap after load, idle unchanged
     // (docs/performance.md, "Memory"). Set before any other thread exists.

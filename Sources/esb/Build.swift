@@ -15,7 +15,8 @@ struct Build: ParsableCommand {
 
     @Option(
         name: .customLong("base-image"),
-        help: ArgumentHelp("Base image for every runtime, or RUNTIME=IMAGE for one (repeatable).", valueName: "[RUNTIME=]IMAGE"))
+        help: ArgumentHelp(
+            "Base image for every runtime, or RUNTIME=IMAGE for one (repeatable).", valueName: "[RUNTIME=]IMAGE"))
     var baseImages: [String] = []
 
     @Flag(name: .customLong("no-cache"), help: "Build without docker's layer cache.")

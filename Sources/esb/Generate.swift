@@ -13,7 +13,8 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var template: TemplateOptions
 
-    @Option(name: .long, help: ArgumentHelp("The output folder (default: .esb next to the template).", valueName: "DIR"))
+    @Option(
+        name: .long, help: ArgumentHelp("The output folder (default: .esb next to the template).", valueName: "DIR"))
     var output: String?
 
     @Flag(name: .customLong("dry-run"), help: "Print the files instead of writing them.")
@@ -54,37 +55,51 @@ struct TemplateOptions: ParsableArguments {
         help: ArgumentHelp("The SAM template (default: template.yaml, else template.yml).", valueName: "PATH"))
     var template: String?
 
-    @Option(name: .long, help: ArgumentHelp("generator.yml with the same options (the command line wins).", valueName: "generator.yml"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("generator.yml with the same options (the command line wins).", valueName: "generator.yml"))
     var config: String?
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A template parameter value (repeatable).", valueName: "KEY=VALUE"))
+    @Option(
+        name: .customLong("param"),
+        help: ArgumentHelp("A template parameter value (repeatable).", valueName: "KEY=VALUE"))
     var parameters: [String] = []
 
     @Option(
         name: .customLong("parameter-overrides"),
-        help: ArgumentHelp("Parameter values as SAM takes them: \"Key=Value Key2='two words'\".", valueName: "OVERRIDES"))
+        help: ArgumentHelp(
+            "Parameter values as SAM takes them: \"Key=Value Key2='two words'\".", valueName: "OVERRIDES"))
     var parameterOverrides: [String] = []
 
     @Option(
         name: .customLong("base-image"),
-        help: ArgumentHelp("Base image for every runtime, or RUNTIME=IMAGE for one (repeatable).", valueName: "[RUNTIME=]IMAGE"))
+        help: ArgumentHelp(
+            "Base image for every runtime, or RUNTIME=IMAGE for one (repeatable).", valueName: "[RUNTIME=]IMAGE"))
     var baseImages: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("AWS::Region (default: samconfig.toml's, else ap-northeast-1).", valueName: "R"))
+    @Option(
+        name: .long, help: ArgumentHelp("AWS::Region (default: samconfig.toml's, else ap-northeast-1).", valueName: "R")
+    )
     var region: String?
 
     @Option(
         name: .customLong("stack-name"),
-        help: ArgumentHelp("AWS::StackName (default: samconfig.toml's, else the template's folder name).", valueName: "N"))
+        help: ArgumentHelp(
+            "AWS::StackName (default: samconfig.toml's, else the template's folder name).", valueName: "N"))
     var stackName: String?
 
-    @Option(name: .customLong("image-prefix"), help: ArgumentHelp("Prefix of every image name, e.g. registry.local/esb/.", valueName: "PREFIX"))
+    @Option(
+        name: .customLong("image-prefix"),
+        help: ArgumentHelp("Prefix of every image name, e.g. registry.local/esb/.", valueName: "PREFIX"))
     var imagePrefix: String?
 
-    @Option(name: .customLong("image-tag"), help: ArgumentHelp("Tag of every image (default: latest).", valueName: "TAG"))
+    @Option(
+        name: .customLong("image-tag"), help: ArgumentHelp("Tag of every image (default: latest).", valueName: "TAG"))
     var imageTag: String?
 
-    @Flag(name: .customLong("skip-unsupported"), help: "Leave out functions of runtimes the box cannot run (Go, Java, .NET...) with a warning.")
+    @Flag(
+        name: .customLong("skip-unsupported"),
+        help: "Leave out functions of runtimes the box cannot run (Go, Java, .NET...) with a warning.")
     var skipUnsupported = false
 
     @Flag(name: .long, help: "List every warning, also those about settings with no effect in the box.")

@@ -14,22 +14,29 @@ struct Invoke: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The function's name (an ARN or NAME:$LATEST also work).", valueName: "NAME"))
     var function: String
 
-    @Option(name: .long, help: ArgumentHelp("The event: a JSON file, or - for stdin (default: {}).", valueName: "FILE|-"))
+    @Option(
+        name: .long, help: ArgumentHelp("The event: a JSON file, or - for stdin (default: {}).", valueName: "FILE|-"))
     var event: String?
 
     @Option(name: .long, help: ArgumentHelp("RequestResponse (default), Event or DryRun.", valueName: "TYPE"))
     var type = "RequestResponse"
 
-    @Option(name: .long, help: ArgumentHelp("The gateway (default: ESB_ENDPOINT, else https://localhost).", valueName: "URL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The gateway (default: ESB_ENDPOINT, else https://localhost).", valueName: "URL"))
     var endpoint: String?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust this certificate (default: AWS_CA_BUNDLE).", valueName: "PEM"))
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp("Trust this certificate (default: AWS_CA_BUNDLE).", valueName: "PEM"))
     var caFile: String?
 
     @Flag(name: [.customShort("k"), .long], help: "Do not verify the gateway's certificate.")
     var insecure = false
 
-    @Option(name: .customLong("env-file"), help: ArgumentHelp("Where the box's .env is (default: ./.env).", valueName: "FILE"))
+    @Option(
+        name: .customLong("env-file"),
+        help: ArgumentHelp("Where the box's .env is (default: ./.env).", valueName: "FILE"))
     var envFile = ".env"
 
     func run() async throws {

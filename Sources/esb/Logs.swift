@@ -19,7 +19,9 @@ struct Logs: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only lines this recent: 30s, 10m, 2h, 1d.", valueName: "DURATION"))
     var since: String?
 
-    @Option(name: .customLong("env-file"), help: ArgumentHelp("Where the box's .env is (default: ./.env).", valueName: "FILE"))
+    @Option(
+        name: .customLong("env-file"),
+        help: ArgumentHelp("Where the box's .env is (default: ./.env).", valueName: "FILE"))
     var envFile = ".env"
 
     func run() async throws {

@@ -6,7 +6,8 @@ import ArgumentParser
 struct ProjectDirectory: ParsableArguments {
     @Option(
         name: [.customLong("dir"), .customLong("config")],
-        help: ArgumentHelp("The folder esb generate wrote (default: .esb). --config is the older spelling.", valueName: "DIR"))
+        help: ArgumentHelp(
+            "The folder esb generate wrote (default: .esb). --config is the older spelling.", valueName: "DIR"))
     var directory: String?
 
     var path: String { directory ?? ".esb" }

@@ -10,7 +10,9 @@ struct ESB: AsyncParsableCommand {
         commandName: "esb",
         abstract: "Edge Serverless Box: turn an AWS SAM template into a running box.",
         version: "esb \(ESBVersion.current)",
-        subcommands: [Init.self, Validate.self, Generate.self, Build.self, Provision.self, Deploy.self, Invoke.self, Logs.self])
+        subcommands: [
+            Init.self, Validate.self, Generate.self, Build.self, Provision.self, Deploy.self, Invoke.self, Logs.self,
+        ])
 }
 
 // Top-level code cannot carry @main, and in it `ESB.main()` resolves to the synchronous overload (which

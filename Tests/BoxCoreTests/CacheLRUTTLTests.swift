@@ -130,7 +130,8 @@ struct CacheLRUTTLTests {
     @Test func manyOperationsKeepTheListConsistent() {
         // A model check: the cache against a plain array of keys in recency order.
         let clock = ManualClock()
-        var cache = LRUTTLCache<Int, Int>(capacity: 8, ttl: .seconds(1000), expiry: .afterLastAccess, now: clock.reading)
+        var cache = LRUTTLCache<Int, Int>(
+            capacity: 8, ttl: .seconds(1000), expiry: .afterLastAccess, now: clock.reading)
         var model: [Int] = []
         var seed: UInt64 = 42
         for step in 0..<5000 {

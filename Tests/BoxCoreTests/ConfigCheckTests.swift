@@ -26,11 +26,15 @@ struct ConfigCheckTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var sources = Self.sources("good")
         sources.schedulesPath = path
-        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minute)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minute)\"\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let report = ConfigCheck.run(.gateway, sources: sources)
         #expect(report.errors.count == 1)
-        #expect(report.errors.first?.description.hasPrefix("\(path):2:5: schedule \"a\" names function \"nope\", which is not in ") == true)
-        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minutes)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(
+            report.errors.first?.description.hasPrefix(
+                "\(path):2:5: schedule \"a\" names function \"nope\", which is not in ") == true)
+        try "schedules:\n  - name: a\n    function: nope\n    expression: \"rate(1 minutes)\"\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         #expect(ConfigCheck.run(.gateway, sources: sources).errors.map(\.line) == [4])
         #expect(ConfigCheck.run(.manager, sources: sources).isOK)
     }
@@ -39,14 +43,16 @@ struct ConfigCheckTests {
         let report = ConfigCheck.run(.gateway, sources: Self.sources("broken"))
         let f = "\(Self.fixtures)/broken/functions.yml"
         let r = "\(Self.fixtures)/broken/routing.yml"
-        #expect(report.errors.map(\.description) == [
-            "\(f):8:5: function \"lambda-list\": expected a mapping, found a sequence",
-            "\(f):9:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)",
-            "\(f):11:22: max_concurrency must be at least 1, found 0",
-        ])
-        #expect(report.warnings.map(\.description) == [
-            "\(r):11:38: function.image is ignored here: set the function's image in functions.yml"
-        ])
+        #expect(
+            report.errors.map(\.description) == [
+                "\(f):8:5: function \"lambda-list\": expected a mapping, found a sequence",
+                "\(f):9:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)",
+                "\(f):11:22: max_concurrency must be at least 1, found 0",
+            ])
+        #expect(
+            report.warnings.map(\.description) == [
+                "\(r):11:38: function.image is ignored here: set the function's image in functions.yml"
+            ])
         #expect(!report.isOK)
         // The manager checks functions.yml only.
         #expect(ConfigCheck.run(.manager, sources: Self.sources("broken")).errors.count == 3)
@@ -56,21 +62,23 @@ struct ConfigCheckTests {
         let sources = ConfigSources(
             functionsPath: "\(Self.fixtures)/good/functions.yml", routingPath: "\(Self.fixtures)/broken/routing.yml")
         let report = ConfigCheck.run(.gateway, sources: sources)
-        #expect(report.errors.map(\.description) == [
-            "\(Self.fixtures)/broken/routing.yml:3:5: route GET /ok: function \"lambda-ok\" is not defined in \(Self.fixtures)/good/functions.yml",
-            "\(Self.fixtures)/broken/routing.yml:6:5: route POST /ghost: function \"lambda-ghost\" is not defined in \(Self.fixtures)/good/functions.yml",
-            "\(Self.fixtures)/broken/routing.yml:9:5: route GET /legacy: function \"lambda-ok\" is not defined in \(Self.fixtures)/good/functions.yml",
-        ])
+        #expect(
+            report.errors.map(\.description) == [
+                "\(Self.fixtures)/broken/routing.yml:3:5: route GET /ok: function \"lambda-ok\" is not defined in \(Self.fixtures)/good/functions.yml",
+                "\(Self.fixtures)/broken/routing.yml:6:5: route POST /ghost: function \"lambda-ghost\" is not defined in \(Self.fixtures)/good/functions.yml",
+                "\(Self.fixtures)/broken/routing.yml:9:5: route GET /legacy: function \"lambda-ok\" is not defined in \(Self.fixtures)/good/functions.yml",
+            ])
     }
 
     @Test func missingFilesAreNotesNotErrors() {
         let sources = ConfigSources(functionsPath: "/nonexistent/f.yml", routingPath: "/nonexistent/r.yml")
         let report = ConfigCheck.run(.gateway, sources: sources)
         #expect(report.isOK)
-        #expect(report.notes == [
-            "/nonexistent/f.yml: not found, the daemon would start with no functions",
-            "/nonexistent/r.yml: not found, the gateway would start with no routes",
-        ])
+        #expect(
+            report.notes == [
+                "/nonexistent/f.yml: not found, the daemon would start with no functions",
+                "/nonexistent/r.yml: not found, the gateway would start with no routes",
+            ])
         let functions = try? sources.loadFunctions()
         #expect(functions?.isMissingFile == true && functions?.functions.isEmpty == true)
     }
@@ -83,7 +91,8 @@ struct ConfigCheckTests {
         try Data("functions:\n  a:\n    image: \"x\u{1}".utf8 + [0xFF, 0x0A]).write(to: bad)
         let report = ConfigCheck.run(.manager, sources: ConfigSources(functionsPath: bad.path, routingPath: dir.path))
         #expect(report.errors.map(\.description) == ["\(bad.path):3:15: the file is not valid UTF-8"])
-        let asDirectory = ConfigCheck.run(.gateway, sources: ConfigSources(functionsPath: dir.path, routingPath: "/nonexistent"))
+        let asDirectory = ConfigCheck.run(
+            .gateway, sources: ConfigSources(functionsPath: dir.path, routingPath: "/nonexistent"))
         #expect(asDirectory.errors.map(\.description) == ["\(dir.path):1:1: is a directory, not a file"])
     }
 
@@ -92,7 +101,9 @@ struct ConfigCheckTests {
         #expect(defaults.functionsPath == "/app/config/functions.yml")
         #expect(defaults.routingPath == "/app/config/routing.yml")
         #expect(defaults.substitutionEnvironment == ["LOG_LEVEL": "INFO"])
-        let set = ConfigSources(environment: ["FUNCTIONS_CONFIG_PATH": "/f", "ROUTING_CONFIG_PATH": "/r", "LOG_LEVEL": "DEBUG"])
+        let set = ConfigSources(environment: [
+            "FUNCTIONS_CONFIG_PATH": "/f", "ROUTING_CONFIG_PATH": "/r", "LOG_LEVEL": "DEBUG",
+        ])
         #expect(set.functionsPath == "/f" && set.routingPath == "/r")
         #expect(set.substitutionEnvironment["LOG_LEVEL"] == "DEBUG")
     }
@@ -137,7 +148,9 @@ struct ConfigCheckTests {
         return dir.appendingPathComponent(name)
     }
 
-    static func run(_ name: String, _ arguments: [String], environment: [String: String]) throws -> (Int32, String, String) {
+    static func run(_ name: String, _ arguments: [String], environment: [String: String]) throws -> (
+        Int32, String, String
+    ) {
         let process = Process()
         process.executableURL = binary(name)
         process.arguments = arguments
@@ -150,26 +163,36 @@ struct ConfigCheckTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func gatewayBinaryChecksConfig() throws {
         let binary = Self.binary("esb-gateway")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build esb-gateway first: \(binary.path)")
-        let good = try Self.run("esb-gateway", ["--check-config"], environment: [
-            "FUNCTIONS_CONFIG_PATH": "\(Self.fixtures)/good/functions.yml",
-            "ROUTING_CONFIG_PATH": "\(Self.fixtures)/good/routing.yml",
-        ])
+        try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path), "build esb-gateway first: \(binary.path)")
+        let good = try Self.run(
+            "esb-gateway", ["--check-config"],
+            environment: [
+                "FUNCTIONS_CONFIG_PATH": "\(Self.fixtures)/good/functions.yml",
+                "ROUTING_CONFIG_PATH": "\(Self.fixtures)/good/routing.yml",
+            ])
         #expect(good.0 == 0)
         #expect(good.1 == "ok\n")
-        let bad = try Self.run("esb-gateway", ["--check-config"], environment: [
-            "FUNCTIONS_CONFIG_PATH": "\(Self.fixtures)/broken/functions.yml",
-            "ROUTING_CONFIG_PATH": "\(Self.fixtures)/broken/routing.yml",
-        ])
+        let bad = try Self.run(
+            "esb-gateway", ["--check-config"],
+            environment: [
+                "FUNCTIONS_CONFIG_PATH": "\(Self.fixtures)/broken/functions.yml",
+                "ROUTING_CONFIG_PATH": "\(Self.fixtures)/broken/routing.yml",
+            ])
         #expect(bad.0 == 1)
         let lines = bad.1.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines.first == "\(Self.fixtures)/broken/functions.yml:8:5: function \"lambda-list\": expected a mapping, found a sequence")
+        #expect(
+            lines.first
+                == "\(Self.fixtures)/broken/functions.yml:8:5: function \"lambda-list\": expected a mapping, found a sequence"
+        )
         #expect(bad.2.contains("warning: \(Self.fixtures)/broken/routing.yml:11:38: function.image is ignored"))
         let version = try Self.run("esb-gateway", ["--version"], environment: [:])
         #expect(version.0 == 0 && version.1 == "esb-gateway 0.1.0\n")
@@ -177,11 +200,14 @@ struct ConfigCheckTests {
 
     @Test func managerBinaryChecksFunctionsOnly() throws {
         let binary = Self.binary("esb-manager")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build esb-manager first: \(binary.path)")
-        let good = try Self.run("esb-manager", ["--check-config"], environment: [
-            "FUNCTIONS_CONFIG_PATH": "\(Self.fixtures)/good/functions.yml",
-            "ROUTING_CONFIG_PATH": "\(Self.fixtures)/broken/routing.yml",
-        ])
+        try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path), "build esb-manager first: \(binary.path)")
+        let good = try Self.run(
+            "esb-manager", ["--check-config"],
+            environment: [
+                "FUNCTIONS_CONFIG_PATH": "\(Self.fixtures)/good/functions.yml",
+                "ROUTING_CONFIG_PATH": "\(Self.fixtures)/broken/routing.yml",
+            ])
         #expect(good.0 == 0 && good.1 == "ok\n")
         let help = try Self.run("esb-manager", ["--help"], environment: [:])
         #expect(help.0 == 0 && help.1.hasPrefix("esb-manager 0.1.0: "))

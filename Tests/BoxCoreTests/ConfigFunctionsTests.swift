@@ -50,7 +50,10 @@ struct ConfigFunctionsTests {
         #expect(fast.runtime == "python3.12")
         #expect(fast.handler == "app.handler")
         #expect(config["nope"] == nil)
-        #expect(config["lambda-hello"]?.environmentList == ["AWS_DEFAULT_REGION=us-east-1", "GREETING=hi", "LOG_LEVEL=DEBUG"])
+        #expect(
+            config["lambda-hello"]?.environmentList == [
+                "AWS_DEFAULT_REGION=us-east-1", "GREETING=hi", "LOG_LEVEL=DEBUG",
+            ])
     }
 
     @Test func fallbacksApplyWithoutDefaults() throws {
@@ -78,7 +81,8 @@ struct ConfigFunctionsTests {
 
     @Test func numbersAndBooleansInEnvironmentKeepTheirText() throws {
         let config = try FunctionsConfig.parse(
-            "functions:\n  a:\n    environment: {PORT: 8080, DEBUG: true, RATIO: 0.50, EMPTY: ''}", path: "f", environment: [:])
+            "functions:\n  a:\n    environment: {PORT: 8080, DEBUG: true, RATIO: 0.50, EMPTY: ''}", path: "f",
+            environment: [:])
         #expect(config["a"]?.environment == ["PORT": "8080", "DEBUG": "true", "RATIO": "0.50", "EMPTY": ""])
     }
 
@@ -104,37 +108,82 @@ struct ConfigFunctionsTests {
         // Out of Lambda's ranges (docs/configuration.md): located errors, where these used to trap the daemons.
         ("functions:\n  a:\n    timeout: 1e300\n", "f.yml:3:14: timeout must be at most 900 seconds, found 1e300"),
         ("defaults:\n  timeout: 900.5\n", "f.yml:2:12: timeout must be at most 900 seconds, found 900.5"),
-        ("functions:\n  a:\n    memory_size: 1000000000\n", "f.yml:3:18: memory_size must be at most 10240 (MB), found 1000000000"),
-        ("functions:\n  a:\n    memory_size: 10241\n", "f.yml:3:18: memory_size must be at most 10240 (MB), found 10241"),
+        (
+            "functions:\n  a:\n    memory_size: 1000000000\n",
+            "f.yml:3:18: memory_size must be at most 10240 (MB), found 1000000000"
+        ),
+        (
+            "functions:\n  a:\n    memory_size: 10241\n",
+            "f.yml:3:18: memory_size must be at most 10240 (MB), found 10241"
+        ),
         ("functions:\n  a:\n    max_concurrency: 0\n", "f.yml:3:22: max_concurrency must be at least 1, found 0"),
         ("functions:\n  a:\n    min_warm: -1\n", "f.yml:3:15: min_warm must be at least 0, found -1"),
         ("functions:\n  a:\n    rie_concurrency: 0\n", "f.yml:3:22: rie_concurrency must be at least 1, found 0"),
-        ("functions:\n  a:\n    min_warm: 5\n", "f.yml:3:15: function \"a\": min_warm (5) must not exceed max_concurrency (4)"),
-        ("defaults:\n  min_warm: 5\nfunctions:\n  a:\n", "f.yml:4:3: function \"a\": min_warm (5 from defaults) must not exceed max_concurrency (4)"),
+        (
+            "functions:\n  a:\n    min_warm: 5\n",
+            "f.yml:3:15: function \"a\": min_warm (5) must not exceed max_concurrency (4)"
+        ),
+        (
+            "defaults:\n  min_warm: 5\nfunctions:\n  a:\n",
+            "f.yml:4:3: function \"a\": min_warm (5 from defaults) must not exceed max_concurrency (4)"
+        ),
         ("functions:\n  a:\n    image: ''\n", "f.yml:3:12: image must be a non-empty image reference without spaces"),
         ("functions:\n  a:\n    image: [x]\n", "f.yml:3:12: image: expected a string, found a sequence"),
-        ("functions:\n  a:\n    imag: x\n", "f.yml:3:5: unknown key \"imag\" (expected one of: environment, event_max_age, event_retry_attempts, handler, image, max_concurrency, memory_size, min_warm, on_failure, rie_concurrency, runtime, timeout)"),
-        ("functions:\n  a:\n    event_max_age: 59\n", "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 59"),
-        ("functions:\n  a:\n    event_max_age: 21601\n", "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 21601"),
+        (
+            "functions:\n  a:\n    imag: x\n",
+            "f.yml:3:5: unknown key \"imag\" (expected one of: environment, event_max_age, event_retry_attempts, handler, image, max_concurrency, memory_size, min_warm, on_failure, rie_concurrency, runtime, timeout)"
+        ),
+        (
+            "functions:\n  a:\n    event_max_age: 59\n",
+            "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 59"
+        ),
+        (
+            "functions:\n  a:\n    event_max_age: 21601\n",
+            "f.yml:3:20: event_max_age must be 60 to 21600 (seconds), found 21601"
+        ),
         ("functions:\n  a:\n    event_retry_attempts: 3\n", "f.yml:3:27: event_retry_attempts must be 0 to 2, found 3"),
-        ("functions:\n  a:\n    on_failure: \"no way\"\n", "f.yml:3:17: on_failure must name a function, found \"no way\""),
+        (
+            "functions:\n  a:\n    on_failure: \"no way\"\n",
+            "f.yml:3:17: on_failure must name a function, found \"no way\""
+        ),
         ("function:\n  a:\n", "f.yml:1:1: unknown key \"function\" (expected one of: defaults, functions)"),
-        ("functions:\n  Bad/Name:\n", "f.yml:2:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
-        ("functions:\n  a*b:\n", "f.yml:2:3: invalid function name \"a*b\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
-        ("functions:\n  \(String(repeating: "a", count: 65)):\n", "f.yml:2:3: invalid function name \"\(String(repeating: "a", count: 65))\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
+        (
+            "functions:\n  Bad/Name:\n",
+            "f.yml:2:3: invalid function name \"Bad/Name\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"
+        ),
+        (
+            "functions:\n  a*b:\n",
+            "f.yml:2:3: invalid function name \"a*b\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"
+        ),
+        (
+            "functions:\n  \(String(repeating: "a", count: 65)):\n",
+            "f.yml:2:3: invalid function name \"\(String(repeating: "a", count: 65))\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"
+        ),
         ("functions:\n  a:\n  b:\n  a:\n", "f.yml:4:3: duplicate key \"a\" (first at line 2)"),
-        ("functions:\n  a:\n    timeout: 1\n    timeout: 2\n", "f.yml:4:5: duplicate key \"timeout\" (first at line 3)"),
+        (
+            "functions:\n  a:\n    timeout: 1\n    timeout: 2\n",
+            "f.yml:4:5: duplicate key \"timeout\" (first at line 3)"
+        ),
         ("functions:\n  - a\n  - b\n", "f.yml:2:3: functions: expected a mapping, found a sequence"),
         ("functions:\n  a: [1]\n", "f.yml:2:6: function \"a\": expected a mapping, found a sequence"),
         ("defaults: 3\n", "f.yml:1:11: defaults: expected a mapping, found \"3\""),
         ("- a\n", "f.yml:1:1: expected a mapping, found a sequence"),
         ("functions:\n  a:\n    environment: [A=1]\n", "f.yml:3:18: environment: expected a mapping, found a sequence"),
-        ("functions:\n  a:\n    environment: {1A: x}\n", "f.yml:3:19: invalid environment variable name \"1A\": use letters, digits and '_', not starting with a digit"),
+        (
+            "functions:\n  a:\n    environment: {1A: x}\n",
+            "f.yml:3:19: invalid environment variable name \"1A\": use letters, digits and '_', not starting with a digit"
+        ),
         ("functions:\n  a:\n    environment: {A: {b: c}}\n", "f.yml:3:22: A: expected a string, found a mapping"),
         ("functions:\n  a:\n    environment: {A: }\n", "f.yml:3:22: A: expected a string, found null"),
         ("functions:\n  a:\n    runtime: [x]\n", "f.yml:3:14: runtime: expected a string, found a sequence"),
-        ("functions:\n  a:\n    timeout: 3\n   bad\n", "f.yml:4:4: did not find expected key (while parsing a block mapping at 2:3)"),
-        ("functions: {a: {timeout: 1}\n", "f.yml:2:1: did not find expected ',' or '}' (while parsing a flow mapping at 1:12)"),
+        (
+            "functions:\n  a:\n    timeout: 3\n   bad\n",
+            "f.yml:4:4: did not find expected key (while parsing a block mapping at 2:3)"
+        ),
+        (
+            "functions: {a: {timeout: 1}\n",
+            "f.yml:2:1: did not find expected ',' or '}' (while parsing a flow mapping at 1:12)"
+        ),
     ]
 
     @Test(arguments: errorCases)

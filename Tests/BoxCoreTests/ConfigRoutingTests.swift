@@ -44,7 +44,8 @@ struct ConfigRoutingTests {
 
     @Test(arguments: ["1", "1.0", "'1.0'", "\"1.0\""])
     func payloadFormatOneSpellings(_ spelling: String) throws {
-        let config = try RoutingConfig.parse("routes:\n  - {path: /, method: GET, function: f, payload_format: \(spelling)}", path: "r")
+        let config = try RoutingConfig.parse(
+            "routes:\n  - {path: /, method: GET, function: f, payload_format: \(spelling)}", path: "r")
         #expect(config.routes[0].payloadFormat == .v1)
     }
 
@@ -65,10 +66,11 @@ struct ConfigRoutingTests {
             """
         let config = try RoutingConfig.parse(text, path: "routing.yml")
         #expect(config.routes[0].function == "lambda-old")
-        #expect(config.warnings.map(\.description) == [
-            "routing.yml:6:7: function.image is ignored here: set the function's image in functions.yml",
-            "routing.yml:7:7: function.environment is ignored here: set the function's environment in functions.yml",
-        ])
+        #expect(
+            config.warnings.map(\.description) == [
+                "routing.yml:6:7: function.image is ignored here: set the function's image in functions.yml",
+                "routing.yml:7:7: function.environment is ignored here: set the function's environment in functions.yml",
+            ])
     }
 
     @Test func routingValuesAreNotSubstituted() throws {
@@ -77,27 +79,78 @@ struct ConfigRoutingTests {
     }
 
     static let errorCases: [(text: String, line: String)] = [
-        ("routes:\n  - path: api\n    method: GET\n    function: f\n", "r.yml:2:11: path \"api\": path must start with '/'"),
-        ("routes:\n  - path: /a/\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/\": path must not end with '/'"),
-        ("routes:\n  - path: /a//b\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a//b\": path must not contain an empty segment ('//')"),
-        ("routes:\n  - path: /a/x{id}\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/x{id}\": '{name}' must be a whole segment, found 'x{id}'"),
-        ("routes:\n  - path: /a/{p+}/b\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/{p+}/b\": '{p+}' must be the last segment"),
-        ("routes:\n  - path: /a/{x}/{x}\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/{x}/{x}\": parameter 'x' appears twice"),
-        ("routes:\n  - path: /a/{}\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/{}\": '{name}' must be a whole segment, found '{}'"),
-        ("routes:\n  - path: /a/{a b}\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/{a b}\": path must not contain whitespace"),
-        ("routes:\n  - path: /a/{a/b}\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a/{a/b}\": '{name}' must be a whole segment, found '{a'"),
-        ("routes:\n  - path: /a?x=1\n    method: GET\n    function: f\n", "r.yml:2:11: path \"/a?x=1\": path must not contain '?'"),
-        ("routes:\n  - path: /a\n    method: FETCH\n    function: f\n", "r.yml:3:13: method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"FETCH\""),
+        (
+            "routes:\n  - path: api\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"api\": path must start with '/'"
+        ),
+        (
+            "routes:\n  - path: /a/\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/\": path must not end with '/'"
+        ),
+        (
+            "routes:\n  - path: /a//b\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a//b\": path must not contain an empty segment ('//')"
+        ),
+        (
+            "routes:\n  - path: /a/x{id}\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/x{id}\": '{name}' must be a whole segment, found 'x{id}'"
+        ),
+        (
+            "routes:\n  - path: /a/{p+}/b\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/{p+}/b\": '{p+}' must be the last segment"
+        ),
+        (
+            "routes:\n  - path: /a/{x}/{x}\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/{x}/{x}\": parameter 'x' appears twice"
+        ),
+        (
+            "routes:\n  - path: /a/{}\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/{}\": '{name}' must be a whole segment, found '{}'"
+        ),
+        (
+            "routes:\n  - path: /a/{a b}\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/{a b}\": path must not contain whitespace"
+        ),
+        (
+            "routes:\n  - path: /a/{a/b}\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a/{a/b}\": '{name}' must be a whole segment, found '{a'"
+        ),
+        (
+            "routes:\n  - path: /a?x=1\n    method: GET\n    function: f\n",
+            "r.yml:2:11: path \"/a?x=1\": path must not contain '?'"
+        ),
+        (
+            "routes:\n  - path: /a\n    method: FETCH\n    function: f\n",
+            "r.yml:3:13: method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"FETCH\""
+        ),
         ("routes:\n  - path: /a\n    function: f\n", "r.yml:2:5: missing key \"method\""),
         ("routes:\n  - path: /a\n    method: GET\n", "r.yml:2:5: missing key \"function\""),
         ("routes:\n  - method: GET\n    function: f\n", "r.yml:2:5: missing key \"path\""),
-        ("routes:\n  - path: /a\n    method: GET\n    function: Bad!\n", "r.yml:4:15: invalid function name \"Bad!\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"),
-        ("routes:\n  - path: /a\n    method: GET\n    function: [f]\n", "r.yml:4:15: function: expected a string, found a sequence"),
+        (
+            "routes:\n  - path: /a\n    method: GET\n    function: Bad!\n",
+            "r.yml:4:15: invalid function name \"Bad!\": use 1 to 64 of A-Z a-z 0-9 _ - (AWS's rule; . is also accepted)"
+        ),
+        (
+            "routes:\n  - path: /a\n    method: GET\n    function: [f]\n",
+            "r.yml:4:15: function: expected a string, found a sequence"
+        ),
         ("routes:\n  - path: /a\n    method: GET\n    function: {image: x}\n", "r.yml:4:15: missing key \"container\""),
-        ("routes:\n  - path: /a\n    method: GET\n    function: {container: f, memory: 1}\n", "r.yml:4:30: unknown key \"memory\" (expected one of: container, environment, image)"),
-        ("routes:\n  - path: /a\n    method: GET\n    function: f\n    payload_format: \"3.0\"\n", "r.yml:5:21: payload_format must be \"1.0\" or \"2.0\", found \"3.0\""),
-        ("routes:\n  - path: /a\n    method: GET\n    function: f\n    auth: iam\n", "r.yml:5:11: auth must be \"jwt\" or \"none\", found \"iam\""),
-        ("routes:\n  - path: /a\n    method: GET\n    function: f\n    timeout: 3\n", "r.yml:5:5: unknown key \"timeout\" (expected one of: auth, function, method, path, payload_format)"),
+        (
+            "routes:\n  - path: /a\n    method: GET\n    function: {container: f, memory: 1}\n",
+            "r.yml:4:30: unknown key \"memory\" (expected one of: container, environment, image)"
+        ),
+        (
+            "routes:\n  - path: /a\n    method: GET\n    function: f\n    payload_format: \"3.0\"\n",
+            "r.yml:5:21: payload_format must be \"1.0\" or \"2.0\", found \"3.0\""
+        ),
+        (
+            "routes:\n  - path: /a\n    method: GET\n    function: f\n    auth: iam\n",
+            "r.yml:5:11: auth must be \"jwt\" or \"none\", found \"iam\""
+        ),
+        (
+            "routes:\n  - path: /a\n    method: GET\n    function: f\n    timeout: 3\n",
+            "r.yml:5:5: unknown key \"timeout\" (expected one of: auth, function, method, path, payload_format)"
+        ),
         ("routes:\n  - path: /a\n    path: /b\n", "r.yml:3:5: duplicate key \"path\" (first at line 2)"),
         ("routes:\n  /a: f\n", "r.yml:2:3: routes: expected a sequence, found a mapping"),
         ("routes:\n  - /a\n", "r.yml:2:5: route: expected a mapping, found \"/a\""),
@@ -124,8 +177,9 @@ struct ConfigRoutingTests {
             "routes:\n  - {path: /a, method: GET, function: known}\n  - {path: /b, method: ANY, function: ghost}\n",
             path: "routing.yml")
         let functions = FunctionsConfig(path: "functions.yml", functions: [FunctionConfig(name: "known")])
-        #expect(routing.undefinedFunctions(in: functions).map(\.description) == [
-            "routing.yml:3:5: route ANY /b: function \"ghost\" is not defined in functions.yml"
-        ])
+        #expect(
+            routing.undefinedFunctions(in: functions).map(\.description) == [
+                "routing.yml:3:5: route ANY /b: function \"ghost\" is not defined in functions.yml"
+            ])
     }
 }

@@ -50,20 +50,23 @@ struct ConfigSubstitutionTests {
         } catch {
             #expect(error.description.hasPrefix("f.yml:2:3: invalid function name \"${HOST}\""))
         }
-        let config = try? FunctionsConfig.parse("functions:\n  a:\n    environment: {$HOST: 1}\n", path: "f", environment: Self.env)
+        let config = try? FunctionsConfig.parse(
+            "functions:\n  a:\n    environment: {$HOST: 1}\n", path: "f", environment: Self.env)
         #expect(config == nil)
     }
 
     @Test func substitutedNumbersAreTyped() throws {
         let config = try FunctionsConfig.parse(
-            "functions:\n  a:\n    timeout: ${T}\n    memory_size: $M\n", path: "f", environment: ["T": "2.5", "M": "512"])
+            "functions:\n  a:\n    timeout: ${T}\n    memory_size: $M\n", path: "f",
+            environment: ["T": "2.5", "M": "512"])
         #expect(config["a"]?.timeout == 2.5)
         #expect(config["a"]?.memorySize == 512)
     }
 
     @Test func substitutedBadNumberIsReportedAtTheValue() {
         do {
-            _ = try FunctionsConfig.parse("functions:\n  a:\n    timeout: ${T}\n", path: "f", environment: ["T": "soon"])
+            _ = try FunctionsConfig.parse(
+                "functions:\n  a:\n    timeout: ${T}\n", path: "f", environment: ["T": "soon"])
             Issue.record("expected an error")
         } catch {
             #expect(error.description == "f:3:14: timeout: expected a number, found \"soon\"")
@@ -72,7 +75,8 @@ struct ConfigSubstitutionTests {
 
     @Test func dollarDollarSurvivesForLiteralDollars() throws {
         let config = try FunctionsConfig.parse(
-            "functions:\n  a:\n    environment: {P: \"/orders/$${orderId}\"}\n", path: "f", environment: ["orderId": "1"])
+            "functions:\n  a:\n    environment: {P: \"/orders/$${orderId}\"}\n", path: "f",
+            environment: ["orderId": "1"])
         #expect(config["a"]?.environment["P"] == "/orders/${orderId}")
     }
 }

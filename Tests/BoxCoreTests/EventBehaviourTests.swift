@@ -45,8 +45,9 @@ func emptyQueryIsAbsent(raw: String) throws {
     ]
     let v1 = try rest(input(headers: h))
     #expect(v1["headers"]?.jsonString == #"{"X-Multi":"d","Content-Type":"text/plain","Cookie":"s=1"}"#)
-    #expect(v1["multiValueHeaders"]?.jsonString
-        == #"{"X-Multi":["a","b, c","d"],"Content-Type":["text/plain"],"Cookie":["s=1"]}"#)
+    #expect(
+        v1["multiValueHeaders"]?.jsonString
+            == #"{"X-Multi":["a","b, c","d"],"Content-Type":["text/plain"],"Cookie":["s=1"]}"#)
     let v2 = try http(input(headers: h))
     #expect(v2["headers"]?.jsonString == #"{"x-multi":"a,b, c,d","content-type":"text/plain"}"#)
     #expect(v2["cookies"]?.jsonString == #"["s=1"]"#)
@@ -65,16 +66,17 @@ func emptyQueryIsAbsent(raw: String) throws {
 }
 
 /// Body encoding. Columns: body bytes, headers, BINARY_MEDIA_TYPES, expected isBase64Encoded.
-@Test(arguments: [
-    (Array("héllo".utf8), [], "", false),
-    ([0xC3, 0x28], [], "", true),                                             // invalid UTF-8
-    (Array("GIF89a".utf8), [("Content-Type", "image/gif")], "image/*", true),  // wildcard media type
-    (Array("x".utf8), [("Content-Type", "Image/PNG; q=1")], "image/png", true),
-    (Array("x".utf8), [("Content-Type", "application/json")], "image/*", false),
-    (Array("x".utf8), [("Content-Type", "application/json")], "*/*", true),
-    (Array("x".utf8), [("Content-Encoding", "gzip")], "", true),
-    (Array("x".utf8), [("Content-Encoding", "identity")], "", false),
-] as [([UInt8], [(name: String, value: String)], String, Bool)])
+@Test(
+    arguments: [
+        (Array("héllo".utf8), [], "", false),
+        ([0xC3, 0x28], [], "", true),  // invalid UTF-8
+        (Array("GIF89a".utf8), [("Content-Type", "image/gif")], "image/*", true),  // wildcard media type
+        (Array("x".utf8), [("Content-Type", "Image/PNG; q=1")], "image/png", true),
+        (Array("x".utf8), [("Content-Type", "application/json")], "image/*", false),
+        (Array("x".utf8), [("Content-Type", "application/json")], "*/*", true),
+        (Array("x".utf8), [("Content-Encoding", "gzip")], "", true),
+        (Array("x".utf8), [("Content-Encoding", "identity")], "", false),
+    ] as [([UInt8], [(name: String, value: String)], String, Bool)])
 func bodyEncoding(body: [UInt8], headers: [(name: String, value: String)], binary: String, base64: Bool) throws {
     let i = input(method: "POST", headers: headers, body: body, binary: BinaryMediaTypes(environmentValue: binary))
     for event in [try rest(i), try http(i)] {
@@ -128,11 +130,15 @@ enum Base64Text {
     var i = input()
     i.claims = ProxyClaims(subject: "u-1", username: "alice", extra: ["iss": "esb"])
     let v1 = try rest(i)
-    #expect(v1["requestContext"]?["authorizer"]?.jsonString
-        == #"{"claims":{"sub":"u-1","username":"alice","cognito:username":"alice","iss":"esb"},"cognito:username":"alice"}"#)
+    #expect(
+        v1["requestContext"]?["authorizer"]?.jsonString
+            == #"{"claims":{"sub":"u-1","username":"alice","cognito:username":"alice","iss":"esb"},"cognito:username":"alice"}"#
+    )
     let v2 = try http(i)
-    #expect(v2["requestContext"]?["authorizer"]?.jsonString
-        == #"{"jwt":{"claims":{"sub":"u-1","username":"alice","cognito:username":"alice","iss":"esb"},"scopes":null}}"#)
+    #expect(
+        v2["requestContext"]?["authorizer"]?.jsonString
+            == #"{"jwt":{"claims":{"sub":"u-1","username":"alice","cognito:username":"alice","iss":"esb"},"scopes":null}}"#
+    )
 }
 
 @Test func stageAndContextValues() throws {

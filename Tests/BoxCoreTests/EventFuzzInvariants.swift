@@ -52,7 +52,9 @@ enum EventFuzz {
         if input.headers.isEmpty != (multi == nil) { return "multiValueHeaders null-ness" }
         var counted = 0
         for member in multi?.members ?? [] { counted += member.value.arrayValue?.count ?? 0 }
-        if counted != input.headers.count { return "multiValueHeaders hold \(counted) values for \(input.headers.count) headers" }
+        if counted != input.headers.count {
+            return "multiValueHeaders hold \(counted) values for \(input.headers.count) headers"
+        }
         for header in input.headers {
             let group = multi?.members.first { asciiLower($0.key) == asciiLower(header.name) }
             guard let values = group?.value.arrayValue, values.contains(.string(header.value)) else {
@@ -83,7 +85,8 @@ enum EventFuzz {
 
     static func checkResult(_ payload: [UInt8]) -> String? {
         for format in [Route.PayloadFormat.v1, .v2] {
-            guard let r = try? ProxyResult.response(rieStatus: 200, rieHeaders: [], payload: payload, format: format) else {
+            guard let r = try? ProxyResult.response(rieStatus: 200, rieHeaders: [], payload: payload, format: format)
+            else {
                 continue  // a malformed result is a 502, which is fine
             }
             if !(200...599).contains(r.status) { return "status \(r.status) passed" }

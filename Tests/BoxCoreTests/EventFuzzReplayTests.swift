@@ -21,7 +21,9 @@ import Testing
     @Test func decodingSplitsTheFields() throws {
         let c = EventFuzz.decode(Array("POST\0a/b\0-\0X-A:1\nx-a:2\0body\0{}".utf8))
         #expect(c.input.method == "POST" && c.input.rawPath == "/a/b" && c.input.rawQuery == nil)
-        #expect(c.input.headers.map(\.value) == ["1", "2"] && c.input.body == Array("body".utf8) && c.result == Array("{}".utf8))
+        #expect(
+            c.input.headers.map(\.value) == ["1", "2"] && c.input.body == Array("body".utf8)
+                && c.result == Array("{}".utf8))
     }
 
     /// 3,000 mutations (byte flips, insertions of bytes that matter to the formats, cuts, splices), seeded, so a
@@ -29,7 +31,8 @@ import Testing
     @Test func boundedMutationsKeepTheInvariants() throws {
         let interesting: [UInt8] = Array("\0\n:%+&=;,\"\\{}[]\r ".utf8) + [0xC3, 0xFF, 0x80, 0x7F]
         let failures = SeededMutations.failures(
-            of: try Self.seeds().map(\.bytes), count: 3000, seed: 0x13_2026, interesting: interesting, check: EventFuzz.check)
+            of: try Self.seeds().map(\.bytes), count: 3000, seed: 0x13_2026, interesting: interesting,
+            check: EventFuzz.check)
         for failure in failures { Issue.record("\(failure)") }
     }
 }

@@ -37,7 +37,8 @@ import Testing
     func aResultWithTooManyHeadersIsMalformed(format: Route.PayloadFormat) {
         let n = ProxyResult.maxHeaderFields + 1
         let fields = (0..<n).map { "\"X-\($0)\":\"v\"" }.joined(separator: ",")
-        #expect(throws: ProxyResultError.malformedResult("\(n) header fields (at most \(ProxyResult.maxHeaderFields))")) {
+        #expect(throws: ProxyResultError.malformedResult("\(n) header fields (at most \(ProxyResult.maxHeaderFields))"))
+        {
             try map(#"{"statusCode":200,"headers":{\#(fields)}}"#, format)
         }
     }

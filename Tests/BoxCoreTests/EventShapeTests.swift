@@ -38,11 +38,14 @@ func shapeDifferences(sample: JSONValue, ours: JSONValue, path: String = "", all
             continue
         }
         // Header and parameter maps: the names are data, only the value types matter.
-        if ["headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-            "pathParameters", "stageVariables", "requestContext.authorizer.jwt.claims"].contains(child),
+        if [
+            "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
+            "pathParameters", "stageVariables", "requestContext.authorizer.jwt.claims",
+        ].contains(child),
             case .object(let sampleMap) = member.value, case .object(let ourMap) = mine
         {
-            let sk = Set(sampleMap.members.map { jsonKind($0.value) }), ok = Set(ourMap.members.map { jsonKind($0.value) })
+            let sk = Set(sampleMap.members.map { jsonKind($0.value) }),
+                ok = Set(ourMap.members.map { jsonKind($0.value) })
             if sk != ok { out.append("\(child): value kinds \(sk.sorted()) in AWS, \(ok.sorted()) here") }
             continue
         }
@@ -55,8 +58,10 @@ func shapeDifferences(sample: JSONValue, ours: JSONValue, path: String = "", all
 func sampleLikeInput() -> ProxyRequestInput {
     ProxyRequestInput(
         method: "POST", rawPath: "/path/to/resource", rawQuery: "foo=bar",
-        headers: [("Accept", "text/html"), ("Host", "1234567890.execute-api.us-east-1.amazonaws.com"),
-                  ("User-Agent", "Custom User Agent String"), ("Content-Type", "application/json")],
+        headers: [
+            ("Accept", "text/html"), ("Host", "1234567890.execute-api.us-east-1.amazonaws.com"),
+            ("User-Agent", "Custom User Agent String"), ("Content-Type", "application/json"),
+        ],
         body: Array(#"{"test":"body"}"#.utf8), sourceIP: "127.0.0.1", requestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
         resourcePath: "/{proxy+}", routeMethod: "ANY", pathParameters: [("proxy", "path/to/resource")],
         stageVariables: [("baz", "qux")], requestTimeEpochMilliseconds: 1_428_582_896_000)
@@ -70,7 +75,8 @@ func sampleLikeInput() -> ProxyRequestInput {
     // Key sets: ours adds only fields AWS's documentation shows beyond the sample.
     let extraTop = Set(ours.objectValue!.keys).subtracting(sample.objectValue!.keys)
     #expect(extraTop.isEmpty)
-    let extraContext = Set(ours["requestContext"]!.objectValue!.keys).subtracting(sample["requestContext"]!.objectValue!.keys)
+    let extraContext = Set(ours["requestContext"]!.objectValue!.keys).subtracting(
+        sample["requestContext"]!.objectValue!.keys)
     #expect(extraContext == ["extendedRequestId", "domainName", "domainPrefix"])
     let extraIdentity = Set(ours["requestContext"]!["identity"]!.objectValue!.keys)
         .subtracting(sample["requestContext"]!["identity"]!.objectValue!.keys)
@@ -97,8 +103,10 @@ func sampleLikeInput() -> ProxyRequestInput {
     let sample = try awsSampleEvent("apigateway-http-api-proxy.json")
     let input = ProxyRequestInput(
         method: "POST", rawPath: "/path/to/resource", rawQuery: "parameter1=value1&parameter1=value2&parameter2=value",
-        headers: [("Header1", "value1"), ("Header2", "value1"), ("Cookie", "cookie1; cookie2"), ("Header2", "value2"),
-                  ("Host", "id.execute-api.us-east-1.amazonaws.com"), ("User-Agent", "agent")],
+        headers: [
+            ("Header1", "value1"), ("Header2", "value1"), ("Cookie", "cookie1; cookie2"), ("Header2", "value2"),
+            ("Host", "id.execute-api.us-east-1.amazonaws.com"), ("User-Agent", "agent"),
+        ],
         body: [0xff, 0xfe], sourceIP: "192.168.0.1", requestID: "id", resourcePath: "/path/{parameter1}",
         pathParameters: [("parameter1", "value1")], stageVariables: [("stageVariable1", "value1")],
         claims: ProxyClaims(subject: "alice"), requestTimeEpochMilliseconds: 1_583_348_638_390)
@@ -129,7 +137,8 @@ func sampleLikeInput() -> ProxyRequestInput {
         method: "GET", rawPath: "/health/x", headers: [("Host", "box.local:8443")], sourceIP: "10.0.0.1",
         requestID: "r-1", requestTimeEpochMilliseconds: 0)
     let e = try JSONValue(parsing: APIGatewayEvent.restPayload(input))
-    for key in ["queryStringParameters", "multiValueQueryStringParameters", "pathParameters", "stageVariables", "body"] {
+    for key in ["queryStringParameters", "multiValueQueryStringParameters", "pathParameters", "stageVariables", "body"]
+    {
         #expect(e[key] == .null, "\(key)")
     }
     #expect(e["isBase64Encoded"] == false)
@@ -144,8 +153,11 @@ func sampleLikeInput() -> ProxyRequestInput {
         method: "GET", rawPath: "/a%20b/c", headers: [("Host", "[::1]:8443")], sourceIP: "::1", requestID: "r-2",
         requestTimeEpochMilliseconds: 0)
     let e = try JSONValue(parsing: APIGatewayEvent.httpPayload(input))
-    #expect(Set(e.objectValue!.keys) == ["version", "routeKey", "rawPath", "rawQueryString", "headers", "requestContext",
-                                         "isBase64Encoded"])
+    #expect(
+        Set(e.objectValue!.keys) == [
+            "version", "routeKey", "rawPath", "rawQueryString", "headers", "requestContext",
+            "isBase64Encoded",
+        ])
     #expect(e["routeKey"] == "$default")
     #expect(e["rawQueryString"] == "")
     #expect(e["rawPath"] == "/a%20b/c")

@@ -2,7 +2,8 @@ import BoxCore
 import Testing
 
 @Test func accessors() throws {
-    let v = try JSONValue(parsing: #"{"s":"x","n":42,"d":1.5,"b":true,"z":null,"a":[1,"two"],"o":{"k":"v"},"s":"last"}"#)
+    let v = try JSONValue(
+        parsing: #"{"s":"x","n":42,"d":1.5,"b":true,"z":null,"a":[1,"two"],"o":{"k":"v"},"s":"last"}"#)
     #expect(v["s"]?.stringValue == "last", "the last duplicate wins, as in JSON.parse")
     #expect(v["n"]?.intValue == 42)
     #expect(v["d"]?.doubleValue == 1.5)
@@ -18,9 +19,10 @@ import Testing
     #expect(v.objectValue?.keys == ["s", "n", "d", "b", "z", "a", "o", "s"])
 }
 
-@Test(arguments: [
-    ("200", 200), ("-3", -3), ("200.0", 200), ("2e2", 200), ("9223372036854775807", Int.max),
-] as [(String, Int)])
+@Test(
+    arguments: [
+        ("200", 200), ("-3", -3), ("200.0", 200), ("2e2", 200), ("9223372036854775807", Int.max),
+    ] as [(String, Int)])
 func integralNumbers(text: String, expected: Int) {
     #expect(JSONNumber(text: text)?.intValue == expected)
 }
@@ -68,11 +70,15 @@ func nonIntegralOrHugeNumbers(text: String) {
     w.key("n"); w.int(-12)
     w.key("z"); w.string(orNull: nil)
     w.key("b64"); w.base64String([0xff, 0x00])
-    w.key("arr"); w.beginArray(); w.int(1); w.beginObject(); w.endObject(); w.bool(false); w.raw(Array("[7]".utf8)); w.endArray()
+    w.key("arr"); w.beginArray(); w.int(1); w.beginObject(); w.endObject(); w.bool(false); w.raw(Array("[7]".utf8));
+    w.endArray()
     w.key("v"); w.value(["x": [1, 2]])
     w.endObject()
     let text = String(decoding: w.bytes, as: UTF8.self)
-    #expect(text == #"{"s":"a\"b\\c/d\u0001\u001f\té😀","n":-12,"z":null,"b64":"/wA=","arr":[1,{},false,[7]],"v":{"x":[1,2]}}"#)
+    #expect(
+        text
+            == #"{"s":"a\"b\\c/d\u0001\u001f\té😀","n":-12,"z":null,"b64":"/wA=","arr":[1,{},false,[7]],"v":{"x":[1,2]}}"#
+    )
     #expect(throws: Never.self) { try JSONValue(parsing: w.bytes) }
 }
 

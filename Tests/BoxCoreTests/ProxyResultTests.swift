@@ -1,8 +1,10 @@
 import BoxCore
 import Testing
 
-func map(_ payload: String, _ format: Route.PayloadFormat, status: Int = 200,
-         rieHeaders: [(name: String, value: String)] = []) throws(ProxyResultError) -> ProxyResponse {
+func map(
+    _ payload: String, _ format: Route.PayloadFormat, status: Int = 200,
+    rieHeaders: [(name: String, value: String)] = []
+) throws(ProxyResultError) -> ProxyResponse {
     try ProxyResult.response(rieStatus: status, rieHeaders: rieHeaders, payload: Array(payload.utf8), format: format)
 }
 
@@ -25,7 +27,9 @@ func statusBodyAndDefaultContentType(format: Route.PayloadFormat) throws {
 
 @Test(arguments: [Route.PayloadFormat.v1, .v2])
 func base64BodiesAreDecoded(format: Route.PayloadFormat) throws {
-    let r = try map(#"{"statusCode":200,"isBase64Encoded":true,"body":"iVBORw0KGgo=","headers":{"Content-Type":"image/png"}}"#, format)
+    let r = try map(
+        #"{"statusCode":200,"isBase64Encoded":true,"body":"iVBORw0KGgo=","headers":{"Content-Type":"image/png"}}"#,
+        format)
     #expect(r.body == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     #expect(throws: ProxyResultError.malformedResult("body is not valid base64")) {
         try map(#"{"statusCode":200,"isBase64Encoded":true,"body":"**"}"#, format)
@@ -35,7 +39,8 @@ func base64BodiesAreDecoded(format: Route.PayloadFormat) throws {
 @Test func restHeadersAndMultiValueHeaders() throws {
     // multiValueHeaders wins for a name in both; repeated values become separate lines; a comma inside a value
     // stays in one line; cookies are ignored in 1.0.
-    let r = try map(#"""
+    let r = try map(
+        #"""
         {"statusCode":200,"headers":{"X-One":"1","x-both":"single","X-Date":"Wed, 21 Oct 2015 07:28:00 GMT","X-N":5,"X-B":true},
          "multiValueHeaders":{"X-Both":["m1","m2"],"Set-Cookie":["a=1","b=2"]},"cookies":["c=3"],"body":"ok"}
         """#, .v1)
@@ -48,7 +53,8 @@ func base64BodiesAreDecoded(format: Route.PayloadFormat) throws {
 
 @Test func httpHeadersAndCookies() throws {
     // 2.0: cookies become Set-Cookie lines; multiValueHeaders is ignored (as AWS does).
-    let r = try map(#"""
+    let r = try map(
+        #"""
         {"statusCode":200,"headers":{"X-A":"1, 2"},"multiValueHeaders":{"X-M":["x"]},
          "cookies":["a=1; Path=/","b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT"],"body":"ok"}
         """#, .v2)
@@ -135,7 +141,8 @@ func malformedRestResults(payload: String, reason: String) {
 }
 
 @Test func framingAndUnsafeHeadersAreDropped() throws {
-    let r = try map(#"""
+    let r = try map(
+        #"""
         {"statusCode":200,"headers":{"Content-Length":"999","Transfer-Encoding":"chunked","Connection":"close",
          "X-Split":"a\r\nInjected: 1","Bad Name":"x","X-Ok":"fine"},"body":"ok"}
         """#, .v1)

@@ -15,7 +15,8 @@ struct RoutingBenchmarkTests {
             routes.append(Route(path: try RoutePath(parsing: "/api/v1/res\(i)"), method: .post, function: "f\(i)"))
             routes.append(Route(path: try RoutePath(parsing: "/api/v1/res\(i)/{id}"), method: .any, function: "f\(i)"))
             routes.append(
-                Route(path: try RoutePath(parsing: "/api/v1/res\(i)/{id}/items/{item}"), method: .get, function: "f\(i)"))
+                Route(
+                    path: try RoutePath(parsing: "/api/v1/res\(i)/{id}/items/{item}"), method: .get, function: "f\(i)"))
         }
         routes.append(Route(path: try RoutePath(parsing: "/static/{path+}"), method: .get, function: "static"))
         let table = RoutingTable(routes: routes)
@@ -33,7 +34,9 @@ struct RoutingBenchmarkTests {
                 }
             }
             let ns = Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9
-            print("routing bench: \(method) \(path): \(String(format: "%.0f", ns / Double(n))) ns/match (\(found == n ? "matched" : "not matched"), 201 routes)")
+            print(
+                "routing bench: \(method) \(path): \(String(format: "%.0f", ns / Double(n))) ns/match (\(found == n ? "matched" : "not matched"), 201 routes)"
+            )
         }
     }
 }

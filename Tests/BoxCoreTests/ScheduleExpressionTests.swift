@@ -25,7 +25,8 @@ import Testing
         ("cron(0/10 * ? * MON-FRI *)", at(2026, 12, 4, 23, 55), at(2026, 12, 7, 0, 0)),  // every 10 min, weekdays
         ("cron(0/5 8-17 ? * MON-FRI *)", at(2026, 12, 7, 17, 55), at(2026, 12, 8, 8, 0)),  // 8:00–17:55 weekdays
         ("cron(0/5 8-17 ? * MON-FRI *)", at(2026, 12, 7, 9, 2), at(2026, 12, 7, 9, 5)),
-        ("cron(0 9 ? * 2#1 *)", at(2026, 12, 6, 19, 45, 30), at(2026, 12, 7, 9, 0)),  // first Monday of the month (Dec 1 is a Tuesday)
+        // The first Monday of the month (Dec 1 is a Tuesday).
+        ("cron(0 9 ? * 2#1 *)", at(2026, 12, 6, 19, 45, 30), at(2026, 12, 7, 9, 0)),
         ("cron(0 9 ? * 2#1 *)", at(2026, 12, 7, 9, 0), at(2027, 1, 4, 9, 0)),
         // The special characters of the same documentation.
         ("cron(0 12 L * ? *)", at(2026, 12, 6), at(2026, 12, 31, 12, 0)),  // last day of the month
@@ -34,7 +35,8 @@ import Testing
         ("cron(0 12 15W 5 ? *)", at(2027, 1, 1), at(2027, 5, 14, 12, 0)),  // Sat 15th → Fri 14th
         ("cron(0 12 15W 8 ? *)", at(2027, 1, 1), at(2027, 8, 16, 12, 0)),  // Sun 15th → Mon 16th
         ("cron(0 12 1W 5 ? *)", at(2027, 1, 1), at(2027, 5, 3, 12, 0)),  // Sat 1st → Mon 3rd (stays in the month)
-        ("cron(30 6 ? * SUN,SAT 2028)", at(2026, 12, 6, 7, 0), at(2028, 1, 1, 6, 30)),  // year field; Jan 1 2028 is a Saturday
+        // The year field; Jan 1 2028 is a Saturday.
+        ("cron(30 6 ? * SUN,SAT 2028)", at(2026, 12, 6, 7, 0), at(2028, 1, 1, 6, 30)),
         ("cron(0 0 29 FEB ? *)", at(2026, 12, 6), at(2028, 2, 29, 0, 0)),  // leap day
         ("cron(* * * * ? *)", at(2026, 12, 6, 23, 59, 59), at(2026, 12, 7, 0, 0)),
     ]
@@ -86,7 +88,8 @@ import Testing
     }
 
     @Test func schedulesFileLoadsAndLocatesErrors() throws {
-        let ok = try SchedulesConfig.parse("""
+        let ok = try SchedulesConfig.parse(
+            """
             schedules:
               - name: nightly
                 function: report
@@ -102,7 +105,8 @@ import Testing
         #expect(ok.schedules[1].enabled == false)
         #expect(ok.schedules[0].enabled)
         do {
-            _ = try SchedulesConfig.parse("""
+            _ = try SchedulesConfig.parse(
+                """
                 schedules:
                   - name: a
                     function: report
@@ -114,7 +118,9 @@ import Testing
                 """, path: "s.yml")
             Issue.record("expected errors")
         } catch {
-            #expect(error.description.contains("s.yml:4:17: expression \"cron(0 18 * * * *)\": one of day-of-month and day-of-week must be '?'"))
+            #expect(
+                error.description.contains(
+                    "s.yml:4:17: expression \"cron(0 18 * * * *)\": one of day-of-month and day-of-week must be '?'"))
             #expect(error.description.contains("s.yml:8:12: input must be JSON text"))
         }
     }

@@ -41,7 +41,8 @@ struct SigV4Vector: CustomTestStringConvertible, Sendable {
                 amzDate: c["amzDate"]!.stringValue!, epochSeconds: Int64(c["epochSeconds"]!.intValue!),
                 method: c["method"]!.stringValue!, path: c["path"]!.stringValue!, query: c["query"]!.stringValue!,
                 headers: c["headers"]!.arrayValue!.map { ($0[0]!.stringValue!, $0[1]!.stringValue!) },
-                body: Base64.decode(c["bodyBase64"]!.stringValue!)!, canonicalRequest: c["canonicalRequest"]!.stringValue!,
+                body: Base64.decode(c["bodyBase64"]!.stringValue!)!,
+                canonicalRequest: c["canonicalRequest"]!.stringValue!,
                 stringToSign: c["stringToSign"]!.stringValue!, authorization: c["authorization"]!.stringValue!)
         }
     }()
@@ -84,8 +85,9 @@ func signerProducesBotocoresAuthorization(vector: SigV4Vector) {
     let keep = Set(vector.signedHeaderNames).subtracting(own)
     var request = vector.request
     request.headers = request.headers.filter { keep.contains($0.name.lowercased()) }
-    let signer = SigV4Signer(accessKeyID: vector.accessKeyID, secretAccessKey: vector.secret, region: vector.region,
-                             service: vector.service)
+    let signer = SigV4Signer(
+        accessKeyID: vector.accessKeyID, secretAccessKey: vector.secret, region: vector.region,
+        service: vector.service)
     let added = signer.signatureHeaders(for: request, epochSeconds: vector.epochSeconds)
     #expect(added.first { $0.name == "Authorization" }?.value == vector.authorization)
     #expect(added.first { $0.name == "X-Amz-Date" }?.value == vector.amzDate)
@@ -104,18 +106,21 @@ func awsPublishedSuiteSignatures(name: String, signature: String) throws {
     let vector = SigV4Vector.named(name)
     var request = vector.request
     request.headers = request.headers.filter { $0.name.lowercased() == "host" }
-    let signer = SigV4Signer(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                             region: "us-east-1", service: "service")
+    let signer = SigV4Signer(
+        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        region: "us-east-1", service: "service")
     let signed = signer.signed(request, epochSeconds: 1_440_938_160)
     #expect(signed.values(for: "Authorization").first?.hasSuffix("Signature=" + signature) == true)
-    let verifier = SigV4Verifier(credentials: ["AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"],
-                                 service: "service")
+    let verifier = SigV4Verifier(
+        credentials: ["AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"],
+        service: "service")
     #expect(try verifier.verify(signed, now: 1_440_938_160).accessKeyID == "AKIDEXAMPLE")
 }
 
 @Test func lambdaCanonicalURIIsDoubleEncodedAndS3sIsNot() {
-    #expect(SigV4.canonicalURI(path: "/2015-03-31/functions/my-func%3A%24LATEST/invocations", service: "lambda")
-        == "/2015-03-31/functions/my-func%253A%2524LATEST/invocations")
+    #expect(
+        SigV4.canonicalURI(path: "/2015-03-31/functions/my-func%3A%24LATEST/invocations", service: "lambda")
+            == "/2015-03-31/functions/my-func%253A%2524LATEST/invocations")
     #expect(SigV4.canonicalURI(path: "/b/a%20b%2Bc.txt", service: "s3") == "/b/a%20b%2Bc.txt")
     #expect(SigV4.canonicalURI(path: "/a/./b/../c//d/", service: "lambda") == "/a/c/d/")
     #expect(SigV4.canonicalURI(path: "", service: "lambda") == "/")

@@ -3,8 +3,10 @@ import Testing
 
 let sigv4ARN = SigV4Vector.named("lambda-invoke-arn")
 
-func verifyARNCase(_ change: (inout SigV4Request) -> Void, now delta: Int64 = 0,
-                   credentials: [String: String]? = nil, service: String = "lambda") throws(SigV4Error) -> SigV4Identity {
+func verifyARNCase(
+    _ change: (inout SigV4Request) -> Void, now delta: Int64 = 0,
+    credentials: [String: String]? = nil, service: String = "lambda"
+) throws(SigV4Error) -> SigV4Identity {
     var request = sigv4ARN.request
     change(&request)
     let verifier = SigV4Verifier(credentials: credentials ?? [sigv4ARN.accessKeyID: sigv4ARN.secret], service: service)
@@ -34,7 +36,8 @@ enum ARNTamper: String, CaseIterable, Sendable {
         case .methodChanged: r.method = "PUT"
         case .hostChanged: setHeader(&r, "Host", "localhost:9443")
         case .dateChangedASecond: setHeader(&r, "X-Amz-Date", "20261129T040507Z")
-        case .signatureAltered: setHeader(&r, "Authorization", String(auth.dropLast()) + (auth.hasSuffix("0") ? "1" : "0"))
+        case .signatureAltered:
+            setHeader(&r, "Authorization", String(auth.dropLast()) + (auth.hasSuffix("0") ? "1" : "0"))
         case .noAuthorization: setHeader(&r, "Authorization", nil)
         case .bearerToken: setHeader(&r, "Authorization", "Bearer abc")
         case .unknownKey:
@@ -43,7 +46,8 @@ enum ARNTamper: String, CaseIterable, Sendable {
         case .badDate: setHeader(&r, "X-Amz-Date", "2026-11-29T04:05:06Z")
         case .wrongBodyHashHeader: setHeader(&r, "x-amz-content-sha256", String(repeating: "0", count: 64))
         case .signedHeaderMissing:
-            setHeader(&r, "Authorization", auth.replacingOccurrences(of: "host;x-amz-date", with: "host;x-amz-date;x-custom"))
+            setHeader(
+                &r, "Authorization", auth.replacingOccurrences(of: "host;x-amz-date", with: "host;x-amz-date;x-custom"))
         case .hostNotSigned:
             setHeader(&r, "Authorization", auth.replacingOccurrences(of: "host;x-amz-date", with: "x-amz-date"))
         case .scopeOfAnotherDay:
@@ -51,9 +55,14 @@ enum ARNTamper: String, CaseIterable, Sendable {
         case .twoAuthorizations: r.headers.append(("authorization", "AWS4-HMAC-SHA256 x"))
         case .shortSignature: setHeader(&r, "Authorization", String(auth.dropLast(2)))
         case .noSignedHeaders:
-            setHeader(&r, "Authorization", "AWS4-HMAC-SHA256 Credential=AKIAESBTESTKEY000001/20261129/ap-northeast-1/lambda/aws4_request, Signature=00")
+            setHeader(
+                &r, "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIAESBTESTKEY000001/20261129/ap-northeast-1/lambda/aws4_request, Signature=00"
+            )
         case .shortCredential:
-            setHeader(&r, "Authorization", "AWS4-HMAC-SHA256 Credential=AKIAESBTESTKEY000001/20261129, SignedHeaders=host, Signature=00")
+            setHeader(
+                &r, "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIAESBTESTKEY000001/20261129, SignedHeaders=host, Signature=00")
         }
     }
 
@@ -85,8 +94,10 @@ func refusals(tamper: ARNTamper) {
 @Test func errorTypesAsAWSSDKsExpectThem() {
     #expect(SigV4Error.missingAuthorization.errorType == "UnrecognizedClientException")
     #expect(SigV4Error.unknownAccessKey("x").errorType == "UnrecognizedClientException")
-    for e in [SigV4Error.signatureMismatch, .clockSkew(901), .malformedAuthorization("x"), .missingDate,
-              .payloadHashMismatch, .scopeMismatch("x"), .missingSignedHeader("host")] {
+    for e in [
+        SigV4Error.signatureMismatch, .clockSkew(901), .malformedAuthorization("x"), .missingDate,
+        .payloadHashMismatch, .scopeMismatch("x"), .missingSignedHeader("host"),
+    ] {
         #expect(e.errorType == "InvalidSignatureException")
     }
     #expect(SigV4Error.signatureMismatch.message.hasPrefix("The request signature we calculated does not match"))
@@ -111,16 +122,18 @@ func refusals(tamper: ARNTamper) {
 }
 
 @Test func signerAndVerifierAgreeOnUnsignedPayloadsAndSessionTokens() throws {
-    let signer = SigV4Signer(accessKeyID: "AKIDLOCAL", secretAccessKey: "s3cr3t", sessionToken: "tok/en=",
-                             region: "eu-west-1", service: "lambda")
+    let signer = SigV4Signer(
+        accessKeyID: "AKIDLOCAL", secretAccessKey: "s3cr3t", sessionToken: "tok/en=",
+        region: "eu-west-1", service: "lambda")
     let request = SigV4Request(
         method: "POST", path: "/2015-03-31/functions/fn%3Aprod/invocations", query: "Qualifier=prod",
         headers: [("Host", "gw:443"), ("X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"), ("User-Agent", "test")],
         body: Array("any body".utf8))
     let signed = signer.signed(request, epochSeconds: 1_800_000_000)
     #expect(signed.values(for: "X-Amz-Security-Token") == ["tok/en="])
-    #expect(signed.values(for: "Authorization")[0].contains(
-        "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"))
+    #expect(
+        signed.values(for: "Authorization")[0].contains(
+            "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"))
     let verifier = SigV4Verifier(credentials: ["AKIDLOCAL": "s3cr3t"])
     let identity = try verifier.verify(signed, now: 1_800_000_000)
     #expect(identity.region == "eu-west-1")

@@ -41,7 +41,7 @@ func base64RejectsMalformed(text: String) {
 
 @Test(arguments: [
     "Zg==",  // padding is refused in base64url
-    "Zh",    // non-zero trailing bits: "Zg" is the only encoding of "f"
+    "Zh",  // non-zero trailing bits: "Zg" is the only encoding of "f"
     "Zm9", "Zm/v", "Z",
 ])
 func base64URLIsStrict(text: String) {

@@ -6,7 +6,10 @@ import Testing
 @Suite struct BoundedLineSplitterTests {
     @Test func shortLinesPassAsTheyAre() {
         var s = BoundedLineSplitter(maxLineBytes: 8)
-        #expect(s.feed(Array("ab\r\ncd\n".utf8)) == [.init(bytes: Array("ab".utf8), cut: false), .init(bytes: Array("cd".utf8), cut: false)])
+        #expect(
+            s.feed(Array("ab\r\ncd\n".utf8)) == [
+                .init(bytes: Array("ab".utf8), cut: false), .init(bytes: Array("cd".utf8), cut: false),
+            ])
         #expect(s.feed(Array("ef".utf8)).isEmpty)
         #expect(s.flush() == .init(bytes: Array("ef".utf8), cut: false))
     }

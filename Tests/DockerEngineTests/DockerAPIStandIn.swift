@@ -24,7 +24,9 @@ final class DockerAPIStandIn: Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.utf8.prefix($0.count - 1)) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         listener = fd
@@ -55,13 +57,15 @@ final class DockerAPIStandIn: Sendable {
     var received: [String] { log.lines.withLock { $0 } }
 
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))   // the accept thread closes it
+        shutdown(listener, Int32(SHUT_RDWR))  // the accept thread closes it
         unlink(path)
     }
 
     /// A complete response with a body.
     static func response(_ status: Int, _ body: String, contentType: String = "application/json") -> [UInt8] {
-        Array("HTTP/1.1 \(status) X\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        Array(
+            "HTTP/1.1 \(status) X\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                .utf8)
     }
 
     /// Reads one request head (and its body, by Content-Length); nil at end of stream.
@@ -73,7 +77,8 @@ final class DockerAPIStandIn: Sendable {
             data.append(byte)
         }
         let head = String(decoding: data, as: UTF8.self)
-        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+        let length =
+            head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         var remaining = length
         while remaining > 0, recv(fd, &byte, 1, 0) == 1 { remaining -= 1 }

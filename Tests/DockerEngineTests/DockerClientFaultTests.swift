@@ -6,12 +6,14 @@ import Testing
 /// socket). Everything else is tested against the real daemon in `DockerClientIntegrationTests`.
 @Suite(.timeLimit(.minutes(5))) struct DockerClientFaultTests {
     static func version(_ api: String) -> [UInt8] {
-        DockerAPIStandIn.response(200, #"{"Version":"99.0","ApiVersion":"\#(api)","MinAPIVersion":"1.12","Os":"linux","Arch":"amd64"}"#)
+        DockerAPIStandIn.response(
+            200, #"{"Version":"99.0","ApiVersion":"\#(api)","MinAPIVersion":"1.12","Os":"linux","Arch":"amd64"}"#)
     }
 
     @Test func anOlderDaemonsAPIVersionIsUsed() async throws {
         let standIn = try DockerAPIStandIn { line in
-            line.hasPrefix("GET /version") ? (Self.version("1.40"), false) : (DockerAPIStandIn.response(200, "[]"), false)
+            line.hasPrefix("GET /version")
+                ? (Self.version("1.40"), false) : (DockerAPIStandIn.response(200, "[]"), false)
         }
         defer { standIn.stop() }
         let client = DockerClient(host: DockerHost(endpoint: .unixSocket(path: standIn.path)))
@@ -31,16 +33,20 @@ import Testing
     }
 
     @Test(arguments: [
-        (500, #"{"message":"driver failed programming external connectivity"}"#, DockerError.Code.other,
-         "driver failed programming external connectivity"),
+        (
+            500, #"{"message":"driver failed programming external connectivity"}"#, DockerError.Code.other,
+            "driver failed programming external connectivity"
+        ),
         (400, #"{"message":"bad parameter"}"#, .other, "bad parameter"),
         (404, #"{"message":"No such container: x"}"#, .notFound, "No such container: x"),
         (409, #"{"message":"Container x is not running"}"#, .conflict, "Container x is not running"),
         (500, "plain text error", .other, "plain text error"),
     ])
-    func errorStatusesBecomeTypedErrors(status: Int, body: String, code: DockerError.Code, message: String) async throws {
+    func errorStatusesBecomeTypedErrors(status: Int, body: String, code: DockerError.Code, message: String) async throws
+    {
         let standIn = try DockerAPIStandIn { line in
-            line.hasPrefix("GET /version") ? (Self.version("1.41"), false) : (DockerAPIStandIn.response(status, body), false)
+            line.hasPrefix("GET /version")
+                ? (Self.version("1.41"), false) : (DockerAPIStandIn.response(status, body), false)
         }
         defer { standIn.stop() }
         let client = DockerClient(host: DockerHost(endpoint: .unixSocket(path: standIn.path)))
@@ -54,7 +60,8 @@ import Testing
 
     @Test func garbageIsAnInvalidResponse() async throws {
         let standIn = try DockerAPIStandIn { line in
-            line.hasPrefix("GET /version") ? (Self.version("1.41"), false) : (DockerAPIStandIn.response(200, "{not json"), false)
+            line.hasPrefix("GET /version")
+                ? (Self.version("1.41"), false) : (DockerAPIStandIn.response(200, "{not json"), false)
         }
         defer { standIn.stop() }
         let client = DockerClient(host: DockerHost(endpoint: .unixSocket(path: standIn.path)))
@@ -67,7 +74,8 @@ import Testing
     }
 
     @Test func anEventStreamCutMidwayDeliversWhatArrivedThenThrowsUnreachable() async throws {
-        let event = #"{"Type":"container","Action":"die","Actor":{"ID":"abc","Attributes":{"exitCode":"137","name":"w"}},"timeNano":1}"#
+        let event =
+            #"{"Type":"container","Action":"die","Actor":{"ID":"abc","Attributes":{"exitCode":"137","name":"w"}},"timeNano":1}"#
         let standIn = try DockerAPIStandIn { line in
             if line.hasPrefix("GET /version") { return (Self.version("1.41"), false) }
             // A chunked answer whose connection drops before the terminating chunk, as when dockerd exits.
@@ -85,7 +93,12 @@ import Testing
         } catch {
             failure = error
         }
-        #expect(events == [DockerEvent(type: "container", action: "die", actorID: "abc", attributes: ["exitCode": "137", "name": "w"], timeNano: 1)])
+        #expect(
+            events == [
+                DockerEvent(
+                    type: "container", action: "die", actorID: "abc", attributes: ["exitCode": "137", "name": "w"],
+                    timeNano: 1)
+            ])
         #expect((failure as? DockerError)?.code == .daemonUnreachable)
     }
 }

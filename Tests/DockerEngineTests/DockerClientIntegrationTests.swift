@@ -105,7 +105,8 @@ import Testing
     @Test func cancellingAFollowedLogStreamEndsIt() async throws {
         let client = try await DockerTestSupport.client()
         let id = try await DockerTestSupport.runShell(
-            "while true; do echo tick; sleep 0.05; done", name: DockerTestSupport.uniqueName("esb-dockertest-tail"), on: client)
+            "while true; do echo tick; sleep 0.05; done", name: DockerTestSupport.uniqueName("esb-dockertest-tail"),
+            on: client)
         await DockerTestSupport.removeLater(id, on: client)
         let reader = Task { () -> Int in
             var frames = 0
@@ -166,7 +167,8 @@ import Testing
         let client = try await DockerTestSupport.client()
         try await DockerTestSupport.requireImage(DockerTestSupport.image, on: client)
         let spec = ContainerSpec(
-            image: DockerTestSupport.image, labels: ["esb.test": "docker-engine"], entrypoint: ["/bin/sh", "-c", "sleep 300"],
+            image: DockerTestSupport.image, labels: ["esb.test": "docker-engine"],
+            entrypoint: ["/bin/sh", "-c", "sleep 300"],
             publishedPorts: ["8080/tcp": .init(hostIP: "127.0.0.1")])
         let id = try await client.createContainer(name: DockerTestSupport.uniqueName("esb-dockertest-port"), spec: spec)
         await DockerTestSupport.removeLater(id, on: client)

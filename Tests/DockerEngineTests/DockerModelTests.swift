@@ -4,7 +4,10 @@ import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct DockerModelTests {
     @Test(arguments: [
-        ("unix:///var/run/docker.sock", DockerHost.Endpoint.unixSocket(path: "/var/run/docker.sock") as DockerHost.Endpoint?),
+        (
+            "unix:///var/run/docker.sock",
+            DockerHost.Endpoint.unixSocket(path: "/var/run/docker.sock") as DockerHost.Endpoint?
+        ),
         ("unix:///tmp/x.sock", .unixSocket(path: "/tmp/x.sock")),
         ("tcp://127.0.0.1:2375", .tcp(host: "127.0.0.1", port: 2375)),
         ("tcp://docker:2375/", .tcp(host: "docker", port: 2375)),
@@ -24,20 +27,24 @@ import Testing
         #expect(throws: DockerError.self) { try DockerHost.fromEnvironment(["DOCKER_HOST": "npipe:////./pipe"]) }
     }
 
-    @Test(arguments: [("1.41", "1.41", "1.41"), ("1.43", "1.41", "1.41"), ("1.40", "1.41", "1.40"), ("1.9", "1.41", "1.9")])
+    @Test(arguments: [
+        ("1.41", "1.41", "1.41"), ("1.43", "1.41", "1.41"), ("1.40", "1.41", "1.40"), ("1.9", "1.41", "1.9"),
+    ])
     func versionNegotiationPicksTheLower(daemon: String, mine: String, expected: String) {
         #expect(DockerClient.lowerVersion(daemon, mine) == expected)
     }
 
     @Test func queryValuesArePercentEncoded() {
-        #expect(DockerClient.queryString([("filters", #"{"label":["a=b"]}"#), ("all", "1")])
-            == "?filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D&all=1")
+        #expect(
+            DockerClient.queryString([("filters", #"{"label":["a=b"]}"#), ("all", "1")])
+                == "?filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D&all=1")
         #expect(DockerClient.queryString([]) == "")
     }
 
     @Test func containerSpecEncodesDockerKeys() throws {
         let spec = ContainerSpec(
-            image: "img:1", environment: ["A=1"], labels: ["esb.managed": "true"], memoryBytes: 128 << 20, network: "net",
+            image: "img:1", environment: ["A=1"], labels: ["esb.managed": "true"], memoryBytes: 128 << 20,
+            network: "net",
             publishedPorts: ["8080/tcp": .init(hostIP: "127.0.0.1")])
         let json = try JSONSerialization.jsonObject(with: Data(DockerJSON.encode(spec))) as? [String: Any]
         let host = json?["HostConfig"] as? [String: Any]
@@ -55,7 +62,8 @@ import Testing
     }
 
     @Test func containerSpecEncodesTheLogConfig() throws {
-        let spec = ContainerSpec(image: "img:1", logConfig: .init(type: "json-file", options: ["max-size": "10m", "max-file": "3"]))
+        let spec = ContainerSpec(
+            image: "img:1", logConfig: .init(type: "json-file", options: ["max-size": "10m", "max-file": "3"]))
         let json = try JSONSerialization.jsonObject(with: Data(DockerJSON.encode(spec))) as? [String: Any]
         let log = (json?["HostConfig"] as? [String: Any])?["LogConfig"] as? [String: Any]
         #expect(log?["Type"] as? String == "json-file")
@@ -64,12 +72,12 @@ import Testing
 
     @Test func inspectAnswerDecodes() throws {
         let body = #"""
-        {"Id":"abc","Name":"/esb-f-1","Created":"2026-01-01T00:00:00.1Z","Image":"sha256:1",
-         "State":{"Status":"running","Running":true,"Paused":false,"OOMKilled":false,"ExitCode":0},
-         "Config":{"Image":"img:1","Labels":{"esb.managed":"true"},"Env":["A=1"]},
-         "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"49153"}],"9000/tcp":null},
-                            "Networks":{"esb-lambda":{"IPAddress":"172.18.0.2","NetworkID":"n1"}}}}
-        """#
+            {"Id":"abc","Name":"/esb-f-1","Created":"2026-01-01T00:00:00.1Z","Image":"sha256:1",
+             "State":{"Status":"running","Running":true,"Paused":false,"OOMKilled":false,"ExitCode":0},
+             "Config":{"Image":"img:1","Labels":{"esb.managed":"true"},"Env":["A=1"]},
+             "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"49153"}],"9000/tcp":null},
+                                "Networks":{"esb-lambda":{"IPAddress":"172.18.0.2","NetworkID":"n1"}}}}
+            """#
         let details = try DockerJSON.decode(ContainerDetails.self, from: Array(body.utf8), what: "test")
         #expect(details.name == "esb-f-1")
         #expect(details.state.running && !details.state.paused)
@@ -80,7 +88,8 @@ import Testing
     }
 
     @Test func errorBodiesBecomeTypedErrors() {
-        let notFound = DockerError.fromResponse(status: 404, body: Array(#"{"message":"No such image: x:latest"}"#.utf8))
+        let notFound = DockerError.fromResponse(
+            status: 404, body: Array(#"{"message":"No such image: x:latest"}"#.utf8))
         #expect(notFound.code == .notFound && notFound.message == "No such image: x:latest")
         #expect(DockerError.fromResponse(status: 409, body: []).code == .conflict)
         let other = DockerError.fromResponse(status: 500, body: Array("plain text\n".utf8))

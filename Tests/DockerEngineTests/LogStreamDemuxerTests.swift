@@ -5,7 +5,8 @@ import Testing
     static func frame(_ stream: UInt8, _ text: String) -> [UInt8] {
         let payload = Array(text.utf8)
         let n = UInt32(payload.count)
-        return [stream, 0, 0, 0, UInt8(n >> 24), UInt8((n >> 16) & 0xFF), UInt8((n >> 8) & 0xFF), UInt8(n & 0xFF)] + payload
+        return [stream, 0, 0, 0, UInt8(n >> 24), UInt8((n >> 16) & 0xFF), UInt8((n >> 8) & 0xFF), UInt8(n & 0xFF)]
+            + payload
     }
 
     static let fixture: [UInt8] = frame(1, "hello\n") + frame(2, "oops\n") + frame(1, "") + frame(1, "{\"a\":1}\nrest")
@@ -49,12 +50,13 @@ import Testing
         #expect(frames == [LogFrame(stream: .stdout, bytes: Array("plain output\n".utf8))])
     }
 
-    @Test(arguments: [
-        ("a\nb\n", [["a"], ["b"]], nil as String?),
-        ("a\r\nb", [["a"]], "b"),
-        ("\n\n", [[""], [""]], nil),
-        ("no newline", [], "no newline"),
-    ] as [(String, [[String]], String?)])
+    @Test(
+        arguments: [
+            ("a\nb\n", [["a"], ["b"]], nil as String?),
+            ("a\r\nb", [["a"]], "b"),
+            ("\n\n", [[""], [""]], nil),
+            ("no newline", [], "no newline"),
+        ] as [(String, [[String]], String?)])
     func lineSplitter(input: String, lines: [[String]], rest: String?) {
         var splitter = LineSplitter()
         var got: [String] = []

@@ -10,7 +10,8 @@ public enum DockerTestSupport {
     public static let image = "esb-local/lambda-python:3.11"
 
     /// The repository root (tests live in `Tests/<Target>/`).
-    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// Starts dockerd through the project's script when nothing answers, and fails clearly otherwise.

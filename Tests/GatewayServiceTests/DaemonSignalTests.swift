@@ -7,7 +7,8 @@ import Testing
 /// `esb-manager` binary: SIGTERM ends it with exit status 0 ("stopped" logged), not by the signal.
 @Suite(.timeLimit(.minutes(5))) struct DaemonSignalTests {
     @Test func theManagerDrainsOnSIGTERMInsteadOfDyingOfIt() async throws {
-        try #require(await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        try #require(
+            await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let harness = try await InvokerManagerHarness(maxConcurrency: 1)
         harness.stop()  // SIGTERM, then waits for the exit
         #expect(harness.process.terminationReason == .exit)

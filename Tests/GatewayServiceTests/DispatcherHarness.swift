@@ -47,8 +47,11 @@ final class StandInInvoker: FunctionInvoking, Sendable {
     nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        let call = Call(function: spec.name, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
-        let n = calls.withLock { $0.append(call); return $0.count }
+        let call = Call(
+            function: spec.name, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
+        let n = calls.withLock {
+            $0.append(call); return $0.count
+        }
         return try script(call, n).get()
     }
 
@@ -59,7 +62,9 @@ final class StandInInvoker: FunctionInvoking, Sendable {
 
 extension InvocationOutcome {
     /// What the RIE answers: status, `text/plain` like the real one, the function's payload.
-    static func rie(_ body: String, status: Int = 200, headers: HTTPHeaders = ["Content-Type": "text/plain; charset=utf-8"]) -> InvocationOutcome {
+    static func rie(
+        _ body: String, status: Int = 200, headers: HTTPHeaders = ["Content-Type": "text/plain; charset=utf-8"]
+    ) -> InvocationOutcome {
         InvocationOutcome(
             status: status, headers: headers, body: Array(body.utf8), workerID: "c0ffee", coldStart: false,
             queueWait: .milliseconds(1), functionTime: .milliseconds(2))
@@ -81,10 +86,15 @@ struct DispatcherHarness {
     let events: EventDispatcher
     let spoolFolder: TemporaryFolder
 
-    init(invoker: StandInInvoker = StandInInvoker(body: #"{"statusCode":200,"body":"hi"}"#), extraEnv: [String: String] = [:]) throws {
+    init(
+        invoker: StandInInvoker = StandInInvoker(body: #"{"statusCode":200,"body":"hi"}"#),
+        extraEnv: [String: String] = [:]
+    ) throws {
         let environment = try GatewayEnvironment.parse(Self.env.merging(extraEnv) { $1 })
         let settings = GatewaySettings(environment: environment, jwtKey: Self.jwtKey)
-        let functions = FunctionsConfig(functions: [FunctionConfig(name: "echo", timeout: 3), FunctionConfig(name: "other")])
+        let functions = FunctionsConfig(functions: [
+            FunctionConfig(name: "echo", timeout: 3), FunctionConfig(name: "other"),
+        ])
         let routes = try Self.routingTable()
         let config = GatewayConfigStore(GatewayConfiguration(functions: functions, routes: routes))
         let box = LinesBox()
@@ -130,11 +140,15 @@ struct DispatcherHarness {
         RoutingTable(try RoutingConfig.parse(routingYAML, path: "routing.yml"))
     }
 
-    func send(_ method: String, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) async -> HTTPResponse {
-        await dispatcher.handle(HTTPRequest(method: method, target: target, headers: headers, body: body), peer: "127.0.0.1:40000")
+    func send(_ method: String, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) async -> HTTPResponse
+    {
+        await dispatcher.handle(
+            HTTPRequest(method: method, target: target, headers: headers, body: body), peer: "127.0.0.1:40000")
     }
 
-    func token(subject: String = "alice", now: Int = Int(WallClock.epochMilliseconds() / 1000), lifetime: Int = 3000) -> String {
+    func token(subject: String = "alice", now: Int = Int(WallClock.epochMilliseconds() / 1000), lifetime: Int = 3000)
+        -> String
+    {
         JWT.issue(subject: subject, now: now, lifetimeSeconds: lifetime, secret: Self.jwtKey)
     }
 

@@ -34,9 +34,10 @@ import Testing
         let c = SpoolRecord.admit(Self.event("c"), payload: Array("333".utf8)).encoded()
         b[b.count - 1] ^= 0xFF  // a flipped bit in b's payload
         let scan = SpoolSegmentScanner.scan(a + b + c)
-        #expect(scan.entries.map(\.record) == [
-            .admit(Self.event("a"), payload: Array("1".utf8)), .admit(Self.event("c"), payload: Array("333".utf8)),
-        ])
+        #expect(
+            scan.entries.map(\.record) == [
+                .admit(Self.event("a"), payload: Array("1".utf8)), .admit(Self.event("c"), payload: Array("333".utf8)),
+            ])
         #expect(scan.damage == [SpoolSegmentScanner.Damage(offset: a.count, reason: "checksum mismatch")])
     }
 
@@ -157,14 +158,25 @@ import Testing
     @Test func functionErrorsAreRetriedAfterTheConfiguredDelaysThenDead() {
         let policy = EventRetryPolicy(retryDelays: [.seconds(60), .seconds(120)])
         var p = EventProgress()
-        guard case .retry(let p1) = policy.afterFunctionError(p, maxRetries: 2, now: 0) else { Issue.record("no retry"); return }
+        guard case .retry(let p1) = policy.afterFunctionError(p, maxRetries: 2, now: 0) else {
+            Issue.record("no retry"); return
+        }
         #expect(p1.dueAtMillis == 60_000 && p1.invokeCount == 1)
-        guard case .retry(let p2) = policy.afterFunctionError(p1, maxRetries: 2, now: 100_000) else { Issue.record("no retry"); return }
+        guard case .retry(let p2) = policy.afterFunctionError(p1, maxRetries: 2, now: 100_000) else {
+            Issue.record("no retry"); return
+        }
         #expect(p2.dueAtMillis == 220_000)
-        #expect(policy.afterFunctionError(p2, maxRetries: 2, now: 300_000) == .dead(.retriesExhausted, EventProgress(
-            invokeCount: 3, functionErrors: 3, backoffStep: 0, dueAtMillis: 220_000)))
+        #expect(
+            policy.afterFunctionError(p2, maxRetries: 2, now: 300_000)
+                == .dead(
+                    .retriesExhausted,
+                    EventProgress(
+                        invokeCount: 3, functionErrors: 3, backoffStep: 0, dueAtMillis: 220_000)))
         p.functionErrors = 0
-        if case .dead = policy.afterFunctionError(p, maxRetries: 0, now: 0) {} else { Issue.record("0 retries must be dead") }
+        if case .dead = policy.afterFunctionError(p, maxRetries: 0, now: 0) {
+        } else {
+            Issue.record("0 retries must be dead")
+        }
     }
 
     @Test func systemErrorsBackOffExponentiallyUpToFiveMinutes() {
@@ -193,13 +205,16 @@ import Testing
             event: SpooledEvent(id: "req-1", function: "fails", traceID: "t", enqueuedAtMillis: 0),
             functionARN: "arn:aws:lambda:ap-northeast-1:000000000000:function:fails", condition: .retriesExhausted,
             approximateInvokeCount: 3, requestPayload: Array(#"{"a":1}"#.utf8),
-            lastResponse: EventResponse(statusCode: 200, functionError: "Unhandled", payload: Array(#"{"errorMessage":"boom"}"#.utf8)),
+            lastResponse: EventResponse(
+                statusCode: 200, functionError: "Unhandled", payload: Array(#"{"errorMessage":"boom"}"#.utf8)),
             timestampMillis: 0)
         let json = try JSONValue(parsing: record.json())
         #expect(json["version"] == "1.0")
         #expect(json["timestamp"] == "1970-01-01T00:00:00.000Z")
         #expect(json["requestContext"]?["requestId"] == "req-1")
-        #expect(json["requestContext"]?["functionArn"] == "arn:aws:lambda:ap-northeast-1:000000000000:function:fails:$LATEST")
+        #expect(
+            json["requestContext"]?["functionArn"]
+                == "arn:aws:lambda:ap-northeast-1:000000000000:function:fails:$LATEST")
         #expect(json["requestContext"]?["condition"] == "RetriesExhausted")
         #expect(json["requestContext"]?["approximateInvokeCount"]?.intValue == 3)
         #expect(json["requestPayload"]?["a"]?.intValue == 1)

@@ -7,7 +7,9 @@ import Testing
 /// docs/gateway.md: the event's `X-Forwarded-For/-Port/-Proto` as API Gateway adds them (AWS's sample event carries
 /// all three), and authentication decided from the request head (`GatewayDispatcher.screen`).
 @Suite struct ForwardedHeadersTests {
-    func event(_ h: DispatcherHarness, headers: HTTPHeaders = [:], peer: String = "127.0.0.1:40000") async throws -> JSONValue {
+    func event(_ h: DispatcherHarness, headers: HTTPHeaders = [:], peer: String = "127.0.0.1:40000") async throws
+        -> JSONValue
+    {
         let r = await h.dispatcher.handle(HTTPRequest(method: "GET", target: "/open", headers: headers), peer: peer)
         #expect(r.status == 200)
         return try JSONValue(parsing: try #require(h.invoker.recorded.last).payload)
@@ -26,9 +28,11 @@ import Testing
 
     @Test func anUntrustedClientsForwardedHeadersAreReplaced() async throws {
         let h = try DispatcherHarness()
-        let e = try await event(h, headers: [
-            "x-forwarded-for": "6.6.6.6", "X-Forwarded-Port": "1", "X-Forwarded-Proto": "gopher",
-        ])
+        let e = try await event(
+            h,
+            headers: [
+                "x-forwarded-for": "6.6.6.6", "X-Forwarded-Port": "1", "X-Forwarded-Proto": "gopher",
+            ])
         #expect(e["multiValueHeaders"]?["X-Forwarded-For"] == .array([.string("127.0.0.1")]))
         #expect(e["headers"]?["X-Forwarded-Port"] == "443" && e["headers"]?["X-Forwarded-Proto"] == "https")
         #expect(e["headers"]?["x-forwarded-for"] == nil)
@@ -54,7 +58,9 @@ import Testing
 }
 
 @Suite struct HeadScreenTests {
-    func screen(_ h: DispatcherHarness, _ method: String, _ target: String, _ headers: HTTPHeaders = [:]) -> HTTPResponse? {
+    func screen(_ h: DispatcherHarness, _ method: String, _ target: String, _ headers: HTTPHeaders = [:])
+        -> HTTPResponse?
+    {
         h.dispatcher.screen(HTTPRequest(method: method, target: target, headers: headers), peer: "127.0.0.1:1")
     }
 
@@ -62,16 +68,21 @@ import Testing
         let h = try DispatcherHarness()
         #expect(screen(h, "POST", "/api/echo")?.status == 401)
         #expect(screen(h, "POST", "/api/echo", ["Authorization": "Bearer x.y.z"])?.status == 401)
-        #expect(screen(h, "PUT", "/api/echo")?.status == 401)           // 405 needs a token first
+        #expect(screen(h, "PUT", "/api/echo")?.status == 401)  // 405 needs a token first
         #expect(screen(h, "POST", "/nowhere")?.status == 401)
         let login = try #require(screen(h, "POST", "/user/auth/ver1.0", ["x-api-key": "wrong"]))
         #expect(login.status == 401 && login.headers["PADMA_USER_AUTHORIZED"] == nil)
         let invoke = try #require(screen(h, "POST", "/2015-03-31/functions/echo/invocations"))
         #expect(invoke.status == 403 && invoke.headers["x-amzn-ErrorType"] == "UnrecognizedClientException")
-        let unknownKey = try #require(screen(h, "POST", "/2015-03-31/functions/echo/invocations", [
-            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDNOPE/20260101/ap-northeast-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + String(repeating: "0", count: 64),
-            "X-Amz-Date": "20260101T000000Z", "Host": "x",
-        ]))
+        let unknownKey = try #require(
+            screen(
+                h, "POST", "/2015-03-31/functions/echo/invocations",
+                [
+                    "Authorization":
+                        "AWS4-HMAC-SHA256 Credential=AKIDNOPE/20260101/ap-northeast-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+                        + String(repeating: "0", count: 64),
+                    "X-Amz-Date": "20260101T000000Z", "Host": "x",
+                ]))
         #expect(unknownKey.status == 403 && unknownKey.headers["x-amzn-ErrorType"] == "UnrecognizedClientException")
         // Every refusal leaves with the request's ids and an access line, like any answer.
         #expect(login.headers["X-Request-Id"] != nil && login.headers["X-Amzn-Trace-Id"] != nil)
@@ -81,8 +92,8 @@ import Testing
 
     @Test func whatTheHeadCannotDecideGoesOn() throws {
         let h = try DispatcherHarness()
-        #expect(screen(h, "POST", "/open") == nil)                                  // auth: none
-        #expect(screen(h, "POST", "/api/echo", h.bearer()) == nil)                  // valid token
+        #expect(screen(h, "POST", "/open") == nil)  // auth: none
+        #expect(screen(h, "POST", "/api/echo", h.bearer()) == nil)  // valid token
         #expect(screen(h, "POST", "/user/auth/ver1.0", ["x-api-key": "api-key-1"]) == nil)  // user/password in the body
         #expect(screen(h, "POST", "/2015-03-31/functions/echo/invocations", h.bearer()) == nil)
         #expect(screen(h, "GET", "/health") == nil)
@@ -94,10 +105,13 @@ import Testing
     @Test func eachInvocationWritesOneDebugLineWithTheRequestIdWorkerAndTemperature() async throws {
         let h = try DispatcherHarness()
         _ = await h.send("GET", "/open", headers: ["X-Request-Id": "dbg-1"])
-        let r = await h.send("POST", "/2015-03-31/functions/echo/invocations", headers: h.bearer().merged(["X-Request-Id": "dbg-2"]))
+        let r = await h.send(
+            "POST", "/2015-03-31/functions/echo/invocations", headers: h.bearer().merged(["X-Request-Id": "dbg-2"]))
         #expect(r.status == 200)
         for id in ["dbg-1", "dbg-2"] {
-            let lines = h.logLines.filter { $0.contains("\"logger\":\"gateway.invocation\"") && $0.contains("\"request_id\":\"\(id)\"") }
+            let lines = h.logLines.filter {
+                $0.contains("\"logger\":\"gateway.invocation\"") && $0.contains("\"request_id\":\"\(id)\"")
+            }
             #expect(lines.count == 1, "\(id): \(h.logLines)")
             let line = try JSONValue(parsing: Array(try #require(lines.first).utf8))
             #expect(line["level"] == "DEBUG" && line["worker"] == "c0ffee" && line["cold_start"] == .bool(false))
@@ -117,9 +131,13 @@ import Testing
         let ok = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Client-Context": context]))
         #expect(ok.status == 200)
         #expect(h.invoker.recorded.last?.clientContext == context)
-        for bad in ["not base64!", Base64.encode(Array("[1]".utf8)), Base64.encode([UInt8](repeating: 0x61, count: 3000))] {
+        for bad in [
+            "not base64!", Base64.encode(Array("[1]".utf8)), Base64.encode([UInt8](repeating: 0x61, count: 3000)),
+        ] {
             let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Client-Context": bad]))
-            #expect(r.status == 400 && r.headers["x-amzn-ErrorType"] == "InvalidRequestContentException", "\(bad.prefix(20))")
+            #expect(
+                r.status == 400 && r.headers["x-amzn-ErrorType"] == "InvalidRequestContentException",
+                "\(bad.prefix(20))")
         }
         #expect(h.invoker.recorded.count == 1)
     }

@@ -16,7 +16,9 @@ import Testing
     @Test func loadsBothFilesAndWarnsAboutUndefinedFunctions() throws {
         let (f, r) = try Self.files(
             functions: "functions:\n  echo:\n    environment: { GREETING: \"${WHO}\" }\n",
-            routing: "routes:\n  - { path: \"/a\", method: \"GET\", function: \"echo\" }\n  - { path: \"/b\", method: \"GET\", function: \"ghost\" }\n")
+            routing:
+                "routes:\n  - { path: \"/a\", method: \"GET\", function: \"echo\" }\n  - { path: \"/b\", method: \"GET\", function: \"ghost\" }\n"
+        )
         let c = try GatewayConfiguration.load(functionsPath: f, routingPath: r, environment: ["WHO": "box"])
         #expect(c.functions["echo"]?.environment["GREETING"] == "box")
         #expect(c.routes.routes.count == 2)
@@ -36,8 +38,10 @@ import Testing
     /// §2.3: a broken file is an error with its position; the store keeps what it had.
     @Test func brokenFileIsRefusedAndTheStoreKeepsTheOldConfiguration() throws {
         let (f, r) = try Self.files(
-            functions: "functions:\n  echo: {}\n", routing: "routes:\n  - { path: \"/a\", method: \"GET\", function: \"echo\" }\n")
-        let store = GatewayConfigStore(try GatewayConfiguration.load(functionsPath: f, routingPath: r, environment: [:]))
+            functions: "functions:\n  echo: {}\n",
+            routing: "routes:\n  - { path: \"/a\", method: \"GET\", function: \"echo\" }\n")
+        let store = GatewayConfigStore(
+            try GatewayConfiguration.load(functionsPath: f, routingPath: r, environment: [:]))
         try "routes:\n  - path: [broken\n".write(toFile: r, atomically: true, encoding: .utf8)
         do {
             store.replace(with: try GatewayConfiguration.load(functionsPath: f, routingPath: r, environment: [:]))

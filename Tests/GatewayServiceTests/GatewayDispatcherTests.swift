@@ -18,18 +18,19 @@ import Posix
         #expect(r.headers["X-Amzn-Trace-Id"]?.hasPrefix("Root=1-") == true)
     }
 
-    @Test(arguments: [
-        // (x-api-key, body, status, PADMA_USER_AUTHORIZED)
-        (nil, #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-1"}}"#, 401, nil),
-        ("wrong", #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-1"}}"#, 401, nil),
-        ("wrong", "not json", 401, nil),
-        ("api-key-1", "not json", 400, nil),
-        ("api-key-1", #"{"AuthParameters":{"USERNAME":"alice"}}"#, 400, nil),
-        ("api-key-1", #"{"AuthParameters":"x"}"#, 400, nil),
-        ("api-key-1", #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"nope"}}"#, 401, "true"),
-        ("api-key-1", #"{"AuthParameters":{"USERNAME":"bob","PASSWORD":"pw-1"}}"#, 401, "true"),
-        ("api-key-1", #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-1"}}"#, 200, "true"),
-    ] as [(String?, String, Int, String?)])
+    @Test(
+        arguments: [
+            // (x-api-key, body, status, PADMA_USER_AUTHORIZED)
+            (nil, #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-1"}}"#, 401, nil),
+            ("wrong", #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-1"}}"#, 401, nil),
+            ("wrong", "not json", 401, nil),
+            ("api-key-1", "not json", 400, nil),
+            ("api-key-1", #"{"AuthParameters":{"USERNAME":"alice"}}"#, 400, nil),
+            ("api-key-1", #"{"AuthParameters":"x"}"#, 400, nil),
+            ("api-key-1", #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"nope"}}"#, 401, "true"),
+            ("api-key-1", #"{"AuthParameters":{"USERNAME":"bob","PASSWORD":"pw-1"}}"#, 401, "true"),
+            ("api-key-1", #"{"AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-1"}}"#, 200, "true"),
+        ] as [(String?, String, Int, String?)])
     func loginOrderOfChecks(apiKey: String?, body: String, status: Int, authorized: String?) async throws {
         let h = try DispatcherHarness()
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
@@ -73,8 +74,9 @@ import Posix
     func eventOverLambdasSixMiBLimitIs413WithoutInvoking(bytes: Int, status: Int) async throws {
         // 5 MiB of binary becomes a ~7 MiB base64 event: over Lambda's 6,291,456-byte payload limit.
         let h = try DispatcherHarness(extraEnv: ["MAX_BODY_BYTES": "\(6 * 1024 * 1024)"])
-        let r = await h.send("POST", "/open", headers: ["Content-Type": "application/octet-stream"],
-                             body: [UInt8](repeating: 0xFF, count: bytes))
+        let r = await h.send(
+            "POST", "/open", headers: ["Content-Type": "application/octet-stream"],
+            body: [UInt8](repeating: 0xFF, count: bytes))
         #expect(r.status == status)
         #expect(h.invoker.recorded.count == (status == 200 ? 1 : 0))
         if status == 413 { #expect(r.text == #"{"message":"Request Entity Too Large"}"#) }
@@ -125,7 +127,9 @@ import Posix
             let header = Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))
             token = "\(header).\(parts[1])."
         case "wrong-key":
-            token = JWT.issue(subject: "alice", now: now, lifetimeSeconds: 3000, secret: Array("another-key-another-key-another-key!".utf8))
+            token = JWT.issue(
+                subject: "alice", now: now, lifetimeSeconds: 3000,
+                secret: Array("another-key-another-key-another-key!".utf8))
         case "tampered":
             let payload = Base64URL.encode(Array(#"{"sub":"root","iat":1,"exp":9999999999}"#.utf8))
             token = "\(parts[0]).\(payload).\(parts[2])"
@@ -144,7 +148,8 @@ import Posix
 
     @Test func eventCarriesTheRequestIdAndWorkerGetsBothIds() async throws {
         let h = try DispatcherHarness()
-        let r = await h.send("POST", "/api/echo?x=1", headers: h.bearer().merged(["X-Request-Id": "rid-7"]), body: Array("{}".utf8))
+        let r = await h.send(
+            "POST", "/api/echo?x=1", headers: h.bearer().merged(["X-Request-Id": "rid-7"]), body: Array("{}".utf8))
         #expect(r.status == 200)
         let call = try #require(h.invoker.recorded.first)
         #expect(call.function == "echo")
@@ -200,8 +205,10 @@ import Posix
         _ = await h.send("GET", "/api/echo", headers: h.bearer().merged(["X-Request-Id": "log-1"]))
         let line = try #require(h.logLines.last { $0.contains("gateway.access") })
         let json = try JSONValue(parsing: line.trimmingASCIIWhitespace())
-        for key in ["_time", "level", "logger", "message", "container_name", "request_id", "trace_id", "method", "path",
-                    "status", "latency_ms", "function", "worker", "cold_start", "queue_ms"] {
+        for key in [
+            "_time", "level", "logger", "message", "container_name", "request_id", "trace_id", "method", "path",
+            "status", "latency_ms", "function", "worker", "cold_start", "queue_ms",
+        ] {
             #expect(json[key] != nil, "\(key)")
         }
         #expect(json["request_id"] == "log-1")

@@ -31,16 +31,23 @@ import TLS
     }
 
     @Test func selfSignedCertificateNamesFromTLSSubjectAltNames() throws {
-        let e = try GatewayEnvironment.parse(["TLS_SUBJECT_ALT_NAMES": "esb-gateway, box.example, 10.0.0.5, ::1, localhost"])
+        let e = try GatewayEnvironment.parse([
+            "TLS_SUBJECT_ALT_NAMES": "esb-gateway, box.example, 10.0.0.5, ::1, localhost"
+        ])
         #expect(e.tlsSubjectAltNames == ["esb-gateway", "box.example", "10.0.0.5", "::1", "localhost"])
-        #expect(SelfSignedCertificate.defaultDNSNames(plus: e.tlsSubjectAltNames) == ["localhost", "esb-gateway", "box.example"])
-        #expect(SelfSignedCertificate.defaultIPAddresses(plus: e.tlsSubjectAltNames) == ["127.0.0.1", "10.0.0.5", "::1"])
+        #expect(
+            SelfSignedCertificate.defaultDNSNames(plus: e.tlsSubjectAltNames) == [
+                "localhost", "esb-gateway", "box.example",
+            ])
+        #expect(
+            SelfSignedCertificate.defaultIPAddresses(plus: e.tlsSubjectAltNames) == ["127.0.0.1", "10.0.0.5", "::1"])
         #expect(try GatewayEnvironment.parse([:]).tlsSubjectAltNames.isEmpty)
     }
 
     @Test func decimalDurationsAndLists() throws {
         let e = try GatewayEnvironment.parse([
-            "POOL_ACQUIRE_TIMEOUT": "0.25", "SHUTDOWN_TIMEOUT": "2", "BINARY_MEDIA_TYPES": "image/*, Application/Octet-Stream",
+            "POOL_ACQUIRE_TIMEOUT": "0.25", "SHUTDOWN_TIMEOUT": "2",
+            "BINARY_MEDIA_TYPES": "image/*, Application/Octet-Stream",
             "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "ESB_ENV": "production", "CONTAINER_NAME": "gw", "LOG_LEVEL": "debug",
         ])
         #expect(e.poolAcquireTimeout == .milliseconds(250))

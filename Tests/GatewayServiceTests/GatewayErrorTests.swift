@@ -4,7 +4,8 @@ import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct GatewayErrorTests {
     @Test(arguments: [
-        (GatewayError.badRequest, 400, "Bad Request"), (.unauthorized, 401, "Unauthorized"), (.forbidden, 403, "Forbidden"),
+        (GatewayError.badRequest, 400, "Bad Request"), (.unauthorized, 401, "Unauthorized"),
+        (.forbidden, 403, "Forbidden"),
         (.notFound, 404, "Not Found"), (.methodNotAllowed(allowed: ["GET"]), 405, "Method Not Allowed"),
         (.requestTimeout, 408, "Request Timeout"), (.payloadTooLarge, 413, "Request Entity Too Large"),
         (.tooManyRequests, 429, "Too Many Requests"), (.headerFieldsTooLarge, 431, "Request Header Fields Too Large"),
@@ -33,6 +34,8 @@ import Testing
         let r = GatewayError.aws(type, message: "Function not found: \"x\"").response
         #expect(r.status == status)
         #expect(r.headers["x-amzn-ErrorType"] == type.rawValue)
-        #expect(String(decoding: r.body, as: UTF8.self) == "{\"Type\":\"User\",\"message\":\"Function not found: \\\"x\\\"\"}")
+        #expect(
+            String(decoding: r.body, as: UTF8.self)
+                == "{\"Type\":\"User\",\"message\":\"Function not found: \\\"x\\\"\"}")
     }
 }

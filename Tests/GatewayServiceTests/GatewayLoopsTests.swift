@@ -18,12 +18,15 @@ import Testing
 
     @Test func twoLoopsBothServeAndEachRequestStaysOnItsLoop() async throws {
         let seen = Seen()
-        let harness = try DispatcherHarness(invoker: StandInInvoker { _, _ in
-            seen.invoked.withLock { $0.append(EventLoop.current?.index) }
-            return .success(.rie(#"{"statusCode":200,"body":"hi"}"#))
-        }, extraEnv: ["GATEWAY_LOOPS": "2"])
+        let harness = try DispatcherHarness(
+            invoker: StandInInvoker { _, _ in
+                seen.invoked.withLock { $0.append(EventLoop.current?.index) }
+                return .success(.rie(#"{"statusCode":200,"body":"hi"}"#))
+            }, extraEnv: ["GATEWAY_LOOPS": "2"])
         #expect(GatewayRuntime.loopCount(try GatewayEnvironment.parse(["GATEWAY_LOOPS": "2"])) == 2)
-        let (worker, workerPort) = try Self.start(loops: 1) { request, _ in HTTPResponse(status: 200, body: request.body) }
+        let (worker, workerPort) = try Self.start(loops: 1) { request, _ in
+            HTTPResponse(status: 200, body: request.body)
+        }
         let workerEndpoint = PoolEndpoint.tcp(host: "127.0.0.1", port: workerPort)
         let workerClient = HTTPClient()
         let transport = ReactorWorkerTransport(client: workerClient)
@@ -49,7 +52,8 @@ import Testing
                     var worst = 200
                     for _ in 0..<10 {
                         let response = try? await client.execute(
-                            HTTPRequest(method: "GET", target: "/public"), to: HTTPEndpoint(host: "127.0.0.1", port: port),
+                            HTTPRequest(method: "GET", target: "/public"),
+                            to: HTTPEndpoint(host: "127.0.0.1", port: port),
                             timeout: .seconds(20))
                         if response?.status != 200 { worst = response?.status ?? 0 }
                     }
@@ -64,11 +68,18 @@ import Testing
         let perLoop = Dictionary(grouping: steps.compactMap(\.accepted), by: { $0 }).mapValues(\.count)
         print("accepted per loop: \(perLoop.sorted { $0.key < $1.key })")
         #expect(Set(perLoop.keys) == [0, 1], "both loops accept connections")
-        #expect(steps.allSatisfy { $0.accepted != nil && $0.afterWorker == $0.accepted }, "worker call answered on the accepting loop")
-        #expect(invoked.count == 240 && invoked.allSatisfy { $0 != nil }, "the invoker ran on a loop, not the global executor")
+        #expect(
+            steps.allSatisfy { $0.accepted != nil && $0.afterWorker == $0.accepted },
+            "worker call answered on the accepting loop")
+        #expect(
+            invoked.count == 240 && invoked.allSatisfy { $0 != nil },
+            "the invoker ran on a loop, not the global executor")
         #expect(Set(invoked.compactMap { $0 }) == [0, 1])
         // Each loop keeps its own keep-alive connections to the worker.
-        #expect(Set(workerClient.idleConnectionsByLoop(to: HTTPEndpoint(host: "127.0.0.1", port: workerPort)).keys) == [0, 1])
+        #expect(
+            Set(workerClient.idleConnectionsByLoop(to: HTTPEndpoint(host: "127.0.0.1", port: workerPort)).keys) == [
+                0, 1,
+            ])
         await front.shutdown(gracePeriod: .seconds(2))
         await worker.shutdown(gracePeriod: .seconds(2))
     }

@@ -56,8 +56,9 @@ import Testing
                 }
             }
             #expect(bytes[14] == UInt8(ascii: "4"), "version nibble of \(id)")
-            #expect([UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19]),
-                    "variant nibble of \(id)")
+            #expect(
+                [UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19]),
+                "variant nibble of \(id)")
             #expect(RequestIdentity.isValidRequestID(id))
             seen.insert(id)
         }
@@ -75,7 +76,8 @@ import Testing
         let id = RequestIdentity.newTraceID(epochSeconds: 0x5f5e_1000, using: &rng)
         #expect(id == "Root=1-5f5e1000-0123456789abcdeffedcba98")
         var small = FixedWords(words: [0, 0])
-        #expect(RequestIdentity.newTraceID(epochSeconds: 0x1f, using: &small) == "Root=1-0000001f-000000000000000000000000")
+        #expect(
+            RequestIdentity.newTraceID(epochSeconds: 0x1f, using: &small) == "Root=1-0000001f-000000000000000000000000")
     }
 
     @Test func newUUIDWritesTheWordsAsHexWithVersionAndVariant() {

@@ -19,7 +19,8 @@ import Testing
     }
 
     @Test func functionErrorIsFlaggedUnhandled() async throws {
-        let h = try DispatcherHarness(invoker: StandInInvoker(body: #"{"errorMessage":"boom","errorType":"ValueError"}"#))
+        let h = try DispatcherHarness(
+            invoker: StandInInvoker(body: #"{"errorMessage":"boom","errorType":"ValueError"}"#))
         let r = await h.send("POST", Self.path, headers: h.bearer())
         #expect(r.status == 200)
         #expect(r.headers["X-Amz-Function-Error"] == "Unhandled")
@@ -37,9 +38,14 @@ import Testing
     @Test(arguments: [
         ("/2015-03-31/functions/nope/invocations", "arn:aws:lambda:ap-northeast-1:000000000000:function:nope"),
         ("/2015-03-31/functions/echo%3A7/invocations", "arn:aws:lambda:ap-northeast-1:000000000000:function:echo:7"),
-        ("/2015-03-31/functions/echo/invocations?Qualifier=prod", "arn:aws:lambda:ap-northeast-1:000000000000:function:echo:prod"),
-        ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Anope/invocations",
-         "arn:aws:lambda:us-east-1:000000000000:function:nope"),
+        (
+            "/2015-03-31/functions/echo/invocations?Qualifier=prod",
+            "arn:aws:lambda:ap-northeast-1:000000000000:function:echo:prod"
+        ),
+        (
+            "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Anope/invocations",
+            "arn:aws:lambda:us-east-1:000000000000:function:nope"
+        ),
     ])
     func unknownFunctionsAndVersionsAreResourceNotFound(target: String, arn: String) async throws {
         let h = try DispatcherHarness()
@@ -51,7 +57,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "/2015-03-31/functions/echo%3A%24LATEST/invocations", "/2015-03-31/functions/echo/invocations?Qualifier=%24LATEST",
+        "/2015-03-31/functions/echo%3A%24LATEST/invocations",
+        "/2015-03-31/functions/echo/invocations?Qualifier=%24LATEST",
         "/2015-03-31/functions/000000000000%3Afunction%3Aecho/invocations",
         "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aap-northeast-1%3A000000000000%3Afunction%3Aecho%3A%24LATEST/invocations",
     ])
@@ -78,7 +85,8 @@ import Testing
         let ok = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "DryRun"]))
         #expect(ok.status == 204)
         let missing = await h.send(
-            "POST", "/2015-03-31/functions/nope/invocations", headers: h.bearer().merged(["X-Amz-Invocation-Type": "DryRun"]))
+            "POST", "/2015-03-31/functions/nope/invocations",
+            headers: h.bearer().merged(["X-Amz-Invocation-Type": "DryRun"]))
         #expect(missing.status == 404)
         let unauthenticated = await h.send("POST", Self.path, headers: ["X-Amz-Invocation-Type": "DryRun"])
         #expect(unauthenticated.status == 403)
@@ -122,7 +130,8 @@ import Testing
     }
 
     @Test func eventAnswers202AndRetriesFunctionErrorsTwice() async throws {
-        let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .success(.rie(#"{"errorMessage":"x","errorType":"E"}"#)) })
+        let h = try DispatcherHarness(
+            invoker: StandInInvoker { _, _ in .success(.rie(#"{"errorMessage":"x","errorType":"E"}"#)) })
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
         #expect(r.status == 202)
         #expect(r.body.isEmpty)
@@ -131,13 +140,17 @@ import Testing
         #expect(h.invoker.recorded.count == 3)
         let attempts = h.logLines.filter { $0.contains("\"invocation_type\":\"Event\"") && $0.contains("\"attempt\"") }
         #expect(attempts.count == 3)
-        #expect(attempts.allSatisfy { $0.contains("\"outcome\":\"function_error\"") && $0.contains("\"function\":\"echo\"") })
+        #expect(
+            attempts.allSatisfy {
+                $0.contains("\"outcome\":\"function_error\"") && $0.contains("\"function\":\"echo\"")
+            })
     }
 
     @Test func eventStopsRetryingAfterSuccess() async throws {
-        let h = try DispatcherHarness(invoker: StandInInvoker { _, n in
-            n == 1 ? .failure(.workerFailed("broke")) : .success(.rie("null"))
-        })
+        let h = try DispatcherHarness(
+            invoker: StandInInvoker { _, n in
+                n == 1 ? .failure(.workerFailed("broke")) : .success(.rie("null"))
+            })
         let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Invocation-Type": "Event"]))
         #expect(r.status == 202)
         await h.events.settle(until: .now + .seconds(5))
@@ -185,14 +198,17 @@ import Testing
         let invoker = GatedInvoker()
         let directory = EventSpoolTests.folder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = GatewayConfigStore(GatewayConfiguration(
-            functions: FunctionsConfig(functions: [FunctionConfig(name: "echo", maxConcurrency: 1)]),
-            routes: RoutingTable(try RoutingConfig.parse("routes: []", path: "r.yml"))))
+        let config = GatewayConfigStore(
+            GatewayConfiguration(
+                functions: FunctionsConfig(functions: [FunctionConfig(name: "echo", maxConcurrency: 1)]),
+                routes: RoutingTable(try RoutingConfig.parse("routes: []", path: "r.yml"))))
         let events = EventDispatcher(
             spool: try EventSpool(directory: directory, maxBytes: 1 << 20), invoker: invoker, config: config,
             log: .discarding, metrics: GatewayMetrics(), settings: EventDispatcher.Settings())
         events.start()
-        for id in ["r1", "r2", "r3"] { try await events.submit(function: "echo", payload: Array("{}".utf8), requestID: id, traceID: "t") }
+        for id in ["r1", "r2", "r3"] {
+            try await events.submit(function: "echo", payload: Array("{}".utf8), requestID: id, traceID: "t")
+        }
         // max_concurrency 1: one attempt runs (held by the gate), two wait in the spool.
         #expect(await events.drain(until: .now + .milliseconds(50)) == 1)
         await invoker.gate.release()

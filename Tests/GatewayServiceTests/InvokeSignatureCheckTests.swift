@@ -13,9 +13,23 @@ import Testing
     }
 
     static let vectors: [Vector] = [
-        Vector(target: "/2015-03-31/functions/echo/invocations", body: "{\"q\":1}", host: "127.0.0.1:8443", authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/ap-northeast-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=f033809aed76ba8ecc30ed1112339c11c435e91e3c47226f30290b523d6d41a2", date: "20261129T042127Z", region: "ap-northeast-1"),
-        Vector(target: "/2015-03-31/functions/echo%3A%24LATEST/invocations", body: "", host: "127.0.0.1:8443", authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=29d62c86e1995f8d07510a5da831d689ebc0b1a51e9905df22db422f5e29a4ed", date: "20261129T042127Z", region: "us-east-1"),
-        Vector(target: "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aap-northeast-1%3A000000000000%3Afunction%3Aecho/invocations?Qualifier=%24LATEST", body: "{}", host: "127.0.0.1:8443", authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/ap-northeast-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=16c4d9bfa5add5b1d6cffeb5ec287a7b37c572033400255a2b8a9d04039c3356", date: "20261129T042127Z", region: "ap-northeast-1"),
+        Vector(
+            target: "/2015-03-31/functions/echo/invocations", body: "{\"q\":1}", host: "127.0.0.1:8443",
+            authorization:
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/ap-northeast-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=f033809aed76ba8ecc30ed1112339c11c435e91e3c47226f30290b523d6d41a2",
+            date: "20261129T042127Z", region: "ap-northeast-1"),
+        Vector(
+            target: "/2015-03-31/functions/echo%3A%24LATEST/invocations", body: "", host: "127.0.0.1:8443",
+            authorization:
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=29d62c86e1995f8d07510a5da831d689ebc0b1a51e9905df22db422f5e29a4ed",
+            date: "20261129T042127Z", region: "us-east-1"),
+        Vector(
+            target:
+                "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aap-northeast-1%3A000000000000%3Afunction%3Aecho/invocations?Qualifier=%24LATEST",
+            body: "{}", host: "127.0.0.1:8443",
+            authorization:
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/ap-northeast-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=16c4d9bfa5add5b1d6cffeb5ec287a7b37c572033400255a2b8a9d04039c3356",
+            date: "20261129T042127Z", region: "ap-northeast-1"),
     ]
 
     /// `20261129T042127Z` → epoch seconds (test-side, so the test does not lean on the code under test).
@@ -31,7 +45,9 @@ import Testing
         return days * 86_400 + n(9..<11) * 3600 + n(11..<13) * 60 + n(13..<15)
     }
 
-    static func check(now: Int64, accessKey: String = "AKIDEXAMPLE", secret: String = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY") throws -> InvokeSignatureCheck {
+    static func check(
+        now: Int64, accessKey: String = "AKIDEXAMPLE", secret: String = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    ) throws -> InvokeSignatureCheck {
         let env = try GatewayEnvironment.parse(["INVOKE_ACCESS_KEY_ID": accessKey, "INVOKE_SECRET_ACCESS_KEY": secret])
         return InvokeSignatureCheck(environment: env, now: { now })
     }
@@ -39,7 +55,10 @@ import Testing
     static func request(_ v: Vector, body: String? = nil, target: String? = nil) -> HTTPRequest {
         HTTPRequest(
             method: "POST", target: target ?? v.target,
-            headers: ["Host": v.host, "X-Amz-Date": v.date, "X-Amz-Invocation-Type": "RequestResponse", "Authorization": v.authorization],
+            headers: [
+                "Host": v.host, "X-Amz-Date": v.date, "X-Amz-Invocation-Type": "RequestResponse",
+                "Authorization": v.authorization,
+            ],
             body: Array((body ?? v.body).utf8))
     }
 
@@ -65,7 +84,9 @@ import Testing
     @Test(arguments: vectors)
     func unknownKeyIsUnrecognizedClient(v: Vector) throws {
         let now = try #require(Self.epoch(v.date))
-        #expect(throws: InvokeSignatureCheck.unrecognized) { try Self.check(now: now, accessKey: "AKIDOTHER").verify(Self.request(v)) }
+        #expect(throws: InvokeSignatureCheck.unrecognized) {
+            try Self.check(now: now, accessKey: "AKIDOTHER").verify(Self.request(v))
+        }
     }
 
     @Test func skewOverFifteenMinutesIsRefused() throws {

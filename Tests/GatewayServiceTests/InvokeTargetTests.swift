@@ -3,16 +3,23 @@ import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct InvokeTargetTests {
     // Paths as boto3 sends them: the name percent-encoded (`:` → %3A, `$` → %24).
-    @Test(arguments: [
-        ("/2015-03-31/functions/echo/invocations", nil, "echo", nil, nil),
-        ("/2015-03-31/functions/echo%3A%24LATEST/invocations", nil, "echo", "$LATEST", nil),
-        ("/2015-03-31/functions/echo:$LATEST/invocations", nil, "echo", "$LATEST", nil),
-        ("/2015-03-31/functions/echo/invocations", "Qualifier=%24LATEST", "echo", "$LATEST", nil),
-        ("/2015-03-31/functions/123456789012%3Afunction%3Aecho/invocations", nil, "echo", nil, nil),
-        ("/2015-03-31/functions/000000000000%3Afunction%3Aecho%3A7/invocations", nil, "echo", "7", nil),
-        ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A000000000000%3Afunction%3Aecho/invocations", nil, "echo", nil, "us-west-2"),
-        ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A1%3Afunction%3Aecho%3Aprod/invocations", nil, "echo", "prod", "us-west-2"),
-    ] as [(String, String?, String, String?, String?)])
+    @Test(
+        arguments: [
+            ("/2015-03-31/functions/echo/invocations", nil, "echo", nil, nil),
+            ("/2015-03-31/functions/echo%3A%24LATEST/invocations", nil, "echo", "$LATEST", nil),
+            ("/2015-03-31/functions/echo:$LATEST/invocations", nil, "echo", "$LATEST", nil),
+            ("/2015-03-31/functions/echo/invocations", "Qualifier=%24LATEST", "echo", "$LATEST", nil),
+            ("/2015-03-31/functions/123456789012%3Afunction%3Aecho/invocations", nil, "echo", nil, nil),
+            ("/2015-03-31/functions/000000000000%3Afunction%3Aecho%3A7/invocations", nil, "echo", "7", nil),
+            (
+                "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A000000000000%3Afunction%3Aecho/invocations",
+                nil, "echo", nil, "us-west-2"
+            ),
+            (
+                "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A1%3Afunction%3Aecho%3Aprod/invocations", nil,
+                "echo", "prod", "us-west-2"
+            ),
+        ] as [(String, String?, String, String?, String?)])
     func parses(path: String, query: String?, name: String, qualifier: String?, region: String?) throws {
         let t = try #require(InvokeTarget.parse(path: path[...], query: query?[...]))
         #expect(t.name == name)
@@ -22,7 +29,8 @@ import Testing
 
     @Test(arguments: [
         "/2015-03-31/functions/a%2Fb/invocations", "/2015-03-31/functions/a:b:c/invocations",
-        "/2015-03-31/functions/arn%3Aaws%3As3%3A%3A%3Afunction%3Ax/invocations", "/2015-03-31/functions/%ZZ/invocations",
+        "/2015-03-31/functions/arn%3Aaws%3As3%3A%3A%3Afunction%3Ax/invocations",
+        "/2015-03-31/functions/%ZZ/invocations",
         "/2015-03-31/functions/:x/invocations",
     ])
     func refuses(path: String) {
@@ -38,8 +46,9 @@ import Testing
         #expect(InvokeTarget(name: "f", qualifier: "$LATEST").isServableVersion)
         #expect(InvokeTarget(name: "f", qualifier: "").isServableVersion)
         #expect(!InvokeTarget(name: "f", qualifier: "1").isServableVersion)
-        #expect(InvokeTarget(name: "f", qualifier: "1").arn(defaultRegion: "ap-northeast-1")
-            == "arn:aws:lambda:ap-northeast-1:000000000000:function:f:1")
+        #expect(
+            InvokeTarget(name: "f", qualifier: "1").arn(defaultRegion: "ap-northeast-1")
+                == "arn:aws:lambda:ap-northeast-1:000000000000:function:f:1")
     }
 }
 
@@ -57,7 +66,9 @@ import Testing
         #expect(id.requestID.dropFirst(14).first == "4")
         #expect(id.traceID.hasPrefix("Root=1-654321ab-"))
         #expect(id.traceID.count == "Root=1-".count + 8 + 1 + 24)
-        #expect(RequestIdentity(headers: [:], epochSeconds: 0).requestID != RequestIdentity(headers: [:], epochSeconds: 0).requestID)
+        #expect(
+            RequestIdentity(headers: [:], epochSeconds: 0).requestID
+                != RequestIdentity(headers: [:], epochSeconds: 0).requestID)
     }
 
     @Test func unsafeClientIdsAreReplaced() {

@@ -18,7 +18,8 @@ struct InvokerBenchmarkTests {
     static let seconds = Double(environment["ESB_BENCH_SECONDS"] ?? "") ?? 1
 
     @Test func addedLatencyAndThroughputOverTheRealRIE() async throws {
-        try #require(await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        try #require(
+            await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 4)
         try await box.run { try await Self.measure(box) }
     }
@@ -40,9 +41,11 @@ struct InvokerBenchmarkTests {
         try #require(addresses.count == 4, "leased workers with an address: \(listed)")
         let client = HTTPClient()
 
-        let (direct, via) = await Self.interleavedLatency(iterations: Self.iterations, invoker, spec, client, addresses[0])
+        let (direct, via) = await Self.interleavedLatency(
+            iterations: Self.iterations, invoker, spec, client, addresses[0])
         let d = Percentiles(direct), v = Percentiles(via)
-        print("""
+        print(
+            """
             invoker latency, one client, \(Self.iterations) calls each, interleaved, real RIE (esb-test/echo, payload {}):
               direct RIE        p50 \(d.p50.ms) ms  p99 \(d.p99.ms) ms
               FunctionInvoker   p50 \(v.p50.ms) ms  p99 \(v.p99.ms) ms
@@ -55,13 +58,18 @@ struct InvokerBenchmarkTests {
             let directRate = await Self.throughput(clients: 4, seconds: Self.seconds) { index in
                 await Self.direct(client, addresses[index % 4])
             }
-            let viaRate = await Self.throughput(clients: 4, seconds: Self.seconds) { _ in await Self.viaInvoker(invoker, spec) }
+            let viaRate = await Self.throughput(clients: 4, seconds: Self.seconds) { _ in
+                await Self.viaInvoker(invoker, spec)
+            }
             directRates.append(directRate.rate)
             viaRates.append(viaRate.rate)
             failures += directRate.failures + viaRate.failures
         }
-        let queued = await Self.throughput(clients: 8, seconds: Self.seconds) { _ in await Self.viaInvoker(invoker, spec) }
-        print("""
+        let queued = await Self.throughput(clients: 8, seconds: Self.seconds) { _ in
+            await Self.viaInvoker(invoker, spec)
+        }
+        print(
+            """
             throughput, 4 workers, \(Self.seconds) s windows, alternating:
               direct RIE, 4 clients (one per worker)   \(directRates.map(String.init).joined(separator: ", ")) req/s
               FunctionInvoker, 4 clients               \(viaRates.map(String.init).joined(separator: ", ")) req/s
@@ -90,7 +98,8 @@ struct InvokerBenchmarkTests {
             method: "POST", target: "/2015-03-31/functions/function/invocations",
             headers: ["Content-Type": "application/json", "X-Amzn-RequestId": "bench"], body: payload)
         do {
-            let response = try await client.execute(request, to: HTTPEndpoint(host: ip, port: 8080), timeout: .seconds(30))
+            let response = try await client.execute(
+                request, to: HTTPEndpoint(host: ip, port: 8080), timeout: .seconds(30))
             if response.status != 200 { print("direct call: status \(response.status)") }
             return response.status == 200
         } catch {
@@ -129,14 +138,18 @@ struct InvokerBenchmarkTests {
                     return (ok, failed)
                 }
             }
-            return await group.reduce(into: (0, 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+            return await group.reduce(into: (0, 0)) {
+                $0.0 += $1.0; $0.1 += $1.1
+            }
         }
         let elapsed = ContinuousClock.now - start
         let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return (Int(Double(counts.0) / secs), counts.1)
     }
 
-    static func throughput(clients: Int, seconds: Double, _ call: @escaping @Sendable () async -> Bool) async -> (rate: Int, failures: Int) {
+    static func throughput(clients: Int, seconds: Double, _ call: @escaping @Sendable () async -> Bool) async -> (
+        rate: Int, failures: Int
+    ) {
         await throughput(clients: clients, seconds: seconds) { _ in await call() }
     }
 }

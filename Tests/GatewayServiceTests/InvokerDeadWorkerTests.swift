@@ -7,7 +7,8 @@ import Testing
 /// the worker connect timeout (docs/gateway-pools.md, "Dead workers"). The time is printed, not asserted.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct InvokerDeadWorkerTests {
     @Test func aWorkerRemovedBehindTheBoxsBackIsDroppedAndTheNextRequestSucceeds() async throws {
-        try #require(await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        try #require(
+            await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let harness = try await InvokerManagerHarness(maxConcurrency: 2)
         try await harness.run {
             let invoker = harness.invoker(workerConnectTimeout: .milliseconds(100))
@@ -36,10 +37,13 @@ import Testing
             let warmStarted = ContinuousClock.now
             _ = try await harness.invoke(invoker, #"{"n":5}"#).get()
             let warmCall = ContinuousClock.now - warmStarted
-            print("vanished worker: the next request took \(elapsed) (a warm call: \(warmCall); WORKER_CONNECT_TIMEOUT 100 ms)")
+            print(
+                "vanished worker: the next request took \(elapsed) (a warm call: \(warmCall); WORKER_CONNECT_TIMEOUT 100 ms)"
+            )
             #expect(next.status == 200)
             #expect(next.workerID == survivor && !next.coldStart)
-            let pooled = invoker.state.withLock { s in s.registry.pools[harness.spec.name]?.slots.map(\.worker.id) ?? [] }
+            let pooled = invoker.state.withLock { s in s.registry.pools[harness.spec.name]?.slots.map(\.worker.id) ?? []
+            }
             #expect(!pooled.contains(doomed), "the vanished worker is gone from the pool")
             await invoker.shutdown()
         }

@@ -8,7 +8,8 @@ import Testing
     /// A worker removed with `docker rm -f` leaves the pool without any request finding it dead and without a
     /// heartbeat (the invoker's maintenance loop is not even started, and no heartbeat is sent meanwhile).
     @Test func aWorkerRemovedBehindTheBoxsBackLeavesThePoolWithoutAHeartbeat() async throws {
-        try #require(await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
+        try #require(
+            await InvokerManagerHarness.dockerReady(), "dockerd with esb-test/echo:latest (tests-e2e/setup.sh)")
         let box = try await InvokerManagerHarness(maxConcurrency: 2)
         let invoker = box.invoker(heartbeatInterval: .seconds(3600))
         try await box.run {

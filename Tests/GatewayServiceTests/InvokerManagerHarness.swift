@@ -48,11 +48,14 @@ final class InvokerManagerHarness: Sendable {
             name: function, maxConcurrency: maxConcurrency, timeout: .seconds(timeout), revision: "1")
         process = Process()
         process.executableURL = Self.binary
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "MANAGER_LISTEN": "unix://\(socket)", "MANAGER_TOKEN": token, "FUNCTIONS_CONFIG_PATH": functionsPath.path,
-            "LAMBDA_NETWORK": TestNetwork.name, "ESB_INSTANCE": instance, "DOCKER_STOP_TIMEOUT": "0",
-            "CONTAINER_READINESS_TIMEOUT": "20", "LOG_LEVEL": "WARNING",
-        ].merging(environment) { $1 }) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            [
+                "MANAGER_LISTEN": "unix://\(socket)", "MANAGER_TOKEN": token,
+                "FUNCTIONS_CONFIG_PATH": functionsPath.path,
+                "LAMBDA_NETWORK": TestNetwork.name, "ESB_INSTANCE": instance, "DOCKER_STOP_TIMEOUT": "0",
+                "CONTAINER_READINESS_TIMEOUT": "20", "LOG_LEVEL": "WARNING",
+            ].merging(environment) { $1 }
+        ) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let health = HTTPClient()
@@ -85,7 +88,9 @@ final class InvokerManagerHarness: Sendable {
         configuration.heartbeatInterval = heartbeatInterval
         // Warnings and errors (worker dropped, heartbeat failed) go to the test output: they explain a failure.
         let logger = InvokerLogger { level, message, fields in
-            if level >= .warning { print("[pools \(level)] \(message) \(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))") }
+            if level >= .warning {
+                print("[pools \(level)] \(message) \(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))")
+            }
         }
         return FunctionInvoker(
             configuration: configuration,
@@ -95,7 +100,9 @@ final class InvokerManagerHarness: Sendable {
 
     /// `docker ps -a` states of this instance's workers, by full id.
     func containerStates() async -> [String: String] {
-        let out = await sh("docker ps -a --no-trunc --filter label=esb.instance=\(instance) --format '{{.ID}} {{.State}}'").output
+        let out = await sh(
+            "docker ps -a --no-trunc --filter label=esb.instance=\(instance) --format '{{.ID}} {{.State}}'"
+        ).output
         var states: [String: String] = [:]
         for line in out.split(separator: "\n") {
             let f = line.split(separator: " ")
@@ -106,13 +113,18 @@ final class InvokerManagerHarness: Sendable {
 
     /// The Manager's `GET /v1/workers`.
     func listed() async throws -> [ManagerWorker] {
-        try await ManagerClient(url: "unix://\(socket)", token: token, transport: ReactorWorkerTransport(client: HTTPClient()))
-            .listWorkers()
+        try await ManagerClient(
+            url: "unix://\(socket)", token: token, transport: ReactorWorkerTransport(client: HTTPClient())
+        )
+        .listWorkers()
     }
 
-    func invoke(_ invoker: FunctionInvoker, _ payload: String, id: String = "req") async -> Result<InvocationOutcome, InvocationFailure> {
-        do { return .success(try await invoker.invoke(spec, payload: Array(payload.utf8), requestID: id, traceID: "")) }
-        catch { return .failure(error) }
+    func invoke(_ invoker: FunctionInvoker, _ payload: String, id: String = "req") async -> Result<
+        InvocationOutcome, InvocationFailure
+    > {
+        do {
+            return .success(try await invoker.invoke(spec, payload: Array(payload.utf8), requestID: id, traceID: ""))
+        } catch { return .failure(error) }
     }
 
     func stop() {

@@ -23,7 +23,9 @@ import Testing
         #expect(outcomes.count == 16, "failures: \(results.filter { (try? $0.get()) == nil })")
         #expect(outcomes.allSatisfy { $0.status == 200 })
         #expect(Set(outcomes.map(\.workerID)).count <= 4)
-        #expect(!states.isEmpty && states.count <= 4 && states.values.allSatisfy { $0 == "running" }, "\(states) workers used: \(Set(outcomes.map(\.workerID)))")
+        #expect(
+            !states.isEmpty && states.count <= 4 && states.values.allSatisfy { $0 == "running" },
+            "\(states) workers used: \(Set(outcomes.map(\.workerID)))")
     }
 
     @Test func twoHundredConcurrentOnTwoWorkersWithAOneSecondAcquireTimeout() async throws {
@@ -48,7 +50,8 @@ import Testing
         let calibration = try await clock.measure {
             for _ in 0..<10 { _ = try await box.invoke(invoker, #"{"sleep": 0.05}"#).get() }
         }
-        let perWorkerPerSecond = 10 / (Double(calibration.components.attoseconds) / 1e18 + Double(calibration.components.seconds))
+        let perWorkerPerSecond =
+            10 / (Double(calibration.components.attoseconds) / 1e18 + Double(calibration.components.seconds))
         let results = await withTaskGroup(of: Result<InvocationOutcome, InvocationFailure>.self) { group in
             for _ in 0..<200 { group.addTask { await box.invoke(invoker, #"{"sleep": 0.05}"#) } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -58,7 +61,9 @@ import Testing
         await box.finish()
         let ok = results.filter { (try? $0.get())?.status == 200 }.count
         let throttled = results.filter { $0 == .failure(.throttled) }.count
-        print("real manager, 200 concurrent, max_concurrency 2, 1 s acquire timeout: \(ok) ok, \(throttled) throttled (one worker alone: \(Int(perWorkerPerSecond))/s)")
+        print(
+            "real manager, 200 concurrent, max_concurrency 2, 1 s acquire timeout: \(ok) ok, \(throttled) throttled (one worker alone: \(Int(perWorkerPerSecond))/s)"
+        )
         #expect(ok + throttled == 200, "\(results.filter { (try? $0.get()) == nil && $0 != .failure(.throttled) })")
         // Both workers busy for the whole 1 s timeout (FIFO waiters, no worker idle while a caller waits) serve about
         // 2 × perWorkerPerSecond; 40 % of that leaves room for the burst's own overhead.
@@ -97,7 +102,9 @@ import Testing
             let killed = await slow
             let next = await box.invoke(invoker, "{}")
             await invoker.shutdown()
-            guard case .failure(.workerFailed) = killed else { Issue.record("expected workerFailed, got \(killed)"); return }
+            guard case .failure(.workerFailed) = killed else {
+                Issue.record("expected workerFailed, got \(killed)"); return
+            }
             let n = try #require(try? next.get())
             #expect(n.status == 200 && n.workerID != first.workerID && n.coldStart)
         }

@@ -142,7 +142,9 @@ final class StandInPeers: WorkerTransport {
                     s.lastWorker += 1
                     let id = "w\(s.lastWorker)"
                     s.leased[id] = function
-                    workers.append("{\"id\":\"\(id)\",\"name\":\"esb-\(function)-\(id)\",\"host\":\"\(id).test\",\"port\":8080,\"state\":\"new\"}")
+                    workers.append(
+                        "{\"id\":\"\(id)\",\"name\":\"esb-\(function)-\(id)\",\"host\":\"\(id).test\",\"port\":8080,\"state\":\"new\"}"
+                    )
                 }
                 let json = "{\"workers\":[\(workers.joined(separator: ","))],\"limit_reached\":\(n < count)}"
                 return HTTPResponse(status: 201, body: Array(json.utf8))

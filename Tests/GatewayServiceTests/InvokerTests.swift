@@ -17,9 +17,13 @@ import Testing
         invoker = FunctionInvoker(configuration: configuration, transport: peers)
     }
 
-    func invoke(_ spec: PoolFunctionSpec = echo, id: String = "req") async -> Result<InvocationOutcome, InvocationFailure> {
-        do { return .success(try await invoker.invoke(spec, payload: Array("{}".utf8), requestID: id, traceID: "Root=1-x")) }
-        catch { return .failure(error) }
+    func invoke(_ spec: PoolFunctionSpec = echo, id: String = "req") async -> Result<
+        InvocationOutcome, InvocationFailure
+    > {
+        do {
+            return .success(
+                try await invoker.invoke(spec, payload: Array("{}".utf8), requestID: id, traceID: "Root=1-x"))
+        } catch { return .failure(error) }
     }
 
     @Test func sixteenConcurrentInvocationsNeverOverlapOnAWorker() async {
@@ -89,7 +93,9 @@ import Testing
     }
 
     @Test func theRIEsOwnTimeoutAnswerKeepsTheWorkerAndTheNextRunIsCold() async throws {
-        peers.state.withLock { $0.behaviour["w1.test"] = .answer(status: 200, body: "Task timed out after 3.00 seconds") }
+        peers.state.withLock {
+            $0.behaviour["w1.test"] = .answer(status: 200, body: "Task timed out after 3.00 seconds")
+        }
         #expect(await invoke() == .failure(.functionTimedOut))
         peers.state.withLock { $0.behaviour["w1.test"] = nil }
         let next = try await invoke().get()
@@ -152,7 +158,11 @@ import Testing
 
     @Test func startTakesOverLeasedWorkersSoTheFirstRequestIsWarm() async throws {
         peers.state.withLock {
-            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-a")]
+            $0.listed = [
+                ManagerWorker(
+                    id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true,
+                    holder: "gw-a")
+            ]
             $0.leased["old1"] = "echo"
         }
         await invoker.updateFunctions([Self.echo])
@@ -170,9 +180,14 @@ import Testing
     @Test func startTakesOverOnlyWorkersHeldUnderItsOwnID() async throws {
         peers.state.withLock {
             $0.listed = [
-                ManagerWorker(id: "other", host: "other.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-b"),
-                ManagerWorker(id: "nobody", host: "nobody.test", port: 8080, state: "running", function: "echo", leased: true),
-                ManagerWorker(id: "mine", host: "mine.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-a"),
+                ManagerWorker(
+                    id: "other", host: "other.test", port: 8080, state: "running", function: "echo", leased: true,
+                    holder: "gw-b"),
+                ManagerWorker(
+                    id: "nobody", host: "nobody.test", port: 8080, state: "running", function: "echo", leased: true),
+                ManagerWorker(
+                    id: "mine", host: "mine.test", port: 8080, state: "running", function: "echo", leased: true,
+                    holder: "gw-a"),
             ]
             $0.leased["mine"] = "echo"
         }
@@ -196,7 +211,11 @@ import Testing
 
     @Test func aRebuildThatFailedAtStartIsRetriedByTheMaintenanceLoop() async throws {
         peers.state.withLock {
-            $0.listed = [ManagerWorker(id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-a")]
+            $0.listed = [
+                ManagerWorker(
+                    id: "old1", host: "old1.test", port: 8080, state: "running", function: "echo", leased: true,
+                    holder: "gw-a")
+            ]
             $0.managerUp = false
         }
         await invoker.updateFunctions([Self.echo])

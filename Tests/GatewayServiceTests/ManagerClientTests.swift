@@ -16,7 +16,9 @@ import Testing
         #expect(PoolEndpoint.parse(url) == expected)
     }
 
-    @Test(arguments: ["https://m:1", "http://m:0", "http://m:99999", "http://m:1/path", "unix://relative", "m:8081", "http://"])
+    @Test(arguments: [
+        "https://m:1", "http://m:0", "http://m:99999", "http://m:1/path", "unix://relative", "m:8081", "http://",
+    ])
     func badManagerURLs(url: String) {
         #expect(PoolEndpoint.parse(url) == nil)
     }

@@ -18,8 +18,11 @@ import Testing
             lines.withLock { $0.append(line) }
         }
         log.log(.debug, "hidden")
-        log.log(.info, "a \"quoted\"\nline", logger: "gateway.access", requestID: "r1", traceID: "t1",
-                fields: [("status", 200), ("latency_ms", .double(1.25)), ("cold_start", .bool(true)), ("message", "dropped")])
+        log.log(
+            .info, "a \"quoted\"\nline", logger: "gateway.access", requestID: "r1", traceID: "t1",
+            fields: [
+                ("status", 200), ("latency_ms", .double(1.25)), ("cold_start", .bool(true)), ("message", "dropped"),
+            ])
         let written = lines.withLock { $0 }
         #expect(written.count == 1)
         let line = try #require(written.first)
@@ -41,10 +44,12 @@ import Testing
         let m = GatewayMetrics()
         m.recordRequest(route: "/api/{id}", status: 200, latency: .milliseconds(3))
         m.recordRequest(route: "/api/{id}", status: 200, latency: .milliseconds(30))
-        m.recordInvocation(function: "echo", queueWait: .milliseconds(400), functionTime: .milliseconds(2), coldStart: true)
+        m.recordInvocation(
+            function: "echo", queueWait: .milliseconds(400), functionTime: .milliseconds(2), coldStart: true)
         m.recordInvokeAPI(function: "echo", type: "Event", outcome: "success")
         let text = m.render(
-            pools: ["echo": .init(busy: 1, idle: 2, waiting: 3)], managerCalls: ["acquire": 4, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
+            pools: ["echo": .init(busy: 1, idle: 2, waiting: 3)],
+            managerCalls: ["acquire": 4, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
         #expect(text.contains("esb_gateway_requests_total{route=\"/api/{id}\",status=\"200\"} 2\n"))
         #expect(text.contains("esb_gateway_request_duration_seconds_bucket{route=\"/api/{id}\",le=\"0.005\"} 1\n"))
         #expect(text.contains("esb_gateway_request_duration_seconds_bucket{route=\"/api/{id}\",le=\"+Inf\"} 2\n"))
@@ -62,13 +67,15 @@ import Testing
         #expect(text.contains("\nprocess_open_fds ") && text.contains("\nprocess_resident_memory_bytes "))
         #expect(text.contains("\nprocess_cpu_seconds_total "))
         // Totals kept elsewhere advance by their growth; a function gone from the pools loses its gauges.
-        let next = m.render(pools: [:], managerCalls: ["acquire": 6, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
+        let next = m.render(
+            pools: [:], managerCalls: ["acquire": 6, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
         #expect(next.contains("esb_gateway_manager_calls_total{kind=\"acquire\",outcome=\"ok\"} 6\n"))
         #expect(next.contains("esb_gateway_log_lines_dropped_total 5\n"))
         #expect(!next.contains("esb_gateway_pool_workers{"))
         m.recordRequest(route: "a\"b\\c\nd", status: 500, latency: .zero)
-        #expect(m.render(pools: [:], managerCalls: [:], logLinesDropped: 0)
-            .contains("esb_gateway_requests_total{route=\"a\\\"b\\\\c\\nd\",status=\"500\"} 1\n"))
+        #expect(
+            m.render(pools: [:], managerCalls: [:], logLinesDropped: 0)
+                .contains("esb_gateway_requests_total{route=\"a\\\"b\\\\c\\nd\",status=\"500\"} 1\n"))
         #expect(m.summaries().routes.first { $0.route == "a\"b\\c\nd" }?.serverErrors == 1)
     }
 }

@@ -45,7 +45,10 @@ import Testing
         #expect(state.snapshot()["echo"] == PoolStats(busy: 1, idle: 0, waiting: 0, coming: 0))
     }
 
-    @Test(arguments: [(waiting: 1, max: 4, calls: [1]), (waiting: 6, max: 4, calls: [1, 1, 1, 1]), (waiting: 3, max: 2, calls: [1, 1])])
+    @Test(arguments: [
+        (waiting: 1, max: 4, calls: [1]), (waiting: 6, max: 4, calls: [1, 1, 1, 1]),
+        (waiting: 3, max: 2, calls: [1, 1]),
+    ])
     mutating func missesAskOnlyForWorkersNotAlreadyComing(waiting: Int, max: Int, calls: [Int]) {
         let spec = PoolFunctionSpec(name: "echo", maxConcurrency: max, timeout: .seconds(3))
         var asked: [Int] = []
@@ -59,7 +62,8 @@ import Testing
     @Test mutating func afterLimitReachedOneCallAsksForAllMissing() {
         let spec = PoolFunctionSpec(name: "echo", maxConcurrency: 8, timeout: .seconds(3))
         _ = state.enqueue(spec, waiter: 1, deadline: .seconds(10), now: .zero)
-        let e = state.managerReplied(function: "echo", requested: 1, Self.reply([], limit: true), now: .milliseconds(10))
+        let e = state.managerReplied(
+            function: "echo", requested: 1, Self.reply([], limit: true), now: .milliseconds(10))
         #expect(requests(e).isEmpty)  // still uncovered, but backing off: a retry is scheduled, no call
         #expect(e.contains(.scheduleRetry(function: "echo", at: .milliseconds(260))))
         for id in 2...5 {
@@ -89,7 +93,9 @@ import Testing
         _ = state.enqueue(one, waiter: 1, deadline: .seconds(10), now: .zero)
         _ = state.managerReplied(function: "echo", requested: 1, Self.reply([1]), now: .zero)
         // Two events wait, then two synchronous requests arrive: the requests get the worker first.
-        for id in 2...3 { _ = state.enqueue(one, waiter: UInt64(id), deadline: .seconds(10), now: .zero, background: true) }
+        for id in 2...3 {
+            _ = state.enqueue(one, waiter: UInt64(id), deadline: .seconds(10), now: .zero, background: true)
+        }
         for id in 4...5 { _ = state.enqueue(one, waiter: UInt64(id), deadline: .seconds(10), now: .zero) }
         var order: [UInt64] = []
         for t in 1...4 {
@@ -161,7 +167,8 @@ import Testing
         (.imageMissing("echo:latest"), .imageMissing("echo:latest")),
         (.unknownFunction("echo"), .unknownFunction("echo")),
     ])
-    mutating func managerErrorsFailOnlyRequestsNoWorkerWillServe(error: ManagerClientError, expected: InvocationFailure) {
+    mutating func managerErrorsFailOnlyRequestsNoWorkerWillServe(error: ManagerClientError, expected: InvocationFailure)
+    {
         _ = state.enqueue(Self.fn, waiter: 1, deadline: .seconds(10), now: .zero)
         _ = state.managerReplied(function: "echo", requested: 1, Self.reply([1]), now: .zero)
         for id in 2...4 { _ = state.enqueue(Self.fn, waiter: UInt64(id), deadline: .seconds(10), now: .zero) }
@@ -217,8 +224,10 @@ import Testing
 
     @Test mutating func adoptionAfterRestartMakesTheFirstRequestWarm() {
         let listed = [
-            ManagerWorker(id: "a", host: "10.0.0.1", port: 8080, state: "running", function: "echo", leased: true, holder: "gw"),
-            ManagerWorker(id: "e", host: "10.0.0.5", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-2"),
+            ManagerWorker(
+                id: "a", host: "10.0.0.1", port: 8080, state: "running", function: "echo", leased: true, holder: "gw"),
+            ManagerWorker(
+                id: "e", host: "10.0.0.5", port: 8080, state: "running", function: "echo", leased: true, holder: "gw-2"),
             ManagerWorker(id: "f", host: "10.0.0.6", port: 8080, state: "running", function: "echo", leased: true),
             ManagerWorker(id: "b", host: "10.0.0.2", port: 8080, state: "running", function: "echo", leased: false),
             ManagerWorker(id: "c", host: "10.0.0.3", port: 8080, state: "paused", function: "echo", leased: true),

@@ -4,9 +4,12 @@ import Testing
 
 /// When schedules fire (docs/async-invocations.md), driven by an injected clock: every instant is a parameter.
 @Suite(.timeLimit(.minutes(5))) struct SchedulePlanTests {
-    static func schedule(_ name: String, _ expression: String, enabled: Bool = true, input: String? = nil) throws -> ScheduleConfig {
+    static func schedule(_ name: String, _ expression: String, enabled: Bool = true, input: String? = nil) throws
+        -> ScheduleConfig
+    {
         ScheduleConfig(
-            name: name, function: "f", expressionText: expression, expression: try ScheduleExpression(parsing: expression),
+            name: name, function: "f", expressionText: expression,
+            expression: try ScheduleExpression(parsing: expression),
             input: input, enabled: enabled)
     }
 
@@ -37,8 +40,9 @@ import Testing
     }
 
     @Test func theScheduledEventPayloadIsEventBridgesShape() throws {
-        let json = try JSONValue(parsing: ScheduledEventPayload.json(
-            name: "nightly", scheduledAt: 1_800_000_000_123, region: "ap-northeast-1", id: "id-1"))
+        let json = try JSONValue(
+            parsing: ScheduledEventPayload.json(
+                name: "nightly", scheduledAt: 1_800_000_000_123, region: "ap-northeast-1", id: "id-1"))
         #expect(json["version"] == "0")
         #expect(json["id"] == "id-1")
         #expect(json["detail-type"] == "Scheduled Event")
@@ -59,7 +63,8 @@ import Testing
         m.recordAttempt(function: "f", outcome: "function_error")
         m.recordAttempt(function: "f", outcome: "success")
         m.recordDead(function: "f")
-        let text = m.render(EventMetrics.Gauges(queued: 7, oldestAgeSeconds: 1.5, spoolBytes: 4096, spoolFsyncs: 3, spoolAdmitted: 9))
+        let text = m.render(
+            EventMetrics.Gauges(queued: 7, oldestAgeSeconds: 1.5, spoolBytes: 4096, spoolFsyncs: 3, spoolAdmitted: 9))
         for line in [
             "esb_gateway_events_queued 7.0", "esb_gateway_events_oldest_age_seconds 1.5",
             "esb_gateway_event_attempts_total{function=\"f\",outcome=\"function_error\"} 2",

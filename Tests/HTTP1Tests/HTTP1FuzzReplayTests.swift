@@ -30,7 +30,8 @@ import Testing
     @Test func boundedMutationsKeepTheInvariants() throws {
         let interesting: [UInt8] = Array("\r\n: \t;=0123456789abcdefABCDEF/?%-".utf8) + [0x00, 0x7F, 0x80, 0xFF]
         let failures = SeededMutations.failures(
-            of: try Self.seeds().map(\.bytes), count: 5000, seed: 0x0911_2026, interesting: interesting, check: HTTP1Fuzz.check)
+            of: try Self.seeds().map(\.bytes), count: 5000, seed: 0x0911_2026, interesting: interesting,
+            check: HTTP1Fuzz.check)
         for failure in failures { Issue.record("\(failure)") }
     }
 }

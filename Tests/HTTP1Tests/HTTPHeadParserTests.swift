@@ -83,15 +83,20 @@ func parseAtEverySplit(_ text: String, maxHeaderBytes: Int = 16 * 1024) throws -
         ("ftp://h/x", "ftp://h/x", "a"),
         ("*", "*", "a"),
     ])
-    func absoluteFormTargetBecomesOriginFormAndItsAuthorityTheHost(target: String, origin: String, host: String) throws {
+    func absoluteFormTargetBecomesOriginFormAndItsAuthorityTheHost(target: String, origin: String, host: String) throws
+    {
         let head = try parseAtEverySplit("GET \(target) HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(head.target == origin)
         #expect(head.headers.values(for: "Host") == [host])
     }
 
     @Test func expectContinueIsReportedForHTTP11Only() throws {
-        #expect(try parseAtEverySplit("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n").expectsContinue)
-        #expect(try !parseAtEverySplit("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").expectsContinue)
+        #expect(
+            try parseAtEverySplit("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n")
+                .expectsContinue)
+        #expect(
+            try !parseAtEverySplit("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n")
+                .expectsContinue)
     }
 
     @Test(arguments: [
@@ -167,7 +172,9 @@ func parseAtEverySplit(_ text: String, maxHeaderBytes: Int = 16 * 1024) throws -
     @Test func pipelinedRequestsParseOneAfterAnother() throws {
         let bytes = Array("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
         var parser = HTTPHeadParser()
-        guard case .complete(let first, let next) = try parser.parseRequest(bytes) else { throw HTTPParseError.headerTooLarge }
+        guard case .complete(let first, let next) = try parser.parseRequest(bytes) else {
+            throw HTTPParseError.headerTooLarge
+        }
         guard case .complete(let second, let end) = try parser.parseRequest(bytes, start: next) else {
             throw HTTPParseError.headerTooLarge
         }

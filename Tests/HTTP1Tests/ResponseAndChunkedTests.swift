@@ -109,28 +109,37 @@ import Testing
         #expect(head.keepAlive == keepAlive)
     }
 
-    @Test(arguments: ["HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200OK\r\n\r\n", "HTTP/1.1 abc OK\r\n\r\n", "ICY 200 OK\r\n\r\n",
-                      "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"])
+    @Test(arguments: [
+        "HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200OK\r\n\r\n", "HTTP/1.1 abc OK\r\n\r\n", "ICY 200 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+    ])
     func malformedResponses(text: String) {
         #expect(throws: HTTPParseError.self) { _ = try parse(text) }
     }
 
     @Test func writerSetsFramingAndDropsUnsafeFields() {
-        var headers: HTTPHeaders = ["Content-Type": "text/plain", "Content-Length": "999", "Transfer-Encoding": "chunked"]
+        var headers: HTTPHeaders = [
+            "Content-Type": "text/plain", "Content-Length": "999", "Transfer-Encoding": "chunked",
+        ]
         headers.add(name: "X-Split", value: "a\r\nSet-Cookie: evil=1")
         headers.add(name: "Bad Name", value: "x")
         headers.add(name: "X-Ok", value: "fine")
         var out: [UInt8] = []
-        HTTPMessageWriter.writeResponse(HTTPResponse(status: 200, headers: headers, body: Array("hi".utf8)), into: &out, keepAlive: true)
-        #expect(String(decoding: out, as: UTF8.self)
-            == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Ok: fine\r\nContent-Length: 2\r\n\r\nhi")
+        HTTPMessageWriter.writeResponse(
+            HTTPResponse(status: 200, headers: headers, body: Array("hi".utf8)), into: &out, keepAlive: true)
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Ok: fine\r\nContent-Length: 2\r\n\r\nhi")
     }
 
     @Test func writerConnectionHeadersAndHead() {
         var out: [UInt8] = []
-        HTTPMessageWriter.writeResponse(HTTPResponse(status: 404, body: [1, 2, 3]), into: &out, minorVersion: 0, keepAlive: true, omitBody: true, date: "D")
-        #expect(String(decoding: out, as: UTF8.self)
-            == "HTTP/1.1 404 Not Found\r\nDate: D\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n")
+        HTTPMessageWriter.writeResponse(
+            HTTPResponse(status: 404, body: [1, 2, 3]), into: &out, minorVersion: 0, keepAlive: true, omitBody: true,
+            date: "D")
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == "HTTP/1.1 404 Not Found\r\nDate: D\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n")
         out = []
         HTTPMessageWriter.writeResponse(HTTPResponse(status: 204), into: &out, keepAlive: false)
         #expect(String(decoding: out, as: UTF8.self) == "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
@@ -138,12 +147,16 @@ import Testing
 
     @Test func requestWriterAddsHostAndLength() {
         var out: [UInt8] = []
-        HTTPMessageWriter.writeRequest(HTTPRequest(method: "POST", target: "/i", body: Array("{}".utf8)), host: "h:8080", into: &out)
-        #expect(String(decoding: out, as: UTF8.self) == "POST /i HTTP/1.1\r\nHost: h:8080\r\nContent-Length: 2\r\n\r\n{}")
+        HTTPMessageWriter.writeRequest(
+            HTTPRequest(method: "POST", target: "/i", body: Array("{}".utf8)), host: "h:8080", into: &out)
+        #expect(
+            String(decoding: out, as: UTF8.self) == "POST /i HTTP/1.1\r\nHost: h:8080\r\nContent-Length: 2\r\n\r\n{}")
     }
 
-    @Test(arguments: [(400, "Bad Request"), (413, "Request Entity Too Large"), (431, "Request Header Fields Too Large"),
-                      (408, "Request Timeout"), (502, "Internal server error"), (504, "Endpoint request timed out")])
+    @Test(arguments: [
+        (400, "Bad Request"), (413, "Request Entity Too Large"), (431, "Request Header Fields Too Large"),
+        (408, "Request Timeout"), (502, "Internal server error"), (504, "Endpoint request timed out"),
+    ])
     func errorBodiesAreExact(status: Int, message: String) {
         let response = HTTPStatus.errorResponse(status, extraHeaders: ["X-Request-Id": "r"])
         #expect(response.body == Array("{\"message\":\"\(message)\"}".utf8))
@@ -151,8 +164,10 @@ import Testing
         #expect(response.headers["X-Request-Id"] == "r")
     }
 
-    @Test(arguments: [(0, "Thu, 01 Jan 1970 00:00:00 GMT"), (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"),
-                      (1_709_251_199, "Thu, 29 Feb 2024 23:59:59 GMT")])
+    @Test(arguments: [
+        (0, "Thu, 01 Jan 1970 00:00:00 GMT"), (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"),
+        (1_709_251_199, "Thu, 29 Feb 2024 23:59:59 GMT"),
+    ])
     func httpDate(seconds: Int, text: String) {
         #expect(HTTPDate.format(epochSeconds: seconds) == text)
     }

@@ -30,7 +30,9 @@ import Testing
             #expect(await h.heartbeat(leased: [id]).isEmpty)
 
             try proxy.start()
-            try await waitUntil("health 200 again", timeout: .seconds(20)) { await h.call("GET", "/health", token: nil).status == 200 }
+            try await waitUntil("health 200 again", timeout: .seconds(20)) {
+                await h.call("GET", "/health", token: nil).status == 200
+            }
             try await waitUntil("the resync") { await h.service.workers.dockerReachable }
             #expect(await h.listed().map { $0["id"]?.stringValue } == [id])
             #expect(await h.lease(other).status == 201)
@@ -59,10 +61,14 @@ import Testing
                 // already have seen the worker's `die` event (then it is rightly revoked now).
 
                 try await daemon.launch()
-                try await waitUntil("health 200", timeout: .seconds(60)) { await h.call("GET", "/health", token: nil).status == 200 }
+                try await waitUntil("health 200", timeout: .seconds(60)) {
+                    await h.call("GET", "/health", token: nil).status == 200
+                }
                 try await waitUntil("the resync", timeout: .seconds(30)) { await h.service.workers.dockerReachable }
                 // The daemon's restart killed the worker (restart policy no): forgotten, revoked, replaced on demand.
-                try await waitUntil("the dead worker to be forgotten") { await h.listed().allSatisfy { $0["id"]?.stringValue != id } }
+                try await waitUntil("the dead worker to be forgotten") {
+                    await h.listed().allSatisfy { $0["id"]?.stringValue != id }
+                }
                 #expect(await h.heartbeat(leased: [id]) == [id])
                 let fresh = await h.lease(fn)
                 #expect(fresh.status == 201)

@@ -52,7 +52,7 @@ final class DockerSocketProxy: Sendable {
             defer { state = (-1, []) }
             return state
         }
-        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }   // the accept thread closes it
+        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }  // the accept thread closes it
         unlink(path)
         for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
     }
@@ -67,7 +67,9 @@ final class DockerSocketProxy: Sendable {
                 if n <= 0 { break loop }
                 var offset = 0
                 while offset < n {
-                    let w = buffer.withUnsafeBytes { send(to, $0.baseAddress! + offset, n - offset, Int32(MSG_NOSIGNAL)) }
+                    let w = buffer.withUnsafeBytes {
+                        send(to, $0.baseAddress! + offset, n - offset, Int32(MSG_NOSIGNAL))
+                    }
                     if w <= 0 { break loop }
                     offset += w
                 }

@@ -50,14 +50,16 @@ import Testing
 /// What the idle scan's timer waits for (`WorkerTable.nextDeadline`, docs/manager.md "Idle handling").
 @Suite struct IdleDeadlineTests {
     private func table(minWarm: Int = 0) -> WorkerTable {
-        var table = WorkerTable(idle: IdlePolicy(leaseTimeout: .seconds(30), pauseAfter: .seconds(10), stopAfter: .seconds(300)))
+        var table = WorkerTable(
+            idle: IdlePolicy(leaseTimeout: .seconds(30), pauseAfter: .seconds(10), stopAfter: .seconds(300)))
         table.apply(policies: ["f": FunctionPolicy(configHash: "h1", maxConcurrency: 4, minWarm: minWarm)])
         return table
     }
 
     @Test func aReleasedRetiredWorkerIsDueAtOnce() {
         var t = table()
-        t.adopt(id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .seconds(5))
+        t.adopt(
+            id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .seconds(5))
         _ = t.heartbeat(from: "gw", leased: [], released: ["a"], now: .seconds(6))
         #expect(t.nextDeadline() == .seconds(16))  // its pause threshold
         t.updateHash(of: "f", to: "h2")  // the image was rebuilt: "a" is retired
@@ -68,7 +70,8 @@ import Testing
     @Test func minWarmWorkersThresholdsDoNotCountAndAShortfallIsReported() {
         var t = table(minWarm: 1)
         #expect(t.lacksWarmWorkers())
-        t.adopt(id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .seconds(5))
+        t.adopt(
+            id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .seconds(5))
         _ = t.heartbeat(from: "gw", leased: [], released: ["a"], now: .seconds(6))
         #expect(!t.lacksWarmWorkers())
         #expect(t.nextDeadline() == nil)  // the one min_warm worker is never paused or stopped

@@ -25,7 +25,8 @@ import Testing
 
     static func removeEverything(instances: [String], network: String) async {
         for instance in instances {
-            _ = await sh("docker ps -aq --filter label=esb.instance=\(instance) | xargs -r docker rm -f >/dev/null 2>&1")
+            _ = await sh(
+                "docker ps -aq --filter label=esb.instance=\(instance) | xargs -r docker rm -f >/dev/null 2>&1")
         }
         _ = await sh("docker network ls -q --filter name=^\(network)$ | xargs -r docker network rm >/dev/null 2>&1")
     }
@@ -61,7 +62,8 @@ import Testing
             for index in 0..<count {
                 try await waitUntil("manager \(index) to answer", timeout: .seconds(30)) {
                     let health = HTTPRequest(method: "GET", target: "/health")
-                    let answer = try? await client.execute(health, to: HTTPEndpoint(unixPath: "\(dir)/m\(index).sock"), timeout: .seconds(2))
+                    let answer = try? await client.execute(
+                        health, to: HTTPEndpoint(unixPath: "\(dir)/m\(index).sock"), timeout: .seconds(2))
                     return answer?.status == 200
                 }
             }
@@ -70,10 +72,14 @@ import Testing
                 for index in 0..<count {
                     group.addTask {
                         let lease = HTTPRequest(
-                            method: "POST", target: "/v1/functions/\(fn)/workers", headers: ["X-ESB-Token": "race-token"],
+                            method: "POST", target: "/v1/functions/\(fn)/workers",
+                            headers: ["X-ESB-Token": "race-token"],
                             body: Array(#"{"count":1}"#.utf8))
-                        let answer = try? await client.execute(lease, to: HTTPEndpoint(unixPath: "\(dir)/m\(index).sock"), timeout: .seconds(60))
-                        return (answer?.status ?? 0, answer.map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer")
+                        let answer = try? await client.execute(
+                            lease, to: HTTPEndpoint(unixPath: "\(dir)/m\(index).sock"), timeout: .seconds(60))
+                        return (
+                            answer?.status ?? 0, answer.map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer"
+                        )
                     }
                 }
                 return await group.reduce(into: []) { $0.append($1) }
@@ -82,7 +88,8 @@ import Testing
             let ids = await Self.networks(named: network)
             #expect(ids.count == 1, "networks named \(network): \(ids)")
             for instance in instances {
-                let workers = await sh("docker ps -q --no-trunc --filter label=esb.instance=\(instance)").output.split(separator: "\n")
+                let workers = await sh("docker ps -q --no-trunc --filter label=esb.instance=\(instance)").output.split(
+                    separator: "\n")
                 #expect(workers.count == 1)
                 for worker in workers { #expect(await Self.networkID(ofContainer: String(worker)) == ids.first) }
             }
@@ -98,7 +105,8 @@ import Testing
         let docker = try await DockerTestSupport.client()
         // Docker's own duplicate check is off here, as in a create that raced another one.
         func createDuplicate() async throws -> String {
-            let body = #"{"Name":"\#(network)","Driver":"bridge","CheckDuplicate":false,"Labels":{"esb.managed":"true"}}"#
+            let body =
+                #"{"Name":"\#(network)","Driver":"bridge","CheckDuplicate":false,"Labels":{"esb.managed":"true"}}"#
             let response = try await docker.request("POST", "/networks/create", body: Array(body.utf8))
             return try #require(try JSONValue(parsing: response.body)["Id"]?.stringValue)
         }
@@ -118,7 +126,8 @@ import Testing
         try await docker.startContainer(blocker)
 
         let fn = ManagerHarness.uniqueFunction("dup")
-        let harness = try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["LAMBDA_NETWORK": network])
+        let harness = try await ManagerHarness(
+            functions: [ManagerHarness.echo(fn)], environment: ["LAMBDA_NETWORK": network])
         do {
             try await harness.run { h in
                 let lease = await h.lease(fn)
@@ -127,10 +136,15 @@ import Testing
                 #expect(workers.count == 1)
                 for worker in workers { #expect(await Self.networkID(ofContainer: worker.id) == oldest) }
                 let remaining = await Self.networks(named: network)
-                #expect(Set(remaining) == [oldest, busy], "oldest \(oldest) newer \(newer) busy \(busy) remaining \(remaining)")
-                let warning = try await h.logs.first { $0["message"]?.stringValue?.contains("several networks") == true }
+                #expect(
+                    Set(remaining) == [oldest, busy],
+                    "oldest \(oldest) newer \(newer) busy \(busy) remaining \(remaining)")
+                let warning = try await h.logs.first {
+                    $0["message"]?.stringValue?.contains("several networks") == true
+                }
                 #expect(warning["using"]?.stringValue == oldest)
-                #expect(Set((warning["others"]?.stringValue ?? "").split(separator: ",").map(String.init)) == [newer, busy])
+                #expect(
+                    Set((warning["others"]?.stringValue ?? "").split(separator: ",").map(String.init)) == [newer, busy])
             }
         } catch {
             _ = await sh("docker rm -f \(blocker)")

@@ -11,7 +11,10 @@ import Testing
         let reply = LeaseReply(
             workers: [ManagerWorker(id: "a1", name: "esb-f-1", host: "172.18.0.5", port: 8080, state: .leased(.warm))],
             limitReached: false)
-        #expect(text(reply.body) == #"{"workers":[{"id":"a1","name":"esb-f-1","host":"172.18.0.5","port":8080,"state":"warm"}],"limit_reached":false}"#)
+        #expect(
+            text(reply.body)
+                == #"{"workers":[{"id":"a1","name":"esb-f-1","host":"172.18.0.5","port":8080,"state":"warm"}],"limit_reached":false}"#
+        )
         let read = try LeaseReply(body: reply.body)
         #expect(read == reply)
         #expect(read.workers.first?.leaseKind == .warm)
@@ -22,7 +25,10 @@ import Testing
             id: "b2", name: "esb-f-2", host: "h", port: 8080, state: .life(.paused), function: "f", leased: true,
             holder: nil, config: "c0ffee", lastUsed: "2026-01-01T00:00:00.000Z", created: "2026-01-01T00:00:00.000Z")
         let body = WorkerList(workers: [worker]).body
-        #expect(text(body) == #"{"workers":[{"id":"b2","name":"esb-f-2","function":"f","state":"paused","leased":true,"holder":null,"config":"c0ffee","host":"h","port":8080,"last_used":"2026-01-01T00:00:00.000Z","created":"2026-01-01T00:00:00.000Z"}]}"#)
+        #expect(
+            text(body)
+                == #"{"workers":[{"id":"b2","name":"esb-f-2","function":"f","state":"paused","leased":true,"holder":null,"config":"c0ffee","host":"h","port":8080,"last_used":"2026-01-01T00:00:00.000Z","created":"2026-01-01T00:00:00.000Z"}]}"#
+        )
         #expect(try WorkerList(body: body).workers == [worker])
         // Older Managers answered a bare array.
         #expect(try WorkerList(body: Array(#"[{"id":"x"}]"#.utf8)).workers == [ManagerWorker(id: "x")])
@@ -50,7 +56,8 @@ import Testing
         #expect(try LeaseRequest(body: Array(" \n".utf8)).count == 1)
         let heartbeat = HeartbeatRequest(leased: ["a"], released: ["b", "c"])
         #expect(try HeartbeatRequest(body: heartbeat.body) == heartbeat)
-        #expect(try HeartbeatRequest(body: Array(#"{"leased":null}"#.utf8)) == HeartbeatRequest(leased: [], released: []))
+        #expect(
+            try HeartbeatRequest(body: Array(#"{"leased":null}"#.utf8)) == HeartbeatRequest(leased: [], released: []))
         let gone = GoneReply(seq: 42, workers: ["d"])
         #expect(text(gone.body) == #"{"seq":42,"workers":["d"]}"#)
         #expect(try GoneReply(body: gone.body) == gone)
@@ -75,7 +82,9 @@ import Testing
 
     @Test func theReferenceCallAndHealthKeepTheirShapes() throws {
         #expect(try EnsureRequest(body: Array(#"{"function_name":"f","image":"ignored"}"#.utf8)).functionName == "f")
-        #expect(throws: ManagerAPIError("function_name is required")) { try EnsureRequest(body: Array(#"{"function_name":""}"#.utf8)) }
+        #expect(throws: ManagerAPIError("function_name is required")) {
+            try EnsureRequest(body: Array(#"{"function_name":""}"#.utf8))
+        }
         #expect(text(EnsureReply(host: "127.0.0.1", port: 32768).body) == #"{"host":"127.0.0.1","port":32768}"#)
         #expect(text(HealthReply.healthy(engineVersion: "28.2.2").body) == #"{"status":"healthy","docker":"28.2.2"}"#)
         #expect(text(HealthReply.unhealthy(message: "down").body) == #"{"status":"unhealthy","message":"down"}"#)

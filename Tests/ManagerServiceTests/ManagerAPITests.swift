@@ -47,7 +47,8 @@ import Testing
     @Test func aMissingImageIs404WithTheImageName() async throws {
         let fn = ManagerHarness.uniqueFunction("noimage")
         let image = "esb-test/\(fn):missing"
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, image: image)]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, image: image)]).run {
+            (h: ManagerHarness) async throws in
             let answer = await h.lease(fn)
             #expect(answer.status == 404)
             #expect(answer.json?["image"]?.stringValue == image)
@@ -70,9 +71,12 @@ import Testing
         func planted(_ function: String, hash: String, run: Bool, instance: String = instance) async throws -> String {
             let spec = ContainerSpec(
                 image: ManagerHarness.baseImage,
-                labels: ["esb.managed": "true", "esb.function": function, "esb.config": hash, "esb.instance": instance],
+                labels: [
+                    "esb.managed": "true", "esb.function": function, "esb.config": hash, "esb.instance": instance,
+                ],
                 entrypoint: ["/bin/sh", "-c", run ? "sleep 300" : "exit 0"])
-            let id = try await docker.createContainer(name: "esb-\(function)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))", spec: spec)
+            let id = try await docker.createContainer(
+                name: "esb-\(function)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))", spec: spec)
             try await docker.startContainer(id)
             return id
         }
@@ -82,7 +86,8 @@ import Testing
         let exited = try await planted(fn, hash: currentHash, run: false)
         _ = try await docker.waitContainer(exited)
         // Another box's worker on the same daemon: never ours to adopt or remove.
-        let neighbour = try await planted(fn, hash: String(repeating: "0", count: 64), run: true, instance: instance + "-other")
+        let neighbour = try await planted(
+            fn, hash: String(repeating: "0", count: 64), run: true, instance: instance + "-other")
         await first.service.shutdown()
 
         // The "restarted" manager: same instance, same functions; a short lease timeout bounds the adoption hold
@@ -103,7 +108,9 @@ import Testing
             func entry(_ id: String) async -> JSONValue? { await h.listed().first { $0["id"]?.stringValue == id } }
             #expect(await entry(ids[0])?["holder"]?.stringValue == "default")
             #expect(await entry(ids[1])?["leased"]?.boolValue == true)
-            try await waitUntil("the unclaimed adoption to lapse", timeout: .seconds(30)) { await entry(ids[1])?["leased"]?.boolValue == false }
+            try await waitUntil("the unclaimed adoption to lapse", timeout: .seconds(30)) {
+                await entry(ids[1])?["leased"]?.boolValue == false
+            }
             #expect(await entry(ids[1])?["holder"]?.isNull == true)
             #expect(await h.heartbeat(leased: [ids[0]]).isEmpty)
             // The adopted worker still serves, and the released one is handed out warm.
@@ -120,7 +127,8 @@ import Testing
     /// killed the RIE. Leases now belong to one gateway (`X-ESB-Gateway`).
     @Test func aSecondGatewayCannotTakeOverTheFirstOnesWorker() async throws {
         let fn = ManagerHarness.uniqueFunction("twogw")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 1)]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 1)]).run {
+            (h: ManagerHarness) async throws in
             let first = await h.lease(fn, gateway: "gw1")
             #expect(first.status == 201)
             let worker = try #require(first.json?["workers"]?[0])
@@ -132,12 +140,16 @@ import Testing
             // gw2 lists it in its heartbeat (as the old rebuild did): revoked for gw2, still gw1's.
             #expect(await h.heartbeat(leased: [id], gateway: "gw2") == [id])
             #expect(await entry()?["holder"]?.stringValue == "gw1")
-            let warning = try await h.logs.first { $0["message"]?.stringValue?.hasPrefix("heartbeat lists a worker another") == true }
+            let warning = try await h.logs.first {
+                $0["message"]?.stringValue?.hasPrefix("heartbeat lists a worker another") == true
+            }
             #expect(warning["gateway"]?.stringValue == "gw2" && warning["holder"]?.stringValue == "gw1")
             // gw2 asks for a worker itself: at max_concurrency 1 there is none for it.
             let refused = await h.lease(fn, gateway: "gw2")
             #expect(refused.status == 201)
-            #expect(refused.json?["workers"]?.arrayValue?.isEmpty == true && refused.json?["limit_reached"]?.boolValue == true)
+            #expect(
+                refused.json?["workers"]?.arrayValue?.isEmpty == true
+                    && refused.json?["limit_reached"]?.boolValue == true)
             // gw2 "releasing" it changes nothing; gw1 renews and still invokes it.
             #expect(await h.heartbeat(released: [id], gateway: "gw2").isEmpty)
             #expect(await h.heartbeat(leased: [id], gateway: "gw1").isEmpty)
@@ -164,7 +176,8 @@ import Testing
             let leased = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
             let spare = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
             _ = await h.heartbeat(leased: [leased], released: [spare])
-            await h.service.reload(FunctionsConfig(functions: [ManagerHarness.echo(fn, environment: ["GREETING": "changed"])]))
+            await h.service.reload(
+                FunctionsConfig(functions: [ManagerHarness.echo(fn, environment: ["GREETING": "changed"])]))
             // The released one goes at once; the leased one is revoked and kept until the gateway lets go.
             try await waitUntil("the released old worker to go") { await h.inspect(spare) == nil }
             #expect(await h.heartbeat(leased: [leased]) == [leased])
@@ -180,7 +193,8 @@ import Testing
 
     @Test func theEnsureCallOfTheReferenceReusesOneWorker() async throws {
         let fn = ManagerHarness.uniqueFunction("ensure")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 1)]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 1)]).run {
+            (h: ManagerHarness) async throws in
             let body = #"{"function_name":"\#(fn)","image":"ignored:latest","env":{"X":"ignored"}}"#
             let first = await h.call("POST", "/containers/ensure", body: body)
             #expect(first.status == 200)
@@ -201,7 +215,9 @@ import Testing
     @Test func theAPIIsServedOverAUnixSocketByReactorsServer() async throws {
         let fn = ManagerHarness.uniqueFunction("wire")
         let socket = "/tmp/esb-manager-test-\(UInt32.random(in: 0...UInt32.max)).sock"
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["MANAGER_LISTEN": "unix://\(socket)"]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(
+            functions: [ManagerHarness.echo(fn)], environment: ["MANAGER_LISTEN": "unix://\(socket)"]
+        ).run { (h: ManagerHarness) async throws in
             #expect(h.settings.listen == .unix(path: socket))
             let service = h.service
             let server = HTTPServer(configuration: HTTPServerConfiguration(listen: h.settings.listen)) { request, _ in
@@ -209,12 +225,15 @@ import Testing
             }
             try server.start()
             let endpoint = HTTPEndpoint(unixPath: socket)
-            let health = try await h.http.execute(HTTPRequest(method: "GET", target: "/health"), to: endpoint, timeout: .seconds(10))
+            let health = try await h.http.execute(
+                HTTPRequest(method: "GET", target: "/health"), to: endpoint, timeout: .seconds(10))
             #expect(health.status == 200)
             #expect(health.headers["X-Request-Id"]?.isEmpty == false)
             let lease = HTTPRequest(
                 method: "POST", target: "/v1/functions/\(fn)/workers",
-                headers: ["X-ESB-Token": ManagerHarness.token, "Content-Type": "application/json", "X-Request-Id": "req-42"],
+                headers: [
+                    "X-ESB-Token": ManagerHarness.token, "Content-Type": "application/json", "X-Request-Id": "req-42",
+                ],
                 body: Array(#"{"count":1}"#.utf8))
             let answer = try await h.http.execute(lease, to: endpoint, timeout: .seconds(60))
             #expect(answer.status == 201)

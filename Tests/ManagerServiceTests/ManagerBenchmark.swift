@@ -18,10 +18,12 @@ import Testing
     func workerTimings() async throws {
         let fn = ManagerHarness.uniqueFunction("bench")
         // No pause tier by default: the benchmark pauses explicitly.
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 64)]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 64)]).run {
+            (h: ManagerHarness) async throws in
             var cold: [Double] = [], warm: [Double] = [], resume: [Double] = [], firstInvoke: [Double] = [],
                 warmInvoke: [Double] = []
-            var create: [Double] = [], start: [Double] = [], ready: [Double] = [], pause: [Double] = [], unpause: [Double] = []
+            var create: [Double] = [], start: [Double] = [], ready: [Double] = [], pause: [Double] = [],
+                unpause: [Double] = []
             for _ in 0..<Self.rounds {
                 var t = ContinuousClock.now
                 let worker = try #require(await h.lease(fn).json?["workers"]?[0])
@@ -53,7 +55,8 @@ import Testing
             let blueprint = try #require(await h.service.workers.blueprints[fn])
             for _ in 0..<Self.rounds {
                 var t = ContinuousClock.now
-                let id = try await h.docker.createContainer(name: blueprint.newContainerName(), spec: blueprint.containerSpec)
+                let id = try await h.docker.createContainer(
+                    name: blueprint.newContainerName(), spec: blueprint.containerSpec)
                 create.append(Self.ms(since: t))
                 t = ContinuousClock.now
                 try await h.docker.startContainer(id)
@@ -74,11 +77,15 @@ import Testing
             for (name, values) in [
                 ("cold lease: create+start+ready (API)", cold), ("  docker create", create), ("  docker start", start),
                 ("  inspect + RIE port accepts", ready), ("first invoke via RIE", firstInvoke),
-                ("warm invoke via RIE", warmInvoke), ("warm lease (API)", warm), ("resume lease: unpause (API)", resume),
+                ("warm invoke via RIE", warmInvoke), ("warm lease (API)", warm),
+                ("resume lease: unpause (API)", resume),
                 ("  docker pause", pause), ("  docker unpause", unpause),
             ] {
                 let label = name.padding(toLength: 40, withPad: " ", startingAt: 0)
-                print(label + String(format: "%8.1f %8.1f %8.1f", Self.median(values), values.min() ?? 0, values.max() ?? 0))
+                print(
+                    label
+                        + String(format: "%8.1f %8.1f %8.1f", Self.median(values), values.min() ?? 0, values.max() ?? 0)
+                )
             }
         }
     }

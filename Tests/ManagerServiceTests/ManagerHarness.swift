@@ -42,7 +42,8 @@ final class ManagerHarness: Sendable {
         settings = try ManagerSettings(environment: env)
         let realDocker = try await DockerTestSupport.client()
         try await DockerTestSupport.requireImage(Self.image, on: realDocker)
-        docker = try dockerHost.map { DockerClient(host: try DockerHost.fromEnvironment(["DOCKER_HOST": $0])) } ?? realDocker
+        docker =
+            try dockerHost.map { DockerClient(host: try DockerHost.fromEnvironment(["DOCKER_HOST": $0])) } ?? realDocker
         logs = CapturedLogs()
         let logger = Logger("manager", level: .debug, containerName: "esb-manager-test", sink: logs.sink)
         service = ManagerService(
@@ -61,22 +62,28 @@ final class ManagerHarness: Sendable {
     }
 
     /// The echo fixture as a function.
-    static func echo(_ name: String, maxConcurrency: Int = 4, minWarm: Int = 0, image: String = image, environment: [String: String] = ["GREETING": "hi"])
+    static func echo(
+        _ name: String, maxConcurrency: Int = 4, minWarm: Int = 0, image: String = image,
+        environment: [String: String] = ["GREETING": "hi"]
+    )
         -> FunctionConfig
     {
         FunctionConfig(
-            name: name, image: image, environment: environment, timeout: 30, memorySize: 128, maxConcurrency: maxConcurrency,
+            name: name, image: image, environment: environment, timeout: 30, memorySize: 128,
+            maxConcurrency: maxConcurrency,
             minWarm: minWarm)
     }
 
     /// Calls the API in-process; returns the status and the parsed JSON body.
     func call(
-        _ method: String, _ path: String, body: String? = nil, token: String? = ManagerHarness.token, gateway: String? = nil
+        _ method: String, _ path: String, body: String? = nil, token: String? = ManagerHarness.token,
+        gateway: String? = nil
     ) async -> (status: Int, json: JSONValue?) {
         var headers: HTTPHeaders = [:]
         if let token { headers.add(name: "X-ESB-Token", value: token) }
         if let gateway { headers.add(name: "X-ESB-Gateway", value: gateway) }
-        let response = await service.handle(HTTPRequest(method: method, target: path, headers: headers, body: Array((body ?? "").utf8)))
+        let response = await service.handle(
+            HTTPRequest(method: method, target: path, headers: headers, body: Array((body ?? "").utf8)))
         return (response.status, try? JSONValue(parsing: response.body))
     }
 
@@ -102,7 +109,8 @@ final class ManagerHarness: Sendable {
     /// Invokes the worker's RIE directly (what the gateway does), with a generous deadline.
     func invoke(host: String, port: Int, payload: String) async throws -> (status: Int, body: String) {
         let request = HTTPRequest(
-            method: "POST", target: "/2015-03-31/functions/function/invocations", headers: ["Content-Type": "application/json"],
+            method: "POST", target: "/2015-03-31/functions/function/invocations",
+            headers: ["Content-Type": "application/json"],
             body: Array(payload.utf8))
         let response = try await http.execute(request, to: HTTPEndpoint(host: host, port: port), timeout: .seconds(60))
         return (response.status, String(decoding: response.body, as: UTF8.self))
@@ -121,10 +129,14 @@ final class ManagerHarness: Sendable {
     /// Stops the manager and removes every container of this instance.
     func finish() async {
         if ProcessInfo.processInfo.environment["ESB_TEST_PRINT_LOGS"] == "1" {
-            for line in logs.all where line["logger"]?.stringValue != "lambda" { print("[\(instance)] \(line.jsonString)") }
+            for line in logs.all where line["logger"]?.stringValue != "lambda" {
+                print("[\(instance)] \(line.jsonString)")
+            }
         }
         await service.shutdown()
-        for container in (try? await containers()) ?? [] { try? await docker.removeContainer(container.id, force: true) }
+        for container in (try? await containers()) ?? [] {
+            try? await docker.removeContainer(container.id, force: true)
+        }
         logs.sink.close(timeout: .seconds(2))
     }
 

@@ -28,9 +28,15 @@ import Testing
             let id = try #require(lease.json?["workers"]?[0]?["id"]?.stringValue)
             let leased = String(decoding: await h.service.metricsResponse().body, as: UTF8.self)
             #expect(Self.value(leased, "esb_manager_workers", ["function": fn, "state": "leased"]) == 1)
-            #expect(Self.value(leased, "esb_manager_container_operations_total", ["operation": "create", "outcome": "ok"]) == 1)
-            #expect(Self.value(leased, "esb_manager_container_operations_total", ["operation": "start", "outcome": "ok"]) == 1)
-            #expect(Self.value(leased, "esb_manager_container_operation_duration_seconds_count", ["operation": "create"]) == 1)
+            #expect(
+                Self.value(leased, "esb_manager_container_operations_total", ["operation": "create", "outcome": "ok"])
+                    == 1)
+            #expect(
+                Self.value(leased, "esb_manager_container_operations_total", ["operation": "start", "outcome": "ok"])
+                    == 1)
+            #expect(
+                Self.value(leased, "esb_manager_container_operation_duration_seconds_count", ["operation": "create"])
+                    == 1)
 
             _ = await h.heartbeat(released: [id])
             let released = String(decoding: await h.service.metricsResponse().body, as: UTF8.self)
@@ -55,13 +61,16 @@ import Testing
         }()
         #expect(failure?.code == .conflict)
         let text = metrics.registry.emitToString()
-        #expect(Self.value(text, "esb_manager_container_operations_total", ["operation": "pause", "outcome": "error"]) == 1)
+        #expect(
+            Self.value(text, "esb_manager_container_operations_total", ["operation": "pause", "outcome": "error"]) == 1)
         #expect(Self.value(text, "esb_manager_docker_errors_total", ["operation": "pause"]) == 1)
     }
 
     @Test func metricsListenIsOffUnlessSetAndChecked() throws {
         #expect(try ManagerSettings(environment: [:]).metricsListen == nil)
-        #expect(try ManagerSettings(environment: ["METRICS_LISTEN": "127.0.0.1:9101"]).metricsListen == .tcp(host: "127.0.0.1", port: 9101))
+        #expect(
+            try ManagerSettings(environment: ["METRICS_LISTEN": "127.0.0.1:9101"]).metricsListen
+                == .tcp(host: "127.0.0.1", port: 9101))
         do {
             _ = try ManagerSettings(environment: ["METRICS_LISTEN": "nowhere"])
             Issue.record("METRICS_LISTEN=nowhere was accepted")

@@ -55,13 +55,16 @@ import Testing
         #expect(try Self.run(["--help"], environment: [:]).0 == 0)
         let noToken = try Self.run([], environment: ["FUNCTIONS_CONFIG_PATH": dir + "/none.yml"])
         #expect(noToken.0 == 1 && noToken.1.contains("MANAGER_TOKEN is not set"))
-        let production = try Self.run([], environment: [
-            "MANAGER_TOKEN": "dev-manager-token-change-in-production", "ESB_ENV": "production",
-        ])
+        let production = try Self.run(
+            [],
+            environment: [
+                "MANAGER_TOKEN": "dev-manager-token-change-in-production", "ESB_ENV": "production",
+            ])
         #expect(production.0 == 1)
         let badEnv = try Self.run([], environment: ["MANAGER_TOKEN": "t", "IDLE_TIMEOUT_MINUTES": "soon"])
         #expect(badEnv.0 == 1 && badEnv.2.contains("IDLE_TIMEOUT_MINUTES=soon"))
-        let badConfig = try Self.run([], environment: ["MANAGER_TOKEN": "t", "FUNCTIONS_CONFIG_PATH": dir + "/broken.yml"])
+        let badConfig = try Self.run(
+            [], environment: ["MANAGER_TOKEN": "t", "FUNCTIONS_CONFIG_PATH": dir + "/broken.yml"])
         #expect(badConfig.0 == 1 && badConfig.2.contains("broken.yml:2:3:"))
     }
 
@@ -89,7 +92,8 @@ import Testing
         let client = HTTPClient()
         let endpoint = HTTPEndpoint(unixPath: socket)
         try await waitUntil("the manager to answer on its socket") {
-            (try? await client.execute(HTTPRequest(method: "GET", target: "/health"), to: endpoint, timeout: .seconds(2)))?.status == 200
+            (try? await client.execute(
+                HTTPRequest(method: "GET", target: "/health"), to: endpoint, timeout: .seconds(2)))?.status == 200
         }
         func lease(_ name: String) async throws -> Int {
             let request = HTTPRequest(

@@ -26,18 +26,21 @@ import Testing
     ])
     func decimalDurations(name: String, value: String, expected: Duration) throws {
         let s = try ManagerSettings(environment: [name: value])
-        let actual: Duration? = switch name {
-        case "IDLE_TIMEOUT_MINUTES": s.idleTimeout
-        case "CONTAINER_READINESS_TIMEOUT": s.readinessTimeout
-        case "LEASE_TIMEOUT_SECONDS": s.leaseTimeout
-        default: s.pauseAfter
-        }
+        let actual: Duration? =
+            switch name {
+            case "IDLE_TIMEOUT_MINUTES": s.idleTimeout
+            case "CONTAINER_READINESS_TIMEOUT": s.readinessTimeout
+            case "LEASE_TIMEOUT_SECONDS": s.leaseTimeout
+            default: s.pauseAfter
+            }
         #expect(actual == expected)
     }
 
     /// docs/configuration.md: a value that would trap converting to a Duration is a named error instead.
-    @Test(arguments: [("IDLE_TIMEOUT_MINUTES", "1e300"), ("LEASE_TIMEOUT_SECONDS", "31536001"),
-                      ("PAUSE_IDLE_SECONDS", "1e20"), ("DOCKER_STOP_TIMEOUT", "99999999999")])
+    @Test(arguments: [
+        ("IDLE_TIMEOUT_MINUTES", "1e300"), ("LEASE_TIMEOUT_SECONDS", "31536001"),
+        ("PAUSE_IDLE_SECONDS", "1e20"), ("DOCKER_STOP_TIMEOUT", "99999999999"),
+    ])
     func outOfRangeDurationsAreRefused(name: String, value: String) {
         do {
             _ = try ManagerSettings(environment: [name: value])
@@ -49,7 +52,8 @@ import Testing
 
     @Test func listenAndModes() throws {
         let s = try ManagerSettings(environment: [
-            "MANAGER_LISTEN": "unix:///run/esb/manager.sock", "WORKER_ADDRESS_MODE": "published", "PAUSE_IDLE_SECONDS": "10",
+            "MANAGER_LISTEN": "unix:///run/esb/manager.sock", "WORKER_ADDRESS_MODE": "published",
+            "PAUSE_IDLE_SECONDS": "10",
         ])
         #expect(s.listen == .unix(path: "/run/esb/manager.sock"))
         #expect(s.addressMode == .published)
@@ -85,21 +89,27 @@ import Testing
     }()
 
     @Test func theEnvironmentOfSection4_3() {
-        let f = FunctionConfig(name: "f", environment: ["A": "1", "AWS_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": "spoof"],
-                               timeout: 2.5, memorySize: 256, rieConcurrency: 3)
+        let f = FunctionConfig(
+            name: "f", environment: ["A": "1", "AWS_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": "spoof"],
+            timeout: 2.5, memorySize: 256, rieConcurrency: 3)
         let env = Set(WorkerBlueprint(function: f, imageID: nil, settings: Self.settings).environment)
-        #expect(env == [
-            "A=1", "AWS_LAMBDA_FUNCTION_NAME=f", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_LAMBDA_FUNCTION_TIMEOUT=3",
-            "AWS_LAMBDA_MAX_CONCURRENCY=3", "AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-west-1",
-            "AWS_ENDPOINT_URL_S3=http://s3:9000", "AWS_ENDPOINT_URL_DYNAMODB=http://db:8000",
-            "AWS_ENDPOINT_URL_LAMBDA=https://gw:443", "S3_ENDPOINT=http://s3:9000", "DYNAMODB_ENDPOINT=http://db:8000",
-            "GATEWAY_INTERNAL_URL=https://gw:443", "AWS_ACCESS_KEY_ID=AK", "AWS_SECRET_ACCESS_KEY=SK",
-        ])
+        #expect(
+            env == [
+                "A=1", "AWS_LAMBDA_FUNCTION_NAME=f", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+                "AWS_LAMBDA_FUNCTION_TIMEOUT=3",
+                "AWS_LAMBDA_MAX_CONCURRENCY=3", "AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-west-1",
+                "AWS_ENDPOINT_URL_S3=http://s3:9000", "AWS_ENDPOINT_URL_DYNAMODB=http://db:8000",
+                "AWS_ENDPOINT_URL_LAMBDA=https://gw:443", "S3_ENDPOINT=http://s3:9000",
+                "DYNAMODB_ENDPOINT=http://db:8000",
+                "GATEWAY_INTERNAL_URL=https://gw:443", "AWS_ACCESS_KEY_ID=AK", "AWS_SECRET_ACCESS_KEY=SK",
+            ])
     }
 
     @Test func theHashFollowsEverySettingThatShapesTheContainer() {
         let base = FunctionConfig(name: "f", image: "img:1", environment: ["A": "1"])
-        func hash(_ f: FunctionConfig, imageID: String? = "sha256:1", settings: ManagerSettings = Self.settings) -> String {
+        func hash(_ f: FunctionConfig, imageID: String? = "sha256:1", settings: ManagerSettings = Self.settings)
+            -> String
+        {
             WorkerBlueprint(function: f, imageID: imageID, settings: settings).configHash
         }
         let h = hash(base)
@@ -130,11 +140,13 @@ import Testing
         #expect(hash(other) == h)
     }
 
-    @Test(arguments: [
-        (["esb.managed": "true"], nil as String?, true), (["esb.managed": "true", "esb.instance": "a"], nil, false),
-        (["esb.managed": "true", "esb.instance": "a"], "a", true), (["esb.managed": "true"], "a", false),
-        (["esb.managed": "true", "esb.instance": "b"], "a", false), (["esb.instance": "a"], "a", false),
-    ] as [([String: String], String?, Bool)])
+    @Test(
+        arguments: [
+            (["esb.managed": "true"], nil as String?, true),
+            (["esb.managed": "true", "esb.instance": "a"], nil, false),
+            (["esb.managed": "true", "esb.instance": "a"], "a", true), (["esb.managed": "true"], "a", false),
+            (["esb.managed": "true", "esb.instance": "b"], "a", false), (["esb.instance": "a"], "a", false),
+        ] as [([String: String], String?, Bool)])
     func instancesNeverTouchEachOthersWorkers(labels: [String: String], instance: String?, belongs: Bool) {
         #expect(WorkerLabels.belongs(labels, to: instance) == belongs)
     }
@@ -142,13 +154,18 @@ import Testing
     @Test func theContainerSpec() {
         var settings = Self.settings
         settings.instance = "i1"
-        let spec = WorkerBlueprint(function: FunctionConfig(name: "f", memorySize: 512), imageID: nil, settings: settings).containerSpec
+        let spec = WorkerBlueprint(
+            function: FunctionConfig(name: "f", memorySize: 512), imageID: nil, settings: settings
+        ).containerSpec
         #expect(spec.memoryBytes == 512 << 20)
         #expect(spec.restartPolicy == "no")
         #expect(spec.network == "esb-lambda")
-        #expect(spec.labels["esb.managed"] == "true" && spec.labels["esb.function"] == "f" && spec.labels["esb.instance"] == "i1")
+        #expect(
+            spec.labels["esb.managed"] == "true" && spec.labels["esb.function"] == "f"
+                && spec.labels["esb.instance"] == "i1")
         #expect(spec.publishedPorts.isEmpty)
-        let name = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: settings).newContainerName()
+        let name = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: settings)
+            .newContainerName()
         #expect(name.hasPrefix("esb-f-") && name.count == 14)
         #expect(spec.logConfig == .init(type: "json-file", options: ["max-size": "10m", "max-file": "3"]))
     }
@@ -158,8 +175,12 @@ import Testing
         let spec = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: custom).containerSpec
         #expect(spec.logConfig == .init(type: "json-file", options: ["max-size": "5m", "max-file": "2"]))
         let off = try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "none"])
-        #expect(WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: off).containerSpec.logConfig == nil)
-        #expect(throws: ManagerSettingsError.self) { try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "10 MB"]) }
+        #expect(
+            WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: off).containerSpec.logConfig
+                == nil)
+        #expect(throws: ManagerSettingsError.self) {
+            try ManagerSettings(environment: ["WORKER_LOG_MAX_SIZE": "10 MB"])
+        }
         #expect(throws: ManagerSettingsError.self) { try ManagerSettings(environment: ["WORKER_LOG_MAX_FILE": "0"]) }
     }
 }
@@ -191,7 +212,8 @@ import Testing
         let v = try JSONValue(parsing: entry.jsonLine())
         #expect(v["message"]?.stringValue == text + WorkerLogFormatter.cutMarker(limit: text.utf8.count))
         #expect(v["cut"] == .bool(true) && v["level"]?.stringValue == "INFO")
-        let notice = try JSONValue(parsing: formatter.cutNotice(stream: "stdout", discardedBytes: 42, epochMilliseconds: 0).jsonLine())
+        let notice = try JSONValue(
+            parsing: formatter.cutNotice(stream: "stdout", discardedBytes: 42, epochMilliseconds: 0).jsonLine())
         #expect(notice["level"]?.stringValue == "WARNING" && notice["dropped_bytes"] == .number(JSONNumber(42)))
         #expect(notice["container_name"]?.stringValue == "esb-f-12345678")
     }
@@ -201,7 +223,9 @@ import Testing
     }
 
     @Test func aJSONLineIsLiftedWithoutOverwritingTheThreeFields() throws {
-        let v = try line(#"{"_time":"2025-01-02T03:04:05.678Z","level":"ERROR","message":"boom","logger":"boto3.mock","log_group":"/aws/lambda/f","log_stream":"s","request_id":"r1","function":"spoof","container_name":"spoof","stream":"spoof","n":3}"#)
+        let v = try line(
+            #"{"_time":"2025-01-02T03:04:05.678Z","level":"ERROR","message":"boom","logger":"boto3.mock","log_group":"/aws/lambda/f","log_stream":"s","request_id":"r1","function":"spoof","container_name":"spoof","stream":"spoof","n":3}"#
+        )
         #expect(v["message"]?.stringValue == "boom")
         #expect(v["level"]?.stringValue == "ERROR")
         #expect(v["logger"]?.stringValue == "boto3.mock")
@@ -231,11 +255,12 @@ import Testing
         #expect(try line(#"{"not json"#)["message"]?.stringValue == #"{"not json"#)
     }
 
-    @Test(arguments: [
-        ("1970-01-01T00:00:00Z", Int64(0)), ("2023-11-14T22:13:20.000Z", 1_700_000_000_000),
-        ("2000-02-29T12:00:00.5Z", 951_825_600_500), ("2025-01-02T03:04:05.678901Z", 1_735_787_045_678),
-        ("2025-01-02 03:04:05Z", nil), ("2025-13-02T03:04:05Z", nil), ("yesterday", nil),
-    ] as [(String, Int64?)])
+    @Test(
+        arguments: [
+            ("1970-01-01T00:00:00Z", Int64(0)), ("2023-11-14T22:13:20.000Z", 1_700_000_000_000),
+            ("2000-02-29T12:00:00.5Z", 951_825_600_500), ("2025-01-02T03:04:05.678901Z", 1_735_787_045_678),
+            ("2025-01-02 03:04:05Z", nil), ("2025-13-02T03:04:05Z", nil), ("yesterday", nil),
+        ] as [(String, Int64?)])
     func isoTimes(text: String, expected: Int64?) {
         #expect(WorkerLogFormatter.epochMilliseconds(iso8601: text) == expected)
     }

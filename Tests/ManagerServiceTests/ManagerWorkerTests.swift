@@ -35,11 +35,15 @@ import Testing
             #expect(details.networks[ManagerHarness.network]?.ipAddress == host)
             let env = Set(details.environment)
             for expected in [
-                "AWS_LAMBDA_FUNCTION_NAME=\(fn)", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128", "AWS_LAMBDA_FUNCTION_TIMEOUT=30",
-                "AWS_REGION=ap-northeast-1", "AWS_DEFAULT_REGION=ap-northeast-1", "AWS_ENDPOINT_URL_S3=http://s3.test:9000",
-                "AWS_ENDPOINT_URL_DYNAMODB=http://dynamodb.test:8000", "AWS_ENDPOINT_URL_LAMBDA=https://gateway.test:443",
+                "AWS_LAMBDA_FUNCTION_NAME=\(fn)", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
+                "AWS_LAMBDA_FUNCTION_TIMEOUT=30",
+                "AWS_REGION=ap-northeast-1", "AWS_DEFAULT_REGION=ap-northeast-1",
+                "AWS_ENDPOINT_URL_S3=http://s3.test:9000",
+                "AWS_ENDPOINT_URL_DYNAMODB=http://dynamodb.test:8000",
+                "AWS_ENDPOINT_URL_LAMBDA=https://gateway.test:443",
                 "S3_ENDPOINT=http://s3.test:9000", "DYNAMODB_ENDPOINT=http://dynamodb.test:8000",
-                "GATEWAY_INTERNAL_URL=https://gateway.test:443", "AWS_ACCESS_KEY_ID=AKTEST", "AWS_SECRET_ACCESS_KEY=SKTEST",
+                "GATEWAY_INTERNAL_URL=https://gateway.test:443", "AWS_ACCESS_KEY_ID=AKTEST",
+                "AWS_SECRET_ACCESS_KEY=SKTEST",
                 "GREETING=hi",
             ] {
                 #expect(env.contains(expected), "missing \(expected)")
@@ -56,10 +60,12 @@ import Testing
         let fn = ManagerHarness.uniqueFunction("logs")
         try await ManagerHarness(functions: [ManagerHarness.echo(fn)]).run { (h: ManagerHarness) async throws in
             let answer = await h.lease(fn)
-            let worker = try #require(answer.json?["workers"]?[0], "lease answered \(answer.status) \(answer.json?.jsonString ?? "")")
+            let worker = try #require(
+                answer.json?["workers"]?[0], "lease answered \(answer.status) \(answer.json?.jsonString ?? "")")
             let name = try #require(worker["name"]?.stringValue)
             let marker = "marker-\(UInt32.random(in: 0...UInt32.max))"
-            let payload = #"{"print":"\#(marker)","print_json":{"level":"ERROR","message":"json \#(marker)","request_id":"req-1","container_name":"spoof","function":"spoof","stream":"spoof","extra":7}}"#
+            let payload =
+                #"{"print":"\#(marker)","print_json":{"level":"ERROR","message":"json \#(marker)","request_id":"req-1","container_name":"spoof","function":"spoof","stream":"spoof","extra":7}}"#
             _ = try await h.invoke(host: try #require(worker["host"]?.stringValue), port: 8080, payload: payload)
             let plain = try await h.logs.first { $0["message"]?.stringValue == marker }
             #expect(plain["container_name"]?.stringValue == name)
@@ -78,12 +84,16 @@ import Testing
 
     @Test func twentyConcurrentProvisionCallsNeverExceedMaxConcurrency() async throws {
         let fn = ManagerHarness.uniqueFunction("limit")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 3)]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn, maxConcurrency: 3)]).run {
+            (h: ManagerHarness) async throws in
             let answers = await withTaskGroup(of: (Int, Int, Bool).self) { group in
                 for _ in 0..<20 {
                     group.addTask {
                         let a = await h.lease(fn)
-                        return (a.status, a.json?["workers"]?.arrayValue?.count ?? 0, a.json?["limit_reached"]?.boolValue ?? false)
+                        return (
+                            a.status, a.json?["workers"]?.arrayValue?.count ?? 0,
+                            a.json?["limit_reached"]?.boolValue ?? false
+                        )
                     }
                 }
                 var all: [(Int, Int, Bool)] = []
@@ -107,14 +117,17 @@ import Testing
 
     @Test func anIdleWorkerIsPausedAndResumedOnTheNextLease() async throws {
         let fn = ManagerHarness.uniqueFunction("pause")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["PAUSE_IDLE_SECONDS": "0.5"]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["PAUSE_IDLE_SECONDS": "0.5"]).run {
+            (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             let id = try #require(worker["id"]?.stringValue)
             _ = await h.heartbeat(released: [id])
             try await waitUntil("docker pause") { await h.inspect(id)?.state.paused == true }
             // Docker reports the pause a moment before the manager's pause call returns and its table says so;
             // a lease in between would (rightly) not take a worker that is still pausing.
-            try await waitUntil("the manager to record the pause") { await h.listed().first?["state"]?.stringValue == "paused" }
+            try await waitUntil("the manager to record the pause") {
+                await h.listed().first?["state"]?.stringValue == "paused"
+            }
             let again = await h.lease(fn)
             #expect(again.json?["workers"]?[0]?["id"]?.stringValue == id)
             #expect(again.json?["workers"]?[0]?["state"]?.stringValue == "resumed")
@@ -127,16 +140,17 @@ import Testing
     @Test func anIdleWorkerIsStoppedAndRemovedAfterADecimalIdleTimeout() async throws {
         let fn = ManagerHarness.uniqueFunction("idle")
         // IDLE_TIMEOUT_MINUTES=0.05 is 3 seconds.
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["IDLE_TIMEOUT_MINUTES": "0.05"]).run { (h: ManagerHarness) async throws in
-            #expect(h.settings.idleTimeout == .seconds(3))
-            let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
-            let released = ContinuousClock.now
-            _ = await h.heartbeat(released: [id])
-            try await waitUntil("idle removal") { await h.inspect(id) == nil }
-            #expect(ContinuousClock.now - released >= .seconds(3))
-            #expect(await h.listed().isEmpty)
-            #expect(await h.heartbeat(leased: [id]) == [id])
-        }
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["IDLE_TIMEOUT_MINUTES": "0.05"])
+            .run { (h: ManagerHarness) async throws in
+                #expect(h.settings.idleTimeout == .seconds(3))
+                let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
+                let released = ContinuousClock.now
+                _ = await h.heartbeat(released: [id])
+                try await waitUntil("idle removal") { await h.inspect(id) == nil }
+                #expect(ContinuousClock.now - released >= .seconds(3))
+                #expect(await h.listed().isEmpty)
+                #expect(await h.heartbeat(leased: [id]) == [id])
+            }
     }
 
     @Test func aLongInvocationHeldByHeartbeatsIsNeitherPausedNorStopped() async throws {
@@ -144,7 +158,8 @@ import Testing
         // A 3 s lease renewed every 300 ms: ten heartbeats of margin, so a loaded machine that delays a few of them
         // does not lapse the lease (which is what the test would then wrongly report).
         let env = ["LEASE_TIMEOUT_SECONDS": "3", "PAUSE_IDLE_SECONDS": "0.5", "IDLE_TIMEOUT_MINUTES": "0.02"]
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: env).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: env).run {
+            (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             let id = try #require(worker["id"]?.stringValue)
             let host = try #require(worker["host"]?.stringValue)
@@ -186,7 +201,9 @@ import Testing
 
     @Test func publishedModeHandsOutLoopbackAndARandomHostPort() async throws {
         let fn = ManagerHarness.uniqueFunction("published")
-        try await ManagerHarness(functions: [ManagerHarness.echo(fn)], environment: ["WORKER_ADDRESS_MODE": "published"]).run { (h: ManagerHarness) async throws in
+        try await ManagerHarness(
+            functions: [ManagerHarness.echo(fn)], environment: ["WORKER_ADDRESS_MODE": "published"]
+        ).run { (h: ManagerHarness) async throws in
             let worker = try #require(await h.lease(fn).json?["workers"]?[0])
             #expect(worker["host"]?.stringValue == "127.0.0.1")
             let port = try #require(worker["port"]?.intValue)

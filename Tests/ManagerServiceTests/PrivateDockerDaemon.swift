@@ -74,11 +74,13 @@ final class PrivateDockerDaemon: Sendable {
         // test when it restarted the daemon through tests-e2e/lib/ensure-dockerd.sh (docs/manager.md, "Tests").
         // So the subshell closes every descriptor above 2 before it becomes dockerd.
         let link = await sh(
-            "ip link show \(bridge) >/dev/null 2>&1 || { ip link add \(bridge) type bridge && ip addr add \(bridgeAddress) dev \(bridge) && ip link set \(bridge) up; }")
+            "ip link show \(bridge) >/dev/null 2>&1 || { ip link add \(bridge) type bridge && ip addr add \(bridgeAddress) dev \(bridge) && ip link set \(bridge) up; }"
+        )
         try #require(link.status == 0, "cannot create the private daemon's bridge \(bridge)")
         let closeInherited = #"for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done"#
         let started = await sh(
-            "(\(closeInherited); exec setsid nohup dockerd \(arguments) >> \(directory)/dockerd.log 2>&1 < /dev/null) & echo started")
+            "(\(closeInherited); exec setsid nohup dockerd \(arguments) >> \(directory)/dockerd.log 2>&1 < /dev/null) & echo started"
+        )
         try #require(started.status == 0, "dockerd did not start: \(started.output)")
         let deadline = ContinuousClock.now + .seconds(90)
         while (try? await client.ping()) == nil {
@@ -99,9 +101,10 @@ final class PrivateDockerDaemon: Sendable {
     private static func openFiles(of process: String) -> Set<String> {
         let directory = "/proc/\(process)/fd"
         let numbers = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return Set(numbers.filter { (Int($0) ?? 0) > 2 }.compactMap {
-            try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\($0)")
-        }.filter { $0.hasPrefix("socket:") || $0.hasPrefix("pipe:") })
+        return Set(
+            numbers.filter { (Int($0) ?? 0) > 2 }.compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\($0)")
+            }.filter { $0.hasPrefix("socket:") || $0.hasPrefix("pipe:") })
     }
 
     /// Stops dockerd the way a service manager does (SIGTERM; SIGKILL after 90 s) and waits until it has exited.
@@ -167,12 +170,13 @@ final class PrivateDockerDaemon: Sendable {
     /// An x such that no route of the machine overlaps 10.x.0.0/16: the private bridge's /24 is taken from it.
     private static func freeSecondOctet() async throws -> Int {
         let routes = await sh("ip -4 route show").output
-        let taken = Set(routes.split(separator: "\n").compactMap { line -> Int? in
-            let prefix = line.split(separator: " ").first.map(String.init) ?? ""
-            let octets = prefix.split(separator: "/")[0].split(separator: ".")
-            guard octets.count == 4, octets[0] == "10" else { return nil }
-            return Int(octets[1])
-        })
+        let taken = Set(
+            routes.split(separator: "\n").compactMap { line -> Int? in
+                let prefix = line.split(separator: " ").first.map(String.init) ?? ""
+                let octets = prefix.split(separator: "/")[0].split(separator: ".")
+                guard octets.count == 4, octets[0] == "10" else { return nil }
+                return Int(octets[1])
+            })
         let free = (100...254).filter { !taken.contains($0) && !routes.contains("10.0.0.0/8") }
         return try #require(free.randomElement(), "no free 10.x.0.0/16 for the private dockerd's bridge")
     }

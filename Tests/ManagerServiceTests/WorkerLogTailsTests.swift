@@ -11,15 +11,20 @@ import Testing
     @Test func anInvocationIsItsStartThroughReportLines() {
         let tails = WorkerLogTails()
         tails.open("w1")
-        feed(tails, [
-            ("stdout", "START RequestId: r1 Version: $LATEST"), ("stdout", "one"), ("stdout", "END RequestId: r1"),
-            ("stdout", "REPORT RequestId: r1\tDuration: 1 ms"),
-            ("stdout", "START RequestId: r2 Version: $LATEST"),
-            ("stderr", "06 Dec 2026 19:55:11,740 [INFO] (rapid) INVOKE START(requestId: r2)"), ("stderr", "two-err"),
-        ])
-        #expect(tails.invocation("w1", requestID: "r1")?.lines == [
-            "START RequestId: r1 Version: $LATEST", "one", "END RequestId: r1", "REPORT RequestId: r1\tDuration: 1 ms",
-        ])
+        feed(
+            tails,
+            [
+                ("stdout", "START RequestId: r1 Version: $LATEST"), ("stdout", "one"), ("stdout", "END RequestId: r1"),
+                ("stdout", "REPORT RequestId: r1\tDuration: 1 ms"),
+                ("stdout", "START RequestId: r2 Version: $LATEST"),
+                ("stderr", "06 Dec 2026 19:55:11,740 [INFO] (rapid) INVOKE START(requestId: r2)"),
+                ("stderr", "two-err"),
+            ])
+        #expect(
+            tails.invocation("w1", requestID: "r1")?.lines == [
+                "START RequestId: r1 Version: $LATEST", "one", "END RequestId: r1",
+                "REPORT RequestId: r1\tDuration: 1 ms",
+            ])
         #expect(tails.invocation("w1", requestID: "r1")?.complete == true)
         let r2 = tails.invocation("w1", requestID: "r2")
         #expect(r2?.complete == false && r2?.lines == ["START RequestId: r2 Version: $LATEST", "two-err"])

@@ -138,9 +138,12 @@ import Testing
 
     @Test func adoptedWorkersGoToTheFirstGatewayThatListsThem() {
         var table = Self.table()
-        table.adopt(id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
-        table.adopt(id: "b", name: "esb-f-b", function: "f", hash: "h1", host: "h", port: 8080, paused: true, now: .zero)
-        table.adopt(id: "old", name: "esb-f-o", function: "f", hash: "h0", host: "h", port: 8080, paused: false, now: .zero)
+        table.adopt(
+            id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
+        table.adopt(
+            id: "b", name: "esb-f-b", function: "f", hash: "h1", host: "h", port: 8080, paused: true, now: .zero)
+        table.adopt(
+            id: "old", name: "esb-f-o", function: "f", hash: "h0", host: "h", port: 8080, paused: false, now: .zero)
         // Not handed out while a gateway may still hold them.
         let before = table.reserve(function: "f", count: 1, holder: Self.gw1, now: .seconds(1))!
         #expect(before.warm.isEmpty && before.resume.isEmpty)
@@ -162,8 +165,10 @@ import Testing
 
     @Test func unclaimedAdoptedWorkersAreReleasedWhenTheHoldLapsesOrTheirGatewayReleasesThem() {
         var table = Self.table(idle: IdlePolicy(leaseTimeout: .seconds(30), pauseAfter: nil, stopAfter: .seconds(600)))
-        table.adopt(id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
-        table.adopt(id: "b", name: "esb-f-b", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
+        table.adopt(
+            id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
+        table.adopt(
+            id: "b", name: "esb-f-b", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
         // A gateway that released "b" just before the manager restarted reports it now.
         _ = table.heartbeat(from: "gw1", leased: [], released: ["b"], now: .seconds(1))
         #expect(table.workers["b"]?.isLeased == false)
@@ -171,7 +176,8 @@ import Testing
         #expect(table.workers["a"]?.holder == .adoption)
         _ = table.tick(now: .seconds(30))
         #expect(table.workers["a"]?.isLeased == false)
-        #expect(table.reserve(function: "f", count: 2, holder: Self.gw1, now: .seconds(31))!.warm.map(\.key) == ["a", "b"])
+        #expect(
+            table.reserve(function: "f", count: 2, holder: Self.gw1, now: .seconds(31))!.warm.map(\.key) == ["a", "b"])
     }
 
     /// Who holds a worker before gw1's heartbeat lists it → whether gw1 is told to drop it, and who holds it after.
@@ -203,7 +209,8 @@ import Testing
         // gw2 (started later, it saw them in GET /v1/workers) lists one and releases the other: no effect.
         let outcome = table.heartbeat(from: "gw2", leased: [ids[0]], released: [ids[1]], now: .seconds(5))
         #expect(outcome.revoked == [ids[0]])
-        #expect(ids.allSatisfy { table.workers[$0]?.holder == Self.gw1 && table.workers[$0]?.leaseExpiry == .seconds(30) })
+        #expect(
+            ids.allSatisfy { table.workers[$0]?.holder == Self.gw1 && table.workers[$0]?.leaseExpiry == .seconds(30) })
         #expect(table.reserve(function: "f", count: 2, holder: .gateway("gw2"), now: .seconds(6))!.warm.isEmpty)
         // A config change retires both; gw1 is told in its heartbeat. gw2's heartbeats never end gw1's use.
         table.apply(policies: ["f": FunctionPolicy(configHash: "h2", maxConcurrency: 4, minWarm: 0)])
@@ -231,7 +238,8 @@ import Testing
 
     @Test func adoptionHoldsLapseAfterTheLeaseTimeoutWithoutAGateway() {
         var table = Self.table()
-        table.adopt(id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
+        table.adopt(
+            id: "a", name: "esb-f-a", function: "f", hash: "h1", host: "h", port: 8080, paused: false, now: .zero)
         _ = table.tick(now: .seconds(30))
         #expect(table.workers["a"]?.isLeased == false)
     }
@@ -291,7 +299,8 @@ import Testing
     @Test func startedPlaceholdersKeepTheirHolder() {
         var table = Self.table()
         let r = table.reserve(function: "f", count: 1, holder: .ensure, now: .zero)!
-        let record = table.started(placeholder: r.create[0], id: "e", name: "esb-f-e", host: "h", port: 1, now: .seconds(1))
+        let record = table.started(
+            placeholder: r.create[0], id: "e", name: "esb-f-e", host: "h", port: 1, now: .seconds(1))
         #expect(record?.holder == .ensure && record?.leaseExpiry == .seconds(31))
         #expect(table.renewEnsureLease(function: "f", now: .seconds(5))?.key == "e")
     }

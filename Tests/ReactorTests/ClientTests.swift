@@ -38,7 +38,7 @@ final class ScriptedPeer: Sendable {
         }
     }
 
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)) }   // the accept thread closes it
+    func stop() { shutdown(listener, Int32(SHUT_RDWR)) }  // the accept thread closes it
 
     /// Reads until the end of a request head (and `extra` bytes of body).
     static func readRequest(_ fd: Int32, body: Int = 0) -> String {
@@ -64,10 +64,12 @@ enum Thread {
         final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
         var thread = pthread_t()
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, box)
+        pthread_create(
+            &thread, nil,
+            { raw in
+                Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, box)
         pthread_detach(thread)
     }
 }
@@ -88,7 +90,8 @@ enum Thread {
             return why.contains("refused")
         }
         await #expect(throws: HTTPClientError.self) {
-            _ = try await client.execute(post, to: HTTPEndpoint(unixPath: Fixtures.directory + "/missing.sock"), timeout: .seconds(1))
+            _ = try await client.execute(
+                post, to: HTTPEndpoint(unixPath: Fixtures.directory + "/missing.sock"), timeout: .seconds(1))
         }
     }
 
@@ -97,7 +100,8 @@ enum Thread {
         defer { peer.stop() }
         let client = HTTPClient()
         await #expect {
-            _ = try await client.execute(post, to: HTTPEndpoint(host: "127.0.0.1", port: peer.port), timeout: .seconds(30))
+            _ = try await client.execute(
+                post, to: HTTPEndpoint(host: "127.0.0.1", port: peer.port), timeout: .seconds(30))
         } throws: { error in
             guard case .sentThenFailed = error as? HTTPClientError else { return false }
             return (error as! HTTPClientError).mayHaveBeenSent
@@ -113,7 +117,8 @@ enum Thread {
         let clock = ContinuousClock()
         let start = clock.now
         await #expect(throws: HTTPClientError.timedOut(sent: true)) {
-            _ = try await HTTPClient().execute(post, to: HTTPEndpoint(host: "127.0.0.1", port: peer.port), timeout: .milliseconds(200))
+            _ = try await HTTPClient().execute(
+                post, to: HTTPEndpoint(host: "127.0.0.1", port: peer.port), timeout: .milliseconds(200))
         }
         // The peer would answer after 60 s: ending well before that shows the 200 ms timeout acted (the bound is
         // loose because CI machines are loaded; this is not a latency measurement).
@@ -121,7 +126,10 @@ enum Thread {
     }
 
     @Test(arguments: [
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "hello world", true),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+            "hello world", true
+        ),
         ("HTTP/1.1 200 OK\r\n\r\nuntil close", "until close", false),
         ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", "ok", true),
         ("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nold", "old", false),
@@ -170,7 +178,9 @@ enum Thread {
         #expect(client.connectionsOpened == 1)
         // Concurrent requests open more connections, and the pool keeps them.
         try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 { group.addTask { try await client.execute(self.get, to: endpoint, timeout: .seconds(30)).status } }
+            for _ in 0..<8 {
+                group.addTask { try await client.execute(self.get, to: endpoint, timeout: .seconds(30)).status }
+            }
             for try await status in group { #expect(status == 200) }
         }
         #expect(client.connectionsOpened > 1)
@@ -233,7 +243,8 @@ actor Caller {
         let start = clock.now
         await #expect(throws: HTTPClientError.timedOut(sent: false)) {
             _ = try await client.execute(
-                HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(120))
+                HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port),
+                timeout: .seconds(120))
         }
         // The request's own timeout is 120 s: ending far before it shows the 200 ms connect timeout acted (a loose
         // bound for loaded machines; not a latency measurement).

@@ -77,7 +77,9 @@ import Testing
     }
 
     @Test func severalLoopsShareAPortWithReusePort() async throws {
-        let (server, port) = try startServer { $0.loops = 2 } handler: { _, _ in
+        let (server, port) = try startServer {
+            $0.loops = 2
+        } handler: { _, _ in
             let index = EventLoopGroup.shared.loops(count: 2).firstIndex { $0.inLoop } ?? -1
             return HTTPResponse(status: 200, body: Array(String(index).utf8))
         }
@@ -94,13 +96,15 @@ import Testing
     }
 
     @Test func handlerRunsOnTheConnectionsLoopAndLoopCodeDoesNotHop() async throws {
-        let (server, port) = try startServer { _ in } handler: { _, _ in
+        let (server, port) = try startServer { _ in
+        } handler: { _, _ in
             let onLoop = EventLoopGroup.shared.primary.inLoop
             let viaLoopActor = await loopIsolatedCheck()
             return HTTPResponse(status: 200, body: Array("\(onLoop) \(viaLoopActor)".utf8))
         }
         let response = try await HTTPClient().execute(
-            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(30))
+            HTTPRequest(method: "GET", target: "/"), to: HTTPEndpoint(host: "127.0.0.1", port: port),
+            timeout: .seconds(30))
         #expect(String(decoding: response.body, as: UTF8.self) == "true true")
         await server.shutdown(gracePeriod: .seconds(1))
     }
@@ -152,7 +156,8 @@ import Testing
         let client = HTTPClient(tls: try TLSClientContext(verify: false))
         let endpoint = try #require(HTTPEndpoint.parse("https://[::1]:\(port)"))
         // A generous deadline: what is tested is IPv6, not speed (a loaded 2-core machine can take seconds).
-        let response = try await client.execute(HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(30))
+        let response = try await client.execute(
+            HTTPRequest(method: "GET", target: "/v6"), to: endpoint, timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.headers["X-Peer"] == "::1")
         await server.shutdown(gracePeriod: .seconds(1))

@@ -9,7 +9,9 @@ import Testing
         let fired = Mutex<[Bool]>([])
         let done = DeadlineSignal()
         let timer = LoopTimer(on: loop) {
-            let count = fired.withLock { f in f.append(EventLoop.current === loop); return f.count }
+            let count = fired.withLock { f in
+                f.append(EventLoop.current === loop); return f.count
+            }
             if count == 2 { done.signal() }
         }
         timer.schedule(after: .milliseconds(1))

@@ -33,7 +33,8 @@ import Testing
         #expect(port == 0)
         let client = HTTPClient()
         let endpoint = try #require(HTTPEndpoint.parse("unix://\(path)"))
-        let response = try await client.execute(HTTPRequest(method: "GET", target: "/x"), to: endpoint, timeout: .seconds(30))
+        let response = try await client.execute(
+            HTTPRequest(method: "GET", target: "/x"), to: endpoint, timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.headers["X-Peer"] == "unix")
         await server.shutdown(gracePeriod: .seconds(2))
@@ -51,9 +52,11 @@ import Testing
                 group.addTask {
                     var bad = 0
                     for i in 0..<25 {
-                        let body = Array("task \(task) request \(i) ".utf8) + [UInt8](repeating: UInt8(i), count: i * 100)
+                        let body =
+                            Array("task \(task) request \(i) ".utf8) + [UInt8](repeating: UInt8(i), count: i * 100)
                         let response = try await client.execute(
-                            HTTPRequest(method: "POST", target: "/\(task)/\(i)", body: body), to: endpoint, timeout: .seconds(30))
+                            HTTPRequest(method: "POST", target: "/\(task)/\(i)", body: body), to: endpoint,
+                            timeout: .seconds(30))
                         if response.body != body || response.headers["X-Target"] != "/\(task)/\(i)" { bad += 1 }
                     }
                     return bad

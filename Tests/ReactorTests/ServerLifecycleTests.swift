@@ -26,7 +26,8 @@ import Testing
 
     @Test func drainFinishesInFlightClosesIdleAndRefusesNew() async throws {
         let gate = Gate()
-        let (server, port) = try startServer { _ in } handler: { request, _ in
+        let (server, port) = try startServer { _ in
+        } handler: { request, _ in
             if request.target == "/slow" { await gate.wait() }
             return HTTPResponse(status: 200, body: Array(request.target.utf8))
         }
@@ -59,7 +60,8 @@ import Testing
     }
 
     @Test func drainStopsAtTheDeadline() async throws {
-        let (server, port) = try startServer { _ in } handler: { _, _ in
+        let (server, port) = try startServer { _ in
+        } handler: { _, _ in
             try? await Task.sleep(for: .seconds(30))
             return HTTPResponse(status: 200)
         }
@@ -108,14 +110,17 @@ import Testing
         try SelfSignedCertificate.write(certificatePath: cert2, keyPath: key2)
         let context = try TLSServerContext(certificatePath: cert1, keyPath: key1)
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(listen: .tcp(host: "127.0.0.1", port: 0), tls: context), handler: echoHandler)
+            configuration: HTTPServerConfiguration(listen: .tcp(host: "127.0.0.1", port: 0), tls: context),
+            handler: echoHandler)
         let port = try server.start()
         let endpoint = HTTPEndpoint(host: "localhost", port: port, useTLS: true)
         let trusts1 = HTTPClient(tls: try TLSClientContext(caFile: cert1))
         let trusts2 = HTTPClient(tls: try TLSClientContext(caFile: cert2))
         let get = HTTPRequest(method: "GET", target: "/")
         #expect(try await trusts1.execute(get, to: endpoint, timeout: .seconds(30)).status == 200)
-        await #expect(throws: HTTPClientError.self) { _ = try await trusts2.execute(get, to: endpoint, timeout: .seconds(30)) }
+        await #expect(throws: HTTPClientError.self) {
+            _ = try await trusts2.execute(get, to: endpoint, timeout: .seconds(30))
+        }
 
         try context.reload(certificatePath: cert2, keyPath: key2)
         #expect(try await trusts2.execute(get, to: endpoint, timeout: .seconds(30)).status == 200)
@@ -131,7 +136,10 @@ import Testing
         #expect(trusts1.connectionsOpened == 1)
         // A broken reload keeps the current certificate.
         #expect(throws: TLSError.self) { try context.reload(certificatePath: cert1, keyPath: key2) }
-        #expect(try await HTTPClient(tls: try TLSClientContext(caFile: cert2)).execute(get, to: endpoint, timeout: .seconds(30)).status == 200)
+        #expect(
+            try await HTTPClient(tls: try TLSClientContext(caFile: cert2)).execute(
+                get, to: endpoint, timeout: .seconds(30)
+            ).status == 200)
         await server.shutdown(gracePeriod: .seconds(1))
     }
 
@@ -145,7 +153,8 @@ import Testing
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
             process.arguments = [
-                "s_client", "-connect", "127.0.0.1:\(port)", flag, "-alpn", "http/1.1", "-cipher", "DEFAULT:@SECLEVEL=0",
+                "s_client", "-connect", "127.0.0.1:\(port)", flag, "-alpn", "http/1.1", "-cipher",
+                "DEFAULT:@SECLEVEL=0",
             ]
             let pipe = Pipe()
             process.standardOutput = pipe
@@ -174,8 +183,10 @@ import Testing
         let output = try await blocking {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-sk", "-o", "-", "-w", "\n%{http_code}", "--data-binary", "@\(upload)",
-                                 "-H", "Expect:", "https://127.0.0.1:\(port)/upload"]
+            process.arguments = [
+                "-sk", "-o", "-", "-w", "\n%{http_code}", "--data-binary", "@\(upload)",
+                "-H", "Expect:", "https://127.0.0.1:\(port)/upload",
+            ]
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()

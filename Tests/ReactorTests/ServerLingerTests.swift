@@ -25,8 +25,10 @@ import Testing
             let outcome = try await blocking {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                process.arguments = ["-sk", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}",
-                                     "-H", "Expect:", "--data-binary", "@\(upload)", "https://127.0.0.1:\(port)/x"]
+                process.arguments = [
+                    "-sk", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}",
+                    "-H", "Expect:", "--data-binary", "@\(upload)", "https://127.0.0.1:\(port)/x",
+                ]
                 let pipe = Pipe()
                 process.standardOutput = pipe
                 try process.run()
@@ -63,19 +65,24 @@ import Testing
                 return (String(decoding: c.receive().bytes, as: UTF8.self), sendError)
             }
             if sendError != nil || statusLine(text) != "HTTP/1.1 413 Content Too Large"
-                || !text.hasSuffix("{\"message\":\"Request Entity Too Large\"}") {
-                failures.append("round \(round): send error \(sendError ?? "none"), read \(text.prefix(40).debugDescription)")
+                || !text.hasSuffix("{\"message\":\"Request Entity Too Large\"}")
+            {
+                failures.append(
+                    "round \(round): send error \(sendError ?? "none"), read \(text.prefix(40).debugDescription)")
             }
             freeTimes.append(try await Self.timeUntilFree(server))
         }
         #expect(failures.isEmpty, "\(failures)")
-        print("tls=\(tls): connection freed after the client's close in at most \(freeTimes.max()!) (\(Self.rounds) rounds)")
+        print(
+            "tls=\(tls): connection freed after the client's close in at most \(freeTimes.max()!) (\(Self.rounds) rounds)"
+        )
         await server.shutdown(gracePeriod: .seconds(2))
     }
 
     /// 400 and 431 are "answer then close" too: a client that keeps uploading after them reads them.
     @Test(arguments: [400, 431]) func otherAnswerThenCloseErrorsAreReadByAnUploadingClient(status: Int) async throws {
-        let head = status == 400
+        let head =
+            status == 400
             ? "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4194304\r\nTransfer-Encoding: chunked\r\n\r\n"
             : "POST / HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "b", count: 20_000))\r\n"
         let (server, port) = try startServer(tls: true) { $0.maxBodyBytes = Self.limit }
@@ -121,7 +128,9 @@ import Testing
             return (elapsed, String(decoding: c.receive().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 413"))
         }
         let freed = try await Self.timeUntilFree(server)
-        print("endless uploader (discardTimeout \(bounds.discard) s, lingerTimeout \(bounds.grace) s) cut off after \(elapsed); 413 read afterwards: \(sawResponse); slot free \(freed) later")
+        print(
+            "endless uploader (discardTimeout \(bounds.discard) s, lingerTimeout \(bounds.grace) s) cut off after \(elapsed); 413 read afterwards: \(sawResponse); slot free \(freed) later"
+        )
         // The server lingered (≈1 s), and the near bound, not the far one (40 s), ended it: the margin is wide so
         // that a loaded machine cannot blur which bound acted (this is not a latency measurement).
         #expect(elapsed >= .milliseconds(900))

@@ -11,14 +11,20 @@ import Testing
         ("GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n folded\r\n\r\n", 400),
         ("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", 400),
         ("GET / HTTP/1.1\nHost: a\n\n", 400),
-        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
+        (
+            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+            400
+        ),
         ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n", 400),
         ("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "a", count: 17_000) + "\r\n\r\n", 431),
         ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2000\r\n\r\n", 413),
-        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + String(repeating: "x", count: 1000)
-            + "\r\n3e8\r\n", 413),
+        (
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                + String(repeating: "x", count: 1000)
+                + "\r\n3e8\r\n", 413
+        ),
         ("GET / HTTP/3.0\r\nHost: a\r\n\r\n", 505),
     ]
 
@@ -36,7 +42,9 @@ import Testing
                 return (String(decoding: r.bytes, as: UTF8.self), r.closed)
             }
             let message = HTTPStatus.errorMessage(status)
-            #expect(statusLine(text) == "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))", "\(request.prefix(60).debugDescription)")
+            #expect(
+                statusLine(text) == "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))",
+                "\(request.prefix(60).debugDescription)")
             #expect(text.hasSuffix("\r\n\r\n{\"message\":\"\(message)\"}"))
             #expect(text.contains("\r\nContent-Type: application/json\r\n"))
             #expect(text.contains("\r\nConnection: close\r\n"))
@@ -130,7 +138,10 @@ import Testing
     }
 
     @Test func headRequestsGetLengthButNoBody() async throws {
-        let (server, port) = try startServer { _ in } handler: { _, _ in HTTPResponse(status: 200, body: Array("12345".utf8)) }
+        let (server, port) = try startServer { _ in
+        } handler: { _, _ in
+            HTTPResponse(status: 200, body: Array("12345".utf8))
+        }
         let text = try await blocking {
             let c = try RawConnection(port: port)
             try c.send("HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")

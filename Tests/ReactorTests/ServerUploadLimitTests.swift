@@ -29,7 +29,9 @@ import Testing
         // for the rest until the body timeout, holding what arrived).
         let text = try await blocking {
             let c = try RawConnection(port: port, tls: tls)
-            try c.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 6000000\r\n\r\n" + String(repeating: "x", count: 1024))
+            try c.send(
+                "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 6000000\r\n\r\n"
+                    + String(repeating: "x", count: 1024))
             return c.receiveResponse().text
         }
         #expect(statusLine(text) == "HTTP/1.1 401 Unauthorized")
@@ -75,13 +77,17 @@ import Testing
         // A first client holds 80 KiB of a 100 KiB body; a second one pushing 56 KiB passes the 128 KiB budget.
         let holder = try await blocking {
             let c = try RawConnection(port: port)
-            try c.send("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 102400\r\n\r\n" + String(repeating: "a", count: 80 * 1024))
+            try c.send(
+                "POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 102400\r\n\r\n"
+                    + String(repeating: "a", count: 80 * 1024))
             return c
         }
         try await waitUntil { server.bodyBytesInFlight == 80 * 1024 }
         let refused = try await blocking {
             let c = try RawConnection(port: port)
-            try c.send("POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 60000\r\n\r\n" + String(repeating: "b", count: 56 * 1024))
+            try c.send(
+                "POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 60000\r\n\r\n"
+                    + String(repeating: "b", count: 56 * 1024))
             return c.receiveResponse().text
         }
         #expect(statusLine(refused) == "HTTP/1.1 503 Service Unavailable")
@@ -107,7 +113,8 @@ import Testing
         // One byte at a time, well apart: each byte is progress (the body timeout alone would wait forever).
         let text = try await blocking {
             let c = try RawConnection(port: port)
-            let head = chunked
+            let head =
+                chunked
                 ? "POST /s HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n"
                 : "POST /s HTTP/1.1\r\nHost: a\r\nContent-Length: 4096\r\n\r\n"
             try c.send(head)

@@ -76,7 +76,8 @@ final class RawConnection: @unchecked Sendable {
         var tv = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(fd.rawValue, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         if useTLS {
-            let session = try TLSSession(client: try TLSClientContext(verify: false), socket: fd.rawValue, serverName: "localhost")
+            let session = try TLSSession(
+                client: try TLSClientContext(verify: false), socket: fd.rawValue, serverName: "localhost")
             guard case .done = try session.handshake() else { throw TLSError("blocking handshake did not finish") }
             tls = consume session
         }
@@ -91,7 +92,9 @@ final class RawConnection: @unchecked Sendable {
         while offset < bytes.count {
             let n: Int = try bytes[offset...].withUnsafeBytes { raw in
                 if tls != nil {
-                    guard case .done(let n) = try tls!.write(from: raw.baseAddress!, count: raw.count) else { return -1 }
+                    guard case .done(let n) = try tls!.write(from: raw.baseAddress!, count: raw.count) else {
+                        return -1
+                    }
                     return n
                 }
                 let n = Glibc.send(self.raw, raw.baseAddress!, raw.count, Int32(MSG_NOSIGNAL))

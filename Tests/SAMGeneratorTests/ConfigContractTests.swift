@@ -10,7 +10,8 @@ struct ConfigContractTests {
     @Test(arguments: ["reference-e2e", "shop", "shop-prod", "node-json", "images", "wild/image-config"])
     func goldensLoad(_ golden: String) throws {
         let folder = Fixtures.golden + "/" + golden
-        let functions = try FunctionsConfig.parse(try Fixtures.read(folder + "/functions.yml"), path: "functions.yml", environment: [:])
+        let functions = try FunctionsConfig.parse(
+            try Fixtures.read(folder + "/functions.yml"), path: "functions.yml", environment: [:])
         let routing = try RoutingConfig.parse(try Fixtures.read(folder + "/routing.yml"), path: "routing.yml")
         #expect(!functions.functions.isEmpty)
         #expect(routing.warnings.isEmpty)
@@ -27,9 +28,11 @@ struct ConfigContractTests {
         #expect(orders.environment["RECEIPTS_URL"]?.hasSuffix("/receipts/${orderId}") == true)
         #expect(orders.timeout == 20)
         #expect(orders.maxConcurrency == 4)
-        let prod = try FunctionsConfig.parse(try Fixtures.read(Fixtures.golden + "/shop-prod/functions.yml"), path: "f.yml", environment: [:])
+        let prod = try FunctionsConfig.parse(
+            try Fixtures.read(Fixtures.golden + "/shop-prod/functions.yml"), path: "f.yml", environment: [:])
         #expect(prod.functions.first { $0.name == "shop-orders-prod" }?.minWarm == 2)
-        let node = try FunctionsConfig.parse(try Fixtures.read(Fixtures.golden + "/node-json/functions.yml"), path: "f.yml", environment: [:])
+        let node = try FunctionsConfig.parse(
+            try Fixtures.read(Fixtures.golden + "/node-json/functions.yml"), path: "f.yml", environment: [:])
         #expect(node.functions.first { $0.name == "events-api-test" }?.environment["PRICE"] == "$5 ${price}")
     }
 }

@@ -19,10 +19,12 @@ struct DayToDayCommandTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let recorder = GenerateCommandTests.Recorder()
         #expect(InitCommandRunner.run(directory: root + "/app", runtime: "python3.11", console: recorder.console) == 0)
-        var options = GeneratorOptions(templatePath: "template.yaml", templateDirectory: root + "/app", outputDirectory: root + "/app/.esb")
+        var options = GeneratorOptions(
+            templatePath: "template.yaml", templateDirectory: root + "/app", outputDirectory: root + "/app/.esb")
         options.hostArchitecture = "x86_64"
         let project = try ProjectGenerator.generate(
-            templateText: try Fixtures.read(root + "/app/template.yaml"), options: options, fileSystem: LocalFileSystem())
+            templateText: try Fixtures.read(root + "/app/template.yaml"), options: options,
+            fileSystem: LocalFileSystem())
         #expect(project.warnings.isEmpty)
         #expect(GenerateCommandRunner.summaryLine(project) == "1 function, 1 route, 0 warnings")
         try "mine\n".write(toFile: root + "/app/src/hello/app.py", atomically: true, encoding: .utf8)
@@ -43,7 +45,8 @@ struct DayToDayCommandTests {
         try "routes:\n  - path: /hello\n    method: GET\n    function: HelloFunction\n".write(
             toFile: out + "/routing.yml", atomically: true, encoding: .utf8)
         try "old\n".write(toFile: config + "/functions.yml", atomically: true, encoding: .utf8)
-        let inodeBefore = try FileManager.default.attributesOfItem(atPath: config + "/functions.yml")[.systemFileNumber] as? Int
+        let inodeBefore =
+            try FileManager.default.attributesOfItem(atPath: config + "/functions.yml")[.systemFileNumber] as? Int
 
         // A real process to signal. The test runner's threads block signals and a child inherits that mask, so it
         // unblocks SIGHUP and SIGALRM, installs its own handler, says so, and exits 42 on SIGHUP (9 after 30 s).
@@ -64,19 +67,25 @@ struct DayToDayCommandTests {
         sleeper.waitUntilExit()
         #expect(sleeper.terminationStatus == 42, "the process got SIGHUP")
         #expect(try Fixtures.read(config + "/functions.yml") == functions)
-        let inodeAfter = try FileManager.default.attributesOfItem(atPath: config + "/functions.yml")[.systemFileNumber] as? Int
+        let inodeAfter =
+            try FileManager.default.attributesOfItem(atPath: config + "/functions.yml")[.systemFileNumber] as? Int
         #expect(inodeBefore != inodeAfter, "replaced by a rename, not rewritten in place")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: config).sorted() == ["functions.yml", "routing.yml"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: config).sorted() == ["functions.yml", "routing.yml"])
         #expect(recorder.all.contains("out: sent SIGHUP to process \(sleeper.processIdentifier)"))
 
         let again = GenerateCommandTests.Recorder()
         #expect(DeployCommandRunner.run(DeployRequest(directory: out, target: config), console: again.console) == 0)
-        #expect(again.all.prefix(2) == ["out: unchanged \(config)/functions.yml", "out: unchanged \(config)/routing.yml"])
+        #expect(
+            again.all.prefix(2) == ["out: unchanged \(config)/functions.yml", "out: unchanged \(config)/routing.yml"])
     }
 
     @Test(arguments: [
         ("hello", "hello"), ("my-func:$LATEST", "my-func%3A%24LATEST"),
-        ("arn:aws:lambda:ap-northeast-1:000000000000:function:Fn", "arn%3Aaws%3Alambda%3Aap-northeast-1%3A000000000000%3Afunction%3AFn"),
+        (
+            "arn:aws:lambda:ap-northeast-1:000000000000:function:Fn",
+            "arn%3Aaws%3Alambda%3Aap-northeast-1%3A000000000000%3Afunction%3AFn"
+        ),
     ])
     func invokePathsAreEncodedAsBotocoreSendsThem(_ name: String, _ encoded: String) {
         #expect(InvokeCommandRunner.percentEncoded(name) == encoded)
@@ -86,24 +95,30 @@ struct DayToDayCommandTests {
         #expect(try InvokeCommandRunner.eventBody(nil, stdin: { [] }) == Array("{}".utf8))
         #expect(try InvokeCommandRunner.eventBody("-", stdin: { Array("[1]".utf8) }) == Array("[1]".utf8))
         #expect(throws: CommandError.self) { try InvokeCommandRunner.eventBody("-", stdin: { Array("not json".utf8) }) }
-        #expect(throws: CommandError.self) { try InvokeCommandRunner.eventBody("/nonexistent/event.json", stdin: { [] }) }
+        #expect(throws: CommandError.self) {
+            try InvokeCommandRunner.eventBody("/nonexistent/event.json", stdin: { [] })
+        }
     }
 
     @Test func invokeSaysWhichKeysAreMissing() async {
         let recorder = GenerateCommandTests.Recorder()
         let code = await InvokeCommandRunner.run(
-            InvokeRequest(function: "f"), environment: BoxEnvironment(processEnvironment: [:], envFile: nil), console: recorder.console)
+            InvokeRequest(function: "f"), environment: BoxEnvironment(processEnvironment: [:], envFile: nil),
+            console: recorder.console)
         #expect(code == 1)
-        #expect(recorder.all == [
-            "err: error: INVOKE_ACCESS_KEY_ID and INVOKE_SECRET_ACCESS_KEY must be set (in the environment or in .env beside the compose file)"
-        ])
+        #expect(
+            recorder.all == [
+                "err: error: INVOKE_ACCESS_KEY_ID and INVOKE_SECRET_ACCESS_KEY must be set (in the environment or in .env beside the compose file)"
+            ])
     }
 
     @Test func dotEnvIsReadAsComposeReadsIt() throws {
         let root = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try "# box\nexport INVOKE_ACCESS_KEY_ID=AKID\nINVOKE_SECRET_ACCESS_KEY=\"s e c\"\nAWS_REGION='eu-west-1'\nEMPTY=\n".write(
-            toFile: root + "/.env", atomically: true, encoding: .utf8)
+        try
+            "# box\nexport INVOKE_ACCESS_KEY_ID=AKID\nINVOKE_SECRET_ACCESS_KEY=\"s e c\"\nAWS_REGION='eu-west-1'\nEMPTY=\n"
+            .write(
+                toFile: root + "/.env", atomically: true, encoding: .utf8)
         let env = BoxEnvironment(processEnvironment: ["AWS_REGION": "us-east-1"], envFile: root + "/.env")
         #expect(env["INVOKE_ACCESS_KEY_ID"] == "AKID")
         #expect(env["INVOKE_SECRET_ACCESS_KEY"] == "s e c")

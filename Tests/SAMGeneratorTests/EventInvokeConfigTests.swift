@@ -78,17 +78,23 @@ struct EventInvokeConfigTests {
         #expect(functions["catcher"]?.eventRetryAttempts == 1)  // from Globals
         #expect(functions["catcher"]?.onFailure == nil)
         #expect(functions["other"]?.onFailure == "catcher")
-        #expect(run.lines.contains { $0.contains("template.yaml:") && $0.contains("DestinationConfig.OnSuccess is not supported") })
+        #expect(
+            run.lines.contains {
+                $0.contains("template.yaml:") && $0.contains("DestinationConfig.OnSuccess is not supported")
+            })
     }
 
     @Test func outOfRangeValuesAreLocatedErrors() throws {
-        let broken = Self.template.replacingOccurrences(of: "MaximumEventAgeInSeconds: 120", with: "MaximumEventAgeInSeconds: 30")
+        let broken = Self.template.replacingOccurrences(
+            of: "MaximumEventAgeInSeconds: 120", with: "MaximumEventAgeInSeconds: 30")
         let run = try generate(broken)
         defer { try? FileManager.default.removeItem(atPath: run.folder) }
         #expect(run.status == 1)
-        #expect(run.lines.contains {
-            $0.contains("template.yaml:15:35:") && $0.contains("EventInvokeConfig.MaximumEventAgeInSeconds must be between 60 and 21600, found 30")
-        }, "\(run.lines)")
+        #expect(
+            run.lines.contains {
+                $0.contains("template.yaml:15:35:")
+                    && $0.contains("EventInvokeConfig.MaximumEventAgeInSeconds must be between 60 and 21600, found 30")
+            }, "\(run.lines)")
     }
 
     @Test func destinationARNsNameTheFunction() {

@@ -7,10 +7,12 @@ import Testing
 enum Fixtures {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
     // Outside the test target's folder: SwiftPM warns about every non-Swift file inside a target.
-    static let fixtures = URL(fileURLWithPath: testsDirectory).deletingLastPathComponent().path + "/SAMGeneratorFixtures"
+    static let fixtures =
+        URL(fileURLWithPath: testsDirectory).deletingLastPathComponent().path + "/SAMGeneratorFixtures"
     static let templates = fixtures + "/Templates"
     static let golden = fixtures + "/Golden"
-    static let repository = URL(fileURLWithPath: testsDirectory).deletingLastPathComponent().deletingLastPathComponent().path
+    static let repository = URL(fileURLWithPath: testsDirectory).deletingLastPathComponent().deletingLastPathComponent()
+        .path
 
     /// Goldens are rewritten only on request: `ESB_UPDATE_GOLDEN=1 swift test --filter SAMGeneratorTests`.
     static var updating: Bool { ProcessInfo.processInfo.environment["ESB_UPDATE_GOLDEN"] == "1" }
@@ -22,7 +24,8 @@ enum Fixtures {
     /// fixed: output under `.esb`, x86_64 build machine, the patch placeholder.
     static func options(template: String, file: String) -> GeneratorOptions {
         let directory = templates + "/" + template
-        var options = GeneratorOptions(templatePath: file, templateDirectory: directory, outputDirectory: directory + "/.esb")
+        var options = GeneratorOptions(
+            templatePath: file, templateDirectory: directory, outputDirectory: directory + "/.esb")
         options.hostArchitecture = "x86_64"
         options.runtimePatch = patchPlaceholder
         return options
@@ -38,7 +41,9 @@ enum Fixtures {
         var out: [String] = []
         while let path = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 out.append(path)
             }
         }
@@ -46,14 +51,17 @@ enum Fixtures {
     }
 
     /// Compares `files` (path → text) with the golden folder `name`, or rewrites it when updating.
-    static func checkGolden(_ name: String, files: [String: String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func checkGolden(_ name: String, files: [String: String], sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let folder = golden + "/" + name
         if updating {
             try? FileManager.default.removeItem(atPath: folder)
             for (path, text) in files {
                 let target = folder + "/" + path
                 try FileManager.default.createDirectory(
-                    atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path, withIntermediateDirectories: true)
+                    atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path,
+                    withIntermediateDirectories: true)
                 try text.write(toFile: target, atomically: true, encoding: .utf8)
             }
             return

@@ -21,7 +21,10 @@ struct GoldenTests {
         Case(golden: "shop", template: "shop", file: "template.yaml"),
         Case(
             golden: "shop-prod", template: "shop", file: "template.yaml",
-            arguments: ["--param", "Stage=prod", "--region", "us-east-1", "--base-image", "python3.11=esb-local/lambda-python:3.11"]),
+            arguments: [
+                "--param", "Stage=prod", "--region", "us-east-1", "--base-image",
+                "python3.11=esb-local/lambda-python:3.11",
+            ]),
         Case(golden: "node-json", template: "node-json", file: "template.json"),
     ]
 
@@ -66,7 +69,8 @@ struct GoldenTests {
         let text = try Fixtures.read(Fixtures.templates + "/images/template.yaml")
         let project = try ProjectGenerator.generate(templateText: text, options: options, fileSystem: LocalFileSystem())
         var files = Dictionary(uniqueKeysWithValues: project.files.map { ($0.path, $0.contents) })
-        let lines = warnings.map { $0.description.replacingOccurrences(of: Fixtures.templates + "/images/", with: "") }
+        let lines =
+            warnings.map { $0.description.replacingOccurrences(of: Fixtures.templates + "/images/", with: "") }
             + project.warnings.map(\.description)
         files["diagnostics.txt"] = lines.joined(separator: "\n") + "\n"
         try Fixtures.checkGolden("images", files: files)
@@ -83,15 +87,22 @@ struct GoldenTests {
         Broken(file: "yaml-syntax.yaml", firstError: "6:6: error: did not find expected key"),
         Broken(file: "unknown-ref.yaml", firstError: "10:18: error: unresolved reference \"MissingTable\""),
         Broken(file: "bad-function-name.yaml", firstError: "9:21: error: function name \"Orders.Dev\" contains '.'"),
-        Broken(file: "parameter-not-allowed.yaml", firstError: "2:3: error: the Default of Stage is \"qa\", not one of AllowedValues"),
-        Broken(file: "missing-code.yaml", firstError: "5:16: error: CodeUri folder \"functions/missing/\" does not exist"),
+        Broken(
+            file: "parameter-not-allowed.yaml",
+            firstError: "2:3: error: the Default of Stage is \"qa\", not one of AllowedValues"),
+        Broken(
+            file: "missing-code.yaml", firstError: "5:16: error: CodeUri folder \"functions/missing/\" does not exist"),
         Broken(file: "unsupported-runtime.yaml", firstError: "3:14: error: runtime \"java21\" is not supported"),
         Broken(file: "select-out-of-range.yaml", firstError: "10:27: error: Fn::Select index 2 is out of range"),
         Broken(file: "condition-cycle.yaml", firstError: "3:12: error: condition A depends on itself"),
-        Broken(file: "duplicate-names.yaml", firstError: "11:3: error: function name \"orders\" is already used by the function at line 7"),
+        Broken(
+            file: "duplicate-names.yaml",
+            firstError: "11:3: error: function name \"orders\" is already used by the function at line 7"),
         Broken(file: "event-without-method.yaml", firstError: "9:9: error: Api event Get needs both Path and Method"),
         Broken(file: "several-errors.yaml", firstError: "11:16: error: Timeout must be between 1 and 900, found 901"),
-        Broken(file: "missing-parameter.yaml", firstError: "2:3: error: parameter Owner has no Default; pass --param Owner=VALUE"),
+        Broken(
+            file: "missing-parameter.yaml",
+            firstError: "2:3: error: parameter Owner has no Default; pass --param Owner=VALUE"),
     ]
 
     @Test(arguments: broken)

@@ -62,7 +62,10 @@ struct IntrinsicFunctionTests {
         ("!Sub \"${Fn}\"", "fn-dev"),
         ("!GetAtt Fn.Arn", "arn:aws:lambda:ap-northeast-1:000000000000:function:fn-dev"),
         ("!GetAtt [Table, Arn]", "arn:aws:dynamodb:ap-northeast-1:000000000000:table/table"),
-        ("{\"Fn::GetAtt\": [Table, StreamArn]}", "arn:aws:dynamodb:ap-northeast-1:000000000000:table/table/stream/1970-01-01T00:00:00.000"),
+        (
+            "{\"Fn::GetAtt\": [Table, StreamArn]}",
+            "arn:aws:dynamodb:ap-northeast-1:000000000000:table/table/stream/1970-01-01T00:00:00.000"
+        ),
         ("!GetAtt Bucket.DomainName", "data-dev.s3.amazonaws.com"),
         ("!GetAtt Bucket.RegionalDomainName", "data-dev.s3.ap-northeast-1.amazonaws.com"),
         ("!GetAtt Queue.Arn", "arn:aws:sqs:ap-northeast-1:000000000000:queue"),
@@ -101,7 +104,10 @@ struct IntrinsicFunctionTests {
     /// Values the box cannot know become placeholders with a warning, and conditions on them are undecided.
     @Test(arguments: [
         ("!ImportValue shared-thing", "<ImportValue:shared-thing>", "!ImportValue shared-thing cannot be resolved"),
-        ("!GetAtt Table.LatestStreamLabel", "<GetAtt:Table.LatestStreamLabel>", "attribute Table.LatestStreamLabel has no value"),
+        (
+            "!GetAtt Table.LatestStreamLabel", "<GetAtt:Table.LatestStreamLabel>",
+            "attribute Table.LatestStreamLabel has no value"
+        ),
         ("!If [ImportedAndDev, yes, no]", "no", "condition ImportedAndDev cannot be decided here"),
         // Three-valued logic: an undecided operand does not matter when the other one decides.
         ("!If [ImportedOrDev, yes, no]", "yes", "!ImportValue shared-thing cannot be resolved"),
@@ -145,7 +151,8 @@ struct IntrinsicFunctionTests {
         let log = DiagnosticLog(path: "t.yaml")
         let resolver = try Self.resolver(log)
         let node = try YAMLDocument.parse(
-            "v: {a: !Ref AWS::NoValue, b: !If [IsProd, x, !Ref AWS::NoValue], c: [1, !Ref AWS::NoValue, 2], d: kept}", path: "e.yaml")["v"]!
+            "v: {a: !Ref AWS::NoValue, b: !If [IsProd, x, !Ref AWS::NoValue], c: [1, !Ref AWS::NoValue, 2], d: kept}",
+            path: "e.yaml")["v"]!
         let value = try resolver.resolve(node)
         #expect(try value.entries("v").map(\.key) == ["c", "d"])
         #expect(try value["c"]?.list("c").count == 2)

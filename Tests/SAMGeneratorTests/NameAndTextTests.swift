@@ -24,7 +24,8 @@ struct NameAndTextTests {
     @Test(arguments: [
         // AWS's rule, [A-Za-z0-9_-]{1,64}, case kept (issue 14, defect 1: WeatherFunction was refused).
         ("lambda-hello", true), ("a", true), ("9lives", true), ("WeatherFunction", true), ("a_b-c", true), ("-x", true),
-        ("_x", true), (String(repeating: "x", count: 64), true), (String(repeating: "x", count: 65), false), ("a.b", false),
+        ("_x", true), (String(repeating: "x", count: 64), true), (String(repeating: "x", count: 65), false),
+        ("a.b", false),
         ("..", false), ("", false), ("a b", false), ("a/b", false), ("a\nb", false), ("é", false),
     ])
     func functionNames(_ name: String, _ valid: Bool) {
@@ -54,22 +55,28 @@ struct NameAndTextTests {
     }
 
     /// Whatever a string holds, the quoted form reads back as the same string.
-    @Test(arguments: ["plain", "yes", "no", "null", "1.0", "0x1F", "#comment", "a: b", "- item", "say \"hi\"", "back\\slash",
-                      "line\nbreak", "tab\there", "\u{1}ctl", "ünïcødé ✓", "${X} $$", "", " padded ", "\u{85}\u{2028}"])
+    @Test(arguments: [
+        "plain", "yes", "no", "null", "1.0", "0x1F", "#comment", "a: b", "- item", "say \"hi\"", "back\\slash",
+        "line\nbreak", "tab\there", "\u{1}ctl", "ünïcødé ✓", "${X} $$", "", " padded ", "\u{85}\u{2028}",
+    ])
     func quotedStringsReadBack(_ text: String) throws {
         let node = try YAMLDocument.parse("k: " + YAMLText.string(text) + "\n", path: "q.yaml")
         #expect(node["k"]?.scalar == text)
         #expect(node["k"]?.resolvedScalar == .string(text))
     }
 
-    @Test(arguments: [("PLAIN_NAME", "PLAIN_NAME"), ("true", "\"true\""), ("1", "\"1\""), ("a b", "\"a b\""), ("null", "\"null\""),
-                      ("lambda-hello", "lambda-hello"), ("-x", "\"-x\"")])
+    @Test(arguments: [
+        ("PLAIN_NAME", "PLAIN_NAME"), ("true", "\"true\""), ("1", "\"1\""), ("a b", "\"a b\""), ("null", "\"null\""),
+        ("lambda-hello", "lambda-hello"), ("-x", "\"-x\""),
+    ])
     func keys(_ key: String, _ expected: String) {
         #expect(YAMLText.key(key) == expected)
     }
 
     @Test func baseImageOverrides() throws {
-        let images = try BaseImageOverrides(arguments: ["local/any:1", "python3.12=local/py:3.12", "nodejs20.x=local/node:20"])
+        let images = try BaseImageOverrides(arguments: [
+            "local/any:1", "python3.12=local/py:3.12", "nodejs20.x=local/node:20",
+        ])
         #expect(images.image(for: "python3.12") == "local/py:3.12")
         #expect(images.image(for: "nodejs20.x") == "local/node:20")
         #expect(images.image(for: "python3.11") == "local/any:1")
@@ -79,7 +86,8 @@ struct NameAndTextTests {
     }
 
     @Test(arguments: [
-        ("${A}-$A-$$-${B}-$B", "1-1-$-${B}-$B"), ("$$5", "$5"), ("x$", "x$"), ("${A", "${A"), ("registry:5000/${A}:v", "registry:5000/1:v"),
+        ("${A}-$A-$$-${B}-$B", "1-1-$-${B}-$B"), ("$$5", "$5"), ("x$", "x$"), ("${A", "${A"),
+        ("registry:5000/${A}:v", "registry:5000/1:v"),
     ])
     func configSubstitution(_ text: String, _ expected: String) {
         #expect(FunctionImages.substitute(text, environment: ["A": "1"]) == expected)
@@ -101,13 +109,27 @@ struct NameAndTextTests {
 
     @Test func buildManifestReadsWhatItWrites() throws {
         let manifest = BuildManifest(functions: [
-            ("a", .init(kind: "zip", runtime: "python3.11", architecture: "x86_64", dockerfile: "functions/a/Dockerfile", context: "functions/a",
-                        code: "../src", requirements: true, packageJSON: false,
-                        layers: [.init(name: "l", source: "../layers/l", pythonBuild: true, requirements: false)])),
-            ("b", .init(kind: "dockerfile", runtime: nil, architecture: "arm64", dockerfile: "../d/Dockerfile", context: "../d", code: nil,
-                        requirements: false, packageJSON: false, layers: [])),
-            ("c", .init(kind: "prebuilt", runtime: nil, architecture: "x86_64", dockerfile: nil, context: nil, code: nil,
-                        requirements: false, packageJSON: false, layers: [])),
+            (
+                "a",
+                .init(
+                    kind: "zip", runtime: "python3.11", architecture: "x86_64", dockerfile: "functions/a/Dockerfile",
+                    context: "functions/a",
+                    code: "../src", requirements: true, packageJSON: false,
+                    layers: [.init(name: "l", source: "../layers/l", pythonBuild: true, requirements: false)])
+            ),
+            (
+                "b",
+                .init(
+                    kind: "dockerfile", runtime: nil, architecture: "arm64", dockerfile: "../d/Dockerfile",
+                    context: "../d", code: nil,
+                    requirements: false, packageJSON: false, layers: [])
+            ),
+            (
+                "c",
+                .init(
+                    kind: "prebuilt", runtime: nil, architecture: "x86_64", dockerfile: nil, context: nil, code: nil,
+                    requirements: false, packageJSON: false, layers: [])
+            ),
         ])
         #expect(try BuildManifest.parse(manifest.render(templatePath: "t.yaml"), path: "build.yml") == manifest)
     }

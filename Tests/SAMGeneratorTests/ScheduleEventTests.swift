@@ -59,7 +59,8 @@ struct ScheduleEventTests {
         let run = try generate(Self.template)
         defer { try? FileManager.default.removeItem(atPath: run.folder) }
         #expect(run.status == 0, "\(run.lines)")
-        let config = try SchedulesConfig.parse(try Fixtures.read(run.folder + "/out/schedules.yml"), path: "schedules.yml")
+        let config = try SchedulesConfig.parse(
+            try Fixtures.read(run.folder + "/out/schedules.yml"), path: "schedules.yml")
         let byName = Dictionary(uniqueKeysWithValues: config.schedules.map { ($0.name, $0) })
         #expect(byName.keys.sorted() == ["report-every-minute", "report-nightly", "report-paused"])
         #expect(byName["report-nightly"]?.expressionText == "cron(0 18 ? * MON-FRI *)")
@@ -67,16 +68,21 @@ struct ScheduleEventTests {
         #expect(byName["report-paused"]?.enabled == false)
         #expect(byName["report-every-minute"]?.expression == .rate(seconds: 60))
         #expect(config.schedules.allSatisfy { $0.function == "report" })
-        #expect(run.lines.contains { $0.contains("ScheduleExpressionTimezone Asia/Tokyo: the box evaluates schedules in UTC") })
+        #expect(
+            run.lines.contains {
+                $0.contains("ScheduleExpressionTimezone Asia/Tokyo: the box evaluates schedules in UTC")
+            })
         #expect(run.lines.contains { $0.contains("one-time schedule at(2027-01-01T00:00:00) is not supported") })
     }
 
     @Test func aBadExpressionIsALocatedError() throws {
-        let run = try generate(Self.template.replacingOccurrences(of: "cron(0 18 ? * MON-FRI *)", with: "cron(0 18 * * MON-FRI *)"))
+        let run = try generate(
+            Self.template.replacingOccurrences(of: "cron(0 18 ? * MON-FRI *)", with: "cron(0 18 * * MON-FRI *)"))
         defer { try? FileManager.default.removeItem(atPath: run.folder) }
         #expect(run.status == 1)
-        #expect(run.lines.contains {
-            $0.contains("template.yaml:14:") && $0.contains("one of day-of-month and day-of-week must be '?'")
-        }, "\(run.lines)")
+        #expect(
+            run.lines.contains {
+                $0.contains("template.yaml:14:") && $0.contains("one of day-of-month and day-of-week must be '?'")
+            }, "\(run.lines)")
     }
 }

@@ -33,8 +33,11 @@ struct WildTemplateTests {
     }
 
     /// What the daemons would load from the generated files.
-    static func load(_ project: GeneratedProject, environment: [String: String] = [:]) throws -> (FunctionsConfig, RoutingConfig) {
-        let functions = try FunctionsConfig.parse(file(project, "functions.yml"), path: "functions.yml", environment: environment)
+    static func load(_ project: GeneratedProject, environment: [String: String] = [:]) throws -> (
+        FunctionsConfig, RoutingConfig
+    ) {
+        let functions = try FunctionsConfig.parse(
+            file(project, "functions.yml"), path: "functions.yml", environment: environment)
         let routing = try RoutingConfig.parse(file(project, "routing.yml"), path: "routing.yml")
         #expect(routing.undefinedFunctions(in: functions).isEmpty)
         return (functions, routing)
@@ -65,10 +68,14 @@ struct WildTemplateTests {
             GeneratedFile(path: "routing.yml", contents: "routes:\n  - path: /x/\n    method: GET\n    function: a\n"),
         ]
         let problems = GeneratedConfigCheck.problems(in: files, outputDirectory: "/out")
-        #expect(problems.map(\.description) == [
-            "error: the generated routing.yml would be refused by the box (routing.yml:2:11: path \"/x/\": path must not end with '/'); nothing was written"
-        ])
-        let unknown = [files[0], GeneratedFile(path: "routing.yml", contents: "routes:\n  - path: /x\n    method: GET\n    function: b\n")]
+        #expect(
+            problems.map(\.description) == [
+                "error: the generated routing.yml would be refused by the box (routing.yml:2:11: path \"/x/\": path must not end with '/'); nothing was written"
+            ])
+        let unknown = [
+            files[0],
+            GeneratedFile(path: "routing.yml", contents: "routes:\n  - path: /x\n    method: GET\n    function: b\n"),
+        ]
         #expect(GeneratedConfigCheck.problems(in: unknown, outputDirectory: "/out").count == 1)
     }
 
@@ -96,7 +103,9 @@ struct WildTemplateTests {
         #expect(environment["TARGET_SUB"] == "orders-function")
         #expect(environment["ROLE_ARN"] == "arn:aws:iam::000000000000:role/orders-function-role")
         #expect(environment["ROLE_NAME"] == "orders-function-role")
-        #expect(environment["REST_URL"] == "https://serverless-rest-api.execute-api.ap-northeast-1.amazonaws.com/Prod/orders")
+        #expect(
+            environment["REST_URL"]
+                == "https://serverless-rest-api.execute-api.ap-northeast-1.amazonaws.com/Prod/orders")
         #expect(environment["HTTP_API"] == "serverless-http-api")
     }
 
@@ -104,36 +113,50 @@ struct WildTemplateTests {
     @Test func everyErrorOfTheRunIsReported() throws {
         let failure = try #require(Self.failure(Self.options("many-errors")))
         let lines = failure.errors.map { $0.description.replacingOccurrences(of: "template.yaml:", with: "") }
-        #expect(lines == [
-            "6:3: error: parameter Owner has no Default; pass --param Owner=VALUE",
-            "14:16: error: Handler must be MODULE.FUNCTION, found \"nohandler\"",
-            "16:16: error: Timeout must be between 1 and 900, found 901",
-            "17:19: error: MemorySize must be between 128 and 10240, found 64",
-            "25:19: error: path parameter must be a whole segment like {id}: \"{id}x\"",
-            "27:9: error: Api event NoMethod needs both Path and Method",
-            "37:23: error: Architectures must be x86_64 or arm64, found \"sparc\"",
-        ])
+        #expect(
+            lines == [
+                "6:3: error: parameter Owner has no Default; pass --param Owner=VALUE",
+                "14:16: error: Handler must be MODULE.FUNCTION, found \"nohandler\"",
+                "16:16: error: Timeout must be between 1 and 900, found 901",
+                "17:19: error: MemorySize must be between 128 and 10240, found 64",
+                "25:19: error: path parameter must be a whole segment like {id}: \"{id}x\"",
+                "27:9: error: Api event NoMethod needs both Path and Method",
+                "37:23: error: Architectures must be x86_64 or arm64, found \"sparc\"",
+            ])
     }
 
     // Defect 6: messages that left a SAM user guessing.
     @Test func messagesSayWhatIsWrong() throws {
         let failure = try #require(Self.failure(Self.options("messages")))
         let lines = failure.errors.map(\.description)
-        #expect(lines.contains {
-            $0.contains("is too long (90 > 64 characters)") && $0.contains("made from the logical id ThisFunctionHasAVeryLong")
-        }, "\(lines)")
-        #expect(lines.contains { $0.hasPrefix("template.yaml:18:3: error: Fn::ForEach::Topics: Fn::ForEach (the AWS::LanguageExtensions transform) is not supported") })
+        #expect(
+            lines.contains {
+                $0.contains("is too long (90 > 64 characters)")
+                    && $0.contains("made from the logical id ThisFunctionHasAVeryLong")
+            }, "\(lines)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix(
+                    "template.yaml:18:3: error: Fn::ForEach::Topics: Fn::ForEach (the AWS::LanguageExtensions transform) is not supported"
+                )
+            })
         #expect(lines.contains { $0.hasPrefix("template.yaml:23:3: error: Fn::Transform (AWS::Include or a macro)") })
         #expect(lines.count == 3, "\(lines)")
         let warnings = failure.warnings.map(\.description)
         // Both point at the line of what they name (they pointed at the Metadata block before).
-        #expect(warnings.contains("template.yaml:3:5: warning: transform \"AWS::LanguageExtensions\" is not applied by esb"))
-        #expect(warnings.contains { $0.hasPrefix("template.yaml:17:20: warning: Metadata.BuildMethod makefile is not supported") })
+        #expect(
+            warnings.contains("template.yaml:3:5: warning: transform \"AWS::LanguageExtensions\" is not applied by esb")
+        )
+        #expect(
+            warnings.contains {
+                $0.hasPrefix("template.yaml:17:20: warning: Metadata.BuildMethod makefile is not supported")
+            })
 
         let bucket = try #require(Self.failure(Self.options("My_Project")))
-        #expect(bucket.errors.map(\.description) == [
-            "template.yaml:9:19: error: bucket name \"My_Project-uploads\" (18 characters) is not valid: 3 to 63 of [a-z0-9.-], starting and ending with a letter or digit; it contains AWS::StackName, which is the template's folder name \"My_Project\" unless --stack-name is given"
-        ])
+        #expect(
+            bucket.errors.map(\.description) == [
+                "template.yaml:9:19: error: bucket name \"My_Project-uploads\" (18 characters) is not valid: 3 to 63 of [a-z0-9.-], starting and ending with a letter or digit; it contains AWS::StackName, which is the template's folder name \"My_Project\" unless --stack-name is given"
+            ])
         var named = Self.options("My_Project")
         named.stackName = "my-project"
         #expect(try Self.generate(named).summary.buckets == 1)
@@ -141,9 +164,10 @@ struct WildTemplateTests {
         var unknownParameter = Self.options("capital-names")
         unknownParameter.parameters = ["Stage": "dev"]
         let project = try Self.generate(unknownParameter)
-        #expect(project.warnings.map(\.description) == [
-            "warning: --param Stage matches no parameter of template.yaml (the template has no Parameters); ignored"
-        ])
+        #expect(
+            project.warnings.map(\.description) == [
+                "warning: --param Stage matches no parameter of template.yaml (the template has no Parameters); ignored"
+            ])
     }
 
     // Defect 7: reserved variables were warned about and then kept.
@@ -151,7 +175,9 @@ struct WildTemplateTests {
         let project = try Self.generate(Self.options("reserved"))
         let (functions, _) = try Self.load(project, environment: ["LOG_LEVEL": "INFO"])
         let environment = try #require(functions["orders-function"]?.environment)
-        #expect(environment == ["TABLE": "orders", "LOG_LEVEL": "DEBUG"], "the function's own LOG_LEVEL wins over the defaults")
+        #expect(
+            environment == ["TABLE": "orders", "LOG_LEVEL": "DEBUG"],
+            "the function's own LOG_LEVEL wins over the defaults")
         #expect(project.warnings.filter { $0.message.contains("reserved by Lambda") }.count == 3)
     }
 
@@ -160,8 +186,10 @@ struct WildTemplateTests {
         var options = Self.options("template-yml", file: "template.yml")
         options.parameters = ["Stage": "dev"]
         let project = try Self.generate(options)
-        #expect(project.warnings.map(\.description).contains(
-            "template.yml:22:7: warning: duplicate key \"Timeout\" (first at line 21); the last one is used, as CloudFormation does"))
+        #expect(
+            project.warnings.map(\.description).contains(
+                "template.yml:22:7: warning: duplicate key \"Timeout\" (first at line 21); the last one is used, as CloudFormation does"
+            ))
         let (functions, _) = try Self.load(project)
         #expect(functions["hello-dev-nobody"]?.timeout == 7)
     }
@@ -194,35 +222,49 @@ struct WildTemplateTests {
 
     // Defect 9: warning noise; --skip-unsupported.
     @Test func noEffectWarningsAreGroupedAndUnsupportedRuntimesCanBeLeftOut() throws {
-        #expect(Self.failure(Self.options("noisy"))?.errors.first?.message.contains("runtime \"provided.al2023\" is not supported") == true)
+        #expect(
+            Self.failure(Self.options("noisy"))?.errors.first?.message.contains(
+                "runtime \"provided.al2023\" is not supported") == true)
         var options = Self.options("noisy")
         options.skipUnsupported = true
         let project = try Self.generate(options)
         let loud = project.warnings.filter { $0.noEffectGroup == nil }.map(\.message)
-        #expect(loud.contains { $0.hasPrefix("layer arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:40 is an ARN") })
+        #expect(
+            loud.contains {
+                $0.hasPrefix(
+                    "layer arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:40 is an ARN")
+            })
         #expect(loud.contains { $0.hasPrefix("handler module worker of WorkerFunction is not in its CodeUri") })
         #expect(loud.contains { $0.hasPrefix("function GoWorkerFunction is left out (--skip-unsupported)") })
         let quiet = Set(project.warnings.compactMap(\.noEffectGroup))
-        #expect(quiet == [
-            "Tracing", "Role", "LoggingConfig", "RequestParameters", "Policies", "AWS::IAM::Role", "AWS::Logs::LogGroup",
-            "AWS::Lambda::Permission", "AWS::CloudWatch::Alarm",
-        ])
+        #expect(
+            quiet == [
+                "Tracing", "Role", "LoggingConfig", "RequestParameters", "Policies", "AWS::IAM::Role",
+                "AWS::Logs::LogGroup",
+                "AWS::Lambda::Permission", "AWS::CloudWatch::Alarm",
+            ])
         #expect(project.summary.skippedFunctions == 1)
         let (_, routing) = try Self.load(project)
-        #expect(!routing.routes.contains { $0.method.rawValue == "PUT" }, "the left-out function's route is not written")
+        #expect(
+            !routing.routes.contains { $0.method.rawValue == "PUT" }, "the left-out function's route is not written")
 
         let recorder = GenerateCommandTests.Recorder()
         GenerateCommandRunner.printDiagnostics(project.warnings, verbose: false, console: recorder.console)
-        #expect(recorder.all.filter { $0.hasPrefix("err: note:") } == [
-            "err: note: 10 setting(s) with no effect in the box ignored: Tracing, Role, LoggingConfig, RequestParameters, Policies, AWS::IAM::Role, AWS::Logs::LogGroup ×2, AWS::Lambda::Permission, AWS::CloudWatch::Alarm (--verbose lists them)"
-        ])
-        #expect(GenerateCommandRunner.summaryLine(project) == "2 functions, 2 routes, 1 table, 1 function left out, \(project.warnings.count) warnings")
+        #expect(
+            recorder.all.filter { $0.hasPrefix("err: note:") } == [
+                "err: note: 10 setting(s) with no effect in the box ignored: Tracing, Role, LoggingConfig, RequestParameters, Policies, AWS::IAM::Role, AWS::Logs::LogGroup ×2, AWS::Lambda::Permission, AWS::CloudWatch::Alarm (--verbose lists them)"
+            ])
+        #expect(
+            GenerateCommandRunner.summaryLine(project)
+                == "2 functions, 2 routes, 1 table, 1 function left out, \(project.warnings.count) warnings")
     }
 
     // Issue 13, item 11: the box's LOG_LEVEL reaches every function through the generated defaults.
     @Test func logLevelReachesTheFunctions() throws {
         let project = try Self.generate(Self.options("capital-names"))
-        #expect(Self.file(project, "functions.yml").contains("defaults:\n  environment:\n    LOG_LEVEL: \"${LOG_LEVEL}\"\n"))
+        #expect(
+            Self.file(project, "functions.yml").contains("defaults:\n  environment:\n    LOG_LEVEL: \"${LOG_LEVEL}\"\n")
+        )
         let (functions, _) = try Self.load(project, environment: ["LOG_LEVEL": "DEBUG"])
         #expect(functions.functions.allSatisfy { $0.environment["LOG_LEVEL"] == "DEBUG" })
     }

@@ -14,7 +14,8 @@ import Testing
 
     func logger(_ label: String, level: Logging.Logger.Level, into lines: Lines) -> Logging.Logger {
         Logging.Logger(label: label) {
-            JSONLineLogHandler(label: $0, containerName: "esb-x", logLevel: level, now: { 1_796_529_906_789 }, output: lines.append)
+            JSONLineLogHandler(
+                label: $0, containerName: "esb-x", logLevel: level, now: { 1_796_529_906_789 }, output: lines.append)
         }
     }
 
@@ -24,13 +25,16 @@ import Testing
         log[metadataKey: "zone"] = "a"
         log.info(
             "worker started",
-            metadata: .line(requestID: "r-1", traceID: "t-1", fields: ["function": "f", "ms": .int(12), "cold": .bool(true)])
-                .merging(["count": .stringConvertible(3), "ratio": .stringConvertible(0.5)]) { $1 })
-        #expect(lines.all == [
-            #"{"_time":"2026-12-06T04:05:06.789Z","level":"INFO","logger":"manager.workers","message":"worker started","#
-                + #""container_name":"esb-x","request_id":"r-1","trace_id":"t-1","function":"f","ms":12,"cold":true,"#
-                + #""count":3,"ratio":0.5,"zone":"a"}"# + "\n",
-        ])
+            metadata: .line(
+                requestID: "r-1", traceID: "t-1", fields: ["function": "f", "ms": .int(12), "cold": .bool(true)]
+            )
+            .merging(["count": .stringConvertible(3), "ratio": .stringConvertible(0.5)]) { $1 })
+        #expect(
+            lines.all == [
+                #"{"_time":"2026-12-06T04:05:06.789Z","level":"INFO","logger":"manager.workers","message":"worker started","#
+                    + #""container_name":"esb-x","request_id":"r-1","trace_id":"t-1","function":"f","ms":12,"cold":true,"#
+                    + #""count":3,"ratio":0.5,"zone":"a"}"# + "\n"
+            ])
     }
 
     @Test func belowTheThresholdTheMessageIsNeverBuilt() {
@@ -49,7 +53,12 @@ import Testing
 
     @Test func aFieldNamedLikeAStandardOneNeverOverwritesIt() {
         let lines = Lines()
-        logger("g", level: .trace, into: lines).trace("m", metadata: .line(requestID: nil, traceID: nil, fields: ["level": "SPOOF", "ok": .int(1)]))
-        #expect(lines.all == [#"{"_time":"2026-12-06T04:05:06.789Z","level":"DEBUG","logger":"g","message":"m","container_name":"esb-x","ok":1}"# + "\n"])
+        logger("g", level: .trace, into: lines).trace(
+            "m", metadata: .line(requestID: nil, traceID: nil, fields: ["level": "SPOOF", "ok": .int(1)]))
+        #expect(
+            lines.all == [
+                #"{"_time":"2026-12-06T04:05:06.789Z","level":"DEBUG","logger":"g","message":"m","container_name":"esb-x","ok":1}"#
+                    + "\n"
+            ])
     }
 }

@@ -22,7 +22,8 @@ import Testing
     @Test func linesArriveInBatchesAtTheInsertEndpoint() async throws {
         let server = try VictoriaLogsStandIn()
         defer { server.stop() }
-        let shipper = try #require(VictoriaLogsShipper(url: "http://127.0.0.1:\(server.port)", linger: .milliseconds(50)) { _ in })
+        let shipper = try #require(
+            VictoriaLogsShipper(url: "http://127.0.0.1:\(server.port)", linger: .milliseconds(50)) { _ in })
         for i in 0..<10 { shipper.enqueue(Array(#"{"message":"m\#(i)","container_name":"c"}"#.utf8) + [0x0A]) }
         shipper.close(timeout: .seconds(5))
         let received = server.received
@@ -38,7 +39,8 @@ import Testing
         let server = try VictoriaLogsStandIn(statuses: [503])
         defer { server.stop() }
         let notices = NoticeLog()
-        let shipper = try #require(VictoriaLogsShipper(url: "http://127.0.0.1:\(server.port)", linger: .zero) { notices.add($0) })
+        let shipper = try #require(
+            VictoriaLogsShipper(url: "http://127.0.0.1:\(server.port)", linger: .zero) { notices.add($0) })
         shipper.enqueue(Array("{\"message\":\"x\"}\n".utf8))
         // The first attempt gets 503, the retry (after 1 s) 204.
         for _ in 0..<100 where shipper.shippedLines == 0 { try await Task.sleep(for: .milliseconds(50)) }
@@ -53,7 +55,8 @@ import Testing
         let server = try VictoriaLogsStandIn(statuses: [400])
         defer { server.stop() }
         let notices = NoticeLog()
-        let shipper = try #require(VictoriaLogsShipper(url: "http://127.0.0.1:\(server.port)", linger: .zero) { notices.add($0) })
+        let shipper = try #require(
+            VictoriaLogsShipper(url: "http://127.0.0.1:\(server.port)", linger: .zero) { notices.add($0) })
         shipper.enqueue(Array("not json\n".utf8))
         shipper.close(timeout: .seconds(5))
         #expect(server.received.count == 1)

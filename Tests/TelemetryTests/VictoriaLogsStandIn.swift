@@ -24,7 +24,9 @@ final class VictoriaLogsStandIn: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -41,7 +43,7 @@ final class VictoriaLogsStandIn: Sendable {
     var received: [Received] { state.withLock { $0.received } }
 
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))   // serve() closes it
+        shutdown(listener, Int32(SHUT_RDWR))  // serve() closes it
     }
 
     private func serve() {
@@ -89,7 +91,9 @@ final class VictoriaLogsStandIn: Sendable {
 
     private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
+        for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle {
+            return i
+        }
         return nil
     }
 }

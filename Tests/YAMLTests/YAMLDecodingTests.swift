@@ -71,10 +71,14 @@ struct YAMLDecodingTests {
         let root = try YAMLDocument.parse("a:\nb: [1, 2]\nc: x", path: "t")
         #expect(try root["a"]?.items(nullIsEmpty: true).isEmpty == true)
         #expect(try root["b"]?.items().count == 2)
-        #expect(throws: YAMLDecodingError(.wrongType, at: YAMLMark(line: 1, column: 3), "expected a sequence, found null")) {
+        #expect(
+            throws: YAMLDecodingError(.wrongType, at: YAMLMark(line: 1, column: 3), "expected a sequence, found null")
+        ) {
             try root["a"]?.items()
         }
-        #expect(throws: YAMLDecodingError(.wrongType, at: YAMLMark(line: 3, column: 4), "expected a sequence, found \"x\"")) {
+        #expect(
+            throws: YAMLDecodingError(.wrongType, at: YAMLMark(line: 3, column: 4), "expected a sequence, found \"x\"")
+        ) {
             try root["c"]?.items()
         }
     }

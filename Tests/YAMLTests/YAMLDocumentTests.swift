@@ -30,7 +30,8 @@ struct YAMLDocumentTests {
     }
 
     @Test func tagsOnCollectionsArePreserved() throws {
-        let root = try YAMLDocument.parse("a: !GetAtt [Fn, Arn]\nb: !If\n  - Cond\n  - x\n  - y\nc: !Thing {k: v}", path: "t")
+        let root = try YAMLDocument.parse(
+            "a: !GetAtt [Fn, Arn]\nb: !If\n  - Cond\n  - x\n  - y\nc: !Thing {k: v}", path: "t")
         #expect(root["a"]?.tag == "!GetAtt")
         #expect(root["a"]?.sequence?.map(\.scalar) == ["Fn", "Arn"])
         #expect(root["b"]?.tag == "!If")
@@ -71,7 +72,8 @@ struct YAMLDocumentTests {
     }
 
     @Test func aliasesResolveToTheAnchoredNode() throws {
-        let root = try YAMLDocument.parse("base: &b {x: 1, y: [a, b]}\ncopy: *b\nname: &n hello\nagain: *n\n", path: "t")
+        let root = try YAMLDocument.parse(
+            "base: &b {x: 1, y: [a, b]}\ncopy: *b\nname: &n hello\nagain: *n\n", path: "t")
         #expect(root["copy"]?.mapping == root["base"]?.mapping)
         #expect(root["copy"]?["y"]?.sequence?.map(\.scalar) == ["a", "b"])
         #expect(root["again"]?.scalar == "hello")

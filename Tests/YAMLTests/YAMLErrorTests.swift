@@ -42,7 +42,10 @@ struct YAMLErrorTests {
             _ = try YAMLDocument.parse("a:\n  - x\n  y: 1\n", path: "f.yml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.hasPrefix("f.yml:3:3: did not find expected '-' indicator (while parsing a block collection at 2:3)"), "\(error)")
+            #expect(
+                error.description.hasPrefix(
+                    "f.yml:3:3: did not find expected '-' indicator (while parsing a block collection at 2:3)"),
+                "\(error)")
         }
     }
 }

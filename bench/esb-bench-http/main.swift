@@ -40,7 +40,9 @@ configuration.loops = loops
 /// Stands in for a service object whose `handle` is a plain async method (not loop-isolated).
 final class OffLoopService: Sendable {
     let body = Array("Hello, world!\n".utf8)
-    func handle() async -> HTTPResponse { HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body) }
+    func handle() async -> HTTPResponse {
+        HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body)
+    }
 }
 let service = OffLoopService()
 let useHop = hop

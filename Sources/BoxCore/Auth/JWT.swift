@@ -32,7 +32,8 @@ public enum JWT {
         tokenID: String? = nil
     ) -> String {
         sign(
-            JWTClaims(subject: subject, issuedAt: now, expiresAt: now + lifetimeSeconds, issuer: issuer, tokenID: tokenID),
+            JWTClaims(
+                subject: subject, issuedAt: now, expiresAt: now + lifetimeSeconds, issuer: issuer, tokenID: tokenID),
             secret: secret)
     }
 

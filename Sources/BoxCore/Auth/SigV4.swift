@@ -78,8 +78,11 @@ enum SigV4 {
             }
             pairs.append((reencode(name), reencode(value)))
         }
-        pairs.sort { $0.0 != $1.0 ? Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
-                                  : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
+        pairs.sort {
+            $0.0 != $1.0
+                ? Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
+                : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8))
+        }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 

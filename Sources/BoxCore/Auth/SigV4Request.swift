@@ -13,8 +13,10 @@ public struct SigV4Request: Sendable {
     public var body: [UInt8]
 
     /// A request.
-    public init(method: String, path: String, query: String? = nil, headers: [(name: String, value: String)],
-                body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: String? = nil, headers: [(name: String, value: String)],
+        body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query

@@ -17,8 +17,10 @@ public struct SigV4Signer: Sendable {
     public var service: String
 
     /// A signer for one credential, region and service.
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, region: String,
-                service: String) {
+    public init(
+        accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, region: String,
+        service: String
+    ) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
@@ -61,8 +63,11 @@ public struct SigV4Signer: Sendable {
         let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical)
         let key = SigV4.signingKey(secret: secretAccessKey, date: date, region: region, service: service)
         let signature = Hex.encode(SigV4.signature(key: key, stringToSign: stringToSign))
-        added.append(("Authorization",
-                      "\(SigV4.algorithm) Credential=\(accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"))
+        added.append(
+            (
+                "Authorization",
+                "\(SigV4.algorithm) Credential=\(accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+            ))
         return added
     }
 

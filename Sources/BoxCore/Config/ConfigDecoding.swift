@@ -20,7 +20,9 @@ struct ConfigDecoding {
             let root = try YAMLDocument.parse(text, path: path)
             return environment == nil ? root : substituted(root)
         } catch {
-            throw ConfigError([ConfigDiagnostic(path: path, line: error.line, column: error.column, message: error.message)])
+            throw ConfigError([
+                ConfigDiagnostic(path: path, line: error.line, column: error.column, message: error.message)
+            ])
         }
     }
 
@@ -64,7 +66,9 @@ struct ConfigDecoding {
             try top.rejectUnknownKeys(allowed: allowed)
             return top
         } catch {
-            throw ConfigError([ConfigDiagnostic(path: path, line: error.mark.line, column: error.mark.column, message: error.message)])
+            throw ConfigError([
+                ConfigDiagnostic(path: path, line: error.mark.line, column: error.mark.column, message: error.message)
+            ])
         }
     }
 

@@ -53,14 +53,16 @@ public enum DaemonCommandLine {
             return .exit(status: 0, standardOutput: usage(daemon), standardError: "")
         default:
             let known = ["--check-config", "--version", "--help", "-h"]
-            let problem = options.first { !known.contains($0) }.map { "unknown option '\($0)'" } ?? "only one option at a time"
+            let problem =
+                options.first { !known.contains($0) }.map { "unknown option '\($0)'" } ?? "only one option at a time"
             return .exit(status: 2, standardOutput: "", standardError: "\(daemon.name): \(problem)\n" + usage(daemon))
         }
     }
 
     /// `--check-config` for `daemon` with the paths and variables of `environment`.
     public static func checkConfig(_ daemon: Daemon, environment: [String: String]) -> Action {
-        let report = ConfigCheck.run(daemon == .gateway ? .gateway : .manager, sources: ConfigSources(environment: environment))
+        let report = ConfigCheck.run(
+            daemon == .gateway ? .gateway : .manager, sources: ConfigSources(environment: environment))
         let err = (report.warnings.map { "warning: \($0)" } + report.notes.map { "note: \($0)" })
             .map { $0 + "\n" }.joined()
         if report.isOK { return .exit(status: 0, standardOutput: "ok\n", standardError: err) }

@@ -102,9 +102,11 @@ struct FunctionsConfigDecoder {
             case "handler":
                 s.handler = context.attempt("handler", { try v.optionalString() }) ?? nil
             case "event_max_age":
-                s.eventMaxAge = integer(v, key: "event_max_age", range: FunctionConfig.eventMaxAgeRange, unit: " (seconds)")
+                s.eventMaxAge = integer(
+                    v, key: "event_max_age", range: FunctionConfig.eventMaxAgeRange, unit: " (seconds)")
             case "event_retry_attempts":
-                s.eventRetryAttempts = integer(v, key: "event_retry_attempts", range: FunctionConfig.eventRetryAttemptsRange)
+                s.eventRetryAttempts = integer(
+                    v, key: "event_retry_attempts", range: FunctionConfig.eventRetryAttemptsRange)
             case "on_failure":
                 s.onFailure = context.attempt("on_failure", { try v.optionalString() }) ?? nil
                 if let target = s.onFailure, !FunctionConfig.isValidName(target) {
@@ -162,7 +164,8 @@ struct FunctionsConfigDecoder {
     }
 
     /// `own` over `defaults` over the box's fallbacks, with the cross-field check min_warm ≤ max_concurrency.
-    private mutating func resolve(name: String, own: Settings, defaults: Settings, at mark: YAMLMark) -> FunctionConfig? {
+    private mutating func resolve(name: String, own: Settings, defaults: Settings, at mark: YAMLMark) -> FunctionConfig?
+    {
         var f = FunctionConfig(
             name: name,
             image: own.image ?? defaults.image,
@@ -175,7 +178,8 @@ struct FunctionsConfigDecoder {
             runtime: own.runtime ?? defaults.runtime,
             handler: own.handler ?? defaults.handler)
         f.eventMaxAge = own.eventMaxAge ?? defaults.eventMaxAge ?? FunctionConfig.fallbackEventMaxAge
-        f.eventRetryAttempts = own.eventRetryAttempts ?? defaults.eventRetryAttempts ?? FunctionConfig.fallbackEventRetryAttempts
+        f.eventRetryAttempts =
+            own.eventRetryAttempts ?? defaults.eventRetryAttempts ?? FunctionConfig.fallbackEventRetryAttempts
         f.onFailure = own.onFailure ?? defaults.onFailure
         if f.minWarm > f.maxConcurrency {
             context.error(

@@ -12,7 +12,9 @@ public struct RoutingConfig: Sendable, Equatable {
     public var isMissingFile: Bool
 
     /// A configuration of `routes`.
-    public init(path: String = "routing.yml", routes: [Route], warnings: [ConfigDiagnostic] = [], isMissingFile: Bool = false) {
+    public init(
+        path: String = "routing.yml", routes: [Route], warnings: [ConfigDiagnostic] = [], isMissingFile: Bool = false
+    ) {
         self.path = path
         self.routes = routes
         self.warnings = warnings

@@ -64,7 +64,9 @@ struct RoutingConfigDecoder {
     private mutating func routeMethod(_ node: YAMLNode) -> RouteMethod? {
         guard let text = context.attempt("method", { try node.string() }) else { return nil }
         guard let method = RouteMethod(parsing: text) else {
-            context.error("method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"\(text)\"", at: node.mark)
+            context.error(
+                "method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"\(text)\"",
+                at: node.mark)
             return nil
         }
         return method

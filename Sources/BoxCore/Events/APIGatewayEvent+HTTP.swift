@@ -93,7 +93,8 @@ extension APIGatewayEvent {
         w.key("timeEpoch"); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
         w.endObject()
 
-        if case .none = body {} else {
+        if case .none = body {
+        } else {
             w.key("body"); writeBody(body, to: &w)
         }
         if !input.pathParameters.isEmpty {

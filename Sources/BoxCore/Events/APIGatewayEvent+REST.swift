@@ -89,8 +89,10 @@ extension APIGatewayEvent {
         for name in ["cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller"] { w.key(name); w.null() }
         w.key("sourceIp"); w.string(input.sourceIP)
         // apiKey / apiKeyId: null without a usage plan, as in AWS's documented REST event (docs/events-and-auth.md).
-        for name in ["principalOrgId", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider",
-                     "userArn", "apiKey", "apiKeyId"] { w.key(name); w.null() }
+        for name in [
+            "principalOrgId", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider",
+            "userArn", "apiKey", "apiKeyId",
+        ] { w.key(name); w.null() }
         w.key("userAgent"); w.string(orNull: input.userAgent ?? input.header("User-Agent"))
         w.key("user"); w.null()
         w.endObject()

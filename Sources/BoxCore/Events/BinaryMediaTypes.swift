@@ -27,7 +27,8 @@ public struct BinaryMediaTypes: Sendable, Equatable {
     /// True when `contentType`'s media type matches an entry.
     public func matches(contentType: String?) -> Bool {
         guard !patterns.isEmpty, let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingBlanks()
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .trimmingBlanks()
             .lowercased()
         guard !mediaType.isEmpty else { return false }
         for pattern in patterns {

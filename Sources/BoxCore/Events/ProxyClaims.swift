@@ -21,7 +21,8 @@ public struct ProxyClaims: Sendable, Equatable {
         w.key("sub"); w.string(subject)
         w.key("username"); w.string(username)
         w.key("cognito:username"); w.string(username)
-        for member in extra.members where member.key != "sub" && member.key != "username"
+        for member in extra.members
+        where member.key != "sub" && member.key != "username"
             && member.key != "cognito:username"
         {
             w.key(member.key)

@@ -122,7 +122,8 @@ extension ProxyRequestInput {
         for marker in ["{\(name)}", "{\(name)+}"] {
             let needle = Array(marker.utf8)
             guard needle.count <= haystack.count else { continue }
-            for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)] == needle[...] {
+            for start in 0...(haystack.count - needle.count)
+            where haystack[start..<(start + needle.count)] == needle[...] {
                 return start
             }
         }

@@ -40,11 +40,14 @@ public enum ProxyResult {
         guard case .object(let o)? = value, !o.contains(key: "statusCode"),
             let type = o["errorType"], let message = o["errorMessage"]
         else { return nil }
-        return .functionError(errorType: type.stringValue ?? type.jsonString, errorMessage: message.stringValue ?? message.jsonString)
+        return .functionError(
+            errorType: type.stringValue ?? type.jsonString, errorMessage: message.stringValue ?? message.jsonString)
     }
 
-    static let restKeys: Set<String> = ["statusCode", "body", "headers", "multiValueHeaders", "isBase64Encoded",
-                                        "base64Encoded", "cookies"]
+    static let restKeys: Set<String> = [
+        "statusCode", "body", "headers", "multiValueHeaders", "isBase64Encoded",
+        "base64Encoded", "cookies",
+    ]
 
     static func restResponse(_ result: JSONValue) throws(ProxyResultError) -> ProxyResponse {
         guard case .object(let o) = result else { throw .malformedResult("the result is not a JSON object") }
@@ -124,7 +127,8 @@ public enum ProxyResult {
         default: code = nil
         }
         guard let code, (200...599).contains(code) else {
-            throw .malformedResult(value == nil ? "no statusCode" : "statusCode \(value!.jsonString) is not an HTTP status")
+            throw .malformedResult(
+                value == nil ? "no statusCode" : "statusCode \(value!.jsonString) is not an HTTP status")
         }
         return code
     }
@@ -168,7 +172,8 @@ public enum ProxyResult {
         }
     }
 
-    static func multiValueHeaderFields(_ value: JSONValue?) throws(ProxyResultError) -> [(name: String, value: String)] {
+    static func multiValueHeaderFields(_ value: JSONValue?) throws(ProxyResultError) -> [(name: String, value: String)]
+    {
         switch value {
         case nil, .null?: return []
         case .object(let o)?:
@@ -192,14 +197,17 @@ public enum ProxyResult {
         framing.contains { ASCII.equalsIgnoringCase($0, name) }
     }
 
-    static let framing = ["Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer"]
+    static let framing = [
+        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
+    ]
 
     /// RFC 9110 token characters only.
     static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-                || "!#$%&'*+-.^_`|~".utf8.contains(b)
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                    || "!#$%&'*+-.^_`|~".utf8.contains(b)
+            }
     }
 
     /// No CR, LF or NUL: a value must not be able to start a new header line.

@@ -13,8 +13,11 @@ struct QueryParameters {
             for part in rawQuery.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
                 let text = Substring(part)
                 if let eq = text.firstIndex(of: "=") {
-                    pairs.append((QueryDecoding.decode(text[..<eq]),
-                                  QueryDecoding.decode(text[text.index(after: eq)...])))
+                    pairs.append(
+                        (
+                            QueryDecoding.decode(text[..<eq]),
+                            QueryDecoding.decode(text[text.index(after: eq)...])
+                        ))
                 } else {
                     pairs.append((QueryDecoding.decode(text), ""))
                 }

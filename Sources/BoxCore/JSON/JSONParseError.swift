@@ -39,7 +39,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         switch reason {
         case .unexpectedEnd: what = "unexpected end of input"
         case .unexpectedByte(let b):
-            what = (0x21...0x7E).contains(b)
+            what =
+                (0x21...0x7E).contains(b)
                 ? "unexpected byte '\(String(UnicodeScalar(b)))'" : "unexpected byte 0x\(String(b, radix: 16))"
         case .invalidNumber: what = "invalid number"
         case .invalidEscape: what = "invalid escape sequence"

@@ -29,7 +29,8 @@ extension Logger.Level {
 
     /// The threshold from a `LOG_LEVEL` value: unset, empty or unknown → `INFO` (the documented default).
     public static func threshold(fromEnvironment value: String?) -> Logger.Level {
-        guard let value, let level = Logger.Level(name: String(value.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()))
+        guard let value,
+            let level = Logger.Level(name: String(value.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()))
         else { return .info }
         return level
     }

@@ -57,7 +57,8 @@ public struct RoutingTable: Sendable {
                         node = child
                     } else {
                         nodes.append(Node())
-                        nodes[node].literals.append(Literal(hash: Self.hash(bytes.span), bytes: bytes, child: nodes.count - 1))
+                        nodes[node].literals.append(
+                            Literal(hash: Self.hash(bytes.span), bytes: bytes, child: nodes.count - 1))
                         node = nodes.count - 1
                     }
                 case .parameter:
@@ -121,7 +122,9 @@ public struct RoutingTable: Sendable {
             {
                 return true
             }
-            if let child = nodes[node].parameter, walk(node: child, from: next, end: end, bytes, &search) { return true }
+            if let child = nodes[node].parameter, walk(node: child, from: next, end: end, bytes, &search) {
+                return true
+            }
         }
         if start < end, visit(nodes[node].greedyRoutes, &search) { return true }
         return false

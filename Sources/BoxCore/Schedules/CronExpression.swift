@@ -37,7 +37,8 @@ public struct CronExpression: Sendable, Equatable {
     public init(parsing text: String) throws(ScheduleExpressionError) {
         let fields = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard fields.count == 6 else {
-            throw ScheduleExpressionError("cron needs 6 fields (minutes hours day-of-month month day-of-week year), found \(fields.count)")
+            throw ScheduleExpressionError(
+                "cron needs 6 fields (minutes hours day-of-month month day-of-week year), found \(fields.count)")
         }
         minutes = try Self.set(fields[0], name: "minutes", 0...59)
         hours = try Self.set(fields[1], name: "hours", 0...23)
@@ -117,7 +118,9 @@ public struct CronExpression: Sendable, Equatable {
 
     // MARK: Parsing
 
-    static func set(_ field: String, name: String, _ range: ClosedRange<Int>, names: [String] = [], firstName: Int? = nil)
+    static func set(
+        _ field: String, name: String, _ range: ClosedRange<Int>, names: [String] = [], firstName: Int? = nil
+    )
         throws(ScheduleExpressionError) -> Set<Int>
     {
         var out = Set<Int>()
@@ -136,7 +139,8 @@ public struct CronExpression: Sendable, Equatable {
                 (lower, upper) = (range.lowerBound, range.upperBound)
             } else if let dash = base.firstIndex(of: "-") {
                 lower = try value(String(base[..<dash]), name: name, range, names: names, firstName: firstName)
-                upper = try value(String(base[base.index(after: dash)...]), name: name, range, names: names, firstName: firstName)
+                upper = try value(
+                    String(base[base.index(after: dash)...]), name: name, range, names: names, firstName: firstName)
             } else {
                 lower = try value(base, name: name, range, names: names, firstName: firstName)
                 // `5/15`: from 5 to the end in steps of 15.

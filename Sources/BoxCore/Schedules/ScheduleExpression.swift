@@ -30,7 +30,8 @@ public enum ScheduleExpression: Sendable, Equatable {
         default: throw ScheduleExpressionError("rate unit must be minute(s), hour(s) or day(s), found '\(unit)'")
         }
         guard (n == 1) == !unit.hasSuffix("s") else {
-            throw ScheduleExpressionError("rate(\(inside)): use the singular unit for 1 and the plural otherwise, as AWS does")
+            throw ScheduleExpressionError(
+                "rate(\(inside)): use the singular unit for 1 and the plural otherwise, as AWS does")
         }
         return n * seconds
     }

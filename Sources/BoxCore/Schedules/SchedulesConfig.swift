@@ -15,7 +15,10 @@ public struct ScheduleConfig: Sendable, Equatable {
     public var input: String?
     public var enabled: Bool
 
-    public init(name: String, function: String, expressionText: String, expression: ScheduleExpression, input: String?, enabled: Bool) {
+    public init(
+        name: String, function: String, expressionText: String, expression: ScheduleExpression, input: String?,
+        enabled: Bool
+    ) {
         self.name = name
         self.function = function
         self.expressionText = expressionText
@@ -71,7 +74,8 @@ struct SchedulesConfigDecoder {
         let top = try context.topMapping(root, allowed: ["schedules"])
         var out: [ScheduleConfig] = []
         var seen: [String: Int] = [:]
-        if let node = top["schedules"], let items = context.attempt("schedules", { try node.items(nullIsEmpty: true) }) {
+        if let node = top["schedules"], let items = context.attempt("schedules", { try node.items(nullIsEmpty: true) })
+        {
             for item in items {
                 guard let s = schedule(item) else { continue }
                 if let line = seen[s.name] {
@@ -90,14 +94,19 @@ struct SchedulesConfigDecoder {
         guard let m = context.attempt("schedule", { try item.mappingReader() }) else { return nil }
         let before = context.errors.count
         _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.keys) }
-        let name = context.attempt { try m.required("name") }.flatMap { n in context.attempt("name", { try n.string() }) }
+        let name = context.attempt { try m.required("name") }.flatMap { n in context.attempt("name", { try n.string() })
+        }
         let function = context.attempt { try m.required("function") }.flatMap { n -> String? in
             guard let f = context.attempt("function", { try n.string() }) else { return nil }
-            if !FunctionConfig.isValidName(f) { context.error("function \"\(f)\" is not a valid function name", at: n.mark) }
+            if !FunctionConfig.isValidName(f) {
+                context.error("function \"\(f)\" is not a valid function name", at: n.mark)
+            }
             return f
         }
         var expression: (String, ScheduleExpression)?
-        if let node = context.attempt(nil, { try m.required("expression") }), let text = context.attempt("expression", { try node.string() }) {
+        if let node = context.attempt(nil, { try m.required("expression") }),
+            let text = context.attempt("expression", { try node.string() })
+        {
             do {
                 expression = (text, try ScheduleExpression(parsing: text))
             } catch {

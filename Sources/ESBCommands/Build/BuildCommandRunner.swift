@@ -39,7 +39,8 @@ public enum BuildCommandRunner {
     private static func runOrThrow(_ request: BuildRequest, console: ConsoleOutput) throws -> Int32 {
         let directory = LocalFileSystem.absolute(request.directory)
         guard LocalFileSystem().isDirectory(directory) else {
-            throw CommandError("\(request.directory) does not exist: run esb generate first (or name the folder with --dir)")
+            throw CommandError(
+                "\(request.directory) does not exist: run esb generate first (or name the folder with --dir)")
         }
         let functionsPath = request.directory + "/functions.yml"
         let buildPath = request.directory + "/build.yml"
@@ -47,9 +48,11 @@ public enum BuildCommandRunner {
         let manifest: BuildManifest
         do {
             images = try FunctionImages.read(
-                try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"), path: functionsPath,
+                try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"),
+                path: functionsPath,
                 environment: ProcessInfo.processInfo.environment)
-            manifest = try BuildManifest.parse(try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
+            manifest = try BuildManifest.parse(
+                try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
         } catch let error as YAMLError {
             throw YAMLErrorBox(text: error.description)
         }
@@ -73,15 +76,18 @@ public enum BuildCommandRunner {
             }
             let started = Date()
             let stager = FunctionStager(
-                outputDirectory: directory, name: item.name, function: description, runner: runner, refresh: request.noCache)
+                outputDirectory: directory, name: item.name, function: description, runner: runner,
+                refresh: request.noCache)
             do {
                 let notes = try stager.stage()
                 try stager.dockerBuild(
-                    image: item.image, baseImage: description.runtime.flatMap { baseImages.image(for: $0) }, noCache: request.noCache)
+                    image: item.image, baseImage: description.runtime.flatMap { baseImages.image(for: $0) },
+                    noCache: request.noCache)
                 if let wrapper = description.imageConfig {
                     // The ImageConfig Dockerfile starts FROM the image just built under the same tag.
                     try stager.dockerBuild(
-                        image: item.image, dockerfile: wrapper, context: PathTools.directory(wrapper), noCache: request.noCache)
+                        image: item.image, dockerfile: wrapper, context: PathTools.directory(wrapper),
+                        noCache: request.noCache)
                 }
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
                 console.out("\(prefix): built \(item.image) in \(seconds) s" + notes.map { " (\($0))" }.joined())

@@ -4,7 +4,9 @@ import SAMGenerator
 /// Copies a code or layer folder into a build folder, leaving out what never belongs in an image: version
 /// control and tool folders, Python caches, and the esb output folder itself (a CodeUri of `.` contains it).
 struct DirectoryCopier {
-    static let skippedNames: Set<String> = [".git", ".hg", ".svn", ".aws-sam", ".esb", "__pycache__", ".pytest_cache", ".venv"]
+    static let skippedNames: Set<String> = [
+        ".git", ".hg", ".svn", ".aws-sam", ".esb", "__pycache__", ".pytest_cache", ".venv",
+    ]
 
     /// Absolute folders never copied (the output folder).
     var excluded: Set<String>
@@ -14,7 +16,11 @@ struct DirectoryCopier {
         try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
         for name in try fm.contentsOfDirectory(atPath: source).sorted() {
             let from = source + "/" + name
-            if Self.skippedNames.contains(name) || name.hasSuffix(".pyc") || excluded.contains(PathTools.normalize(from)) { continue }
+            if Self.skippedNames.contains(name) || name.hasSuffix(".pyc")
+                || excluded.contains(PathTools.normalize(from))
+            {
+                continue
+            }
             let to = destination + "/" + name
             let attributes = try fm.attributesOfItem(atPath: from)
             if attributes[.type] as? FileAttributeType == .typeDirectory {

@@ -5,7 +5,9 @@ import YAML
 /// them (docs/contract.md §2.1): `image` defaults to `<name>:latest`, `${NAME}`/`$NAME` come from the environment,
 /// `$$` is a literal `$`.
 enum FunctionImages {
-    static func read(_ text: String, path: String, environment: [String: String]) throws(YAMLError) -> [(name: String, image: String)] {
+    static func read(_ text: String, path: String, environment: [String: String]) throws(YAMLError) -> [(
+        name: String, image: String
+    )] {
         let root = try YAMLDocument.parse(text, path: path)
         do {
             var out: [(String, String)] = []

@@ -20,7 +20,8 @@ final class FunctionStager {
     let refresh: Bool
     private var usedCacheKeys: Set<String> = []
 
-    init(outputDirectory: String, name: String, function: BuildManifest.Function, runner: ProcessRunner, refresh: Bool) {
+    init(outputDirectory: String, name: String, function: BuildManifest.Function, runner: ProcessRunner, refresh: Bool)
+    {
         self.outputDirectory = outputDirectory
         self.name = name
         self.function = function
@@ -41,7 +42,8 @@ final class FunctionStager {
         try fm.createDirectory(atPath: PathTools.directory(logPath), withIntermediateDirectories: true)
         _ = fm.createFile(atPath: logPath, contents: nil)
         guard function.kind == "zip" else { return [] }
-        guard let context = path(function.context), let code = path(function.code), let runtime = function.runtime else {
+        guard let context = path(function.context), let code = path(function.code), let runtime = function.runtime
+        else {
             throw CommandError("build.yml lacks context, code or runtime for \(name)")
         }
         let build = context + "/build"
@@ -53,11 +55,13 @@ final class FunctionStager {
         let pythonVersion = runtime.hasPrefix("python") ? String(runtime.dropFirst("python".count)) : nil
         if function.requirements, let pythonVersion {
             try fm.createDirectory(atPath: build + "/deps", withIntermediateDirectories: true)
-            notes += try pipInstall(requirements: code + "/requirements.txt", into: build + "/deps", python: pythonVersion)
+            notes += try pipInstall(
+                requirements: code + "/requirements.txt", into: build + "/deps", python: pythonVersion)
         }
         if function.packageJSON {
             let status = try runner.run(
-                ["npm", "install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock"], in: build + "/code", log: logPath)
+                ["npm", "install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock"], in: build + "/code",
+                log: logPath)
             guard status == 0 else { throw CommandError("npm install failed (exit \(status))") }
         }
         for layer in function.layers {
@@ -65,7 +69,8 @@ final class FunctionStager {
             let destination = build + "/layers/\(layer.name)" + (layer.pythonBuild ? "/python" : "")
             try copier.copy(source, to: destination)
             if layer.pythonBuild, layer.requirements, let pythonVersion {
-                notes += try pipInstall(requirements: source + "/requirements.txt", into: destination, python: pythonVersion)
+                notes += try pipInstall(
+                    requirements: source + "/requirements.txt", into: destination, python: pythonVersion)
             }
         }
         pruneCache()
@@ -108,23 +113,33 @@ final class FunctionStager {
 
     /// Binary wheels for the image's platform first; if some requirement has no wheel, this machine's
     /// Python installs everything (sdists of pure-Python packages build fine that way).
-    private func resolveRequirements(_ requirements: String, into target: String, python version: String) throws -> [String] {
+    private func resolveRequirements(_ requirements: String, into target: String, python version: String) throws
+        -> [String]
+    {
         let python = ProcessInfo.processInfo.environment["ESB_PYTHON"] ?? "python3"
         let arch = function.architecture == "arm64" ? "aarch64" : "x86_64"
         var platforms = ["manylinux2014_\(arch)"]
         if let minor = Int(version.split(separator: ".").last ?? ""), minor >= 12 {
             platforms.append("manylinux_2_28_\(arch)")  // AL2023-based images (python3.12+) have glibc 2.34
         }
-        let common = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--target", target, "-r", requirements]
-        let binaryOnly = common + platforms.flatMap { ["--platform", $0] } + [
-            "--implementation", "cp", "--python-version", version, "--only-binary=:all:",
+        let common = [
+            python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--target", target, "-r",
+            requirements,
         ]
+        let binaryOnly =
+            common + platforms.flatMap { ["--platform", $0] } + [
+                "--implementation", "cp", "--python-version", version, "--only-binary=:all:",
+            ]
         if try runner.run(binaryOnly, log: logPath) == 0 { return [] }
         try? FileManager.default.removeItem(atPath: target)
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         let status = try runner.run(common, log: logPath)
-        guard status == 0 else { throw CommandError("pip install -r \(PathTools.lastComponent(requirements)) failed (exit \(status))") }
-        return ["some requirements had no \(platforms[0]) wheel for Python \(version): installed with \(python) of this machine"]
+        guard status == 0 else {
+            throw CommandError("pip install -r \(PathTools.lastComponent(requirements)) failed (exit \(status))")
+        }
+        return [
+            "some requirements had no \(platforms[0]) wheel for Python \(version): installed with \(python) of this machine"
+        ]
     }
 
     /// `docker build` with the image name of functions.yml.
@@ -136,15 +151,21 @@ final class FunctionStager {
     }
 
     /// `docker build` of one Dockerfile (paths relative to the output folder, or absolute).
-    func dockerBuild(image: String, dockerfile relativeDockerfile: String, context relativeContext: String, noCache: Bool) throws {
+    func dockerBuild(
+        image: String, dockerfile relativeDockerfile: String, context relativeContext: String, noCache: Bool
+    ) throws {
         guard let context = path(relativeContext), let dockerfile = path(relativeDockerfile) else {
             throw CommandError("build.yml lacks context or dockerfile for \(name)")
         }
         try dockerBuild(image: image, dockerfile: dockerfile, context: context, baseImage: nil, noCache: noCache)
     }
 
-    private func dockerBuild(image: String, dockerfile: String, context: String, baseImage: String?, noCache: Bool) throws {
-        var arguments = [ProcessInfo.processInfo.environment["ESB_DOCKER"] ?? "docker", "build", "-t", image, "-f", dockerfile]
+    private func dockerBuild(image: String, dockerfile: String, context: String, baseImage: String?, noCache: Bool)
+        throws
+    {
+        var arguments = [
+            ProcessInfo.processInfo.environment["ESB_DOCKER"] ?? "docker", "build", "-t", image, "-f", dockerfile,
+        ]
         if let baseImage, function.kind == "zip" { arguments += ["--build-arg", "BASE_IMAGE=\(baseImage)"] }
         if noCache { arguments.append("--no-cache") }
         arguments.append(context)

@@ -7,7 +7,9 @@ struct ProcessRunner {
     var verbose: Bool
 
     /// Runs `arguments[0]` (looked up in PATH) in `directory`; appends its output to `log`. Returns the exit status.
-    func run(_ arguments: [String], in directory: String? = nil, log: String, environment: [String: String] = [:]) throws -> Int32 {
+    func run(_ arguments: [String], in directory: String? = nil, log: String, environment: [String: String] = [:])
+        throws -> Int32
+    {
         guard let executable = Self.which(arguments[0]) else {
             throw CommandError("\(arguments[0]) not found in PATH")
         }

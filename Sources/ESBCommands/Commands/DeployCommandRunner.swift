@@ -57,8 +57,11 @@ public enum DeployCommandRunner {
             contents.append((name, data))
         }
         // The daemons' own loaders: what they would refuse at reload is refused here, before anything is copied.
-        let text = { (name: String) in String(decoding: contents.first { $0.name == name }?.data ?? Data(), as: UTF8.self) }
-        let refusals = check(functions: text("functions.yml"), routing: text("routing.yml"), directory: request.directory)
+        let text = { (name: String) in
+            String(decoding: contents.first { $0.name == name }?.data ?? Data(), as: UTF8.self)
+        }
+        let refusals = check(
+            functions: text("functions.yml"), routing: text("routing.yml"), directory: request.directory)
         guard refusals.isEmpty else {
             refusals.forEach { console.err($0.description) }
             throw CommandError("the configuration would be refused by the box; nothing was copied")
@@ -73,14 +76,19 @@ public enum DeployCommandRunner {
             console.out("deployed \(PathTools.join(request.target, name))")
         }
         for pid in request.pids {
-            do { try Posix.sendSignal(SIGHUP, toProcess: pid) } catch { throw CommandError("SIGHUP to \(pid): \(error)") }
+            do { try Posix.sendSignal(SIGHUP, toProcess: pid) } catch {
+                throw CommandError("SIGHUP to \(pid): \(error)")
+            }
             console.out("sent SIGHUP to process \(pid)")
         }
         for container in request.containers {
             let docker = ProcessInfo.processInfo.environment["ESB_DOCKER"] ?? "docker"
             let status = try ProcessRunner(verbose: false).run(
-                [docker, "kill", "--signal", "HUP", container], log: FileManager.default.temporaryDirectory.path + "/esb-deploy.log")
-            guard status == 0 else { throw CommandError("docker kill --signal HUP \(container) failed (exit \(status))") }
+                [docker, "kill", "--signal", "HUP", container],
+                log: FileManager.default.temporaryDirectory.path + "/esb-deploy.log")
+            guard status == 0 else {
+                throw CommandError("docker kill --signal HUP \(container) failed (exit \(status))")
+            }
             console.out("sent SIGHUP to container \(container)")
         }
         if request.pids.isEmpty && request.containers.isEmpty {
@@ -90,7 +98,9 @@ public enum DeployCommandRunner {
     }
 
     /// What the daemons' loaders would refuse (with the gateway's route → function cross-check).
-    static func check(functions functionsText: String, routing routingText: String, directory: String) -> [ConfigDiagnostic] {
+    static func check(functions functionsText: String, routing routingText: String, directory: String)
+        -> [ConfigDiagnostic]
+    {
         let functions: FunctionsConfig
         do {
             functions = try FunctionsConfig.parse(functionsText, path: directory + "/functions.yml", environment: [:])
@@ -98,7 +108,8 @@ public enum DeployCommandRunner {
             return error.diagnostics
         }
         do {
-            return try RoutingConfig.parse(routingText, path: directory + "/routing.yml").undefinedFunctions(in: functions)
+            return try RoutingConfig.parse(routingText, path: directory + "/routing.yml").undefinedFunctions(
+                in: functions)
         } catch {
             return error.diagnostics
         }
@@ -108,7 +119,8 @@ public enum DeployCommandRunner {
     /// the new one, never a part.
     static func replaceAtomically(_ path: String, with data: Data) throws {
         do {
-            try FileIO.writeDurably(directory: PathTools.directory(path), name: PathTools.lastComponent(path), bytes: Array(data))
+            try FileIO.writeDurably(
+                directory: PathTools.directory(path), name: PathTools.lastComponent(path), bytes: Array(data))
         } catch {
             throw CommandError("cannot replace \(path): \(error)")
         }

@@ -60,9 +60,10 @@ public enum GenerateCommandRunner {
             let text = try readText(configPath, absolute: absolute)
             config = try GeneratorConfigFile.parse(text, path: configPath, directory: PathTools.directory(absolute))
         }
-        let templatePath = request.template ?? config.template.map {
-            PathTools.relative(from: LocalFileSystem.absolute("."), to: $0)
-        } ?? defaultTemplate()
+        let templatePath =
+            request.template ?? config.template.map {
+                PathTools.relative(from: LocalFileSystem.absolute("."), to: $0)
+            } ?? defaultTemplate()
         let templateDirectory = PathTools.directory(LocalFileSystem.absolute(templatePath))
         var samconfig = SAMConfigFile()
         let samconfigPath = templateDirectory + "/samconfig.toml"
@@ -71,7 +72,8 @@ public enum GenerateCommandRunner {
             samconfig = try SAMConfigFile.parse(try readText(shown, absolute: samconfigPath), path: shown)
         }
         let output = request.output.map(LocalFileSystem.absolute) ?? config.output ?? templateDirectory + "/.esb"
-        var options = GeneratorOptions(templatePath: templatePath, templateDirectory: templateDirectory, outputDirectory: output)
+        var options = GeneratorOptions(
+            templatePath: templatePath, templateDirectory: templateDirectory, outputDirectory: output)
         options.parameters = samconfig.parameters.merging(config.parameters) { $1 }
         for pair in request.parameters {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
@@ -114,9 +116,12 @@ public enum GenerateCommandRunner {
         if !request.validateOnly, !request.dryRun {
             // The output, or the first of its parents that exists, must be a folder.
             var existing = output
-            while existing != "/", !FileManager.default.fileExists(atPath: existing) { existing = PathTools.directory(existing) }
+            while existing != "/", !FileManager.default.fileExists(atPath: existing) {
+                existing = PathTools.directory(existing)
+            }
             if LocalFileSystem().isFile(existing) {
-                let what = existing == output ? shown : PathTools.relative(from: LocalFileSystem.absolute("."), to: existing)
+                let what =
+                    existing == output ? shown : PathTools.relative(from: LocalFileSystem.absolute("."), to: existing)
                 throw CommandError("--output \(shown): \(what) is a file; esb generate needs a folder to write into")
             }
         }
@@ -132,7 +137,8 @@ public enum GenerateCommandRunner {
         } catch {
             let all = (error.errors + error.warnings).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
             printDiagnostics(all, verbose: request.verbose, console: console)
-            console.err("error: \(error.errors.count) error(s), \(error.warnings.count) warning(s); nothing was written")
+            console.err(
+                "error: \(error.errors.count) error(s), \(error.warnings.count) warning(s); nothing was written")
             return 1
         }
         printDiagnostics(project.warnings, verbose: request.verbose, console: console)
@@ -157,7 +163,9 @@ public enum GenerateCommandRunner {
             throw error
         } catch {
             // Foundation's own text names an internal file; say which folder and why, in a SAM user's words.
-            throw CommandError("cannot write into \(shown): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+            throw CommandError(
+                "cannot write into \(shown): \((error as NSError).localizedFailureReason ?? error.localizedDescription)"
+            )
         }
         for change in changes {
             switch change {
@@ -178,7 +186,11 @@ public enum GenerateCommandRunner {
                 console.err(diagnostic.description)
                 continue
             }
-            if let i = groups.firstIndex(where: { $0.0 == group }) { groups[i].1 += 1 } else { groups.append((group, 1)) }
+            if let i = groups.firstIndex(where: { $0.0 == group }) {
+                groups[i].1 += 1
+            } else {
+                groups.append((group, 1))
+            }
         }
         guard !groups.isEmpty else { return }
         let total = groups.reduce(0) { $0 + $1.1 }

@@ -24,7 +24,8 @@ public enum InitCommandRunner {
         let fm = FileManager.default
         let existing = files(runtime: runtime).map(\.path).filter { fm.fileExists(atPath: root + "/" + $0) }
         guard existing.isEmpty else {
-            console.err("error: \(directory) already has \(existing.joined(separator: ", ")); esb init never overwrites a file")
+            console.err(
+                "error: \(directory) already has \(existing.joined(separator: ", ")); esb init never overwrites a file")
             return 1
         }
         do {
@@ -38,7 +39,9 @@ public enum InitCommandRunner {
             console.err("error: cannot write into \(directory): \(error.localizedDescription)")
             return 1
         }
-        console.out("next: cd \(directory) && esb generate && esb build && esb deploy --to CONFIG_DIR && esb invoke HelloFunction --event events/hello.json")
+        console.out(
+            "next: cd \(directory) && esb generate && esb build && esb deploy --to CONFIG_DIR && esb invoke HelloFunction --event events/hello.json"
+        )
         return 0
     }
 

@@ -34,11 +34,14 @@ public struct InvokeRequest: Sendable {
 public enum InvokeCommandRunner {
     /// Runs the request; returns the exit code.
     public static func run(
-        _ request: InvokeRequest, environment: BoxEnvironment? = nil, stdin: (() -> [UInt8])? = nil, console: ConsoleOutput = .standard
+        _ request: InvokeRequest, environment: BoxEnvironment? = nil, stdin: (() -> [UInt8])? = nil,
+        console: ConsoleOutput = .standard
     ) async -> Int32 {
         let stdin = stdin ?? { Array(FileHandle.standardInput.readDataToEndOfFile()) }
         do {
-            return try await runOrThrow(request, environment: environment ?? BoxEnvironment(envFile: request.envFile), stdin: stdin, console: console)
+            return try await runOrThrow(
+                request, environment: environment ?? BoxEnvironment(envFile: request.envFile), stdin: stdin,
+                console: console)
         } catch let error as CommandError {
             console.err("error: \(error.text)")
         } catch {
@@ -56,21 +59,29 @@ public enum InvokeCommandRunner {
             throw CommandError("--type \(request.invocationType): use RequestResponse, Event or DryRun")
         }
         let url = request.endpoint ?? env["ESB_ENDPOINT"] ?? "https://localhost"
-        guard let endpoint = HTTPEndpoint.parse(url) else { throw CommandError("--endpoint \(url) is not an http:// or https:// URL") }
+        guard let endpoint = HTTPEndpoint.parse(url) else {
+            throw CommandError("--endpoint \(url) is not an http:// or https:// URL")
+        }
         guard let key = env["INVOKE_ACCESS_KEY_ID"], let secret = env["INVOKE_SECRET_ACCESS_KEY"] else {
-            throw CommandError("INVOKE_ACCESS_KEY_ID and INVOKE_SECRET_ACCESS_KEY must be set (in the environment or in .env beside the compose file)")
+            throw CommandError(
+                "INVOKE_ACCESS_KEY_ID and INVOKE_SECRET_ACCESS_KEY must be set (in the environment or in .env beside the compose file)"
+            )
         }
         let body = try eventBody(request.event, stdin: stdin)
         let path = "/2015-03-31/functions/\(percentEncoded(request.function))/invocations"
         let headers: [(name: String, value: String)] = [
-            ("Host", endpoint.hostHeader), ("Content-Type", "application/json"), ("X-Amz-Invocation-Type", request.invocationType),
+            ("Host", endpoint.hostHeader), ("Content-Type", "application/json"),
+            ("X-Amz-Invocation-Type", request.invocationType),
         ]
         let signer = SigV4Signer(accessKeyID: key, secretAccessKey: secret, region: env.region, service: "lambda")
         let signature = signer.signatureHeaders(
-            for: SigV4Request(method: "POST", path: path, headers: headers, body: body), epochSeconds: Int64(Date().timeIntervalSince1970))
+            for: SigV4Request(method: "POST", path: path, headers: headers, body: body),
+            epochSeconds: Int64(Date().timeIntervalSince1970))
         let tls: TLSClientContext?
         do {
-            tls = endpoint.useTLS ? try TLSClientContext(caFile: request.caFile ?? env["AWS_CA_BUNDLE"], verify: !request.insecure) : nil
+            tls =
+                endpoint.useTLS
+                ? try TLSClientContext(caFile: request.caFile ?? env["AWS_CA_BUNDLE"], verify: !request.insecure) : nil
         } catch {
             throw CommandError("TLS client context: \(error)")
         }
@@ -79,10 +90,14 @@ public enum InvokeCommandRunner {
         let response: HTTPResponse
         do {
             response = try await http.execute(
-                HTTPRequest(method: "POST", target: path, headers: HTTPHeaders((headers + signature).map { ($0.name, $0.value) }), body: body),
+                HTTPRequest(
+                    method: "POST", target: path,
+                    headers: HTTPHeaders((headers + signature).map { ($0.name, $0.value) }), body: body),
                 to: endpoint, timeout: .seconds(930))
         } catch {
-            let hint = endpoint.useTLS && !request.insecure ? " (the box's own certificate: --ca-file config/ssl/server.crt, or --insecure)" : ""
+            let hint =
+                endpoint.useTLS && !request.insecure
+                ? " (the box's own certificate: --ca-file config/ssl/server.crt, or --insecure)" : ""
             throw CommandError("\(url): \(error)\(hint)")
         }
         let payload = String(decoding: response.body, as: UTF8.self)
@@ -114,7 +129,9 @@ public enum InvokeCommandRunner {
         case nil: return Array("{}".utf8)
         case "-": bytes = stdin()
         case let path?:
-            guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("--event \(path): cannot read the file") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandError("--event \(path): cannot read the file")
+            }
             bytes = Array(data)
         }
         guard (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil else {

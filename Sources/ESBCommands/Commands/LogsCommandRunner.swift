@@ -26,7 +26,9 @@ public struct LogsRequest: Sendable {
 /// `esb.function=NAME` (docs/manager.md), oldest first, each line prefixed with its container's name.
 public enum LogsCommandRunner {
     /// Runs the request; returns the exit code.
-    public static func run(_ request: LogsRequest, environment: BoxEnvironment? = nil, console: ConsoleOutput = .standard) async -> Int32 {
+    public static func run(
+        _ request: LogsRequest, environment: BoxEnvironment? = nil, console: ConsoleOutput = .standard
+    ) async -> Int32 {
         let env = environment ?? BoxEnvironment(envFile: request.envFile)
         do {
             let since = try request.since.map(seconds)
@@ -47,7 +49,9 @@ public enum LogsCommandRunner {
     /// `30s`, `10m`, `2h`, `1d` (decimals allowed) → seconds.
     static func seconds(_ text: String) throws(CommandError) -> Int {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        guard let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value >= 0, value.isFinite else {
+        guard let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value >= 0,
+            value.isFinite
+        else {
             throw CommandError("--since \(text): use a number and s, m, h or d (e.g. 10m)")
         }
         return Int((value * factor).rounded(.up))
@@ -55,7 +59,9 @@ public enum LogsCommandRunner {
 
     // MARK: Docker engine
 
-    private static func fromDocker(_ request: LogsRequest, since: Int?, environment: BoxEnvironment, console: ConsoleOutput) async throws {
+    private static func fromDocker(
+        _ request: LogsRequest, since: Int?, environment: BoxEnvironment, console: ConsoleOutput
+    ) async throws {
         let host: DockerHost
         do {
             host = try DockerHost.fromEnvironment(environment.values)
@@ -66,17 +72,22 @@ public enum LogsCommandRunner {
         let label = "esb.function=\(request.function)"
         let containers: [ContainerSummary]
         do {
-            containers = try await docker.listContainers(all: true, labels: [label]).sorted { ($0.created ?? 0) < ($1.created ?? 0) }
+            containers = try await docker.listContainers(all: true, labels: [label]).sorted {
+                ($0.created ?? 0) < ($1.created ?? 0)
+            }
         } catch {
             throw CommandError("the Docker engine: \(error) (or set VICTORIALOGS_URL to read the shipped logs)")
         }
         let sinceEpoch = since.map { Int(Date().timeIntervalSince1970) - $0 }
         guard request.follow else {
             if containers.isEmpty {
-                console.err("no worker of \(request.function) exists now (workers are removed when idle; VICTORIALOGS_URL keeps their logs)")
+                console.err(
+                    "no worker of \(request.function) exists now (workers are removed when idle; VICTORIALOGS_URL keeps their logs)"
+                )
             }
             for container in containers {
-                try await print(docker.logs(container.id, follow: false, since: sinceEpoch), name: container.name, console: console)
+                try await print(
+                    docker.logs(container.id, follow: false, since: sinceEpoch), name: container.name, console: console)
             }
             return
         }
@@ -85,17 +96,27 @@ public enum LogsCommandRunner {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var seen = Set<String>()
             for container in containers where seen.insert(container.id).inserted {
-                group.addTask { try? await print(docker.logs(container.id, follow: true, since: sinceEpoch), name: container.name, console: console) }
+                group.addTask {
+                    try? await print(
+                        docker.logs(container.id, follow: true, since: sinceEpoch), name: container.name,
+                        console: console)
+                }
             }
-            let events = docker.events(filters: ["type": ["container"], "event": ["start"], "label": [label]], since: startedAfter)
+            let events = docker.events(
+                filters: ["type": ["container"], "event": ["start"], "label": [label]], since: startedAfter)
             for try await event in events where seen.insert(event.actorID).inserted {
                 let name = event.attributes["name"] ?? String(event.actorID.prefix(12))
-                group.addTask { try? await print(docker.logs(event.actorID, follow: true, since: sinceEpoch), name: name, console: console) }
+                group.addTask {
+                    try? await print(
+                        docker.logs(event.actorID, follow: true, since: sinceEpoch), name: name, console: console)
+                }
             }
         }
     }
 
-    private static func print(_ frames: AsyncThrowingStream<LogFrame, any Error>, name: String, console: ConsoleOutput) async throws {
+    private static func print(_ frames: AsyncThrowingStream<LogFrame, any Error>, name: String, console: ConsoleOutput)
+        async throws
+    {
         var pending: [UInt8] = []
         for try await frame in frames {
             pending += frame.bytes
@@ -111,7 +132,9 @@ public enum LogsCommandRunner {
 
     /// LogsQL over `/select/logsql/query`: the function's lines in time order; `--follow` asks again every two
     /// seconds for lines newer than the last one printed.
-    private static func fromVictoriaLogs(_ url: String, request: LogsRequest, since: Int?, console: ConsoleOutput) async throws {
+    private static func fromVictoriaLogs(_ url: String, request: LogsRequest, since: Int?, console: ConsoleOutput)
+        async throws
+    {
         guard let endpoint = HTTPEndpoint.parse(url), endpoint.unixPath == nil else {
             throw CommandError("VICTORIALOGS_URL=\(url) is not an http:// URL")
         }
@@ -123,12 +146,15 @@ public enum LogsCommandRunner {
             let target = "/select/logsql/query?query=" + InvokeCommandRunner.percentEncoded(query)
             let response: HTTPResponse
             do {
-                response = try await http.execute(HTTPRequest(method: "GET", target: target, headers: HTTPHeaders([("Host", endpoint.hostHeader)])), to: endpoint, timeout: .seconds(30))
+                response = try await http.execute(
+                    HTTPRequest(method: "GET", target: target, headers: HTTPHeaders([("Host", endpoint.hostHeader)])),
+                    to: endpoint, timeout: .seconds(30))
             } catch {
                 throw CommandError("\(url): \(error)")
             }
             guard response.status == 200 else {
-                throw CommandError("\(url): HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+                throw CommandError(
+                    "\(url): HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
             }
             var last: String?
             for line in response.body.split(separator: 0x0A) {

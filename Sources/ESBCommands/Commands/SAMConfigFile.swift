@@ -23,11 +23,15 @@ public struct SAMConfigFile: Sendable, Equatable {
             let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
-                guard let close = line.lastIndex(of: "]") else { throw CommandError("\(path):\(index + 1): unterminated table header") }
+                guard let close = line.lastIndex(of: "]") else {
+                    throw CommandError("\(path):\(index + 1): unterminated table header")
+                }
                 table = String(line[line.index(after: line.startIndex)..<close]).trimmingWhitespace()
                 continue
             }
-            guard let equals = line.firstIndex(of: "=") else { throw CommandError("\(path):\(index + 1): expected KEY = VALUE") }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw CommandError("\(path):\(index + 1): expected KEY = VALUE")
+            }
             let key = String(line[..<equals]).trimmingWhitespace().trimmingCharacters(["\"", "'"])
             let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
             guard let parsed = try tomlValue(value, path: path, line: index + 1) else { continue }
@@ -65,7 +69,9 @@ public struct SAMConfigFile: Sendable, Equatable {
         return try string(Substring(text), path: path, line: line).value
     }
 
-    private static func string(_ text: Substring, path: String, line: Int) throws(CommandError) -> (value: String, rest: Substring) {
+    private static func string(_ text: Substring, path: String, line: Int) throws(CommandError) -> (
+        value: String, rest: Substring
+    ) {
         guard let quote = text.first, quote == "\"" || quote == "'" else {
             throw CommandError("\(path):\(line): expected a quoted string")
         }
@@ -143,7 +149,9 @@ public enum ParameterOverrides {
 
 extension StringProtocol {
     fileprivate func trimmingWhitespace() -> String {
-        String(drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        String(
+            drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+                .reversed())
     }
 
     fileprivate func trimmingCharacters(_ set: Set<Character>) -> String {

@@ -12,7 +12,8 @@ enum CreateTableRequest {
         }
         var object: JSONObject = [
             "TableName": .string(table.name),
-            "AttributeDefinitions": .array(definitions.map { ["AttributeName": .string($0.0), "AttributeType": .string($0.1)] }),
+            "AttributeDefinitions": .array(
+                definitions.map { ["AttributeName": .string($0.0), "AttributeType": .string($0.1)] }),
             "KeySchema": keySchema(table.keySchema),
             "BillingMode": .string(table.billingMode),
         ]
@@ -20,10 +21,13 @@ enum CreateTableRequest {
             object.append(key: "ProvisionedThroughput", value: throughput(table.readCapacity, table.writeCapacity))
         }
         if !table.globalIndexes.isEmpty {
-            object.append(key: "GlobalSecondaryIndexes", value: .array(table.globalIndexes.map { index($0, provisioned: table.billingMode == "PROVISIONED") }))
+            object.append(
+                key: "GlobalSecondaryIndexes",
+                value: .array(table.globalIndexes.map { index($0, provisioned: table.billingMode == "PROVISIONED") }))
         }
         if !table.localIndexes.isEmpty {
-            object.append(key: "LocalSecondaryIndexes", value: .array(table.localIndexes.map { index($0, provisioned: false) }))
+            object.append(
+                key: "LocalSecondaryIndexes", value: .array(table.localIndexes.map { index($0, provisioned: false) }))
         }
         var writer = JSONWriter()
         writer.value(.object(object))
@@ -44,9 +48,12 @@ enum CreateTableRequest {
             projection.append(key: "NonKeyAttributes", value: .array(index.nonKeyAttributes.map { .string($0) }))
         }
         var object: JSONObject = [
-            "IndexName": .string(index.name), "KeySchema": keySchema(index.keySchema), "Projection": .object(projection),
+            "IndexName": .string(index.name), "KeySchema": keySchema(index.keySchema),
+            "Projection": .object(projection),
         ]
-        if provisioned { object.append(key: "ProvisionedThroughput", value: throughput(index.readCapacity, index.writeCapacity)) }
+        if provisioned {
+            object.append(key: "ProvisionedThroughput", value: throughput(index.readCapacity, index.writeCapacity))
+        }
         return .object(object)
     }
 }

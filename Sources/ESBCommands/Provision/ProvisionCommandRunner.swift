@@ -39,9 +39,12 @@ public enum ProvisionCommandRunner {
 
     private static func runOrThrow(_ request: ProvisionRequest, console: ConsoleOutput) async throws -> Int32 {
         let shown = request.directory + "/resources.yml"
-        let text = try GenerateCommandRunner.readText(shown, absolute: LocalFileSystem.absolute(request.directory) + "/resources.yml")
+        let text = try GenerateCommandRunner.readText(
+            shown, absolute: LocalFileSystem.absolute(request.directory) + "/resources.yml")
         let resources = try ResourcesFile.parse(text, path: shown)
-        let env = try ProvisionEnvironment(request.environment ?? ProcessInfo.processInfo.environment, needTables: !resources.tables.isEmpty, needBuckets: !resources.buckets.isEmpty)
+        let env = try ProvisionEnvironment(
+            request.environment ?? ProcessInfo.processInfo.environment, needTables: !resources.tables.isEmpty,
+            needBuckets: !resources.buckets.isEmpty)
         let tls: TLSClientContext?
         do {
             tls = try TLSClientContext(caFile: env.caFile, verify: true)
@@ -61,7 +64,9 @@ public enum ProvisionCommandRunner {
         if let endpoint = env.s3 {
             let client = SignedAWSClient(http: http, endpoint: endpoint, signer: env.signer("s3"))
             for bucket in resources.buckets {
-                let outcome = await outcome { () async throws -> String in try await createBucket(bucket, region: env.region, client) }
+                let outcome = await outcome { () async throws -> String in
+                    try await createBucket(bucket, region: env.region, client)
+                }
                 console.out("bucket \(bucket): \(outcome.text)")
                 if !outcome.ok { failures += 1 }
             }
@@ -88,23 +93,30 @@ public enum ProvisionCommandRunner {
     static func createTable(_ table: TableSpec, _ client: SignedAWSClient) async throws -> String {
         let response = try await client.send(
             method: "POST", path: "/",
-            headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "DynamoDB_20120810.CreateTable")],
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "DynamoDB_20120810.CreateTable"),
+            ],
             body: CreateTableRequest.body(table))
         if response.status == 200 { return "created" }
         let json = try? JSONValue(parsing: response.body)
         let type = json?["__type"]?.stringValue ?? ""
         if type.hasSuffix("ResourceInUseException") { return "already exists" }
-        let message = json?["message"]?.stringValue ?? json?["Message"]?.stringValue ?? String(decoding: response.body.prefix(300), as: UTF8.self)
-        throw CommandError("HTTP \(response.status) \(type.split(separator: "#").last.map(String.init) ?? ""): \(message)")
+        let message =
+            json?["message"]?.stringValue ?? json?["Message"]?.stringValue
+            ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+        throw CommandError(
+            "HTTP \(response.status) \(type.split(separator: "#").last.map(String.init) ?? ""): \(message)")
     }
 
     /// `created`, or `already exists` for `BucketAlreadyOwnedByYou`.
     static func createBucket(_ bucket: String, region: String, _ client: SignedAWSClient) async throws -> String {
         // us-east-1 is S3's default region and must not be named as a location constraint.
-        let body = region == "us-east-1"
+        let body =
+            region == "us-east-1"
             ? []
-            : Array(("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(region)"
-                + "</LocationConstraint></CreateBucketConfiguration>").utf8)
+            : Array(
+                ("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(region)"
+                    + "</LocationConstraint></CreateBucketConfiguration>").utf8)
         let headers: [(name: String, value: String)] = body.isEmpty ? [] : [("Content-Type", "application/xml")]
         let response = try await client.send(method: "PUT", path: "/" + bucket, headers: headers, body: body)
         if response.status == 200 { return "created" }
@@ -116,7 +128,9 @@ public enum ProvisionCommandRunner {
     }
 
     private static func xmlElement(_ name: String, in text: String) -> String? {
-        guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else {
+        guard let open = text.range(of: "<\(name)>"),
+            let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
+        else {
             return nil
         }
         return String(text[open.upperBound..<close.lowerBound])

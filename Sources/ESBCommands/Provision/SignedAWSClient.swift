@@ -12,12 +12,16 @@ struct SignedAWSClient {
     var timeout: Duration = .seconds(30)
 
     /// Sends the request; headers get `Host`, `X-Amz-Date`, (S3) `X-Amz-Content-SHA256` and `Authorization`.
-    func send(method: String, path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) async throws -> HTTPResponse {
+    func send(method: String, path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [])
+        async throws -> HTTPResponse
+    {
         let all = [(name: "Host", value: endpoint.hostHeader)] + headers
         let epoch = Int64(Date().timeIntervalSince1970)
-        let signature = signer.signatureHeaders(for: SigV4Request(method: method, path: path, headers: all, body: body), epochSeconds: epoch)
+        let signature = signer.signatureHeaders(
+            for: SigV4Request(method: method, path: path, headers: all, body: body), epochSeconds: epoch)
         let request = HTTPRequest(
-            method: method, target: path, headers: HTTPHeaders((all + signature).map { ($0.name, $0.value) }), body: body)
+            method: method, target: path, headers: HTTPHeaders((all + signature).map { ($0.name, $0.value) }),
+            body: body)
         do {
             return try await http.execute(request, to: endpoint, timeout: timeout)
         } catch {
@@ -49,17 +53,22 @@ struct ProvisionEnvironment {
         }
         dynamoDB = try endpoint("DYNAMODB_ENDPOINT", needed: needTables)
         s3 = try endpoint("S3_ENDPOINT", needed: needBuckets)
-        guard let key = env["AWS_ACCESS_KEY_ID"], !key.isEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else {
+        guard let key = env["AWS_ACCESS_KEY_ID"], !key.isEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"],
+            !secret.isEmpty
+        else {
             throw CommandError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (requests are SigV4-signed)")
         }
         accessKeyID = key
         secretAccessKey = secret
         sessionToken = env["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        region = [env["AWS_REGION"], env["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty } ?? "ap-northeast-1"
+        region =
+            [env["AWS_REGION"], env["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty } ?? "ap-northeast-1"
         caFile = env["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func signer(_ service: String) -> SigV4Signer {
-        SigV4Signer(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken, region: region, service: service)
+        SigV4Signer(
+            accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken, region: region,
+            service: service)
     }
 }

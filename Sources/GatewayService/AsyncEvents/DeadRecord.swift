@@ -14,7 +14,8 @@ struct DeadRecord {
     var timestampMillis: Int64
 
     func json() -> [UInt8] {
-        var out = "{\"version\":\"1.0\",\"timestamp\":\(JSONText.quote(UTCTime(epochMilliseconds: timestampMillis).iso8601))"
+        var out =
+            "{\"version\":\"1.0\",\"timestamp\":\(JSONText.quote(UTCTime(epochMilliseconds: timestampMillis).iso8601))"
         out += ",\"requestContext\":{\"requestId\":\(JSONText.quote(event.id))"
         out += ",\"functionArn\":\(JSONText.quote(functionARN + ":$LATEST"))"
         out += ",\"condition\":\"\(condition.rawValue)\",\"approximateInvokeCount\":\(approximateInvokeCount)}"

@@ -2,7 +2,8 @@
 /// `EventDispatcher` conforms; dispatcher tests may use stand-ins.
 public protocol EventAdmitting: Sendable {
     /// Returns once the event is durably queued (the caller then answers 202).
-    func submit(function: String, payload: [UInt8], requestID: String, traceID: String) async throws(EventAdmissionError)
+    func submit(function: String, payload: [UInt8], requestID: String, traceID: String)
+        async throws(EventAdmissionError)
 }
 
 /// Why an event was not accepted.

@@ -57,8 +57,9 @@ final class EventDispatcher: Sendable {
         state.withLock { s in for e in replay.events { s.add(e, now: now) } }
         spool.start()
         if !replay.events.isEmpty {
-            log.log(.info, "event spool replayed", logger: "gateway.events",
-                    fields: [("events", .int(replay.events.count)), ("spool_dir", .string(spool.directory))])
+            log.log(
+                .info, "event spool replayed", logger: "gateway.events",
+                fields: [("events", .int(replay.events.count)), ("spool_dir", .string(spool.directory))])
         }
         let timer = LoopTimer(on: EventLoopGroup.shared.primary) { [weak self] in self?.pump() }
         ticker.withLock { $0 = timer }
@@ -101,8 +102,11 @@ final class EventDispatcher: Sendable {
     // MARK: Admission
 
     /// Writes the event durably; on return the caller may answer 202.
-    func submit(function: String, payload: [UInt8], requestID: String, traceID: String) async throws(EventSpool.AdmitError) {
-        let event = SpooledEvent(id: requestID, function: function, traceID: traceID, enqueuedAtMillis: WallClock.epochMilliseconds())
+    func submit(function: String, payload: [UInt8], requestID: String, traceID: String) async throws(EventSpool
+        .AdmitError)
+    {
+        let event = SpooledEvent(
+            id: requestID, function: function, traceID: traceID, enqueuedAtMillis: WallClock.epochMilliseconds())
         try await spool.admit(event, payload: payload)
         let now = WallClock.epochMilliseconds()
         state.withLock { $0.add(event, now: now) }
@@ -163,14 +167,16 @@ final class EventDispatcher: Sendable {
         do {
             payload = try spool.payload(of: e.id)
         } catch {
-            log.log(.error, "event payload unreadable, event dropped: \(error)", logger: "gateway.events", requestID: e.id,
-                    fields: [("function", .string(e.function))])
+            log.log(
+                .error, "event payload unreadable, event dropped: \(error)", logger: "gateway.events", requestID: e.id,
+                fields: [("function", .string(e.function))])
             spool.finish(e.id)
             finished(e, next: nil)
             return
         }
         var fields: [(String, GatewayLog.Value)] = [
-            ("invocation_type", "Event"), ("attempt", .int(e.progress.invokeCount + 1)), ("function", .string(e.function)),
+            ("invocation_type", "Event"), ("attempt", .int(e.progress.invokeCount + 1)),
+            ("function", .string(e.function)),
         ]
         let outcomeLabel: String
         var decision: EventRetryPolicy.Decision?
@@ -182,12 +188,16 @@ final class EventDispatcher: Sendable {
                 metrics.recordInvocation(
                     function: e.function, queueWait: outcome.queueWait, functionTime: outcome.functionTime,
                     coldStart: outcome.coldStart)
-                fields += [("worker", .string(outcome.workerID)), ("cold_start", .bool(outcome.coldStart)),
-                           ("queue_ms", .millis(outcome.queueWait))]
+                fields += [
+                    ("worker", .string(outcome.workerID)), ("cold_start", .bool(outcome.coldStart)),
+                    ("queue_ms", .millis(outcome.queueWait)),
+                ]
                 if FunctionErrorDetector.isFunctionError(outcome) {
                     outcomeLabel = "function_error"
-                    entry.lastResponse = EventResponse(statusCode: 200, functionError: "Unhandled", payload: Array(outcome.body.prefix(256 << 10)))
-                    decision = settings.policy.afterFunctionError(progress, maxRetries: function.eventRetryAttempts, now: WallClock.epochMilliseconds())
+                    entry.lastResponse = EventResponse(
+                        statusCode: 200, functionError: "Unhandled", payload: Array(outcome.body.prefix(256 << 10)))
+                    decision = settings.policy.afterFunctionError(
+                        progress, maxRetries: function.eventRetryAttempts, now: WallClock.epochMilliseconds())
                 } else {
                     outcomeLabel = "success"
                 }
@@ -197,11 +207,14 @@ final class EventDispatcher: Sendable {
                     let msg = "Task timed out after \(FunctionTimeout.text(function.poolSpec.timeout)) seconds"
                     entry.lastResponse = EventResponse(
                         statusCode: 200, functionError: "Unhandled",
-                        payload: Array("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\(JSONText.quote(msg))}".utf8))
-                    decision = settings.policy.afterFunctionError(progress, maxRetries: function.eventRetryAttempts, now: WallClock.epochMilliseconds())
+                        payload: Array(
+                            "{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\(JSONText.quote(msg))}".utf8))
+                    decision = settings.policy.afterFunctionError(
+                        progress, maxRetries: function.eventRetryAttempts, now: WallClock.epochMilliseconds())
                 } else {
                     let invoked = if case .workerFailed = error { true } else { false }
-                    progress = settings.policy.afterSystemError(progress, invoked: invoked, now: WallClock.epochMilliseconds())
+                    progress = settings.policy.afterSystemError(
+                        progress, invoked: invoked, now: WallClock.epochMilliseconds())
                     decision = .retry(progress)
                 }
             }
@@ -217,19 +230,24 @@ final class EventDispatcher: Sendable {
         fields += [("outcome", .string(outcomeLabel)), ("latency_ms", .millis(ContinuousClock.now - started))]
         switch decision {
         case nil:
-            log.log(.info, "Event invocation attempt of \(e.function): success", logger: "gateway.invoke",
-                    requestID: e.id, traceID: e.traceID, fields: fields)
+            log.log(
+                .info, "Event invocation attempt of \(e.function): success", logger: "gateway.invoke",
+                requestID: e.id, traceID: e.traceID, fields: fields)
             spool.finish(e.id)
         case .retry(let p)?:
             fields.append(("retry_in_ms", .int(Int(max(0, p.dueAtMillis - WallClock.epochMilliseconds())))))
-            log.log(.warning, "Event invocation attempt of \(e.function): \(outcomeLabel), will retry", logger: "gateway.invoke",
-                    requestID: e.id, traceID: e.traceID, fields: fields)
+            log.log(
+                .warning, "Event invocation attempt of \(e.function): \(outcomeLabel), will retry",
+                logger: "gateway.invoke",
+                requestID: e.id, traceID: e.traceID, fields: fields)
             entry.event.progress = p
             spool.record(e.id, progress: p)
             next = entry
         case .dead(let condition, let p)?:
-            log.log(.warning, "Event invocation attempt of \(e.function): \(outcomeLabel), no retries left", logger: "gateway.invoke",
-                    requestID: e.id, traceID: e.traceID, fields: fields)
+            log.log(
+                .warning, "Event invocation attempt of \(e.function): \(outcomeLabel), no retries left",
+                logger: "gateway.invoke",
+                requestID: e.id, traceID: e.traceID, fields: fields)
             entry.event.progress = p
             if !(await bury(entry, condition: condition, onFailure: function?.onFailure, payload: payload)) {
                 next = retryLater(entry)
@@ -241,21 +259,25 @@ final class EventDispatcher: Sendable {
     private func finished(_ e: SpooledEvent, next: EventQueueState.Entry?) {
         let now = WallClock.epochMilliseconds()
         state.withLock { $0.attemptEnded(e.id, function: e.function, next: next, now: now) }
-        for waiter in changeWaiters.withLock({ w in defer { w.removeAll() }; return w }) { waiter.signal() }
+        for waiter in changeWaiters.withLock({ w in
+            defer { w.removeAll() }; return w
+        }) { waiter.signal() }
         pump()
     }
 
     /// The event again after a backoff (its dead record could not be written).
     private func retryLater(_ entry: EventQueueState.Entry) -> EventQueueState.Entry {
         var entry = entry
-        entry.event.progress = settings.policy.afterSystemError(entry.event.progress, invoked: false, now: WallClock.epochMilliseconds())
+        entry.event.progress = settings.policy.afterSystemError(
+            entry.event.progress, invoked: false, now: WallClock.epochMilliseconds())
         return entry
     }
 
     /// Writes the dead record, takes the event out of the spool, and queues the record for `on_failure`. False
     /// when the record could not be written (the event stays).
     private func bury(
-        _ entry: EventQueueState.Entry, condition: EventRetryPolicy.Condition, onFailure: String?, payload: [UInt8]? = nil
+        _ entry: EventQueueState.Entry, condition: EventRetryPolicy.Condition, onFailure: String?,
+        payload: [UInt8]? = nil
     ) async -> Bool {
         let e = entry.event
         let requestPayload = payload ?? (try? spool.payload(of: e.id)) ?? Array("null".utf8)
@@ -272,24 +294,31 @@ final class EventDispatcher: Sendable {
             return false
         }
         eventMetrics.recordDead(function: e.function)
-        log.log(.error, "Event invocation of \(e.function) failed for good: \(condition.rawValue)", logger: "gateway.events",
-                requestID: e.id, traceID: e.traceID,
-                fields: [("function", .string(e.function)), ("condition", .string(condition.rawValue)),
-                         ("approximate_invoke_count", .int(e.progress.invokeCount)),
-                         ("dead_record", .string("\(spool.deadDirectory)/\(Self.fileSafe(e.id)).json"))])
+        log.log(
+            .error, "Event invocation of \(e.function) failed for good: \(condition.rawValue)",
+            logger: "gateway.events",
+            requestID: e.id, traceID: e.traceID,
+            fields: [
+                ("function", .string(e.function)), ("condition", .string(condition.rawValue)),
+                ("approximate_invoke_count", .int(e.progress.invokeCount)),
+                ("dead_record", .string("\(spool.deadDirectory)/\(Self.fileSafe(e.id)).json")),
+            ])
         spool.finish(e.id)
         guard let target = onFailure else { return true }
         guard target != e.function else {
             // A function that is its own on_failure would feed its failures back to itself forever.
-            log.log(.warning, "on_failure of \(e.function) names itself; the failure record is not sent", logger: "gateway.events",
-                    requestID: e.id)
+            log.log(
+                .warning, "on_failure of \(e.function) names itself; the failure record is not sent",
+                logger: "gateway.events",
+                requestID: e.id)
             return true
         }
         do {
             try await submit(function: target, payload: json, requestID: UUIDv4.string(), traceID: e.traceID)
         } catch {
-            log.log(.error, "cannot queue the failure record for on_failure \(target): \(error)", logger: "gateway.events",
-                    requestID: e.id)
+            log.log(
+                .error, "cannot queue the failure record for on_failure \(target): \(error)", logger: "gateway.events",
+                requestID: e.id)
         }
         return true
     }

@@ -9,7 +9,8 @@ final class EventMetrics: Sendable {
     private let collected = CollectedCounters()
 
     init() {
-        render(Gauges(queued: 0, oldestAgeSeconds: 0, spoolBytes: 0, spoolFsyncs: 0, spoolAdmitted: 0), registerOnly: true)
+        render(
+            Gauges(queued: 0, oldestAgeSeconds: 0, spoolBytes: 0, spoolFsyncs: 0, spoolAdmitted: 0), registerOnly: true)
     }
 
     func recordAttempt(function: String, outcome: String) {
@@ -40,10 +41,12 @@ final class EventMetrics: Sendable {
 
     @discardableResult
     private func render(_ g: Gauges, registerOnly: Bool) -> String {
-        registry.gauge("esb_gateway_events_queued", help: "Asynchronous events accepted and not finished.").set(Double(g.queued))
+        registry.gauge("esb_gateway_events_queued", help: "Asynchronous events accepted and not finished.").set(
+            Double(g.queued))
         registry.gauge("esb_gateway_events_oldest_age_seconds", help: "Age of the oldest queued asynchronous event.")
             .set(g.oldestAgeSeconds)
-        registry.gauge("esb_gateway_event_spool_bytes", help: "Bytes of the event spool's segment files.").set(Double(g.spoolBytes))
+        registry.gauge("esb_gateway_event_spool_bytes", help: "Bytes of the event spool's segment files.").set(
+            Double(g.spoolBytes))
         let fsyncs = registry.counter(
             "esb_gateway_event_spool_fsyncs_total", help: "Group commits (one fdatasync each) of the event spool.")
         collected.update(fsyncs, key: "fsyncs", total: Int64(g.spoolFsyncs))

@@ -10,7 +10,9 @@ struct EventRetryPolicy: Sendable {
     var backoffBase: Duration = .seconds(1)
     var backoffCap: Duration = .seconds(300)
 
-    enum Condition: String, Sendable { case retriesExhausted = "RetriesExhausted", eventAgeExceeded = "EventAgeExceeded" }
+    enum Condition: String, Sendable {
+        case retriesExhausted = "RetriesExhausted", eventAgeExceeded = "EventAgeExceeded"
+    }
 
     enum Decision: Equatable, Sendable {
         case retry(EventProgress)

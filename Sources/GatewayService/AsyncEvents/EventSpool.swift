@@ -97,7 +97,8 @@ final class EventSpool: Sendable {
             let scan = SpoolSegmentScanner.scan(bytes)
             for d in scan.damage {
                 result.warnings.append(
-                    "event spool: damaged record skipped in \(Self.segmentName(seq)) at offset \(d.offset) (\(d.reason))")
+                    "event spool: damaged record skipped in \(Self.segmentName(seq)) at offset \(d.offset) (\(d.reason))"
+                )
             }
             for entry in scan.entries {
                 switch entry.record {
@@ -183,7 +184,9 @@ final class EventSpool: Sendable {
         index.withLock { ix in
             guard let location = ix.locations.removeValue(forKey: id) else { return }
             ix.segments[location.segment]?.live -= 1
-            if ix.segments[location.segment]?.live == 0, location.segment != ix.current { Self.delete(location.segment, in: &ix) }
+            if ix.segments[location.segment]?.live == 0, location.segment != ix.current {
+                Self.delete(location.segment, in: &ix)
+            }
         }
         _ = queue.push(SpoolJob(bytes: SpoolRecord.done(id: id).encoded(), admission: nil, reserved: 0))
     }
@@ -196,10 +199,12 @@ final class EventSpool: Sendable {
     /// The payload of a queued event, read from its segment.
     func payload(of id: String) throws(PosixError) -> [UInt8] {
         // The descriptor stays open while the event is queued: its segment cannot be deleted before `finish`.
-        guard let (fd, location) = index.withLock({ ix -> (Int32, Location)? in
-            guard let l = ix.locations[id], let s = ix.segments[l.segment] else { return nil }
-            return (s.readFD, l)
-        }) else { throw PosixError(code: ENOENT, operation: "event \(id) is not in the spool") }
+        guard
+            let (fd, location) = index.withLock({ ix -> (Int32, Location)? in
+                guard let l = ix.locations[id], let s = ix.segments[l.segment] else { return nil }
+                return (s.readFD, l)
+            })
+        else { throw PosixError(code: ENOENT, operation: "event \(id) is not in the spool") }
         return try FileIO.readAt(fd, offset: location.payloadOffset, count: location.payloadLength)
     }
 

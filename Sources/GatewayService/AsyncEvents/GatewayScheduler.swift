@@ -28,8 +28,9 @@ final class GatewayScheduler: Sendable {
         let now = WallClock.epochMilliseconds()
         plan.withLock { $0.load(config.schedules, now: now) }
         let enabled = config.schedules.filter(\.enabled).count
-        log.log(.info, "schedules loaded", logger: "gateway.scheduler",
-                fields: [("schedules", .int(enabled)), ("disabled", .int(config.schedules.count - enabled))])
+        log.log(
+            .info, "schedules loaded", logger: "gateway.scheduler",
+            fields: [("schedules", .int(enabled)), ("disabled", .int(config.schedules.count - enabled))])
     }
 
     func start() {
@@ -61,7 +62,8 @@ final class GatewayScheduler: Sendable {
     private func fire(_ fire: SchedulePlan.Fire) async {
         let s = fire.config
         let id = UUIDv4.string()
-        let payload = s.input.map { Array($0.utf8) }
+        let payload =
+            s.input.map { Array($0.utf8) }
             ?? ScheduledEventPayload.json(name: s.name, scheduledAt: fire.scheduledAt, region: region, id: id)
         var rng = SystemRandomNumberGenerator()
         let trace = RequestIdentity.newTraceID(epochSeconds: fire.scheduledAt / 1000, using: &rng)

@@ -55,7 +55,8 @@ enum ScheduledEventPayload {
         // EventBridge writes whole seconds: 2026-12-06T19:45:00Z.
         let time = String(UTCTime(epochMilliseconds: scheduledAt / 1000 * 1000).iso8601.dropLast(5)) + "Z"
         let arn = "arn:aws:events:\(region):\(InvokeTarget.accountID):rule/\(name)"
-        let text = "{\"version\":\"0\",\"id\":\(JSONText.quote(id)),\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\","
+        let text =
+            "{\"version\":\"0\",\"id\":\(JSONText.quote(id)),\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\","
             + "\"account\":\"\(InvokeTarget.accountID)\",\"time\":\"\(time)\",\"region\":\(JSONText.quote(region)),"
             + "\"resources\":[\(JSONText.quote(arn))],\"detail\":{}}"
         return Array(text.utf8)

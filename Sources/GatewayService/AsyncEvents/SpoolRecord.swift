@@ -160,7 +160,8 @@ struct ByteReader {
 
     mutating func progress() -> EventProgress? {
         guard let a = u32(), let b = u32(), let c = u32(), let d = u64() else { return nil }
-        return EventProgress(invokeCount: Int(a), functionErrors: Int(b), backoffStep: Int(c), dueAtMillis: Int64(bitPattern: d))
+        return EventProgress(
+            invokeCount: Int(a), functionErrors: Int(b), backoffStep: Int(c), dueAtMillis: Int64(bitPattern: d))
     }
 }
 
@@ -196,7 +197,9 @@ struct SpoolSegmentScanner {
     static func record(in bytes: [UInt8], at offset: Int) -> Result<(SpoolRecord, Int), Failure> {
         let left = bytes.count - offset
         guard left >= SpoolRecord.headerSize else { return .failure(Failure(reason: "truncated header")) }
-        guard bytes[offset..<offset + 4].elementsEqual(SpoolRecord.magic) else { return .failure(Failure(reason: "bad magic")) }
+        guard bytes[offset..<offset + 4].elementsEqual(SpoolRecord.magic) else {
+            return .failure(Failure(reason: "bad magic"))
+        }
         var r = ByteReader(bytes: bytes[offset + 4..<offset + 12])
         let length = Int(r.u32()!), crc = r.u32()!
         guard length <= SpoolRecord.maxBodySize else { return .failure(Failure(reason: "bad length \(length)")) }

@@ -30,15 +30,16 @@ public struct LoginHandler: Sendable {
         // Unset secrets never match anything (not even an empty header).
         try checkAPIKey(request.headers)
         guard let body = try? JSONValue(parsing: request.body, maxDepth: 8),
-              let params = body["AuthParameters"], params.objectValue != nil,
-              let username = params["USERNAME"]?.stringValue, let pass = params["PASSWORD"]?.stringValue
+            let params = body["AuthParameters"], params.objectValue != nil,
+            let username = params["USERNAME"]?.stringValue, let pass = params["PASSWORD"]?.stringValue
         else { throw .badRequest }
         // Both comparisons always run, so the timing does not tell which one failed.
         let userOK = user.map { constantTimeEquals(username, $0) } ?? false
         let passOK = password.map { constantTimeEquals(pass, $0) } ?? false
         guard userOK, passOK else { throw .loginRejected }
         let token = tokens.issue(subject: username)
-        let text = "{\"AuthenticationResult\":{\"IdToken\":\(JSONText.quote(token)),\"ExpiresIn\":\(lifetime),\"TokenType\":\"Bearer\"}}"
+        let text =
+            "{\"AuthenticationResult\":{\"IdToken\":\(JSONText.quote(token)),\"ExpiresIn\":\(lifetime),\"TokenType\":\"Bearer\"}}"
         var headers = HTTPHeaders()
         headers.add(name: "PADMA_USER_AUTHORIZED", value: "true")
         headers.add(name: "Cache-Control", value: "no-store")

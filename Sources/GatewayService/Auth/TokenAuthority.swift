@@ -16,7 +16,9 @@ public struct TokenAuthority: Sendable {
     let now: @Sendable () -> Int
 
     /// An authority over `key`; tokens live `lifetime` seconds. `now` gives epoch seconds (injected in tests).
-    public init(key: [UInt8], lifetime: Int, now: @escaping @Sendable () -> Int = { Int(WallClock.epochMilliseconds() / 1000) }) {
+    public init(
+        key: [UInt8], lifetime: Int, now: @escaping @Sendable () -> Int = { Int(WallClock.epochMilliseconds() / 1000) }
+    ) {
         self.key = key
         self.lifetime = lifetime
         self.now = now

@@ -19,7 +19,8 @@ public struct GatewayConfiguration: Sendable {
     public var warnings: [String] = []
 
     /// Loads and validates both files; any error (with its `FILE:LINE:COLUMN` lines) leaves nothing half-loaded.
-    public static func load(functionsPath: String, routingPath: String, environment: [String: String]) throws(ConfigError)
+    public static func load(functionsPath: String, routingPath: String, environment: [String: String])
+        throws(ConfigError)
         -> GatewayConfiguration
     {
         let functions = try FunctionsConfig.load(path: functionsPath, environment: environment)

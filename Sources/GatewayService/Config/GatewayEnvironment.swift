@@ -110,7 +110,9 @@ public struct GatewayEnvironment: Sendable {
     public init() {}
 
     /// Reads the environment; an unparsable value is an error naming the variable.
-    public static func parse(_ env: [String: String], hostName: String = "esb-gateway") throws(GatewayEnvironmentError) -> GatewayEnvironment {
+    public static func parse(_ env: [String: String], hostName: String = "esb-gateway") throws(GatewayEnvironmentError)
+        -> GatewayEnvironment
+    {
         var e = GatewayEnvironment()
         let reader = Reader(env: env)
         e.listen = reader.string("GATEWAY_LISTEN") ?? e.listen
@@ -119,7 +121,8 @@ public struct GatewayEnvironment: Sendable {
         if let names = reader.string("TLS_SUBJECT_ALT_NAMES") { e.tlsSubjectAltNames = Reader.list(names) }
         e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
         // At most a year: `iat + lifetime` near Int.max trapped on the first login (docs/configuration.md).
-        e.jwtExpiresDelta = try reader.integer("JWT_EXPIRES_DELTA", minimum: 1, maximum: Self.maximumSeconds)
+        e.jwtExpiresDelta =
+            try reader.integer("JWT_EXPIRES_DELTA", minimum: 1, maximum: Self.maximumSeconds)
             ?? e.jwtExpiresDelta
         e.apiKey = reader.string("X_API_KEY")
         e.authUser = reader.string("AUTH_USER")
@@ -143,12 +146,15 @@ public struct GatewayEnvironment: Sendable {
         if let proxies = reader.string("TRUSTED_PROXIES") {
             e.trustedProxies = try Reader.list(proxies).map { item throws(GatewayEnvironmentError) in
                 guard let range = IPAddressRange(item) else {
-                    throw GatewayEnvironmentError(variable: "TRUSTED_PROXIES", reason: "'\(item)' is not an address or CIDR")
+                    throw GatewayEnvironmentError(
+                        variable: "TRUSTED_PROXIES", reason: "'\(item)' is not an address or CIDR")
                 }
                 return range
             }
         }
-        if let types = reader.string("BINARY_MEDIA_TYPES") { e.binaryMediaTypes = Reader.list(types).map { $0.lowercased() } }
+        if let types = reader.string("BINARY_MEDIA_TYPES") {
+            e.binaryMediaTypes = Reader.list(types).map { $0.lowercased() }
+        }
         if let mode = reader.string("ESB_ENV") {
             switch mode.lowercased() {
             case "production": e.isProduction = true
@@ -176,7 +182,8 @@ public struct GatewayEnvironment: Sendable {
         e.eventSpoolMaxBytes = try reader.integer("EVENT_SPOOL_MAX_BYTES", minimum: 4096) ?? e.eventSpoolMaxBytes
         if let raw = reader.string("EVENT_RETRY_DELAYS") {
             guard let delays = EventRetryPolicy.parseDelays(raw) else {
-                throw GatewayEnvironmentError(variable: "EVENT_RETRY_DELAYS", reason: "'\(raw)' is not a comma-separated list of seconds")
+                throw GatewayEnvironmentError(
+                    variable: "EVENT_RETRY_DELAYS", reason: "'\(raw)' is not a comma-separated list of seconds")
             }
             e.eventRetryDelays = delays
         }
@@ -220,7 +227,8 @@ public struct GatewayEnvironment: Sendable {
             }
             // A huge value would trap converting to a Duration: refused with the variable's name instead.
             guard seconds <= Double(GatewayEnvironment.maximumSeconds) else {
-                throw GatewayEnvironmentError(variable: name, reason: "'\(raw)' is more than \(GatewayEnvironment.maximumSeconds) seconds")
+                throw GatewayEnvironmentError(
+                    variable: name, reason: "'\(raw)' is more than \(GatewayEnvironment.maximumSeconds) seconds")
             }
             return .microseconds(Int64(seconds * 1_000_000 + 0.5))
         }

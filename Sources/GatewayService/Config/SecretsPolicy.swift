@@ -49,18 +49,21 @@ public struct SecretsPolicy: Sendable {
         }
         if let key = env.jwtSecretKey, key.utf8.count < minimumJWTKeyBytes {
             throw GatewayEnvironmentError(
-                variable: "JWT_SECRET_KEY", reason: "must be at least \(minimumJWTKeyBytes) bytes (got \(key.utf8.count))")
+                variable: "JWT_SECRET_KEY",
+                reason: "must be at least \(minimumJWTKeyBytes) bytes (got \(key.utf8.count))")
         }
         if env.isProduction, !problems.isEmpty {
             throw GatewayEnvironmentError(
-                variable: "ESB_ENV", reason: "production refuses development or missing secrets: " + problems.joined(separator: "; "))
+                variable: "ESB_ENV",
+                reason: "production refuses development or missing secrets: " + problems.joined(separator: "; "))
         }
         for p in problems {
             warnings.append("INSECURE CONFIGURATION: \(p); set a real secret before exposing this gateway")
         }
         if env.authUser == nil { warnings.append("AUTH_USER is not set: every login is refused") }
         if env.invokeAccessKeyID == nil || env.invokeSecretAccessKey == nil {
-            warnings.append("INVOKE_ACCESS_KEY_ID/INVOKE_SECRET_ACCESS_KEY not set: the Invoke API accepts only Bearer tokens")
+            warnings.append(
+                "INVOKE_ACCESS_KEY_ID/INVOKE_SECRET_ACCESS_KEY not set: the Invoke API accepts only Bearer tokens")
         }
         if let key = env.jwtSecretKey {
             return Decision(jwtKey: Array(key.utf8), jwtKeyGenerated: false, warnings: warnings)

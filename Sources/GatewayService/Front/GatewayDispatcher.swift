@@ -78,7 +78,9 @@ public final class GatewayDispatcher: Sendable {
     }
 
     /// Finds the handler for `request`; errors come back as `GatewayError` for the one mapping function.
-    nonisolated(nonsending) func route(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
+    nonisolated(nonsending) func route(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError)
+        -> HTTPResponse
+    {
         let path = request.path
         let method = request.method
         if path == "/health", method == "GET" || method == "HEAD" {
@@ -108,7 +110,8 @@ public final class GatewayDispatcher: Sendable {
             }
             trace.function = function.name
             return try await proxy.handle(
-                request, route: route, pathParameters: pathParameters, function: function, claims: claims, trace: &trace)
+                request, route: route, pathParameters: pathParameters, function: function, claims: claims, trace: &trace
+            )
         case .methodNotAllowed(let allowed):
             trace.routeLabel = "method_not_allowed"
             // 401 before 405 on a protected path; a path whose every route is `auth: none` answers 405 at once.
@@ -131,7 +134,10 @@ public final class GatewayDispatcher: Sendable {
         var fields: [(String, GatewayLog.Value)] = [
             ("method", .string(request.method)), ("path", .string(String(request.path))),
             ("status", .int(response.status)), ("latency_ms", .millis(latency)),
-            ("client_ip", .string(trace.sourceIP(trusting: settings.environment.trustedProxies, headers: request.headers))),
+            (
+                "client_ip",
+                .string(trace.sourceIP(trusting: settings.environment.trustedProxies, headers: request.headers))
+            ),
         ]
         if let agent = request.headers["User-Agent"] { fields.append(("user_agent", .string(agent))) }
         if let function = trace.function { fields.append(("function", .string(function))) }
@@ -178,9 +184,9 @@ public struct RequestTrace: Sendable {
     func sourceIP(trusting proxies: [IPAddressRange], headers: HTTPHeaders) -> String {
         let peerAddress = IPAddressRange.stripPort(peer)
         guard !proxies.isEmpty, proxies.contains(where: { $0.contains(peerAddress) }),
-              let forwarded = headers["X-Forwarded-For"],
-              let first = forwarded.split(separator: ",").first.map({ String($0).trimmingASCIIWhitespace() }),
-              IPAddressRange.parseAddress(IPAddressRange.stripPort(first)) != nil
+            let forwarded = headers["X-Forwarded-For"],
+            let first = forwarded.split(separator: ",").first.map({ String($0).trimmingASCIIWhitespace() }),
+            IPAddressRange.parseAddress(IPAddressRange.stripPort(first)) != nil
         else { return peerAddress }
         return IPAddressRange.stripPort(first)
     }

@@ -129,6 +129,7 @@ public enum GatewayError: Error, Sendable, Equatable {
             return HTTPResponse(status: status, contentType: "application/json", text: body, headers: headers)
         }
         return HTTPResponse(
-            status: status, contentType: "application/json", text: "{\"message\":\(JSONText.quote(message))}", headers: headers)
+            status: status, contentType: "application/json", text: "{\"message\":\(JSONText.quote(message))}",
+            headers: headers)
     }
 }

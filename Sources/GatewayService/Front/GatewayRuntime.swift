@@ -25,7 +25,8 @@ final class GatewayRuntime: Sendable {
     let environment: [String: String]
 
     init(
-        settings: GatewaySettings, log: GatewayLog, logSink: LogSink, config: GatewayConfigStore, environment: [String: String]
+        settings: GatewaySettings, log: GatewayLog, logSink: LogSink, config: GatewayConfigStore,
+        environment: [String: String]
     ) throws(GatewayStartError) {
         let env = settings.environment
         self.settings = settings
@@ -40,7 +41,8 @@ final class GatewayRuntime: Sendable {
             throw GatewayStartError("GATEWAY_LISTEN: \(env.listen) is not host:port")
         }
         tls = try Self.certificate(env, log: log)
-        var invokerConfiguration = InvokerConfiguration(managerURL: env.managerURL, managerToken: env.managerToken ?? "")
+        var invokerConfiguration = InvokerConfiguration(
+            managerURL: env.managerURL, managerToken: env.managerToken ?? "")
         invokerConfiguration.gatewayID = env.containerName
         invokerConfiguration.cacheTTL = env.containerCacheTTL
         invokerConfiguration.acquireTimeout = env.poolAcquireTimeout
@@ -84,7 +86,9 @@ final class GatewayRuntime: Sendable {
         serverConfiguration.decorateProtocolError = { status in
             var headers = HTTPHeaders()
             RequestIdentity(headers: [:], epochSeconds: WallClock.epochMilliseconds() / 1000).apply(to: &headers)
-            if status == 413 { headers.add(name: "x-amzn-ErrorType", value: GatewayError.AWSErrorType.requestTooLarge.rawValue) }
+            if status == 413 {
+                headers.add(name: "x-amzn-ErrorType", value: GatewayError.AWSErrorType.requestTooLarge.rawValue)
+            }
             return headers
         }
         serverConfiguration.maxInflightBodyBytes = env.maxInflightBodyBytes
@@ -98,7 +102,8 @@ final class GatewayRuntime: Sendable {
             guard let address = ListenAddress.parse(metricsListen) else {
                 throw GatewayStartError("METRICS_LISTEN: \(metricsListen) is not host:port")
             }
-            let metrics = self.metrics, invoker = self.invoker, sink = logSink, events = self.events, config = self.config
+            let metrics = self.metrics, invoker = self.invoker, sink = logSink, events = self.events,
+                config = self.config
             metricsServer = HTTPServer(configuration: HTTPServerConfiguration(listen: address)) { request, _ in
                 guard request.method == "GET", ["/metrics", "/", "/status"].contains(request.path) else {
                     return GatewayError.notFound.response
@@ -109,14 +114,19 @@ final class GatewayRuntime: Sendable {
                 let gauges = events.gauges()
                 if request.path != "/metrics" {
                     let (routes, functions) = metrics.summaries()
-                    let page = StatusPage.render(StatusPage.Snapshot(
-                        generatedAt: UTCTime(epochMilliseconds: WallClock.epochMilliseconds()).iso8601,
-                        functions: config.current.functions.functions.map(\.name), pools: pools, routes: routes,
-                        invocations: functions, eventsQueued: gauges.queued, oldestEventAgeSeconds: gauges.oldestAgeSeconds,
-                        spoolBytes: gauges.spoolBytes))
+                    let page = StatusPage.render(
+                        StatusPage.Snapshot(
+                            generatedAt: UTCTime(epochMilliseconds: WallClock.epochMilliseconds()).iso8601,
+                            functions: config.current.functions.functions.map(\.name), pools: pools, routes: routes,
+                            invocations: functions, eventsQueued: gauges.queued,
+                            oldestEventAgeSeconds: gauges.oldestAgeSeconds,
+                            spoolBytes: gauges.spoolBytes))
                     return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", text: page)
                 }
-                let text = metrics.render(pools: pools, managerCalls: invoker.managerCallCounts(), logLinesDropped: UInt64(sink.droppedLines))
+                let text =
+                    metrics.render(
+                        pools: pools, managerCalls: invoker.managerCallCounts(),
+                        logLinesDropped: UInt64(sink.droppedLines))
                     + events.eventMetrics.render(gauges)
                 return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
             }
@@ -141,17 +151,24 @@ final class GatewayRuntime: Sendable {
             }
             do {
                 try SelfSignedCertificate.write(
-                    certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath, dnsNames: SelfSignedCertificate.defaultDNSNames(plus: env.tlsSubjectAltNames),
+                    certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath,
+                    dnsNames: SelfSignedCertificate.defaultDNSNames(plus: env.tlsSubjectAltNames),
                     ipAddresses: SelfSignedCertificate.defaultIPAddresses(plus: env.tlsSubjectAltNames))
             } catch {
                 throw GatewayStartError("cannot create a self-signed certificate at \(env.tlsCertPath): \(error)")
             }
             log.log(
                 .warning, "created a self-signed certificate (CN localhost)",
-                fields: [("subject_alt_names", .string((["localhost", "127.0.0.1"] + env.tlsSubjectAltNames).joined(separator: ","))),("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath))])
+                fields: [
+                    (
+                        "subject_alt_names",
+                        .string((["localhost", "127.0.0.1"] + env.tlsSubjectAltNames).joined(separator: ","))
+                    ), ("cert_path", .string(env.tlsCertPath)), ("key_path", .string(env.tlsKeyPath)),
+                ])
         } else if hasCert != hasKey {
             throw GatewayStartError(
-                "TLS: \(hasCert ? env.tlsKeyPath : env.tlsCertPath) is missing (give both files, or neither for a self-signed pair)")
+                "TLS: \(hasCert ? env.tlsKeyPath : env.tlsCertPath) is missing (give both files, or neither for a self-signed pair)"
+            )
         }
         do {
             return try TLSServerContext(certificatePath: env.tlsCertPath, keyPath: env.tlsKeyPath)
@@ -181,9 +198,11 @@ final class GatewayRuntime: Sendable {
         }
         do {
             let port = try server.start()
-            log.log(.info, "esb-gateway listening", fields: [
-                ("listen", .string(env.listen)), ("port", .int(port)), ("loops", .int(Self.loopCount(env))),
-            ])
+            log.log(
+                .info, "esb-gateway listening",
+                fields: [
+                    ("listen", .string(env.listen)), ("port", .int(port)), ("loops", .int(Self.loopCount(env))),
+                ])
             if let metricsServer {
                 try metricsServer.start()
                 log.log(.info, "metrics listening", fields: [("listen", .string(env.metricsListen ?? ""))])
@@ -192,9 +211,13 @@ final class GatewayRuntime: Sendable {
             log.log(.error, "cannot start: \(error)")
             return 1
         }
-        let watch = env.configWatchInterval > .zero
+        let watch =
+            env.configWatchInterval > .zero
             ? ConfigFileWatch.start(
-                paths: [env.functionsConfigPath, env.routingConfigPath, env.schedulesConfigPath, env.tlsCertPath, env.tlsKeyPath],
+                paths: [
+                    env.functionsConfigPath, env.routingConfigPath, env.schedulesConfigPath, env.tlsCertPath,
+                    env.tlsKeyPath,
+                ],
                 interval: env.configWatchInterval)
             : nil
         await waitForSignals()
@@ -209,8 +232,9 @@ final class GatewayRuntime: Sendable {
             if signal == GatewayApp.sigHUP {
                 await reload()
             } else {
-                log.log(.info, "signal \(signal == GatewayApp.sigTERM ? "SIGTERM" : "SIGINT"): draining",
-                        fields: [("shutdown_timeout_s", .double(settings.environment.shutdownTimeout.frontSeconds))])
+                log.log(
+                    .info, "signal \(signal == GatewayApp.sigTERM ? "SIGTERM" : "SIGINT"): draining",
+                    fields: [("shutdown_timeout_s", .double(settings.environment.shutdownTimeout.frontSeconds))])
                 return
             }
         }
@@ -228,7 +252,9 @@ final class GatewayRuntime: Sendable {
             for w in next.warnings { log.log(.warning, w, logger: "gateway.config") }
             log.log(
                 .info, "configuration reloaded", logger: "gateway.config",
-                fields: [("functions", .int(next.functions.functions.count)), ("routes", .int(next.routes.routes.count))])
+                fields: [
+                    ("functions", .int(next.functions.functions.count)), ("routes", .int(next.routes.routes.count)),
+                ])
         } catch {
             for d in error.diagnostics {
                 log.log(.error, "reload refused, old configuration stays: \(d.description)", logger: "gateway.config")
@@ -245,7 +271,9 @@ final class GatewayRuntime: Sendable {
         }
         do {
             try tls.reload()
-            log.log(.info, "TLS certificate reloaded", logger: "gateway.tls", fields: [("cert_path", .string(env.tlsCertPath))])
+            log.log(
+                .info, "TLS certificate reloaded", logger: "gateway.tls",
+                fields: [("cert_path", .string(env.tlsCertPath))])
         } catch {
             log.log(.error, "TLS reload refused, old certificate stays: \(error)", logger: "gateway.tls")
         }
@@ -272,7 +300,10 @@ final class GatewayRuntime: Sendable {
         events.close()
         if let metricsServer { await metricsServer.shutdown(gracePeriod: .seconds(1)) }
         if left > 0 {
-            log.log(.warning, "drain deadline passed with \(left) Event attempts still running; they stay in the spool and run again at the next start")
+            log.log(
+                .warning,
+                "drain deadline passed with \(left) Event attempts still running; they stay in the spool and run again at the next start"
+            )
         }
         await invoker.shutdown()
         log.log(.info, "esb-gateway stopped")
@@ -291,7 +322,8 @@ final class GatewayRuntime: Sendable {
             return 1
         }
         let sink = LogSink(victoriaLogsURL: env.victoriaLogsURL, containerName: env.containerName)
-        let log = GatewayLog(containerName: env.containerName, minimumLevel: .threshold(fromEnvironment: env.logLevel)) {
+        let log = GatewayLog(containerName: env.containerName, minimumLevel: .threshold(fromEnvironment: env.logLevel))
+        {
             sink.write(jsonLine: $0)
         }
         func fail(_ message: String) -> Int32 {

@@ -14,17 +14,21 @@ enum ProxyEventAdapter {
             headers: headers, body: request.body,
             sourceIP: input.sourceIP, requestID: input.requestID, traceID: input.traceID,
             resourcePath: route.path.template, routeMethod: route.method.rawValue,
-            pathParameters: ProxyRequestInput.orderedPathParameters(input.pathParameters, template: route.path.template),
+            pathParameters: ProxyRequestInput.orderedPathParameters(
+                input.pathParameters, template: route.path.template),
             claims: input.subject.map { ProxyClaims(subject: $0) }, requestTimeEpochMilliseconds: input.epochMillis,
             binaryMediaTypes: binaryMediaTypes, protocolName: "HTTP/1.\(request.minorVersion)")
         return APIGatewayEvent.payload(proxyInput, format: route.payloadFormat)
     }
 
     /// The client's response for what the worker's RIE answered; `ProxyResultError` → 502 (logged by the caller).
-    static func response(_ outcome: InvocationOutcome, format: Route.PayloadFormat) throws(ProxyResultError) -> HTTPResponse {
+    static func response(_ outcome: InvocationOutcome, format: Route.PayloadFormat) throws(ProxyResultError)
+        -> HTTPResponse
+    {
         let mapped = try ProxyResult.response(
             rieStatus: outcome.status, rieHeaders: outcome.headers.fields.map { (name: $0.name, value: $0.value) },
             payload: outcome.body, format: format)
-        return HTTPResponse(status: mapped.status, headers: HTTPHeaders(mapped.headers.map { ($0.name, $0.value) }), body: mapped.body)
+        return HTTPResponse(
+            status: mapped.status, headers: HTTPHeaders(mapped.headers.map { ($0.name, $0.value) }), body: mapped.body)
     }
 }

@@ -53,7 +53,8 @@ struct ProxyHandler: Sendable {
             coldStart: outcome.coldStart)
         // The RIE's error object (status 200) and its Runtime.ExitError (502) are function errors too.
         if FunctionErrorDetector.isFunctionError(outcome) {
-            trace.detail = "function \(function.name) failed: " + String(decoding: outcome.body.prefix(512), as: UTF8.self)
+            trace.detail =
+                "function \(function.name) failed: " + String(decoding: outcome.body.prefix(512), as: UTF8.self)
             throw .badGateway
         }
         do {

@@ -65,7 +65,9 @@ public struct RequestIdentity: Sendable, Equatable {
         var out = Array("Root=1-".utf8)
         out.reserveCapacity(40)
         func put(_ word: UInt64, digits: Int) {
-            for i in 0..<digits { out.append(hexDigit(UInt8(truncatingIfNeeded: word >> (4 * (digits - 1 - i))) & 0x0F)) }
+            for i in 0..<digits {
+                out.append(hexDigit(UInt8(truncatingIfNeeded: word >> (4 * (digits - 1 - i))) & 0x0F))
+            }
         }
         put(epoch, digits: 8)
         out.append(UInt8(ascii: "-"))
@@ -81,10 +83,12 @@ public struct RequestIdentity: Sendable, Equatable {
     /// `[A-Za-z0-9._:-]{1,128}`: what a client's `X-Request-Id` may be to be kept.
     public static func isValidRequestID(_ value: String) -> Bool {
         let utf8 = value.utf8
-        return !utf8.isEmpty && utf8.count <= 128 && utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-                || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
-        }
+        return !utf8.isEmpty && utf8.count <= 128
+            && utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                    || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":")
+                    || b == UInt8(ascii: "-")
+            }
     }
 
     /// Printable ASCII, non-empty, at most 256 bytes.

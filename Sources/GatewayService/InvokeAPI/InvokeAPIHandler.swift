@@ -25,19 +25,28 @@ public struct InvokeAPIHandler: Sendable {
         }
     }
 
-    nonisolated(nonsending) func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError) -> HTTPResponse {
+    nonisolated(nonsending) func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError)
+        -> HTTPResponse
+    {
         let env = settings.environment
         let region = try authenticate(request)
         guard request.body.count <= env.maxBodyBytes else {
-            throw .aws(.requestTooLarge, message: "Request must be smaller than \(env.maxBodyBytes) bytes for the InvokeFunction operation")
+            throw .aws(
+                .requestTooLarge,
+                message: "Request must be smaller than \(env.maxBodyBytes) bytes for the InvokeFunction operation")
         }
         let regionForARN = region ?? env.defaultRegion
         guard let target = InvokeTarget.parse(path: request.path, query: request.query) else {
-            let raw = String(request.path.dropFirst(InvokeTarget.pathPrefix.count).dropLast(InvokeTarget.pathSuffix.count))
+            let raw = String(
+                request.path.dropFirst(InvokeTarget.pathPrefix.count).dropLast(InvokeTarget.pathSuffix.count))
             let name = StrictPercentDecoding.decode(raw) ?? raw
-            throw .aws(.resourceNotFound, message: "Function not found: arn:aws:lambda:\(regionForARN):\(InvokeTarget.accountID):function:\(name)")
+            throw .aws(
+                .resourceNotFound,
+                message: "Function not found: arn:aws:lambda:\(regionForARN):\(InvokeTarget.accountID):function:\(name)"
+            )
         }
-        let notFound = GatewayError.aws(.resourceNotFound, message: "Function not found: \(target.arn(defaultRegion: regionForARN))")
+        let notFound = GatewayError.aws(
+            .resourceNotFound, message: "Function not found: \(target.arn(defaultRegion: regionForARN))")
         guard target.isServableVersion, let function = config.current.functions[target.name] else { throw notFound }
         trace.function = function.name
         let payload = try Self.payload(request.body)
@@ -71,7 +80,11 @@ public struct InvokeAPIHandler: Sendable {
         case "RequestResponse":
             break
         default:
-            throw .aws(.invalidParameterValue, message: "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+            throw .aws(
+                .invalidParameterValue,
+                message:
+                    "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
+            )
         }
         let clientContext = try Self.clientContext(request.headers)
         let outcome: InvocationOutcome
@@ -138,7 +151,9 @@ public struct InvokeAPIHandler: Sendable {
         do {
             _ = try JSONValue(parsing: body)
         } catch {
-            throw .aws(.invalidRequestContent, message: "Could not parse request body into json: Could not parse payload into json: \(error)")
+            throw .aws(
+                .invalidRequestContent,
+                message: "Could not parse request body into json: Could not parse payload into json: \(error)")
         }
         return body
     }
@@ -156,7 +171,8 @@ public struct InvokeAPIHandler: Sendable {
         case .throttled: .aws(.tooManyRequests, message: "Rate Exceeded.")
         case .unknownFunction: .aws(.resourceNotFound, message: "Function not found: \(arn)")
         case .managerUnavailable: .aws(.service, message: "Service Unavailable", status: 503)
-        case .workerFailed, .imageMissing, .functionTimedOut: .aws(.service, message: "Internal server error", status: 502)
+        case .workerFailed, .imageMissing, .functionTimedOut:
+            .aws(.service, message: "Internal server error", status: 502)
         }
     }
 }
@@ -165,14 +181,15 @@ public struct InvokeAPIHandler: Sendable {
 struct InvocationOutcomeKind {
     let label: String
     init(_ failure: InvocationFailure) {
-        label = switch failure {
-        case .throttled: "throttled"
-        case .functionTimedOut: "timeout"
-        case .workerFailed: "worker_failed"
-        case .managerUnavailable: "manager_unavailable"
-        case .imageMissing: "image_missing"
-        case .unknownFunction: "unknown_function"
-        }
+        label =
+            switch failure {
+            case .throttled: "throttled"
+            case .functionTimedOut: "timeout"
+            case .workerFailed: "worker_failed"
+            case .managerUnavailable: "manager_unavailable"
+            case .imageMissing: "image_missing"
+            case .unknownFunction: "unknown_function"
+            }
     }
 }
 

@@ -16,7 +16,7 @@ extension InvokeAPIHandler {
     static func clientContext(_ headers: HTTPHeaders) throws(GatewayError) -> String? {
         guard let given = headers["X-Amz-Client-Context"], !given.isEmpty else { return nil }
         guard given.utf8.count <= maxClientContextBytes, let decoded = Base64.decode(given),
-              (try? JSONValue(parsing: decoded))?.objectValue != nil
+            (try? JSONValue(parsing: decoded))?.objectValue != nil
         else {
             throw .aws(.invalidRequestContent, message: "Client context must be a valid Base64-encoded JSON object.")
         }
@@ -27,7 +27,8 @@ extension InvokeAPIHandler {
     func logResult(for request: HTTPRequest, outcome: InvocationOutcome, requestID: String) async -> String? {
         guard request.headers["X-Amz-Log-Type"] == "Tail" else { return nil }
         guard let output = await invoker.invocationLog(workerID: outcome.workerID, requestID: requestID) else {
-            log.log(.warning, "X-Amz-Log-Type: Tail: the Manager did not return the invocation's log", requestID: requestID)
+            log.log(
+                .warning, "X-Amz-Log-Type: Tail: the Manager did not return the invocation's log", requestID: requestID)
             return nil
         }
         return Base64.encode(Array(output.suffix(Self.logTailBytes)))

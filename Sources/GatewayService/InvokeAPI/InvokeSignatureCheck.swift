@@ -39,7 +39,8 @@ struct InvokeSignatureCheck {
     /// The AWS-shaped error (403 with `x-amzn-ErrorType`) for a verification failure.
     static func error(for failure: SigV4Error) -> GatewayError {
         let type: GatewayError.AWSErrorType =
-            failure.errorType == GatewayError.AWSErrorType.unrecognizedClient.rawValue ? .unrecognizedClient : .invalidSignature
+            failure.errorType == GatewayError.AWSErrorType.unrecognizedClient.rawValue
+            ? .unrecognizedClient : .invalidSignature
         return .aws(type, message: failure.message)
     }
 }

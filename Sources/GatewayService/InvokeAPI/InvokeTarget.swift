@@ -34,7 +34,9 @@ public struct InvokeTarget: Sendable, Equatable {
     public static func parse(path: Substring, query: Substring?) -> InvokeTarget? {
         guard isInvokePath(path) else { return nil }
         let raw = path.dropFirst(pathPrefix.count).dropLast(pathSuffix.count)
-        guard !raw.contains("/"), let decoded = StrictPercentDecoding.decode(raw), var target = parse(identifier: decoded) else {
+        guard !raw.contains("/"), let decoded = StrictPercentDecoding.decode(raw),
+            var target = parse(identifier: decoded)
+        else {
             return nil
         }
         if let q = query, let given = StrictPercentDecoding.queryValue(named: "Qualifier", in: q) {
@@ -54,7 +56,7 @@ public struct InvokeTarget: Sendable, Equatable {
         if parts.first == "arn" {
             // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
             guard parts.count == 7 || parts.count == 8, parts[1].hasPrefix("aws"), parts[2] == "lambda",
-                  parts[5] == "function"
+                parts[5] == "function"
             else { return nil }
             name = parts[6]
             region = parts[3].isEmpty ? nil : parts[3]
@@ -88,7 +90,9 @@ enum StrictPercentDecoding {
         var it = Array(text.utf8)[...]
         while let b = it.popFirst() {
             if b == UInt8(ascii: "%") {
-                guard let h = it.popFirst(), let l = it.popFirst(), let hv = hexValue(h), let lv = hexValue(l) else { return nil }
+                guard let h = it.popFirst(), let l = it.popFirst(), let hv = hexValue(h), let lv = hexValue(l) else {
+                    return nil
+                }
                 out.append(hv << 4 | lv)
             } else if plusIsSpace, b == UInt8(ascii: "+") {
                 out.append(0x20)

@@ -41,11 +41,13 @@ public struct GatewayLog: Sendable {
     /// A log that hands each complete line (with its trailing newline) to `sink`.
     /// - Parameter now: milliseconds since the epoch (injected for tests).
     public init(
-        containerName: String, minimumLevel: Level, now: @escaping @Sendable () -> Int64 = { WallClock.epochMilliseconds() },
+        containerName: String, minimumLevel: Level,
+        now: @escaping @Sendable () -> Int64 = { WallClock.epochMilliseconds() },
         sink: @escaping @Sendable ([UInt8]) -> Void
     ) {
         self.containerName = containerName
-        handler = JSONLineLogHandler(label: "gateway", containerName: containerName, logLevel: minimumLevel, now: now, output: sink)
+        handler = JSONLineLogHandler(
+            label: "gateway", containerName: containerName, logLevel: minimumLevel, now: now, output: sink)
     }
 
     /// True when lines of `level` are written.
@@ -60,7 +62,8 @@ public struct GatewayLog: Sendable {
         let handler = self.handler
         Logging.Logger(label: logger) { handler.labeled($0) }.log(
             level: level, "\(message())",
-            metadata: .line(requestID: requestID, traceID: traceID, fields: JSONObject(fields().map { ($0.0, $0.1.json) })))
+            metadata: .line(
+                requestID: requestID, traceID: traceID, fields: JSONObject(fields().map { ($0.0, $0.1.json) })))
     }
 
     /// A log that writes nothing (tests that do not look at lines).

@@ -30,12 +30,14 @@ public final class GatewayMetrics: Sendable {
             "esb_gateway_requests_total", help: "Requests answered, by route and status.",
             labels: [("route", route), ("status", String(status))]
         ).increment()
-        histogram("esb_gateway_request_duration_seconds", "Total request latency.", "route", route).record(latency.frontSeconds)
+        histogram("esb_gateway_request_duration_seconds", "Total request latency.", "route", route).record(
+            latency.frontSeconds)
     }
 
     /// Records one invocation's queue wait, function time and (when it was one) cold start.
     public func recordInvocation(function: String, queueWait: Duration, functionTime: Duration, coldStart: Bool) {
-        histogram("esb_gateway_queue_wait_seconds", "Wait for a free worker.", "function", function).record(queueWait.frontSeconds)
+        histogram("esb_gateway_queue_wait_seconds", "Wait for a free worker.", "function", function).record(
+            queueWait.frontSeconds)
         histogram("esb_gateway_function_duration_seconds", "Time in the worker's RIE.", "function", function)
             .record(functionTime.frontSeconds)
         // The cold start's cost is what the request waited for its fresh worker.
@@ -55,7 +57,9 @@ public final class GatewayMetrics: Sendable {
 
     /// The text exposition. Pool sizes, Manager calls and dropped log lines are read from their owners at scrape
     /// time and passed in.
-    public func render(pools: [String: PoolGauge], managerCalls: [String: UInt64], logLinesDropped dropped: UInt64) -> String {
+    public func render(pools: [String: PoolGauge], managerCalls: [String: UInt64], logLinesDropped dropped: UInt64)
+        -> String
+    {
         let gone = exportedPools.withLock { exported in
             defer { exported = Set(pools.keys) }
             return exported.subtracting(pools.keys)
@@ -92,7 +96,8 @@ public final class GatewayMetrics: Sendable {
             labels: [("function", function), ("state", state)])
     }
 
-    private func histogram(_ name: String, _ help: String, _ labelName: String, _ labelValue: String) -> ValueHistogram {
+    private func histogram(_ name: String, _ help: String, _ labelName: String, _ labelValue: String) -> ValueHistogram
+    {
         registry.histogram(name, help: help, labels: [(labelName, labelValue)], buckets: Self.buckets)
     }
 

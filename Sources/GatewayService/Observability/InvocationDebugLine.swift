@@ -8,7 +8,8 @@ extension GatewayLog {
         guard isEnabled(.debug) else { return }
         let temperature = outcome.coldStart ? "cold" : "warm"
         log(
-            .debug, "\(function) invoked \(temperature) on worker \(outcome.workerID.prefix(12))", logger: "gateway.invocation",
+            .debug, "\(function) invoked \(temperature) on worker \(outcome.workerID.prefix(12))",
+            logger: "gateway.invocation",
             requestID: requestID, traceID: traceID,
             fields: [
                 ("function", .string(function)), ("worker", .string(outcome.workerID)),

@@ -79,7 +79,8 @@ public enum StatusPage {
         html += "</table>\n"
 
         html += "<h2>Asynchronous events</h2>\n<table><tr><th>queued</th><th>oldest</th><th>spool</th></tr>\n"
-        html += "<tr><td>\(s.eventsQueued)</td><td>\(seconds(s.oldestEventAgeSeconds))</td><td>\(bytes(s.spoolBytes))</td></tr>\n"
+        html +=
+            "<tr><td>\(s.eventsQueued)</td><td>\(seconds(s.oldestEventAgeSeconds))</td><td>\(bytes(s.spoolBytes))</td></tr>\n"
         html += "</table>\n</body></html>\n"
         return html
     }

@@ -38,19 +38,24 @@ extension FunctionInvoker {
         } catch {
             result = .failure(error)
             countCall("acquire_failed")
-            logger.log(.error, "manager acquire failed", [("function", function), ("count", String(count)), ("error", "\(error)")])
+            logger.log(
+                .error, "manager acquire failed",
+                [("function", function), ("count", String(count)), ("error", "\(error)")])
         }
         if case .success(let reply) = result {
             let ms = (clock.now() - started).milliseconds
-            logger.log(.debug, "manager acquire", [
-                ("function", function), ("count", String(count)), ("got", String(reply.workers.count)),
-                ("limit_reached", String(reply.limitReached)), ("latency_ms", ms),
-            ])
+            logger.log(
+                .debug, "manager acquire",
+                [
+                    ("function", function), ("count", String(count)), ("got", String(reply.workers.count)),
+                    ("limit_reached", String(reply.limitReached)), ("latency_ms", ms),
+                ])
         }
         let now = clock.now()
-        run(state.withLock { s in
-            s.resolve(s.registry.managerReplied(function: function, requested: count, result, now: now))
-        })
+        run(
+            state.withLock { s in
+                s.resolve(s.registry.managerReplied(function: function, requested: count, result, now: now))
+            })
     }
 
     /// Tells the Manager a worker is broken; when it cannot be reached, the next heartbeat retries.
@@ -71,13 +76,15 @@ extension FunctionInvoker {
     /// and changes nothing: leased workers keep serving, the releases are sent again next time.
     @discardableResult
     func heartbeat() async -> Bool {
-        guard let payload = state.withLock({ s -> (leased: [String], released: [String], deletes: [String])? in
-            guard !s.heartbeatInFlight else { s.heartbeatAgain = true; return nil }
-            s.heartbeatInFlight = true
-            s.heartbeatAgain = false
-            let p = s.registry.heartbeatPayload()
-            return (p.leased, p.released, Array(s.registry.pendingDeletes))
-        }) else { return false }
+        guard
+            let payload = state.withLock({ s -> (leased: [String], released: [String], deletes: [String])? in
+                guard !s.heartbeatInFlight else { s.heartbeatAgain = true; return nil }
+                s.heartbeatInFlight = true
+                s.heartbeatAgain = false
+                let p = s.registry.heartbeatPayload()
+                return (p.leased, p.released, Array(s.registry.pendingDeletes))
+            })
+        else { return false }
         for id in payload.deletes { await deleteWorker(id: id) }
         var actions = InvokerActions()
         var again = false

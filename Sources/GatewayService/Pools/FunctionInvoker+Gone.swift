@@ -38,7 +38,8 @@ extension FunctionInvoker {
                     cursor = reply.seq
                 } catch {
                     if !failing {
-                        logger.log(.warning, "cannot follow the manager's gone workers; retrying", [("error", "\(error)")])
+                        logger.log(
+                            .warning, "cannot follow the manager's gone workers; retrying", [("error", "\(error)")])
                     }
                     failing = true
                     do { try await clock.sleep(until: clock.now() + Self.goneRetryDelay) } catch { return }

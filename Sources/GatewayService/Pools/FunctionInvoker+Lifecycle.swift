@@ -73,10 +73,11 @@ extension FunctionInvoker {
     public func updateFunctions(_ specs: [PoolFunctionSpec]) async {
         let byName = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         let now = clock.now()
-        run(state.withLock { s in
-            s.specs = byName
-            return s.resolve(s.registry.updateFunctions(byName, now: now))
-        })
+        run(
+            state.withLock { s in
+                s.specs = byName
+                return s.resolve(s.registry.updateFunctions(byName, now: now))
+            })
     }
 
     /// SIGTERM, after the front drained: stops the loop, fails any request still waiting, releases every worker

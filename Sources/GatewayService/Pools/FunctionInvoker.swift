@@ -20,7 +20,8 @@ public final class FunctionInvoker: Sendable {
     /// An invoker that reaches workers through `transport` and the Manager through `managerTransport` (default: the
     /// same one; the gateway gives workers a short connect timeout that the Manager does not need).
     public init(
-        configuration: InvokerConfiguration, transport: any WorkerTransport, managerTransport: (any WorkerTransport)? = nil,
+        configuration: InvokerConfiguration, transport: any WorkerTransport,
+        managerTransport: (any WorkerTransport)? = nil,
         logger: InvokerLogger = .discarding
     ) {
         self.configuration = configuration
@@ -53,14 +54,17 @@ public final class FunctionInvoker: Sendable {
     public nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: false)
+        try await invoke(
+            spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: false)
     }
 
     /// `invoke` with the Invoke API's client context (`X-Amz-Client-Context`, base64 JSON) for the RIE.
     public nonisolated(nonsending) func invoke(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String, clientContext: String?
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext, background: false)
+        try await invoke(
+            spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext,
+            background: false)
     }
 
     /// `invoke` for a queued asynchronous event: when it has to wait for a worker, every synchronous request
@@ -68,7 +72,8 @@ public final class FunctionInvoker: Sendable {
     public nonisolated(nonsending) func invokeInBackground(
         _ spec: PoolFunctionSpec, payload: [UInt8], requestID: String, traceID: String
     ) async throws(InvocationFailure) -> InvocationOutcome {
-        try await invoke(spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: true)
+        try await invoke(
+            spec, payload: payload, requestID: requestID, traceID: traceID, clientContext: nil, background: true)
     }
 
     nonisolated(nonsending) func invoke(
@@ -84,7 +89,8 @@ public final class FunctionInvoker: Sendable {
             let sentAt = clock.now()
             queueWait += sentAt - waitStart
             let request = RIERequest.make(
-                for: grant.worker, payload: payload, requestID: requestID, traceID: traceID, clientContext: clientContext)
+                for: grant.worker, payload: payload, requestID: requestID, traceID: traceID,
+                clientContext: clientContext)
             let response: HTTPResponse
             do {
                 response = try await transport.execute(
@@ -162,11 +168,14 @@ public final class FunctionInvoker: Sendable {
             await withCheckedContinuation { (continuation: WaiterContinuation) in
                 let actions = state.withLock { s -> InvokerActions in
                     s.waiters[id] = WaiterHandle(continuation: continuation, function: spec.name)
-                    let effects = s.unregistered.removeValue(forKey: id) == true
+                    let effects =
+                        s.unregistered.removeValue(forKey: id) == true
                         ? [PoolEffect.fail(waiter: id, .workerFailed("request cancelled"))]
                         : s.registry.enqueue(spec, waiter: id, deadline: deadline, now: now, background: background)
                     let actions = s.resolve(effects)
-                    if s.waiters[id] != nil { s.waiters[id]?.timer = startTimer(function: spec.name, waiter: id, deadline: deadline) }
+                    if s.waiters[id] != nil {
+                        s.waiters[id]?.timer = startTimer(function: spec.name, waiter: id, deadline: deadline)
+                    }
                     return actions
                 }
                 run(actions)
@@ -187,7 +196,8 @@ public final class FunctionInvoker: Sendable {
     }
 
     private func dropWorker(_ worker: PoolWorker, reason: String) {
-        logger.log(.warning, "worker dropped", [("function", worker.function), ("worker", worker.id), ("reason", reason)])
+        logger.log(
+            .warning, "worker dropped", [("function", worker.function), ("worker", worker.id), ("reason", reason)])
         finish(worker, .broken)
     }
 

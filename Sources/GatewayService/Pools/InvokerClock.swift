@@ -45,10 +45,11 @@ extension InvokerClock {
     /// Runs `action` once `now() >= deadline`. This default (used by test clocks) is a task sleeping on the clock;
     /// the real clock arms the calling loop's timer heap instead.
     public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> any InvokerTimer {
-        SleepingTimer(task: Task {
-            do { try await sleep(until: deadline) } catch { return }
-            action()
-        })
+        SleepingTimer(
+            task: Task {
+                do { try await sleep(until: deadline) } catch { return }
+                action()
+            })
     }
 }
 

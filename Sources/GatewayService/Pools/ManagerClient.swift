@@ -68,7 +68,8 @@ public struct ManagerClient: Sendable {
     /// `POST /v1/functions/{name}/workers {"count":N}`: leases up to `count` workers of the function.
     public func acquireWorkers(function: String, count: Int) async throws(ManagerClientError) -> ManagerAcquireReply {
         let body = LeaseRequest(count: count).body
-        let response = try await call("POST", "/v1/functions/\(function)/workers", body: body, timeout: acquireTimeout, identified: true)
+        let response = try await call(
+            "POST", "/v1/functions/\(function)/workers", body: body, timeout: acquireTimeout, identified: true)
         guard response.status == 200 || response.status == 201 else { throw Self.failure(response, function: function) }
         return try Self.decode(response.body, LeaseReply.init(body:))
     }
@@ -76,7 +77,8 @@ public struct ManagerClient: Sendable {
     /// `POST /v1/workers/heartbeat`: renews `leased`, ends `released`; returns the `revoked` ids.
     public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> HeartbeatAnswer {
         let body = HeartbeatRequest(leased: leased, released: released).body
-        let response = try await call("POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout, identified: true)
+        let response = try await call(
+            "POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout, identified: true)
         guard response.status == 200 else { throw Self.failure(response, function: nil) }
         return try Self.decode(response.body, HeartbeatReply.init(body:))
     }
@@ -94,7 +96,8 @@ public struct ManagerClient: Sendable {
     /// (the Manager waits briefly for the REPORT line), for `X-Amz-Log-Type: Tail`.
     public func invocationLog(workerID: String, requestID: String) async throws(ManagerClientError) -> [UInt8] {
         // Request ids are `[A-Za-z0-9._:-]` (docs/gateway.md): nothing to escape in a query.
-        let response = try await call("GET", "/v1/workers/\(workerID)/logs?request_id=\(requestID)", body: [], timeout: callTimeout)
+        let response = try await call(
+            "GET", "/v1/workers/\(workerID)/logs?request_id=\(requestID)", body: [], timeout: callTimeout)
         guard response.status == 200 else { throw Self.failure(response, function: nil) }
         return response.body
     }

@@ -44,7 +44,9 @@ extension PoolRegistryState {
         guard !revokedSet.isEmpty else { return effects }
         pendingReleases.subtract(revokedSet)
         for name in Array(pools.keys) {
-            guard let pool = pools[name], pool.slots.contains(where: { revokedSet.contains($0.worker.id) }) else { continue }
+            guard let pool = pools[name], pool.slots.contains(where: { revokedSet.contains($0.worker.id) }) else {
+                continue
+            }
             update(name, now: now, into: &effects) { pool, _ in
                 for i in pool.slots.indices where revokedSet.contains(pool.slots[i].worker.id) {
                     pool.slots[i].retirement = .forget
@@ -65,7 +67,8 @@ extension PoolRegistryState {
             // Only this gateway's own leases: another gateway's worker (or one with no holder) would get overlapping
             // invocations (§3.7); workers this gateway needs beyond these it leases with an acquire.
             guard w.leased == true, w.holder == holder, w.state == nil || w.state?.workerState == .running,
-                  let function = w.function, let endpoint = w.endpoint else { continue }
+                let function = w.function, let endpoint = w.endpoint
+            else { continue }
             let spec: PoolFunctionSpec
             if let specs {
                 guard let known = specs[function] else { continue }
@@ -95,7 +98,9 @@ extension PoolRegistryState {
                     return
                 }
                 pool.defunct = true
-                for i in pool.slots.indices where pool.slots[i].retirement == .none { pool.slots[i].retirement = .release }
+                for i in pool.slots.indices where pool.slots[i].retirement == .none {
+                    pool.slots[i].retirement = .release
+                }
                 for w in pool.waiters.removeAll() { effects.append(.fail(waiter: w.id, .unknownFunction(name))) }
             }
         }
@@ -109,7 +114,9 @@ extension PoolRegistryState {
         for name in Array(pools.keys) {
             update(name, now: now, into: &effects) { pool, effects in
                 pool.defunct = true
-                for i in pool.slots.indices where pool.slots[i].retirement == .none { pool.slots[i].retirement = .release }
+                for i in pool.slots.indices where pool.slots[i].retirement == .none {
+                    pool.slots[i].retirement = .release
+                }
                 for w in pool.waiters.removeAll() {
                     effects.append(.fail(waiter: w.id, .managerUnavailable("gateway is shutting down")))
                 }
@@ -120,6 +127,8 @@ extension PoolRegistryState {
 
     /// Pool sizes per function, for metrics.
     func snapshot() -> [String: PoolStats] {
-        pools.mapValues { PoolStats(busy: $0.busyCount, idle: $0.idleCount, waiting: $0.waiters.count, coming: $0.coming) }
+        pools.mapValues {
+            PoolStats(busy: $0.busyCount, idle: $0.idleCount, waiting: $0.waiters.count, coming: $0.coming)
+        }
     }
 }

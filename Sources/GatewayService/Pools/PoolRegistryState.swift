@@ -54,7 +54,9 @@ struct PoolRegistryState: Sendable {
     }
 
     /// The request is done with its worker.
-    mutating func finish(function: String, workerID: String, _ disposition: WorkerDisposition, now: Duration) -> [PoolEffect] {
+    mutating func finish(function: String, workerID: String, _ disposition: WorkerDisposition, now: Duration)
+        -> [PoolEffect]
+    {
         var effects: [PoolEffect] = []
         update(function, now: now, into: &effects) { pool, effects in
             guard let i = pool.slots.firstIndex(where: { $0.worker.id == workerID }) else { return }
@@ -75,7 +77,8 @@ struct PoolRegistryState: Sendable {
     }
 
     /// A waiting request gave up (deadline passed) or was cancelled: it gets `failure` unless already served.
-    mutating func abandon(function: String, waiter: UInt64, _ failure: InvocationFailure, now: Duration) -> [PoolEffect] {
+    mutating func abandon(function: String, waiter: UInt64, _ failure: InvocationFailure, now: Duration) -> [PoolEffect]
+    {
         guard var pool = pools[function], pool.waiters.remove(id: waiter) != nil else { return [] }
         pools[function] = pool
         return [.fail(waiter: waiter, failure)]
@@ -180,6 +183,7 @@ struct PoolRegistryState: Sendable {
             victim = (name, pool.lastTouched)
         }
         guard let name = victim?.name, let pool = pools.removeValue(forKey: name) else { return }
-        release(pool.slots.filter { $0.retirement == .none || $0.retirement == .release }.map(\.worker.id), into: &effects)
+        release(
+            pool.slots.filter { $0.retirement == .none || $0.retirement == .release }.map(\.worker.id), into: &effects)
     }
 }

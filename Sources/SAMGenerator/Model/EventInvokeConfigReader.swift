@@ -50,7 +50,9 @@ extension FunctionReader {
             }
             let type = try entry.value["Type"]?.string("OnFailure.Type") ?? "Lambda"
             guard type == "Lambda" else {
-                context.log.warn("OnFailure destination of type \(type) is not supported by esb (only Lambda); ignored", at: entry.value.mark)
+                context.log.warn(
+                    "OnFailure destination of type \(type) is not supported by esb (only Lambda); ignored",
+                    at: entry.value.mark)
                 continue
             }
             guard let destination = entry.value["Destination"] else {
@@ -58,7 +60,8 @@ extension FunctionReader {
             }
             let target = Self.functionName(fromDestination: try destination.string("OnFailure.Destination"))
             guard NameRules.isValidFunctionName(target) else {
-                throw TemplateError("OnFailure.Destination \(quoted(target)) does not name a function", at: destination.mark)
+                throw TemplateError(
+                    "OnFailure.Destination \(quoted(target)) does not name a function", at: destination.mark)
             }
             onFailure = target
         }

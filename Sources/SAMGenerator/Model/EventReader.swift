@@ -56,7 +56,9 @@ struct EventReader {
         let resolver = context.resolver
         context.warnUnsupported(
             properties,
-            supported: http ? ["Path", "Method", "ApiId", "Auth", "PayloadFormatVersion"] : ["Path", "Method", "RestApiId", "Auth"],
+            supported: http
+                ? ["Path", "Method", "ApiId", "Auth", "PayloadFormatVersion"]
+                : ["Path", "Method", "RestApiId", "Auth"],
             what: http ? "HttpApi event" : "Api event")
         let path = try resolver.property("Path", of: properties)
         let method = try resolver.property("Method", of: properties)
@@ -64,7 +66,8 @@ struct EventReader {
         if let version = try resolver.property("PayloadFormatVersion", of: properties) {
             payload = try version.string("PayloadFormatVersion")
             guard payload == "1.0" || payload == "2.0" else {
-                throw TemplateError("PayloadFormatVersion must be \"1.0\" or \"2.0\", found \(quoted(payload))", at: version.mark)
+                throw TemplateError(
+                    "PayloadFormatVersion must be \"1.0\" or \"2.0\", found \(quoted(payload))", at: version.mark)
             }
         }
         let auth = try readAuth(properties)
@@ -72,7 +75,8 @@ struct EventReader {
             if http, path == nil, method == nil {
                 // An HttpApi event without Path and Method is the API's $default route: everything.
                 return ["/", "/{proxy+}"].map {
-                    RouteSpec(path: $0, method: "ANY", function: functionName, payloadFormat: payload, auth: auth, mark: mark)
+                    RouteSpec(
+                        path: $0, method: "ANY", function: functionName, payloadFormat: payload, auth: auth, mark: mark)
                 }
             }
             throw TemplateError("\(http ? "HttpApi" : "Api") event \(name) needs both Path and Method", at: mark)
@@ -83,7 +87,11 @@ struct EventReader {
         guard Self.methods.contains(methodText) else {
             throw TemplateError("Method \(quoted(methodText)) is not an HTTP method (or ANY)", at: method.mark)
         }
-        return [RouteSpec(path: pathText, method: methodText, function: functionName, payloadFormat: payload, auth: auth, mark: mark)]
+        return [
+            RouteSpec(
+                path: pathText, method: methodText, function: functionName, payloadFormat: payload, auth: auth,
+                mark: mark)
+        ]
     }
 
     /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT.
@@ -106,8 +114,12 @@ struct EventReader {
 
     /// `/a/{id}/{rest+}`: starts with `/`, parameters are whole segments, `{x+}` only last.
     static func checkPath(_ path: String, at mark: YAMLMark) throws(TemplateError) {
-        guard path.hasPrefix("/") else { throw TemplateError("Path must start with /, found \(quoted(path))", at: mark) }
-        if let bad = path.unicodeScalars.first(where: { $0 == "?" || $0 == "#" || $0.properties.isWhitespace || $0.value < 0x20 }) {
+        guard path.hasPrefix("/") else {
+            throw TemplateError("Path must start with /, found \(quoted(path))", at: mark)
+        }
+        if let bad = path.unicodeScalars.first(where: {
+            $0 == "?" || $0 == "#" || $0.properties.isWhitespace || $0.value < 0x20
+        }) {
             let shown = bad == "?" || bad == "#" ? "'\(bad)'" : "whitespace or a control character"
             throw TemplateError("Path must not contain \(shown), found \(quoted(path))", at: mark)
         }
@@ -116,7 +128,8 @@ struct EventReader {
             let opens = segment.contains("{") || segment.contains("}")
             guard opens else { continue }
             guard segment.hasPrefix("{"), segment.hasSuffix("}"), segment.count > 2 else {
-                throw TemplateError("path parameter must be a whole segment like {id}: \(quoted(String(segment)))", at: mark)
+                throw TemplateError(
+                    "path parameter must be a whole segment like {id}: \(quoted(String(segment)))", at: mark)
             }
             if segment.hasSuffix("+}"), i != segments.count - 1 {
                 throw TemplateError("greedy path parameter \(segment) must be the last segment", at: mark)

@@ -4,17 +4,23 @@ import YAML
 extension FunctionReader {
     func readZip() throws(TemplateError) -> FunctionSpec.ZipBuild {
         guard let runtimeValue = try property("Runtime") else {
-            throw TemplateError("function \(resource.logicalID) has no Runtime (neither in the function nor in Globals.Function)", at: resource.mark)
+            throw TemplateError(
+                "function \(resource.logicalID) has no Runtime (neither in the function nor in Globals.Function)",
+                at: resource.mark)
         }
         let runtimeName = try runtimeValue.string("Runtime")
         guard let runtime = RuntimeSpec(runtimeName) else {
-            throw TemplateError("runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are)", at: runtimeValue.mark)
+            throw TemplateError(
+                "runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are)",
+                at: runtimeValue.mark)
         }
         guard let handlerValue = try property("Handler") else {
             throw TemplateError("function \(resource.logicalID) has no Handler", at: resource.mark)
         }
         let handler = try handlerValue.string("Handler")
-        guard let dot = handler.lastIndex(of: "."), dot != handler.startIndex, handler.index(after: dot) != handler.endIndex else {
+        guard let dot = handler.lastIndex(of: "."), dot != handler.startIndex,
+            handler.index(after: dot) != handler.endIndex
+        else {
             throw TemplateError("Handler must be MODULE.FUNCTION, found \(quoted(handler))", at: handlerValue.mark)
         }
         let module = String(handler[..<dot])
@@ -29,7 +35,8 @@ extension FunctionReader {
             runtime: runtime, handler: handler, codePath: nil, inlineCode: nil, layers: try readLayers(),
             hasRequirements: false, hasPackageJSON: false)
         if own.contains("InlineCode"), let inline = try resolver.property("InlineCode", of: own) {
-            let file = runtime.isPython
+            let file =
+                runtime.isPython
                 ? module.replacingSlashes().split(separator: ".").joined(separator: "/") + ".py" : module + ".js"
             build.inlineCode = (file, try inline.string("InlineCode"))
             return build
@@ -40,10 +47,16 @@ extension FunctionReader {
         build.hasRequirements = runtime.isPython && context.fileSystem.isFile(code + "/requirements.txt")
         build.hasPackageJSON = !runtime.isPython && context.fileSystem.isFile(code + "/package.json")
         if !handlerModuleExists(module, runtime: runtime, in: [code] + build.layers.map { $0.contentPath }) {
-            context.log.warn("handler module \(module) of \(resource.logicalID) is not in its CodeUri or layers", at: handlerValue.mark)
+            context.log.warn(
+                "handler module \(module) of \(resource.logicalID) is not in its CodeUri or layers",
+                at: handlerValue.mark)
         }
-        if let method = resource.metadata?["BuildMethod"]?.scalar, !method.hasPrefix("python"), !method.hasPrefix("nodejs") {
-            context.log.warn("Metadata.BuildMethod \(method) is not supported; esb copies the code folder as it is", at: resource.metadata?["BuildMethod"]?.mark ?? resource.mark)
+        if let method = resource.metadata?["BuildMethod"]?.scalar, !method.hasPrefix("python"),
+            !method.hasPrefix("nodejs")
+        {
+            context.log.warn(
+                "Metadata.BuildMethod \(method) is not supported; esb copies the code folder as it is",
+                at: resource.metadata?["BuildMethod"]?.mark ?? resource.mark)
         }
         return build
     }
@@ -51,9 +64,14 @@ extension FunctionReader {
     /// `app`, `src/handlers/orders`, `pkg.module`: relative, no `.`/`..`/empty path segment, plain characters.
     static func isPlainModulePath(_ module: String) -> Bool {
         guard !module.hasPrefix("/"),
-            module.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-./".unicodeScalars.contains($0)) })
+            module.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-./".unicodeScalars.contains($0))
+            })
         else { return false }
-        return module.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        return module.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && $0 != "." && $0 != ".."
+        }
             && !module.contains("..")
     }
 
@@ -62,7 +80,9 @@ extension FunctionReader {
         let candidates: [String]
         if runtime.isPython {
             let path = module.replacingSlashes().split(separator: ".").joined(separator: "/")
-            candidates = [path + ".py", path + "/__init__.py", "python/" + path + ".py", "python/" + path + "/__init__.py"]
+            candidates = [
+                path + ".py", path + "/__init__.py", "python/" + path + ".py", "python/" + path + "/__init__.py",
+            ]
         } else {
             candidates = ["js", "mjs", "cjs"].flatMap { [module + "." + $0, "nodejs/" + module + "." + $0] }
         }
@@ -80,7 +100,9 @@ extension FunctionReader {
             }
         }
         if layers.count > 5 {
-            context.log.warn("a Lambda function takes at most 5 layers; esb bakes in all \(layers.count)", at: own["Layers"]?.mark ?? resource.mark)
+            context.log.warn(
+                "a Lambda function takes at most 5 layers; esb bakes in all \(layers.count)",
+                at: own["Layers"]?.mark ?? resource.mark)
         }
         return layers
     }
@@ -102,10 +124,12 @@ extension FunctionReader {
             } else if let local = try localLayer(arn: text) {
                 logicalID = local
             } else if text.hasPrefix("arn:") {
-                context.log.warn("layer \(text) is an ARN outside this template; it cannot be baked into the image", at: node.mark)
+                context.log.warn(
+                    "layer \(text) is an ARN outside this template; it cannot be baked into the image", at: node.mark)
                 return nil
             } else {
-                throw TemplateError("layer \(quoted(text)) is neither a layer of this template nor an ARN", at: node.mark)
+                throw TemplateError(
+                    "layer \(quoted(text)) is neither a layer of this template nor an ARN", at: node.mark)
             }
         }
         guard let id = logicalID, let resource = context.template.resource(id) else { return nil }
@@ -135,7 +159,8 @@ extension FunctionReader {
             let folder = try context.directory(contextValue, what: "Metadata.DockerContext")
             let file = PathTools.join(folder, dockerfile)
             guard context.fileSystem.isFile(file) else {
-                throw TemplateError("Dockerfile \(quoted(dockerfile)) not found in DockerContext", at: dockerfileNode.mark)
+                throw TemplateError(
+                    "Dockerfile \(quoted(dockerfile)) not found in DockerContext", at: dockerfileNode.mark)
             }
             if let tag = try metadata["DockerTag"]?.string("Metadata.DockerTag") {
                 spec.image = "\(context.options.imagePrefix)\(NameRules.imageRepository(spec.name)):\(tag)"
@@ -159,7 +184,8 @@ extension FunctionReader {
             }
             return
         }
-        throw TemplateError("PackageType Image needs Metadata.Dockerfile (and DockerContext) or ImageUri", at: resource.mark)
+        throw TemplateError(
+            "PackageType Image needs Metadata.Dockerfile (and DockerContext) or ImageUri", at: resource.mark)
     }
 
     /// `ImageConfig`: `Command`, `EntryPoint` (lists of strings) and `WorkingDirectory`. Written into a generated
@@ -170,14 +196,17 @@ extension FunctionReader {
         for entry in try value.entries("ImageConfig") {
             switch entry.key {
             case "Command", "EntryPoint":
-                let items = try entry.value.listOrSingle("ImageConfig.\(entry.key)").map { v throws(TemplateError) -> String in
+                let items = try entry.value.listOrSingle("ImageConfig.\(entry.key)").map {
+                    v throws(TemplateError) -> String in
                     try Self.plainText(v, "ImageConfig.\(entry.key)")
                 }
                 if entry.key == "Command" { config.command = items } else { config.entryPoint = items }
             case "WorkingDirectory":
                 let directory = try Self.plainText(entry.value, "ImageConfig.WorkingDirectory")
                 guard directory.hasPrefix("/") else {
-                    throw TemplateError("ImageConfig.WorkingDirectory must be an absolute path, found \(quoted(directory))", at: entry.value.mark)
+                    throw TemplateError(
+                        "ImageConfig.WorkingDirectory must be an absolute path, found \(quoted(directory))",
+                        at: entry.value.mark)
                 }
                 config.workingDirectory = directory
             default:
@@ -195,7 +224,9 @@ extension FunctionReader {
     private static func plainText(_ value: TemplateValue, _ what: String) throws(TemplateError) -> String {
         let text = try value.string(what)
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw TemplateError("\(what) must not contain control characters (a newline would start a new Dockerfile instruction)", at: value.mark)
+            throw TemplateError(
+                "\(what) must not contain control characters (a newline would start a new Dockerfile instruction)",
+                at: value.mark)
         }
         return text
     }
@@ -214,9 +245,13 @@ struct LayerReader {
             what: "layer")
         let name = try context.resolver.resourceName(resource.logicalID)
         guard !name.isEmpty, name.utf8.count <= 140,
-            name.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+            name.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
+            })
         else {
-            throw TemplateError("layer name \(quoted(name)) must match [a-zA-Z0-9_-]{1,140}", at: props["LayerName"]?.mark ?? resource.mark)
+            throw TemplateError(
+                "layer name \(quoted(name)) must match [a-zA-Z0-9_-]{1,140}",
+                at: props["LayerName"]?.mark ?? resource.mark)
         }
         var content = try context.resolver.property("ContentUri", of: props)
         if content == nil { content = try context.resolver.property("Content", of: props) }
@@ -227,7 +262,9 @@ struct LayerReader {
         let method = resource.metadata?["BuildMethod"]?.scalar
         let pythonBuild = method?.hasPrefix("python") ?? false
         if let method, !pythonBuild {
-            context.log.warn("layer BuildMethod \(method) is not supported; the content is copied to /opt as it is", at: resource.metadata?["BuildMethod"]?.mark ?? resource.mark)
+            context.log.warn(
+                "layer BuildMethod \(method) is not supported; the content is copied to /opt as it is",
+                at: resource.metadata?["BuildMethod"]?.mark ?? resource.mark)
         }
         return LayerSpec(
             logicalID: resource.logicalID, name: name, contentPath: folder, pythonBuild: pythonBuild,

@@ -9,7 +9,9 @@ struct FunctionReader {
         "ImageUri", "Architectures", "ImageConfig", "EventInvokeConfig",
     ]
     /// Accepted without a warning: they describe the function but change nothing in the box.
-    static let silent: Set<String> = ["Description", "Tags", "AutoPublishAlias", "AutoPublishCodeSha256", "VersionDescription"]
+    static let silent: Set<String> = [
+        "Description", "Tags", "AutoPublishAlias", "AutoPublishCodeSha256", "VersionDescription",
+    ]
     static let supportedInGlobals: Set<String> = [
         "CodeUri", "Handler", "Runtime", "Environment", "Timeout", "MemorySize", "ReservedConcurrentExecutions",
         "ProvisionedConcurrencyConfig", "Layers", "Architectures", "PackageType", "EventInvokeConfig",
@@ -35,18 +37,24 @@ struct FunctionReader {
         let errorsBefore = context.log.errorCount
         context.warnUnsupported(own, supported: Self.supported, silent: Self.silent, what: "function")
         let name = attempt { () throws(TemplateError) in try readName() } ?? resource.logicalID
-        let packageType = attempt { () throws(TemplateError) in try property("PackageType")?.string("PackageType") ?? "Zip" } ?? "Zip"
+        let packageType =
+            attempt { () throws(TemplateError) in try property("PackageType")?.string("PackageType") ?? "Zip" } ?? "Zip"
         var spec = FunctionSpec(
             logicalID: resource.logicalID, name: name, mark: resource.mark,
-            image: "\(context.options.imagePrefix)\(NameRules.imageRepository(name)):\(context.options.imageTag)", build: .prebuilt,
+            image: "\(context.options.imagePrefix)\(NameRules.imageRepository(name)):\(context.options.imageTag)",
+            build: .prebuilt,
             imageConfig: nil,
             environment: attempt { () throws(TemplateError) in try readEnvironment() } ?? [],
             timeout: attempt { () throws(TemplateError) in try bounded("Timeout", default: 3, 1...900) } ?? 3,
-            memorySize: attempt { () throws(TemplateError) in try bounded("MemorySize", default: 128, 128...10240) } ?? 128,
+            memorySize: attempt { () throws(TemplateError) in try bounded("MemorySize", default: 128, 128...10240) }
+                ?? 128,
             maxConcurrency: nil, minWarm: nil,
-            architecture: attempt { () throws(TemplateError) in try readArchitecture() } ?? "x86_64", runtime: nil, handler: nil)
+            architecture: attempt { () throws(TemplateError) in try readArchitecture() } ?? "x86_64", runtime: nil,
+            handler: nil)
         attempt { () throws(TemplateError) in try readConcurrency(into: &spec) }
-        if let eventInvoke = attempt({ () throws(TemplateError) in try readEventInvokeConfig() }) { spec.eventInvoke = eventInvoke }
+        if let eventInvoke = attempt({ () throws(TemplateError) in try readEventInvokeConfig() }) {
+            spec.eventInvoke = eventInvoke
+        }
         switch packageType {
         case "Zip":
             if let node = own["ImageConfig"] {
@@ -61,7 +69,8 @@ struct FunctionReader {
             attempt { () throws(TemplateError) in try readImage(into: &spec) }
         default:
             context.log.error(
-                "PackageType must be Zip or Image, found \(quoted(packageType))", at: own["PackageType"]?.mark ?? resource.mark)
+                "PackageType must be Zip or Image, found \(quoted(packageType))",
+                at: own["PackageType"]?.mark ?? resource.mark)
         }
         return context.log.errorCount == errorsBefore ? spec : nil
     }
@@ -70,7 +79,8 @@ struct FunctionReader {
     /// position; nil otherwise (also when it cannot be read: `read()` reports that).
     func unsupportedRuntime() -> (String, YAMLMark)? {
         guard (try? property("PackageType")?.string("PackageType")) ?? "Zip" == "Zip",
-            let value = try? property("Runtime"), let runtime = try? value.string("Runtime"), RuntimeSpec(runtime) == nil
+            let value = try? property("Runtime"), let runtime = try? value.string("Runtime"),
+            RuntimeSpec(runtime) == nil
         else { return nil }
         return (runtime, value.mark)
     }
@@ -92,7 +102,8 @@ struct FunctionReader {
         if !resolver.unknownNames.contains(resource.logicalID), let problem = NameRules.functionNameProblem(name) {
             let origin = own["FunctionName"] == nil ? " (made from the logical id \(resource.logicalID))" : ""
             throw TemplateError(
-                "function name \(quotedInFull(name))\(origin) \(problem)\(context.stackNameNote(name))", at: own["FunctionName"]?.mark ?? resource.mark)
+                "function name \(quotedInFull(name))\(origin) \(problem)\(context.stackNameNote(name))",
+                at: own["FunctionName"]?.mark ?? resource.mark)
         }
         return name
     }
@@ -103,7 +114,8 @@ struct FunctionReader {
         guard let v = try property(key) else { return value }
         let n = try v.int(key)
         guard range.contains(n) else {
-            throw TemplateError("\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: v.mark)
+            throw TemplateError(
+                "\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: v.mark)
         }
         return n
     }
@@ -124,9 +136,12 @@ struct FunctionReader {
                 throw TemplateError("ProvisionedConcurrencyConfig needs ProvisionedConcurrentExecutions", at: v.mark)
             }
             let n = try count.int("ProvisionedConcurrentExecutions")
-            guard n >= 0 else { throw TemplateError("ProvisionedConcurrentExecutions must not be negative", at: count.mark) }
+            guard n >= 0 else {
+                throw TemplateError("ProvisionedConcurrentExecutions must not be negative", at: count.mark)
+            }
             if let max = spec.maxConcurrency, n > max {
-                throw TemplateError("ProvisionedConcurrentExecutions \(n) is above ReservedConcurrentExecutions \(max)", at: count.mark)
+                throw TemplateError(
+                    "ProvisionedConcurrentExecutions \(n) is above ReservedConcurrentExecutions \(max)", at: count.mark)
             }
             spec.minWarm = n
             // The box's default worker limit must leave room for the warm ones.
@@ -169,11 +184,15 @@ struct FunctionReader {
                 default: throw entry.value.wrongType("a string", for: "environment variable \(entry.key)")
                 }
                 guard FunctionConfig.isValidEnvironmentName(entry.key) else {
-                    throw TemplateError("environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*", at: entry.keyMark)
+                    throw TemplateError(
+                        "environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*",
+                        at: entry.keyMark)
                 }
                 if Self.reservedVariables.contains(entry.key) || entry.key.hasPrefix("AWS_LAMBDA_") {
                     // Lambda refuses these in a function's configuration; the box sets them itself (docs/manager.md).
-                    context.log.warn("environment variable \(entry.key) is reserved by Lambda and set by the box itself; dropped", at: entry.keyMark)
+                    context.log.warn(
+                        "environment variable \(entry.key) is reserved by Lambda and set by the box itself; dropped",
+                        at: entry.keyMark)
                     continue
                 }
                 merged[entry.key] = value

@@ -33,7 +33,9 @@ struct ModelBuilder {
                     let name = function?.name ?? resource.logicalID
                     model.routes += EventReader(context: context, resource: resource, functionName: name).routes()
                     do {
-                        model.schedules += try ScheduleEventReader(context: context, resource: resource, functionName: name).schedules()
+                        model.schedules += try ScheduleEventReader(
+                            context: context, resource: resource, functionName: name
+                        ).schedules()
                     } catch {
                         context.log.error(error)
                     }
@@ -41,7 +43,8 @@ struct ModelBuilder {
                     _ = try LayerReader(context: context, resource: resource).read()
                 case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":
                     let reader = StorageReader(context: context, resource: resource)
-                    let table = resource.type == "AWS::DynamoDB::Table" ? try reader.dynamoTable() : try reader.simpleTable()
+                    let table =
+                        resource.type == "AWS::DynamoDB::Table" ? try reader.dynamoTable() : try reader.simpleTable()
                     try claim(table.name, kind: "table", in: &tableNames, at: table.mark)
                     model.tables.append(table)
                 case "AWS::S3::Bucket":
@@ -54,9 +57,12 @@ struct ModelBuilder {
                         at: resource.mark)
                 case let type where NoEffectSettings.isNoEffect(resourceType: type):
                     context.log.noEffect(
-                        "resource type \(type) has no meaning in the box; \(resource.logicalID) is ignored", group: type, at: resource.mark)
+                        "resource type \(type) has no meaning in the box; \(resource.logicalID) is ignored",
+                        group: type, at: resource.mark)
                 default:
-                    context.log.warn("resource type \(resource.type) is not supported by esb; \(resource.logicalID) is ignored", at: resource.mark)
+                    context.log.warn(
+                        "resource type \(resource.type) is not supported by esb; \(resource.logicalID) is ignored",
+                        at: resource.mark)
                 }
             } catch {
                 context.log.error(error)
@@ -66,9 +72,12 @@ struct ModelBuilder {
         return model
     }
 
-    private func claim(_ name: String, kind: String, in names: inout [String: YAMLMark], at mark: YAMLMark) throws(TemplateError) {
+    private func claim(_ name: String, kind: String, in names: inout [String: YAMLMark], at mark: YAMLMark)
+        throws(TemplateError)
+    {
         if let first = names[name] {
-            throw TemplateError("\(kind) name \(quoted(name)) is already used by the \(kind) at line \(first.line)", at: mark)
+            throw TemplateError(
+                "\(kind) name \(quoted(name)) is already used by the \(kind) at line \(first.line)", at: mark)
         }
         names[name] = mark
     }
@@ -85,7 +94,8 @@ struct ModelBuilder {
             do {
                 let reader = try SAMTemplate.reader(entry.value)
                 context.warnUnsupported(
-                    reader, supported: FunctionReader.supportedInGlobals, silent: FunctionReader.silent, what: "Globals.Function")
+                    reader, supported: FunctionReader.supportedInGlobals, silent: FunctionReader.silent,
+                    what: "Globals.Function")
                 function = reader
             } catch {
                 context.log.error(error)

@@ -66,7 +66,10 @@ enum NameRules {
     static func isValidTableName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         return (3...255).contains(bytes.count)
-            && bytes.allSatisfy { isLowerAlnum($0) || isUpper($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+            && bytes.allSatisfy {
+                isLowerAlnum($0) || isUpper($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-")
+            }
     }
 
     /// S3 bucket names: 3 to 63 of `[a-z0-9.-]`, starting and ending with a letter or digit.

@@ -5,7 +5,8 @@ enum NoEffectSettings {
     /// Properties of a function (or `Globals.Function`) that change nothing in the box.
     static let functionProperties: Set<String> = [
         "Policies", "Role", "RolePath", "PermissionsBoundary", "AssumeRolePolicyDocument", "Tracing", "VpcConfig",
-        "KmsKeyArn", "LoggingConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn", "EphemeralStorage",
+        "KmsKeyArn", "LoggingConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn",
+        "EphemeralStorage",
         "DeploymentPreference", "RecursiveLoop", "SourceKMSKeyArn",
         "PropagateTags", "AutoPublishAliasAllProperties",
     ]
@@ -17,7 +18,8 @@ enum NoEffectSettings {
     static let resourceTypePrefixes = [
         "AWS::IAM::", "AWS::Logs::", "AWS::CloudWatch::", "AWS::Lambda::Permission", "AWS::KMS::", "AWS::CodeDeploy::",
         "AWS::XRay::", "AWS::ApiGateway::Account", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment",
-        "AWS::CertificateManager::", "AWS::Route53::", "AWS::WAFv2::", "AWS::ApplicationInsights::", "AWS::ResourceGroups::",
+        "AWS::CertificateManager::", "AWS::Route53::", "AWS::WAFv2::", "AWS::ApplicationInsights::",
+        "AWS::ResourceGroups::",
         "AWS::SSM::Document", "AWS::Budgets::", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::ApiMapping",
     ]
 

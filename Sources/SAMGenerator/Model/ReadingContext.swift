@@ -15,7 +15,9 @@ struct ReadingContext {
     ) {
         for entry in reader.entries where !supported.contains(entry.key) && !silent.contains(entry.key) {
             let message = "\(what) property \(entry.key) is not supported by esb; ignored"
-            if NoEffectSettings.functionProperties.contains(entry.key) || NoEffectSettings.eventProperties.contains(entry.key) {
+            if NoEffectSettings.functionProperties.contains(entry.key)
+                || NoEffectSettings.eventProperties.contains(entry.key)
+            {
                 log.noEffect(message, group: entry.key, at: entry.keyNode.mark)
             } else {
                 log.warn(message, at: entry.keyNode.mark)
@@ -28,21 +30,25 @@ struct ReadingContext {
     func stackNameNote(_ name: String) -> String {
         let stack = options.effectiveStackName
         guard options.stackName == nil, !stack.isEmpty, name.contains(stack) else { return "" }
-        return "; it contains AWS::StackName, which is the template's folder name \"\(stack)\" unless --stack-name is given"
+        return
+            "; it contains AWS::StackName, which is the template's folder name \"\(stack)\" unless --stack-name is given"
     }
 
     /// A path property (CodeUri, ContentUri, DockerContext) as an absolute path that must be a folder.
     func directory(_ value: TemplateValue, what: String) throws(TemplateError) -> String {
         guard case .string(let text) = value.kind else {
-            throw TemplateError("\(what) must be a local folder path (an S3 location cannot be built here)", at: value.mark)
+            throw TemplateError(
+                "\(what) must be a local folder path (an S3 location cannot be built here)", at: value.mark)
         }
         if text.hasPrefix("s3://") {
-            throw TemplateError("\(what) \(quoted(text)) is an S3 location; esb builds from local folders only", at: value.mark)
+            throw TemplateError(
+                "\(what) \(quoted(text)) is an S3 location; esb builds from local folders only", at: value.mark)
         }
         let path = PathTools.join(options.templateDirectory, text)
         guard fileSystem.isDirectory(path) else {
             if fileSystem.isFile(path) {
-                throw TemplateError("\(what) \(quoted(text)) is a file; esb needs the folder of the code", at: value.mark)
+                throw TemplateError(
+                    "\(what) \(quoted(text)) is a file; esb needs the folder of the code", at: value.mark)
             }
             throw TemplateError("\(what) folder \(quoted(text)) does not exist", at: value.mark)
         }

@@ -17,7 +17,9 @@ struct ScheduleSpec: Equatable {
 /// than UTC and the delivery settings (dead-letter queue, retry policy, flexible window) warn.
 struct ScheduleEventReader {
     static let scheduleKeys: Set<String> = ["Schedule", "Input", "Enabled", "State", "Name"]
-    static let scheduleV2Keys: Set<String> = ["ScheduleExpression", "Input", "State", "Name", "ScheduleExpressionTimezone"]
+    static let scheduleV2Keys: Set<String> = [
+        "ScheduleExpression", "Input", "State", "Name", "ScheduleExpressionTimezone",
+    ]
     static let silent: Set<String> = ["Description"]
 
     let context: ReadingContext
@@ -32,16 +34,20 @@ struct ScheduleEventReader {
             guard let typeNode = body["Type"] else { continue }  // EventReader reports it
             let type = try context.resolver.resolve(typeNode).string("event Type")
             guard type == "Schedule" || type == "ScheduleV2" else { continue }
-            let properties = try SAMTemplate.reader(body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
+            let properties = try SAMTemplate.reader(
+                body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
             if let spec = try schedule(event.key, type: type, properties, mark: event.keyNode.mark) { out.append(spec) }
         }
         return out
     }
 
-    private func schedule(_ key: String, type: String, _ properties: YAMLMappingReader, mark: YAMLMark) throws(TemplateError) -> ScheduleSpec? {
+    private func schedule(_ key: String, type: String, _ properties: YAMLMappingReader, mark: YAMLMark)
+        throws(TemplateError) -> ScheduleSpec?
+    {
         let v2 = type == "ScheduleV2"
         context.warnUnsupported(
-            properties, supported: v2 ? Self.scheduleV2Keys : Self.scheduleKeys, silent: Self.silent, what: "\(type) event")
+            properties, supported: v2 ? Self.scheduleV2Keys : Self.scheduleKeys, silent: Self.silent,
+            what: "\(type) event")
         let resolver = context.resolver
         let expressionKey = v2 ? "ScheduleExpression" : "Schedule"
         guard let expressionValue = try resolver.property(expressionKey, of: properties) else {
@@ -49,7 +55,9 @@ struct ScheduleEventReader {
         }
         let expression = try expressionValue.string(expressionKey)
         if expression.hasPrefix("at(") {
-            context.log.warn("one-time schedule \(expression) is not supported by the box; event \(key) ignored", at: expressionValue.mark)
+            context.log.warn(
+                "one-time schedule \(expression) is not supported by the box; event \(key) ignored",
+                at: expressionValue.mark)
             return nil
         }
         do {
@@ -60,7 +68,8 @@ struct ScheduleEventReader {
         if let zone = try resolver.property("ScheduleExpressionTimezone", of: properties) {
             let text = try zone.string("ScheduleExpressionTimezone")
             if text != "UTC" && text != "Etc/UTC" {
-                context.log.warn("ScheduleExpressionTimezone \(text): the box evaluates schedules in UTC", at: zone.mark)
+                context.log.warn(
+                    "ScheduleExpressionTimezone \(text): the box evaluates schedules in UTC", at: zone.mark)
             }
         }
         var input: String?
@@ -77,10 +86,14 @@ struct ScheduleEventReader {
             switch try value.string("State") {
             case "ENABLED": enabled = true
             case "DISABLED": enabled = false
-            case let other: throw TemplateError("State must be ENABLED or DISABLED, found \(quoted(other))", at: value.mark)
+            case let other:
+                throw TemplateError("State must be ENABLED or DISABLED, found \(quoted(other))", at: value.mark)
             }
         }
-        let name = try resolver.property("Name", of: properties)?.string("Name") ?? "\(functionName)-\(NameRules.kebabCase(key))"
-        return ScheduleSpec(name: name, function: functionName, expression: expression, input: input, enabled: enabled, mark: mark)
+        let name =
+            try resolver.property("Name", of: properties)?.string("Name")
+            ?? "\(functionName)-\(NameRules.kebabCase(key))"
+        return ScheduleSpec(
+            name: name, function: functionName, expression: expression, input: input, enabled: enabled, mark: mark)
     }
 }

@@ -23,7 +23,8 @@ struct StorageReader {
 
     func simpleTable() throws(TemplateError) -> TableSpec {
         context.warnUnsupported(
-            props, supported: ["TableName", "PrimaryKey", "ProvisionedThroughput"], silent: ["Tags", "SSESpecification"],
+            props, supported: ["TableName", "PrimaryKey", "ProvisionedThroughput"],
+            silent: ["Tags", "SSESpecification"],
             what: "table")
         var key = TableSpec.Key(attribute: "id", type: "S", key: "HASH")
         if let primary = try resolver.property("PrimaryKey", of: props) {
@@ -34,10 +35,13 @@ struct StorageReader {
             case "Number": key.type = "N"
             case "Binary": key.type = "B"
             case let other:
-                throw TemplateError("PrimaryKey.Type must be String, Number or Binary, found \(quoted(other))", at: typeValue?.mark ?? primary.mark)
+                throw TemplateError(
+                    "PrimaryKey.Type must be String, Number or Binary, found \(quoted(other))",
+                    at: typeValue?.mark ?? primary.mark)
             }
         }
-        var table = TableSpec(name: try tableName(), keySchema: [key], billingMode: "PAY_PER_REQUEST", mark: resource.mark)
+        var table = TableSpec(
+            name: try tableName(), keySchema: [key], billingMode: "PAY_PER_REQUEST", mark: resource.mark)
         if let throughput = try resolver.property("ProvisionedThroughput", of: props) {
             table.billingMode = "PROVISIONED"
             (table.readCapacity, table.writeCapacity) = try capacities(throughput)
@@ -53,7 +57,8 @@ struct StorageReader {
                 "BillingMode", "ProvisionedThroughput",
             ],
             silent: [
-                "Tags", "SSESpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled", "TableClass",
+                "Tags", "SSESpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled",
+                "TableClass",
                 "ContributorInsightsSpecification",
             ],
             what: "table")
@@ -75,14 +80,20 @@ struct StorageReader {
         }
         let billing = try resolver.property("BillingMode", of: props)?.string("BillingMode") ?? "PROVISIONED"
         guard billing == "PROVISIONED" || billing == "PAY_PER_REQUEST" else {
-            throw TemplateError("BillingMode must be PROVISIONED or PAY_PER_REQUEST, found \(quoted(billing))", at: props["BillingMode"]!.mark)
+            throw TemplateError(
+                "BillingMode must be PROVISIONED or PAY_PER_REQUEST, found \(quoted(billing))",
+                at: props["BillingMode"]!.mark)
         }
-        var table = TableSpec(name: try tableName(), keySchema: try keySchema(keyValue, types: types), billingMode: billing, mark: resource.mark)
+        var table = TableSpec(
+            name: try tableName(), keySchema: try keySchema(keyValue, types: types), billingMode: billing,
+            mark: resource.mark)
         if billing == "PROVISIONED" {
             if let throughput = try resolver.property("ProvisionedThroughput", of: props) {
                 (table.readCapacity, table.writeCapacity) = try capacities(throughput)
             } else {
-                context.log.warn("BillingMode PROVISIONED without ProvisionedThroughput; using 1 read and 1 write unit", at: resource.mark)
+                context.log.warn(
+                    "BillingMode PROVISIONED without ProvisionedThroughput; using 1 read and 1 write unit",
+                    at: resource.mark)
                 (table.readCapacity, table.writeCapacity) = (1, 1)
             }
         }
@@ -109,7 +120,9 @@ struct StorageReader {
     private func keySchema(_ value: TemplateValue, types: [String: String]) throws(TemplateError) -> [TableSpec.Key] {
         var keys: [TableSpec.Key] = []
         for item in try value.list("KeySchema") {
-            guard let name = try item["AttributeName"]?.string("AttributeName"), let kind = try item["KeyType"]?.string("KeyType") else {
+            guard let name = try item["AttributeName"]?.string("AttributeName"),
+                let kind = try item["KeyType"]?.string("KeyType")
+            else {
                 throw TemplateError("a key schema element needs AttributeName and KeyType", at: item.mark)
             }
             guard kind == "HASH" || kind == "RANGE" else {
@@ -126,7 +139,9 @@ struct StorageReader {
         return keys
     }
 
-    private func index(_ item: TemplateValue, types: [String: String], provisioned: Bool) throws(TemplateError) -> TableSpec.Index {
+    private func index(_ item: TemplateValue, types: [String: String], provisioned: Bool) throws(TemplateError)
+        -> TableSpec.Index
+    {
         guard let name = try item["IndexName"]?.string("IndexName"), let keys = item["KeySchema"] else {
             throw TemplateError("an index needs IndexName and KeySchema", at: item.mark)
         }

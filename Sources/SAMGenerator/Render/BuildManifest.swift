@@ -98,16 +98,19 @@ public struct BuildManifest: Sendable, Equatable {
                     layers.append(
                         Layer(
                             name: try l.required("name").string(), source: try l.required("source").string(),
-                            pythonBuild: try l["python_build"]?.bool() ?? false, requirements: try l["requirements"]?.bool() ?? false))
+                            pythonBuild: try l["python_build"]?.bool() ?? false,
+                            requirements: try l["requirements"]?.bool() ?? false))
                 }
                 functions.append(
                     (
                         entry.key,
                         Function(
                             kind: try m.required("kind").string(), runtime: try m["runtime"]?.string(),
-                            architecture: try m["architecture"]?.string() ?? "x86_64", dockerfile: try m["dockerfile"]?.string(),
+                            architecture: try m["architecture"]?.string() ?? "x86_64",
+                            dockerfile: try m["dockerfile"]?.string(),
                             context: try m["context"]?.string(), code: try m["code"]?.string(),
-                            requirements: try m["requirements"]?.bool() ?? false, packageJSON: try m["package_json"]?.bool() ?? false,
+                            requirements: try m["requirements"]?.bool() ?? false,
+                            packageJSON: try m["package_json"]?.bool() ?? false,
                             layers: layers, imageConfig: try m["image_config"]?.string())
                     ))
             }

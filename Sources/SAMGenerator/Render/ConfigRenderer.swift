@@ -8,7 +8,8 @@ struct ConfigRenderer {
         // LOG_LEVEL is substituted by the daemons from their own environment when they load the file, so the
         // box's log level reaches every function (docs/sam-support.md); the `$` is deliberately not escaped.
         var lines = [
-            YAMLText.header(templatePath), "defaults:", "  environment:", "    LOG_LEVEL: \"${LOG_LEVEL}\"", "  timeout: 3",
+            YAMLText.header(templatePath), "defaults:", "  environment:", "    LOG_LEVEL: \"${LOG_LEVEL}\"",
+            "  timeout: 3",
             "  memory_size: 128", "functions:",
         ]
         if functions.isEmpty { lines[lines.count - 1] = "functions: {}" }
@@ -57,7 +58,9 @@ struct ConfigRenderer {
             lines.append("    key_schema: \(keys(table.keySchema))")
             lines.append("    billing_mode: \(table.billingMode)")
             capacity(&lines, table.readCapacity, table.writeCapacity, indent: "    ")
-            for (key, indexes) in [("global_secondary_indexes", table.globalIndexes), ("local_secondary_indexes", table.localIndexes)]
+            for (key, indexes) in [
+                ("global_secondary_indexes", table.globalIndexes), ("local_secondary_indexes", table.localIndexes),
+            ]
             where !indexes.isEmpty {
                 lines.append("    \(key):")
                 for index in indexes {
@@ -65,7 +68,9 @@ struct ConfigRenderer {
                     lines.append("        key_schema: \(keys(index.keySchema))")
                     lines.append("        projection: \(index.projection)")
                     if !index.nonKeyAttributes.isEmpty {
-                        lines.append("        non_key_attributes: [\(index.nonKeyAttributes.map(YAMLText.string).joined(separator: ", "))]")
+                        lines.append(
+                            "        non_key_attributes: [\(index.nonKeyAttributes.map(YAMLText.string).joined(separator: ", "))]"
+                        )
                     }
                     capacity(&lines, index.readCapacity, index.writeCapacity, indent: "        ")
                 }
@@ -79,7 +84,9 @@ struct ConfigRenderer {
     }
 
     private func keys(_ schema: [TableSpec.Key]) -> String {
-        "[" + schema.map { "{attribute: \(YAMLText.string($0.attribute)), type: \($0.type), key: \($0.key)}" }.joined(separator: ", ") + "]"
+        "["
+            + schema.map { "{attribute: \(YAMLText.string($0.attribute)), type: \($0.type), key: \($0.key)}" }.joined(
+                separator: ", ") + "]"
     }
 
     private func capacity(_ lines: inout [String], _ read: Int?, _ write: Int?, indent: String) {

@@ -15,7 +15,9 @@ struct DockerfileRenderer {
             "FROM ${BASE_IMAGE}",
         ]
         if case .python(let version) = runtime.family {
-            lines.append("# The box's runtime patch (boto3 endpoints, CloudWatch Logs as JSON lines), imported at interpreter start.")
+            lines.append(
+                "# The box's runtime patch (boto3 endpoints, CloudWatch Logs as JSON lines), imported at interpreter start."
+            )
             lines.append("COPY sitecustomize.py /var/lang/lib/python\(version)/site-packages/sitecustomize.py")
         }
         for layer in zip.layers {
@@ -41,7 +43,9 @@ struct DockerfileRenderer {
             "FROM ${BASE_IMAGE}",
         ]
         if let directory = config.workingDirectory { lines.append("WORKDIR \(directory)") }
-        if let entryPoint = config.entryPoint { lines.append("ENTRYPOINT [\(entryPoint.map(jsonString).joined(separator: ", "))]") }
+        if let entryPoint = config.entryPoint {
+            lines.append("ENTRYPOINT [\(entryPoint.map(jsonString).joined(separator: ", "))]")
+        }
         if let command = config.command { lines.append("CMD [\(command.map(jsonString).joined(separator: ", "))]") }
         return lines.joined(separator: "\n") + "\n"
     }

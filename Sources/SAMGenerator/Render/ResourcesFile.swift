@@ -21,7 +21,9 @@ package struct ResourcesFile: Equatable {
                     name: try m.required("name").string(), keySchema: try keys(m.required("key_schema")),
                     billingMode: try m["billing_mode"]?.string() ?? "PAY_PER_REQUEST", mark: item.mark)
                 guard table.billingMode == "PAY_PER_REQUEST" || table.billingMode == "PROVISIONED" else {
-                    throw YAMLDecodingError(.invalidValue, at: m["billing_mode"]!.mark, "billing_mode must be PAY_PER_REQUEST or PROVISIONED")
+                    throw YAMLDecodingError(
+                        .invalidValue, at: m["billing_mode"]!.mark,
+                        "billing_mode must be PAY_PER_REQUEST or PROVISIONED")
                 }
                 table.readCapacity = try m["read_capacity"]?.int()
                 table.writeCapacity = try m["write_capacity"]?.int()
@@ -49,7 +51,8 @@ package struct ResourcesFile: Equatable {
             let m = try item.mappingReader()
             try m.rejectUnknownKeys(allowed: ["attribute", "type", "key"])
             let key = TableSpec.Key(
-                attribute: try m.required("attribute").string(), type: try m.required("type").string(), key: try m.required("key").string())
+                attribute: try m.required("attribute").string(), type: try m.required("type").string(),
+                key: try m.required("key").string())
             guard ["S", "N", "B"].contains(key.type), ["HASH", "RANGE"].contains(key.key) else {
                 throw YAMLDecodingError(.invalidValue, at: item.mark, "type must be S, N or B and key HASH or RANGE")
             }
@@ -62,12 +65,16 @@ package struct ResourcesFile: Equatable {
         var out: [TableSpec.Index] = []
         for item in try node?.items(nullIsEmpty: true) ?? [] {
             let m = try item.mappingReader()
-            try m.rejectUnknownKeys(allowed: ["name", "key_schema", "projection", "non_key_attributes", "read_capacity", "write_capacity"])
+            try m.rejectUnknownKeys(allowed: [
+                "name", "key_schema", "projection", "non_key_attributes", "read_capacity", "write_capacity",
+            ])
             out.append(
                 TableSpec.Index(
                     name: try m.required("name").string(), keySchema: try keys(m.required("key_schema")),
                     projection: try m["projection"]?.string() ?? "ALL",
-                    nonKeyAttributes: try (m["non_key_attributes"]?.items(nullIsEmpty: true) ?? []).map { n throws(YAMLDecodingError) in try n.string() },
+                    nonKeyAttributes: try (m["non_key_attributes"]?.items(nullIsEmpty: true) ?? []).map {
+                        n throws(YAMLDecodingError) in try n.string()
+                    },
                     readCapacity: try m["read_capacity"]?.int(), writeCapacity: try m["write_capacity"]?.int()))
         }
         return out

@@ -58,7 +58,8 @@ struct SAMTemplate {
             // instruction. CloudFormation allows letters and digits only; so does esb.
             guard NameRules.isValidLogicalID(entry.key) else {
                 log.error(
-                    "logical id \(quoted(entry.key)) is not valid: CloudFormation allows letters and digits only", at: entry.keyNode.mark)
+                    "logical id \(quoted(entry.key)) is not valid: CloudFormation allows letters and digits only",
+                    at: entry.keyNode.mark)
                 continue
             }
             let body = try Self.reader(entry.value)

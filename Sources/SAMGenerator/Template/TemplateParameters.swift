@@ -15,7 +15,9 @@ enum TemplateParameters {
         var values: [String: TemplateValue] = [:]
         let declared = Set(section?.entries.map(\.key) ?? [])
         for name in overrides.keys.sorted() where !declared.contains(name) {
-            let known = declared.isEmpty ? "the template has no Parameters" : "its parameters are " + declared.sorted().joined(separator: ", ")
+            let known =
+                declared.isEmpty
+                ? "the template has no Parameters" : "its parameters are " + declared.sorted().joined(separator: ", ")
             log.warnUnlocated("--param \(name) matches no parameter of \(log.path) (\(known)); ignored")
         }
         for entry in section?.entries ?? [] {
@@ -43,16 +45,20 @@ enum TemplateParameters {
         let isList = type == "CommaDelimitedList" || type.hasPrefix("List<")
         let isNumber = type == "Number" || type == "List<Number>"
         if type.hasPrefix("AWS::SSM::Parameter") {
-            log.warn("parameter \(name) of type \(type) cannot be read from SSM; its Default (or --param) is used", at: mark)
+            log.warn(
+                "parameter \(name) of type \(type) cannot be read from SSM; its Default (or --param) is used", at: mark)
         } else if !(["String", "Number", "CommaDelimitedList", "List<Number>"].contains(type)
             || type.hasPrefix("AWS::") || type.hasPrefix("List<AWS::"))
         {
-            throw TemplateError("parameter \(name) has unknown Type \(quoted(type))", at: definition["Type"]?.mark ?? mark)
+            throw TemplateError(
+                "parameter \(name) has unknown Type \(quoted(type))", at: definition["Type"]?.mark ?? mark)
         }
         let raw: String
         if let override {
             raw = override
-        } else if let defaultNode = definition["Default"], !defaultNode.isNull || defaultNode.scalarStyle?.isQuoted == true {
+        } else if let defaultNode = definition["Default"],
+            !defaultNode.isNull || defaultNode.scalarStyle?.isQuoted == true
+        {
             if let items = defaultNode.sequence, isList {
                 raw = try items.map { n throws(TemplateError) in try text(n, "Default") }.joined(separator: ",")
             } else {
@@ -76,7 +82,9 @@ enum TemplateParameters {
         _ value: String, source: String, definition: YAMLMappingReader, isNumber: Bool, at mark: YAMLMark
     ) throws(TemplateError) {
         if let allowedNode = definition.optional("AllowedValues") {
-            let allowed = try (allowedNode.sequence ?? [allowedNode]).map { n throws(TemplateError) in try text(n, "AllowedValues") }
+            let allowed = try (allowedNode.sequence ?? [allowedNode]).map { n throws(TemplateError) in
+                try text(n, "AllowedValues")
+            }
             guard allowed.contains(value) else {
                 let list = allowed.map(quoted).joined(separator: ", ")
                 throw TemplateError("\(source) is \(quoted(value)), not one of AllowedValues [\(list)]", at: mark)
@@ -103,10 +111,12 @@ enum TemplateParameters {
         if let patternNode = definition.optional("AllowedPattern") {
             let pattern = try text(patternNode, "AllowedPattern")
             guard let regex = try? Regex(pattern) else {
-                throw TemplateError("AllowedPattern \(quoted(pattern)) is not a valid regular expression", at: patternNode.mark)
+                throw TemplateError(
+                    "AllowedPattern \(quoted(pattern)) is not a valid regular expression", at: patternNode.mark)
             }
             guard (try? regex.wholeMatch(in: value)) != nil else {
-                throw TemplateError("\(source) is \(quoted(value)), which does not match AllowedPattern \(quoted(pattern))", at: mark)
+                throw TemplateError(
+                    "\(source) is \(quoted(value)), which does not match AllowedPattern \(quoted(pattern))", at: mark)
             }
         }
     }
@@ -122,7 +132,8 @@ enum TemplateParameters {
 
     private static func text(_ node: YAMLNode, _ what: String) throws(TemplateError) -> String {
         guard let text = node.scalar, node.tag == nil || node.tag?.hasPrefix("tag:yaml.org,2002:") == true else {
-            throw TemplateError("\(what) must be a literal value (intrinsic functions are not allowed here)", at: node.mark)
+            throw TemplateError(
+                "\(what) must be a literal value (intrinsic functions are not allowed here)", at: node.mark)
         }
         return text
     }

@@ -20,7 +20,8 @@ extension TemplateResolver {
         case "Fn::If": return try ifThenElse(call)
         case "Fn::ImportValue":
             let name = try resolve(call.argument).string("Fn::ImportValue's export name")
-            log.warn("!ImportValue \(name) cannot be resolved outside CloudFormation; kept as a placeholder", at: call.mark)
+            log.warn(
+                "!ImportValue \(name) cannot be resolved outside CloudFormation; kept as a placeholder", at: call.mark)
             return .string("<ImportValue:\(name)>", at: call.mark, known: false)
         case "Fn::Base64":
             let text = try resolve(call.argument).string("Fn::Base64's argument")
@@ -29,7 +30,8 @@ extension TemplateResolver {
             let r = settings.region
             return TemplateValue(kind: .list(["a", "b", "c"].map { .string(r + $0, at: call.mark) }), mark: call.mark)
         case "Fn::ForEach", "Fn::Transform":
-            throw TemplateError("\(call.name) is applied by CloudFormation transforms, which esb cannot run", at: call.mark)
+            throw TemplateError(
+                "\(call.name) is applied by CloudFormation transforms, which esb cannot run", at: call.mark)
         case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
             throw TemplateError("\(call.name) is only allowed in Conditions and Fn::If conditions", at: call.mark)
         default:
@@ -84,7 +86,8 @@ extension TemplateResolver {
             let value = try substitution(name, variables: variables, at: templateNode.mark)
             known = known && value.isKnown
             guard case .string(let piece) = value.kind else {
-                throw TemplateError("${\(name)} in Fn::Sub is \(value.kindDescription), not a string", at: templateNode.mark)
+                throw TemplateError(
+                    "${\(name)} in Fn::Sub is \(value.kindDescription), not a string", at: templateNode.mark)
             }
             output += piece
         }
@@ -121,11 +124,13 @@ extension TemplateResolver {
 
     /// Best effort: ARNs and S3 domain names are synthesised from the resource's name; anything else is a
     /// placeholder with a warning.
-    func attribute(of logicalID: String, _ attribute: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue {
+    func attribute(of logicalID: String, _ attribute: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue
+    {
         guard let resource = template.resource(logicalID) else {
             if let implicit = try implicitResource(logicalID) {
                 if attribute == "Arn", implicit.type == "AWS::IAM::Role" {
-                    return .string("arn:\(settings.partition):iam::\(settings.accountID):role/\(implicit.name)", at: mark)
+                    return .string(
+                        "arn:\(settings.partition):iam::\(settings.accountID):role/\(implicit.name)", at: mark)
                 }
                 if attribute == "RootResourceId" || attribute == "ApiEndpoint" || attribute == "ApiId" {
                     return .string(implicit.name, at: mark)
@@ -184,7 +189,8 @@ extension TemplateResolver {
         let index = try resolve(items[0]).int("Fn::Select's index")
         let list = try resolve(items[1]).list("Fn::Select's values")
         guard list.indices.contains(index) else {
-            throw TemplateError("Fn::Select index \(index) is out of range (the list has \(list.count) items)", at: items[0].mark)
+            throw TemplateError(
+                "Fn::Select index \(index) is out of range (the list has \(list.count) items)", at: items[0].mark)
         }
         return list[index]
     }

@@ -112,7 +112,8 @@ final class TemplateResolver {
             }
         }
         if let implicit = try implicitResource(name) { return .string(implicit.name, at: mark) }
-        throw TemplateError("unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name", at: mark)
+        throw TemplateError(
+            "unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name", at: mark)
     }
 
     /// Resources SAM creates itself and templates refer to (docs/sam-support.md): `Fn.Alias` and `Fn.Version`
@@ -130,7 +131,9 @@ final class TemplateResolver {
         default: break
         }
         for suffix in [".Alias", ".Version"] where name.hasSuffix(suffix) {
-            if let id = function(name.dropLast(suffix.count)) { return (try resourceName(id), "AWS::Lambda::" + suffix.dropFirst()) }
+            if let id = function(name.dropLast(suffix.count)) {
+                return (try resourceName(id), "AWS::Lambda::" + suffix.dropFirst())
+            }
         }
         if name.hasSuffix("Role"), let id = function(name.dropLast(4)) {
             return (try resourceName(id) + "-role", "AWS::IAM::Role")
