@@ -94,7 +94,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
-            name: "BoxCore", dependencies: ["YAML", "BoxCrypto", .product(name: "Logging", package: "swift-log")],
+            name: "BoxCore",
+            dependencies: ["YAML", "BoxCrypto", "HTTP1", .product(name: "Logging", package: "swift-log")],
             swiftSettings: pureSwift
         ),
         // The Manager API's messages, read and written the same way by both daemons (docs/manager-api.md).

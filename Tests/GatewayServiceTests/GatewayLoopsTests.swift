@@ -27,7 +27,7 @@ import Testing
         let (worker, workerPort) = try Self.start(loops: 1) { request, _ in
             HTTPResponse(status: 200, body: request.body)
         }
-        let workerEndpoint = PoolEndpoint.tcp(host: "127.0.0.1", port: workerPort)
+        let workerEndpoint = HTTPEndpoint(host: "127.0.0.1", port: workerPort)
         let workerClient = HTTPClient()
         let transport = ReactorWorkerTransport(client: workerClient)
         let dispatcher = harness.dispatcher

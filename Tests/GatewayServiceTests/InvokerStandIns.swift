@@ -107,9 +107,10 @@ final class StandInPeers: WorkerTransport {
     static let managerURL = "http://manager.test:8081"
 
     nonisolated(nonsending) func execute(
-        _ request: HTTPRequest, to endpoint: PoolEndpoint, timeout: Duration
+        _ request: HTTPRequest, to endpoint: HTTPEndpoint, timeout: Duration
     ) async throws(WorkerTransportError) -> HTTPResponse {
-        guard case .tcp(let host, _) = endpoint else { throw .notSent("unix sockets not stood in") }
+        guard endpoint.unixPath == nil else { throw .notSent("unix sockets not stood in") }
+        let host = endpoint.host
         if host == "manager.test" { return try manager(request) }
         return try await rie(host: host, request)
     }

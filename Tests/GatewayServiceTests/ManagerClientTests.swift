@@ -6,21 +6,22 @@ import Testing
 /// by canned responses), and the `MANAGER_URL` forms.
 @Suite(.timeLimit(.minutes(5))) struct ManagerClientTests {
     @Test(arguments: [
-        ("http://esb-manager:8081", PoolEndpoint.tcp(host: "esb-manager", port: 8081)),
-        ("http://127.0.0.1:8081/", .tcp(host: "127.0.0.1", port: 8081)),
-        ("http://manager", .tcp(host: "manager", port: 80)),
-        ("http://[::1]:9000", .tcp(host: "::1", port: 9000)),
-        ("unix:///run/esb/manager.sock", .unix(path: "/run/esb/manager.sock")),
+        ("http://esb-manager:8081", HTTPEndpoint(host: "esb-manager", port: 8081)),
+        ("http://127.0.0.1:8081/", HTTPEndpoint(host: "127.0.0.1", port: 8081)),
+        ("http://manager", HTTPEndpoint(host: "manager", port: 80)),
+        ("http://[::1]:9000", HTTPEndpoint(host: "::1", port: 9000)),
+        ("unix:///run/esb/manager.sock", HTTPEndpoint(unixPath: "/run/esb/manager.sock")),
     ])
-    func managerURLs(url: String, expected: PoolEndpoint) {
-        #expect(PoolEndpoint.parse(url) == expected)
+    func managerURLs(url: String, expected: HTTPEndpoint) {
+        #expect(ManagerClient.endpoint(managerURL: url) == expected)
     }
 
     @Test(arguments: [
         "https://m:1", "http://m:0", "http://m:99999", "http://m:1/path", "unix://relative", "m:8081", "http://",
+        "http://user@m:1",
     ])
     func badManagerURLs(url: String) {
-        #expect(PoolEndpoint.parse(url) == nil)
+        #expect(ManagerClient.endpoint(managerURL: url) == nil)
     }
 
     @Test(arguments: [
@@ -41,7 +42,7 @@ import Testing
         let client = ManagerClient(url: StandInPeers.managerURL, token: "token", transport: peers)
         let reply = try await client.acquireWorkers(function: "echo", count: 2)
         #expect(reply.workers.map(\.id) == ["w1", "w2"] && !reply.limitReached)
-        #expect(reply.workers.first?.endpoint == .tcp(host: "w1.test", port: 8080))
+        #expect(reply.workers.first?.endpoint == HTTPEndpoint(host: "w1.test", port: 8080))
         let more = try await client.acquireWorkers(function: "echo", count: 3)
         #expect(more.workers.count == 2 && more.limitReached)
         peers.state.withLock { $0.revokeNext = ["w3"] }

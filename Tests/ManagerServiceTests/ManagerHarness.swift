@@ -108,11 +108,9 @@ final class ManagerHarness: Sendable {
 
     /// Invokes the worker's RIE directly (what the gateway does), with a generous deadline.
     func invoke(host: String, port: Int, payload: String) async throws -> (status: Int, body: String) {
-        let request = HTTPRequest(
-            method: "POST", target: "/2015-03-31/functions/function/invocations",
-            headers: ["Content-Type": "application/json"],
-            body: Array(payload.utf8))
-        let response = try await http.execute(request, to: HTTPEndpoint(host: host, port: port), timeout: .seconds(60))
+        let endpoint = HTTPEndpoint(host: host, port: port)
+        let request = RIEInvocation.request(to: endpoint, payload: Array(payload.utf8), requestID: "", traceID: "")
+        let response = try await http.execute(request, to: endpoint, timeout: .seconds(60))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 

@@ -34,7 +34,7 @@ final class GatewayRuntime: Sendable {
         self.logSink = logSink
         self.config = config
         self.environment = environment
-        guard PoolEndpoint.parse(env.managerURL) != nil else {
+        guard ManagerClient.endpoint(managerURL: env.managerURL) != nil else {
             throw GatewayStartError("MANAGER_URL: \(env.managerURL) is not http://host:port or unix:///path")
         }
         guard let listen = ListenAddress.parse(env.listen) else {

@@ -7,15 +7,10 @@ struct ReactorWorkerTransport: WorkerTransport {
     let client: HTTPClient
 
     nonisolated(nonsending) func execute(
-        _ request: HTTPRequest, to endpoint: PoolEndpoint, timeout: Duration
+        _ request: HTTPRequest, to endpoint: HTTPEndpoint, timeout: Duration
     ) async throws(WorkerTransportError) -> HTTPResponse {
-        let target: HTTPEndpoint
-        switch endpoint {
-        case .tcp(let host, let port): target = HTTPEndpoint(host: host, port: port)
-        case .unix(let path): target = HTTPEndpoint(unixPath: path)
-        }
         do {
-            return try await client.execute(request, to: target, timeout: timeout)
+            return try await client.execute(request, to: endpoint, timeout: timeout)
         } catch {
             switch error {
             case .notSent(let why): throw .notSent(why)

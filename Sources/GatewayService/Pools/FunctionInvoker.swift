@@ -1,3 +1,4 @@
+import BoxCore
 import HTTP1
 import Synchronization
 
@@ -88,8 +89,8 @@ public final class FunctionInvoker: Sendable {
             let grant = try await acquire(spec, now: waitStart, background: background)
             let sentAt = clock.now()
             queueWait += sentAt - waitStart
-            let request = RIERequest.make(
-                for: grant.worker, payload: payload, requestID: requestID, traceID: traceID,
+            let request = RIEInvocation.request(
+                to: grant.worker.endpoint, payload: payload, requestID: requestID, traceID: traceID,
                 clientContext: clientContext)
             let response: HTTPResponse
             do {
@@ -119,12 +120,12 @@ public final class FunctionInvoker: Sendable {
                 throw failure
             }
             let functionTime = clock.now() - sentAt
-            if RIERequest.isRIETimeout(response) {
+            if RIEInvocation.isRIETimeout(response) {
                 // The RIE killed and will re-init the runtime; measured safe to reuse at once (docs/gateway-pools.md).
                 finish(grant.worker, .reinitialised)
                 throw .functionTimedOut
             }
-            if RIERequest.isRuntimeUnavailable(response), refusals < Self.maxRuntimeRefusals {
+            if RIEInvocation.isRuntimeUnavailable(response), refusals < Self.maxRuntimeRefusals {
                 // Never delivered: give the worker back and send the event again in a moment (its runtime
                 // process asks for the next event within milliseconds of answering the last one).
                 refusals += 1

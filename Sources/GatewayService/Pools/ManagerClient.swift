@@ -1,4 +1,4 @@
-import HTTP1
+public import HTTP1
 public import ManagerAPI
 
 // The messages are ManagerAPI's, shared with the Manager (docs/manager-api.md); these names are the gateway's.
@@ -11,9 +11,9 @@ public typealias HeartbeatAnswer = HeartbeatReply
 
 extension ManagerWorker {
     /// The RIE's address, when the Manager gave one.
-    public var endpoint: PoolEndpoint? {
+    public var endpoint: HTTPEndpoint? {
         guard let host, !host.isEmpty, let port else { return nil }
-        return .tcp(host: host, port: port)
+        return HTTPEndpoint(host: host, port: port)
     }
 }
 
@@ -39,7 +39,7 @@ public enum ManagerClientError: Error, Sendable, Equatable {
 public struct ManagerClient: Sendable {
     /// The Manager's address; nil when `MANAGER_URL` was not `http://` or `unix://` (every call then fails as
     /// unreachable, so a bad setting degrades to 503s instead of a crash; the front validates it at start-up).
-    public let endpoint: PoolEndpoint?
+    public let endpoint: HTTPEndpoint?
     private let url: String
     private let token: String
     private let transport: any WorkerTransport
@@ -56,7 +56,7 @@ public struct ManagerClient: Sendable {
         url: String, token: String, transport: any WorkerTransport,
         callTimeout: Duration = .seconds(5), acquireTimeout: Duration = .seconds(45), gatewayID: String = ""
     ) {
-        self.endpoint = PoolEndpoint.parse(url)
+        self.endpoint = Self.endpoint(managerURL: url)
         self.url = url
         self.token = token
         self.transport = transport
@@ -166,5 +166,15 @@ public struct ManagerClient: Sendable {
         do { return try read(body) } catch {
             throw .badReply("\(T.self): \(error.message): \(String(decoding: body.prefix(200), as: UTF8.self))")
         }
+    }
+}
+
+extension ManagerClient {
+    /// `MANAGER_URL` (docs/contract.md §3.1): `http://host[:port]` (a trailing `/` allowed, no path, no user
+    /// info) or `unix:///absolute/path`; nil for anything else, `https://` included: the Manager speaks plain HTTP
+    /// on a control network or a Unix socket.
+    public static func endpoint(managerURL url: String) -> HTTPEndpoint? {
+        guard let endpoint = HTTPEndpoint.parse(url, allowingPath: false), !endpoint.useTLS else { return nil }
+        return endpoint
     }
 }

@@ -1,3 +1,5 @@
+public import HTTP1
+
 /// What the pools need to know of a function (a projection of `FunctionConfig`, §2.1).
 public struct PoolFunctionSpec: Sendable, Equatable {
     /// The function's name (`[a-z0-9][a-z0-9_.-]{0,62}`).
@@ -29,10 +31,10 @@ public struct PoolWorker: Sendable, Equatable {
     /// The function it runs.
     public var function: String
     /// Its RIE.
-    public var endpoint: PoolEndpoint
+    public var endpoint: HTTPEndpoint
 
     /// Memberwise initialiser.
-    public init(id: String, function: String, endpoint: PoolEndpoint) {
+    public init(id: String, function: String, endpoint: HTTPEndpoint) {
         self.id = id
         self.function = function
         self.endpoint = endpoint

@@ -17,6 +17,6 @@ public enum WorkerTransportError: Error, Sendable, Equatable {
 public protocol WorkerTransport: Sendable {
     /// Sends `request` to `endpoint` and returns the complete response, or fails within `timeout`.
     nonisolated(nonsending) func execute(
-        _ request: HTTPRequest, to endpoint: PoolEndpoint, timeout: Duration
+        _ request: HTTPRequest, to endpoint: HTTPEndpoint, timeout: Duration
     ) async throws(WorkerTransportError) -> HTTPResponse
 }

@@ -1,20 +1,22 @@
-import HTTP1
+public import HTTP1
 
 /// The RIE's Invoke API as measured with the real emulator (aws-lambda-rie shipped in aws-sam-cli 1.170):
-/// `POST /2015-03-31/functions/function/invocations`, one invocation at a time.
-enum RIERequest {
-    static let path = "/2015-03-31/functions/function/invocations"
+/// `POST /2015-03-31/functions/function/invocations`, one invocation at a time. The core's RIE proxying: the
+/// gateway's pools send every invocation with it and read every answer with it (docs/gateway-pools.md).
+public enum RIEInvocation {
+    /// The one path the RIE serves.
+    public static let path = "/2015-03-31/functions/function/invocations"
 
     /// The invocation request. `X-Amzn-RequestId` becomes the function's `context.aws_request_id` (so function logs
     /// carry the gateway's request id); `X-Amzn-Trace-Id` is read by the RIE (this build does not pass it on to the
     /// runtime as `_X_AMZN_TRACE_ID`, but newer ones may).
     /// `clientContext` (the Invoke API's `X-Amz-Client-Context`, base64 JSON) is passed on as is: the RIE decodes it
     /// into the runtime's `Lambda-Runtime-Client-Context`, the function's `context.client_context`.
-    static func make(
-        for worker: PoolWorker, payload: [UInt8], requestID: String, traceID: String, clientContext: String? = nil
+    public static func request(
+        to endpoint: HTTPEndpoint, payload: [UInt8], requestID: String, traceID: String, clientContext: String? = nil
     ) -> HTTPRequest {
         var headers: HTTPHeaders = [
-            "Host": worker.endpoint.hostHeader,
+            "Host": endpoint.hostHeader,
             "Content-Type": "application/json",
             "Content-Length": String(payload.count),
         ]
@@ -31,7 +33,7 @@ enum RIERequest {
     /// when none of its runtime processes is polling at that instant (a new worker whose second process is still
     /// starting, or one that answered and has not yet asked for the next event). No runtime saw the event, so it
     /// may be sent again; the worker stays healthy (measured, docs/gateway.md "rie_concurrency").
-    static func isRuntimeUnavailable(_ response: HTTPResponse) -> Bool {
+    public static func isRuntimeUnavailable(_ response: HTTPResponse) -> Bool {
         response.status == 400 && response.body.count < 256
             && response.body.indices.contains { response.body[$0...].starts(with: unavailable) }
     }
@@ -39,7 +41,7 @@ enum RIERequest {
     /// The RIE's own answer when the function outlived `AWS_LAMBDA_FUNCTION_TIMEOUT`: status 200, plain text
     /// `Task timed out after 2.00 seconds`. A function's own result is JSON, so it can never look like this
     /// (a string result comes quoted).
-    static func isRIETimeout(_ response: HTTPResponse) -> Bool {
+    public static func isRIETimeout(_ response: HTTPResponse) -> Bool {
         response.status == 200 && response.body.count < 96 && response.body.starts(with: timeoutPrefix)
             && response.body.last == UInt8(ascii: "s")
     }

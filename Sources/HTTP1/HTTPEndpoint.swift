@@ -26,11 +26,12 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `http://host[:port][/...]`, `https://host[:port][/...]` (IPv6 in brackets) and
-    /// `unix:///path`. A path after the authority is ignored (the request carries its own target).
-    public static func parse(_ text: String) -> HTTPEndpoint? {
+    /// `unix:///absolute/path`. A path after the authority is ignored (the request carries its own target), or
+    /// refused when `allowingPath` is false (a trailing `/` is always fine); user info (`user@host`) is refused.
+    public static func parse(_ text: String, allowingPath: Bool = true) -> HTTPEndpoint? {
         if text.hasPrefix("unix://") {
             let path = String(text.dropFirst("unix://".count))
-            return path.isEmpty ? nil : HTTPEndpoint(unixPath: path)
+            return path.hasPrefix("/") && path.count > 1 ? HTTPEndpoint(unixPath: path) : nil
         }
         let useTLS: Bool
         var rest: Substring
@@ -43,7 +44,11 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
         } else {
             return nil
         }
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        if let slash = rest.firstIndex(of: "/") {
+            guard allowingPath || rest[slash...].allSatisfy({ $0 == "/" }) else { return nil }
+            rest = rest[..<slash]
+        }
+        guard !rest.contains("@") else { return nil }
         var host = rest
         var port = useTLS ? 443 : 80
         if rest.hasPrefix("[") {
@@ -75,36 +80,5 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         if let unixPath { return "unix://\(unixPath)" }
         return "\(useTLS ? "https" : "http")://\(hostHeader)"
-    }
-}
-
-/// Why a client request failed. The distinction matters to callers that retry: only `notSent` (and
-/// `timedOut(sent: false)`) guarantee the server never received any byte of the request.
-public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Could not connect, TLS handshake failed, or the write failed before any byte went out: safe to
-    /// retry elsewhere.
-    case notSent(String)
-    /// Bytes of the request went out, then the connection broke or the response was malformed: the
-    /// server may have acted on it.
-    case sentThenFailed(String)
-    /// The per-request timeout passed; `sent` tells whether any request byte went out.
-    case timedOut(sent: Bool)
-
-    /// True when the server may have seen (part of) the request.
-    public var mayHaveBeenSent: Bool {
-        switch self {
-        case .notSent: false
-        case .sentThenFailed: true
-        case .timedOut(let sent): sent
-        }
-    }
-
-    /// The error kind and its reason.
-    public var description: String {
-        switch self {
-        case .notSent(let why): "not sent: \(why)"
-        case .sentThenFailed(let why): "sent, then failed: \(why)"
-        case .timedOut(let sent): sent ? "timed out after sending" : "timed out before sending"
-        }
     }
 }
