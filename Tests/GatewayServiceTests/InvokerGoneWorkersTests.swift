@@ -17,12 +17,12 @@ import Testing
             #expect(await invoker.poolSnapshot()[box.function]?.idle == 1)
             let follower = invoker.followGoneWorkers()
             defer { follower.cancel() }
-            let heartbeats = invoker.managerCallCounts()["heartbeat", default: 0]
+            let heartbeats = invoker.managerCallCounts()[ManagerCall(.heartbeat, .ok), default: 0]
             _ = await sh("docker rm -f \(first.workerID) >/dev/null")
             while (await invoker.poolSnapshot()[box.function]?.idle ?? 0) > 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(invoker.managerCallCounts()["heartbeat", default: 0] == heartbeats)
+            #expect(invoker.managerCallCounts()[ManagerCall(.heartbeat, .ok), default: 0] == heartbeats)
             // The next request leases a new worker instead of connecting to the vanished one.
             let second = try await box.invoke(invoker, "{}").get()
             #expect(second.status == 200 && second.workerID != first.workerID && second.coldStart)

@@ -50,7 +50,7 @@ import Testing
         #expect(first.coldStart && !second.coldStart)
         #expect(first.workerID == second.workerID)
         #expect(peers.state.withLock { $0.acquireCalls.count } == calls)
-        #expect(invoker.managerCallCounts() == ["acquire": UInt64(calls)])
+        #expect(invoker.managerCallCounts() == [ManagerCall(.acquire, .ok): UInt64(calls)])
     }
 
     @Test func requestsBeyondTheLimitWaitThenAreThrottled() async throws {
@@ -119,7 +119,7 @@ import Testing
         peers.state.withLock { $0.managerUp = false }
         clock.advance(by: .seconds(10))
         await invoker.maintain()  // heartbeat fails: logged, nothing dropped
-        #expect(invoker.managerCallCounts()["heartbeat_failed"] == 1)
+        #expect(invoker.managerCallCounts()[ManagerCall(.heartbeat, .failed)] == 1)
         #expect(try await invoke().get().workerID == "w1")
         let other = PoolFunctionSpec(name: "other", maxConcurrency: 1, timeout: .seconds(3))
         guard case .failure(.managerUnavailable) = await invoke(other) else { Issue.record("expected 503"); return }

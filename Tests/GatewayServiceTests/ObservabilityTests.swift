@@ -49,7 +49,9 @@ import Testing
         m.recordInvokeAPI(function: "echo", type: "Event", outcome: "success")
         let text = m.render(
             pools: ["echo": .init(busy: 1, idle: 2, waiting: 3)],
-            managerCalls: ["acquire": 4, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
+            managerCalls: [
+                ManagerCall(.acquire, .ok): 4, ManagerCall(.heartbeat, .ok): 7, ManagerCall(.heartbeat, .failed): 2,
+            ], logLinesDropped: 5)
         #expect(text.contains("esb_gateway_requests_total{route=\"/api/{id}\",status=\"200\"} 2\n"))
         #expect(text.contains("esb_gateway_request_duration_seconds_bucket{route=\"/api/{id}\",le=\"0.005\"} 1\n"))
         #expect(text.contains("esb_gateway_request_duration_seconds_bucket{route=\"/api/{id}\",le=\"+Inf\"} 2\n"))
@@ -68,7 +70,10 @@ import Testing
         #expect(text.contains("\nprocess_cpu_seconds_total "))
         // Totals kept elsewhere advance by their growth; a function gone from the pools loses its gauges.
         let next = m.render(
-            pools: [:], managerCalls: ["acquire": 6, "heartbeat": 7, "heartbeat_failed": 2], logLinesDropped: 5)
+            pools: [:],
+            managerCalls: [
+                ManagerCall(.acquire, .ok): 6, ManagerCall(.heartbeat, .ok): 7, ManagerCall(.heartbeat, .failed): 2,
+            ], logLinesDropped: 5)
         #expect(next.contains("esb_gateway_manager_calls_total{kind=\"acquire\",outcome=\"ok\"} 6\n"))
         #expect(next.contains("esb_gateway_log_lines_dropped_total 5\n"))
         #expect(!next.contains("esb_gateway_pool_workers{"))

@@ -57,7 +57,7 @@ public final class GatewayMetrics: Sendable {
 
     /// The text exposition. Pool sizes, Manager calls and dropped log lines are read from their owners at scrape
     /// time and passed in.
-    public func render(pools: [String: PoolGauge], managerCalls: [String: UInt64], logLinesDropped dropped: UInt64)
+    public func render(pools: [String: PoolGauge], managerCalls: [ManagerCall: UInt64], logLinesDropped dropped: UInt64)
         -> String
     {
         let gone = exportedPools.withLock { exported in
@@ -72,14 +72,11 @@ public final class GatewayMetrics: Sendable {
                 poolGauge(function, state).set(Double(value))
             }
         }
-        // The invoker counts a successful call as `<kind>` and a failed one as `<kind>_failed`.
-        for (key, total) in managerCalls {
-            let failed = key.hasSuffix("_failed")
-            let kind = failed ? String(key.dropLast("_failed".count)) : key
+        for (call, total) in managerCalls {
             let counter = registry.counter(
                 "esb_gateway_manager_calls_total", help: "Calls to the Manager by kind and outcome.",
-                labels: [("kind", kind), ("outcome", failed ? "failed" : "ok")])
-            collected.update(counter, key: "manager_calls/" + key, total: Int64(total))
+                labels: [("kind", call.kind.rawValue), ("outcome", call.outcome.rawValue)])
+            collected.update(counter, key: "manager_calls/\(call.kind)/\(call.outcome)", total: Int64(total))
         }
         collected.update(logLinesDropped, key: "log_lines_dropped", total: Int64(dropped))
         ProcessMetrics.update(registry, collected: collected)

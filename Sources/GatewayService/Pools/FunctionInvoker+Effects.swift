@@ -34,10 +34,10 @@ extension FunctionInvoker {
         let started = clock.now()
         do {
             result = .success(try await manager.acquireWorkers(function: function, count: count))
-            countCall("acquire")
+            countCall(ManagerCall(.acquire, .ok))
         } catch {
             result = .failure(error)
-            countCall("acquire_failed")
+            countCall(ManagerCall(.acquire, .failed))
             logger.log(
                 .error, "manager acquire failed",
                 [("function", function), ("count", String(count)), ("error", "\(error)")])
@@ -62,10 +62,10 @@ extension FunctionInvoker {
     func deleteWorker(id: String) async {
         do {
             try await manager.deleteWorker(id: id)
-            countCall("delete")
+            countCall(ManagerCall(.delete, .ok))
             _ = state.withLock { $0.registry.pendingDeletes.remove(id) }
         } catch {
-            countCall("delete_failed")
+            countCall(ManagerCall(.delete, .failed))
             _ = state.withLock { $0.registry.pendingDeletes.insert(id) }
             logger.log(.warning, "manager delete failed, retried later", [("worker", id), ("error", "\(error)")])
         }
@@ -92,7 +92,7 @@ extension FunctionInvoker {
         do {
             let answer = try await manager.heartbeat(leased: payload.leased, released: payload.released)
             let revoked = answer.revoked
-            countCall("heartbeat")
+            countCall(ManagerCall(.heartbeat, .ok))
             let now = clock.now()
             if !revoked.isEmpty { logger.log(.info, "workers revoked", [("workers", revoked.joined(separator: ","))]) }
             (actions, again, idle) = state.withLock { s in
@@ -104,7 +104,7 @@ extension FunctionInvoker {
                 return (a, s.heartbeatAgain, s.heartbeatIdleWaiters)
             }
         } catch {
-            countCall("heartbeat_failed")
+            countCall(ManagerCall(.heartbeat, .failed))
             logger.log(.warning, "heartbeat failed; leased workers keep serving", [("error", "\(error)")])
             let now = clock.now()
             idle = state.withLock { s in
@@ -122,8 +122,8 @@ extension FunctionInvoker {
     }
 
     /// Counts one Manager call for metrics.
-    func countCall(_ kind: String) {
-        state.withLock { $0.managerCalls[kind, default: 0] += 1 }
+    func countCall(_ call: ManagerCall) {
+        state.withLock { $0.managerCalls[call, default: 0] += 1 }
     }
 }
 

@@ -37,7 +37,7 @@ extension FunctionInvoker {
     func rebuild() async -> Int {
         do {
             let workers = try await manager.listWorkers()
-            countCall("list")
+            countCall(ManagerCall(.list, .ok))
             let now = clock.now(), holder = manager.holderID
             let adopted = state.withLock { s in
                 s.rebuildPending = false
@@ -46,7 +46,7 @@ extension FunctionInvoker {
             logger.log(.info, "pools rebuilt from the manager", [("workers", String(adopted.count))])
             return adopted.count
         } catch {
-            countCall("list_failed")
+            countCall(ManagerCall(.list, .failed))
             state.withLock { $0.rebuildPending = true }
             logger.log(.warning, "cannot rebuild pools: manager unreachable", [("error", "\(error)")])
             return 0
@@ -106,9 +106,8 @@ extension FunctionInvoker {
         }
     }
 
-    /// Manager calls made so far by kind (`acquire`, `heartbeat`, `delete`, `list`, and `<kind>_failed`), for the
-    /// `esb_gateway_manager_calls_total` counter (§3.9).
-    public func managerCallCounts() -> [String: UInt64] {
+    /// Manager calls made so far by kind and outcome, for the `esb_gateway_manager_calls_total` counter (§3.9).
+    public func managerCallCounts() -> [ManagerCall: UInt64] {
         state.withLock { $0.managerCalls }
     }
 }

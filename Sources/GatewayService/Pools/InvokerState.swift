@@ -40,8 +40,8 @@ struct InvokerState: Sendable {
     var heartbeatIdleWaiters: [DeadlineSignal] = []
     /// `start()` could not list the Manager's workers: the maintenance loop tries again.
     var rebuildPending = false
-    /// Manager calls made, by kind (`acquire`, `heartbeat`, `delete`, `list`, each also `<kind>_failed`).
-    var managerCalls: [String: UInt64] = [:]
+    /// Manager calls made, by kind and outcome.
+    var managerCalls: [ManagerCall: UInt64] = [:]
 
     init(registry: PoolRegistryState) {
         self.registry = registry
