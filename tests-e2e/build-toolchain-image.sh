@@ -32,11 +32,16 @@ fi
 # The package mirror: every `url.<dir>.insteadOf=https://github.com/` rewrite of the system git configuration.
 MIRROR="$(git config --system --get-regexp '^url\..*\.insteadof$' 2>/dev/null \
     | awk '$2 == "https://github.com/" { sub(/^url\./, "", $1); sub(/\.insteadof$/, "", $1); print $1; exit }')"
-# The repositories the manifest names (https://github.com/OWNER/NAME), as OWNER/NAME.git in the mirror.
+# The repositories the build needs, as OWNER/NAME.git in the mirror: the ones the manifest names and, through
+# Package.resolved, the ones those depend on (swift-prometheus needs swift-metrics and swift-atomics).
+if [ ! -f "$REPO/Package.resolved" ]; then
+    (cd "$REPO" && swift package resolve >/dev/null 2>&1) || log "swift package resolve failed: only direct dependencies"
+fi
 REPOS=()
 while read -r slug; do
-    [ -n "$slug" ] && REPOS+=("${slug%.git}.git")
-done < <(grep -oE 'https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+' "$REPO/Package.swift" | sed 's#https://github.com/##' | sort -u)
+    [ -n "$slug" ] && REPOS+=("$slug.git")
+done < <({ cat "$REPO/Package.swift"; cat "$REPO/Package.resolved" 2>/dev/null; } \
+    | grep -oE 'https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+' | sed -e 's#https://github.com/##' -e 's#\.git$##' | sort -u)
 if [ "${#REPOS[@]}" -gt 0 ] && [ -z "$MIRROR" ]; then
     log "Package.swift names ${REPOS[*]} but git has no url.<mirror>.insteadOf rewrite: the build would need the network"
 fi
