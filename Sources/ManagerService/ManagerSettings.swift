@@ -1,3 +1,4 @@
+import BoxCore
 public import Reactor
 
 /// The Manager's environment (docs/contract.md §4.1), parsed and validated once at start-up.
@@ -74,7 +75,7 @@ public struct ManagerSettings: Sendable, Equatable {
     public init(environment env: [String: String]) throws(ManagerSettingsError) {
         var problems: [String] = []
         func value(_ name: String) -> String? {
-            guard let v = env[name]?.trimmingWhitespace(), !v.isEmpty else { return nil }
+            guard let v = env[name]?.trimmingASCIIWhitespace(), !v.isEmpty else { return nil }
             return v
         }
         func seconds(_ name: String, scale: Double = 1, allowZero: Bool = false) -> Duration? {
@@ -174,13 +175,4 @@ public struct ManagerSettingsError: Error, Sendable, Equatable, CustomStringConv
 
     /// One line per problem.
     public var description: String { problems.joined(separator: "\n") }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeLast() }
-        return String(s)
-    }
 }

@@ -37,12 +37,11 @@ struct WorkerBlueprint: Sendable, Equatable {
                 type: "json-file", options: ["max-size": $0, "max-file": String(settings.workerLogMaxFiles)])
         }
         self.environment = Self.environment(for: function, settings: settings)
-        var canonical = "esb-worker-config/1\n"
-        canonical += "image=\(function.image)\nimage_id=\(imageID ?? "")\n"
-        canonical += "memory_size=\(function.memorySize)\ntimeout=\(function.timeout)\n"
-        canonical +=
-            "rie_concurrency=\(function.rieConcurrency)\nnetwork=\(network)\naddress_mode=\(addressMode.rawValue)\n"
-        for entry in environment { canonical += "env=\(entry.count):\(entry)\n" }
+        // The function's own definition (BoxCore's, the one the gateway's pools use) plus what only the Manager
+        // knows: the image's id, the network, the address mode and the whole environment the box adds.
+        var canonical = "esb-worker-config/2\n" + function.workerDefinition
+        canonical += "image_id=\(imageID ?? "")\nnetwork=\(network)\naddress_mode=\(addressMode.rawValue)\n"
+        for entry in environment { canonical += "container_env=\(entry.utf8.count):\(entry)\n" }
         configHash = Hex.encode(SHA256.hash(canonical))
     }
 

@@ -77,6 +77,17 @@ public struct FunctionConfig: Sendable, Equatable {
         environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 
+    /// What in this entry makes its workers differ from another entry's: the image, memory, timeout,
+    /// `rie_concurrency` and environment, as one canonical text. The project's one definition (docs/configuration.md,
+    /// "When workers are replaced"): the gateway's pools retire their workers when it changes, and the Manager's
+    /// config hash is taken over it plus what only the Manager knows (image id, network, address mode, the box's
+    /// environment).
+    public var workerDefinition: String {
+        var text = "image=\(image)\nmemory_size=\(memorySize)\ntimeout=\(timeout)\nrie_concurrency=\(rieConcurrency)\n"
+        for entry in environmentList { text += "env=\(entry.utf8.count):\(entry)\n" }
+        return text
+    }
+
     /// True when `name` follows AWS's rule, `[A-Za-z0-9_-]{1,64}` (case-sensitive), or also holds `.` as older
     /// configurations did (but is not `.` or `..`).
     public static func isValidName(_ name: String) -> Bool {

@@ -1,3 +1,4 @@
+import BoxCore
 import SAMGenerator
 
 /// What `esb generate` takes from SAM CLI's `samconfig.toml` next to the template, as `sam build` would:
@@ -20,20 +21,20 @@ public struct SAMConfigFile: Sendable, Equatable {
         var tables: [String: [String: String]] = [:]
         var table = ""
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingWhitespace()
+            let line = rawLine.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
                 guard let close = line.lastIndex(of: "]") else {
                     throw CommandError("\(path):\(index + 1): unterminated table header")
                 }
-                table = String(line[line.index(after: line.startIndex)..<close]).trimmingWhitespace()
+                table = String(line[line.index(after: line.startIndex)..<close]).trimmingASCIIWhitespace()
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else {
                 throw CommandError("\(path):\(index + 1): expected KEY = VALUE")
             }
-            let key = String(line[..<equals]).trimmingWhitespace().trimmingCharacters(["\"", "'"])
-            let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            let key = String(String(line[..<equals]).trimmingASCIIWhitespace().trimmed { $0 == "\"" || $0 == "'" })
+            let value = String(line[line.index(after: equals)...]).trimmingASCIIWhitespace()
             guard let parsed = try tomlValue(value, path: path, line: index + 1) else { continue }
             tables[table, default: [:]][key] = parsed
         }
@@ -144,17 +145,5 @@ public enum ParameterOverrides {
         guard quote == nil else { throw CommandError("parameter overrides: unterminated quote in \(quoted(text))") }
         if inWord { words.append(current) }
         return words
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingWhitespace() -> String {
-        String(
-            drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-                .reversed())
-    }
-
-    fileprivate func trimmingCharacters(_ set: Set<Character>) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }
