@@ -95,7 +95,7 @@ let package = Package(
         ),
         .target(
             name: "BoxCore",
-            dependencies: ["YAML", "BoxCrypto", "HTTP1", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["YAML", "BoxCrypto", "HTTP1", "Posix", .product(name: "Logging", package: "swift-log")],
             swiftSettings: pureSwift
         ),
         // The Manager API's messages, read and written the same way by both daemons (docs/manager-api.md).
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
-                "BoxCore", "Posix", .product(name: "Logging", package: "swift-log"),
+                "BoxCore", "HTTP1", "Posix", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: pureSwift

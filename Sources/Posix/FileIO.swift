@@ -147,4 +147,7 @@ public enum FileKind: Sendable, Equatable {
 extension PosixError {
     /// The disk (or the user's quota) is full: the caller refuses new data rather than failing the process.
     public var isNoSpace: Bool { code == ENOSPC || code == EDQUOT }
+
+    /// `ENOENT` for `operation`: something asked for is not there.
+    public static func notFound(_ operation: String) -> PosixError { PosixError(code: ENOENT, operation: operation) }
 }

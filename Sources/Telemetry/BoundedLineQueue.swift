@@ -1,11 +1,11 @@
-import Foundation
+import Posix
 
 /// A bounded FIFO of log lines between callers (who must never block) and one consumer thread.
 ///
 /// `push` never waits: when the queue is full — `capacity` lines, or `maxBytes` bytes, whichever comes first — the
 /// line is dropped and counted (lines and bytes). Bounding bytes matters: 20,000 lines of 256 KiB would be 5 GiB
 /// (docs/manager.md). The consumer blocks in
-/// `popBatch` on a condition variable. `NSCondition` guards every field, hence `@unchecked Sendable`.
+/// `popBatch` on a condition variable. Its `ConditionLock` guards every field, hence `@unchecked Sendable`.
 final class BoundedLineQueue: @unchecked Sendable {
     /// Most lines held at once.
     let capacity: Int
@@ -13,7 +13,7 @@ final class BoundedLineQueue: @unchecked Sendable {
     let maxBytes: Int
     private var bytes = 0
     private var droppedBytesTotal = 0
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var lines: [[UInt8]] = []
     private var head = 0
     private var closed = false
@@ -50,8 +50,7 @@ final class BoundedLineQueue: @unchecked Sendable {
         while lines.count == head && !closed { condition.wait() }
         if lines.count == head { return nil }
         if linger > .zero && !closed {
-            let deadline = Date(
-                timeIntervalSinceNow: Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18)
+            let deadline = MonotonicDeadline.after(linger)
             while lines.count - head < maxLines && !closed {
                 if !condition.wait(until: deadline) { break }
             }

@@ -1,18 +1,17 @@
-import Foundation
 import Posix
 
 /// Writes queued lines to a file descriptor (stdout) from its own thread, so a slow or blocked terminal or
 /// pipe never stalls the caller: the queue fills and further lines are dropped and counted instead.
 final class StdoutWriter: Sendable {
     let queue: BoundedLineQueue
-    private let done = DispatchSemaphore(value: 0)
+    private let done = DoneSignal()
 
     /// `notice` formats the line that reports dropped lines.
     init(fileDescriptor: Int32, capacity: Int, maxBytes: Int, notice: @escaping @Sendable (String) -> [UInt8]) {
         let queue = BoundedLineQueue(capacity: capacity, maxBytes: maxBytes)
         self.queue = queue
         let done = self.done
-        let thread = Thread {
+        OSThread.start(name: "log-stdout") {
             while let batch = queue.popBatch(maxLines: 1024, linger: .zero) {
                 var buffer: [UInt8] = []
                 let dropped = queue.takeDropped()
@@ -24,14 +23,12 @@ final class StdoutWriter: Sendable {
             }
             done.signal()
         }
-        thread.name = "log-stdout"
-        thread.start()
     }
 
     /// Closes the queue and waits (up to `timeout`) until what was queued is written.
     func close(timeout: Duration) {
         queue.close()
-        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
+        _ = done.wait(timeout: timeout)
     }
 
     /// `write(2)` until everything is out; gives up on an error (a closed stdout must not loop).

@@ -1,4 +1,5 @@
-import Foundation
+import HTTP1
+import Posix
 import Synchronization
 
 /// Ships JSON log lines in batches to VictoriaLogs' `/insert/jsonline` (docs/contract.md §3.8) from a bounded buffer.
@@ -18,7 +19,7 @@ public final class VictoriaLogsShipper: Sendable {
     public let url: String
     private let queue: BoundedLineQueue
     private let counters = ShipperCounters()
-    private let done = DispatchSemaphore(value: 0)
+    private let done = DoneSignal()
 
     /// A shipper for `url` (`http://host[:port][/prefix]`); nil when the URL is not plain `http://`.
     /// `report` receives human-readable notices (to be written to stdout by the caller).
@@ -34,7 +35,7 @@ public final class VictoriaLogsShipper: Sendable {
         let target = prefix + Self.insertTarget
         let counters = self.counters
         let done = self.done
-        let thread = Thread {
+        OSThread.start(name: "log-shipper") {
             var failing = false
             var backoff = 1.0
             while let batch = queue.popBatch(maxLines: batchLines, linger: linger) {
@@ -70,14 +71,12 @@ public final class VictoriaLogsShipper: Sendable {
                         counters.state.withLock { $0.droppedBatches += 1 }
                         break
                     }
-                    Thread.sleep(forTimeInterval: backoff)
+                    OSThread.sleep(for: .milliseconds(Int(backoff * 1000)))
                     backoff = min(backoff * 2, 30)
                 }
             }
             done.signal()
         }
-        thread.name = "log-shipper"
-        thread.start()
     }
 
     /// Queues one JSON line (with its trailing newline); false when it was dropped.
@@ -101,25 +100,18 @@ public final class VictoriaLogsShipper: Sendable {
     /// Sends what is queued (one attempt per batch) and stops, waiting at most `timeout`.
     public func close(timeout: Duration) {
         queue.close()
-        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
+        _ = done.wait(timeout: timeout)
     }
 
     /// Splits `http://host[:port][/prefix]`; nil for other schemes.
     static func parse(_ url: String) -> (host: String, port: Int, prefix: String)? {
-        guard url.hasPrefix("http://") else { return nil }
-        let rest = url.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" }
-        var prefix = String(rest.dropFirst(authority.count))
-        while prefix.hasSuffix("/") { prefix.removeLast() }
-        guard !authority.isEmpty else { return nil }
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else {
-                return nil
-            }
-            let host = String(authority[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            return host.isEmpty ? nil : (host, port, prefix)
+        // The address through the project's one endpoint parser; the path is VictoriaLogs' prefix.
+        guard url.hasPrefix("http://"), let endpoint = HTTPEndpoint.parse(url), endpoint.unixPath == nil else {
+            return nil
         }
-        return (String(authority).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), 80, prefix)
+        var prefix = String(url.dropFirst("http://".count).drop { $0 != "/" })
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        return (endpoint.host, endpoint.port, prefix)
     }
 }
 

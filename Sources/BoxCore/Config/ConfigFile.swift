@@ -1,4 +1,4 @@
-import FoundationEssentials
+import Posix
 
 /// Reads a configuration file as UTF-8 text. The only file I/O in BoxCore: it happens at start-up and on reload,
 /// never on a request path.
@@ -14,18 +14,17 @@ enum ConfigFile {
     /// The file at `path`, `.missing` when nothing is there, or an error for an unreadable file or bytes that are
     /// not UTF-8 (with the position of the first bad byte).
     static func read(path: String) throws(ConfigError) -> Contents {
-        var isDirectory = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
-        if isDirectory {
+        guard let kind = FileIO.kind(of: path) else { return .missing }
+        if kind == .directory {
             throw ConfigError([ConfigDiagnostic(path: path, line: 1, column: 1, message: "is a directory, not a file")])
         }
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try FileIO.readAll(path)
         } catch {
             throw ConfigError([ConfigDiagnostic(path: path, line: 1, column: 1, message: "cannot read the file")])
         }
-        return .text(try decode(Array(data), path: path))
+        return .text(try decode(bytes, path: path))
     }
 
     /// `bytes` as a String, or an error at the first byte that is not valid UTF-8 (a silent U+FFFD in a function's

@@ -1,4 +1,3 @@
-import Foundation
 import Posix
 import Synchronization
 
@@ -48,7 +47,7 @@ final class EventSpool: Sendable {
     let segmentLimit: Int
     private let index = Mutex(Index())
     private let queue = SpoolJobQueue()
-    private let writerExited = ThreadDoneSignal()
+    private let writerExited = DoneSignal()
 
     /// Creates the directories. `segmentLimit` (default: a quarter of `maxBytes`, at most 64 MiB) is the size at
     /// which the writer starts a new segment.
@@ -147,15 +146,13 @@ final class EventSpool: Sendable {
 
     /// Starts the writer thread.
     func start() {
-        let thread = Thread { [self] in
+        OSThread.start(name: "esb-event-spool") { [self] in
             while let batch = queue.take() { write(batch) }
             index.withLock { ix in
                 if ix.currentWriteFD >= 0 { try? FileIO.syncData(ix.currentWriteFD) }
             }
             writerExited.signal()
         }
-        thread.name = "esb-event-spool"
-        thread.start()
     }
 
     /// Writes `event` durably; returns once it is fsynced. `.full` when it does not fit in `EVENT_SPOOL_MAX_BYTES`.
@@ -204,7 +201,7 @@ final class EventSpool: Sendable {
                 guard let l = ix.locations[id], let s = ix.segments[l.segment] else { return nil }
                 return (s.readFD, l)
             })
-        else { throw PosixError(code: ENOENT, operation: "event \(id) is not in the spool") }
+        else { throw PosixError.notFound("event \(id) is not in the spool") }
         return try FileIO.readAt(fd, offset: location.payloadOffset, count: location.payloadLength)
     }
 
@@ -216,7 +213,7 @@ final class EventSpool: Sendable {
     /// Stops the writer after the records already queued (they are written and fsynced); waits up to `timeout`.
     func close(timeout: Double = 5) {
         queue.close()
-        _ = writerExited.wait(timeout: timeout)
+        _ = writerExited.wait(timeout: .milliseconds(Int(timeout * 1000)))
     }
 
     /// One batch: one write, one fdatasync when it holds an admission; then the admissions are answered.

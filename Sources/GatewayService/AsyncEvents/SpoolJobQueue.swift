@@ -1,4 +1,4 @@
-import Foundation
+import Posix
 
 /// A record waiting for the spool's writer thread, with the admission waiting for its fsync (nil for records that
 /// need no fsync: `done` and `progress`).
@@ -21,7 +21,7 @@ struct SpoolJob: Sendable {
 /// docs/async-invocations.md).
 final class SpoolJobQueue: @unchecked Sendable {
     // @unchecked: every field is read and written under `condition` only.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var jobs: [SpoolJob] = []
     private var closed = false
 
@@ -49,27 +49,5 @@ final class SpoolJobQueue: @unchecked Sendable {
         closed = true
         condition.broadcast()
         condition.unlock()
-    }
-}
-
-/// A one-shot signal a thread can wait on (the writer thread's exit).
-final class ThreadDoneSignal: @unchecked Sendable {
-    // @unchecked: `done` is read and written under `condition` only.
-    private let condition = NSCondition()
-    private var done = false
-
-    func signal() {
-        condition.lock()
-        done = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait(timeout: Double) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while !done { if !condition.wait(until: deadline) { return done } }
-        return true
     }
 }

@@ -1,5 +1,4 @@
 import BoxCore
-import Foundation
 import HTTP1
 import Posix
 import Reactor
@@ -33,6 +32,6 @@ enum FileStream {
     case standardError
 
     func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        try? FileIO.writeAll(2, Array(text.utf8))
     }
 }

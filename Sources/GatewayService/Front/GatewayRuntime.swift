@@ -1,6 +1,5 @@
 import BoxCore
 import BoxCrypto
-import Foundation
 import HTTP1
 import Posix
 import Reactor
@@ -137,17 +136,16 @@ final class GatewayRuntime: Sendable {
 
     /// `GATEWAY_LOOPS`, or one loop per core the process may run on.
     static func loopCount(_ env: GatewayEnvironment) -> Int {
-        env.loops ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        env.loops ?? OSThread.availableProcessors
     }
 
     /// The TLS context; creates a self-signed certificate when neither file exists (§3.1).
     static func certificate(_ env: GatewayEnvironment, log: GatewayLog) throws(GatewayStartError) -> TLSServerContext {
-        let fm = FileManager.default
-        let hasCert = fm.fileExists(atPath: env.tlsCertPath), hasKey = fm.fileExists(atPath: env.tlsKeyPath)
+        let hasCert = FileIO.kind(of: env.tlsCertPath) != nil, hasKey = FileIO.kind(of: env.tlsKeyPath) != nil
         if !hasCert && !hasKey {
             for path in [env.tlsCertPath, env.tlsKeyPath] {
-                let dir = (path as NSString).deletingLastPathComponent
-                if !dir.isEmpty { try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+                let dir = String(path.reversed().drop { $0 != "/" }.reversed().dropLast())
+                if !dir.isEmpty { try? FileIO.makeDirectory(dir) }
             }
             do {
                 try SelfSignedCertificate.write(
@@ -313,7 +311,7 @@ final class GatewayRuntime: Sendable {
 
     /// Builds and runs the gateway from its environment.
     static func run(environment: [String: String]) async -> Int32 {
-        let hostName = ProcessInfo.processInfo.hostName
+        let hostName = Posix.hostName() ?? "esb-gateway"
         let env: GatewayEnvironment
         do {
             env = try GatewayEnvironment.parse(environment, hostName: hostName)
