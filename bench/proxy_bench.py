@@ -12,7 +12,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests-e2e"))
 import gateway_support as gs  # noqa: E402
-from gateway_latency import lua, wrk  # noqa: E402
+from box_setup import cpu_seconds, lua, wrk  # noqa: E402
+from gateway_latency import PAYLOAD  # noqa: E402
 
 TRIVIAL_IMAGE = "esb-bench/trivial-worker:latest"
 HELLO_IMAGE = "esb-bench/hello-worker:latest"
@@ -60,23 +61,12 @@ def rss_mb(pid):
     return fields.get("VmRSS", float("nan")), fields.get("RssAnon", float("nan"))
 
 
-def cpu_seconds(pids):
-    """User + system CPU time of these processes so far (/proc/PID/stat), in seconds."""
-    total = 0
-    for pid in pids:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def measure(url, clients, duration, script, pids):
     """wrk's figures, plus the CPU time the proxy processes `pids` spent per request (µs): a figure that moves
     less than latency when other programs load the machine."""
-    before = cpu_seconds(pids) if pids else 0
+    before = cpu_seconds(*pids) if pids else 0
     r = wrk(url, clients, duration, script)
-    requests = r["rps"] * duration
-    r["cpu_us"] = (cpu_seconds(pids) - before) / requests * 1e6 if pids and requests else None
+    r["cpu_us"] = (cpu_seconds(*pids) - before) / r["total"] * 1e6 if pids and r["total"] else None
     return r
 
 
@@ -207,8 +197,8 @@ def main():
         # nginx's master and its one worker process.
         nginx_pids = [nginx.pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(nginx.pid)], capture_output=True,
                                                                    text=True).stdout.split()]
-        gw_script = lua(os.path.join(tmp, "gw.lua"), auth)
-        plain_script = lua(os.path.join(tmp, "plain.lua"), plain)
+        gw_script = lua(os.path.join(tmp, "gw.lua"), PAYLOAD, auth)
+        plain_script = lua(os.path.join(tmp, "plain.lua"), PAYLOAD, plain)
         urls = {
             "trivial": [("direct to the worker", f"http://{trivial_ips[0]}:8080/", plain_script, []),
                         ("nginx TLS proxy", f"https://127.0.0.1:{nginx_port}/trivial", plain_script, nginx_pids),
