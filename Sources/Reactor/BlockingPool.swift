@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-import CLinuxShims
+import Posix
 
 /// A few dedicated threads for work that blocks (DNS lookups, file reads after start-up, CPU-heavy
 /// jobs), so that neither an event loop nor Swift's cooperative pool (2 threads on 2 cores) stalls.
@@ -10,26 +7,14 @@ public final class BlockingPool: @unchecked Sendable {
     /// The process-wide pool (4 threads).
     public static let shared = BlockingPool(threads: 4)
 
-    // pthread primitives must not move: heap-allocated, never freed (the pool lives as long as the process).
-    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    var work: [@Sendable () -> Void] = []
+    private let lock = ConditionLock()
+    // Read and written under `lock` only (hence `@unchecked Sendable`).
+    private var work: [@Sendable () -> Void] = []
 
     /// Starts `threads` worker threads.
     public init(threads: Int) {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
         for _ in 0..<max(1, threads) {
-            var thread = pthread_t()
-            let box = Unmanaged.passRetained(self)
-            pthread_create(
-                &thread, nil,
-                { raw in
-                    let pool = Unmanaged<BlockingPool>.fromOpaque(raw!).takeRetainedValue()
-                    pool.workerLoop()
-                    return nil
-                }, box.toOpaque())
-            pthread_detach(thread)
+            OSThread.start(name: "esb-blocking") { [self] in workerLoop() }
         }
     }
 
@@ -50,19 +35,16 @@ public final class BlockingPool: @unchecked Sendable {
     }
 
     func submit(_ item: @escaping @Sendable () -> Void) {
-        pthread_mutex_lock(mutex)
-        work.append(item)
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
+        lock.withLock { work.append(item) }
+        lock.signal()
     }
 
-    func workerLoop() {
-        _ = CLinuxShims_set_thread_name("esb-blocking")
+    private func workerLoop() {
         while true {
-            pthread_mutex_lock(mutex)
-            while work.isEmpty { pthread_cond_wait(condition, mutex) }
+            lock.lock()
+            while work.isEmpty { lock.wait() }
             let item = work.removeFirst()
-            pthread_mutex_unlock(mutex)
+            lock.unlock()
             item()
         }
     }
