@@ -118,7 +118,13 @@ import Testing
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let lines = output.text.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }
+        // The output is read by a handler on another thread: the last lines the process wrote before it exited
+        // can reach the collector just after the exit is seen. The "stopped" line must still arrive.
+        func lines() -> [JSONValue] {
+            output.text.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }
+        }
+        try await waitUntil("the stopped line") { lines().contains { $0["message"]?.stringValue == "stopped" } }
+        let lines = lines()
         #expect(lines.contains { $0["message"]?.stringValue == "stopped" })
         #expect(lines.allSatisfy { $0["container_name"]?.stringValue == "esb-manager-proc" })
     }
