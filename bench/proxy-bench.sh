@@ -11,9 +11,10 @@
 # the end. Load generator: wrk. Prints figures; asserts nothing. docs/performance.md explains the figures.
 #
 #   bench/proxy-bench.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N] [--rounds N] [--perf DIR]
-#                        [--gateway-env NAME=VALUE]...
+#                        [--gateway-env NAME=VALUE]... [--syscalls]
 #   --rounds N: every row N times, the three paths taking turns; medians printed (this machine is noisy).
 #   --perf DIR: afterwards, `perf record -g` of the gateway under the N-client load; reports in DIR.
+#   --syscalls: afterwards, system calls per request of nginx and the gateway under that load (strace -c).
 #   ESB_BIN_DIR=DIR: run the esb-gateway and esb-manager found in DIR (e.g. an older build) instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,8 +23,9 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-setup) SETUP=0 ;;
         --no-build) BUILD=0 ;;
+        --syscalls) ARGS+=("$1") ;;
         --duration|--clients|--rounds|--perf|--perf-seconds|--gateway-env) ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift

@@ -164,6 +164,31 @@ def profile(gw_pid, gw_url, script, clients, seconds, out_dir):
     print(f"perf profile of esb-gateway ({seconds}s, {clients} clients): {out_dir}/perf-self.txt, perf-children.txt")
 
 
+def syscalls(targets, clients, seconds):
+    """System calls per request of each proxy under the N-client load: `strace -c -f` attached for one whole wrk
+    run, its counts divided by the requests wrk completed. strace slows the traced process a lot, so only the
+    counts per request mean anything here, not the rates."""
+    print(f"system calls per request, {clients} clients, strace -c -f over one {seconds}s wrk run:")
+    for name, url, script, pid in targets:
+        out = tempfile.mktemp(prefix="esb-strace-")
+        tracer = subprocess.Popen(["strace", "-c", "-f", "-o", out, "-p", str(pid)], stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        r = wrk(url, clients, seconds, script)
+        tracer.send_signal(2)
+        tracer.wait()
+        counts = {}
+        with open(out) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 5 and parts[0][0].isdigit() and parts[-1] != "total":
+                    counts[parts[-1]] = int(parts[3])
+        os.unlink(out)
+        total = r["total"] or 1
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
+        print(f"  {name:<16} {sum(counts.values()) / total:6.2f} per request ("
+              + ", ".join(f"{call} {n / total:.2f}" for call, n in top) + ")")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=8)
@@ -171,6 +196,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="measure every row this many times, print medians")
     ap.add_argument("--perf", metavar="DIR", help="also profile the gateway under the many-client load into DIR")
     ap.add_argument("--perf-seconds", type=int, default=10)
+    ap.add_argument("--syscalls", action="store_true",
+                    help="also count the system calls per request of nginx and the gateway (strace -c)")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment of the gateway (e.g. MALLOC_ARENA_MAX=2)")
     a = ap.parse_args()
@@ -227,6 +254,9 @@ def main():
         for d in ("gateway", "manager"):
             print(f"  esb-{d:<8} idle {idle[d][0]:6.1f} ({idle[d][1]:4.1f})   "
                   f"after the {a.clients}-client run {after[d][0]:6.1f} ({after[d][1]:4.1f})")
+        if a.syscalls:
+            syscalls([("nginx worker", urls["trivial"][1][1], plain_script, nginx_pids[-1]),
+                      ("esb-gateway", urls["trivial"][2][1], gw_script, gw.daemon.proc.pid)], a.clients, 5)
         if a.perf:
             os.makedirs(a.perf, exist_ok=True)
             profile(gw.daemon.proc.pid, urls["trivial"][2][1], gw_script, a.clients, a.perf_seconds, a.perf)

@@ -11,6 +11,8 @@ int COpenSSLShims_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
 
 long COpenSSLShims_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
 
+void COpenSSLShims_SSL_CTX_set_read_ahead(SSL_CTX *ctx, int yes) { SSL_CTX_set_read_ahead(ctx, yes); }
+
 int COpenSSLShims_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return (int)SSL_set_tlsext_host_name(ssl, name);
 }

@@ -47,13 +47,22 @@ public struct HTTPServerConfiguration: Sendable {
     /// "401 without reading the upload"): a response here is sent at once with `Connection: close`, and the
     /// body the client may still send is discarded as after a 413. nil lets the request go on. Called on the
     /// connection's loop with the head and an empty body, only for requests that have a body.
-    public var headGate: (@Sendable (HTTPRequest, RequestInfo) -> HTTPResponse?)?
+    public var headGate: (@Sendable (HTTPRequest, RequestInfo) -> HeadVerdict)?
 
     /// A configuration with §3.10 defaults.
     public init(listen: ListenAddress, tls: TLSServerContext? = nil) {
         self.listen = listen
         self.tls = tls
     }
+}
+
+/// What a head gate decided about a request from its head.
+public enum HeadVerdict: Sendable {
+    /// Answer this at once, with `Connection: close`, and discard the body.
+    case refuse(HTTPResponse)
+    /// Read the body and hand the request over; `note` (what the gate worked out, e.g. a verified token's
+    /// claims) reaches the handler as `RequestInfo.headNote`, so it is not worked out twice.
+    case admit(note: (any Sendable)?)
 }
 
 /// What the server knows about the connection a request came on.
@@ -66,13 +75,19 @@ public struct RequestInfo: Sendable {
     public var connectionID: UInt64
     /// When the request head was complete.
     public var receivedAt: ContinuousClock.Instant
+    /// What the head gate passed on when it admitted the request (nil without a gate or a body).
+    public var headNote: (any Sendable)?
 
     /// Builds an info value (tests of handlers build their own).
-    public init(peerAddress: String, isTLS: Bool, connectionID: UInt64, receivedAt: ContinuousClock.Instant) {
+    public init(
+        peerAddress: String, isTLS: Bool, connectionID: UInt64, receivedAt: ContinuousClock.Instant,
+        headNote: (any Sendable)? = nil
+    ) {
         self.peerAddress = peerAddress
         self.isTLS = isTLS
         self.connectionID = connectionID
         self.receivedAt = receivedAt
+        self.headNote = headNote
     }
 }
 

@@ -46,18 +46,19 @@ final class ServerConnection: @unchecked Sendable {
             guard let head = await readHead(first: first) else { return }
             first = false
             let receivedAt = ContinuousClock.now
+            var info = RequestInfo(peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
             // Decided from the head, before a byte of the body is read or buffered (docs/network-runtime.md).
             if Self.hasBody(head), let gate = configuration.headGate {
-                let info = RequestInfo(
-                    peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
-                if let refusal = gate(head.request(body: []), info) {
+                switch gate(head.request(body: []), info) {
+                case .refuse(let refusal):
                     await refuse(refusal, head: head)
                     return
+                case .admit(let note):
+                    info.headNote = note
                 }
             }
             guard let body = await readBody(head) else { return }
             transport.registration.setDeadline(nil)
-            let info = RequestInfo(peerAddress: peer, isTLS: transport.isTLS, connectionID: id, receivedAt: receivedAt)
             let response = await core.handler(head.request(body: body), info)
             let keepAlive = head.keepAlive && !draining && !Self.asksToClose(response)
             var out: [UInt8] = []

@@ -5,7 +5,9 @@ import Posix
 /// `push` never waits: when the queue is full — `capacity` lines, or `maxBytes` bytes, whichever comes first — the
 /// line is dropped and counted (lines and bytes). Bounding bytes matters: 20,000 lines of 256 KiB would be 5 GiB
 /// (docs/manager.md). The consumer blocks in
-/// `popBatch` on a condition variable. Its `ConditionLock` guards every field, hence `@unchecked Sendable`.
+/// `popBatch` on a condition variable, and a push wakes it only when it sleeps waiting for that line: a push while
+/// it writes, or while it lingers for a fuller batch, costs no system call (docs/performance.md, "System calls").
+/// Its `ConditionLock` guards every field, hence `@unchecked Sendable`.
 final class BoundedLineQueue: @unchecked Sendable {
     /// Most lines held at once.
     let capacity: Int
@@ -19,6 +21,9 @@ final class BoundedLineQueue: @unchecked Sendable {
     private var closed = false
     private var droppedSinceLastTake = 0
     private var droppedTotal = 0
+    /// Lines waiting at which a push wakes the consumer: 1 while it waits for any line, its batch size while it
+    /// lingers, never while it is busy.
+    private var wakeAt = Int.max
 
     init(capacity: Int, maxBytes: Int = 32 * 1024 * 1024) {
         self.capacity = max(1, capacity)
@@ -38,7 +43,10 @@ final class BoundedLineQueue: @unchecked Sendable {
         }
         bytes += line.count
         lines.append(line)
-        condition.signal()
+        if lines.count - head >= wakeAt {
+            wakeAt = .max
+            condition.signal()
+        }
         return true
     }
 
@@ -47,11 +55,16 @@ final class BoundedLineQueue: @unchecked Sendable {
     func popBatch(maxLines: Int, linger: Duration) -> [[UInt8]]? {
         condition.lock()
         defer { condition.unlock() }
-        while lines.count == head && !closed { condition.wait() }
+        defer { wakeAt = .max }
+        while lines.count == head && !closed {
+            wakeAt = 1
+            condition.wait()
+        }
         if lines.count == head { return nil }
         if linger > .zero && !closed {
             let deadline = MonotonicDeadline.after(linger)
             while lines.count - head < maxLines && !closed {
+                wakeAt = maxLines
                 if !condition.wait(until: deadline) { break }
             }
         }

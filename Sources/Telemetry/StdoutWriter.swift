@@ -2,6 +2,10 @@ import Posix
 
 /// Writes queued lines to a file descriptor (stdout) from its own thread, so a slow or blocked terminal or
 /// pipe never stalls the caller: the queue fills and further lines are dropped and counted instead.
+///
+/// The writer gathers lines for up to `linger` after the first one, so a busy gateway writes one batch per
+/// millisecond instead of waking this thread and calling `write(2)` for every access-log line
+/// (docs/performance.md, "System calls"); a line reaches stdout at most that much later.
 final class StdoutWriter: Sendable {
     let queue: BoundedLineQueue
     private let done = DoneSignal()
@@ -12,7 +16,7 @@ final class StdoutWriter: Sendable {
         self.queue = queue
         let done = self.done
         OSThread.start(name: "log-stdout") {
-            while let batch = queue.popBatch(maxLines: 1024, linger: .zero) {
+            while let batch = queue.popBatch(maxLines: 1024, linger: Self.linger) {
                 var buffer: [UInt8] = []
                 let dropped = queue.takeDropped()
                 if dropped > 0 {
@@ -24,6 +28,8 @@ final class StdoutWriter: Sendable {
             done.signal()
         }
     }
+
+    static let linger = Duration.milliseconds(1)
 
     /// Closes the queue and waits (up to `timeout`) until what was queued is written.
     func close(timeout: Duration) {

@@ -1,6 +1,8 @@
 import BoxCore
 import BoxCrypto
 import HTTP1
+import Posix
+import Reactor
 import Testing
 @testable import GatewayService
 
@@ -61,7 +63,10 @@ import Testing
     func screen(_ h: DispatcherHarness, _ method: String, _ target: String, _ headers: HTTPHeaders = [:])
         -> HTTPResponse?
     {
-        h.dispatcher.screen(HTTPRequest(method: method, target: target, headers: headers), peer: "127.0.0.1:1")
+        let verdict = h.dispatcher.screen(
+            HTTPRequest(method: method, target: target, headers: headers), peer: "127.0.0.1:1")
+        if case .refuse(let response) = verdict { return response }
+        return nil
     }
 
     @Test func refusalsAreWhatTheFullPathWouldAnswer() throws {
@@ -97,6 +102,29 @@ import Testing
         #expect(screen(h, "POST", "/user/auth/ver1.0", ["x-api-key": "api-key-1"]) == nil)  // user/password in the body
         #expect(screen(h, "POST", "/2015-03-31/functions/echo/invocations", h.bearer()) == nil)
         #expect(screen(h, "GET", "/health") == nil)
+    }
+
+    /// docs/performance.md: a route's token is verified once per request. The head gate's claims reach `handle`,
+    /// which checks only their expiry again (the body may have taken a while).
+    @Test func theHeadsVerifiedClaimsAreUsedAndOnlyTheirExpiryIsCheckedAgain() async throws {
+        let h = try DispatcherHarness()
+        let request = HTTPRequest(method: "POST", target: "/api/echo", headers: h.bearer(h.token(subject: "carol")))
+        guard case .admit(let note) = h.dispatcher.screen(request, peer: "127.0.0.1:1") else {
+            Issue.record("a valid token was refused from the head")
+            return
+        }
+        let claims = try #require(note as? TokenClaims)
+        #expect(claims.subject == "carol")
+        // The handler takes the admitted claims as they are: the event names their subject, not the header's.
+        let other = HTTPRequest(
+            method: "POST", target: "/api/echo", headers: h.bearer(h.token(subject: "dave")), body: Array("{}".utf8))
+        #expect(await h.dispatcher.handle(other, peer: "127.0.0.1:1", admitted: claims).status == 200)
+        let event = try JSONValue(parsing: try #require(h.invoker.recorded.last).payload)
+        #expect(event["requestContext"]?["authorizer"]?["claims"]?["sub"] == "carol")
+        // Claims that expired while the body arrived are refused.
+        var expired = claims
+        expired.refusedFrom = Int(WallClock.epochMilliseconds() / 1000) - 1
+        #expect(await h.dispatcher.handle(other, peer: "127.0.0.1:1", admitted: expired).status == 401)
     }
 }
 

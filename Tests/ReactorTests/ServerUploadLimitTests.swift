@@ -13,7 +13,7 @@ import Testing
     static func gatedServer(tls: Bool, handled: HandledCount) throws -> (HTTPServer, Int) {
         try startServer(tls: tls) { config in
             config.headGate = { head, _ in
-                head.headers["X-Token"] == "ok" ? nil : HTTPStatus.errorResponse(401)
+                head.headers["X-Token"] == "ok" ? .admit(note: nil) : .refuse(HTTPStatus.errorResponse(401))
             }
         } handler: { request, info in
             handled.value.add(1, ordering: .relaxed)

@@ -20,7 +20,17 @@ public enum ProxyResult {
     public static func response(
         rieStatus: Int, rieHeaders: [(name: String, value: String)], payload: [UInt8], format: Route.PayloadFormat
     ) throws(ProxyResultError) -> ProxyResponse {
-        let parsed = try? JSONValue(parsing: payload)
+        try response(
+            rieStatus: rieStatus, rieHeaders: rieHeaders, payload: payload, parsed: try? JSONValue(parsing: payload),
+            format: format)
+    }
+
+    /// The same, for a caller that parsed `payload` already (`parsed`: its JSON, nil when it is not JSON), so the
+    /// function's result is parsed once per request (docs/performance.md).
+    public static func response(
+        rieStatus: Int, rieHeaders: [(name: String, value: String)], payload: [UInt8], parsed: JSONValue?,
+        format: Route.PayloadFormat
+    ) throws(ProxyResultError) -> ProxyResponse {
         if let errorHeader = rieHeaders.first(where: { ASCII.equalsIgnoringCase($0.name, "X-Amz-Function-Error") }) {
             throw errorObject(parsed) ?? .functionError(errorType: errorHeader.value, errorMessage: nil)
         }

@@ -29,6 +29,7 @@ static const int COpenSSLShims_TLS1_3_VERSION = TLS1_3_VERSION;
 int COpenSSLShims_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
 int COpenSSLShims_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version);
 long COpenSSLShims_SSL_CTX_set_mode(SSL_CTX *ctx, long mode);
+void COpenSSLShims_SSL_CTX_set_read_ahead(SSL_CTX *ctx, int yes);
 int COpenSSLShims_SSL_set_tlsext_host_name(SSL *ssl, const char *name);
 long COpenSSLShims_BIO_get_mem_data(BIO *bio, char **data);
 void COpenSSLShims_OPENSSL_free(void *ptr);

@@ -7,6 +7,8 @@ public import Posix
 public struct TokenClaims: Sendable, Equatable {
     /// `sub`: the user name.
     public var subject: String
+    /// `exp` (whole seconds) plus the clock leeway: the token is refused from this epoch second on.
+    var refusedFrom: Int
 }
 
 /// Issues login tokens and checks `Authorization: Bearer` headers (docs/contract.md §3.3) with the gateway's HS256 key.
@@ -26,14 +28,23 @@ public struct TokenAuthority: Sendable {
 
     /// A new token for `subject`, with a random `jti`.
     public func issue(subject: String) -> String {
-        var rng = SystemRandomNumberGenerator()
+        var rng = KernelRandom()
         return JWT.issue(
             subject: subject, now: now(), lifetimeSeconds: lifetime, secret: key, issuer: "esb-gateway",
             tokenID: RequestIdentity.newUUID(using: &rng))
     }
 
     /// The claims of the bearer token in `headers`, or `.unauthorized`.
-    public func authenticate(_ headers: HTTPHeaders) throws(GatewayError) -> TokenClaims {
+    ///
+    /// `admitted`: the claims the head gate verified from these same headers (HeadScreen.swift). The token is
+    /// then verified once per request: only its expiry is checked again, as the body may have taken a while.
+    public func authenticate(_ headers: HTTPHeaders, admitted: TokenClaims? = nil) throws(GatewayError)
+        -> TokenClaims
+    {
+        if let admitted {
+            guard now() < admitted.refusedFrom else { throw .unauthorized }
+            return admitted
+        }
         guard let token = BearerToken.parse(authorization: headers["Authorization"]) else { throw .unauthorized }
         return try verify(token)
     }
@@ -42,7 +53,7 @@ public struct TokenAuthority: Sendable {
     public func verify(_ token: String) throws(GatewayError) -> TokenClaims {
         do {
             let claims = try JWT.verify(token, secret: key, now: now())
-            return TokenClaims(subject: claims.subject)
+            return TokenClaims(subject: claims.subject, refusedFrom: claims.expiresAt + JWT.leewaySeconds)
         } catch {
             throw .unauthorized
         }

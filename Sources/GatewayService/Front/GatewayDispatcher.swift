@@ -43,15 +43,18 @@ public final class GatewayDispatcher: Sendable {
             binaryMediaTypes: BinaryMediaTypes(settings.environment.binaryMediaTypes))
     }
 
-    /// Answers one request. `peer` is the TCP peer's address (`1.2.3.4` or `[::1]:port` forms both work).
-    public nonisolated(nonsending) func handle(_ request: HTTPRequest, peer: String) async -> HTTPResponse {
+    /// Answers one request. `peer` is the TCP peer's address (`1.2.3.4` or `[::1]:port` forms both work);
+    /// `admitted`: the token claims the head gate verified for this request (`screen`).
+    public nonisolated(nonsending) func handle(_ request: HTTPRequest, peer: String, admitted: TokenClaims? = nil)
+        async -> HTTPResponse
+    {
         let started = ContinuousClock.now
         let epochMillis = WallClock.epochMilliseconds()
         let identity = RequestIdentity(headers: request.headers, epochSeconds: epochMillis / 1000)
         var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
         var response: HTTPResponse
         do {
-            response = try await route(request, trace: &trace)
+            response = try await route(request, admitted: admitted, trace: &trace)
         } catch {
             if error == .internalError || error == .badGateway || error == .serviceUnavailable {
                 log.log(
@@ -78,8 +81,8 @@ public final class GatewayDispatcher: Sendable {
     }
 
     /// Finds the handler for `request`; errors come back as `GatewayError` for the one mapping function.
-    nonisolated(nonsending) func route(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError)
-        -> HTTPResponse
+    nonisolated(nonsending) func route(_ request: HTTPRequest, admitted: TokenClaims?, trace: inout RequestTrace)
+        async throws(GatewayError) -> HTTPResponse
     {
         let path = request.path
         let method = request.method
@@ -101,7 +104,7 @@ public final class GatewayDispatcher: Sendable {
             trace.routeLabel = route.path.template
             var claims: TokenClaims?
             if route.auth == .jwt {
-                claims = try tokens.authenticate(request.headers)
+                claims = try tokens.authenticate(request.headers, admitted: admitted)
             }
             guard request.body.count <= settings.environment.maxBodyBytes else { throw .payloadTooLarge }
             guard let function = snapshot.functions[route.function] else {

@@ -95,7 +95,7 @@ final class GatewayRuntime: Sendable {
         // Authentication from the head: an unauthenticated upload is refused before its body is read.
         serverConfiguration.headGate = { head, info in dispatcher.screen(head, peer: info.peerAddress) }
         server = HTTPServer(configuration: serverConfiguration) { request, info in
-            await dispatcher.handle(request, peer: info.peerAddress)
+            await dispatcher.handle(request, peer: info.peerAddress, admitted: info.headNote as? TokenClaims)
         }
         if let metricsListen = env.metricsListen {
             guard let address = ListenAddress.parse(metricsListen) else {

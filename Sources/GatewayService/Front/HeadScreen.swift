@@ -1,4 +1,5 @@
 public import HTTP1
+public import Reactor
 import BoxCore
 import Telemetry
 import BoxCrypto
@@ -13,42 +14,43 @@ import Posix
 /// ids, metrics and access-log line). Anything the head cannot decide (a signature over the body, the login's
 /// user and password) is left to `handle`.
 extension GatewayDispatcher {
-    /// The answer for a request refused from its head, or nil to read the body and handle it.
-    public func screen(_ head: HTTPRequest, peer: String) -> HTTPResponse? {
+    /// The answer for a request refused from its head, or `.admit` to read the body and handle it; a route's
+    /// verified token claims go along to `handle` (verified once per request, docs/performance.md).
+    public func screen(_ head: HTTPRequest, peer: String) -> HeadVerdict {
         let started = ContinuousClock.now
         var routeLabel = "unmatched"
         do {
-            try checkHead(head, routeLabel: &routeLabel)
-            return nil
+            return .admit(note: try checkHead(head, routeLabel: &routeLabel))
         } catch {
             // Ids only for a refusal: an accepted head gets its ids once, in `handle` (docs/performance.md).
             let epochMillis = WallClock.epochMilliseconds()
             let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
             var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
             trace.routeLabel = routeLabel
-            return finish(head, response: error.response, trace: trace, started: started)
+            return .refuse(finish(head, response: error.response, trace: trace, started: started))
         }
     }
 
-    func checkHead(_ request: HTTPRequest, routeLabel: inout String) throws(GatewayError) {
+    /// Throws what `route` would answer for the head; returns the claims of a route's verified token.
+    func checkHead(_ request: HTTPRequest, routeLabel: inout String) throws(GatewayError) -> TokenClaims? {
         let path = request.path
         let method = request.method
-        if path == "/health", method == "GET" || method == "HEAD" { return }
+        if path == "/health", method == "GET" || method == "HEAD" { return nil }
         if method == "POST", path == settings.environment.authEndpointPath || path == LoginHandler.legacyPath {
             routeLabel = "login"
             try login.checkAPIKey(request.headers)
-            return
+            return nil
         }
         if method == "POST", InvokeTarget.isInvokePath(path) {
             routeLabel = "invoke"
             try invokeAPI.authenticateHead(request)
-            return
+            return nil
         }
         let snapshot = config.current
         switch snapshot.routes.match(method: method, path: path) {
         case .matched(let route, _):
             routeLabel = route.path.template
-            if route.auth == .jwt { _ = try tokens.authenticate(request.headers) }
+            if route.auth == .jwt { return try tokens.authenticate(request.headers) }
         case .methodNotAllowed(let allowed):
             routeLabel = "method_not_allowed"
             let open = allowed.allSatisfy { m in
@@ -60,6 +62,7 @@ extension GatewayDispatcher {
             routeLabel = "unmatched"
             _ = try tokens.authenticate(request.headers)
         }
+        return nil
     }
 }
 

@@ -22,12 +22,13 @@ enum ProxyEventAdapter {
     }
 
     /// The client's response for what the worker's RIE answered; `ProxyResultError` → 502 (logged by the caller).
-    static func response(_ outcome: InvocationOutcome, format: Route.PayloadFormat) throws(ProxyResultError)
-        -> HTTPResponse
+    /// `parsed`: the body's JSON when the caller parsed it already (nil: parsed here).
+    static func response(_ outcome: InvocationOutcome, parsed: JSONValue?, format: Route.PayloadFormat)
+        throws(ProxyResultError) -> HTTPResponse
     {
         let mapped = try ProxyResult.response(
             rieStatus: outcome.status, rieHeaders: outcome.headers.fields.map { (name: $0.name, value: $0.value) },
-            payload: outcome.body, format: format)
+            payload: outcome.body, parsed: parsed ?? (try? JSONValue(parsing: outcome.body)), format: format)
         return HTTPResponse(
             status: mapped.status, headers: HTTPHeaders(mapped.headers.map { ($0.name, $0.value) }), body: mapped.body)
     }

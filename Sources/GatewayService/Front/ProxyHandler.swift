@@ -52,13 +52,15 @@ struct ProxyHandler: Sendable {
             function: function.name, queueWait: outcome.queueWait, functionTime: outcome.functionTime,
             coldStart: outcome.coldStart)
         // The RIE's error object (status 200) and its Runtime.ExitError (502) are function errors too.
-        if FunctionErrorDetector.isFunctionError(outcome) {
+        // The worker's answer is parsed once, for the error check and the mapping (docs/performance.md).
+        let parsed = FunctionErrorDetector.parseIfObject(outcome.body)
+        if FunctionErrorDetector.isFunctionError(outcome, parsed: parsed) {
             trace.detail =
                 "function \(function.name) failed: " + String(decoding: outcome.body.prefix(512), as: UTF8.self)
             throw .badGateway
         }
         do {
-            return try ProxyEventAdapter.response(outcome, format: route.payloadFormat)
+            return try ProxyEventAdapter.response(outcome, parsed: parsed, format: route.payloadFormat)
         } catch {
             trace.detail = "function \(function.name): \(error)"
             throw .badGateway

@@ -1,4 +1,5 @@
 public import HTTP1
+import Posix
 
 /// The `X-Request-Id` and `X-Amzn-Trace-Id` of one request (docs/contract.md §3.2): the client's values are kept,
 /// missing ones are generated. Both go on every response, into the event and to the worker.
@@ -17,7 +18,7 @@ public struct RequestIdentity: Sendable, Equatable {
     /// Takes the client's ids from `headers` or makes new ones.
     /// - Parameter epochSeconds: the current time (the trace id embeds it).
     public init(headers: HTTPHeaders, epochSeconds: Int64) {
-        var rng = SystemRandomNumberGenerator()
+        var rng = KernelRandom()
         // The request id becomes the function's invocation id (`context.aws_request_id`) and the RIE's: only
         // `[A-Za-z0-9._:-]{1,128}` is kept (docs/gateway.md); `../../x` made the invocation fail.
         if let given = headers["X-Request-Id"], Self.isValidRequestID(given) {
@@ -40,8 +41,8 @@ public struct RequestIdentity: Sendable, Equatable {
 
     /// A random version-4 UUID in its canonical lower-case form.
     ///
-    /// Per request (docs/performance.md): two 64-bit draws (`SystemRandomNumberGenerator` is one `getrandom`
-    /// call per draw, so not one per byte) written as hex into one 36-byte buffer.
+    /// Per request (docs/performance.md): two 64-bit draws (from `KernelRandom`'s buffer: no system call per
+    /// draw) written as hex into one 36-byte buffer.
     public static func newUUID<R: RandomNumberGenerator>(using rng: inout R) -> String {
         var high = rng.next() as UInt64
         var low = rng.next() as UInt64

@@ -10,18 +10,27 @@ enum FunctionErrorDetector {
     static let errorKeys: Set<String> = ["errorMessage", "errorType", "stackTrace", "requestId", "cause", "errorCode"]
 
     static func isFunctionError(_ outcome: InvocationOutcome) -> Bool {
-        if outcome.headers.contains(name: "X-Amz-Function-Error") { return true }
-        if outcome.status != 200 { return true }
-        return isErrorObject(outcome.body)
+        isFunctionError(outcome, parsed: parseIfObject(outcome.body))
     }
 
-    /// True when `body` is a JSON object with `errorMessage` or `errorType` and no key outside the error shape.
-    static func isErrorObject(_ body: [UInt8]) -> Bool {
-        // Cheap pre-check: most results are not error objects and need no parse here.
-        guard body.first == UInt8(ascii: "{"), body.count < 1 << 20 else { return false }
-        guard let object = (try? JSONValue(parsing: body))?.objectValue else { return false }
-        let keys = Set(object.keys)
+    /// The same for a caller that parsed the body already (`parseIfObject`), so it is parsed once.
+    static func isFunctionError(_ outcome: InvocationOutcome, parsed: JSONValue?) -> Bool {
+        if outcome.headers.contains(name: "X-Amz-Function-Error") { return true }
+        if outcome.status != 200 { return true }
+        return isErrorObject(parsed)
+    }
+
+    /// The body's JSON when it starts like an object (most results need no parse to be told from an error).
+    static func parseIfObject(_ body: [UInt8]) -> JSONValue? {
+        guard body.first == UInt8(ascii: "{"), body.count < 1 << 20 else { return nil }
+        return try? JSONValue(parsing: body)
+    }
+
+    /// True when `value` is a JSON object with `errorMessage` or `errorType` and no key outside the error shape.
+    static func isErrorObject(_ value: JSONValue?) -> Bool {
+        guard let object = value?.objectValue else { return false }
+        let keys = object.keys
         guard keys.contains("errorMessage") || keys.contains("errorType") else { return false }
-        return keys.isSubset(of: errorKeys)
+        return keys.allSatisfy { errorKeys.contains($0) }
     }
 }
