@@ -36,8 +36,8 @@ def test_a_worker_removed_behind_the_boxs_back_leaves_the_pool_by_push():
         # The effect: the pool is empty again with no request sent (a failure here waits out wait_until's limit).
         wait_until(lambda: idle_workers(gw, "echo-one") == 0, 60, what="the gateway to drop the removed worker")
         dropped = time.monotonic()
+        gw.daemon.wait_log_lines(lambda l: l.get("message") == "workers gone" and victim in l.get("workers", ""))
         lines = gw.daemon.log_lines()
-        assert any(l.get("message") == "workers gone" and victim in l.get("workers", "") for l in lines), lines[-20:]
         assert not any(l.get("message") == "workers revoked" and victim in l.get("workers", "") for l in lines)
 
         # The next request leases a new worker at once instead of connecting to the vanished address.

@@ -221,7 +221,7 @@ def test_a_configuration_replaced_by_rename_is_reloaded_without_sighup():
         replace(box.routing_path, 'routes:\n  - {path: "/first", method: GET, function: echo, auth: none}\n'
                                   '  - {path: "/added", method: GET, function: second, auth: none}\n')
         wait_until(lambda: gw.request("GET", "/added")[0] == 200, 30, interval=0.3, what="the new route served")
-        assert any(x.get("message") == "configuration reloaded" for x in gw.daemon.log_lines())
+        gw.daemon.wait_log_lines(lambda x: x.get("message") == "configuration reloaded")
         wait_until(lambda: "configuration reloaded" in box.manager.log_text(), 10, what="the manager's reload")
 
         replace(box.functions_path, "functions:\n  Bad/Name:\n    image: x\n")
