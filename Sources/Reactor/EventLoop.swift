@@ -5,7 +5,7 @@ import CLinuxShims
 import Posix
 import Synchronization
 
-/// One epoll thread that is also a Swift `SerialExecutor`.
+/// One epoll thread that is also a Swift `SerialExecutor` (and, through `taskExecutor`, a `TaskExecutor`).
 ///
 /// Jobs (task continuations, closures from `execute`) queue under a mutex; the loop thread runs them, then
 /// waits in `epoll_wait` with the nearest timer as its timeout. A job enqueued from another thread while
@@ -16,6 +16,7 @@ import Synchronization
 public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringConvertible {
     enum Work {
         case job(UnownedJob)
+        case taskJob(UnownedJob)
         case closure(@Sendable () -> Void)
     }
 
@@ -41,6 +42,11 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
     private let actorStorage = Mutex<Loop?>(nil)
     private let actorMade = Atomic<Bool>(false)
     nonisolated(unsafe) private var actorCached: Loop?
+    private let jobsFromOtherThreads = Atomic<Int>(0)
+    // Set once in `init`, before the loop thread starts; read without a lock afterwards.
+    nonisolated(unsafe) private var taskExecutorStorage: LoopTaskExecutor?
+    /// This loop as a task executor (see `LoopTaskExecutor`).
+    public var taskExecutor: LoopTaskExecutor { taskExecutorStorage! }
 
     /// Creates a loop and starts its thread.
     init(index: Int = 0) throws(PosixError) {
@@ -51,6 +57,7 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
         epoll = try Epoll()
         wakeup = try EventFD()
         try epoll.add(wakeup.fd.rawValue, events: [.readable], token: RegistrationTable.wakeToken)
+        taskExecutorStorage = LoopTaskExecutor(loop: self)
         let box = Unmanaged.passRetained(self)
         let rc = pthread_create(
             &thread, nil,
@@ -104,8 +111,19 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
 
     /// Queues a job (a task continuation) to run on the loop thread; safe from any thread.
     public func enqueue(_ job: consuming ExecutorJob) {
+        if !inLoop { jobsFromOtherThreads.add(1, ordering: .relaxed) }
         push(.job(UnownedJob(job)))
     }
+
+    /// Queues a job of a task that prefers this loop (`LoopTaskExecutor`).
+    func enqueueTaskJob(_ job: UnownedJob) {
+        if !inLoop { jobsFromOtherThreads.add(1, ordering: .relaxed) }
+        push(.taskJob(job))
+    }
+
+    /// Jobs queued here from another thread so far: each one is a task hopping onto this loop (an eventfd wake
+    /// when the loop sleeps). Code that stays on its loop adds none (docs/architecture.md, "Concurrency model").
+    public var jobsEnqueuedFromOtherThreads: Int { jobsFromOtherThreads.load(ordering: .relaxed) }
 
     /// This loop as an executor reference.
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
@@ -167,6 +185,11 @@ public final class EventLoop: SerialExecutor, @unchecked Sendable, CustomStringC
             for work in batch {
                 switch work {
                 case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
+                case .taskJob(let job):
+                    // Only tasks that prefer this loop queue these: they run isolated to the loop (it is this
+                    // one thread), so a hop from their nonisolated code onto the `Loop` actor continues inline.
+                    job.runSynchronously(
+                        isolatedTo: asUnownedSerialExecutor(), taskExecutor: taskExecutor.asUnownedTaskExecutor())
                 case .closure(let body): body()
                 }
             }

@@ -27,6 +27,11 @@ final class IORegistration: @unchecked Sendable {
     private(set) var isRegistered = false
     /// Called when input (or EOF) arrives while nobody waits to read: idle pooled connections close.
     var onInputWhileIdle: (() -> Void)?
+    // Readiness the loop reported while nobody waited. Edge-triggered epoll reports a change once, so an edge
+    // that came while the reader or writer was busy (or hopping onto the loop) is kept for its next wait
+    // (docs/network-runtime.md, "Readiness").
+    private var readableSeen = false
+    private var writableSeen = false
 
     /// Registers `fd` on `loop` (call on the loop thread).
     init(fd: Int32, loop: EventLoop) throws(PosixError) {
@@ -93,16 +98,35 @@ final class IORegistration: @unchecked Sendable {
     /// Waits until the descriptor may be readable (edge-triggered: call after a read said would-block).
     nonisolated(nonsending) func waitReadable() async -> Readiness {
         assert(loop.inLoop, "registration used off its loop")
-        if isCancelled || !isRegistered { return .cancelled }
-        if isPastDeadline { return .timedOut }
-        return await withUnsafeContinuation { readWaiter = $0 }
+        return await withUnsafeContinuation { waiter in
+            if let now = readinessWithoutWaiting(seen: &readableSeen) {
+                waiter.resume(returning: now)
+            } else {
+                readWaiter = waiter
+            }
+        }
     }
 
     /// Waits until the descriptor may be writable.
     nonisolated(nonsending) func waitWritable() async -> Readiness {
+        await withUnsafeContinuation { waiter in
+            if let now = readinessWithoutWaiting(seen: &writableSeen) {
+                waiter.resume(returning: now)
+            } else {
+                writeWaiter = waiter
+            }
+        }
+    }
+
+    /// What a wait returns at once, or nil to wait. Checked inside the continuation's body: the task may hop
+    /// onto the loop between calling a wait and that body, and the loop may poll meanwhile, so an edge, the
+    /// deadline or a cancellation that came in between is seen here instead of being waited for in vain.
+    private func readinessWithoutWaiting(seen: inout Bool) -> Readiness? {
         if isCancelled || !isRegistered { return .cancelled }
         if isPastDeadline { return .timedOut }
-        return await withUnsafeContinuation { writeWaiter = $0 }
+        guard seen else { return nil }
+        seen = false
+        return .ready
     }
 
     /// Called by the loop with the epoll bits for this descriptor.
@@ -112,12 +136,17 @@ final class IORegistration: @unchecked Sendable {
                 readWaiter = nil
                 waiter.resume(returning: .ready)
             } else {
+                readableSeen = true
                 onInputWhileIdle?()
             }
         }
-        if !events.isDisjoint(with: [.writable, .error, .hangup]), let waiter = writeWaiter {
-            writeWaiter = nil
-            waiter.resume(returning: .ready)
+        if !events.isDisjoint(with: [.writable, .error, .hangup]) {
+            if let waiter = writeWaiter {
+                writeWaiter = nil
+                waiter.resume(returning: .ready)
+            } else {
+                writableSeen = true
+            }
         }
     }
 

@@ -80,7 +80,7 @@ final class ServerLoopState: @unchecked Sendable {
             connections[ObjectIdentifier(connection)] = connection
             let actor = loop.actor
             _ = actor.assumeIsolated { isolated in
-                Task { await connection.run(on: isolated) }
+                Task(executorPreference: loop.taskExecutor) { await connection.run(on: isolated) }
             }
         }
     }

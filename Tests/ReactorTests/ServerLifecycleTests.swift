@@ -9,18 +9,21 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct ServerLifecycleTests {
     @Test func connectionsOverTheLimitAreClosedAtOnce() async throws {
         let (server, port) = try startServer { $0.maxConnections = 2 }
-        let (held, extra) = try await blocking {
+        // The two held connections are returned so that they stay open until the count is read: closed at the
+        // end of the closure, the server could see them go before the check.
+        let (held, extra, connections) = try await blocking {
             let a = try RawConnection(port: port), b = try RawConnection(port: port)
             try a.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
             try b.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
             let held = [a.receiveResponse().text, b.receiveResponse().text]
             let c = try RawConnection(port: port)
             let extra = c.receive()
-            return (held, extra)
+            return (held, extra, [a, b])
         }
         #expect(held.allSatisfy { statusLine($0) == "HTTP/1.1 200 OK" })
         #expect(extra.bytes.isEmpty && extra.closed)
         #expect(server.activeConnections == 2)
+        withExtendedLifetime(connections) {}
         await server.shutdown(gracePeriod: .seconds(1))
     }
 
