@@ -1,8 +1,10 @@
+import Reactor
 import Synchronization
 
 /// The idle scan's timer (docs/manager.md, "Idle handling"): the scan sleeps until the table's next due deadline
 /// (a lease lapsing, a pause or stop threshold) and no longer; a table change that brings a deadline forward wakes
-/// it early. No deadline at all: it sleeps until a change.
+/// it early. No deadline at all: it sleeps until a change. The deadline is a timer on the primary loop's heap
+/// (`LoopTimer`), not a task sleeping (docs/architecture.md, "Concurrency model").
 ///
 /// The deadline is armed by the worker actor (`arm`) in the same step that computed it, and every later change
 /// reports its new deadline (`tableChanged`) from that actor too, so no change between computing and sleeping is
@@ -59,10 +61,9 @@ final class IdleTimer: Sendable {
     func sleep(now: Duration, minimum: Duration) async {
         let deadline = state.withLock { $0.deadline }
         let timer = deadline.map { deadline in
-            Task { [weak self] in
-                do { try await Task.sleep(for: max(minimum, deadline - now)) } catch { return }
-                self?.wake()
-            }
+            let timer = LoopTimer { [weak self] in self?.wake() }
+            timer.schedule(after: max(minimum, deadline - now))
+            return timer
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
