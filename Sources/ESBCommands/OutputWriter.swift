@@ -10,7 +10,6 @@ public struct OutputWriter {
     /// The output folder (absolute).
     public let directory: String
 
-    /// A writer into `directory`.
     public init(directory: String) {
         self.directory = directory
     }

@@ -20,11 +20,8 @@ public struct GeneratorConfigFile: Sendable, Equatable {
     public var template: String?
     /// `paths.output_dir`, absolute.
     public var output: String?
-    /// `parameters`.
     public var parameters: [String: String] = [:]
-    /// `region`.
     public var region: String?
-    /// `stack_name`.
     public var stackName: String?
     /// `docker.base_image` then `docker.base_images` entries, in `--base-image` syntax.
     public var baseImages: [String] = []

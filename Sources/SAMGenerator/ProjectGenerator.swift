@@ -4,7 +4,6 @@ import YAML
 public struct GeneratedFile: Sendable, Equatable {
     /// Path under the output folder (`functions.yml`, `functions/hello/Dockerfile`).
     public var path: String
-    /// The whole text.
     public var contents: String
 }
 
@@ -20,9 +19,6 @@ public struct GenerationSummary: Sendable, Equatable {
     public var buckets = 0
     /// Functions left out by `--skip-unsupported`.
     public var skippedFunctions = 0
-
-    /// An empty summary.
-    public init() {}
 }
 
 /// The result of a successful generation: every file, and the warnings to print.
@@ -31,7 +27,6 @@ public struct GeneratedProject: Sendable {
     public var files: [GeneratedFile]
     /// In template order.
     public var warnings: [Diagnostic]
-    /// What was generated, counted.
     public var summary = GenerationSummary()
 }
 
@@ -80,12 +75,9 @@ public enum ProjectGenerator {
         let files = render(model, options: options)
         let refusals = GeneratedConfigCheck.problems(in: files, outputDirectory: options.outputDirectory)
         guard refusals.isEmpty else { throw GenerationFailure(errors: refusals, warnings: log.warnings) }
-        var summary = GenerationSummary()
-        summary.functions = model.functions.count
-        summary.routes = model.routes.count
-        summary.tables = model.tables.count
-        summary.buckets = model.buckets.count
-        summary.skippedFunctions = model.skippedFunctions
+        let summary = GenerationSummary(
+            functions: model.functions.count, routes: model.routes.count, tables: model.tables.count,
+            buckets: model.buckets.count, skippedFunctions: model.skippedFunctions)
         return GeneratedProject(files: files, warnings: log.warnings, summary: summary)
     }
 
@@ -119,10 +111,7 @@ public enum ProjectGenerator {
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
         for function in model.functions.sorted(by: { $0.name < $1.name }) {
             let folder = "functions/\(function.name)"
-            var entry = BuildManifest.Function(
-                kind: "prebuilt", runtime: nil, architecture: function.architecture, dockerfile: nil, context: nil,
-                code: nil,
-                requirements: false, packageJSON: false, layers: [], imageConfig: nil)
+            var entry = BuildManifest.Function(kind: "prebuilt", architecture: function.architecture)
             switch function.build {
             case .zip(let zip):
                 files.append(GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.render(function, zip)))

@@ -1,7 +1,6 @@
 /// The Python runtime patch, `runtime/python/sitecustomize.py`, embedded so that the `esb` binary works
 /// anywhere. A test checks that this copy equals the file (`ESB_UPDATE_GOLDEN=1` rewrites it).
 public enum PythonRuntimePatch {
-    /// The file's text.
     public static let source = ##"""
         # Edge Serverless Box runtime patch for Python Lambda images (docs/contract.md §6).
         #

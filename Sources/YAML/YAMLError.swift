@@ -3,9 +3,7 @@
 public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path as the caller gave it to the parser (not resolved).
     public var path: String
-    /// Line, from 1.
     public var line: Int
-    /// Column, from 1.
     public var column: Int
     /// What is wrong, in libyaml's words where it came from libyaml.
     public var message: String
@@ -18,7 +16,6 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// An error at `mark` of `path`.
     public init(path: String, mark: YAMLMark, message: String) {
         self.init(path: path, line: mark.line, column: mark.column, message: message)
     }

@@ -11,11 +11,9 @@
 public struct YAMLMappingReader: Sendable {
     /// One entry: the key's text, the key node (for its position), and the value.
     public struct Entry: Sendable, Equatable {
-        /// The key's text.
         public var key: String
         /// The key node (its mark points at the key).
         public var keyNode: YAMLNode
-        /// The value node.
         public var value: YAMLNode
     }
 

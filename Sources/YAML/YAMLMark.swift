@@ -6,7 +6,6 @@ public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Column number, from 1.
     public var column: Int
 
-    /// A mark at `line`:`column` (both from 1).
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
@@ -18,7 +17,6 @@ public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// `LINE:COLUMN`.
     public var description: String { "\(line):\(column)" }
 
-    /// Orders marks by position in the text.
     public static func < (a: YAMLMark, b: YAMLMark) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }

@@ -8,13 +8,11 @@ public struct YAMLNode: Sendable, Equatable {
     public enum Content: Sendable, Equatable {
         /// A scalar: its text and how it was written.
         case scalar(String, YAMLScalarStyle)
-        /// A sequence, in order.
         case sequence([YAMLNode])
         /// A mapping: key/value pairs in file order, duplicates kept.
         case mapping([YAMLPair])
     }
 
-    /// What the node holds.
     public var content: Content
     /// The explicit tag as libyaml resolved its handle (`!Ref`, `tag:yaml.org,2002:str` for `!!str`, `!` for
     /// the non-specific tag), or nil when the node carried none.
@@ -22,7 +20,6 @@ public struct YAMLNode: Sendable, Equatable {
     /// Where the node starts (for a scalar: its first character, or its opening quote).
     public var mark: YAMLMark
 
-    /// A node with the given content, tag and position.
     public init(_ content: Content, tag: String? = nil, mark: YAMLMark = .start) {
         self.content = content
         self.tag = tag
@@ -42,10 +39,8 @@ public struct YAMLNode: Sendable, Equatable {
 public struct YAMLPair: Sendable, Equatable {
     /// The key node (usually a scalar; YAML allows any node).
     public var key: YAMLNode
-    /// The value node.
     public var value: YAMLNode
 
-    /// A pair of `key` and `value`.
     public init(key: YAMLNode, value: YAMLNode) {
         self.key = key
         self.value = value

@@ -9,13 +9,10 @@
 public enum YAMLScalarSchema {
     /// A resolved scalar value.
     public enum Value: Sendable, Equatable {
-        /// null
         case null
-        /// true / false
         case bool(Bool)
         /// An integer that fits in `Int`.
         case int(Int)
-        /// A float.
         case double(Double)
         /// Anything else.
         case string(String)

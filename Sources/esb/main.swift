@@ -15,6 +15,11 @@ struct ESB: AsyncParsableCommand {
         ])
 }
 
+/// Ends a subcommand with its runner's exit code (0: returns normally).
+func checkExitCode(_ code: Int32) throws {
+    if code != 0 { throw ExitCode(code) }
+}
+
 // Top-level code cannot carry @main, and in it `ESB.main()` resolves to the synchronous overload (which
 // refuses async subcommands): parse and dispatch by hand, in an async function, as AsyncParsableCommand does.
 func dispatch() async {

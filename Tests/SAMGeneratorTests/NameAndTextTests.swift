@@ -85,14 +85,6 @@ struct NameAndTextTests {
         #expect(BaseImageOverrides().image(for: "python3.12") == nil)
     }
 
-    @Test(arguments: [
-        ("${A}-$A-$$-${B}-$B", "1-1-$-${B}-$B"), ("$$5", "$5"), ("x$", "x$"), ("${A", "${A"),
-        ("registry:5000/${A}:v", "registry:5000/1:v"),
-    ])
-    func configSubstitution(_ text: String, _ expected: String) {
-        #expect(FunctionImages.substitute(text, environment: ["A": "1"]) == expected)
-    }
-
     /// Image names are read from functions.yml as the Gateway reads them: `$$` written by the generator is a `$`.
     @Test func functionImagesReadBackTheGeneratedFile() throws {
         let text = """

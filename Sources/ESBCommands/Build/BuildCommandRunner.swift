@@ -8,14 +8,12 @@ public struct BuildRequest: Sendable {
     public var directory: String
     /// `--base-image [RUNTIME=]IMAGE`, in order.
     public var baseImages: [String] = []
-    /// `--no-cache`.
     public var noCache = false
     /// `--verbose`: stream tool output.
     public var verbose = false
     /// Only these functions (empty: all).
     public var only: [String] = []
 
-    /// A request for `directory` with default options.
     public init(directory: String) {
         self.directory = directory
     }
@@ -24,16 +22,8 @@ public struct BuildRequest: Sendable {
 /// Runs `esb build`: for each function of `DIR/functions.yml`, stage its build folder (`FunctionStager`) and
 /// `docker build` it; one progress line per image, a failure summary, exit 1 when any image failed.
 public enum BuildCommandRunner {
-    /// Runs the request, printing through `console`; returns the exit code.
     public static func run(_ request: BuildRequest, console: ConsoleOutput = .standard) -> Int32 {
-        do {
-            return try runOrThrow(request, console: console)
-        } catch let error as YAMLErrorBox {
-            console.err(error.text)
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        console.exitCode { try runOrThrow(request, console: console) }
     }
 
     private static func runOrThrow(_ request: BuildRequest, console: ConsoleOutput) throws -> Int32 {
@@ -44,18 +34,11 @@ public enum BuildCommandRunner {
         }
         let functionsPath = request.directory + "/functions.yml"
         let buildPath = request.directory + "/build.yml"
-        let images: [(name: String, image: String)]
-        let manifest: BuildManifest
-        do {
-            images = try FunctionImages.read(
-                try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"),
-                path: functionsPath,
-                environment: ProcessInfo.processInfo.environment)
-            manifest = try BuildManifest.parse(
-                try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
-        } catch let error as YAMLError {
-            throw YAMLErrorBox(text: error.description)
-        }
+        let images = try FunctionImages.read(
+            try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"),
+            path: functionsPath, environment: ProcessInfo.processInfo.environment)
+        let manifest = try BuildManifest.parse(
+            try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
         let baseImages = try BaseImageOverrides(arguments: request.baseImages)
         for name in request.only where !images.contains(where: { $0.name == name }) {
             throw CommandError("function \(name) is not in \(functionsPath)")
@@ -111,9 +94,4 @@ public enum BuildCommandRunner {
         }
         return 1
     }
-}
-
-/// A parse error already formatted as `PATH:LINE:COLUMN: message`.
-struct YAMLErrorBox: Error {
-    var text: String
 }

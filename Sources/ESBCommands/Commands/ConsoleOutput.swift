@@ -1,5 +1,7 @@
 import Foundation
 import Posix
+import SAMGenerator
+import YAML
 
 /// Where a command prints: lines to stdout (results) and stderr (warnings, errors, progress). Tests pass a
 /// recorder; the CLI passes `.standard`.
@@ -9,7 +11,6 @@ public struct ConsoleOutput: Sendable {
     /// Prints one line of diagnostics.
     public var err: @Sendable (String) -> Void
 
-    /// An output with the given line printers.
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
         self.out = out
         self.err = err
@@ -19,6 +20,24 @@ public struct ConsoleOutput: Sendable {
     public static let standard = ConsoleOutput(
         out: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
         err: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+}
+
+extension ConsoleOutput {
+    /// A command's exit code: the body's, or 1 after printing what it threw (a located error as it is,
+    /// `PATH:LINE:COLUMN: ...`; anything else after `error: `).
+    func exitCode(_ body: () throws -> Int32) -> Int32 {
+        do { return try body() } catch { return failed(error) }
+    }
+
+    /// `exitCode` of an asynchronous body.
+    func exitCode(_ body: () async throws -> Int32) async -> Int32 {
+        do { return try await body() } catch { return failed(error) }
+    }
+
+    private func failed(_ error: any Error) -> Int32 {
+        err(error is Diagnostic || error is YAMLError ? "\(error)" : "error: \(error)")
+        return 1
+    }
 }
 
 /// The build machine's architecture in Lambda's words.

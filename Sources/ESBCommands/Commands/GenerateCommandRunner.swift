@@ -7,7 +7,6 @@ public struct GenerateRequest: Sendable {
     public var template: String?
     /// `--output` (nil: generator.yml's, else `.esb` next to the template).
     public var output: String?
-    /// `--config generator.yml`.
     public var config: String?
     /// `--param KEY=VALUE`, in order.
     public var parameters: [String] = []
@@ -15,15 +14,10 @@ public struct GenerateRequest: Sendable {
     public var parameterOverrides: [String] = []
     /// `--base-image [RUNTIME=]IMAGE`, in order.
     public var baseImages: [String] = []
-    /// `--region`.
     public var region: String?
-    /// `--stack-name`.
     public var stackName: String?
-    /// `--image-prefix`.
     public var imagePrefix: String?
-    /// `--image-tag`.
     public var imageTag: String?
-    /// `--dry-run`.
     public var dryRun = false
     /// `--skip-unsupported`: leave out functions of runtimes the box cannot run.
     public var skipUnsupported = false
@@ -32,24 +26,13 @@ public struct GenerateRequest: Sendable {
     /// `esb validate`: diagnostics and the summary only, no file written or printed.
     public var validateOnly = false
 
-    /// An empty request (all defaults).
     public init() {}
 }
 
 /// Runs `esb generate`; returns the exit code (0, or 1 on any error, with nothing written).
 public enum GenerateCommandRunner {
-    /// Runs the request, printing through `console`.
     public static func run(_ request: GenerateRequest, console: ConsoleOutput = .standard) -> Int32 {
-        do {
-            return try runOrThrow(request, console: console)
-        } catch let diagnostic as Diagnostic {
-            console.err(diagnostic.description)
-        } catch let message as CommandError {
-            console.err("error: \(message.text)")
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        console.exitCode { try runOrThrow(request, console: console) }
     }
 
     /// The generator options of a request: samconfig.toml first, generator.yml over it, the command line over both.
@@ -226,10 +209,7 @@ public enum GenerateCommandRunner {
 
 /// A command-line problem without a file position, printed as `error: text`.
 public struct CommandError: Error, CustomStringConvertible {
-    /// What is wrong.
     public var text: String
-    /// An error saying `text`.
     public init(_ text: String) { self.text = text }
-    /// The text.
     public var description: String { text }
 }

@@ -21,7 +21,6 @@ public struct InvokeRequest: Sendable {
     /// Where `.env` is read from.
     public var envFile: String? = ".env"
 
-    /// A request for `function` with defaults.
     public init(function: String) {
         self.function = function
     }
@@ -32,22 +31,16 @@ public struct InvokeRequest: Sendable {
 /// exit code is 1 when the function failed (`X-Amz-Function-Error`) or the call was refused, as `aws lambda
 /// invoke` users expect.
 public enum InvokeCommandRunner {
-    /// Runs the request; returns the exit code.
     public static func run(
         _ request: InvokeRequest, environment: BoxEnvironment? = nil, stdin: (() -> [UInt8])? = nil,
         console: ConsoleOutput = .standard
     ) async -> Int32 {
         let stdin = stdin ?? { Array(FileHandle.standardInput.readDataToEndOfFile()) }
-        do {
-            return try await runOrThrow(
+        return await console.exitCode {
+            try await runOrThrow(
                 request, environment: environment ?? BoxEnvironment(envFile: request.envFile), stdin: stdin,
                 console: console)
-        } catch let error as CommandError {
-            console.err("error: \(error.text)")
-        } catch {
-            console.err("error: \(error)")
         }
-        return 1
     }
 
     static let invocationTypes: Set<String> = ["RequestResponse", "Event", "DryRun"]
@@ -68,15 +61,6 @@ public enum InvokeCommandRunner {
             )
         }
         let body = try eventBody(request.event, stdin: stdin)
-        let path = "/2015-03-31/functions/\(percentEncoded(request.function))/invocations"
-        let headers: [(name: String, value: String)] = [
-            ("Host", endpoint.hostHeader), ("Content-Type", "application/json"),
-            ("X-Amz-Invocation-Type", request.invocationType),
-        ]
-        let signer = SigV4Signer(accessKeyID: key, secretAccessKey: secret, region: env.region, service: "lambda")
-        let signature = signer.signatureHeaders(
-            for: SigV4Request(method: "POST", path: path, headers: headers, body: body),
-            epochSeconds: Int64(Date().timeIntervalSince1970))
         let tls: TLSClientContext?
         do {
             tls =
@@ -87,18 +71,21 @@ public enum InvokeCommandRunner {
         }
         let http = HTTPClient(maxIdlePerEndpoint: 1, tls: tls)
         defer { http.closeIdleConnections() }
+        let client = SignedAWSClient(
+            http: http, endpoint: endpoint,
+            signer: SigV4Signer(accessKeyID: key, secretAccessKey: secret, region: env.region, service: "lambda"),
+            timeout: .seconds(930), label: url)
         let response: HTTPResponse
         do {
-            response = try await http.execute(
-                HTTPRequest(
-                    method: "POST", target: path,
-                    headers: HTTPHeaders((headers + signature).map { ($0.name, $0.value) }), body: body),
-                to: endpoint, timeout: .seconds(930))
+            response = try await client.send(
+                method: "POST", path: "/2015-03-31/functions/\(percentEncoded(request.function))/invocations",
+                headers: [("Content-Type", "application/json"), ("X-Amz-Invocation-Type", request.invocationType)],
+                body: body)
         } catch {
             let hint =
                 endpoint.useTLS && !request.insecure
                 ? " (the box's own certificate: --ca-file config/ssl/server.crt, or --insecure)" : ""
-            throw CommandError("\(url): \(error)\(hint)")
+            throw CommandError("\(error)\(hint)")
         }
         let payload = String(decoding: response.body, as: UTF8.self)
         switch response.status {

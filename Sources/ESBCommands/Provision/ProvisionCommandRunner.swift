@@ -13,7 +13,6 @@ public struct ProvisionRequest: Sendable {
     /// The environment to read endpoints and credentials from (nil: the process environment).
     public var environment: [String: String]?
 
-    /// A request for `directory`.
     public init(directory: String, environment: [String: String]? = nil) {
         self.directory = directory
         self.environment = environment
@@ -25,16 +24,8 @@ public struct ProvisionRequest: Sendable {
 /// SigV4. What already exists (`ResourceInUseException`, `BucketAlreadyOwnedByYou`) counts as done, so a
 /// second run changes nothing. One line per resource; exit 1 when any failed.
 public enum ProvisionCommandRunner {
-    /// Runs the request, printing through `console`; returns the exit code.
     public static func run(_ request: ProvisionRequest, console: ConsoleOutput = .standard) async -> Int32 {
-        do {
-            return try await runOrThrow(request, console: console)
-        } catch let error as YAMLError {
-            console.err(error.description)
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        await console.exitCode { try await runOrThrow(request, console: console) }
     }
 
     private static func runOrThrow(_ request: ProvisionRequest, console: ConsoleOutput) async throws -> Int32 {

@@ -11,20 +11,17 @@ public struct BuildManifest: Sendable, Equatable {
         public var kind: String
         /// Runtime identifier (`python3.11`); nil for images.
         public var runtime: String?
-        /// `x86_64` or `arm64`.
         public var architecture: String
-        /// The Dockerfile.
         public var dockerfile: String?
-        /// The docker build context.
         public var context: String?
         /// The code folder (zip).
         public var code: String?
         /// The code folder has a `requirements.txt` to install.
-        public var requirements: Bool
+        public var requirements = false
         /// The code folder has a `package.json` to install.
-        public var packageJSON: Bool
+        public var packageJSON = false
         /// Layers in the order they are copied to `/opt`.
-        public var layers: [Layer]
+        public var layers: [Layer] = []
         /// `dockerfile` kind: the generated Dockerfile that applies the function's ImageConfig, built after the
         /// user's Dockerfile with the same tag (its context is its own folder).
         public var imageConfig: String?
@@ -45,7 +42,6 @@ public struct BuildManifest: Sendable, Equatable {
     /// Function name → build description.
     public var functions: [(name: String, function: Function)]
 
-    /// Equality over names and descriptions in order.
     public static func == (a: BuildManifest, b: BuildManifest) -> Bool {
         a.functions.map(\.name) == b.functions.map(\.name) && a.functions.map(\.function) == b.functions.map(\.function)
     }
