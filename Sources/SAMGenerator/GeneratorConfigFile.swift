@@ -3,18 +3,7 @@ import YAML
 /// `generator.yml` (`esb generate --config`): the same options as the command line, in a file. Paths are
 /// relative to the file's folder. Keys of the reference's file are accepted (`app.tag`, `paths.sam_template`,
 /// `paths.output_dir`, `docker.sitecustomize_source`, `parameters`); `app.name` and `paths.functions_yml`
-/// are read and ignored with a warning.
-///
-/// ```yaml
-/// app: {tag: latest, image_prefix: "registry.local/esb/"}
-/// paths: {sam_template: template.yaml, output_dir: .esb}
-/// docker:
-///   base_image: esb-local/lambda-python:3.11        # or base_images: {python3.12: local/python:3.12}
-///   sitecustomize_source: runtime/python/sitecustomize.py
-/// parameters: {Stage: dev}
-/// region: ap-northeast-1
-/// stack_name: demo
-/// ```
+/// are read and ignored with a warning. docs/cli.md ("generator.yml") has an example.
 public struct GeneratorConfigFile: Sendable, Equatable {
     /// `paths.sam_template`, absolute.
     public var template: String?

@@ -81,20 +81,6 @@ public enum ProjectGenerator {
         return GeneratedProject(files: files, warnings: log.warnings, summary: summary)
     }
 
-    private static func imageConfigFiles(
-        _ function: FunctionSpec, _ config: FunctionSpec.ImageConfig, base: String, folder: String,
-        dockerfiles: DockerfileRenderer,
-        options: GeneratorOptions
-    ) -> [GeneratedFile] {
-        [
-            GeneratedFile(
-                path: "\(folder)/Dockerfile", contents: dockerfiles.renderImageConfig(function, config, baseImage: base)
-            ),
-            GeneratedFile(
-                path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
-        ]
-    }
-
     static func render(_ model: ProjectModel, options: GeneratorOptions) -> [GeneratedFile] {
         let config = ConfigRenderer(templatePath: options.templatePath)
         let dockerfiles = DockerfileRenderer(options: options)
@@ -109,6 +95,16 @@ public enum ProjectGenerator {
         ]
         var manifest: [(name: String, function: BuildManifest.Function)] = []
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
+        let imageConfigFiles = { (function: FunctionSpec, config: FunctionSpec.ImageConfig, base: String) in
+            let folder = "functions/\(function.name)"
+            return [
+                GeneratedFile(
+                    path: "\(folder)/Dockerfile",
+                    contents: dockerfiles.renderImageConfig(function, config, baseImage: base)),
+                GeneratedFile(
+                    path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
+            ]
+        }
         for function in model.functions.sorted(by: { $0.name < $1.name }) {
             let folder = "functions/\(function.name)"
             var entry = BuildManifest.Function(kind: "prebuilt", architecture: function.architecture)
@@ -151,18 +147,14 @@ public enum ProjectGenerator {
                 entry.dockerfile = relative(dockerfile)
                 entry.context = relative(context)
                 if let config = function.imageConfig {
-                    files += imageConfigFiles(
-                        function, config, base: function.image, folder: folder, dockerfiles: dockerfiles,
-                        options: options)
+                    files += imageConfigFiles(function, config, function.image)
                     entry.imageConfig = "\(folder)/Dockerfile"
                 }
             case .imageConfigOnly(let base):
                 entry.kind = "dockerfile"
                 entry.dockerfile = "\(folder)/Dockerfile"
                 entry.context = folder
-                files += imageConfigFiles(
-                    function, function.imageConfig ?? .init(), base: base, folder: folder, dockerfiles: dockerfiles,
-                    options: options)
+                files += imageConfigFiles(function, function.imageConfig ?? .init(), base)
             case .prebuilt:
                 break
             }
