@@ -75,8 +75,6 @@ public struct BaseImageOverrides: Sendable, Equatable {
     public func image(for runtime: String) -> String? {
         byRuntime[runtime] ?? all
     }
-
-    public var isEmpty: Bool { all == nil && byRuntime.isEmpty }
 }
 
 /// A `--base-image` value that cannot be used.
