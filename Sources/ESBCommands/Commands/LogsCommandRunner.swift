@@ -87,21 +87,17 @@ public enum LogsCommandRunner {
         let startedAfter = Int(Date().timeIntervalSince1970)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var seen = Set<String>()
-            for container in containers where seen.insert(container.id).inserted {
+            func follow(_ id: String, name: String) {
+                guard seen.insert(id).inserted else { return }
                 group.addTask {
-                    try? await print(
-                        docker.logs(container.id, follow: true, since: sinceEpoch), name: container.name,
-                        console: console)
+                    try? await print(docker.logs(id, follow: true, since: sinceEpoch), name: name, console: console)
                 }
             }
+            for container in containers { follow(container.id, name: container.name) }
             let events = docker.events(
                 filters: ["type": ["container"], "event": ["start"], "label": [label]], since: startedAfter)
-            for try await event in events where seen.insert(event.actorID).inserted {
-                let name = event.attributes["name"] ?? String(event.actorID.prefix(12))
-                group.addTask {
-                    try? await print(
-                        docker.logs(event.actorID, follow: true, since: sinceEpoch), name: name, console: console)
-                }
+            for try await event in events {
+                follow(event.actorID, name: event.attributes["name"] ?? String(event.actorID.prefix(12)))
             }
         }
     }

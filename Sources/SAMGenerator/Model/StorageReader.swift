@@ -157,11 +157,8 @@ struct StorageReader {
             }
         }
         if provisioned {
-            if let throughput = item["ProvisionedThroughput"] {
-                (index.readCapacity, index.writeCapacity) = try capacities(throughput)
-            } else {
-                (index.readCapacity, index.writeCapacity) = (1, 1)
-            }
+            (index.readCapacity, index.writeCapacity) =
+                try item["ProvisionedThroughput"].map { v throws(TemplateError) in try capacities(v) } ?? (1, 1)
         }
         return index
     }
