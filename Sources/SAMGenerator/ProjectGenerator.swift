@@ -89,9 +89,7 @@ public enum ProjectGenerator {
             GeneratedFile(path: "routing.yml", contents: config.routingFile(model.routes)),
             GeneratedFile(
                 path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
-            GeneratedFile(
-                path: "schedules.yml",
-                contents: ScheduleRenderer.file(model.schedules, templatePath: options.templatePath)),
+            GeneratedFile(path: "schedules.yml", contents: config.schedulesFile(model.schedules)),
         ]
         var manifest: [(name: String, function: BuildManifest.Function)] = []
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
