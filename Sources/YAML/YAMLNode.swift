@@ -98,7 +98,7 @@ extension YAMLNode {
 
     /// True for a plain `null`, `Null`, `NULL`, `~` or empty scalar without a tag, or anything tagged `!!null`.
     public var isNull: Bool {
-        if tag == YAMLTag.null { return true }
+        if tag == "tag:yaml.org,2002:null" { return true }  // `!!null`
         guard tag == nil, case .scalar(let text, .plain) = content else { return false }
         return YAMLScalarSchema.isNull(text)
     }
@@ -111,18 +111,4 @@ extension YAMLNode {
         case .mapping: "a mapping"
         }
     }
-}
-
-/// The standard tags this module interprets (YAML's `!!` shorthand expands to these).
-public enum YAMLTag {
-    /// `!!null`
-    public static let null = "tag:yaml.org,2002:null"
-    /// `!!str`
-    public static let str = "tag:yaml.org,2002:str"
-    /// `!!int`
-    public static let int = "tag:yaml.org,2002:int"
-    /// `!!float`
-    public static let float = "tag:yaml.org,2002:float"
-    /// `!!bool`
-    public static let bool = "tag:yaml.org,2002:bool"
 }

@@ -37,10 +37,9 @@ enum YAMLText {
                 (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x5F || b == 0x2D
                     || b == 0x2E
             } && text.first != "-" && text.first != "."
-        guard simple, case .string = YAMLScalarSchema.resolve(text, style: .plain, tag: nil) else {
-            return string(text)
-        }
-        return text
+        let readsAsString =
+            !YAMLScalarSchema.isNull(text) && YAMLScalarSchema.bool(text) == nil && YAMLScalarSchema.double(text) == nil
+        return simple && readsAsString ? text : string(text)
     }
 
     /// The first line of every generated file.
