@@ -91,7 +91,7 @@ public enum ProjectGenerator {
                 path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
             GeneratedFile(path: "schedules.yml", contents: config.schedulesFile(model.schedules)),
         ]
-        var manifest: [(name: String, function: BuildManifest.Function)] = []
+        var manifest: [String: BuildManifest.Function] = [:]
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
         let imageConfigFiles = { (function: FunctionSpec, config: FunctionSpec.ImageConfig, base: String) in
             let folder = "functions/\(function.name)"
@@ -156,7 +156,7 @@ public enum ProjectGenerator {
             case .prebuilt:
                 break
             }
-            manifest.append((function.name, entry))
+            manifest[function.name] = entry
         }
         files.append(
             GeneratedFile(

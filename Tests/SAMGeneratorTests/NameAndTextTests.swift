@@ -101,27 +101,18 @@ struct NameAndTextTests {
 
     @Test func buildManifestReadsWhatItWrites() throws {
         let manifest = BuildManifest(functions: [
-            (
-                "a",
-                .init(
-                    kind: "zip", runtime: "python3.11", architecture: "x86_64", dockerfile: "functions/a/Dockerfile",
-                    context: "functions/a",
-                    code: "../src", requirements: true, packageJSON: false,
-                    layers: [.init(name: "l", source: "../layers/l", pythonBuild: true, requirements: false)])
-            ),
-            (
-                "b",
-                .init(
-                    kind: "dockerfile", runtime: nil, architecture: "arm64", dockerfile: "../d/Dockerfile",
-                    context: "../d", code: nil,
-                    requirements: false, packageJSON: false, layers: [])
-            ),
-            (
-                "c",
-                .init(
-                    kind: "prebuilt", runtime: nil, architecture: "x86_64", dockerfile: nil, context: nil, code: nil,
-                    requirements: false, packageJSON: false, layers: [])
-            ),
+            "a": .init(
+                kind: "zip", runtime: "python3.11", architecture: "x86_64", dockerfile: "functions/a/Dockerfile",
+                context: "functions/a",
+                code: "../src", requirements: true, packageJSON: false,
+                layers: [.init(name: "l", source: "../layers/l", pythonBuild: true, requirements: false)]),
+            "b": .init(
+                kind: "dockerfile", runtime: nil, architecture: "arm64", dockerfile: "../d/Dockerfile",
+                context: "../d", code: nil,
+                requirements: false, packageJSON: false, layers: []),
+            "c": .init(
+                kind: "prebuilt", runtime: nil, architecture: "x86_64", dockerfile: nil, context: nil, code: nil,
+                requirements: false, packageJSON: false, layers: []),
         ])
         #expect(try BuildManifest.parse(manifest.render(templatePath: "t.yaml"), path: "build.yml") == manifest)
     }

@@ -49,7 +49,7 @@ public enum BuildCommandRunner {
         var built = 0
         for (index, item) in selected.enumerated() {
             let prefix = "[\(index + 1)/\(selected.count)] \(item.name)"
-            guard let description = manifest.functions.first(where: { $0.name == item.name })?.function else {
+            guard let description = manifest.functions[item.name] else {
                 console.out("\(prefix): skipped, no build description in build.yml (run esb generate)")
                 continue
             }

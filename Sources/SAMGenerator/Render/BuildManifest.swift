@@ -40,15 +40,7 @@ public struct BuildManifest: Sendable, Equatable {
     }
 
     /// Function name → build description.
-    public var functions: [(name: String, function: Function)]
-
-    public static func == (a: BuildManifest, b: BuildManifest) -> Bool {
-        a.functions.map(\.name) == b.functions.map(\.name) && a.functions.map(\.function) == b.functions.map(\.function)
-    }
-
-    init(functions: [(name: String, function: Function)]) {
-        self.functions = functions
-    }
+    public var functions: [String: Function]
 
     /// The file's text, first line the generated-file header.
     func render(templatePath: String) -> String {
@@ -57,7 +49,7 @@ public struct BuildManifest: Sendable, Equatable {
             "# Read by esb build: how each function's image is built. Paths are relative to this folder.",
             functions.isEmpty ? "functions: {}" : "functions:",
         ]
-        for (name, f) in functions {
+        for (name, f) in functions.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(YAMLText.key(name)):")
             lines.append("    kind: \(f.kind)")
             if let runtime = f.runtime { lines.append("    runtime: \(YAMLText.string(runtime))") }
@@ -85,7 +77,7 @@ public struct BuildManifest: Sendable, Equatable {
     package static func parse(_ text: String, path: String) throws(YAMLError) -> BuildManifest {
         let root = try YAMLDocument.parse(text, path: path)
         do {
-            var functions: [(String, Function)] = []
+            var functions: [String: Function] = [:]
             for entry in try root.mappingReader().required("functions").mappingReader(nullIsEmpty: true).entries {
                 let m = try entry.value.mappingReader()
                 var layers: [Layer] = []
@@ -97,18 +89,14 @@ public struct BuildManifest: Sendable, Equatable {
                             pythonBuild: try l["python_build"]?.bool() ?? false,
                             requirements: try l["requirements"]?.bool() ?? false))
                 }
-                functions.append(
-                    (
-                        entry.key,
-                        Function(
-                            kind: try m.required("kind").string(), runtime: try m["runtime"]?.string(),
-                            architecture: try m["architecture"]?.string() ?? "x86_64",
-                            dockerfile: try m["dockerfile"]?.string(),
-                            context: try m["context"]?.string(), code: try m["code"]?.string(),
-                            requirements: try m["requirements"]?.bool() ?? false,
-                            packageJSON: try m["package_json"]?.bool() ?? false,
-                            layers: layers, imageConfig: try m["image_config"]?.string())
-                    ))
+                functions[entry.key] = Function(
+                    kind: try m.required("kind").string(), runtime: try m["runtime"]?.string(),
+                    architecture: try m["architecture"]?.string() ?? "x86_64",
+                    dockerfile: try m["dockerfile"]?.string(),
+                    context: try m["context"]?.string(), code: try m["code"]?.string(),
+                    requirements: try m["requirements"]?.bool() ?? false,
+                    packageJSON: try m["package_json"]?.bool() ?? false,
+                    layers: layers, imageConfig: try m["image_config"]?.string())
             }
             return BuildManifest(functions: functions)
         } catch {
