@@ -85,20 +85,6 @@ struct NameAndTextTests {
         #expect(BaseImageOverrides().image(for: "python3.12") == nil)
     }
 
-    /// Image names are read from functions.yml as the Gateway reads them: `$$` written by the generator is a `$`.
-    @Test func functionImagesReadBackTheGeneratedFile() throws {
-        let text = """
-            defaults: {timeout: 3}
-            functions:
-              a: {image: "reg/${TAG_HOST}/a:$$1"}
-              b:
-              c: {timeout: 4}
-            """
-        let images = try FunctionImages.read(text, path: "functions.yml", environment: ["TAG_HOST": "h"])
-        #expect(images.map(\.name) == ["a", "b", "c"])
-        #expect(images.map(\.image) == ["reg/h/a:$1", "b:latest", "c:latest"])
-    }
-
     @Test func buildManifestReadsWhatItWrites() throws {
         let manifest = BuildManifest(functions: [
             "a": .init(

@@ -1,3 +1,4 @@
+import BoxCore
 import Foundation
 import SAMGenerator
 import YAML
@@ -34,9 +35,12 @@ public enum BuildCommandRunner {
         }
         let functionsPath = request.directory + "/functions.yml"
         let buildPath = request.directory + "/build.yml"
-        let images = try FunctionImages.read(
+        // Read by the daemons' own loader: the image names (defaults, `${NAME}` substitution) are the ones the
+        // Manager will run (docs/contract.md §2.1).
+        let images = try FunctionsConfig.parse(
             try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"),
-            path: functionsPath, environment: ProcessInfo.processInfo.environment)
+            path: functionsPath, environment: ProcessInfo.processInfo.environment
+        ).functions
         let manifest = try BuildManifest.parse(
             try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
         let baseImages = try BaseImageOverrides(arguments: request.baseImages)

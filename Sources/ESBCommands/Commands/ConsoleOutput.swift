@@ -1,3 +1,4 @@
+import BoxCore
 import Foundation
 import Posix
 import SAMGenerator
@@ -35,7 +36,7 @@ extension ConsoleOutput {
     }
 
     private func failed(_ error: any Error) -> Int32 {
-        err(error is Diagnostic || error is YAMLError ? "\(error)" : "error: \(error)")
+        err(error is Diagnostic || error is YAMLError || error is ConfigError ? "\(error)" : "error: \(error)")
         return 1
     }
 }
