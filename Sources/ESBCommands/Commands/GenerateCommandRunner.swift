@@ -139,7 +139,7 @@ public enum GenerateCommandRunner {
             console.out(summary)
             return 0
         }
-        let changes: [OutputWriter.Change]
+        let changes: [(verb: String, path: String)]
         do {
             changes = try OutputWriter(directory: output).write(project)
         } catch let error as CommandError {
@@ -151,10 +151,7 @@ public enum GenerateCommandRunner {
             )
         }
         for change in changes {
-            switch change {
-            case .wrote(let path): console.out("wrote \(shown)/\(PathTools.relative(from: output, to: path))")
-            case .removed(let path): console.out("removed \(shown)/\(PathTools.relative(from: output, to: path))")
-            }
+            console.out("\(change.verb) \(shown)/\(PathTools.relative(from: output, to: change.path))")
         }
         console.out(summary)
         return 0
