@@ -4,9 +4,7 @@
 /// Mappings keep their pairs in file order, duplicates included, so that decoders can reject duplicates with
 /// the second key's position. Explicit tags (`!Ref`, `!Sub`, `!!str`) are kept verbatim on every kind of node.
 public struct YAMLNode: Sendable, Equatable {
-    /// The content of a node.
     public enum Content: Sendable, Equatable {
-        /// A scalar: its text and how it was written.
         case scalar(String, YAMLScalarStyle)
         case sequence([YAMLNode])
         /// A mapping: key/value pairs in file order, duplicates kept.
@@ -26,13 +24,8 @@ public struct YAMLNode: Sendable, Equatable {
         self.mark = mark
     }
 
-    /// A plain (unquoted) scalar.
-    public static func plain(_ text: String, mark: YAMLMark = .start) -> YAMLNode {
-        YAMLNode(.scalar(text, .plain), mark: mark)
-    }
-
     /// The node an empty document stands for: an empty plain scalar, which reads as null.
-    public static func empty(mark: YAMLMark = .start) -> YAMLNode { .plain("", mark: mark) }
+    public static func empty(mark: YAMLMark = .start) -> YAMLNode { YAMLNode(.scalar("", .plain), mark: mark) }
 }
 
 /// One key/value pair of a mapping.
@@ -52,39 +45,32 @@ public struct YAMLPair: Sendable, Equatable {
 public enum YAMLScalarStyle: Sendable, Hashable {
     /// Unquoted.
     case plain
-    /// `'...'`
     case singleQuoted
-    /// `"..."`
     case doubleQuoted
     /// `|` block.
     case literal
     /// `>` block.
     case folded
 
-    /// True for every style but `.plain`.
     public var isQuoted: Bool { self != .plain }
 }
 
 extension YAMLNode {
-    /// The scalar's text, or nil for a sequence or mapping.
     public var scalar: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
     }
 
-    /// The scalar's style, or nil for a sequence or mapping.
     public var scalarStyle: YAMLScalarStyle? {
         if case .scalar(_, let style) = content { return style }
         return nil
     }
 
-    /// The sequence's items, or nil for other nodes.
     public var sequence: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
-    /// The mapping's pairs in file order, or nil for other nodes.
     public var mapping: [YAMLPair]? {
         if case .mapping(let pairs) = content { return pairs }
         return nil
@@ -103,7 +89,6 @@ extension YAMLNode {
         return YAMLScalarSchema.isNull(text)
     }
 
-    /// "null", "a string", "a sequence" or "a mapping": for error messages.
     public var kindDescription: String {
         switch content {
         case .scalar: isNull ? "null" : "a scalar"
