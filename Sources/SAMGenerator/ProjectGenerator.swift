@@ -9,13 +9,9 @@ public struct GeneratedFile: Sendable, Equatable {
 
 /// What a generation produced, counted for the one-line summary (`4 functions, 3 routes, 1 table, 2 warnings`).
 public struct GenerationSummary: Sendable, Equatable {
-    /// Functions written to functions.yml.
     public var functions = 0
-    /// Routes written to routing.yml.
     public var routes = 0
-    /// Tables in resources.yml.
     public var tables = 0
-    /// Buckets in resources.yml.
     public var buckets = 0
     /// Functions left out by `--skip-unsupported`.
     public var skippedFunctions = 0

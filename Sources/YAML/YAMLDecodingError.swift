@@ -6,7 +6,6 @@ public struct YAMLDecodingError: Error, Sendable, Equatable, CustomStringConvert
     public enum Kind: Sendable, Equatable {
         /// The node is not of the expected type (`expected a mapping, found a sequence`).
         case wrongType
-        /// A key that the schema does not know.
         case unknownKey
         /// A required key is absent (reported at the mapping's position).
         case missingKey
@@ -26,7 +25,6 @@ public struct YAMLDecodingError: Error, Sendable, Equatable, CustomStringConvert
         self.message = message
     }
 
-    /// `LINE:COLUMN: message`.
     public var description: String { "\(mark): \(message)" }
 
     /// The same error as a `YAMLError` of file `path`, so callers keep one error type per file.

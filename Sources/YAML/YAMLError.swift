@@ -8,7 +8,6 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, in libyaml's words where it came from libyaml.
     public var message: String
 
-    /// An error at `line`:`column` (both from 1) of `path`.
     public init(path: String, line: Int, column: Int, message: String) {
         self.path = path
         self.line = line
@@ -20,6 +19,5 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
         self.init(path: path, line: mark.line, column: mark.column, message: message)
     }
 
-    /// `PATH:LINE:COLUMN: message`.
     public var description: String { "\(path):\(line):\(column): \(message)" }
 }

@@ -1,9 +1,7 @@
 /// A position in a YAML text: line and column both counted from 1 (libyaml counts from 0; we convert once,
 /// where events are read). Columns count Unicode scalars, as libyaml does.
 public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// Line number, from 1.
     public var line: Int
-    /// Column number, from 1.
     public var column: Int
 
     public init(line: Int, column: Int) {
@@ -11,10 +9,8 @@ public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.column = column
     }
 
-    /// The start of a text: 1:1.
     public static let start = YAMLMark(line: 1, column: 1)
 
-    /// `LINE:COLUMN`.
     public var description: String { "\(line):\(column)" }
 
     public static func < (a: YAMLMark, b: YAMLMark) -> Bool {

@@ -10,7 +10,6 @@ extension YAMLNode {
         return text
     }
 
-    /// The scalar's text, or nil when the node is null.
     public func optionalString() throws(YAMLDecodingError) -> String? {
         isNull ? nil : try string()
     }

@@ -3,7 +3,6 @@ import Foundation
 import SAMGenerator
 import YAML
 
-/// `esb build` options.
 public struct BuildRequest: Sendable {
     /// `--config DIR`: the folder `esb generate` wrote.
     public var directory: String

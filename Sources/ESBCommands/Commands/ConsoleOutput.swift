@@ -30,7 +30,6 @@ extension ConsoleOutput {
         do { return try body() } catch { return failed(error) }
     }
 
-    /// `exitCode` of an asynchronous body.
     func exitCode(_ body: () async throws -> Int32) async -> Int32 {
         do { return try await body() } catch { return failed(error) }
     }

@@ -6,7 +6,6 @@ import SAMGenerator
 import TLS
 import YAML
 
-/// `esb provision` options.
 public struct ProvisionRequest: Sendable {
     /// `--config DIR`: the folder `esb generate` wrote.
     public var directory: String
