@@ -1,6 +1,5 @@
 import BoxCore
 import Foundation
-import Posix
 import SAMGenerator
 import YAML
 
@@ -38,10 +37,4 @@ extension ConsoleOutput {
         err(error is Diagnostic || error is YAMLError || error is ConfigError ? "\(error)" : "error: \(error)")
         return 1
     }
-}
-
-/// The build machine's architecture in Lambda's words.
-func hostArchitecture() -> String {
-    let machine = Posix.machineHardwareName()
-    return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
 }

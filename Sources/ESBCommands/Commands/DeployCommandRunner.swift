@@ -63,7 +63,11 @@ public enum DeployCommandRunner {
                 console.out("unchanged \(PathTools.join(request.target, name))")
                 continue
             }
-            try replaceAtomically(final, with: data)
+            do {
+                try FileIO.writeDurably(directory: target, name: name, bytes: Array(data))
+            } catch {
+                throw CommandError("cannot replace \(final): \(error)")
+            }
             console.out("deployed \(PathTools.join(request.target, name))")
         }
         for pid in request.pids {
@@ -103,17 +107,6 @@ public enum DeployCommandRunner {
                 in: functions)
         } catch {
             return error.diagnostics
-        }
-    }
-
-    /// Writes `data` beside `path`, flushes it to disk, and renames it over `path`: readers see the old file or
-    /// the new one, never a part.
-    static func replaceAtomically(_ path: String, with data: Data) throws {
-        do {
-            try FileIO.writeDurably(
-                directory: PathTools.directory(path), name: PathTools.lastComponent(path), bytes: Array(data))
-        } catch {
-            throw CommandError("cannot replace \(path): \(error)")
         }
     }
 }

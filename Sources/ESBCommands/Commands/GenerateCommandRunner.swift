@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 import SAMGenerator
 
 /// `esb generate`: options as parsed from the command line, merged with `generator.yml`.
@@ -72,7 +73,8 @@ public enum GenerateCommandRunner {
         options.stackName = request.stackName ?? config.stackName ?? samconfig.stackName
         options.imagePrefix = request.imagePrefix ?? config.imagePrefix ?? ""
         options.imageTag = request.imageTag ?? config.imageTag ?? "latest"
-        options.hostArchitecture = hostArchitecture()
+        let machine = Posix.machineHardwareName()
+        options.hostArchitecture = machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
         options.skipUnsupported = request.skipUnsupported
         if let patch = config.runtimePatchPath {
             options.runtimePatch = try readText(patch, absolute: patch)
