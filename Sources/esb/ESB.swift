@@ -5,6 +5,7 @@ import ESBCommands
 import SAMGenerator
 
 /// `esb` and its subcommands.
+@main
 struct ESB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "esb",
@@ -19,20 +20,3 @@ struct ESB: AsyncParsableCommand {
 func checkExitCode(_ code: Int32) throws {
     if code != 0 { throw ExitCode(code) }
 }
-
-// Top-level code cannot carry @main, and in it `ESB.main()` resolves to the synchronous overload (which
-// refuses async subcommands): parse and dispatch by hand, in an async function, as AsyncParsableCommand does.
-func dispatch() async {
-    do {
-        var command = try ESB.parseAsRoot()
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    } catch {
-        ESB.exit(withError: error)
-    }
-}
-
-await dispatch()
