@@ -37,27 +37,21 @@ public struct GeneratorConfigFile: Sendable, Equatable {
             func absolute(_ node: YAMLNode?) throws(YAMLDecodingError) -> String? {
                 try node?.optionalString().map { PathTools.join(directory, $0) }
             }
+            func ignored(_ key: String, in section: YAMLMappingReader, _ message: String) {
+                guard let entry = section.entries.first(where: { $0.key == key }) else { return }
+                config.warnings.append(Diagnostic(.warning, path: path, mark: entry.keyNode.mark, message: message))
+            }
             if let app = try top["app"]?.mappingReader(nullIsEmpty: true) {
                 try app.rejectUnknownKeys(allowed: ["name", "tag", "image_prefix"])
                 config.imageTag = try app["tag"]?.optionalString()
                 config.imagePrefix = try app["image_prefix"]?.optionalString()
-                if let name = app.entries.first(where: { $0.key == "name" }) {
-                    config.warnings.append(
-                        Diagnostic(
-                            .warning, path: path, mark: name.keyNode.mark,
-                            message: "app.name is not used by esb; ignored"))
-                }
+                ignored("name", in: app, "app.name is not used by esb; ignored")
             }
             if let paths = try top["paths"]?.mappingReader(nullIsEmpty: true) {
                 try paths.rejectUnknownKeys(allowed: ["sam_template", "output_dir", "functions_yml"])
                 config.template = try absolute(paths["sam_template"])
                 config.output = try absolute(paths["output_dir"])
-                if let legacy = paths.entries.first(where: { $0.key == "functions_yml" }) {
-                    config.warnings.append(
-                        Diagnostic(
-                            .warning, path: path, mark: legacy.keyNode.mark,
-                            message: "paths.functions_yml is ignored: every file goes to output_dir"))
-                }
+                ignored("functions_yml", in: paths, "paths.functions_yml is ignored: every file goes to output_dir")
             }
             if let docker = try top["docker"]?.mappingReader(nullIsEmpty: true) {
                 try docker.rejectUnknownKeys(allowed: ["base_image", "base_images", "sitecustomize_source"])

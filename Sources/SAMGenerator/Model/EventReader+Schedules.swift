@@ -16,19 +16,16 @@ struct ScheduleSpec: Equatable {
 /// `rate(...)` and six-field `cron(...)` are checked with the gateway's own parser; `at(...)`, time zones other
 /// than UTC and the delivery settings (dead-letter queue, retry policy, flexible window) warn.
 extension EventReader {
-    static let scheduleKeys: Set<String> = ["Schedule", "Input", "Enabled", "State", "Name"]
-    static let scheduleV2Keys: Set<String> = [
-        "ScheduleExpression", "Input", "State", "Name", "ScheduleExpressionTimezone",
-    ]
-    static let silentScheduleKeys: Set<String> = ["Description"]
-
     func schedule(_ key: String, type: String, _ properties: YAMLMappingReader, mark: YAMLMark)
         throws(TemplateError) -> ScheduleSpec?
     {
         let v2 = type == "ScheduleV2"
         context.warnUnsupported(
-            properties, supported: v2 ? Self.scheduleV2Keys : Self.scheduleKeys, silent: Self.silentScheduleKeys,
-            what: "\(type) event")
+            properties,
+            supported: v2
+                ? ["ScheduleExpression", "Input", "State", "Name", "ScheduleExpressionTimezone"]
+                : ["Schedule", "Input", "Enabled", "State", "Name"],
+            silent: ["Description"], what: "\(type) event")
         let resolver = context.resolver
         let expressionKey = v2 ? "ScheduleExpression" : "Schedule"
         guard let expressionValue = try resolver.property(expressionKey, of: properties) else {

@@ -58,8 +58,7 @@ struct StorageReader {
             ],
             silent: [
                 "Tags", "SSESpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled",
-                "TableClass",
-                "ContributorInsightsSpecification",
+                "TableClass", "ContributorInsightsSpecification",
             ],
             what: "table")
         guard let definitionsValue = try resolver.property("AttributeDefinitions", of: props) else {

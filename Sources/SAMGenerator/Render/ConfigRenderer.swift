@@ -10,8 +10,7 @@ struct ConfigRenderer {
         // box's log level reaches every function (docs/sam-support.md); the `$` is deliberately not escaped.
         var lines = [
             YAMLText.header(templatePath), "defaults:", "  environment:", "    LOG_LEVEL: \"${LOG_LEVEL}\"",
-            "  timeout: 3",
-            "  memory_size: 128", "functions:",
+            "  timeout: 3", "  memory_size: 128", "functions:",
         ]
         if functions.isEmpty { lines[lines.count - 1] = "functions: {}" }
         for function in functions.sorted(by: { $0.name < $1.name }) {
