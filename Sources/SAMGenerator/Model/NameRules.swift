@@ -56,7 +56,8 @@ enum NameRules {
         name.lowercased()
     }
 
-    private static func isNameScalar(_ s: Unicode.Scalar) -> Bool {
+    /// `[A-Za-z0-9_-]`: what function and layer names are made of.
+    static func isNameScalar(_ s: Unicode.Scalar) -> Bool {
         s.isASCII && (isLetterOrDigit(UInt8(s.value)) || s == "-" || s == "_")
     }
 

@@ -30,15 +30,13 @@ struct StorageReader {
         if let primary = try resolver.property("PrimaryKey", of: props) {
             key.attribute = try primary["Name"]?.string("PrimaryKey.Name") ?? "id"
             let typeValue = primary["Type"]
-            switch try typeValue?.string("PrimaryKey.Type") ?? "String" {
-            case "String": key.type = "S"
-            case "Number": key.type = "N"
-            case "Binary": key.type = "B"
-            case let other:
+            let typeName = try typeValue?.string("PrimaryKey.Type") ?? "String"
+            guard let type = ["String": "S", "Number": "N", "Binary": "B"][typeName] else {
                 throw TemplateError(
-                    "PrimaryKey.Type must be String, Number or Binary, found \(quoted(other))",
+                    "PrimaryKey.Type must be String, Number or Binary, found \(quoted(typeName))",
                     at: typeValue?.mark ?? primary.mark)
             }
+            key.type = type
         }
         var table = TableSpec(
             name: try tableName(), keySchema: [key], billingMode: "PAY_PER_REQUEST", mark: resource.mark)

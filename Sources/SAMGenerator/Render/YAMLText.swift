@@ -32,11 +32,8 @@ enum YAMLText {
     /// A mapping key: plain when it is a simple name that YAML reads back as the same string, else quoted.
     static func key(_ text: String) -> String {
         let simple =
-            !text.isEmpty
-            && text.utf8.allSatisfy { b in
-                (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x5F || b == 0x2D
-                    || b == 0x2E
-            } && text.first != "-" && text.first != "."
+            !text.isEmpty && text.unicodeScalars.allSatisfy { NameRules.isNameScalar($0) || $0 == "." }
+            && text.first != "-" && text.first != "."
         let readsAsString =
             !YAMLScalarSchema.isNull(text) && YAMLScalarSchema.bool(text) == nil && YAMLScalarSchema.double(text) == nil
         return simple && readsAsString ? text : string(text)
