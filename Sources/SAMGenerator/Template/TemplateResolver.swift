@@ -199,7 +199,9 @@ struct Intrinsic {
     /// The argument node, without the short form's tag.
     var argument: YAMLNode
     var mark: YAMLMark
+}
 
+extension Intrinsic {
     init?(_ node: YAMLNode) {
         if let tag = node.tag, tag.hasPrefix("!"), tag.count > 1, !tag.hasPrefix("!!") {
             let short = String(tag.dropFirst())
