@@ -1,22 +1,18 @@
 import Foundation
 import Posix
-public import SAMGenerator
+import SAMGenerator
 
 /// Writes a `GeneratedProject` into the output folder all at once: every file first goes to a temporary
 /// sibling, and only when all of them are written are they renamed into place, so a failure (a full disk, a
 /// read-only folder) leaves the previous generation intact. Function folders from an earlier generation that
 /// are no longer in the template are removed, but only when their Dockerfile carries the generated header.
-public struct OutputWriter {
+struct OutputWriter {
     /// The output folder (absolute).
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
+    let directory: String
 
     /// Writes every file; returns what happened to each path, in order: `wrote` (created or replaced) or
     /// `removed` (a stale generated function folder), and the absolute path.
-    public func write(_ project: GeneratedProject) throws -> [(verb: String, path: String)] {
+    func write(_ project: GeneratedProject) throws -> [(verb: String, path: String)] {
         let fm = FileManager.default
         let suffix = ".esb-tmp-\(ProcessInfo.processInfo.processIdentifier)"
         var staged: [(temporary: String, final: String)] = []

@@ -48,7 +48,7 @@ public enum BuildCommandRunner {
         }
         let selected = images.filter { request.only.isEmpty || request.only.contains($0.name) }
         let runner = ProcessRunner(verbose: request.verbose)
-        var failures: [(name: String, reason: String, log: String?)] = []
+        var failures: [(name: String, reason: String, log: String)] = []
         var built = 0
         for (index, item) in selected.enumerated() {
             let prefix = "[\(index + 1)/\(selected.count)] \(item.name)"
@@ -90,10 +90,8 @@ public enum BuildCommandRunner {
         console.err("\(failures.count) of \(selected.count) image(s) failed:")
         for failure in failures {
             console.err("- \(failure.name): \(failure.reason)")
-            if let log = failure.log {
-                console.err("  log: \(log)")
-                for line in ProcessRunner.tail(log, lines: 15) { console.err("  | \(line)") }
-            }
+            console.err("  log: \(failure.log)")
+            for line in ProcessRunner.tail(failure.log, lines: 15) { console.err("  | \(line)") }
         }
         return 1
     }
