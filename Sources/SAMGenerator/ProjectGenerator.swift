@@ -62,8 +62,6 @@ public enum ProjectGenerator {
             throw GenerationFailure(errors: [diagnostic], warnings: log.warnings)
         } catch let error as TemplateError {
             log.error(error)
-        } catch let failure as GenerationFailure {
-            throw failure
         } catch {
             log.error("\(error)", at: .start)
         }
