@@ -95,7 +95,6 @@ public enum GenerateCommandRunner {
         let (options, configWarnings) = try options(for: request)
         configWarnings.forEach { console.err($0.description) }
         let templatePath = options.templatePath
-        let templateAbsolute = LocalFileSystem.absolute(templatePath)
         let output = options.outputDirectory
         let shown = request.output ?? PathTools.relative(from: LocalFileSystem.absolute("."), to: output)
         if !request.validateOnly, !request.dryRun {
@@ -112,7 +111,7 @@ public enum GenerateCommandRunner {
         }
         let text: String
         do {
-            text = try readText(templatePath, absolute: templateAbsolute)
+            text = try readText(templatePath, absolute: LocalFileSystem.absolute(templatePath))
         } catch let error as CommandError where request.template == nil && templatePath == "template.yaml" {
             throw CommandError(error.text + " (nor is there a template.yml; give the template with --template or -t)")
         }
