@@ -43,12 +43,10 @@ public enum InvokeCommandRunner {
         }
     }
 
-    static let invocationTypes: Set<String> = ["RequestResponse", "Event", "DryRun"]
-
     private static func runOrThrow(
         _ request: InvokeRequest, environment env: BoxEnvironment, stdin: () -> [UInt8], console: ConsoleOutput
     ) async throws -> Int32 {
-        guard invocationTypes.contains(request.invocationType) else {
+        guard ["RequestResponse", "Event", "DryRun"].contains(request.invocationType) else {
             throw CommandError("--type \(request.invocationType): use RequestResponse, Event or DryRun")
         }
         let url = request.endpoint ?? env["ESB_ENDPOINT"] ?? "https://localhost"
