@@ -35,6 +35,8 @@ WORKDIR /src
 # benchmark (bench/) come along although only the three products below are built.
 COPY Package.swift ./
 COPY Sources ./Sources
+# SAMGenerator compiles the Python runtime patch in (Sources/SAMGenerator/Resources links to it).
+COPY runtime/python ./runtime/python
 COPY Tests ./Tests
 COPY bench ./bench
 RUN if [ "$BINARIES" = source ]; then \

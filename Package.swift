@@ -132,7 +132,11 @@ let package = Package(
         ),
         // `esb generate`'s engine: template text in, files out; no I/O but through its ProjectFileSystem
         // (docs/sam-support.md). The commands that do I/O (build, provision, invoke, logs, deploy) are ESBCommands.
-        .target(name: "SAMGenerator", dependencies: ["BoxCore", "YAML", "BoxCrypto"], swiftSettings: pureSwift),
+        // Resources/sitecustomize.py links to runtime/python/sitecustomize.py: the runtime patch compiled into the
+        // binary as bytes (no resource bundle), so `esb` works anywhere with one copy of the file in the repository.
+        .target(
+            name: "SAMGenerator", dependencies: ["BoxCore", "YAML", "BoxCrypto"],
+            resources: [.embedInCode("Resources/sitecustomize.py")], swiftSettings: pureSwift),
         .target(
             name: "ESBCommands",
             dependencies: [

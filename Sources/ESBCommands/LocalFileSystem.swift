@@ -4,7 +4,6 @@ public import SAMGenerator
 
 /// The real file system, for `ProjectGenerator` run by the CLI.
 public struct LocalFileSystem: ProjectFileSystem {
-    /// The file system of this machine.
     public init() {}
 
     /// True when `path` is a folder (symbolic links followed).

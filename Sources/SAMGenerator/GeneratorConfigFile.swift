@@ -3,28 +3,14 @@ import YAML
 /// `generator.yml` (`esb generate --config`): the same options as the command line, in a file. Paths are
 /// relative to the file's folder. Keys of the reference's file are accepted (`app.tag`, `paths.sam_template`,
 /// `paths.output_dir`, `docker.sitecustomize_source`, `parameters`); `app.name` and `paths.functions_yml`
-/// are read and ignored with a warning.
-///
-/// ```yaml
-/// app: {tag: latest, image_prefix: "registry.local/esb/"}
-/// paths: {sam_template: template.yaml, output_dir: .esb}
-/// docker:
-///   base_image: esb-local/lambda-python:3.11        # or base_images: {python3.12: local/python:3.12}
-///   sitecustomize_source: runtime/python/sitecustomize.py
-/// parameters: {Stage: dev}
-/// region: ap-northeast-1
-/// stack_name: demo
-/// ```
+/// are read and ignored with a warning. docs/cli.md ("generator.yml") has an example.
 public struct GeneratorConfigFile: Sendable, Equatable {
     /// `paths.sam_template`, absolute.
     public var template: String?
     /// `paths.output_dir`, absolute.
     public var output: String?
-    /// `parameters`.
     public var parameters: [String: String] = [:]
-    /// `region`.
     public var region: String?
-    /// `stack_name`.
     public var stackName: String?
     /// `docker.base_image` then `docker.base_images` entries, in `--base-image` syntax.
     public var baseImages: [String] = []
@@ -51,27 +37,21 @@ public struct GeneratorConfigFile: Sendable, Equatable {
             func absolute(_ node: YAMLNode?) throws(YAMLDecodingError) -> String? {
                 try node?.optionalString().map { PathTools.join(directory, $0) }
             }
+            func ignored(_ key: String, in section: YAMLMappingReader, _ message: String) {
+                guard let entry = section.entries.first(where: { $0.key == key }) else { return }
+                config.warnings.append(Diagnostic(.warning, path: path, mark: entry.keyNode.mark, message: message))
+            }
             if let app = try top["app"]?.mappingReader(nullIsEmpty: true) {
                 try app.rejectUnknownKeys(allowed: ["name", "tag", "image_prefix"])
                 config.imageTag = try app["tag"]?.optionalString()
                 config.imagePrefix = try app["image_prefix"]?.optionalString()
-                if let name = app.entries.first(where: { $0.key == "name" }) {
-                    config.warnings.append(
-                        Diagnostic(
-                            .warning, path: path, mark: name.keyNode.mark,
-                            message: "app.name is not used by esb; ignored"))
-                }
+                ignored("name", in: app, "app.name is not used by esb; ignored")
             }
             if let paths = try top["paths"]?.mappingReader(nullIsEmpty: true) {
                 try paths.rejectUnknownKeys(allowed: ["sam_template", "output_dir", "functions_yml"])
                 config.template = try absolute(paths["sam_template"])
                 config.output = try absolute(paths["output_dir"])
-                if let legacy = paths.entries.first(where: { $0.key == "functions_yml" }) {
-                    config.warnings.append(
-                        Diagnostic(
-                            .warning, path: path, mark: legacy.keyNode.mark,
-                            message: "paths.functions_yml is ignored: every file goes to output_dir"))
-                }
+                ignored("functions_yml", in: paths, "paths.functions_yml is ignored: every file goes to output_dir")
             }
             if let docker = try top["docker"]?.mappingReader(nullIsEmpty: true) {
                 try docker.rejectUnknownKeys(allowed: ["base_image", "base_images", "sitecustomize_source"])

@@ -8,7 +8,6 @@ public struct GeneratorOptions: Sendable, Equatable {
     public var outputDirectory: String
     /// `--param KEY=VALUE` overrides of template parameters.
     public var parameters: [String: String] = [:]
-    /// `AWS::Region`.
     public var region = "ap-northeast-1"
     /// `AWS::StackName`; nil = the template folder's name.
     public var stackName: String?
@@ -47,7 +46,6 @@ public struct BaseImageOverrides: Sendable, Equatable {
     /// Runtime identifier (`python3.12`) → image.
     public var byRuntime: [String: String] = [:]
 
-    /// No overrides: AWS's public images.
     public init() {}
 
     /// Parses the repeated option values; an entry whose part before `=` looks like a runtime
@@ -58,7 +56,6 @@ public struct BaseImageOverrides: Sendable, Equatable {
         }
     }
 
-    /// Adds one option value.
     public mutating func add(_ argument: String) throws(BaseImageError) {
         if let equals = argument.firstIndex(of: "=") {
             let runtime = String(argument[..<equals])
@@ -78,17 +75,11 @@ public struct BaseImageOverrides: Sendable, Equatable {
     public func image(for runtime: String) -> String? {
         byRuntime[runtime] ?? all
     }
-
-    /// True when no override is set.
-    public var isEmpty: Bool { all == nil && byRuntime.isEmpty }
 }
 
 /// A `--base-image` value that cannot be used.
 public struct BaseImageError: Error, Sendable, CustomStringConvertible {
-    /// The value as given.
     public var argument: String
-    /// Why it is refused.
     public var reason: String
-    /// `--base-image VALUE: reason`.
     public var description: String { "--base-image \(argument): \(reason)" }
 }

@@ -4,25 +4,17 @@ import YAML
 public struct GeneratedFile: Sendable, Equatable {
     /// Path under the output folder (`functions.yml`, `functions/hello/Dockerfile`).
     public var path: String
-    /// The whole text.
     public var contents: String
 }
 
 /// What a generation produced, counted for the one-line summary (`4 functions, 3 routes, 1 table, 2 warnings`).
 public struct GenerationSummary: Sendable, Equatable {
-    /// Functions written to functions.yml.
     public var functions = 0
-    /// Routes written to routing.yml.
     public var routes = 0
-    /// Tables in resources.yml.
     public var tables = 0
-    /// Buckets in resources.yml.
     public var buckets = 0
     /// Functions left out by `--skip-unsupported`.
     public var skippedFunctions = 0
-
-    /// An empty summary.
-    public init() {}
 }
 
 /// The result of a successful generation: every file, and the warnings to print.
@@ -31,7 +23,6 @@ public struct GeneratedProject: Sendable {
     public var files: [GeneratedFile]
     /// In template order.
     public var warnings: [Diagnostic]
-    /// What was generated, counted.
     public var summary = GenerationSummary()
 }
 
@@ -71,8 +62,6 @@ public enum ProjectGenerator {
             throw GenerationFailure(errors: [diagnostic], warnings: log.warnings)
         } catch let error as TemplateError {
             log.error(error)
-        } catch let failure as GenerationFailure {
-            throw failure
         } catch {
             log.error("\(error)", at: .start)
         }
@@ -80,27 +69,10 @@ public enum ProjectGenerator {
         let files = render(model, options: options)
         let refusals = GeneratedConfigCheck.problems(in: files, outputDirectory: options.outputDirectory)
         guard refusals.isEmpty else { throw GenerationFailure(errors: refusals, warnings: log.warnings) }
-        var summary = GenerationSummary()
-        summary.functions = model.functions.count
-        summary.routes = model.routes.count
-        summary.tables = model.tables.count
-        summary.buckets = model.buckets.count
-        summary.skippedFunctions = model.skippedFunctions
+        let summary = GenerationSummary(
+            functions: model.functions.count, routes: model.routes.count, tables: model.tables.count,
+            buckets: model.buckets.count, skippedFunctions: model.skippedFunctions)
         return GeneratedProject(files: files, warnings: log.warnings, summary: summary)
-    }
-
-    private static func imageConfigFiles(
-        _ function: FunctionSpec, _ config: FunctionSpec.ImageConfig, base: String, folder: String,
-        dockerfiles: DockerfileRenderer,
-        options: GeneratorOptions
-    ) -> [GeneratedFile] {
-        [
-            GeneratedFile(
-                path: "\(folder)/Dockerfile", contents: dockerfiles.renderImageConfig(function, config, baseImage: base)
-            ),
-            GeneratedFile(
-                path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
-        ]
     }
 
     static func render(_ model: ProjectModel, options: GeneratorOptions) -> [GeneratedFile] {
@@ -111,18 +83,23 @@ public enum ProjectGenerator {
             GeneratedFile(path: "routing.yml", contents: config.routingFile(model.routes)),
             GeneratedFile(
                 path: "resources.yml", contents: config.resourcesFile(tables: model.tables, buckets: model.buckets)),
-            GeneratedFile(
-                path: "schedules.yml",
-                contents: ScheduleRenderer.file(model.schedules, templatePath: options.templatePath)),
+            GeneratedFile(path: "schedules.yml", contents: config.schedulesFile(model.schedules)),
         ]
-        var manifest: [(name: String, function: BuildManifest.Function)] = []
+        var manifest: [String: BuildManifest.Function] = [:]
         let relative = { (path: String) in PathTools.relative(from: options.outputDirectory, to: path) }
+        let imageConfigFiles = { (function: FunctionSpec, config: FunctionSpec.ImageConfig, base: String) in
+            let folder = "functions/\(function.name)"
+            return [
+                GeneratedFile(
+                    path: "\(folder)/Dockerfile",
+                    contents: dockerfiles.renderImageConfig(function, config, baseImage: base)),
+                GeneratedFile(
+                    path: "\(folder)/.dockerignore", contents: YAMLText.header(options.templatePath) + "\nbuild.log\n"),
+            ]
+        }
         for function in model.functions.sorted(by: { $0.name < $1.name }) {
             let folder = "functions/\(function.name)"
-            var entry = BuildManifest.Function(
-                kind: "prebuilt", runtime: nil, architecture: function.architecture, dockerfile: nil, context: nil,
-                code: nil,
-                requirements: false, packageJSON: false, layers: [], imageConfig: nil)
+            var entry = BuildManifest.Function(kind: "prebuilt", architecture: function.architecture)
             switch function.build {
             case .zip(let zip):
                 files.append(GeneratedFile(path: "\(folder)/Dockerfile", contents: dockerfiles.render(function, zip)))
@@ -162,22 +139,18 @@ public enum ProjectGenerator {
                 entry.dockerfile = relative(dockerfile)
                 entry.context = relative(context)
                 if let config = function.imageConfig {
-                    files += imageConfigFiles(
-                        function, config, base: function.image, folder: folder, dockerfiles: dockerfiles,
-                        options: options)
+                    files += imageConfigFiles(function, config, function.image)
                     entry.imageConfig = "\(folder)/Dockerfile"
                 }
             case .imageConfigOnly(let base):
                 entry.kind = "dockerfile"
                 entry.dockerfile = "\(folder)/Dockerfile"
                 entry.context = folder
-                files += imageConfigFiles(
-                    function, function.imageConfig ?? .init(), base: base, folder: folder, dockerfiles: dockerfiles,
-                    options: options)
+                files += imageConfigFiles(function, function.imageConfig ?? .init(), base)
             case .prebuilt:
                 break
             }
-            manifest.append((function.name, entry))
+            manifest[function.name] = entry
         }
         files.append(
             GeneratedFile(

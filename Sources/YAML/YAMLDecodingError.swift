@@ -1,12 +1,11 @@
 /// A YAML document that parsed but does not have the expected shape: wrong type, unknown key, missing key,
 /// duplicate key, or a value out of range. It knows the position but not the file (the tree does not carry the
-/// path); `description(path:)` makes the `PATH:LINE:COLUMN: message` line.
+/// path); `located(in:)` makes it a `YAMLError` of the file.
 public struct YAMLDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of mismatch this is (tests and callers branch on it; the text is for people).
     public enum Kind: Sendable, Equatable {
         /// The node is not of the expected type (`expected a mapping, found a sequence`).
         case wrongType
-        /// A key that the schema does not know.
         case unknownKey
         /// A required key is absent (reported at the mapping's position).
         case missingKey
@@ -16,25 +15,17 @@ public struct YAMLDecodingError: Error, Sendable, Equatable, CustomStringConvert
         case invalidValue
     }
 
-    /// The kind of mismatch.
     public var kind: Kind
-    /// Where in the document.
     public var mark: YAMLMark
-    /// What is wrong.
     public var message: String
 
-    /// An error of `kind` at `mark`.
     public init(_ kind: Kind, at mark: YAMLMark, _ message: String) {
         self.kind = kind
         self.mark = mark
         self.message = message
     }
 
-    /// `LINE:COLUMN: message`.
     public var description: String { "\(mark): \(message)" }
-
-    /// `PATH:LINE:COLUMN: message`.
-    public func description(path: String) -> String { "\(path):\(mark): \(message)" }
 
     /// The same error as a `YAMLError` of file `path`, so callers keep one error type per file.
     public func located(in path: String) -> YAMLError {

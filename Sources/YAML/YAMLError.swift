@@ -3,14 +3,11 @@
 public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path as the caller gave it to the parser (not resolved).
     public var path: String
-    /// Line, from 1.
     public var line: Int
-    /// Column, from 1.
     public var column: Int
     /// What is wrong, in libyaml's words where it came from libyaml.
     public var message: String
 
-    /// An error at `line`:`column` (both from 1) of `path`.
     public init(path: String, line: Int, column: Int, message: String) {
         self.path = path
         self.line = line
@@ -18,11 +15,9 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// An error at `mark` of `path`.
     public init(path: String, mark: YAMLMark, message: String) {
         self.init(path: path, line: mark.line, column: mark.column, message: message)
     }
 
-    /// `PATH:LINE:COLUMN: message`.
     public var description: String { "\(path):\(line):\(column): \(message)" }
 }

@@ -1,21 +1,12 @@
 /// A mapping opened for keyed decoding: every key must be a non-null scalar and appear once (a duplicate is an
 /// error at its second occurrence); values are looked up by key; `rejectUnknownKeys` reports the first key that
 /// the schema does not know, at the key's position.
-///
-/// ```swift
-/// let m = try node.mappingReader()
-/// try m.rejectUnknownKeys(allowed: ["path", "method"])
-/// let path = try m.required("path").string()
-/// let method = try m["method"]?.string() ?? "GET"
-/// ```
 public struct YAMLMappingReader: Sendable {
     /// One entry: the key's text, the key node (for its position), and the value.
     public struct Entry: Sendable, Equatable {
-        /// The key's text.
         public var key: String
         /// The key node (its mark points at the key).
         public var keyNode: YAMLNode
-        /// The value node.
         public var value: YAMLNode
     }
 

@@ -1,24 +1,18 @@
 /// A position in a YAML text: line and column both counted from 1 (libyaml counts from 0; we convert once,
 /// where events are read). Columns count Unicode scalars, as libyaml does.
 public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// Line number, from 1.
     public var line: Int
-    /// Column number, from 1.
     public var column: Int
 
-    /// A mark at `line`:`column` (both from 1).
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
-    /// The start of a text: 1:1.
     public static let start = YAMLMark(line: 1, column: 1)
 
-    /// `LINE:COLUMN`.
     public var description: String { "\(line):\(column)" }
 
-    /// Orders marks by position in the text.
     public static func < (a: YAMLMark, b: YAMLMark) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }

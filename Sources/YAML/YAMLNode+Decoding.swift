@@ -6,38 +6,34 @@
 extension YAMLNode {
     /// The scalar's text. Null, sequences and mappings are errors; numbers and booleans give their text.
     public func string() throws(YAMLDecodingError) -> String {
-        guard case .scalar(let text, _) = content, !isNull else { throw wrongType("a string") }
-        return text
+        try typed("a string") { $0 }
     }
 
-    /// The scalar's text, or nil when the node is null.
     public func optionalString() throws(YAMLDecodingError) -> String? {
         isNull ? nil : try string()
     }
 
     /// The scalar as an integer (decimal, `0x`, `0o`).
     public func int() throws(YAMLDecodingError) -> Int {
-        guard case .scalar(let text, _) = content, !isNull else { throw wrongType("an integer") }
-        guard let value = YAMLScalarSchema.int(text) else {
-            throw YAMLDecodingError(.wrongType, at: mark, "expected an integer, found \(Self.quote(text))")
-        }
-        return value
+        try typed("an integer", YAMLScalarSchema.int)
     }
 
     /// The scalar as a number (integers included; `.inf`, `.nan` accepted here, callers range-check).
     public func double() throws(YAMLDecodingError) -> Double {
-        guard case .scalar(let text, _) = content, !isNull else { throw wrongType("a number") }
-        guard let value = YAMLScalarSchema.double(text) else {
-            throw YAMLDecodingError(.wrongType, at: mark, "expected a number, found \(Self.quote(text))")
-        }
-        return value
+        try typed("a number", YAMLScalarSchema.double)
     }
 
     /// The scalar as a boolean: `true`/`false` (also `True`, `TRUE`, ...). `yes`/`no` are not booleans.
     public func bool() throws(YAMLDecodingError) -> Bool {
-        guard case .scalar(let text, _) = content, !isNull else { throw wrongType("a boolean") }
-        guard let value = YAMLScalarSchema.bool(text) else {
-            throw YAMLDecodingError(.wrongType, at: mark, "expected true or false, found \(Self.quote(text))")
+        try typed("a boolean", orText: "true or false", YAMLScalarSchema.bool)
+    }
+
+    /// A non-null scalar read by `parse`, else "expected WHAT, found ..." (`orText` for text `parse` refuses).
+    private func typed<T>(_ expected: String, orText: String? = nil, _ parse: (String) -> T?)
+        throws(YAMLDecodingError) -> T
+    {
+        guard case .scalar(let text, _) = content, !isNull, let value = parse(text) else {
+            throw wrongType(scalar == nil || isNull ? expected : orText ?? expected)
         }
         return value
     }

@@ -4,17 +4,13 @@
 /// Mappings keep their pairs in file order, duplicates included, so that decoders can reject duplicates with
 /// the second key's position. Explicit tags (`!Ref`, `!Sub`, `!!str`) are kept verbatim on every kind of node.
 public struct YAMLNode: Sendable, Equatable {
-    /// The content of a node.
     public enum Content: Sendable, Equatable {
-        /// A scalar: its text and how it was written.
         case scalar(String, YAMLScalarStyle)
-        /// A sequence, in order.
         case sequence([YAMLNode])
         /// A mapping: key/value pairs in file order, duplicates kept.
         case mapping([YAMLPair])
     }
 
-    /// What the node holds.
     public var content: Content
     /// The explicit tag as libyaml resolved its handle (`!Ref`, `tag:yaml.org,2002:str` for `!!str`, `!` for
     /// the non-specific tag), or nil when the node carried none.
@@ -22,30 +18,22 @@ public struct YAMLNode: Sendable, Equatable {
     /// Where the node starts (for a scalar: its first character, or its opening quote).
     public var mark: YAMLMark
 
-    /// A node with the given content, tag and position.
     public init(_ content: Content, tag: String? = nil, mark: YAMLMark = .start) {
         self.content = content
         self.tag = tag
         self.mark = mark
     }
 
-    /// A plain (unquoted) scalar.
-    public static func plain(_ text: String, mark: YAMLMark = .start) -> YAMLNode {
-        YAMLNode(.scalar(text, .plain), mark: mark)
-    }
-
     /// The node an empty document stands for: an empty plain scalar, which reads as null.
-    public static func empty(mark: YAMLMark = .start) -> YAMLNode { .plain("", mark: mark) }
+    public static func empty(mark: YAMLMark = .start) -> YAMLNode { YAMLNode(.scalar("", .plain), mark: mark) }
 }
 
 /// One key/value pair of a mapping.
 public struct YAMLPair: Sendable, Equatable {
     /// The key node (usually a scalar; YAML allows any node).
     public var key: YAMLNode
-    /// The value node.
     public var value: YAMLNode
 
-    /// A pair of `key` and `value`.
     public init(key: YAMLNode, value: YAMLNode) {
         self.key = key
         self.value = value
@@ -57,39 +45,32 @@ public struct YAMLPair: Sendable, Equatable {
 public enum YAMLScalarStyle: Sendable, Hashable {
     /// Unquoted.
     case plain
-    /// `'...'`
     case singleQuoted
-    /// `"..."`
     case doubleQuoted
     /// `|` block.
     case literal
     /// `>` block.
     case folded
 
-    /// True for every style but `.plain`.
     public var isQuoted: Bool { self != .plain }
 }
 
 extension YAMLNode {
-    /// The scalar's text, or nil for a sequence or mapping.
     public var scalar: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
     }
 
-    /// The scalar's style, or nil for a sequence or mapping.
     public var scalarStyle: YAMLScalarStyle? {
         if case .scalar(_, let style) = content { return style }
         return nil
     }
 
-    /// The sequence's items, or nil for other nodes.
     public var sequence: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
-    /// The mapping's pairs in file order, or nil for other nodes.
     public var mapping: [YAMLPair]? {
         if case .mapping(let pairs) = content { return pairs }
         return nil
@@ -103,12 +84,11 @@ extension YAMLNode {
 
     /// True for a plain `null`, `Null`, `NULL`, `~` or empty scalar without a tag, or anything tagged `!!null`.
     public var isNull: Bool {
-        if tag == YAMLTag.null { return true }
+        if tag == "tag:yaml.org,2002:null" { return true }  // `!!null`
         guard tag == nil, case .scalar(let text, .plain) = content else { return false }
         return YAMLScalarSchema.isNull(text)
     }
 
-    /// "null", "a string", "a sequence" or "a mapping": for error messages.
     public var kindDescription: String {
         switch content {
         case .scalar: isNull ? "null" : "a scalar"
@@ -116,18 +96,4 @@ extension YAMLNode {
         case .mapping: "a mapping"
         }
     }
-}
-
-/// The standard tags this module interprets (YAML's `!!` shorthand expands to these).
-public enum YAMLTag {
-    /// `!!null`
-    public static let null = "tag:yaml.org,2002:null"
-    /// `!!str`
-    public static let str = "tag:yaml.org,2002:str"
-    /// `!!int`
-    public static let int = "tag:yaml.org,2002:int"
-    /// `!!float`
-    public static let float = "tag:yaml.org,2002:float"
-    /// `!!bool`
-    public static let bool = "tag:yaml.org,2002:bool"
 }

@@ -7,20 +7,6 @@
 /// - floats: `[-+]?(.[0-9]+|[0-9]+(.[0-9]*)?)([eE][-+]?[0-9]+)?`, `.inf`, `-.inf`, `.nan` (any of the three
 ///   common cases).
 public enum YAMLScalarSchema {
-    /// A resolved scalar value.
-    public enum Value: Sendable, Equatable {
-        /// null
-        case null
-        /// true / false
-        case bool(Bool)
-        /// An integer that fits in `Int`.
-        case int(Int)
-        /// A float.
-        case double(Double)
-        /// Anything else.
-        case string(String)
-    }
-
     /// True for `~`, `null`, `Null`, `NULL` and the empty text.
     public static func isNull(_ text: String) -> Bool {
         switch text {
@@ -72,26 +58,6 @@ public enum YAMLScalarSchema {
         return Double(text)
     }
 
-    /// What a scalar means when no type is asked for. Quoted and block scalars are strings; so is anything
-    /// carrying a tag other than the standard ones (`!Ref x` is the string `x` with tag `!Ref`).
-    public static func resolve(_ text: String, style: YAMLScalarStyle, tag: String?) -> Value {
-        switch tag {
-        case YAMLTag.str?: return .string(text)
-        case YAMLTag.null?: return .null
-        case YAMLTag.bool?: return bool(text).map(Value.bool) ?? .string(text)
-        case YAMLTag.int?: return int(text).map(Value.int) ?? .string(text)
-        case YAMLTag.float?: return double(text).map(Value.double) ?? .string(text)
-        case nil: break
-        default: return .string(text)
-        }
-        guard style == .plain else { return .string(text) }
-        if isNull(text) { return .null }
-        if let b = bool(text) { return .bool(b) }
-        if let i = int(text) { return .int(i) }
-        if let d = double(text) { return .double(d) }
-        return .string(text)
-    }
-
     /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` without a regex engine.
     private static func isDecimalFloat(_ bytes: String.UTF8View) -> Bool {
         var it = Array(bytes)[...]
@@ -119,13 +85,5 @@ public enum YAMLScalarSchema {
             guard digits() > 0 else { return false }
         }
         return it.isEmpty
-    }
-}
-
-extension YAMLNode {
-    /// The scalar's meaning under `YAMLScalarSchema.resolve`, or nil for a sequence or mapping.
-    public var resolvedScalar: YAMLScalarSchema.Value? {
-        guard case .scalar(let text, let style) = content else { return nil }
-        return YAMLScalarSchema.resolve(text, style: style, tag: tag)
     }
 }

@@ -34,7 +34,6 @@ struct Build: ParsableCommand {
         request.noCache = noCache
         request.verbose = verbose
         request.only = functions
-        let code = BuildCommandRunner.run(request)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(BuildCommandRunner.run(request))
     }
 }

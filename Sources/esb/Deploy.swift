@@ -28,7 +28,6 @@ struct Deploy: ParsableCommand {
         var request = DeployRequest(directory: project.path, target: to)
         request.pids = hup
         request.containers = hupContainers
-        let code = DeployCommandRunner.run(request)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(DeployCommandRunner.run(request))
     }
 }

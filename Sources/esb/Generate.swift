@@ -24,8 +24,7 @@ struct Generate: ParsableCommand {
         var request = template.request()
         request.output = output
         request.dryRun = dryRun
-        let code = GenerateCommandRunner.run(request)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(GenerateCommandRunner.run(request))
     }
 }
 
@@ -43,8 +42,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         var request = template.request()
         request.validateOnly = true
-        let code = GenerateCommandRunner.run(request)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(GenerateCommandRunner.run(request))
     }
 }
 

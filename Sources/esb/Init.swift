@@ -14,7 +14,6 @@ struct Init: ParsableCommand {
     var runtime = "python3.12"
 
     func run() throws {
-        let code = InitCommandRunner.run(directory: directory, runtime: runtime)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(InitCommandRunner.run(directory: directory, runtime: runtime))
     }
 }

@@ -47,7 +47,6 @@ struct Invoke: AsyncParsableCommand {
         request.caFile = caFile
         request.insecure = insecure
         request.envFile = envFile
-        let code = await InvokeCommandRunner.run(request)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(await InvokeCommandRunner.run(request))
     }
 }

@@ -29,7 +29,6 @@ struct Logs: AsyncParsableCommand {
         request.follow = follow
         request.since = since
         request.envFile = envFile
-        let code = await LogsCommandRunner.run(request)
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(await LogsCommandRunner.run(request))
     }
 }

@@ -14,7 +14,6 @@ struct Provision: AsyncParsableCommand {
     @OptionGroup var project: ProjectDirectory
 
     func run() async throws {
-        let code = await ProvisionCommandRunner.run(ProvisionRequest(directory: project.path))
-        if code != 0 { throw ExitCode(code) }
+        try checkExitCode(await ProvisionCommandRunner.run(ProvisionRequest(directory: project.path)))
     }
 }

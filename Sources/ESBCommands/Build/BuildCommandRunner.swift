@@ -1,21 +1,19 @@
+import BoxCore
 import Foundation
 import SAMGenerator
 import YAML
 
-/// `esb build` options.
 public struct BuildRequest: Sendable {
     /// `--config DIR`: the folder `esb generate` wrote.
     public var directory: String
     /// `--base-image [RUNTIME=]IMAGE`, in order.
     public var baseImages: [String] = []
-    /// `--no-cache`.
     public var noCache = false
     /// `--verbose`: stream tool output.
     public var verbose = false
     /// Only these functions (empty: all).
     public var only: [String] = []
 
-    /// A request for `directory` with default options.
     public init(directory: String) {
         self.directory = directory
     }
@@ -24,16 +22,8 @@ public struct BuildRequest: Sendable {
 /// Runs `esb build`: for each function of `DIR/functions.yml`, stage its build folder (`FunctionStager`) and
 /// `docker build` it; one progress line per image, a failure summary, exit 1 when any image failed.
 public enum BuildCommandRunner {
-    /// Runs the request, printing through `console`; returns the exit code.
     public static func run(_ request: BuildRequest, console: ConsoleOutput = .standard) -> Int32 {
-        do {
-            return try runOrThrow(request, console: console)
-        } catch let error as YAMLErrorBox {
-            console.err(error.text)
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        console.exitCode { try runOrThrow(request, console: console) }
     }
 
     private static func runOrThrow(_ request: BuildRequest, console: ConsoleOutput) throws -> Int32 {
@@ -44,29 +34,25 @@ public enum BuildCommandRunner {
         }
         let functionsPath = request.directory + "/functions.yml"
         let buildPath = request.directory + "/build.yml"
-        let images: [(name: String, image: String)]
-        let manifest: BuildManifest
-        do {
-            images = try FunctionImages.read(
-                try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"),
-                path: functionsPath,
-                environment: ProcessInfo.processInfo.environment)
-            manifest = try BuildManifest.parse(
-                try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
-        } catch let error as YAMLError {
-            throw YAMLErrorBox(text: error.description)
-        }
+        // Read by the daemons' own loader: the image names (defaults, `${NAME}` substitution) are the ones the
+        // Manager will run (docs/contract.md §2.1).
+        let images = try FunctionsConfig.parse(
+            try GenerateCommandRunner.readText(functionsPath, absolute: directory + "/functions.yml"),
+            path: functionsPath, environment: ProcessInfo.processInfo.environment
+        ).functions
+        let manifest = try BuildManifest.parse(
+            try GenerateCommandRunner.readText(buildPath, absolute: directory + "/build.yml"), path: buildPath)
         let baseImages = try BaseImageOverrides(arguments: request.baseImages)
         for name in request.only where !images.contains(where: { $0.name == name }) {
             throw CommandError("function \(name) is not in \(functionsPath)")
         }
         let selected = images.filter { request.only.isEmpty || request.only.contains($0.name) }
         let runner = ProcessRunner(verbose: request.verbose)
-        var failures: [(name: String, reason: String, log: String?)] = []
+        var failures: [(name: String, reason: String, log: String)] = []
         var built = 0
         for (index, item) in selected.enumerated() {
             let prefix = "[\(index + 1)/\(selected.count)] \(item.name)"
-            guard let description = manifest.functions.first(where: { $0.name == item.name })?.function else {
+            guard let description = manifest.functions[item.name] else {
                 console.out("\(prefix): skipped, no build description in build.yml (run esb generate)")
                 continue
             }
@@ -104,16 +90,9 @@ public enum BuildCommandRunner {
         console.err("\(failures.count) of \(selected.count) image(s) failed:")
         for failure in failures {
             console.err("- \(failure.name): \(failure.reason)")
-            if let log = failure.log {
-                console.err("  log: \(log)")
-                for line in ProcessRunner.tail(log, lines: 15) { console.err("  | \(line)") }
-            }
+            console.err("  log: \(failure.log)")
+            for line in ProcessRunner.tail(failure.log, lines: 15) { console.err("  | \(line)") }
         }
         return 1
     }
-}
-
-/// A parse error already formatted as `PATH:LINE:COLUMN: message`.
-struct YAMLErrorBox: Error {
-    var text: String
 }

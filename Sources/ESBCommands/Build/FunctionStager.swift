@@ -142,27 +142,15 @@ final class FunctionStager {
         ]
     }
 
-    /// `docker build` with the image name of functions.yml.
-    func dockerBuild(image: String, baseImage: String?, noCache: Bool) throws {
-        guard let context = path(function.context), let dockerfile = path(function.dockerfile) else {
-            throw CommandError("build.yml lacks context or dockerfile for \(name)")
-        }
-        try dockerBuild(image: image, dockerfile: dockerfile, context: context, baseImage: baseImage, noCache: noCache)
-    }
-
-    /// `docker build` of one Dockerfile (paths relative to the output folder, or absolute).
+    /// `docker build` of the function's Dockerfile, or of `dockerfile` in `context` (paths relative to the output
+    /// folder, or absolute), tagged with the image name of functions.yml.
     func dockerBuild(
-        image: String, dockerfile relativeDockerfile: String, context relativeContext: String, noCache: Bool
+        image: String, dockerfile: String? = nil, context: String? = nil, baseImage: String? = nil, noCache: Bool
     ) throws {
-        guard let context = path(relativeContext), let dockerfile = path(relativeDockerfile) else {
+        guard let context = path(context ?? function.context), let dockerfile = path(dockerfile ?? function.dockerfile)
+        else {
             throw CommandError("build.yml lacks context or dockerfile for \(name)")
         }
-        try dockerBuild(image: image, dockerfile: dockerfile, context: context, baseImage: nil, noCache: noCache)
-    }
-
-    private func dockerBuild(image: String, dockerfile: String, context: String, baseImage: String?, noCache: Bool)
-        throws
-    {
         var arguments = [
             ProcessInfo.processInfo.environment["ESB_DOCKER"] ?? "docker", "build", "-t", image, "-f", dockerfile,
         ]

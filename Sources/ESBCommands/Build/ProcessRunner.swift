@@ -7,9 +7,7 @@ struct ProcessRunner {
     var verbose: Bool
 
     /// Runs `arguments[0]` (looked up in PATH) in `directory`; appends its output to `log`. Returns the exit status.
-    func run(_ arguments: [String], in directory: String? = nil, log: String, environment: [String: String] = [:])
-        throws -> Int32
-    {
+    func run(_ arguments: [String], in directory: String? = nil, log: String) throws -> Int32 {
         guard let executable = Self.which(arguments[0]) else {
             throw CommandError("\(arguments[0]) not found in PATH")
         }
@@ -17,9 +15,6 @@ struct ProcessRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(arguments.dropFirst())
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
         let handle = try Self.appendHandle(log)
         defer { try? handle.close() }
         handle.write(Data(("$ " + arguments.joined(separator: " ") + "\n").utf8))

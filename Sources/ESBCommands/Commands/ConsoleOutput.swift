@@ -1,5 +1,7 @@
+import BoxCore
 import Foundation
-import Posix
+import SAMGenerator
+import YAML
 
 /// Where a command prints: lines to stdout (results) and stderr (warnings, errors, progress). Tests pass a
 /// recorder; the CLI passes `.standard`.
@@ -9,7 +11,6 @@ public struct ConsoleOutput: Sendable {
     /// Prints one line of diagnostics.
     public var err: @Sendable (String) -> Void
 
-    /// An output with the given line printers.
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
         self.out = out
         self.err = err
@@ -21,8 +22,19 @@ public struct ConsoleOutput: Sendable {
         err: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
 }
 
-/// The build machine's architecture in Lambda's words.
-func hostArchitecture() -> String {
-    let machine = Posix.machineHardwareName()
-    return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
+extension ConsoleOutput {
+    /// A command's exit code: the body's, or 1 after printing what it threw (a located error as it is,
+    /// `PATH:LINE:COLUMN: ...`; anything else after `error: `).
+    func exitCode(_ body: () throws -> Int32) -> Int32 {
+        do { return try body() } catch { return failed(error) }
+    }
+
+    func exitCode(_ body: () async throws -> Int32) async -> Int32 {
+        do { return try await body() } catch { return failed(error) }
+    }
+
+    private func failed(_ error: any Error) -> Int32 {
+        err(error is Diagnostic || error is YAMLError || error is ConfigError ? "\(error)" : "error: \(error)")
+        return 1
+    }
 }

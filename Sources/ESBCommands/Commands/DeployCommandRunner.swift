@@ -15,7 +15,6 @@ public struct DeployRequest: Sendable {
     /// `--hup-container NAME`: containers to send SIGHUP to (`docker kill --signal HUP`).
     public var containers: [String] = []
 
-    /// A request copying `directory` into `target`.
     public init(directory: String, target: String) {
         self.directory = directory
         self.target = target
@@ -30,16 +29,8 @@ public enum DeployCommandRunner {
     /// The files a box reads, in the order they are replaced (those that exist in DIR).
     static let files = ["functions.yml", "routing.yml", "schedules.yml"]
 
-    /// Runs the request; returns the exit code.
     public static func run(_ request: DeployRequest, console: ConsoleOutput = .standard) -> Int32 {
-        do {
-            return try runOrThrow(request, console: console)
-        } catch let error as CommandError {
-            console.err("error: \(error.text)")
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        console.exitCode { try runOrThrow(request, console: console) }
     }
 
     private static func runOrThrow(_ request: DeployRequest, console: ConsoleOutput) throws -> Int32 {
@@ -72,7 +63,11 @@ public enum DeployCommandRunner {
                 console.out("unchanged \(PathTools.join(request.target, name))")
                 continue
             }
-            try replaceAtomically(final, with: data)
+            do {
+                try FileIO.writeDurably(directory: target, name: name, bytes: Array(data))
+            } catch {
+                throw CommandError("cannot replace \(final): \(error)")
+            }
             console.out("deployed \(PathTools.join(request.target, name))")
         }
         for pid in request.pids {
@@ -112,17 +107,6 @@ public enum DeployCommandRunner {
                 in: functions)
         } catch {
             return error.diagnostics
-        }
-    }
-
-    /// Writes `data` beside `path`, flushes it to disk, and renames it over `path`: readers see the old file or
-    /// the new one, never a part.
-    static func replaceAtomically(_ path: String, with data: Data) throws {
-        do {
-            try FileIO.writeDurably(
-                directory: PathTools.directory(path), name: PathTools.lastComponent(path), bytes: Array(data))
-        } catch {
-            throw CommandError("cannot replace \(path): \(error)")
         }
     }
 }

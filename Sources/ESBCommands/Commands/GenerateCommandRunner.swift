@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 import SAMGenerator
 
 /// `esb generate`: options as parsed from the command line, merged with `generator.yml`.
@@ -7,7 +8,6 @@ public struct GenerateRequest: Sendable {
     public var template: String?
     /// `--output` (nil: generator.yml's, else `.esb` next to the template).
     public var output: String?
-    /// `--config generator.yml`.
     public var config: String?
     /// `--param KEY=VALUE`, in order.
     public var parameters: [String] = []
@@ -15,15 +15,10 @@ public struct GenerateRequest: Sendable {
     public var parameterOverrides: [String] = []
     /// `--base-image [RUNTIME=]IMAGE`, in order.
     public var baseImages: [String] = []
-    /// `--region`.
     public var region: String?
-    /// `--stack-name`.
     public var stackName: String?
-    /// `--image-prefix`.
     public var imagePrefix: String?
-    /// `--image-tag`.
     public var imageTag: String?
-    /// `--dry-run`.
     public var dryRun = false
     /// `--skip-unsupported`: leave out functions of runtimes the box cannot run.
     public var skipUnsupported = false
@@ -32,24 +27,13 @@ public struct GenerateRequest: Sendable {
     /// `esb validate`: diagnostics and the summary only, no file written or printed.
     public var validateOnly = false
 
-    /// An empty request (all defaults).
     public init() {}
 }
 
 /// Runs `esb generate`; returns the exit code (0, or 1 on any error, with nothing written).
 public enum GenerateCommandRunner {
-    /// Runs the request, printing through `console`.
     public static func run(_ request: GenerateRequest, console: ConsoleOutput = .standard) -> Int32 {
-        do {
-            return try runOrThrow(request, console: console)
-        } catch let diagnostic as Diagnostic {
-            console.err(diagnostic.description)
-        } catch let message as CommandError {
-            console.err("error: \(message.text)")
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        console.exitCode { try runOrThrow(request, console: console) }
     }
 
     /// The generator options of a request: samconfig.toml first, generator.yml over it, the command line over both.
@@ -89,7 +73,8 @@ public enum GenerateCommandRunner {
         options.stackName = request.stackName ?? config.stackName ?? samconfig.stackName
         options.imagePrefix = request.imagePrefix ?? config.imagePrefix ?? ""
         options.imageTag = request.imageTag ?? config.imageTag ?? "latest"
-        options.hostArchitecture = hostArchitecture()
+        let machine = Posix.machineHardwareName()
+        options.hostArchitecture = machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
         options.skipUnsupported = request.skipUnsupported
         if let patch = config.runtimePatchPath {
             options.runtimePatch = try readText(patch, absolute: patch)
@@ -110,7 +95,6 @@ public enum GenerateCommandRunner {
         let (options, configWarnings) = try options(for: request)
         configWarnings.forEach { console.err($0.description) }
         let templatePath = options.templatePath
-        let templateAbsolute = LocalFileSystem.absolute(templatePath)
         let output = options.outputDirectory
         let shown = request.output ?? PathTools.relative(from: LocalFileSystem.absolute("."), to: output)
         if !request.validateOnly, !request.dryRun {
@@ -127,7 +111,7 @@ public enum GenerateCommandRunner {
         }
         let text: String
         do {
-            text = try readText(templatePath, absolute: templateAbsolute)
+            text = try readText(templatePath, absolute: LocalFileSystem.absolute(templatePath))
         } catch let error as CommandError where request.template == nil && templatePath == "template.yaml" {
             throw CommandError(error.text + " (nor is there a template.yml; give the template with --template or -t)")
         }
@@ -156,7 +140,7 @@ public enum GenerateCommandRunner {
             console.out(summary)
             return 0
         }
-        let changes: [OutputWriter.Change]
+        let changes: [(verb: String, path: String)]
         do {
             changes = try OutputWriter(directory: output).write(project)
         } catch let error as CommandError {
@@ -168,10 +152,7 @@ public enum GenerateCommandRunner {
             )
         }
         for change in changes {
-            switch change {
-            case .wrote(let path): console.out("wrote \(shown)/\(PathTools.relative(from: output, to: path))")
-            case .removed(let path): console.out("removed \(shown)/\(PathTools.relative(from: output, to: path))")
-            }
+            console.out("\(change.verb) \(shown)/\(PathTools.relative(from: output, to: change.path))")
         }
         console.out(summary)
         return 0
@@ -226,10 +207,7 @@ public enum GenerateCommandRunner {
 
 /// A command-line problem without a file position, printed as `error: text`.
 public struct CommandError: Error, CustomStringConvertible {
-    /// What is wrong.
     public var text: String
-    /// An error saying `text`.
     public init(_ text: String) { self.text = text }
-    /// The text.
     public var description: String { text }
 }

@@ -16,33 +16,32 @@ public enum InitCommandRunner {
 
     /// Writes the application into `directory` (created if missing); refuses to overwrite any file. Exit code.
     public static func run(directory: String, runtime: String, console: ConsoleOutput = .standard) -> Int32 {
-        guard runtime.hasPrefix("python3."), RuntimeSpec(runtime) != nil else {
-            console.err("error: --runtime \(runtime): esb init writes a Python application (python3.x)")
-            return 1
-        }
-        let root = LocalFileSystem.absolute(directory)
-        let fm = FileManager.default
-        let existing = files(runtime: runtime).map(\.path).filter { fm.fileExists(atPath: root + "/" + $0) }
-        guard existing.isEmpty else {
-            console.err(
-                "error: \(directory) already has \(existing.joined(separator: ", ")); esb init never overwrites a file")
-            return 1
-        }
-        do {
-            for file in files(runtime: runtime) {
-                let path = root + "/" + file.path
-                try fm.createDirectory(atPath: PathTools.directory(path), withIntermediateDirectories: true)
-                try Data(file.text.utf8).write(to: URL(fileURLWithPath: path))
-                console.out("wrote \(PathTools.join(directory, file.path))")
+        console.exitCode {
+            guard runtime.hasPrefix("python3."), RuntimeSpec(runtime) != nil else {
+                throw CommandError("--runtime \(runtime): esb init writes a Python application (python3.x)")
             }
-        } catch {
-            console.err("error: cannot write into \(directory): \(error.localizedDescription)")
-            return 1
+            let root = LocalFileSystem.absolute(directory)
+            let fm = FileManager.default
+            let existing = files(runtime: runtime).map(\.path).filter { fm.fileExists(atPath: root + "/" + $0) }
+            guard existing.isEmpty else {
+                throw CommandError(
+                    "\(directory) already has \(existing.joined(separator: ", ")); esb init never overwrites a file")
+            }
+            do {
+                for file in files(runtime: runtime) {
+                    let path = root + "/" + file.path
+                    try fm.createDirectory(atPath: PathTools.directory(path), withIntermediateDirectories: true)
+                    try Data(file.text.utf8).write(to: URL(fileURLWithPath: path))
+                    console.out("wrote \(PathTools.join(directory, file.path))")
+                }
+            } catch {
+                throw CommandError("cannot write into \(directory): \(error.localizedDescription)")
+            }
+            console.out(
+                "next: cd \(directory) && esb generate && esb build && esb deploy --to CONFIG_DIR && esb invoke HelloFunction --event events/hello.json"
+            )
+            return 0
         }
-        console.out(
-            "next: cd \(directory) && esb generate && esb build && esb deploy --to CONFIG_DIR && esb invoke HelloFunction --event events/hello.json"
-        )
-        return 0
     }
 
     static func template(runtime: String) -> String {

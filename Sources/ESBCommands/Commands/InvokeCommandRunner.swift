@@ -21,7 +21,6 @@ public struct InvokeRequest: Sendable {
     /// Where `.env` is read from.
     public var envFile: String? = ".env"
 
-    /// A request for `function` with defaults.
     public init(function: String) {
         self.function = function
     }
@@ -32,30 +31,22 @@ public struct InvokeRequest: Sendable {
 /// exit code is 1 when the function failed (`X-Amz-Function-Error`) or the call was refused, as `aws lambda
 /// invoke` users expect.
 public enum InvokeCommandRunner {
-    /// Runs the request; returns the exit code.
     public static func run(
         _ request: InvokeRequest, environment: BoxEnvironment? = nil, stdin: (() -> [UInt8])? = nil,
         console: ConsoleOutput = .standard
     ) async -> Int32 {
         let stdin = stdin ?? { Array(FileHandle.standardInput.readDataToEndOfFile()) }
-        do {
-            return try await runOrThrow(
+        return await console.exitCode {
+            try await runOrThrow(
                 request, environment: environment ?? BoxEnvironment(envFile: request.envFile), stdin: stdin,
                 console: console)
-        } catch let error as CommandError {
-            console.err("error: \(error.text)")
-        } catch {
-            console.err("error: \(error)")
         }
-        return 1
     }
-
-    static let invocationTypes: Set<String> = ["RequestResponse", "Event", "DryRun"]
 
     private static func runOrThrow(
         _ request: InvokeRequest, environment env: BoxEnvironment, stdin: () -> [UInt8], console: ConsoleOutput
     ) async throws -> Int32 {
-        guard invocationTypes.contains(request.invocationType) else {
+        guard ["RequestResponse", "Event", "DryRun"].contains(request.invocationType) else {
             throw CommandError("--type \(request.invocationType): use RequestResponse, Event or DryRun")
         }
         let url = request.endpoint ?? env["ESB_ENDPOINT"] ?? "https://localhost"
@@ -68,15 +59,6 @@ public enum InvokeCommandRunner {
             )
         }
         let body = try eventBody(request.event, stdin: stdin)
-        let path = "/2015-03-31/functions/\(percentEncoded(request.function))/invocations"
-        let headers: [(name: String, value: String)] = [
-            ("Host", endpoint.hostHeader), ("Content-Type", "application/json"),
-            ("X-Amz-Invocation-Type", request.invocationType),
-        ]
-        let signer = SigV4Signer(accessKeyID: key, secretAccessKey: secret, region: env.region, service: "lambda")
-        let signature = signer.signatureHeaders(
-            for: SigV4Request(method: "POST", path: path, headers: headers, body: body),
-            epochSeconds: Int64(Date().timeIntervalSince1970))
         let tls: TLSClientContext?
         do {
             tls =
@@ -87,18 +69,21 @@ public enum InvokeCommandRunner {
         }
         let http = HTTPClient(maxIdlePerEndpoint: 1, tls: tls)
         defer { http.closeIdleConnections() }
+        let client = SignedAWSClient(
+            http: http, endpoint: endpoint,
+            signer: SigV4Signer(accessKeyID: key, secretAccessKey: secret, region: env.region, service: "lambda"),
+            timeout: .seconds(930), label: url)
         let response: HTTPResponse
         do {
-            response = try await http.execute(
-                HTTPRequest(
-                    method: "POST", target: path,
-                    headers: HTTPHeaders((headers + signature).map { ($0.name, $0.value) }), body: body),
-                to: endpoint, timeout: .seconds(930))
+            response = try await client.send(
+                method: "POST", path: "/2015-03-31/functions/\(percentEncoded(request.function))/invocations",
+                headers: [("Content-Type", "application/json"), ("X-Amz-Invocation-Type", request.invocationType)],
+                body: body)
         } catch {
             let hint =
                 endpoint.useTLS && !request.insecure
                 ? " (the box's own certificate: --ca-file config/ssl/server.crt, or --insecure)" : ""
-            throw CommandError("\(url): \(error)\(hint)")
+            throw CommandError("\(error)\(hint)")
         }
         let payload = String(decoding: response.body, as: UTF8.self)
         switch response.status {
@@ -143,15 +128,9 @@ public enum InvokeCommandRunner {
     /// The function name as a path segment: everything but unreserved characters percent-encoded (`:` → `%3A`,
     /// `$` → `%24`), as botocore sends it.
     static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if byte < 0x80, c.isLetter || c.isNumber || "-_.~".contains(c) {
-                out.append(c)
-            } else {
-                out += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
 }

@@ -6,7 +6,6 @@ import Reactor
 
 /// `esb logs` options (docs/cli.md).
 public struct LogsRequest: Sendable {
-    /// The function's name.
     public var function: String
     /// `--follow`: keep printing new lines (also of workers started later) until interrupted.
     public var follow = false
@@ -15,7 +14,6 @@ public struct LogsRequest: Sendable {
     /// Where `.env` is read from (for `VICTORIALOGS_URL`).
     public var envFile: String? = ".env"
 
-    /// A request for `function`.
     public init(function: String) {
         self.function = function
     }
@@ -25,12 +23,11 @@ public struct LogsRequest: Sendable {
 /// Manager shipped, with `container_name`), else from the Docker engine: every worker container labelled
 /// `esb.function=NAME` (docs/manager.md), oldest first, each line prefixed with its container's name.
 public enum LogsCommandRunner {
-    /// Runs the request; returns the exit code.
     public static func run(
         _ request: LogsRequest, environment: BoxEnvironment? = nil, console: ConsoleOutput = .standard
     ) async -> Int32 {
         let env = environment ?? BoxEnvironment(envFile: request.envFile)
-        do {
+        return await console.exitCode {
             let since = try request.since.map(seconds)
             if let url = env["VICTORIALOGS_URL"] {
                 try await fromVictoriaLogs(url, request: request, since: since, console: console)
@@ -38,12 +35,7 @@ public enum LogsCommandRunner {
                 try await fromDocker(request, since: since, environment: env, console: console)
             }
             return 0
-        } catch let error as CommandError {
-            console.err("error: \(error.text)")
-        } catch {
-            console.err("error: \(error)")
         }
-        return 1
     }
 
     /// `30s`, `10m`, `2h`, `1d` (decimals allowed) → seconds.
@@ -95,21 +87,17 @@ public enum LogsCommandRunner {
         let startedAfter = Int(Date().timeIntervalSince1970)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var seen = Set<String>()
-            for container in containers where seen.insert(container.id).inserted {
+            func follow(_ id: String, name: String) {
+                guard seen.insert(id).inserted else { return }
                 group.addTask {
-                    try? await print(
-                        docker.logs(container.id, follow: true, since: sinceEpoch), name: container.name,
-                        console: console)
+                    try? await print(docker.logs(id, follow: true, since: sinceEpoch), name: name, console: console)
                 }
             }
+            for container in containers { follow(container.id, name: container.name) }
             let events = docker.events(
                 filters: ["type": ["container"], "event": ["start"], "label": [label]], since: startedAfter)
-            for try await event in events where seen.insert(event.actorID).inserted {
-                let name = event.attributes["name"] ?? String(event.actorID.prefix(12))
-                group.addTask {
-                    try? await print(
-                        docker.logs(event.actorID, follow: true, since: sinceEpoch), name: name, console: console)
-                }
+            for try await event in events {
+                follow(event.actorID, name: event.attributes["name"] ?? String(event.actorID.prefix(12)))
             }
         }
     }

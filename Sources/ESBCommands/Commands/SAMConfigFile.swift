@@ -8,12 +8,9 @@ import SAMGenerator
 public struct SAMConfigFile: Sendable, Equatable {
     /// `parameter_overrides`, split into KEY=VALUE pairs.
     public var parameters: [String: String] = [:]
-    /// `region`.
     public var region: String?
-    /// `stack_name`.
     public var stackName: String?
 
-    /// An empty configuration.
     public init() {}
 
     /// Reads the text of a samconfig.toml; `path` labels errors (`PATH:LINE: message`).

@@ -6,14 +6,12 @@ import SAMGenerator
 import TLS
 import YAML
 
-/// `esb provision` options.
 public struct ProvisionRequest: Sendable {
     /// `--config DIR`: the folder `esb generate` wrote.
     public var directory: String
     /// The environment to read endpoints and credentials from (nil: the process environment).
     public var environment: [String: String]?
 
-    /// A request for `directory`.
     public init(directory: String, environment: [String: String]? = nil) {
         self.directory = directory
         self.environment = environment
@@ -25,16 +23,8 @@ public struct ProvisionRequest: Sendable {
 /// SigV4. What already exists (`ResourceInUseException`, `BucketAlreadyOwnedByYou`) counts as done, so a
 /// second run changes nothing. One line per resource; exit 1 when any failed.
 public enum ProvisionCommandRunner {
-    /// Runs the request, printing through `console`; returns the exit code.
     public static func run(_ request: ProvisionRequest, console: ConsoleOutput = .standard) async -> Int32 {
-        do {
-            return try await runOrThrow(request, console: console)
-        } catch let error as YAMLError {
-            console.err(error.description)
-        } catch {
-            console.err("error: \(error)")
-        }
-        return 1
+        await console.exitCode { try await runOrThrow(request, console: console) }
     }
 
     private static func runOrThrow(_ request: ProvisionRequest, console: ConsoleOutput) async throws -> Int32 {
@@ -53,22 +43,24 @@ public enum ProvisionCommandRunner {
         }
         let http = HTTPClient(maxIdlePerEndpoint: 2, tls: tls)
         var failures = 0
+        func provision(_ what: String, _ create: () async throws -> String) async {
+            do {
+                console.out("\(what): \(try await create())")
+            } catch {
+                console.out("\(what): FAILED: \(error)")
+                failures += 1
+            }
+        }
         if let endpoint = env.dynamoDB {
             let client = SignedAWSClient(http: http, endpoint: endpoint, signer: env.signer("dynamodb"))
             for table in resources.tables {
-                let outcome = await outcome { () async throws -> String in try await createTable(table, client) }
-                console.out("table \(table.name): \(outcome.text)")
-                if !outcome.ok { failures += 1 }
+                await provision("table \(table.name)") { try await createTable(table, client) }
             }
         }
         if let endpoint = env.s3 {
             let client = SignedAWSClient(http: http, endpoint: endpoint, signer: env.signer("s3"))
             for bucket in resources.buckets {
-                let outcome = await outcome { () async throws -> String in
-                    try await createBucket(bucket, region: env.region, client)
-                }
-                console.out("bucket \(bucket): \(outcome.text)")
-                if !outcome.ok { failures += 1 }
+                await provision("bucket \(bucket)") { try await createBucket(bucket, region: env.region, client) }
             }
         }
         http.closeIdleConnections()
@@ -79,14 +71,6 @@ public enum ProvisionCommandRunner {
         }
         console.out("provisioned \(resources.tables.count) table(s) and \(resources.buckets.count) bucket(s)")
         return 0
-    }
-
-    private static func outcome(_ body: () async throws -> String) async -> (ok: Bool, text: String) {
-        do {
-            return (true, try await body())
-        } catch {
-            return (false, "FAILED: \(error)")
-        }
     }
 
     /// `created`, or `already exists` for `ResourceInUseException`.

@@ -3,13 +3,15 @@ import Foundation
 import HTTP1
 import Reactor
 
-/// Sends SigV4-signed requests to one AWS-compatible endpoint (S3 storage or the DynamoDB API) with the
-/// project's HTTP client.
+/// Sends SigV4-signed requests to one AWS-compatible endpoint (S3 storage, the DynamoDB API, the box's Invoke
+/// API) with the project's HTTP client.
 struct SignedAWSClient {
     let http: HTTPClient
     let endpoint: HTTPEndpoint
     let signer: SigV4Signer
     var timeout: Duration = .seconds(30)
+    /// Names the endpoint in errors (`esb invoke`: the URL as the user gave it).
+    var label: String?
 
     /// Sends the request; headers get `Host`, `X-Amz-Date`, (S3) `X-Amz-Content-SHA256` and `Authorization`.
     func send(method: String, path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [])
@@ -25,7 +27,7 @@ struct SignedAWSClient {
         do {
             return try await http.execute(request, to: endpoint, timeout: timeout)
         } catch {
-            throw CommandError("\(endpoint): \(error)")
+            throw CommandError("\(label ?? "\(endpoint)"): \(error)")
         }
     }
 }
@@ -40,9 +42,10 @@ struct ProvisionEnvironment {
     var region: String
     var caFile: String?
 
-    init(_ env: [String: String], needTables: Bool, needBuckets: Bool) throws {
+    init(_ values: [String: String], needTables: Bool, needBuckets: Bool) throws {
+        let env = BoxEnvironment(processEnvironment: values, envFile: nil)
         func endpoint(_ name: String, needed: Bool) throws -> HTTPEndpoint? {
-            guard let text = env[name], !text.isEmpty else {
+            guard let text = env[name] else {
                 if needed { throw CommandError("\(name) is not set (for example http://127.0.0.1:8001)") }
                 return nil
             }
@@ -53,17 +56,14 @@ struct ProvisionEnvironment {
         }
         dynamoDB = try endpoint("DYNAMODB_ENDPOINT", needed: needTables)
         s3 = try endpoint("S3_ENDPOINT", needed: needBuckets)
-        guard let key = env["AWS_ACCESS_KEY_ID"], !key.isEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"],
-            !secret.isEmpty
-        else {
+        guard let key = env["AWS_ACCESS_KEY_ID"], let secret = env["AWS_SECRET_ACCESS_KEY"] else {
             throw CommandError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (requests are SigV4-signed)")
         }
         accessKeyID = key
         secretAccessKey = secret
-        sessionToken = env["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        region =
-            [env["AWS_REGION"], env["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty } ?? "ap-northeast-1"
-        caFile = env["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
+        sessionToken = env["AWS_SESSION_TOKEN"]
+        region = env.region
+        caFile = env["AWS_CA_BUNDLE"]
     }
 
     func signer(_ service: String) -> SigV4Signer {

@@ -1,7 +1,7 @@
 import YAML
 
-/// Turns a function's `Events` into routes: `Api` → payload 1.0, `HttpApi` → 2.0 (unless the event says
-/// `PayloadFormatVersion: "1.0"`); other event sources are warnings.
+/// Turns a function's `Events` into routes (`Api` → payload 1.0, `HttpApi` → 2.0 unless the event says
+/// `PayloadFormatVersion: "1.0"`) and schedules (EventReader+Schedules.swift); other event sources are warnings.
 struct EventReader {
     static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
 
@@ -9,28 +9,31 @@ struct EventReader {
     let resource: SAMTemplate.Resource
     let functionName: String
 
-    /// The routes of every event; an event that cannot be read is logged and the others are still read.
-    func routes() -> [RouteSpec] {
-        guard let node = resource.properties["Events"], !node.isNull else { return [] }
+    /// The routes and schedules of every event; an event that cannot be read is logged and the others are still read.
+    func read() -> (routes: [RouteSpec], schedules: [ScheduleSpec]) {
+        guard let node = resource.properties["Events"], !node.isNull else { return ([], []) }
         let events: [YAMLMappingReader.Entry]
         do {
             events = try SAMTemplate.reader(node).entries
         } catch {
             context.log.error(error)
-            return []
+            return ([], [])
         }
         var routes: [RouteSpec] = []
+        var schedules: [ScheduleSpec] = []
         for event in events {
             do {
-                routes += try self.routes(of: event)
+                try read(event, routes: &routes, schedules: &schedules)
             } catch {
                 context.log.error(error)
             }
         }
-        return routes
+        return (routes, schedules)
     }
 
-    private func routes(of event: YAMLMappingReader.Entry) throws(TemplateError) -> [RouteSpec] {
+    private func read(_ event: YAMLMappingReader.Entry, routes: inout [RouteSpec], schedules: inout [ScheduleSpec])
+        throws(TemplateError)
+    {
         let body = try SAMTemplate.reader(event.value)
         context.warnUnsupported(body, supported: ["Type", "Properties"], what: "event")
         guard let typeNode = body["Type"] else {
@@ -39,14 +42,16 @@ struct EventReader {
         let type = try context.resolver.resolve(typeNode).string("event Type")
         let properties = try SAMTemplate.reader(body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
         switch type {
-        case "Api": return try route(event.key, properties, mark: event.keyNode.mark, http: false)
-        case "HttpApi": return try route(event.key, properties, mark: event.keyNode.mark, http: true)
-        case "Schedule", "ScheduleV2": return []  // ScheduleEventReader → schedules.yml
+        case "Api": routes += try route(event.key, properties, mark: event.keyNode.mark, http: false)
+        case "HttpApi": routes += try route(event.key, properties, mark: event.keyNode.mark, http: true)
+        case "Schedule", "ScheduleV2":
+            if let spec = try schedule(event.key, type: type, properties, mark: event.keyNode.mark) {
+                schedules.append(spec)
+            }
         default:
             context.log.warn(
                 "event \(event.key) of type \(type) is not supported by the box (only Api and HttpApi events become routes); ignored",
                 at: typeNode.mark)
-            return []
         }
     }
 

@@ -244,11 +244,7 @@ struct LayerReader {
             silent: ["Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo", "RetentionPolicy"],
             what: "layer")
         let name = try context.resolver.resourceName(resource.logicalID)
-        guard !name.isEmpty, name.utf8.count <= 140,
-            name.utf8.allSatisfy({
-                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
-            })
-        else {
+        guard (1...140).contains(name.utf8.count), name.unicodeScalars.allSatisfy(NameRules.isNameScalar) else {
             throw TemplateError(
                 "layer name \(quoted(name)) must match [a-zA-Z0-9_-]{1,140}",
                 at: props["LayerName"]?.mark ?? resource.mark)

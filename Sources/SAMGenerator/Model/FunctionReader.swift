@@ -42,15 +42,11 @@ struct FunctionReader {
         var spec = FunctionSpec(
             logicalID: resource.logicalID, name: name, mark: resource.mark,
             image: "\(context.options.imagePrefix)\(NameRules.imageRepository(name)):\(context.options.imageTag)",
-            build: .prebuilt,
-            imageConfig: nil,
-            environment: attempt { () throws(TemplateError) in try readEnvironment() } ?? [],
+            build: .prebuilt, environment: attempt { () throws(TemplateError) in try readEnvironment() } ?? [],
             timeout: attempt { () throws(TemplateError) in try bounded("Timeout", default: 3, 1...900) } ?? 3,
             memorySize: attempt { () throws(TemplateError) in try bounded("MemorySize", default: 128, 128...10240) }
                 ?? 128,
-            maxConcurrency: nil, minWarm: nil,
-            architecture: attempt { () throws(TemplateError) in try readArchitecture() } ?? "x86_64", runtime: nil,
-            handler: nil)
+            architecture: attempt { () throws(TemplateError) in try readArchitecture() } ?? "x86_64")
         attempt { () throws(TemplateError) in try readConcurrency(into: &spec) }
         if let eventInvoke = attempt({ () throws(TemplateError) in try readEventInvokeConfig() }) {
             spec.eventInvoke = eventInvoke

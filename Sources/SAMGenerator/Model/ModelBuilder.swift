@@ -31,14 +31,9 @@ struct ModelBuilder {
                     }
                     // Read the events even when the function failed, so that their errors are reported too.
                     let name = function?.name ?? resource.logicalID
-                    model.routes += EventReader(context: context, resource: resource, functionName: name).routes()
-                    do {
-                        model.schedules += try ScheduleEventReader(
-                            context: context, resource: resource, functionName: name
-                        ).schedules()
-                    } catch {
-                        context.log.error(error)
-                    }
+                    let events = EventReader(context: context, resource: resource, functionName: name).read()
+                    model.routes += events.routes
+                    model.schedules += events.schedules
                 case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
                     _ = try LayerReader(context: context, resource: resource).read()
                 case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":

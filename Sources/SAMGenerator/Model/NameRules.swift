@@ -56,7 +56,8 @@ enum NameRules {
         name.lowercased()
     }
 
-    private static func isNameScalar(_ s: Unicode.Scalar) -> Bool {
+    /// `[A-Za-z0-9_-]`: what function and layer names are made of.
+    static func isNameScalar(_ s: Unicode.Scalar) -> Bool {
         s.isASCII && (isLetterOrDigit(UInt8(s.value)) || s == "-" || s == "_")
     }
 
@@ -64,12 +65,7 @@ enum NameRules {
 
     /// DynamoDB table names: 3 to 255 of `[a-zA-Z0-9_.-]`.
     static func isValidTableName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        return (3...255).contains(bytes.count)
-            && bytes.allSatisfy {
-                isLowerAlnum($0) || isUpper($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
-                    || $0 == UInt8(ascii: "-")
-            }
+        (3...255).contains(name.utf8.count) && name.unicodeScalars.allSatisfy { isNameScalar($0) || $0 == "." }
     }
 
     /// S3 bucket names: 3 to 63 of `[a-z0-9.-]`, starting and ending with a letter or digit.

@@ -7,8 +7,7 @@ enum NoEffectSettings {
         "Policies", "Role", "RolePath", "PermissionsBoundary", "AssumeRolePolicyDocument", "Tracing", "VpcConfig",
         "KmsKeyArn", "LoggingConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn",
         "EphemeralStorage",
-        "DeploymentPreference", "RecursiveLoop", "SourceKMSKeyArn",
-        "PropagateTags", "AutoPublishAliasAllProperties",
+        "DeploymentPreference", "RecursiveLoop", "SourceKMSKeyArn", "PropagateTags", "AutoPublishAliasAllProperties",
     ]
 
     /// Properties of API events that only matter to API Gateway's request validation and throttling.

@@ -52,11 +52,9 @@ package enum PathTools {
     }
 }
 
-/// What the generator may ask about the files next to a template. The CLI passes the real file system; the
-/// generator itself does no other I/O.
+/// What the generator may ask about the files next to a template (absolute paths). The CLI passes the real file
+/// system; the generator itself does no other I/O.
 public protocol ProjectFileSystem: Sendable {
-    /// True when `path` (absolute) is a folder.
     func isDirectory(_ path: String) -> Bool
-    /// True when `path` (absolute) is a regular file.
     func isFile(_ path: String) -> Bool
 }

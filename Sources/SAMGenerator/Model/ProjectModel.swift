@@ -44,10 +44,7 @@ package struct RuntimeSpec: Equatable {
         }
     }
 
-    var isPython: Bool {
-        if case .python = family { return true }
-        return false
-    }
+    var isPython: Bool { identifier.hasPrefix("python") }
 }
 
 /// A layer baked into images under `/opt`.

@@ -30,15 +30,13 @@ struct StorageReader {
         if let primary = try resolver.property("PrimaryKey", of: props) {
             key.attribute = try primary["Name"]?.string("PrimaryKey.Name") ?? "id"
             let typeValue = primary["Type"]
-            switch try typeValue?.string("PrimaryKey.Type") ?? "String" {
-            case "String": key.type = "S"
-            case "Number": key.type = "N"
-            case "Binary": key.type = "B"
-            case let other:
+            let typeName = try typeValue?.string("PrimaryKey.Type") ?? "String"
+            guard let type = ["String": "S", "Number": "N", "Binary": "B"][typeName] else {
                 throw TemplateError(
-                    "PrimaryKey.Type must be String, Number or Binary, found \(quoted(other))",
+                    "PrimaryKey.Type must be String, Number or Binary, found \(quoted(typeName))",
                     at: typeValue?.mark ?? primary.mark)
             }
+            key.type = type
         }
         var table = TableSpec(
             name: try tableName(), keySchema: [key], billingMode: "PAY_PER_REQUEST", mark: resource.mark)
@@ -58,8 +56,7 @@ struct StorageReader {
             ],
             silent: [
                 "Tags", "SSESpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled",
-                "TableClass",
-                "ContributorInsightsSpecification",
+                "TableClass", "ContributorInsightsSpecification",
             ],
             what: "table")
         guard let definitionsValue = try resolver.property("AttributeDefinitions", of: props) else {
@@ -157,11 +154,8 @@ struct StorageReader {
             }
         }
         if provisioned {
-            if let throughput = item["ProvisionedThroughput"] {
-                (index.readCapacity, index.writeCapacity) = try capacities(throughput)
-            } else {
-                (index.readCapacity, index.writeCapacity) = (1, 1)
-            }
+            (index.readCapacity, index.writeCapacity) =
+                try item["ProvisionedThroughput"].map { v throws(TemplateError) in try capacities(v) } ?? (1, 1)
         }
         return index
     }

@@ -11,20 +11,17 @@ public struct BuildManifest: Sendable, Equatable {
         public var kind: String
         /// Runtime identifier (`python3.11`); nil for images.
         public var runtime: String?
-        /// `x86_64` or `arm64`.
         public var architecture: String
-        /// The Dockerfile.
         public var dockerfile: String?
-        /// The docker build context.
         public var context: String?
         /// The code folder (zip).
         public var code: String?
         /// The code folder has a `requirements.txt` to install.
-        public var requirements: Bool
+        public var requirements = false
         /// The code folder has a `package.json` to install.
-        public var packageJSON: Bool
+        public var packageJSON = false
         /// Layers in the order they are copied to `/opt`.
-        public var layers: [Layer]
+        public var layers: [Layer] = []
         /// `dockerfile` kind: the generated Dockerfile that applies the function's ImageConfig, built after the
         /// user's Dockerfile with the same tag (its context is its own folder).
         public var imageConfig: String?
@@ -43,16 +40,7 @@ public struct BuildManifest: Sendable, Equatable {
     }
 
     /// Function name → build description.
-    public var functions: [(name: String, function: Function)]
-
-    /// Equality over names and descriptions in order.
-    public static func == (a: BuildManifest, b: BuildManifest) -> Bool {
-        a.functions.map(\.name) == b.functions.map(\.name) && a.functions.map(\.function) == b.functions.map(\.function)
-    }
-
-    init(functions: [(name: String, function: Function)]) {
-        self.functions = functions
-    }
+    public var functions: [String: Function]
 
     /// The file's text, first line the generated-file header.
     func render(templatePath: String) -> String {
@@ -61,7 +49,7 @@ public struct BuildManifest: Sendable, Equatable {
             "# Read by esb build: how each function's image is built. Paths are relative to this folder.",
             functions.isEmpty ? "functions: {}" : "functions:",
         ]
-        for (name, f) in functions {
+        for (name, f) in functions.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(YAMLText.key(name)):")
             lines.append("    kind: \(f.kind)")
             if let runtime = f.runtime { lines.append("    runtime: \(YAMLText.string(runtime))") }
@@ -89,7 +77,7 @@ public struct BuildManifest: Sendable, Equatable {
     package static func parse(_ text: String, path: String) throws(YAMLError) -> BuildManifest {
         let root = try YAMLDocument.parse(text, path: path)
         do {
-            var functions: [(String, Function)] = []
+            var functions: [String: Function] = [:]
             for entry in try root.mappingReader().required("functions").mappingReader(nullIsEmpty: true).entries {
                 let m = try entry.value.mappingReader()
                 var layers: [Layer] = []
@@ -101,18 +89,14 @@ public struct BuildManifest: Sendable, Equatable {
                             pythonBuild: try l["python_build"]?.bool() ?? false,
                             requirements: try l["requirements"]?.bool() ?? false))
                 }
-                functions.append(
-                    (
-                        entry.key,
-                        Function(
-                            kind: try m.required("kind").string(), runtime: try m["runtime"]?.string(),
-                            architecture: try m["architecture"]?.string() ?? "x86_64",
-                            dockerfile: try m["dockerfile"]?.string(),
-                            context: try m["context"]?.string(), code: try m["code"]?.string(),
-                            requirements: try m["requirements"]?.bool() ?? false,
-                            packageJSON: try m["package_json"]?.bool() ?? false,
-                            layers: layers, imageConfig: try m["image_config"]?.string())
-                    ))
+                functions[entry.key] = Function(
+                    kind: try m.required("kind").string(), runtime: try m["runtime"]?.string(),
+                    architecture: try m["architecture"]?.string() ?? "x86_64",
+                    dockerfile: try m["dockerfile"]?.string(),
+                    context: try m["context"]?.string(), code: try m["code"]?.string(),
+                    requirements: try m["requirements"]?.bool() ?? false,
+                    packageJSON: try m["package_json"]?.bool() ?? false,
+                    layers: layers, imageConfig: try m["image_config"]?.string())
             }
             return BuildManifest(functions: functions)
         } catch {

@@ -1,4 +1,5 @@
-/// Renders `functions.yml` (docs/contract.md §2.1), `routing.yml` (§2.2) and `resources.yml` (§5).
+/// Renders `functions.yml` (docs/contract.md §2.1), `routing.yml` (§2.2), `resources.yml` (§5) and `schedules.yml`
+/// (docs/async-invocations.md).
 struct ConfigRenderer {
     let templatePath: String
 
@@ -9,8 +10,7 @@ struct ConfigRenderer {
         // box's log level reaches every function (docs/sam-support.md); the `$` is deliberately not escaped.
         var lines = [
             YAMLText.header(templatePath), "defaults:", "  environment:", "    LOG_LEVEL: \"${LOG_LEVEL}\"",
-            "  timeout: 3",
-            "  memory_size: 128", "functions:",
+            "  timeout: 3", "  memory_size: 128", "functions:",
         ]
         if functions.isEmpty { lines[lines.count - 1] = "functions: {}" }
         for function in functions.sorted(by: { $0.name < $1.name }) {
@@ -79,6 +79,20 @@ struct ConfigRenderer {
         lines.append(buckets.isEmpty ? "buckets: []" : "buckets:")
         for bucket in buckets.sorted(by: { $0.name < $1.name }) {
             lines.append("  - name: \(YAMLText.string(bucket.name))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Always written (empty when the template has no schedules) so a schedule removed from the template never
+    /// keeps firing from an older generation.
+    func schedulesFile(_ schedules: [ScheduleSpec]) -> String {
+        var lines = [YAMLText.header(templatePath), schedules.isEmpty ? "schedules: []" : "schedules:"]
+        for s in schedules.sorted(by: { $0.name < $1.name }) {
+            lines.append("  - name: \(YAMLText.string(s.name))")
+            lines.append("    function: \(YAMLText.string(s.function))")
+            lines.append("    expression: \(YAMLText.string(s.expression))")
+            if let input = s.input { lines.append("    input: \(YAMLText.string(input))") }
+            lines.append("    enabled: \(s.enabled)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

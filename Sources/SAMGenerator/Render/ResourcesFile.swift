@@ -7,7 +7,7 @@ package struct ResourcesFile: Equatable {
 
     package static func parse(_ text: String, path: String) throws(YAMLError) -> ResourcesFile {
         let root = try YAMLDocument.parse(text, path: path)
-        do {
+        do throws(YAMLDecodingError) {
             let top = try root.mappingReader(nullIsEmpty: true)
             try top.rejectUnknownKeys(allowed: ["tables", "buckets"])
             var tables: [TableSpec] = []
@@ -38,10 +38,8 @@ package struct ResourcesFile: Equatable {
                 buckets.append(try m.required("name").string())
             }
             return ResourcesFile(tables: tables, buckets: buckets)
-        } catch let error as YAMLDecodingError {
-            throw error.located(in: path)
         } catch {
-            throw YAMLError(path: path, mark: .start, message: "\(error)")
+            throw error.located(in: path)
         }
     }
 

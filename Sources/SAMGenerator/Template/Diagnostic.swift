@@ -10,21 +10,16 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case warning
     }
 
-    /// Error or warning.
     public var severity: Severity
     /// The file as the user named it.
     public var path: String
-    /// Line, from 1.
     public var line: Int
-    /// Column, from 1.
     public var column: Int
-    /// What is wrong.
     public var message: String
     /// Set on warnings about settings that have no effect in the box (IAM, logging, tracing...): they are
     /// counted per group in one summary line instead of printed one by one (docs/sam-support.md).
     public var noEffectGroup: String?
 
-    /// A diagnostic at `line`:`column` of `path`.
     public init(_ severity: Severity, path: String, line: Int, column: Int, message: String) {
         self.severity = severity
         self.path = path

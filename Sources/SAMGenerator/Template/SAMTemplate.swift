@@ -14,7 +14,6 @@ struct SAMTemplate {
         var mark: YAMLMark
         /// `Condition:` of the resource, with its position.
         var condition: (name: String, mark: YAMLMark)?
-        /// `Metadata:` of the resource.
         var metadata: YAMLNode?
     }
 

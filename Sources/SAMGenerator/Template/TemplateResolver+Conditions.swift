@@ -77,11 +77,3 @@ extension TemplateResolver {
         }
     }
 }
-
-extension Intrinsic {
-    init(name: String, argument: YAMLNode, mark: YAMLMark) {
-        self.name = name
-        self.argument = argument
-        self.mark = mark
-    }
-}

@@ -120,9 +120,8 @@ final class TemplateResolver {
     /// (the box runs one version: the function's name), `FnRole` (the execution role SAM adds), `FnAlias<Name>`,
     /// and the implicit APIs `ServerlessRestApi` / `ServerlessHttpApi`. Nil when `name` is none of them.
     func implicitResource(_ name: String) throws(TemplateError) -> (name: String, type: String)? {
-        let functionTypes: Set<String> = ["AWS::Serverless::Function"]
         func function(_ id: Substring) -> String? {
-            guard let r = template.resource(String(id)), functionTypes.contains(r.type) else { return nil }
+            guard let r = template.resource(String(id)), r.type == "AWS::Serverless::Function" else { return nil }
             return r.logicalID
         }
         switch name {
@@ -200,7 +199,9 @@ struct Intrinsic {
     /// The argument node, without the short form's tag.
     var argument: YAMLNode
     var mark: YAMLMark
+}
 
+extension Intrinsic {
     init?(_ node: YAMLNode) {
         if let tag = node.tag, tag.hasPrefix("!"), tag.count > 1, !tag.hasPrefix("!!") {
             let short = String(tag.dropFirst())

@@ -5,6 +5,7 @@ import ESBCommands
 import SAMGenerator
 
 /// `esb` and its subcommands.
+@main
 struct ESB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "esb",
@@ -15,19 +16,7 @@ struct ESB: AsyncParsableCommand {
         ])
 }
 
-// Top-level code cannot carry @main, and in it `ESB.main()` resolves to the synchronous overload (which
-// refuses async subcommands): parse and dispatch by hand, in an async function, as AsyncParsableCommand does.
-func dispatch() async {
-    do {
-        var command = try ESB.parseAsRoot()
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    } catch {
-        ESB.exit(withError: error)
-    }
+/// Ends a subcommand with its runner's exit code (0: returns normally).
+func checkExitCode(_ code: Int32) throws {
+    if code != 0 { throw ExitCode(code) }
 }
-
-await dispatch()

@@ -15,39 +15,17 @@ struct ScheduleSpec: Equatable {
 /// SAM `Schedule` (EventBridge rule) and `ScheduleV2` (EventBridge Scheduler) events of a function → schedules.
 /// `rate(...)` and six-field `cron(...)` are checked with the gateway's own parser; `at(...)`, time zones other
 /// than UTC and the delivery settings (dead-letter queue, retry policy, flexible window) warn.
-struct ScheduleEventReader {
-    static let scheduleKeys: Set<String> = ["Schedule", "Input", "Enabled", "State", "Name"]
-    static let scheduleV2Keys: Set<String> = [
-        "ScheduleExpression", "Input", "State", "Name", "ScheduleExpressionTimezone",
-    ]
-    static let silent: Set<String> = ["Description"]
-
-    let context: ReadingContext
-    let resource: SAMTemplate.Resource
-    let functionName: String
-
-    func schedules() throws(TemplateError) -> [ScheduleSpec] {
-        guard let node = resource.properties["Events"], !node.isNull else { return [] }
-        var out: [ScheduleSpec] = []
-        for event in try SAMTemplate.reader(node).entries {
-            let body = try SAMTemplate.reader(event.value)
-            guard let typeNode = body["Type"] else { continue }  // EventReader reports it
-            let type = try context.resolver.resolve(typeNode).string("event Type")
-            guard type == "Schedule" || type == "ScheduleV2" else { continue }
-            let properties = try SAMTemplate.reader(
-                body["Properties"] ?? YAMLNode(.mapping([]), mark: event.value.mark))
-            if let spec = try schedule(event.key, type: type, properties, mark: event.keyNode.mark) { out.append(spec) }
-        }
-        return out
-    }
-
-    private func schedule(_ key: String, type: String, _ properties: YAMLMappingReader, mark: YAMLMark)
+extension EventReader {
+    func schedule(_ key: String, type: String, _ properties: YAMLMappingReader, mark: YAMLMark)
         throws(TemplateError) -> ScheduleSpec?
     {
         let v2 = type == "ScheduleV2"
         context.warnUnsupported(
-            properties, supported: v2 ? Self.scheduleV2Keys : Self.scheduleKeys, silent: Self.silent,
-            what: "\(type) event")
+            properties,
+            supported: v2
+                ? ["ScheduleExpression", "Input", "State", "Name", "ScheduleExpressionTimezone"]
+                : ["Schedule", "Input", "Enabled", "State", "Name"],
+            silent: ["Description"], what: "\(type) event")
         let resolver = context.resolver
         let expressionKey = v2 ? "ScheduleExpression" : "Schedule"
         guard let expressionValue = try resolver.property(expressionKey, of: properties) else {
