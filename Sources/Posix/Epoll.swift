@@ -4,9 +4,7 @@ import CLinuxShims
 public struct Epoll: ~Copyable, Sendable {
     /// Readiness bits (a subset of `EPOLL*`).
     public struct Events: OptionSet, Sendable {
-        /// The `EPOLL*` bits.
         public let rawValue: UInt32
-        /// Wraps `EPOLL*` bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// Readable (or a pending accept, or EOF).
         public static let readable = Events(rawValue: CLinuxShims_EPOLLIN)
@@ -22,7 +20,6 @@ public struct Epoll: ~Copyable, Sendable {
         public static let edgeTriggered = Events(rawValue: CLinuxShims_EPOLLET)
     }
 
-    /// The epoll descriptor.
     public let fd: FileDescriptor
 
     /// Creates an epoll instance (close-on-exec).

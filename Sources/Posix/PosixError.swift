@@ -9,7 +9,6 @@ public struct PosixError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The system call (or library function) that failed.
     public let operation: String
 
-    /// Wraps an `errno` value.
     public init(code: Int32, operation: String) {
         self.code = code
         self.operation = operation

@@ -106,7 +106,6 @@ public enum Socket {
         }
     }
 
-    /// Sets an integer socket option.
     public static func setOption(_ fd: borrowing FileDescriptor, _ level: Int32, _ name: Int32, _ value: Int32)
         throws(PosixError)
     {
@@ -143,7 +142,6 @@ public struct AcceptedSocket: ~Copyable, Sendable {
 
 /// A socket whose non-blocking connect has started.
 public struct PendingConnect: ~Copyable, Sendable {
-    /// The socket.
     public var fd: FileDescriptor
     /// True while the connect is in progress: wait until writable, then check `Socket.connectResult`.
     public let inProgress: Bool

@@ -83,12 +83,9 @@ public final class ConditionLock: @unchecked Sendable {
         return pthread_cond_timedwait(condition, mutex, &time) != ETIMEDOUT
     }
 
-    /// Wakes one waiter.
     public func signal() { pthread_cond_signal(condition) }
-    /// Wakes every waiter.
     public func broadcast() { pthread_cond_broadcast(condition) }
 
-    /// Runs `body` with the lock held.
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         lock()
         defer { unlock() }

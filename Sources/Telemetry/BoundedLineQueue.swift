@@ -9,9 +9,7 @@ import Posix
 /// it writes, or while it lingers for a fuller batch, costs no system call (docs/performance.md, "System calls").
 /// Its `ConditionLock` guards every field, hence `@unchecked Sendable`.
 final class BoundedLineQueue: @unchecked Sendable {
-    /// Most lines held at once.
     let capacity: Int
-    /// Most bytes held at once.
     let maxBytes: Int
     private var bytes = 0
     private var droppedBytesTotal = 0
@@ -90,35 +88,24 @@ final class BoundedLineQueue: @unchecked Sendable {
         return droppedSinceLastTake
     }
 
-    /// Every line dropped so far.
     var dropped: Int {
         condition.lock()
         defer { condition.unlock() }
         return droppedTotal
     }
 
-    /// Bytes of every line dropped so far.
     var droppedBytes: Int {
         condition.lock()
         defer { condition.unlock() }
         return droppedBytesTotal
     }
 
-    /// Bytes waiting.
     var byteCount: Int {
         condition.lock()
         defer { condition.unlock() }
         return bytes
     }
 
-    /// Lines waiting.
-    var count: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return lines.count - head
-    }
-
-    /// True once `close` was called.
     var isClosed: Bool {
         condition.lock()
         defer { condition.unlock() }

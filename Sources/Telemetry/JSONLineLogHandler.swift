@@ -83,9 +83,7 @@ public struct JSONLineLogHandler: LogHandler {
 /// Per-event fields in their order and JSON types, carried in swift-log metadata under `fields` (swift-log's
 /// metadata is an unordered dictionary of strings; the documented lines keep the fields' order and numbers).
 public struct LogFields: Sendable, CustomStringConvertible {
-    /// The fields.
     public var object: JSONObject
-    /// Wraps `object`.
     public init(_ object: JSONObject) { self.object = object }
     public var description: String { JSONValue.object(object).jsonString }
 }

@@ -7,7 +7,6 @@ public import Logging
 public struct Logger: Sendable {
     /// The `logger` field, e.g. `manager.workers`.
     public var name: String { base.label }
-    /// Destination.
     public let sink: LogSink
     /// The swift-log logger underneath.
     public let base: Logging.Logger
@@ -48,7 +47,6 @@ public struct Logger: Sendable {
             level: level, "\(message())", metadata: .line(requestID: requestID, traceID: traceID, fields: fields()))
     }
 
-    /// A `DEBUG` line.
     public func debug(
         _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
         traceID: String? = nil
@@ -56,7 +54,6 @@ public struct Logger: Sendable {
         log(.debug, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 
-    /// An `INFO` line.
     public func info(
         _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
         traceID: String? = nil
@@ -64,7 +61,6 @@ public struct Logger: Sendable {
         log(.info, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 
-    /// A `WARNING` line.
     public func warning(
         _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
         traceID: String? = nil
@@ -72,7 +68,6 @@ public struct Logger: Sendable {
         log(.warning, message(), fields: fields(), requestID: requestID, traceID: traceID)
     }
 
-    /// An `ERROR` line.
     public func error(
         _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
         traceID: String? = nil

@@ -23,7 +23,8 @@ final class StdoutWriter: Sendable {
                     buffer += notice("stdout log buffer full: \(dropped) lines dropped")
                 }
                 for line in batch { buffer += line }
-                Self.writeAll(buffer, to: fileDescriptor)
+                // A closed stdout must not loop: an error gives the buffer up.
+                try? FileIO.writeAll(fileDescriptor, buffer)
             }
             done.signal()
         }
@@ -35,10 +36,5 @@ final class StdoutWriter: Sendable {
     func close(timeout: Duration) {
         queue.close()
         _ = done.wait(timeout: timeout)
-    }
-
-    /// `write(2)` until everything is out; gives up on an error (a closed stdout must not loop).
-    static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        try? FileIO.writeAll(fd, bytes)
     }
 }

@@ -88,14 +88,9 @@ public final class VictoriaLogsShipper: Sendable {
     /// Lines dropped because the buffer was full.
     public var droppedLines: Int { queue.dropped }
 
-    /// Bytes of the lines dropped.
     public var droppedBytes: Int { queue.droppedBytes }
 
-    /// Lines VictoriaLogs accepted.
     public var shippedLines: Int { counters.state.withLock { $0.shipped } }
-
-    /// Lines waiting to be sent.
-    public var pendingLines: Int { queue.count }
 
     /// Sends what is queued (one attempt per batch) and stops, waiting at most `timeout`.
     public func close(timeout: Duration) {

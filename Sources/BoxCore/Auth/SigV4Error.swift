@@ -17,7 +17,6 @@ public enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
     case missingSignedHeader(String)
     /// `x-amz-content-sha256` does not match the body.
     case payloadHashMismatch
-    /// The signature does not match.
     case signatureMismatch
 
     /// `UnrecognizedClientException` (unknown key, no credentials) or `InvalidSignatureException` (the rest).

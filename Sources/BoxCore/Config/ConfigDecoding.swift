@@ -26,7 +26,6 @@ struct ConfigDecoding {
         }
     }
 
-    /// Records an error at `mark`.
     mutating func error(_ message: String, at mark: YAMLMark) {
         errors.append(ConfigDiagnostic(path: path, line: mark.line, column: mark.column, message: message))
     }
@@ -41,7 +40,6 @@ struct ConfigDecoding {
         }
     }
 
-    /// Records a warning at `mark`.
     mutating func warning(_ message: String, at mark: YAMLMark) {
         warnings.append(ConfigDiagnostic(path: path, line: mark.line, column: mark.column, message: message))
     }

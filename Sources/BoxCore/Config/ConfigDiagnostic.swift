@@ -7,7 +7,6 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     /// Column, from 1.
     public var column: Int
-    /// What is wrong.
     public var message: String
 
     /// A diagnostic at `line`:`column` of `path`.

@@ -7,7 +7,6 @@ enum ConfigFile {
     enum Contents: Equatable {
         /// Nothing at the path: the daemons start with an empty configuration.
         case missing
-        /// The file's text.
         case text(String)
     }
 

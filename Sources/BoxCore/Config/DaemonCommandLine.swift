@@ -61,8 +61,7 @@ public enum DaemonCommandLine {
 
     /// `--check-config` for `daemon` with the paths and variables of `environment`.
     public static func checkConfig(_ daemon: Daemon, environment: [String: String]) -> Action {
-        let report = ConfigCheck.run(
-            daemon == .gateway ? .gateway : .manager, sources: ConfigSources(environment: environment))
+        let report = ConfigCheck.run(daemon, sources: ConfigSources(environment: environment))
         let err = (report.warnings.map { "warning: \($0)" } + report.notes.map { "note: \($0)" })
             .map { $0 + "\n" }.joined()
         if report.isOK { return .exit(status: 0, standardOutput: "ok\n", standardError: err) }
@@ -71,20 +70,14 @@ public enum DaemonCommandLine {
 
     /// The `--help` text.
     public static func usage(_ daemon: Daemon) -> String {
-        let files: String
+        var files = "  FUNCTIONS_CONFIG_PATH   functions.yml (default \(ConfigSources.defaultFunctionsPath))"
         let role: String
         switch daemon {
         case .gateway:
             role = "HTTPS gateway of Edge Serverless Box (AWS Lambda + API Gateway compatible)."
-            files = """
-                  FUNCTIONS_CONFIG_PATH   functions.yml (default \(ConfigSources.defaultFunctionsPath))
-                  ROUTING_CONFIG_PATH     routing.yml (default \(ConfigSources.defaultRoutingPath))
-                """
+            files += "\n  ROUTING_CONFIG_PATH     routing.yml (default \(ConfigSources.defaultRoutingPath))"
         case .manager:
             role = "Worker manager of Edge Serverless Box (the only process that talks to Docker)."
-            files = """
-                  FUNCTIONS_CONFIG_PATH   functions.yml (default \(ConfigSources.defaultFunctionsPath))
-                """
         }
         let continuation = String(repeating: " ", count: daemon.name.count + 20)
         return """

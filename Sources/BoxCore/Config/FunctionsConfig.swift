@@ -21,7 +21,6 @@ public struct FunctionsConfig: Sendable, Equatable {
         self.index = index
     }
 
-    /// The function called `name`, or nil.
     public subscript(name: String) -> FunctionConfig? {
         index[name].map { functions[$0] }
     }

@@ -11,7 +11,6 @@ public struct RoutingConfig: Sendable, Equatable {
     /// True when the file did not exist (no routes).
     public var isMissingFile: Bool
 
-    /// A configuration of `routes`.
     public init(
         path: String = "routing.yml", routes: [Route], warnings: [ConfigDiagnostic] = [], isMissingFile: Bool = false
     ) {

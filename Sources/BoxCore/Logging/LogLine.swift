@@ -7,11 +7,9 @@ public import Logging
 public struct LogLine: Sendable, Equatable {
     /// When, in milliseconds since the epoch.
     public var epochMilliseconds: Int64
-    /// Severity.
     public var level: Logger.Level
     /// Logger name, e.g. `gateway.proxy`.
     public var logger: String
-    /// Human-readable message.
     public var message: String
     /// `CONTAINER_NAME` of the emitting process (or the worker's Docker name).
     public var containerName: String?
@@ -22,7 +20,6 @@ public struct LogLine: Sendable, Equatable {
     /// Per-event fields (`method`, `path`, `status`, `latency_ms`, ...) in order; numbers stay numbers.
     public var fields: JSONObject
 
-    /// A line.
     public init(
         epochMilliseconds: Int64, level: Logger.Level, logger: String, message: String, containerName: String? = nil,
         requestID: String? = nil, traceID: String? = nil, fields: JSONObject = [:]

@@ -78,11 +78,6 @@ public struct UTCTime: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Days since the epoch of a civil date (inverse of the above), for parsing `X-Amz-Date`.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        CivilTime.days(year: year, month: month, day: day)
-    }
-
     static func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
         var digits: [UInt8] = []
         var v = value < 0 ? -value : value

@@ -77,7 +77,6 @@ public struct RoutingTable: Sendable {
         }
     }
 
-    /// A table of the configuration's routes.
     public init(_ config: RoutingConfig) {
         self.init(routes: config.routes)
     }
