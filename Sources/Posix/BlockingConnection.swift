@@ -50,10 +50,9 @@ public struct BlockingConnection: ~Copyable {
     /// Up to `maxBytes` received bytes; empty at the end of the stream. A timeout is an error (`EAGAIN`).
     public func receive(maxBytes: Int) throws(PosixError) -> [UInt8] {
         var chunk = [UInt8](repeating: 0, count: maxBytes)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd.rawValue, $0.baseAddress, $0.count, 0) }
-            if n >= 0 { return Array(chunk[0..<n]) }
-            if errno != EINTR { throw .current("recv") }
+        let n = try syscallBlocking("recv") {
+            chunk.withUnsafeMutableBytes { recv(fd.rawValue, $0.baseAddress, $0.count, 0) }
         }
+        return Array(chunk[0..<n])
     }
 }

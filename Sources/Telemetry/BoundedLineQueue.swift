@@ -82,41 +82,24 @@ final class BoundedLineQueue: @unchecked Sendable {
 
     /// Lines dropped since the last call (the consumer reports them), resetting the count.
     func takeDropped() -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        defer { droppedSinceLastTake = 0 }
-        return droppedSinceLastTake
+        condition.withLock {
+            defer { droppedSinceLastTake = 0 }
+            return droppedSinceLastTake
+        }
     }
 
-    var dropped: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return droppedTotal
-    }
-
-    var droppedBytes: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return droppedBytesTotal
-    }
-
-    var byteCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return bytes
-    }
-
-    var isClosed: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return closed
-    }
+    /// Lines and bytes dropped since the start (`takeDropped` does not reset these).
+    var dropped: Int { condition.withLock { droppedTotal } }
+    var droppedBytes: Int { condition.withLock { droppedBytesTotal } }
+    /// Bytes waiting.
+    var byteCount: Int { condition.withLock { bytes } }
+    var isClosed: Bool { condition.withLock { closed } }
 
     /// No more pushes; the consumer drains what is left and then gets nil.
     func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            closed = true
+            condition.broadcast()
+        }
     }
 }
