@@ -20,9 +20,7 @@ struct ConfigDecoding {
             let root = try YAMLDocument.parse(text, path: path)
             return environment == nil ? root : substituted(root)
         } catch {
-            throw ConfigError([
-                ConfigDiagnostic(path: path, line: error.line, column: error.column, message: error.message)
-            ])
+            throw ConfigError(path: path, line: error.line, column: error.column, message: error.message)
         }
     }
 
@@ -64,9 +62,7 @@ struct ConfigDecoding {
             try top.rejectUnknownKeys(allowed: allowed)
             return top
         } catch {
-            throw ConfigError([
-                ConfigDiagnostic(path: path, line: error.mark.line, column: error.mark.column, message: error.message)
-            ])
+            throw ConfigError(path: path, line: error.mark.line, column: error.mark.column, message: error.message)
         }
     }
 

@@ -33,6 +33,11 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
+    /// An error of one diagnostic (a file that cannot be read or parsed at all).
+    init(path: String, line: Int = 1, column: Int = 1, message: String) {
+        self.init([ConfigDiagnostic(path: path, line: line, column: column, message: message)])
+    }
+
     /// One line per diagnostic.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }

@@ -42,10 +42,10 @@ public struct SchedulesConfig: Sendable, Equatable {
 
     /// A missing file is no schedules; anything wrong is a `ConfigError` with located lines.
     public static func load(path: String) throws(ConfigError) -> SchedulesConfig {
-        switch try ConfigFile.read(path: path) {
-        case .missing: return SchedulesConfig(path: path, schedules: [], isMissingFile: true)
-        case .text(let text): return try parse(text, path: path)
+        guard let text = try ConfigFile.read(path: path) else {
+            return SchedulesConfig(path: path, schedules: [], isMissingFile: true)
         }
+        return try parse(text, path: path)
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> SchedulesConfig {
