@@ -99,7 +99,7 @@ public enum FileIO {
             throw error
         }
         close(fd)
-        guard Glibc.rename(tmp, final) == 0 else { throw PosixError(code: errno, operation: "rename \(final)") }
+        try rename(tmp, to: final)
         try syncDirectory(directory)
     }
 

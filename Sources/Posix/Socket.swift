@@ -97,13 +97,9 @@ public enum Socket {
     /// socket must not be reused); false when nothing is waiting (`EAGAIN`).
     public static func hasPendingInputOrEOF(_ fd: borrowing FileDescriptor) -> Bool {
         var byte: UInt8 = 0
-        while true {
-            let n = recv(fd.rawValue, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-            if n >= 0 { return true }
-            let code = errno
-            if code == EINTR { continue }
-            return !(code == EAGAIN || code == EWOULDBLOCK)
-        }
+        guard case .wouldBlock? = try? syscall("recv", { recv(fd.rawValue, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) })
+        else { return true }
+        return false
     }
 
     public static func setOption(_ fd: borrowing FileDescriptor, _ level: Int32, _ name: Int32, _ value: Int32)

@@ -24,8 +24,7 @@ public final class LogSink: Sendable {
         let notice: @Sendable (String) -> [UInt8] = { message in
             LogLine(
                 epochMilliseconds: WallClock.epochMilliseconds(), level: .warning, logger: "telemetry",
-                message: message,
-                containerName: containerName
+                message: message, containerName: containerName
             ).jsonLine()
         }
         let stdout =
