@@ -25,13 +25,9 @@ struct Base64Codec: Sendable {
     static let url = Base64Codec(
         alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", pads: false, canonicalOnly: true)
 
-    func encodedCount(_ n: Int) -> Int {
-        pads ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3
-    }
-
     func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + encodedCount(bytes.count))
         let n = bytes.count
+        out.reserveCapacity(out.count + (pads ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3))
         var i = 0
         while i + 3 <= n {
             let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])

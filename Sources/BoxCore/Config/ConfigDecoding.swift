@@ -55,6 +55,19 @@ struct ConfigDecoding {
         return nil
     }
 
+    /// The string at `node` as `parse` reads it; nil with an error when it is not a string (named by `key`) or
+    /// when `parse` refuses it (`refusal` of the text).
+    mutating func value<T>(
+        _ node: YAMLNode, key: String, _ parse: (String) -> T?, refusal: (String) -> String
+    ) -> T? {
+        guard let text = attempt(key, { try node.string() }) else { return nil }
+        guard let value = parse(text) else {
+            error(refusal(text), at: node.mark)
+            return nil
+        }
+        return value
+    }
+
     /// The mapping at the root of a document (null = empty), or a `ConfigError` when the root is something else.
     func topMapping(_ root: YAMLNode, allowed: Set<String>) throws(ConfigError) -> YAMLMappingReader {
         do {

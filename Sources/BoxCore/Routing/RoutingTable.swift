@@ -33,7 +33,6 @@ public struct RoutingTable: Sendable {
     /// matches the path (for a 405).
     private struct Search {
         var method: RouteMethod?
-        var rawMethod: String
         var collecting = false
         var chosen: Int?
         var pathMatched = false
@@ -95,7 +94,7 @@ public struct RoutingTable: Sendable {
         // nil: no segment at all (the root).
         let first: Int? = end > 1 ? 1 : nil
 
-        var search = Search(method: RouteMethod(rawValue: method), rawMethod: method)
+        var search = Search(method: RouteMethod(rawValue: method))
         walk(node: 0, from: first, end: end, bytes, &search)
         if let chosen = search.chosen {
             let route = routes[chosen]
