@@ -34,15 +34,10 @@ public struct BlockingConnection: ~Copyable {
     public func sendAll(_ bytes: [UInt8]) throws(PosixError) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes {
-                send(fd.rawValue, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 {
-                offset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                throw .current("send")
+            offset += try syscallBlocking("send") {
+                bytes.withUnsafeBytes {
+                    send(fd.rawValue, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                }
             }
         }
     }

@@ -96,12 +96,10 @@ struct SchedulesConfigDecoder {
         _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.keys) }
         let name = context.attempt { try m.required("name") }.flatMap { n in context.attempt("name", { try n.string() })
         }
-        let function = context.attempt { try m.required("function") }.flatMap { n -> String? in
-            guard let f = context.attempt("function", { try n.string() }) else { return nil }
-            if !FunctionConfig.isValidName(f) {
-                context.error("function \"\(f)\" is not a valid function name", at: n.mark)
+        let function = context.attempt { try m.required("function") }.flatMap { n in
+            context.value(n, key: "function", { FunctionConfig.isValidName($0) ? $0 : nil }) {
+                "function \"\($0)\" is not a valid function name"
             }
-            return f
         }
         var expression: (String, ScheduleExpression)?
         if let node = context.attempt(nil, { try m.required("expression") }),
