@@ -35,13 +35,6 @@ public struct Epoll: ~Copyable, Sendable {
         }
     }
 
-    /// Changes the events of a registered descriptor.
-    public func modify(_ target: Int32, events: Events, token: UInt64) throws(PosixError) {
-        _ = try syscallBlocking("epoll_ctl(MOD)") {
-            CLinuxShims_epoll_ctl(fd.rawValue, 3 /* EPOLL_CTL_MOD */, target, events.rawValue, token)
-        }
-    }
-
     /// Removes a descriptor (closing it also removes it).
     public func remove(_ target: Int32) {
         _ = CLinuxShims_epoll_ctl(fd.rawValue, 2 /* EPOLL_CTL_DEL */, target, 0, 0)

@@ -34,7 +34,6 @@ public enum OSThread {
         pthread_detach(thread)
     }
 
-    /// Blocks the calling thread for `duration`.
     public static func sleep(for duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var request = timespec(tv_sec: Int(max(0, seconds)), tv_nsec: Int(max(0, attoseconds) / 1_000_000_000))
@@ -130,15 +129,16 @@ public func exitProcess(_ status: Int32) -> Never {
 }
 
 /// A one-shot signal a thread raises when it is done (a writer thread's exit) and others wait for, with a bound.
-public final class DoneSignal: Sendable {
+/// `done` is read and written under `lock` only, hence `@unchecked Sendable`.
+public final class DoneSignal: @unchecked Sendable {
     private let lock = ConditionLock()
-    private let state = DoneFlag()
+    private var done = false
 
     public init() {}
 
     /// Marks it done and wakes every waiter.
     public func signal() {
-        lock.withLock { state.done = true }
+        lock.withLock { done = true }
         lock.broadcast()
     }
 
@@ -147,14 +147,9 @@ public final class DoneSignal: Sendable {
         let deadline = MonotonicDeadline.after(timeout)
         lock.lock()
         defer { lock.unlock() }
-        while !state.done {
-            if !lock.wait(until: deadline) { return state.done }
+        while !done {
+            if !lock.wait(until: deadline) { return done }
         }
         return true
     }
-}
-
-/// The flag of a `DoneSignal`, read and written under its lock only.
-private final class DoneFlag: @unchecked Sendable {
-    var done = false
 }

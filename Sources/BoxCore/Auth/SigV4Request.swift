@@ -1,7 +1,6 @@
 /// A request as AWS Signature Version 4 sees it: the method, the path and query exactly as they go on the wire
 /// (percent-encoded), the header fields and the body.
 public struct SigV4Request: Sendable {
-    /// Method (`POST`).
     public var method: String
     /// Path as sent, percent-encoded (`/2015-03-31/functions/my-func%3A%24LATEST/invocations`).
     public var path: String

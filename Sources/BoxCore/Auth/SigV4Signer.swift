@@ -13,7 +13,6 @@ public struct SigV4Signer: Sendable {
     /// Service of the credential scope (`s3`, `dynamodb`, `lambda`).
     public var service: String
 
-    /// A signer for one credential, region and service.
     public init(
         accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, region: String,
         service: String

@@ -14,7 +14,6 @@ public enum ConfigCheck {
         /// Facts worth saying (a file that does not exist).
         public var notes: [String]
 
-        /// A report of `errors`, `warnings` and `notes`.
         public init(errors: [ConfigDiagnostic] = [], warnings: [ConfigDiagnostic] = [], notes: [String] = []) {
             self.errors = errors
             self.warnings = warnings

@@ -9,7 +9,6 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var column: Int
     public var message: String
 
-    /// A diagnostic at `line`:`column` of `path`.
     public init(path: String, line: Int, column: Int, message: String) {
         self.path = path
         self.line = line
@@ -27,7 +26,6 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The problems, at least one.
     public var diagnostics: [ConfigDiagnostic]
 
-    /// An error made of `diagnostics` (at least one).
     public init(_ diagnostics: [ConfigDiagnostic]) {
         precondition(!diagnostics.isEmpty, "a ConfigError needs at least one diagnostic")
         self.diagnostics = diagnostics

@@ -5,7 +5,6 @@ public import Logging
 /// per-event fields in the order given. A field named like a standard one is dropped: it never overwrites it.
 /// Pure formatting: the daemons write the bytes to stdout and ship them.
 public struct LogLine: Sendable, Equatable {
-    /// When, in milliseconds since the epoch.
     public var epochMilliseconds: Int64
     public var level: Logger.Level
     /// Logger name, e.g. `gateway.proxy`.

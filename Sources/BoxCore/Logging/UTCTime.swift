@@ -1,19 +1,14 @@
 /// A UTC instant broken into calendar fields, computed by hand from epoch milliseconds (no Foundation
 /// formatter on the hot path), with the timestamp formats the box writes.
 public struct UTCTime: Sendable, Equatable {
-    /// Year, e.g. 2026.
     public var year: Int
     /// Month 1–12.
     public var month: Int
     /// Day of month 1–31.
     public var day: Int
-    /// Hour 0–23.
     public var hour: Int
-    /// Minute 0–59.
     public var minute: Int
-    /// Second 0–59.
     public var second: Int
-    /// Millisecond 0–999.
     public var millisecond: Int
 
     /// The calendar fields of `epochMilliseconds` (milliseconds since 1970-01-01T00:00:00Z; may be negative).

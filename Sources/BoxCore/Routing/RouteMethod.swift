@@ -22,11 +22,6 @@ public enum RouteMethod: String, Sendable, Hashable, CaseIterable, CustomStringC
     /// The upper-case name.
     public var description: String { rawValue }
 
-    /// True when a request with method `requestMethod` (case-sensitive, as HTTP methods are) takes this route.
-    public func accepts(_ requestMethod: String) -> Bool {
-        self == .any || rawValue == requestMethod
-    }
-
     /// A bit for sets of methods, in `concrete` order (`ANY` sets all seven).
     var bit: UInt8 {
         self == .any ? 0x7F : 1 << Self.concrete.firstIndex(of: self)!
