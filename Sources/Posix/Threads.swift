@@ -10,21 +10,21 @@ public enum OSThread {
     /// start a thread is out of resources at start-up: it stops with the reason, as Foundation's `Thread` does.
     public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         final class Start {
-            let name: String
-            let body: @Sendable () -> Void
-            init(name: String, body: @escaping @Sendable () -> Void) {
-                self.name = name
-                self.body = body
-            }
+            let run: @Sendable () -> Void
+            init(_ run: @escaping @Sendable () -> Void) { self.run = run }
         }
-        let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+        let threadName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        let start = Unmanaged.passRetained(
+            Start {
+                _ = CLinuxShims_set_thread_name(threadName)
+                body()
+            }
+        ).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(
             &thread, nil,
             { argument in
-                let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-                _ = CLinuxShims_set_thread_name(String(decoding: start.name.utf8.prefix(15), as: UTF8.self))
-                start.body()
+                Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue().run()
                 return nil
             }, start)
         guard rc == 0 else {

@@ -61,13 +61,11 @@ public struct RoutingTable: Sendable {
                         node = nodes.count - 1
                     }
                 case .parameter:
-                    if let child = nodes[node].parameter {
-                        node = child
-                    } else {
+                    if nodes[node].parameter == nil {
                         nodes.append(Node())
                         nodes[node].parameter = nodes.count - 1
-                        node = nodes.count - 1
                     }
+                    node = nodes[node].parameter!
                 case .greedy:
                     nodes[node].greedyRoutes.append(index)
                 }
