@@ -48,30 +48,26 @@ public struct Logger: Sendable {
     }
 
     public func debug(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.debug, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.debug, message(), fields: fields(), requestID: requestID)
     }
 
     public func info(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.info, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.info, message(), fields: fields(), requestID: requestID)
     }
 
     public func warning(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.warning, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.warning, message(), fields: fields(), requestID: requestID)
     }
 
     public func error(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.error, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.error, message(), fields: fields(), requestID: requestID)
     }
 }

@@ -41,10 +41,8 @@ struct RoutingConfigDecoder {
         let path = context.attempt { try m.required("path") }.flatMap { routePath($0) }
         let method = context.attempt { try m.required("method") }.flatMap { routeMethod($0) }
         let function = context.attempt { try m.required("function") }.flatMap { functionName($0) }
-        var payload = Route.PayloadFormat.v1
-        if let node = m.optional("payload_format") { payload = payloadFormat(node) ?? payload }
-        var auth = Route.Auth.jwt
-        if let node = m.optional("auth") { auth = routeAuth(node) ?? auth }
+        let payload = m.optional("payload_format").flatMap { payloadFormat($0) } ?? .v1
+        let auth = m.optional("auth").flatMap { routeAuth($0) } ?? .jwt
         guard context.errors.count == errorsBefore, let path, let method, let function else { return nil }
         return Route(
             path: path, method: method, function: function, payloadFormat: payload, auth: auth, line: item.mark.line,

@@ -118,8 +118,7 @@ struct SchedulesConfigDecoder {
                 context.error("input must be JSON text", at: node.mark)
             }
         }
-        var enabled = true
-        if let node = m.optional("enabled") { enabled = context.attempt("enabled", { try node.bool() }) ?? true }
+        let enabled = m.optional("enabled").flatMap { n in context.attempt("enabled", { try n.bool() }) } ?? true
         guard context.errors.count == before, let name, let function, let expression else { return nil }
         var s = ScheduleConfig(
             name: name, function: function, expressionText: expression.0, expression: expression.1, input: input,
