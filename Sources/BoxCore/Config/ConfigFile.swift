@@ -25,20 +25,11 @@ enum ConfigFile {
         var decoder = UTF8()
         var line = 1
         var column = 1
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                if scalar == "\n" {
-                    line += 1
-                    column = 1
-                } else {
-                    column += 1
-                }
-            case .emptyInput:
-                return String(decoding: bytes, as: UTF8.self)
-            case .error:
-                throw ConfigError(path: path, line: line, column: column, message: "the file is not valid UTF-8")
-            }
+        // The bytes are not valid UTF-8, so decoding stops at the first bad one.
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            line += scalar == "\n" ? 1 : 0
+            column = scalar == "\n" ? 1 : column + 1
         }
+        throw ConfigError(path: path, line: line, column: column, message: "the file is not valid UTF-8")
     }
 }
