@@ -51,13 +51,9 @@ enum SigV4 {
                 output.append(segment)
             }
         }
-        var normalized: [UInt8] = []
+        var normalized: [UInt8] = bytes.first == UInt8(ascii: "/") ? [UInt8(ascii: "/")] : []
         normalized.reserveCapacity(bytes.count + 1)
-        if bytes.first == UInt8(ascii: "/") { normalized.append(UInt8(ascii: "/")) }
-        for (i, segment) in output.enumerated() {
-            if i > 0 { normalized.append(UInt8(ascii: "/")) }
-            normalized.append(contentsOf: segment)
-        }
+        normalized += output.joined(separator: [UInt8(ascii: "/")])
         if bytes.last == UInt8(ascii: "/") && !output.isEmpty { normalized.append(UInt8(ascii: "/")) }
         return uriEncode(normalized, keepSlash: true)
     }
@@ -68,15 +64,9 @@ enum SigV4 {
         guard let query, !query.isEmpty else { return "" }
         var pairs: [(String, String)] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let name: Substring, value: Substring
-            if let eq = part.firstIndex(of: "=") {
-                name = part[..<eq]
-                value = part[part.index(after: eq)...]
-            } else {
-                name = part
-                value = ""
-            }
-            pairs.append((reencode(name), reencode(value)))
+            let eq = part.firstIndex(of: "=") ?? part.endIndex
+            let value = eq == part.endIndex ? "" : part[part.index(after: eq)...]
+            pairs.append((reencode(part[..<eq]), reencode(value)))
         }
         pairs.sort {
             $0.0 != $1.0
