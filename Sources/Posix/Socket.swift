@@ -46,13 +46,11 @@ public enum Socket {
     /// (then wait for writability and call `connectResult`).
     public static func connect(to address: SocketAddress) throws(PosixError) -> PendingConnect {
         let fd = try open(family: address.family)
-        while true {
-            let rc = address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) }
-            if rc == 0 { return PendingConnect(fd: fd, inProgress: false) }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EINPROGRESS || code == EAGAIN { return PendingConnect(fd: fd, inProgress: true) }
-            throw PosixError(code: code, operation: "connect")
+        do throws(PosixError) {
+            let result = try syscall("connect") { address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) } }
+            return PendingConnect(fd: fd, inProgress: result == .wouldBlock)
+        } catch  where error.code == EINPROGRESS {
+            return PendingConnect(fd: fd, inProgress: true)
         }
     }
 

@@ -42,12 +42,7 @@ public struct SigV4Signer: Sendable {
         let replaced = Set(added.map { $0.name.lowercased() })
         let headers = request.headers.filter { !replaced.contains($0.name.lowercased()) } + added
 
-        var names: [String] = []
-        for field in headers {
-            let lower = field.name.lowercased()
-            if !SigV4.unsignedHeaders.contains(lower) && !names.contains(lower) { names.append(lower) }
-        }
-        names.sort()
+        let names = Set(headers.map { $0.name.lowercased() }).subtracting(SigV4.unsignedHeaders).sorted()
         let signedHeaders = names.joined(separator: ";")
         let hash = headers.first { ASCII.equalsIgnoringCase($0.name, "X-Amz-Content-SHA256") }?.value ?? payloadHash
         let canonical = SigV4.canonicalRequest(
