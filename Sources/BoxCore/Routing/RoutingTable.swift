@@ -150,28 +150,16 @@ public struct RoutingTable: Sendable {
     }
 
     private func literalChild(_ node: Int, _ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        var hasPercent = false
-        for i in start..<end where bytes[i] == UInt8(ascii: "%") {
-            hasPercent = true
-            break
-        }
-        if hasPercent {
+        if (start..<end).contains(where: { bytes[$0] == UInt8(ascii: "%") }) {
             // Rare: decode (allocates) and compare the decoded bytes.
-            var raw: [UInt8] = []
-            for i in start..<end { raw.append(bytes[i]) }
-            let decoded = Array(PercentDecoding.decode(raw).utf8)
+            let decoded = Array(PercentDecoding.decode((start..<end).map { bytes[$0] }).utf8)
             let h = Self.hash(decoded.span)
             return nodes[node].literals.first { $0.hash == h && $0.bytes == decoded }?.child
         }
         let h = Self.hash(bytes.extracting(start..<end))
         let count = end - start
         for literal in nodes[node].literals where literal.hash == h && literal.bytes.count == count {
-            var equal = true
-            for i in 0..<count where literal.bytes[i] != bytes[start + i] {
-                equal = false
-                break
-            }
-            if equal { return literal.child }
+            if (0..<count).allSatisfy({ literal.bytes[$0] == bytes[start + $0] }) { return literal.child }
         }
         return nil
     }
