@@ -38,11 +38,9 @@ public enum Hex {
         guard utf8.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
+        for i in stride(from: 0, to: utf8.count, by: 2) {
             guard let hi = value(ofDigit: utf8[i]), let lo = value(ofDigit: utf8[i + 1]) else { return nil }
             out.append(hi << 4 | lo)
-            i += 2
         }
         return out
     }

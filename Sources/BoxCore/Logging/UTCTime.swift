@@ -13,13 +13,9 @@ public struct UTCTime: Sendable, Equatable {
 
     /// The calendar fields of `epochMilliseconds` (milliseconds since 1970-01-01T00:00:00Z; may be negative).
     public init(epochMilliseconds: Int64) {
-        var days = epochMilliseconds / 86_400_000
-        var msOfDay = epochMilliseconds % 86_400_000
-        if msOfDay < 0 {
-            msOfDay += 86_400_000
-            days -= 1
-        }
-        (year, month, day) = CivilTime.date(days: Int(days))
+        // Floor division: an instant before the epoch belongs to the day that began before it.
+        let msOfDay = (epochMilliseconds % 86_400_000 + 86_400_000) % 86_400_000
+        (year, month, day) = CivilTime.date(days: Int((epochMilliseconds - msOfDay) / 86_400_000))
         let ms = Int(msOfDay)
         hour = ms / 3_600_000
         minute = ms / 60_000 % 60
