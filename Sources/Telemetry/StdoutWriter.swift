@@ -17,12 +17,9 @@ final class StdoutWriter: Sendable {
         let done = self.done
         OSThread.start(name: "log-stdout") {
             while let batch = queue.popBatch(maxLines: 1024, linger: Self.linger) {
-                var buffer: [UInt8] = []
                 let dropped = queue.takeDropped()
-                if dropped > 0 {
-                    buffer += notice("stdout log buffer full: \(dropped) lines dropped")
-                }
-                for line in batch { buffer += line }
+                var buffer = dropped > 0 ? notice("stdout log buffer full: \(dropped) lines dropped") : []
+                buffer += batch.joined()
                 // A closed stdout must not loop: an error gives the buffer up.
                 try? FileIO.writeAll(fileDescriptor, buffer)
             }

@@ -16,7 +16,6 @@ public struct Route: Sendable, Equatable {
     }
 
     public var path: RoutePath
-    /// The method (or `ANY`).
     public var method: RouteMethod
     /// The function's name in `functions.yml`.
     public var function: String
