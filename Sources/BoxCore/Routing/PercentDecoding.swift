@@ -15,19 +15,15 @@ public enum PercentDecoding {
         var i = bytes.startIndex
         while i != bytes.endIndex {
             let b = bytes[i]
-            if b == UInt8(ascii: "%") {
-                let h = bytes.index(after: i)
-                if h != bytes.endIndex, let high = Hex.value(ofDigit: bytes[h]) {
-                    let l = bytes.index(after: h)
-                    if l != bytes.endIndex, let low = Hex.value(ofDigit: bytes[l]) {
-                        out.append(high << 4 | low)
-                        i = bytes.index(after: l)
-                        continue
-                    }
-                }
-            }
-            out.append(b)
             i = bytes.index(after: i)
+            if b == UInt8(ascii: "%"), i != bytes.endIndex, let high = Hex.value(ofDigit: bytes[i]),
+                case let l = bytes.index(after: i), l != bytes.endIndex, let low = Hex.value(ofDigit: bytes[l])
+            {
+                out.append(high << 4 | low)
+                i = bytes.index(after: l)
+            } else {
+                out.append(b)
+            }
         }
         return out
     }

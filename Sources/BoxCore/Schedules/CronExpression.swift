@@ -56,8 +56,6 @@ public struct CronExpression: Sendable, Equatable {
         }
     }
 
-    // MARK: Evaluation
-
     /// The first instant strictly after `epochMillis` (milliseconds since the epoch) that the expression matches,
     /// on a whole minute; nil when there is none before 2200.
     public func next(after epochMillis: Int64) -> Int64? {
@@ -115,8 +113,6 @@ public struct CronExpression: Sendable, Equatable {
         default: return n
         }
     }
-
-    // MARK: Parsing
 
     static func set(_ field: String, name: String, _ range: ClosedRange<Int>, names: [String] = [])
         throws(ScheduleExpressionError) -> Set<Int>
