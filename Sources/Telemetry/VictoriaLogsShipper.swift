@@ -77,9 +77,7 @@ public final class VictoriaLogsShipper: Sendable {
 
     /// Queues one JSON line (with its trailing newline); false when it was dropped.
     @discardableResult
-    public func enqueue(_ line: [UInt8]) -> Bool {
-        queue.push(line)
-    }
+    public func enqueue(_ line: [UInt8]) -> Bool { queue.push(line) }
 
     /// Lines dropped because the buffer was full.
     public var droppedLines: Int { queue.dropped }

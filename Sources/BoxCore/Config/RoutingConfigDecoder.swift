@@ -7,9 +7,7 @@ struct RoutingConfigDecoder {
 
     private var context: ConfigDecoding
 
-    init(path: String) {
-        context = ConfigDecoding(path: path, environment: nil)
-    }
+    init(path: String) { context = ConfigDecoding(path: path, environment: nil) }
 
     mutating func decode(_ text: String) throws(ConfigError) -> RoutingConfig {
         let root = try context.root(of: text)
