@@ -19,6 +19,7 @@ let testTargets: [Target] = [
     ),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSwift),
     .testTarget(name: "BoxCryptoTests", dependencies: ["BoxCrypto"], swiftSettings: strictSwift),
+    .testTarget(name: "PosixTests", dependencies: ["Posix"], swiftSettings: strictSwift),
     .testTarget(
         name: "BoxCoreTests",
         dependencies: [

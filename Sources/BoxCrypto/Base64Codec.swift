@@ -25,37 +25,25 @@ struct Base64Codec: Sendable {
     static let url = Base64Codec(
         alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", pads: false, canonicalOnly: true)
 
-    func encodedCount(_ n: Int) -> Int {
-        pads ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3
-    }
-
     func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + encodedCount(bytes.count))
         let n = bytes.count
-        var i = 0
-        while i + 3 <= n {
+        out.reserveCapacity(out.count + (pads ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3))
+        let full = n - n % 3
+        for i in stride(from: 0, to: full, by: 3) {
             let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
             out.append(alphabet[Int(v >> 18)])
             out.append(alphabet[Int((v >> 12) & 63)])
             out.append(alphabet[Int((v >> 6) & 63)])
             out.append(alphabet[Int(v & 63)])
-            i += 3
         }
-        switch n - i {
-        case 1:
-            let v = UInt32(bytes[i]) << 16
-            out.append(alphabet[Int(v >> 18)])
-            out.append(alphabet[Int((v >> 12) & 63)])
-            if pads { out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "=")) }
-        case 2:
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out.append(alphabet[Int(v >> 18)])
-            out.append(alphabet[Int((v >> 12) & 63)])
-            out.append(alphabet[Int((v >> 6) & 63)])
-            if pads { out.append(UInt8(ascii: "=")) }
-        default:
-            break
-        }
+        // The last 1 or 2 bytes: 2 or 3 characters, then `=` up to a quantum of 4 when padding.
+        let rest = n - full
+        guard rest > 0 else { return }
+        let v = UInt32(bytes[full]) << 16 | (rest == 2 ? UInt32(bytes[full + 1]) << 8 : 0)
+        out.append(alphabet[Int(v >> 18)])
+        out.append(alphabet[Int((v >> 12) & 63)])
+        if rest == 2 { out.append(alphabet[Int((v >> 6) & 63)]) }
+        if pads { out.append(contentsOf: repeatElement(UInt8(ascii: "="), count: 3 - rest)) }
     }
 
     /// Decodes `text`; nil on a character outside the alphabet, a misplaced or wrong amount of padding, an
@@ -76,9 +64,8 @@ struct Base64Codec: Sendable {
         guard remainder != 1 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(chars.count * 3 / 4)
-        var i = 0
         let full = chars.count - remainder
-        while i < full {
+        for i in stride(from: 0, to: full, by: 4) {
             let a = reverse[Int(chars[i])], b = reverse[Int(chars[i + 1])]
             let c = reverse[Int(chars[i + 2])], d = reverse[Int(chars[i + 3])]
             guard a < 64, b < 64, c < 64, d < 64 else { return nil }
@@ -86,23 +73,15 @@ struct Base64Codec: Sendable {
             out.append(UInt8(truncatingIfNeeded: v >> 16))
             out.append(UInt8(truncatingIfNeeded: v >> 8))
             out.append(UInt8(truncatingIfNeeded: v))
-            i += 4
         }
-        switch remainder {
-        case 2:
-            let a = reverse[Int(chars[i])], b = reverse[Int(chars[i + 1])]
-            guard a < 64, b < 64 else { return nil }
-            if canonicalOnly && b & 0x0F != 0 { return nil }
-            out.append(a << 2 | b >> 4)
-        case 3:
-            let a = reverse[Int(chars[i])], b = reverse[Int(chars[i + 1])], c = reverse[Int(chars[i + 2])]
-            guard a < 64, b < 64, c < 64 else { return nil }
-            if canonicalOnly && c & 0x03 != 0 { return nil }
-            out.append(a << 2 | b >> 4)
-            out.append((b & 0x0F) << 4 | c >> 2)
-        default:
-            break
-        }
+        // The last 2 or 3 characters: 1 or 2 bytes, the unused low bits zero when `canonicalOnly`.
+        guard remainder > 0 else { return out }
+        let a = reverse[Int(chars[full])], b = reverse[Int(chars[full + 1])]
+        let c = remainder == 3 ? reverse[Int(chars[full + 2])] : 0
+        guard a < 64, b < 64, c < 64 else { return nil }
+        if canonicalOnly && (remainder == 2 ? b & 0x0F : c & 0x03) != 0 { return nil }
+        out.append(a << 2 | b >> 4)
+        if remainder == 3 { out.append((b & 0x0F) << 4 | c >> 2) }
         return out
     }
 }

@@ -15,7 +15,6 @@ public enum HMACSHA256 {
         authenticationCode(key: key, message: Array(message.utf8))
     }
 
-    /// The HMAC-SHA256 of any byte collection.
     public static func authenticationCode<Message: Collection>(key: [UInt8], message: Message) -> [UInt8]
     where Message.Element == UInt8 {
         if let mac = message.withContiguousStorageIfAvailable({ m in

@@ -1,7 +1,5 @@
 /// Lower-case hexadecimal text of bytes (SigV4, trace ids, digests).
 public enum Hex {
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `bytes` as lower-case hex, two characters a byte.
     public static func encode(_ bytes: [UInt8]) -> String {
         // Concrete (not generic) so callers in other modules get the fast path: one allocation, no witness calls.
@@ -22,18 +20,15 @@ public enum Hex {
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
+        encode(bytes, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the lower-case hex of `bytes` to `out` (no intermediate string).
     public static func encode<Bytes: Sequence>(_ bytes: Bytes, into out: inout [UInt8]) where Bytes.Element == UInt8 {
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(hexDigit(byte >> 4))
+            out.append(hexDigit(byte & 0x0F))
         }
     }
 
@@ -43,19 +38,15 @@ public enum Hex {
         guard utf8.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { return nil }
+        for i in stride(from: 0, to: utf8.count, by: 2) {
+            guard let hi = value(ofDigit: utf8[i]), let lo = value(ofDigit: utf8[i + 1]) else { return nil }
             out.append(hi << 4 | lo)
-            i += 2
         }
         return out
     }
 
     /// The value 0–15 of one hex digit (either case), or nil.
-    public static func value(ofDigit c: UInt8) -> UInt8? { nibble(c) }
-
-    static func nibble(_ c: UInt8) -> UInt8? {
+    public static func value(ofDigit c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10

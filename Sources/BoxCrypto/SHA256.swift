@@ -1,6 +1,5 @@
 /// SHA-256 (FIPS 180-4) over OpenSSL's EVP interface.
 public enum SHA256 {
-    /// Length of a digest in bytes.
     public static let digestCount = 32
 
     /// The 32-byte digest of `bytes`.

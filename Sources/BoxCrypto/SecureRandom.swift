@@ -2,7 +2,6 @@ import COpenSSLShims
 
 /// Cryptographically secure random bytes from OpenSSL's DRBG (seeded from the kernel).
 public enum SecureRandom {
-    /// `count` random bytes.
     public static func bytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0, "negative byte count")
         guard count > 0 else { return [] }
@@ -11,13 +10,5 @@ public enum SecureRandom {
             precondition(RAND_bytes(out.baseAddress, Int32(count)) == 1, "RAND_bytes failed")
             initialized = count
         }
-    }
-
-    /// `count` random bytes (argument-label form).
-    public static func bytes(count: Int) -> [UInt8] { bytes(count) }
-
-    /// A random 64-bit value.
-    public static func uint64() -> UInt64 {
-        bytes(8).reduce(0) { ($0 << 8) | UInt64($1) }
     }
 }

@@ -15,8 +15,7 @@ public enum UUIDv4 {
         out.reserveCapacity(36)
         for (i, byte) in bytes.enumerated() {
             if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(Hex.digits[Int(byte >> 4)])
-            out.append(Hex.digits[Int(byte & 0x0F)])
+            Hex.encode(CollectionOfOne(byte), into: &out)
         }
         return String(decoding: out, as: UTF8.self)
     }

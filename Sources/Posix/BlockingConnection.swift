@@ -34,15 +34,10 @@ public struct BlockingConnection: ~Copyable {
     public func sendAll(_ bytes: [UInt8]) throws(PosixError) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes {
-                send(fd.rawValue, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 {
-                offset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                throw .current("send")
+            offset += try syscallBlocking("send") {
+                bytes.withUnsafeBytes {
+                    send(fd.rawValue, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                }
             }
         }
     }
@@ -50,10 +45,9 @@ public struct BlockingConnection: ~Copyable {
     /// Up to `maxBytes` received bytes; empty at the end of the stream. A timeout is an error (`EAGAIN`).
     public func receive(maxBytes: Int) throws(PosixError) -> [UInt8] {
         var chunk = [UInt8](repeating: 0, count: maxBytes)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd.rawValue, $0.baseAddress, $0.count, 0) }
-            if n >= 0 { return Array(chunk[0..<n]) }
-            if errno != EINTR { throw .current("recv") }
+        let n = try syscallBlocking("recv") {
+            chunk.withUnsafeMutableBytes { recv(fd.rawValue, $0.baseAddress, $0.count, 0) }
         }
+        return Array(chunk[0..<n])
     }
 }

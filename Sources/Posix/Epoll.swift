@@ -4,9 +4,7 @@ import CLinuxShims
 public struct Epoll: ~Copyable, Sendable {
     /// Readiness bits (a subset of `EPOLL*`).
     public struct Events: OptionSet, Sendable {
-        /// The `EPOLL*` bits.
         public let rawValue: UInt32
-        /// Wraps `EPOLL*` bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// Readable (or a pending accept, or EOF).
         public static let readable = Events(rawValue: CLinuxShims_EPOLLIN)
@@ -22,7 +20,6 @@ public struct Epoll: ~Copyable, Sendable {
         public static let edgeTriggered = Events(rawValue: CLinuxShims_EPOLLET)
     }
 
-    /// The epoll descriptor.
     public let fd: FileDescriptor
 
     /// Creates an epoll instance (close-on-exec).
@@ -35,13 +32,6 @@ public struct Epoll: ~Copyable, Sendable {
     public func add(_ target: Int32, events: Events, token: UInt64) throws(PosixError) {
         _ = try syscallBlocking("epoll_ctl(ADD)") {
             CLinuxShims_epoll_ctl(fd.rawValue, 1 /* EPOLL_CTL_ADD */, target, events.rawValue, token)
-        }
-    }
-
-    /// Changes the events of a registered descriptor.
-    public func modify(_ target: Int32, events: Events, token: UInt64) throws(PosixError) {
-        _ = try syscallBlocking("epoll_ctl(MOD)") {
-            CLinuxShims_epoll_ctl(fd.rawValue, 3 /* EPOLL_CTL_MOD */, target, events.rawValue, token)
         }
     }
 

@@ -5,7 +5,6 @@ import CLinuxShims
 
 /// A non-blocking eventfd: other threads `signal()` it to wake a thread sleeping in `epoll_wait`.
 public struct EventFD: ~Copyable, Sendable {
-    /// The eventfd descriptor.
     public let fd: FileDescriptor
 
     /// Creates a non-blocking, close-on-exec eventfd with counter 0.
@@ -33,7 +32,6 @@ public struct EventFD: ~Copyable, Sendable {
 /// A signalfd for a set of signals that are blocked in every thread, so they arrive as readable data
 /// on the event loop instead of interrupting arbitrary threads.
 public struct SignalFD: ~Copyable, Sendable {
-    /// The signalfd descriptor.
     public let fd: FileDescriptor
 
     /// Blocks `signal` in the calling thread and opens a non-blocking signalfd for it.

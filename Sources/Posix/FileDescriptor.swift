@@ -46,7 +46,6 @@ public struct FileDescriptor: ~Copyable, Sendable {
         try syscall("write") { Glibc.write(rawValue, buffer, count) }
     }
 
-    /// Sets or clears `O_NONBLOCK`.
     public func setNonBlocking(_ on: Bool = true) throws(PosixError) {
         let flags = try syscallBlocking("fcntl") { fcntl(rawValue, F_GETFL) }
         let updated = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK

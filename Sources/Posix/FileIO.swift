@@ -31,15 +31,11 @@ public enum FileIO {
     }
 
     public static func openForAppend(_ path: String) throws(PosixError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PosixError(code: errno, operation: "open \(path)") }
-        return fd
+        try syscallBlocking("open \(path)") { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
     }
 
     public static func openForReading(_ path: String) throws(PosixError) -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PosixError(code: errno, operation: "open \(path)") }
-        return fd
+        try syscallBlocking("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
     }
 
     public static func readAll(_ path: String) throws(PosixError) -> [UInt8] {
@@ -48,10 +44,8 @@ public enum FileIO {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PosixError(code: errno, operation: "read \(path)")
+            let n = try syscallBlocking("read \(path)") {
+                chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             }
             if n == 0 { return out }
             out += chunk[0..<n]
@@ -61,10 +55,8 @@ public enum FileIO {
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(PosixError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PosixError(code: errno, operation: "write")
+            let n = try syscallBlocking("write") {
+                bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
             }
             done += n
         }
@@ -74,10 +66,8 @@ public enum FileIO {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PosixError(code: errno, operation: "pread")
+            let n = try syscallBlocking("pread") {
+                out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
             }
             if n == 0 { throw PosixError(code: EIO, operation: "pread (short file)") }
             done += n
@@ -91,8 +81,7 @@ public enum FileIO {
 
     /// Makes a directory's entries (a new or renamed file) durable.
     public static func syncDirectory(_ path: String) throws(PosixError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw PosixError(code: errno, operation: "open \(path)") }
+        let fd = try syscallBlocking("open \(path)") { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw PosixError(code: errno, operation: "fsync \(path)") }
     }
@@ -100,8 +89,7 @@ public enum FileIO {
     /// Writes a whole file durably: temporary file, fsync, rename, fsync of the directory.
     public static func writeDurably(directory: String, name: String, bytes: [UInt8]) throws(PosixError) {
         let tmp = "\(directory)/.\(name).tmp", final = "\(directory)/\(name)"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PosixError(code: errno, operation: "open \(tmp)") }
+        let fd = try syscallBlocking("open \(tmp)") { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
         do throws(PosixError) {
             try writeAll(fd, bytes)
             guard fsync(fd) == 0 else { throw PosixError(code: errno, operation: "fsync \(tmp)") }
@@ -111,7 +99,7 @@ public enum FileIO {
             throw error
         }
         close(fd)
-        guard Glibc.rename(tmp, final) == 0 else { throw PosixError(code: errno, operation: "rename \(final)") }
+        try rename(tmp, to: final)
         try syncDirectory(directory)
     }
 

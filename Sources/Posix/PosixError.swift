@@ -9,7 +9,6 @@ public struct PosixError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The system call (or library function) that failed.
     public let operation: String
 
-    /// Wraps an `errno` value.
     public init(code: Int32, operation: String) {
         self.code = code
         self.operation = operation
@@ -60,11 +59,6 @@ func syscall<T: BinaryInteger & Sendable>(_ name: String, _ body: () -> T) throw
 /// Like `syscall` for calls that cannot block (or where would-block is itself an error).
 @inline(__always)
 func syscallBlocking<T: BinaryInteger & Sendable>(_ name: String, _ body: () -> T) throws(PosixError) -> T {
-    while true {
-        let result = body()
-        if result >= 0 { return result }
-        let code = errno
-        if code == EINTR { continue }
-        throw PosixError(code: code, operation: name)
-    }
+    guard case .done(let result) = try syscall(name, body) else { throw PosixError(code: EAGAIN, operation: name) }
+    return result
 }

@@ -46,13 +46,11 @@ public enum Socket {
     /// (then wait for writability and call `connectResult`).
     public static func connect(to address: SocketAddress) throws(PosixError) -> PendingConnect {
         let fd = try open(family: address.family)
-        while true {
-            let rc = address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) }
-            if rc == 0 { return PendingConnect(fd: fd, inProgress: false) }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EINPROGRESS || code == EAGAIN { return PendingConnect(fd: fd, inProgress: true) }
-            throw PosixError(code: code, operation: "connect")
+        do throws(PosixError) {
+            let result = try syscall("connect") { address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) } }
+            return PendingConnect(fd: fd, inProgress: result == .wouldBlock)
+        } catch  where error.code == EINPROGRESS {
+            return PendingConnect(fd: fd, inProgress: true)
         }
     }
 
@@ -97,16 +95,11 @@ public enum Socket {
     /// socket must not be reused); false when nothing is waiting (`EAGAIN`).
     public static func hasPendingInputOrEOF(_ fd: borrowing FileDescriptor) -> Bool {
         var byte: UInt8 = 0
-        while true {
-            let n = recv(fd.rawValue, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-            if n >= 0 { return true }
-            let code = errno
-            if code == EINTR { continue }
-            return !(code == EAGAIN || code == EWOULDBLOCK)
-        }
+        guard case .wouldBlock? = try? syscall("recv", { recv(fd.rawValue, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) })
+        else { return true }
+        return false
     }
 
-    /// Sets an integer socket option.
     public static func setOption(_ fd: borrowing FileDescriptor, _ level: Int32, _ name: Int32, _ value: Int32)
         throws(PosixError)
     {
@@ -143,7 +136,6 @@ public struct AcceptedSocket: ~Copyable, Sendable {
 
 /// A socket whose non-blocking connect has started.
 public struct PendingConnect: ~Copyable, Sendable {
-    /// The socket.
     public var fd: FileDescriptor
     /// True while the connect is in progress: wait until writable, then check `Socket.connectResult`.
     public let inProgress: Bool

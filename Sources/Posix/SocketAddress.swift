@@ -77,18 +77,15 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// The IP address as text (`127.0.0.1`, `::1`), or `unix` for Unix-domain sockets.
     public var ipText: String {
+        let offset: Int
+        switch family {
+        case AF_INET: offset = MemoryLayout<sockaddr_in>.offset(of: \sockaddr_in.sin_addr)!
+        case AF_INET6: offset = MemoryLayout<sockaddr_in6>.offset(of: \sockaddr_in6.sin6_addr)!
+        default: return "unix"
+        }
         var out = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         return withUnsafeBytes(of: storage) { raw -> String in
-            switch family {
-            case AF_INET:
-                var a = raw.load(as: sockaddr_in.self).sin_addr
-                guard inet_ntop(AF_INET, &a, &out, socklen_t(out.count)) != nil else { return "?" }
-            case AF_INET6:
-                var a = raw.load(as: sockaddr_in6.self).sin6_addr
-                guard inet_ntop(AF_INET6, &a, &out, socklen_t(out.count)) != nil else { return "?" }
-            default:
-                return "unix"
-            }
+            guard inet_ntop(family, raw.baseAddress! + offset, &out, socklen_t(out.count)) != nil else { return "?" }
             return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }

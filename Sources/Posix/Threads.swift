@@ -10,21 +10,21 @@ public enum OSThread {
     /// start a thread is out of resources at start-up: it stops with the reason, as Foundation's `Thread` does.
     public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         final class Start {
-            let name: String
-            let body: @Sendable () -> Void
-            init(name: String, body: @escaping @Sendable () -> Void) {
-                self.name = name
-                self.body = body
-            }
+            let run: @Sendable () -> Void
+            init(_ run: @escaping @Sendable () -> Void) { self.run = run }
         }
-        let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+        let threadName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        let start = Unmanaged.passRetained(
+            Start {
+                _ = CLinuxShims_set_thread_name(threadName)
+                body()
+            }
+        ).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(
             &thread, nil,
             { argument in
-                let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-                _ = CLinuxShims_set_thread_name(String(decoding: start.name.utf8.prefix(15), as: UTF8.self))
-                start.body()
+                Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue().run()
                 return nil
             }, start)
         guard rc == 0 else {
@@ -34,7 +34,6 @@ public enum OSThread {
         pthread_detach(thread)
     }
 
-    /// Blocks the calling thread for `duration`.
     public static func sleep(for duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var request = timespec(tv_sec: Int(max(0, seconds)), tv_nsec: Int(max(0, attoseconds) / 1_000_000_000))
@@ -83,12 +82,9 @@ public final class ConditionLock: @unchecked Sendable {
         return pthread_cond_timedwait(condition, mutex, &time) != ETIMEDOUT
     }
 
-    /// Wakes one waiter.
     public func signal() { pthread_cond_signal(condition) }
-    /// Wakes every waiter.
     public func broadcast() { pthread_cond_broadcast(condition) }
 
-    /// Runs `body` with the lock held.
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         lock()
         defer { unlock() }
@@ -133,15 +129,16 @@ public func exitProcess(_ status: Int32) -> Never {
 }
 
 /// A one-shot signal a thread raises when it is done (a writer thread's exit) and others wait for, with a bound.
-public final class DoneSignal: Sendable {
+/// `done` is read and written under `lock` only, hence `@unchecked Sendable`.
+public final class DoneSignal: @unchecked Sendable {
     private let lock = ConditionLock()
-    private let state = DoneFlag()
+    private var done = false
 
     public init() {}
 
     /// Marks it done and wakes every waiter.
     public func signal() {
-        lock.withLock { state.done = true }
+        lock.withLock { done = true }
         lock.broadcast()
     }
 
@@ -150,14 +147,9 @@ public final class DoneSignal: Sendable {
         let deadline = MonotonicDeadline.after(timeout)
         lock.lock()
         defer { lock.unlock() }
-        while !state.done {
-            if !lock.wait(until: deadline) { return state.done }
+        while !done {
+            if !lock.wait(until: deadline) { return done }
         }
         return true
     }
-}
-
-/// The flag of a `DoneSignal`, read and written under its lock only.
-private final class DoneFlag: @unchecked Sendable {
-    var done = false
 }

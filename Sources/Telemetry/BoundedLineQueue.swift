@@ -9,9 +9,7 @@ import Posix
 /// it writes, or while it lingers for a fuller batch, costs no system call (docs/performance.md, "System calls").
 /// Its `ConditionLock` guards every field, hence `@unchecked Sendable`.
 final class BoundedLineQueue: @unchecked Sendable {
-    /// Most lines held at once.
     let capacity: Int
-    /// Most bytes held at once.
     let maxBytes: Int
     private var bytes = 0
     private var droppedBytesTotal = 0
@@ -84,52 +82,24 @@ final class BoundedLineQueue: @unchecked Sendable {
 
     /// Lines dropped since the last call (the consumer reports them), resetting the count.
     func takeDropped() -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        defer { droppedSinceLastTake = 0 }
-        return droppedSinceLastTake
+        condition.withLock {
+            defer { droppedSinceLastTake = 0 }
+            return droppedSinceLastTake
+        }
     }
 
-    /// Every line dropped so far.
-    var dropped: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return droppedTotal
-    }
-
-    /// Bytes of every line dropped so far.
-    var droppedBytes: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return droppedBytesTotal
-    }
-
+    /// Lines and bytes dropped since the start (`takeDropped` does not reset these).
+    var dropped: Int { condition.withLock { droppedTotal } }
+    var droppedBytes: Int { condition.withLock { droppedBytesTotal } }
     /// Bytes waiting.
-    var byteCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return bytes
-    }
-
-    /// Lines waiting.
-    var count: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return lines.count - head
-    }
-
-    /// True once `close` was called.
-    var isClosed: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return closed
-    }
+    var byteCount: Int { condition.withLock { bytes } }
+    var isClosed: Bool { condition.withLock { closed } }
 
     /// No more pushes; the consumer drains what is left and then gets nil.
     func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            closed = true
+            condition.broadcast()
+        }
     }
 }

@@ -11,7 +11,7 @@ public import Posix
 /// numbers and booleans given as `.stringConvertible` as JSON numbers and booleans).
 public struct JSONLineLogHandler: LogHandler {
     /// The `logger` field.
-    public let label: String
+    public private(set) var label: String
     /// Written as `container_name` on every line (nil: omitted).
     public let containerName: String?
     public var logLevel: Logging.Logger.Level
@@ -34,9 +34,8 @@ public struct JSONLineLogHandler: LogHandler {
 
     /// The same handler under another label (`logger` field).
     public func labeled(_ label: String) -> JSONLineLogHandler {
-        var copy = JSONLineLogHandler(
-            label: label, containerName: containerName, logLevel: logLevel, now: now, output: output)
-        copy.metadata = metadata
+        var copy = self
+        copy.label = label
         return copy
     }
 
@@ -83,9 +82,7 @@ public struct JSONLineLogHandler: LogHandler {
 /// Per-event fields in their order and JSON types, carried in swift-log metadata under `fields` (swift-log's
 /// metadata is an unordered dictionary of strings; the documented lines keep the fields' order and numbers).
 public struct LogFields: Sendable, CustomStringConvertible {
-    /// The fields.
     public var object: JSONObject
-    /// Wraps `object`.
     public init(_ object: JSONObject) { self.object = object }
     public var description: String { JSONValue.object(object).jsonString }
 }

@@ -24,8 +24,7 @@ public final class LogSink: Sendable {
         let notice: @Sendable (String) -> [UInt8] = { message in
             LogLine(
                 epochMilliseconds: WallClock.epochMilliseconds(), level: .warning, logger: "telemetry",
-                message: message,
-                containerName: containerName
+                message: message, containerName: containerName
             ).jsonLine()
         }
         let stdout =
@@ -66,16 +65,12 @@ public final class LogSink: Sendable {
         shipper?.enqueue(jsonLine)
     }
 
-    /// True when lines are also shipped to VictoriaLogs.
-    public var isShipping: Bool { shipper != nil }
-
     /// Lines dropped so far because a buffer was full (stdout and shipping together).
     public var droppedLines: Int { (stdout?.queue.dropped ?? 0) + (shipper?.droppedLines ?? 0) }
 
     /// Bytes of the lines dropped so far (stdout and shipping together).
     public var droppedBytes: Int { (stdout?.queue.droppedBytes ?? 0) + (shipper?.droppedBytes ?? 0) }
 
-    /// Lines VictoriaLogs accepted so far.
     public var shippedLines: Int { shipper?.shippedLines ?? 0 }
 
     /// Flushes both buffers and stops their threads (at shutdown), waiting at most `timeout` for each.

@@ -7,7 +7,6 @@ public import Logging
 public struct Logger: Sendable {
     /// The `logger` field, e.g. `manager.workers`.
     public var name: String { base.label }
-    /// Destination.
     public let sink: LogSink
     /// The swift-log logger underneath.
     public let base: Logging.Logger
@@ -48,35 +47,27 @@ public struct Logger: Sendable {
             level: level, "\(message())", metadata: .line(requestID: requestID, traceID: traceID, fields: fields()))
     }
 
-    /// A `DEBUG` line.
     public func debug(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.debug, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.debug, message(), fields: fields(), requestID: requestID)
     }
 
-    /// An `INFO` line.
     public func info(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.info, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.info, message(), fields: fields(), requestID: requestID)
     }
 
-    /// A `WARNING` line.
     public func warning(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.warning, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.warning, message(), fields: fields(), requestID: requestID)
     }
 
-    /// An `ERROR` line.
     public func error(
-        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil,
-        traceID: String? = nil
+        _ message: @autoclosure () -> String, fields: @autoclosure () -> JSONObject = [:], requestID: String? = nil
     ) {
-        log(.error, message(), fields: fields(), requestID: requestID, traceID: traceID)
+        log(.error, message(), fields: fields(), requestID: requestID)
     }
 }

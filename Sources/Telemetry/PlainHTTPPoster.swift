@@ -6,14 +6,11 @@ import Posix
 /// network, so plain HTTP with one request per connection (`Connection: close`) is enough: a batch is sent at
 /// most about once a second.
 struct PlainHTTPPoster: Sendable {
-    /// Host name or address.
     let host: String
-    /// TCP port.
     let port: Int
     /// Deadline for connect, send and receive, each.
     let timeoutSeconds: Int
 
-    /// Why a POST failed.
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }

@@ -35,7 +35,6 @@ extension PrometheusCollectorRegistry {
 public final class CollectedCounters: Sendable {
     private let exported = Mutex<[String: Int64]>([:])
 
-    /// An empty set.
     public init() {}
 
     /// Brings `counter` (identified by `key`) up to `total`; with a `scale`, the counter counts `total × scale`

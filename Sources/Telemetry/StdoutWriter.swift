@@ -17,13 +17,11 @@ final class StdoutWriter: Sendable {
         let done = self.done
         OSThread.start(name: "log-stdout") {
             while let batch = queue.popBatch(maxLines: 1024, linger: Self.linger) {
-                var buffer: [UInt8] = []
                 let dropped = queue.takeDropped()
-                if dropped > 0 {
-                    buffer += notice("stdout log buffer full: \(dropped) lines dropped")
-                }
-                for line in batch { buffer += line }
-                Self.writeAll(buffer, to: fileDescriptor)
+                var buffer = dropped > 0 ? notice("stdout log buffer full: \(dropped) lines dropped") : []
+                buffer += batch.joined()
+                // A closed stdout must not loop: an error gives the buffer up.
+                try? FileIO.writeAll(fileDescriptor, buffer)
             }
             done.signal()
         }
@@ -35,10 +33,5 @@ final class StdoutWriter: Sendable {
     func close(timeout: Duration) {
         queue.close()
         _ = done.wait(timeout: timeout)
-    }
-
-    /// `write(2)` until everything is out; gives up on an error (a closed stdout must not loop).
-    static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        try? FileIO.writeAll(fd, bytes)
     }
 }

@@ -18,7 +18,7 @@ public final class VictoriaLogsShipper: Sendable {
     /// The base URL given (`VICTORIALOGS_URL`).
     public let url: String
     private let queue: BoundedLineQueue
-    private let counters = ShipperCounters()
+    private let shipped = ShippedCount()
     private let done = DoneSignal()
 
     /// A shipper for `url` (`http://host[:port][/prefix]`); nil when the URL is not plain `http://`.
@@ -33,7 +33,7 @@ public final class VictoriaLogsShipper: Sendable {
         self.queue = queue
         let poster = PlainHTTPPoster(host: host, port: port, timeoutSeconds: 5)
         let target = prefix + Self.insertTarget
-        let counters = self.counters
+        let shipped = self.shipped
         let done = self.done
         OSThread.start(name: "log-shipper") {
             var failing = false
@@ -47,10 +47,9 @@ public final class VictoriaLogsShipper: Sendable {
                     do {
                         let status = try poster.post(target: target, body: body, contentType: "application/stream+json")
                         if (200..<300).contains(status) {
-                            counters.state.withLock { $0.shipped += batch.count }
+                            shipped.lines.withLock { $0 += batch.count }
                             outcome = nil
                         } else if (400..<500).contains(status) {
-                            counters.state.withLock { $0.droppedBatches += 1 }
                             report("VictoriaLogs refused a batch of \(batch.count) lines with \(status); dropped")
                             outcome = nil
                         } else {
@@ -67,10 +66,7 @@ public final class VictoriaLogsShipper: Sendable {
                     }
                     if !failing { report("log shipping to \(url) failing (\(failure)); retrying") }
                     failing = true
-                    if queue.isClosed {
-                        counters.state.withLock { $0.droppedBatches += 1 }
-                        break
-                    }
+                    if queue.isClosed { break }
                     OSThread.sleep(for: .milliseconds(Int(backoff * 1000)))
                     backoff = min(backoff * 2, 30)
                 }
@@ -81,21 +77,14 @@ public final class VictoriaLogsShipper: Sendable {
 
     /// Queues one JSON line (with its trailing newline); false when it was dropped.
     @discardableResult
-    public func enqueue(_ line: [UInt8]) -> Bool {
-        queue.push(line)
-    }
+    public func enqueue(_ line: [UInt8]) -> Bool { queue.push(line) }
 
     /// Lines dropped because the buffer was full.
     public var droppedLines: Int { queue.dropped }
 
-    /// Bytes of the lines dropped.
     public var droppedBytes: Int { queue.droppedBytes }
 
-    /// Lines VictoriaLogs accepted.
-    public var shippedLines: Int { counters.state.withLock { $0.shipped } }
-
-    /// Lines waiting to be sent.
-    public var pendingLines: Int { queue.count }
+    public var shippedLines: Int { shipped.lines.withLock { $0 } }
 
     /// Sends what is queued (one attempt per batch) and stops, waiting at most `timeout`.
     public func close(timeout: Duration) {
@@ -115,7 +104,7 @@ public final class VictoriaLogsShipper: Sendable {
     }
 }
 
-/// Counters shared between the shipper and its thread.
-private final class ShipperCounters: Sendable {
-    let state = Mutex<(shipped: Int, droppedBatches: Int)>((0, 0))
+/// Lines shipped, counted by the shipper's thread.
+private final class ShippedCount: Sendable {
+    let lines = Mutex(0)
 }

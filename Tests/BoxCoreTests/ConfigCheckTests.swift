@@ -14,8 +14,8 @@ struct ConfigCheckTests {
             substitutionEnvironment: environment)
     }
 
-    @Test(arguments: [ConfigCheck.Scope.gateway, .manager])
-    func goodFilesAreOK(scope: ConfigCheck.Scope) {
+    @Test(arguments: [DaemonCommandLine.Daemon.gateway, .manager])
+    func goodFilesAreOK(scope: DaemonCommandLine.Daemon) {
         let report = ConfigCheck.run(scope, sources: Self.sources("good"))
         #expect(report == ConfigCheck.Report(errors: [], warnings: [], notes: []))
         #expect(report.isOK)
@@ -106,15 +106,6 @@ struct ConfigCheckTests {
         ])
         #expect(set.functionsPath == "/f" && set.routingPath == "/r")
         #expect(set.substitutionEnvironment["LOG_LEVEL"] == "DEBUG")
-    }
-
-    @Test func loadBothIsAllOrNothing() throws {
-        let both = try Self.sources("good", environment: ["LOG_LEVEL": "WARN"]).loadBoth()
-        #expect(both.functions["lambda-hello"]?.environment["LOG_LEVEL"] == "WARN")
-        #expect(both.routing.routes.count == 4)
-        let mixed = ConfigSources(
-            functionsPath: "\(Self.fixtures)/broken/functions.yml", routingPath: "\(Self.fixtures)/good/routing.yml")
-        #expect(throws: ConfigError.self) { try mixed.loadBoth() }
     }
 
     static let commandLines: [(arguments: [String], status: Int32?, output: String)] = [

@@ -20,7 +20,7 @@ func utcFormats(ms: Int64, iso: String, apiGateway: String, amz: String) {
     #expect(t.iso8601 == iso)
     #expect(t.apiGatewayFormat == apiGateway)
     #expect(t.amzDate == amz)
-    let days = UTCTime.daysFromCivil(year: t.year, month: t.month, day: t.day)
+    let days = CivilTime.days(year: t.year, month: t.month, day: t.day)
     #expect(
         Int64(days) * 86_400_000 + Int64(t.hour * 3_600_000 + t.minute * 60_000 + t.second * 1000 + t.millisecond) == ms
     )

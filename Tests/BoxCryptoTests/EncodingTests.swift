@@ -70,7 +70,7 @@ func base64URLIsStrict(text: String) {
 
 @Test func secureRandomBytes() {
     #expect(SecureRandom.bytes(0).isEmpty)
-    let a = SecureRandom.bytes(32), b = SecureRandom.bytes(count: 32)
+    let a = SecureRandom.bytes(32), b = SecureRandom.bytes(32)
     #expect(a.count == 32 && b.count == 32)
     #expect(a != b, "two 256-bit draws collide with probability 2^-256")
 }

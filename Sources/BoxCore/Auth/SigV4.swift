@@ -51,13 +51,9 @@ enum SigV4 {
                 output.append(segment)
             }
         }
-        var normalized: [UInt8] = []
+        var normalized: [UInt8] = bytes.first == UInt8(ascii: "/") ? [UInt8(ascii: "/")] : []
         normalized.reserveCapacity(bytes.count + 1)
-        if bytes.first == UInt8(ascii: "/") { normalized.append(UInt8(ascii: "/")) }
-        for (i, segment) in output.enumerated() {
-            if i > 0 { normalized.append(UInt8(ascii: "/")) }
-            normalized.append(contentsOf: segment)
-        }
+        normalized += output.joined(separator: [UInt8(ascii: "/")])
         if bytes.last == UInt8(ascii: "/") && !output.isEmpty { normalized.append(UInt8(ascii: "/")) }
         return uriEncode(normalized, keepSlash: true)
     }
@@ -68,15 +64,9 @@ enum SigV4 {
         guard let query, !query.isEmpty else { return "" }
         var pairs: [(String, String)] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let name: Substring, value: Substring
-            if let eq = part.firstIndex(of: "=") {
-                name = part[..<eq]
-                value = part[part.index(after: eq)...]
-            } else {
-                name = part
-                value = ""
-            }
-            pairs.append((reencode(name), reencode(value)))
+            let eq = part.firstIndex(of: "=") ?? part.endIndex
+            let value = eq == part.endIndex ? "" : part[part.index(after: eq)...]
+            pairs.append((reencode(part[..<eq]), reencode(value)))
         }
         pairs.sort {
             $0.0 != $1.0
@@ -87,26 +77,7 @@ enum SigV4 {
     }
 
     static func reencode(_ text: Substring) -> String {
-        uriEncode(percentDecodedBytes(text), keepSlash: false)
-    }
-
-    static func percentDecodedBytes(_ text: Substring) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = Hex.value(ofDigit: bytes[i + 1]),
-                let lo = Hex.value(ofDigit: bytes[i + 2])
-            {
-                out.append(hi << 4 | lo)
-                i += 3
-            } else {
-                out.append(bytes[i])
-                i += 1
-            }
-        }
-        return out
+        uriEncode(PercentDecoding.decodedBytes(text.utf8), keepSlash: false)
     }
 
     /// `name:value` lines for the signed names (lower case, in the given order): every value of the header,
@@ -180,7 +151,7 @@ enum SigV4 {
             let mi = number(11..<13), let s = number(13..<15), (1...12).contains(mo), (1...31).contains(d), h < 24,
             mi < 60, s < 61
         else { return nil }
-        let days = UTCTime.daysFromCivil(year: y, month: mo, day: d)
+        let days = CivilTime.days(year: y, month: mo, day: d)
         return Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s)
     }
 }

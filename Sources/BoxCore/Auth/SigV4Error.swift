@@ -3,11 +3,9 @@
 public enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
     /// No `Authorization` header in SigV4 form: no credentials at all.
     case missingAuthorization
-    /// The access key id is not one the box knows.
     case unknownAccessKey(String)
     /// The `Authorization` header could not be parsed, or uses another algorithm.
     case malformedAuthorization(String)
-    /// No usable `X-Amz-Date`.
     case missingDate
     /// `X-Amz-Date` is further than the allowed skew from the server's clock (seconds of difference).
     case clockSkew(Int64)
@@ -15,9 +13,7 @@ public enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
     case scopeMismatch(String)
     /// A header listed in `SignedHeaders` is absent (or `host` is not signed).
     case missingSignedHeader(String)
-    /// `x-amz-content-sha256` does not match the body.
     case payloadHashMismatch
-    /// The signature does not match.
     case signatureMismatch
 
     /// `UnrecognizedClientException` (unknown key, no credentials) or `InvalidSignatureException` (the rest).

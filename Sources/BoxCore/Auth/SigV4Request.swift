@@ -1,7 +1,6 @@
 /// A request as AWS Signature Version 4 sees it: the method, the path and query exactly as they go on the wire
 /// (percent-encoded), the header fields and the body.
 public struct SigV4Request: Sendable {
-    /// Method (`POST`).
     public var method: String
     /// Path as sent, percent-encoded (`/2015-03-31/functions/my-func%3A%24LATEST/invocations`).
     public var path: String
@@ -9,10 +8,8 @@ public struct SigV4Request: Sendable {
     public var query: String?
     /// Header fields in order (must include `Host`).
     public var headers: [(name: String, value: String)]
-    /// Body bytes.
     public var body: [UInt8]
 
-    /// A request.
     public init(
         method: String, path: String, query: String? = nil, headers: [(name: String, value: String)],
         body: [UInt8] = []
@@ -32,11 +29,8 @@ public struct SigV4Request: Sendable {
 
 /// Who signed a verified request.
 public struct SigV4Identity: Sendable, Equatable {
-    /// The access key id of the credential.
     public var accessKeyID: String
-    /// The region of the credential scope.
     public var region: String
-    /// The service of the credential scope.
     public var service: String
     /// `X-Amz-Date` as epoch seconds.
     public var signedAtEpochSeconds: Int64

@@ -5,18 +5,14 @@ import BoxCrypto
 /// except hop-by-hop ones, `User-Agent` and `Content-Length`; S3 gets `x-amz-content-sha256` and a
 /// single-encoded canonical path, other services a double-encoded one.
 public struct SigV4Signer: Sendable {
-    /// Access key id.
     public var accessKeyID: String
-    /// Secret access key.
     public var secretAccessKey: String
     /// Session token (`X-Amz-Security-Token`), when the credentials are temporary.
     public var sessionToken: String?
-    /// Region of the credential scope.
     public var region: String
     /// Service of the credential scope (`s3`, `dynamodb`, `lambda`).
     public var service: String
 
-    /// A signer for one credential, region and service.
     public init(
         accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, region: String,
         service: String
@@ -46,12 +42,7 @@ public struct SigV4Signer: Sendable {
         let replaced = Set(added.map { $0.name.lowercased() })
         let headers = request.headers.filter { !replaced.contains($0.name.lowercased()) } + added
 
-        var names: [String] = []
-        for field in headers {
-            let lower = field.name.lowercased()
-            if !SigV4.unsignedHeaders.contains(lower) && !names.contains(lower) { names.append(lower) }
-        }
-        names.sort()
+        let names = Set(headers.map { $0.name.lowercased() }).subtracting(SigV4.unsignedHeaders).sorted()
         let signedHeaders = names.joined(separator: ";")
         let hash = headers.first { ASCII.equalsIgnoringCase($0.name, "X-Amz-Content-SHA256") }?.value ?? payloadHash
         let canonical = SigV4.canonicalRequest(

@@ -13,7 +13,6 @@ public struct SigV4Verifier: Sendable {
     /// Largest accepted distance between `X-Amz-Date` and the server clock (AWS: 15 minutes).
     public var maxClockSkewSeconds: Int64
 
-    /// A verifier for these key pairs.
     public init(credentials: [String: String], service: String = "lambda", maxClockSkewSeconds: Int64 = 900) {
         self.credentials = credentials
         self.service = service
@@ -36,19 +35,14 @@ public struct SigV4Verifier: Sendable {
     public func verify(_ request: SigV4Request, now: Int64) throws(SigV4Error) -> SigV4Identity {
         let (parsed, secret, amzDate, signedAt) = try checkHead(request, now: now)
 
-        let payloadHash: String
-        let declared = request.values(for: "x-amz-content-sha256")
-        if let claimed = declared.first {
-            payloadHash = claimed
-            if claimed != SigV4.unsignedPayload {
-                // A signed but false body hash would let a captured signature carry another body.
-                guard claimed.utf8.count == 64, Hex.decode(claimed) == SHA256.hash(request.body) else {
-                    throw .payloadHashMismatch
-                }
+        let claimed = request.values(for: "x-amz-content-sha256").first
+        if let claimed, claimed != SigV4.unsignedPayload {
+            // A signed but false body hash would let a captured signature carry another body.
+            guard claimed.utf8.count == 64, Hex.decode(claimed) == SHA256.hash(request.body) else {
+                throw .payloadHashMismatch
             }
-        } else {
-            payloadHash = Hex.encode(SHA256.hash(request.body))
         }
+        let payloadHash = claimed ?? Hex.encode(SHA256.hash(request.body))
 
         let headers = SigV4.canonicalHeaders(request.headers, signed: parsed.signedHeaders)
         if let missing = headers.missing { throw .missingSignedHeader(missing) }

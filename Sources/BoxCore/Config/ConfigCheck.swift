@@ -5,14 +5,6 @@
 ///   makes it an error so it is caught before deployment).
 /// - A missing file is not an error (the daemon starts without it) but gets a note.
 public enum ConfigCheck {
-    /// Which daemon's configuration to check.
-    public enum Scope: Sendable, Hashable {
-        /// `functions.yml` and `routing.yml`.
-        case gateway
-        /// `functions.yml` only.
-        case manager
-    }
-
     /// The outcome of a check.
     public struct Report: Sendable, Equatable {
         /// Problems that would stop the daemon, in file order (first file first).
@@ -22,7 +14,6 @@ public enum ConfigCheck {
         /// Facts worth saying (a file that does not exist).
         public var notes: [String]
 
-        /// A report of `errors`, `warnings` and `notes`.
         public init(errors: [ConfigDiagnostic] = [], warnings: [ConfigDiagnostic] = [], notes: [String] = []) {
             self.errors = errors
             self.warnings = warnings
@@ -33,8 +24,9 @@ public enum ConfigCheck {
         public var isOK: Bool { errors.isEmpty }
     }
 
-    /// Checks the files named by `sources` for `scope`.
-    public static func run(_ scope: Scope, sources: ConfigSources) -> Report {
+    /// Checks the files named by `sources` for `daemon`: the gateway's are `functions.yml`, `routing.yml` and
+    /// `schedules.yml`, the Manager's `functions.yml` only.
+    public static func run(_ daemon: DaemonCommandLine.Daemon, sources: ConfigSources) -> Report {
         var report = Report()
         var functions: FunctionsConfig?
         do {
@@ -45,7 +37,7 @@ public enum ConfigCheck {
         } catch {
             report.errors += error.diagnostics
         }
-        guard scope == .gateway else { return report }
+        guard daemon == .gateway else { return report }
         do {
             let routing = try sources.loadRouting()
             report.warnings += routing.warnings

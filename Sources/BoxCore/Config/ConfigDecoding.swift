@@ -20,13 +20,10 @@ struct ConfigDecoding {
             let root = try YAMLDocument.parse(text, path: path)
             return environment == nil ? root : substituted(root)
         } catch {
-            throw ConfigError([
-                ConfigDiagnostic(path: path, line: error.line, column: error.column, message: error.message)
-            ])
+            throw ConfigError(path: path, line: error.line, column: error.column, message: error.message)
         }
     }
 
-    /// Records an error at `mark`.
     mutating func error(_ message: String, at mark: YAMLMark) {
         errors.append(ConfigDiagnostic(path: path, line: mark.line, column: mark.column, message: message))
     }
@@ -41,7 +38,6 @@ struct ConfigDecoding {
         }
     }
 
-    /// Records a warning at `mark`.
     mutating func warning(_ message: String, at mark: YAMLMark) {
         warnings.append(ConfigDiagnostic(path: path, line: mark.line, column: mark.column, message: message))
     }
@@ -59,6 +55,19 @@ struct ConfigDecoding {
         return nil
     }
 
+    /// The string at `node` as `parse` reads it; nil with an error when it is not a string (named by `key`) or
+    /// when `parse` refuses it (`refusal` of the text).
+    mutating func value<T>(
+        _ node: YAMLNode, key: String, _ parse: (String) -> T?, refusal: (String) -> String
+    ) -> T? {
+        guard let text = attempt(key, { try node.string() }) else { return nil }
+        guard let value = parse(text) else {
+            error(refusal(text), at: node.mark)
+            return nil
+        }
+        return value
+    }
+
     /// The mapping at the root of a document (null = empty), or a `ConfigError` when the root is something else.
     func topMapping(_ root: YAMLNode, allowed: Set<String>) throws(ConfigError) -> YAMLMappingReader {
         do {
@@ -66,9 +75,7 @@ struct ConfigDecoding {
             try top.rejectUnknownKeys(allowed: allowed)
             return top
         } catch {
-            throw ConfigError([
-                ConfigDiagnostic(path: path, line: error.mark.line, column: error.mark.column, message: error.message)
-            ])
+            throw ConfigError(path: path, line: error.mark.line, column: error.mark.column, message: error.message)
         }
     }
 

@@ -7,10 +7,8 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     /// Column, from 1.
     public var column: Int
-    /// What is wrong.
     public var message: String
 
-    /// A diagnostic at `line`:`column` of `path`.
     public init(path: String, line: Int, column: Int, message: String) {
         self.path = path
         self.line = line
@@ -28,10 +26,14 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The problems, at least one.
     public var diagnostics: [ConfigDiagnostic]
 
-    /// An error made of `diagnostics` (at least one).
     public init(_ diagnostics: [ConfigDiagnostic]) {
         precondition(!diagnostics.isEmpty, "a ConfigError needs at least one diagnostic")
         self.diagnostics = diagnostics
+    }
+
+    /// An error of one diagnostic (a file that cannot be read or parsed at all).
+    init(path: String, line: Int = 1, column: Int = 1, message: String) {
+        self.init([ConfigDiagnostic(path: path, line: line, column: column, message: message)])
     }
 
     /// One line per diagnostic.

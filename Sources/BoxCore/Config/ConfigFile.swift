@@ -3,28 +3,18 @@ import Posix
 /// Reads a configuration file as UTF-8 text. The only file I/O in BoxCore: it happens at start-up and on reload,
 /// never on a request path.
 enum ConfigFile {
-    /// What was found at the path.
-    enum Contents: Equatable {
-        /// Nothing at the path: the daemons start with an empty configuration.
-        case missing
-        /// The file's text.
-        case text(String)
-    }
-
-    /// The file at `path`, `.missing` when nothing is there, or an error for an unreadable file or bytes that are
-    /// not UTF-8 (with the position of the first bad byte).
-    static func read(path: String) throws(ConfigError) -> Contents {
-        guard let kind = FileIO.kind(of: path) else { return .missing }
-        if kind == .directory {
-            throw ConfigError([ConfigDiagnostic(path: path, line: 1, column: 1, message: "is a directory, not a file")])
-        }
+    /// The text of the file at `path`; nil when nothing is there (the daemons then start with an empty
+    /// configuration); an error for an unreadable file or bytes that are not UTF-8 (at the first bad byte).
+    static func read(path: String) throws(ConfigError) -> String? {
+        guard let kind = FileIO.kind(of: path) else { return nil }
+        if kind == .directory { throw ConfigError(path: path, message: "is a directory, not a file") }
         let bytes: [UInt8]
         do {
             bytes = try FileIO.readAll(path)
         } catch {
-            throw ConfigError([ConfigDiagnostic(path: path, line: 1, column: 1, message: "cannot read the file")])
+            throw ConfigError(path: path, message: "cannot read the file")
         }
-        return .text(try decode(bytes, path: path))
+        return try decode(bytes, path: path)
     }
 
     /// `bytes` as a String, or an error at the first byte that is not valid UTF-8 (a silent U+FFFD in a function's
@@ -35,22 +25,11 @@ enum ConfigFile {
         var decoder = UTF8()
         var line = 1
         var column = 1
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                if scalar == "\n" {
-                    line += 1
-                    column = 1
-                } else {
-                    column += 1
-                }
-            case .emptyInput:
-                return String(decoding: bytes, as: UTF8.self)
-            case .error:
-                throw ConfigError([
-                    ConfigDiagnostic(path: path, line: line, column: column, message: "the file is not valid UTF-8")
-                ])
-            }
+        // The bytes are not valid UTF-8, so decoding stops at the first bad one.
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            line += scalar == "\n" ? 1 : 0
+            column = scalar == "\n" ? 1 : column + 1
         }
+        throw ConfigError(path: path, line: line, column: column, message: "the file is not valid UTF-8")
     }
 }

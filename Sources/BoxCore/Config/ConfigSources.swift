@@ -6,14 +6,10 @@
 /// Both daemons load through this type at start-up and on `SIGHUP`; a reload that throws leaves the old
 /// configuration in force (§2.3).
 public struct ConfigSources: Sendable, Equatable {
-    /// Default path of `functions.yml`.
     public static let defaultFunctionsPath = "/app/config/functions.yml"
-    /// Default path of `routing.yml`.
     public static let defaultRoutingPath = "/app/config/routing.yml"
 
-    /// Path of `functions.yml`.
     public var functionsPath: String
-    /// Path of `routing.yml`.
     public var routingPath: String
     /// Path of `schedules.yml` (`SCHEDULES_CONFIG_PATH`, gateway only; docs/async-invocations.md).
     public var schedulesPath: String = "/app/config/schedules.yml"
@@ -45,18 +41,6 @@ public struct ConfigSources: Sendable, Equatable {
     /// `routing.yml` (empty with `isMissingFile` when absent).
     public func loadRouting() throws(ConfigError) -> RoutingConfig {
         try RoutingConfig.load(path: routingPath)
-    }
-
-    /// Both files, all or nothing: the errors of both files in one `ConfigError` when either is broken, so a
-    /// reload never applies one new file with one old one.
-    public func loadBoth() throws(ConfigError) -> (functions: FunctionsConfig, routing: RoutingConfig) {
-        var diagnostics: [ConfigDiagnostic] = []
-        var functions: FunctionsConfig?
-        var routing: RoutingConfig?
-        do { functions = try loadFunctions() } catch { diagnostics += error.diagnostics }
-        do { routing = try loadRouting() } catch { diagnostics += error.diagnostics }
-        guard let functions, let routing else { throw ConfigError(diagnostics) }
-        return (functions, routing)
     }
 
     private static func nonEmpty(_ s: String?) -> String? {

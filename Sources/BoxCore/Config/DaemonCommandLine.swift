@@ -1,13 +1,6 @@
 /// The command-line contract shared by `esb-gateway` and `esb-manager` (docs/contract.md §9): `--check-config`,
-/// `--version`, `--help`; no argument means "run the daemon". `main.swift` calls `interpret` first and writes the
-/// outputs of an `.exit` itself (BoxCore does no terminal I/O):
-///
-/// ```swift
-/// switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .gateway, environment: ProcessInfo.processInfo.environment) {
-/// case .run: try await Gateway.run(...)
-/// case .exit(let status, let out, let err): write out to stdout, err to stderr; exit(status)
-/// }
-/// ```
+/// `--version`, `--help`; no argument means "run the daemon". `main.swift` calls `interpret` first; for an `.exit`
+/// it writes the outputs itself (BoxCore does no terminal I/O) and exits with the status.
 ///
 /// `--check-config` prints `ok` (or one `FILE:LINE:COLUMN: message` line per error) on standard output and exits
 /// 0 (or 1); warnings and notes go to standard error. A wrong argument exits 2 with the usage on standard error.
@@ -16,19 +9,12 @@ public enum DaemonCommandLine {
     public static let version = "0.1.0"
 
     /// Which daemon is asking.
-    public enum Daemon: Sendable, Hashable {
-        /// `esb-gateway`
-        case gateway
-        /// `esb-manager`
-        case manager
+    public enum Daemon: String, Sendable, Hashable {
+        case gateway = "esb-gateway"
+        case manager = "esb-manager"
 
         /// The executable's name.
-        public var name: String {
-            switch self {
-            case .gateway: "esb-gateway"
-            case .manager: "esb-manager"
-            }
-        }
+        public var name: String { rawValue }
     }
 
     /// What `main.swift` should do.
@@ -61,8 +47,7 @@ public enum DaemonCommandLine {
 
     /// `--check-config` for `daemon` with the paths and variables of `environment`.
     public static func checkConfig(_ daemon: Daemon, environment: [String: String]) -> Action {
-        let report = ConfigCheck.run(
-            daemon == .gateway ? .gateway : .manager, sources: ConfigSources(environment: environment))
+        let report = ConfigCheck.run(daemon, sources: ConfigSources(environment: environment))
         let err = (report.warnings.map { "warning: \($0)" } + report.notes.map { "note: \($0)" })
             .map { $0 + "\n" }.joined()
         if report.isOK { return .exit(status: 0, standardOutput: "ok\n", standardError: err) }
@@ -71,20 +56,14 @@ public enum DaemonCommandLine {
 
     /// The `--help` text.
     public static func usage(_ daemon: Daemon) -> String {
-        let files: String
+        var files = "  FUNCTIONS_CONFIG_PATH   functions.yml (default \(ConfigSources.defaultFunctionsPath))"
         let role: String
         switch daemon {
         case .gateway:
             role = "HTTPS gateway of Edge Serverless Box (AWS Lambda + API Gateway compatible)."
-            files = """
-                  FUNCTIONS_CONFIG_PATH   functions.yml (default \(ConfigSources.defaultFunctionsPath))
-                  ROUTING_CONFIG_PATH     routing.yml (default \(ConfigSources.defaultRoutingPath))
-                """
+            files += "\n  ROUTING_CONFIG_PATH     routing.yml (default \(ConfigSources.defaultRoutingPath))"
         case .manager:
             role = "Worker manager of Edge Serverless Box (the only process that talks to Docker)."
-            files = """
-                  FUNCTIONS_CONFIG_PATH   functions.yml (default \(ConfigSources.defaultFunctionsPath))
-                """
         }
         let continuation = String(repeating: " ", count: daemon.name.count + 20)
         return """

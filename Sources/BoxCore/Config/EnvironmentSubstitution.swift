@@ -22,32 +22,27 @@ public enum EnvironmentSubstitution {
                 i += 1
                 continue
             }
-            let next = bytes[i + 1]
-            if next == UInt8(ascii: "$") {
+            if bytes[i + 1] == UInt8(ascii: "$") {
                 out.append(b)
                 i += 2
-            } else if next == UInt8(ascii: "{"), case let end = nameEnd(bytes, from: i + 2), end > i + 2,
-                end < bytes.count, bytes[end] == UInt8(ascii: "}")
-            {
-                let name = String(decoding: bytes[(i + 2)..<end], as: UTF8.self)
-                if let value = environment[name] {
-                    out.append(contentsOf: value.utf8)
-                } else {
-                    out.append(contentsOf: bytes[i...end])
-                }
-                i = end + 1
-            } else if case let end = nameEnd(bytes, from: i + 1), end > i + 1 {
-                let name = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
-                if let value = environment[name] {
-                    out.append(contentsOf: value.utf8)
-                } else {
-                    out.append(contentsOf: bytes[i..<end])
-                }
-                i = end
-            } else {
+                continue
+            }
+            // `${NAME}` or `$NAME`; anything else (no name, no closing brace) keeps its `$` as written.
+            let braced = bytes[i + 1] == UInt8(ascii: "{")
+            let start = i + (braced ? 2 : 1)
+            let end = nameEnd(bytes, from: start)
+            guard end > start, !braced || (end < bytes.count && bytes[end] == UInt8(ascii: "}")) else {
                 out.append(b)
                 i += 1
+                continue
             }
+            let after = braced ? end + 1 : end
+            if let value = environment[String(decoding: bytes[start..<end], as: UTF8.self)] {
+                out.append(contentsOf: value.utf8)
+            } else {
+                out.append(contentsOf: bytes[i..<after])
+            }
+            i = after
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -53,9 +53,7 @@ public struct FunctionConfig: Sendable, Equatable {
     public static let fallbackTimeout: Double = 30
     /// `memory_size` fallback: 128 MB, Lambda's default and minimum.
     public static let fallbackMemorySize = 128
-    /// `max_concurrency` fallback: 4 workers.
     public static let fallbackMaxConcurrency = 4
-    /// `min_warm` fallback: none kept warm.
     public static let fallbackMinWarm = 0
     /// `rie_concurrency` fallback: 1 (the RIE serves one invocation at a time).
     public static let fallbackRIEConcurrency = 1

@@ -21,7 +21,6 @@ public struct FunctionsConfig: Sendable, Equatable {
         self.index = index
     }
 
-    /// The function called `name`, or nil.
     public subscript(name: String) -> FunctionConfig? {
         index[name].map { functions[$0] }
     }
@@ -36,10 +35,10 @@ public struct FunctionsConfig: Sendable, Equatable {
     /// A missing file is an empty configuration with `isMissingFile`; anything wrong is a `ConfigError` with one
     /// `PATH:LINE:COLUMN: message` per problem.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> FunctionsConfig {
-        switch try ConfigFile.read(path: path) {
-        case .missing: return FunctionsConfig(path: path, functions: [], isMissingFile: true)
-        case .text(let text): return try parse(text, path: path, environment: environment)
+        guard let text = try ConfigFile.read(path: path) else {
+            return FunctionsConfig(path: path, functions: [], isMissingFile: true)
         }
+        return try parse(text, path: path, environment: environment)
     }
 
     /// Validates `text` as `functions.yml`; `path` labels errors.

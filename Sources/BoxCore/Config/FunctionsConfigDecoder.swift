@@ -2,23 +2,6 @@ import YAML
 
 /// Decodes `functions.yml` into a `FunctionsConfig`, collecting every problem with its position.
 struct FunctionsConfigDecoder {
-    /// Settings as written in `defaults` or in one function: everything optional, with positions for messages.
-    private struct Settings {
-        var image: String?
-        var environment: [String: String] = [:]
-        var timeout: Double?
-        var memorySize: Int?
-        var maxConcurrency: Int?
-        var minWarm: Int?
-        var minWarmMark: YAMLMark?
-        var rieConcurrency: Int?
-        var runtime: String?
-        var handler: String?
-        var eventMaxAge: Int?
-        var eventRetryAttempts: Int?
-        var onFailure: String?
-    }
-
     static let settingKeys: Set<String> = [
         "image", "environment", "timeout", "memory_size", "max_concurrency", "min_warm", "rie_concurrency", "runtime",
         "handler", "event_max_age", "event_retry_attempts", "on_failure",
@@ -34,8 +17,10 @@ struct FunctionsConfigDecoder {
         let root = try context.root(of: text)
         let top = try context.topMapping(root, allowed: ["defaults", "functions"])
 
-        var defaults = Settings()
-        if let node = top["defaults"] { defaults = settings(node, what: "defaults") }
+        // `defaults` over the box's fallbacks, then each function's own settings over that. An empty image means
+        // "not set" (a written empty image is an error, and any error fails the whole load).
+        var defaults = FunctionConfig(name: "", image: "")
+        if let node = top["defaults"] { _ = apply(node, what: "defaults", to: &defaults) }
 
         var functions: [FunctionConfig] = []
         if let node = top["functions"],
@@ -48,76 +33,91 @@ struct FunctionsConfigDecoder {
                         at: entry.keyNode.mark)
                     continue
                 }
-                let own = settings(entry.value, what: "function \(Self.quote(entry.key))")
-                if let f = resolve(name: entry.key, own: own, defaults: defaults, at: entry.keyNode.mark) {
-                    functions.append(f)
+                var f = defaults
+                f.name = entry.key
+                let own = apply(entry.value, what: "function \(Self.quote(entry.key))", to: &f)
+                if f.image.isEmpty { f.image = "\(entry.key.lowercased()):latest" }
+                if f.minWarm > f.maxConcurrency {
+                    context.error(
+                        "function \(Self.quote(f.name)): min_warm (\(f.minWarm)\(own.minWarm == nil ? " from defaults" : "")) must not exceed max_concurrency (\(f.maxConcurrency))",
+                        at: own.mark ?? entry.keyNode.mark)
+                    continue
                 }
+                functions.append(f)
             }
         }
         try context.throwIfFailed()
         return FunctionsConfig(path: context.path, functions: functions)
     }
 
-    /// Reads one settings block (a function body or `defaults`); null means "nothing set".
-    private mutating func settings(_ node: YAMLNode, what: String) -> Settings {
-        var s = Settings()
+    /// Applies one settings block (a function body or `defaults`) to `s`, a wrong value leaving `s` as it was; null
+    /// means "nothing set". Returns the block's own valid `min_warm` and where it wrote `min_warm`, if it did.
+    private mutating func apply(_ node: YAMLNode, what: String, to s: inout FunctionConfig) -> (
+        minWarm: Int?, mark: YAMLMark?
+    ) {
+        var own: (minWarm: Int?, mark: YAMLMark?) = (nil, nil)
         guard let m = context.attempt(what, { try node.mappingReader(nullIsEmpty: true) })
-        else { return s }
+        else { return own }
         _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.settingKeys) }
         for entry in m.entries {
             let v = entry.value
             switch entry.key {
             case "image":
-                s.image = context.attempt("image", { try v.string() })
-                if s.image?.isEmpty == true || s.image?.contains(where: \.isWhitespace) == true {
+                guard let image = context.attempt("image", { try v.string() }) else { break }
+                s.image = image
+                if image.isEmpty || image.contains(where: \.isWhitespace) {
                     context.error("image must be a non-empty image reference without spaces", at: v.mark)
                 }
             case "environment":
-                s.environment = environment(v)
+                s.environment.merge(environment(v)) { _, own in own }
             case "timeout":
-                s.timeout = context.attempt("timeout", { try v.double() })
-                if let t = s.timeout, !(t > 0 && t.isFinite) {
+                guard let t = context.attempt("timeout", { try v.double() }) else { break }
+                if !(t > 0 && t.isFinite) {
                     context.error("timeout must be a number of seconds greater than 0", at: v.mark)
-                    s.timeout = nil
-                } else if let t = s.timeout, t > FunctionConfig.maximumTimeout {
+                } else if t > FunctionConfig.maximumTimeout {
                     // Lambda's limit; a huge value used to trap when it became a Duration (docs/configuration.md).
                     context.error(
                         "timeout must be at most \(Int(FunctionConfig.maximumTimeout)) seconds, found \(v.scalar ?? String(t))",
                         at: v.mark)
-                    s.timeout = nil
+                } else {
+                    s.timeout = t
                 }
             case "memory_size":
-                s.memorySize = integer(
-                    v, key: "memory_size", minimum: FunctionConfig.minimumMemorySize,
-                    maximum: FunctionConfig.maximumMemorySize, unit: " (MB)")
+                s.memorySize =
+                    integer(
+                        v, key: "memory_size", minimum: FunctionConfig.minimumMemorySize,
+                        maximum: FunctionConfig.maximumMemorySize, unit: " (MB)") ?? s.memorySize
             case "max_concurrency":
-                s.maxConcurrency = integer(v, key: "max_concurrency", minimum: 1)
+                s.maxConcurrency = integer(v, key: "max_concurrency", minimum: 1) ?? s.maxConcurrency
             case "min_warm":
-                s.minWarm = integer(v, key: "min_warm", minimum: 0)
-                s.minWarmMark = v.mark
+                own = (integer(v, key: "min_warm", minimum: 0), v.mark)
+                s.minWarm = own.minWarm ?? s.minWarm
             case "rie_concurrency":
-                s.rieConcurrency = integer(v, key: "rie_concurrency", minimum: 1)
+                s.rieConcurrency = integer(v, key: "rie_concurrency", minimum: 1) ?? s.rieConcurrency
             case "runtime":
-                s.runtime = context.attempt("runtime", { try v.optionalString() }) ?? nil
+                s.runtime = (context.attempt("runtime", { try v.optionalString() }) ?? nil) ?? s.runtime
             case "handler":
-                s.handler = context.attempt("handler", { try v.optionalString() }) ?? nil
+                s.handler = (context.attempt("handler", { try v.optionalString() }) ?? nil) ?? s.handler
             case "event_max_age":
-                s.eventMaxAge = integer(
-                    v, key: "event_max_age", range: FunctionConfig.eventMaxAgeRange, unit: " (seconds)")
+                s.eventMaxAge =
+                    integer(v, key: "event_max_age", range: FunctionConfig.eventMaxAgeRange, unit: " (seconds)")
+                    ?? s.eventMaxAge
             case "event_retry_attempts":
-                s.eventRetryAttempts = integer(
-                    v, key: "event_retry_attempts", range: FunctionConfig.eventRetryAttemptsRange)
+                s.eventRetryAttempts =
+                    integer(v, key: "event_retry_attempts", range: FunctionConfig.eventRetryAttemptsRange)
+                    ?? s.eventRetryAttempts
             case "on_failure":
-                s.onFailure = context.attempt("on_failure", { try v.optionalString() }) ?? nil
-                if let target = s.onFailure, !FunctionConfig.isValidName(target) {
+                guard let target = context.attempt("on_failure", { try v.optionalString() }) ?? nil else { break }
+                if FunctionConfig.isValidName(target) {
+                    s.onFailure = target
+                } else {
                     context.error("on_failure must name a function, found \(Self.quote(target))", at: v.mark)
-                    s.onFailure = nil
                 }
             default:
                 break  // reported by rejectUnknownKeys
             }
         }
-        return s
+        return own
     }
 
     private mutating func integer(
@@ -161,33 +161,6 @@ struct FunctionsConfigDecoder {
             }
         }
         return env
-    }
-
-    /// `own` over `defaults` over the box's fallbacks, with the cross-field check min_warm ≤ max_concurrency.
-    private mutating func resolve(name: String, own: Settings, defaults: Settings, at mark: YAMLMark) -> FunctionConfig?
-    {
-        var f = FunctionConfig(
-            name: name,
-            image: own.image ?? defaults.image,
-            environment: defaults.environment.merging(own.environment) { _, function in function },
-            timeout: own.timeout ?? defaults.timeout ?? FunctionConfig.fallbackTimeout,
-            memorySize: own.memorySize ?? defaults.memorySize ?? FunctionConfig.fallbackMemorySize,
-            maxConcurrency: own.maxConcurrency ?? defaults.maxConcurrency ?? FunctionConfig.fallbackMaxConcurrency,
-            minWarm: own.minWarm ?? defaults.minWarm ?? FunctionConfig.fallbackMinWarm,
-            rieConcurrency: own.rieConcurrency ?? defaults.rieConcurrency ?? FunctionConfig.fallbackRIEConcurrency,
-            runtime: own.runtime ?? defaults.runtime,
-            handler: own.handler ?? defaults.handler)
-        f.eventMaxAge = own.eventMaxAge ?? defaults.eventMaxAge ?? FunctionConfig.fallbackEventMaxAge
-        f.eventRetryAttempts =
-            own.eventRetryAttempts ?? defaults.eventRetryAttempts ?? FunctionConfig.fallbackEventRetryAttempts
-        f.onFailure = own.onFailure ?? defaults.onFailure
-        if f.minWarm > f.maxConcurrency {
-            context.error(
-                "function \(Self.quote(name)): min_warm (\(f.minWarm)\(own.minWarm == nil ? " from defaults" : "")) must not exceed max_concurrency (\(f.maxConcurrency))",
-                at: own.minWarmMark ?? mark)
-            return nil
-        }
-        return f
     }
 
     private static func quote(_ s: String) -> String { "\"\(s)\"" }

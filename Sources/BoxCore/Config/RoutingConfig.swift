@@ -11,7 +11,6 @@ public struct RoutingConfig: Sendable, Equatable {
     /// True when the file did not exist (no routes).
     public var isMissingFile: Bool
 
-    /// A configuration of `routes`.
     public init(
         path: String = "routing.yml", routes: [Route], warnings: [ConfigDiagnostic] = [], isMissingFile: Bool = false
     ) {
@@ -23,10 +22,10 @@ public struct RoutingConfig: Sendable, Equatable {
 
     /// Reads and validates the file at `path`; a missing file is an empty configuration with `isMissingFile`.
     public static func load(path: String) throws(ConfigError) -> RoutingConfig {
-        switch try ConfigFile.read(path: path) {
-        case .missing: return RoutingConfig(path: path, routes: [], isMissingFile: true)
-        case .text(let text): return try parse(text, path: path)
+        guard let text = try ConfigFile.read(path: path) else {
+            return RoutingConfig(path: path, routes: [], isMissingFile: true)
         }
+        return try parse(text, path: path)
     }
 
     /// Validates `text` as `routing.yml`; `path` labels errors.

@@ -7,9 +7,7 @@ struct RoutingConfigDecoder {
 
     private var context: ConfigDecoding
 
-    init(path: String) {
-        context = ConfigDecoding(path: path, environment: nil)
-    }
+    init(path: String) { context = ConfigDecoding(path: path, environment: nil) }
 
     mutating func decode(_ text: String) throws(ConfigError) -> RoutingConfig {
         let root = try context.root(of: text)
@@ -41,10 +39,8 @@ struct RoutingConfigDecoder {
         let path = context.attempt { try m.required("path") }.flatMap { routePath($0) }
         let method = context.attempt { try m.required("method") }.flatMap { routeMethod($0) }
         let function = context.attempt { try m.required("function") }.flatMap { functionName($0) }
-        var payload = Route.PayloadFormat.v1
-        if let node = m.optional("payload_format") { payload = payloadFormat(node) ?? payload }
-        var auth = Route.Auth.jwt
-        if let node = m.optional("auth") { auth = routeAuth(node) ?? auth }
+        let payload = m.optional("payload_format").flatMap { payloadFormat($0) } ?? .v1
+        let auth = m.optional("auth").flatMap { routeAuth($0) } ?? .jwt
         guard context.errors.count == errorsBefore, let path, let method, let function else { return nil }
         return Route(
             path: path, method: method, function: function, payloadFormat: payload, auth: auth, line: item.mark.line,
@@ -62,14 +58,9 @@ struct RoutingConfigDecoder {
     }
 
     private mutating func routeMethod(_ node: YAMLNode) -> RouteMethod? {
-        guard let text = context.attempt("method", { try node.string() }) else { return nil }
-        guard let method = RouteMethod(parsing: text) else {
-            context.error(
-                "method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"\(text)\"",
-                at: node.mark)
-            return nil
+        context.value(node, key: "method", RouteMethod.init(parsing:)) {
+            "method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY, found \"\($0)\""
         }
-        return method
     }
 
     /// A function name, or the legacy `{container: NAME, image:, environment:}` form (its image and environment
@@ -101,22 +92,20 @@ struct RoutingConfigDecoder {
 
     /// "1.0" / "2.0", also written as the numbers 1.0 / 2.0 (or 1 / 2).
     private mutating func payloadFormat(_ node: YAMLNode) -> Route.PayloadFormat? {
-        guard let text = context.attempt("payload_format", { try node.string() }) else { return nil }
-        switch YAMLScalarSchema.double(text) {
-        case 1?: return .v1
-        case 2?: return .v2
-        default:
-            context.error("payload_format must be \"1.0\" or \"2.0\", found \"\(text)\"", at: node.mark)
-            return nil
+        context.value(node, key: "payload_format") {
+            switch YAMLScalarSchema.double($0) {
+            case 1?: .v1
+            case 2?: .v2
+            default: nil
+            }
+        } refusal: {
+            "payload_format must be \"1.0\" or \"2.0\", found \"\($0)\""
         }
     }
 
     private mutating func routeAuth(_ node: YAMLNode) -> Route.Auth? {
-        guard let text = context.attempt("auth", { try node.string() }) else { return nil }
-        guard let auth = Route.Auth(rawValue: text.lowercased()) else {
-            context.error("auth must be \"jwt\" or \"none\", found \"\(text)\"", at: node.mark)
-            return nil
+        context.value(node, key: "auth", { Route.Auth(rawValue: $0.lowercased()) }) {
+            "auth must be \"jwt\" or \"none\", found \"\($0)\""
         }
-        return auth
     }
 }

@@ -5,13 +5,10 @@ public import Logging
 /// per-event fields in the order given. A field named like a standard one is dropped: it never overwrites it.
 /// Pure formatting: the daemons write the bytes to stdout and ship them.
 public struct LogLine: Sendable, Equatable {
-    /// When, in milliseconds since the epoch.
     public var epochMilliseconds: Int64
-    /// Severity.
     public var level: Logger.Level
     /// Logger name, e.g. `gateway.proxy`.
     public var logger: String
-    /// Human-readable message.
     public var message: String
     /// `CONTAINER_NAME` of the emitting process (or the worker's Docker name).
     public var containerName: String?
@@ -22,7 +19,6 @@ public struct LogLine: Sendable, Equatable {
     /// Per-event fields (`method`, `path`, `status`, `latency_ms`, ...) in order; numbers stay numbers.
     public var fields: JSONObject
 
-    /// A line.
     public init(
         epochMilliseconds: Int64, level: Logger.Level, logger: String, message: String, containerName: String? = nil,
         requestID: String? = nil, traceID: String? = nil, fields: JSONObject = [:]

@@ -29,9 +29,6 @@ extension Logger.Level {
 
     /// The threshold from a `LOG_LEVEL` value: unset, empty or unknown → `INFO` (the documented default).
     public static func threshold(fromEnvironment value: String?) -> Logger.Level {
-        guard let value,
-            let level = Logger.Level(name: String(value.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()))
-        else { return .info }
-        return level
+        value.flatMap { Logger.Level(name: String($0.trimmed { $0 == " " })) } ?? .info
     }
 }

@@ -1,30 +1,21 @@
 /// A UTC instant broken into calendar fields, computed by hand from epoch milliseconds (no Foundation
 /// formatter on the hot path), with the timestamp formats the box writes.
 public struct UTCTime: Sendable, Equatable {
-    /// Year, e.g. 2026.
     public var year: Int
     /// Month 1–12.
     public var month: Int
     /// Day of month 1–31.
     public var day: Int
-    /// Hour 0–23.
     public var hour: Int
-    /// Minute 0–59.
     public var minute: Int
-    /// Second 0–59.
     public var second: Int
-    /// Millisecond 0–999.
     public var millisecond: Int
 
     /// The calendar fields of `epochMilliseconds` (milliseconds since 1970-01-01T00:00:00Z; may be negative).
     public init(epochMilliseconds: Int64) {
-        var days = epochMilliseconds / 86_400_000
-        var msOfDay = epochMilliseconds % 86_400_000
-        if msOfDay < 0 {
-            msOfDay += 86_400_000
-            days -= 1
-        }
-        (year, month, day) = CivilTime.date(days: Int(days))
+        // Floor division: an instant before the epoch belongs to the day that began before it.
+        let msOfDay = (epochMilliseconds % 86_400_000 + 86_400_000) % 86_400_000
+        (year, month, day) = CivilTime.date(days: Int((epochMilliseconds - msOfDay) / 86_400_000))
         let ms = Int(msOfDay)
         hour = ms / 3_600_000
         minute = ms / 60_000 % 60
@@ -76,11 +67,6 @@ public struct UTCTime: Sendable, Equatable {
         Self.pad(hour, 2, &out); Self.pad(minute, 2, &out); Self.pad(second, 2, &out)
         out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Days since the epoch of a civil date (inverse of the above), for parsing `X-Amz-Date`.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        CivilTime.days(year: year, month: month, day: day)
     }
 
     static func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {

@@ -12,19 +12,14 @@ public struct Route: Sendable, Equatable {
     public enum Auth: String, Sendable, Hashable {
         /// A Bearer JWT from the login endpoint (the default).
         case jwt
-        /// No authentication.
         case none
     }
 
-    /// The path template.
     public var path: RoutePath
-    /// The method (or `ANY`).
     public var method: RouteMethod
     /// The function's name in `functions.yml`.
     public var function: String
-    /// The payload version.
     public var payloadFormat: PayloadFormat
-    /// The authentication.
     public var auth: Auth
     /// Line of the route's entry in `routing.yml` (from 1; 0 when built in code).
     public var line: Int

@@ -22,22 +22,8 @@ public enum RouteMethod: String, Sendable, Hashable, CaseIterable, CustomStringC
     /// The upper-case name.
     public var description: String { rawValue }
 
-    /// True when a request with method `requestMethod` (case-sensitive, as HTTP methods are) takes this route.
-    public func accepts(_ requestMethod: String) -> Bool {
-        self == .any || rawValue == requestMethod
-    }
-
     /// A bit for sets of methods, in `concrete` order (`ANY` sets all seven).
     var bit: UInt8 {
-        switch self {
-        case .get: 0x01
-        case .post: 0x02
-        case .put: 0x04
-        case .patch: 0x08
-        case .delete: 0x10
-        case .head: 0x20
-        case .options: 0x40
-        case .any: 0x7F
-        }
+        self == .any ? 0x7F : 1 << Self.concrete.firstIndex(of: self)!
     }
 }

@@ -65,7 +65,6 @@ public struct RoutePath: Sendable, Hashable, CustomStringConvertible {
         self.segments = segments
     }
 
-    /// The template.
     public var description: String { template }
 
     /// The template with parameter names erased (`/a/{}/{+}`): two routes with the same shape and method can
@@ -89,12 +88,9 @@ public struct RoutePath: Sendable, Hashable, CustomStringConvertible {
 
 /// Why a path template was refused.
 public struct RoutePathError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What is wrong.
     public var message: String
 
-    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
 
-    /// The message.
     public var description: String { message }
 }

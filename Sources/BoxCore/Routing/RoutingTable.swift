@@ -33,7 +33,6 @@ public struct RoutingTable: Sendable {
     /// matches the path (for a 405).
     private struct Search {
         var method: RouteMethod?
-        var rawMethod: String
         var collecting = false
         var chosen: Int?
         var pathMatched = false
@@ -62,13 +61,11 @@ public struct RoutingTable: Sendable {
                         node = nodes.count - 1
                     }
                 case .parameter:
-                    if let child = nodes[node].parameter {
-                        node = child
-                    } else {
+                    if nodes[node].parameter == nil {
                         nodes.append(Node())
                         nodes[node].parameter = nodes.count - 1
-                        node = nodes.count - 1
                     }
+                    node = nodes[node].parameter!
                 case .greedy:
                     nodes[node].greedyRoutes.append(index)
                 }
@@ -77,7 +74,6 @@ public struct RoutingTable: Sendable {
         }
     }
 
-    /// A table of the configuration's routes.
     public init(_ config: RoutingConfig) {
         self.init(routes: config.routes)
     }
@@ -96,7 +92,7 @@ public struct RoutingTable: Sendable {
         // nil: no segment at all (the root).
         let first: Int? = end > 1 ? 1 : nil
 
-        var search = Search(method: RouteMethod(rawValue: method), rawMethod: method)
+        var search = Search(method: RouteMethod(rawValue: method))
         walk(node: 0, from: first, end: end, bytes, &search)
         if let chosen = search.chosen {
             let route = routes[chosen]
@@ -154,28 +150,16 @@ public struct RoutingTable: Sendable {
     }
 
     private func literalChild(_ node: Int, _ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        var hasPercent = false
-        for i in start..<end where bytes[i] == UInt8(ascii: "%") {
-            hasPercent = true
-            break
-        }
-        if hasPercent {
+        if (start..<end).contains(where: { bytes[$0] == UInt8(ascii: "%") }) {
             // Rare: decode (allocates) and compare the decoded bytes.
-            var raw: [UInt8] = []
-            for i in start..<end { raw.append(bytes[i]) }
-            let decoded = Array(PercentDecoding.decode(raw).utf8)
+            let decoded = Array(PercentDecoding.decode((start..<end).map { bytes[$0] }).utf8)
             let h = Self.hash(decoded.span)
             return nodes[node].literals.first { $0.hash == h && $0.bytes == decoded }?.child
         }
         let h = Self.hash(bytes.extracting(start..<end))
         let count = end - start
         for literal in nodes[node].literals where literal.hash == h && literal.bytes.count == count {
-            var equal = true
-            for i in 0..<count where literal.bytes[i] != bytes[start + i] {
-                equal = false
-                break
-            }
-            if equal { return literal.child }
+            if (0..<count).allSatisfy({ literal.bytes[$0] == bytes[start + $0] }) { return literal.child }
         }
         return nil
     }

@@ -56,8 +56,6 @@ public struct CronExpression: Sendable, Equatable {
         }
     }
 
-    // MARK: Evaluation
-
     /// The first instant strictly after `epochMillis` (milliseconds since the epoch) that the expression matches,
     /// on a whole minute; nil when there is none before 2200.
     public func next(after epochMillis: Int64) -> Int64? {
@@ -116,11 +114,7 @@ public struct CronExpression: Sendable, Equatable {
         }
     }
 
-    // MARK: Parsing
-
-    static func set(
-        _ field: String, name: String, _ range: ClosedRange<Int>, names: [String] = [], firstName: Int? = nil
-    )
+    static func set(_ field: String, name: String, _ range: ClosedRange<Int>, names: [String] = [])
         throws(ScheduleExpressionError) -> Set<Int>
     {
         var out = Set<Int>()
@@ -138,11 +132,10 @@ public struct CronExpression: Sendable, Equatable {
             if base == "*" {
                 (lower, upper) = (range.lowerBound, range.upperBound)
             } else if let dash = base.firstIndex(of: "-") {
-                lower = try value(String(base[..<dash]), name: name, range, names: names, firstName: firstName)
-                upper = try value(
-                    String(base[base.index(after: dash)...]), name: name, range, names: names, firstName: firstName)
+                lower = try value(String(base[..<dash]), name: name, range, names: names)
+                upper = try value(String(base[base.index(after: dash)...]), name: name, range, names: names)
             } else {
-                lower = try value(base, name: name, range, names: names, firstName: firstName)
+                lower = try value(base, name: name, range, names: names)
                 // `5/15`: from 5 to the end in steps of 15.
                 upper = part.contains("/") ? range.upperBound : lower
             }
@@ -152,10 +145,10 @@ public struct CronExpression: Sendable, Equatable {
         return out
     }
 
-    static func value(_ text: String, name: String, _ range: ClosedRange<Int>, names: [String], firstName: Int?)
+    static func value(_ text: String, name: String, _ range: ClosedRange<Int>, names: [String])
         throws(ScheduleExpressionError) -> Int
     {
-        if let i = names.firstIndex(of: text.uppercased()) { return i + (firstName ?? range.lowerBound) }
+        if let i = names.firstIndex(of: text.uppercased()) { return i + range.lowerBound }
         guard let v = Int(text), range.contains(v) else {
             throw ScheduleExpressionError("\(name): '\(text)' is not in \(range.lowerBound)-\(range.upperBound)")
         }
@@ -183,16 +176,16 @@ public struct CronExpression: Sendable, Equatable {
         if upper == "?" { return .any }
         if upper == "L" { return .last(7) }
         if upper.hasSuffix("L") {
-            return .last(try value(String(upper.dropLast()), name: "day-of-week", 1...7, names: dayNames, firstName: 1))
+            return .last(try value(String(upper.dropLast()), name: "day-of-week", 1...7, names: dayNames))
         }
         if let hash = upper.firstIndex(of: "#") {
-            let day = try value(String(upper[..<hash]), name: "day-of-week", 1...7, names: dayNames, firstName: 1)
+            let day = try value(String(upper[..<hash]), name: "day-of-week", 1...7, names: dayNames)
             guard let k = Int(upper[upper.index(after: hash)...]), (1...5).contains(k) else {
                 throw ScheduleExpressionError("day-of-week: bad '#' form '\(field)'")
             }
             return .nth(day, k)
         }
-        return .days(try set(upper, name: "day-of-week", 1...7, names: dayNames, firstName: 1))
+        return .days(try set(upper, name: "day-of-week", 1...7, names: dayNames))
     }
 }
 

@@ -42,10 +42,10 @@ public struct SchedulesConfig: Sendable, Equatable {
 
     /// A missing file is no schedules; anything wrong is a `ConfigError` with located lines.
     public static func load(path: String) throws(ConfigError) -> SchedulesConfig {
-        switch try ConfigFile.read(path: path) {
-        case .missing: return SchedulesConfig(path: path, schedules: [], isMissingFile: true)
-        case .text(let text): return try parse(text, path: path)
+        guard let text = try ConfigFile.read(path: path) else {
+            return SchedulesConfig(path: path, schedules: [], isMissingFile: true)
         }
+        return try parse(text, path: path)
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> SchedulesConfig {
@@ -96,12 +96,10 @@ struct SchedulesConfigDecoder {
         _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.keys) }
         let name = context.attempt { try m.required("name") }.flatMap { n in context.attempt("name", { try n.string() })
         }
-        let function = context.attempt { try m.required("function") }.flatMap { n -> String? in
-            guard let f = context.attempt("function", { try n.string() }) else { return nil }
-            if !FunctionConfig.isValidName(f) {
-                context.error("function \"\(f)\" is not a valid function name", at: n.mark)
+        let function = context.attempt { try m.required("function") }.flatMap { n in
+            context.value(n, key: "function", { FunctionConfig.isValidName($0) ? $0 : nil }) {
+                "function \"\($0)\" is not a valid function name"
             }
-            return f
         }
         var expression: (String, ScheduleExpression)?
         if let node = context.attempt(nil, { try m.required("expression") }),
@@ -120,8 +118,7 @@ struct SchedulesConfigDecoder {
                 context.error("input must be JSON text", at: node.mark)
             }
         }
-        var enabled = true
-        if let node = m.optional("enabled") { enabled = context.attempt("enabled", { try node.bool() }) ?? true }
+        let enabled = m.optional("enabled").flatMap { n in context.attempt("enabled", { try n.bool() }) } ?? true
         guard context.errors.count == before, let name, let function, let expression else { return nil }
         var s = ScheduleConfig(
             name: name, function: function, expressionText: expression.0, expression: expression.1, input: input,
