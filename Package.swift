@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "BoxCrypto", dependencies: ["COpenSSLShims"], swiftSettings: strictSwift),
         .target(name: "TLS", dependencies: ["COpenSSLShims", "BoxCrypto", "Posix"], swiftSettings: strictSwift),
         .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strictSwift),
-        .target(name: "DockerEngine", dependencies: ["CCurl"], swiftSettings: strictSwift),
+        .target(name: "DockerEngine", dependencies: ["CCurl", "BoxCore", "Posix"], swiftSettings: strictSwift),
 
         // Pure Swift
         .target(name: "HTTP1", swiftSettings: pureSwift),
@@ -149,7 +149,8 @@ let package = Package(
         // Executables: thin main.swift files.
         .executableTarget(
             name: "esb-gateway", dependencies: ["GatewayService", "BoxCore", "Posix"], swiftSettings: pureSwift),
-        .executableTarget(name: "esb-manager", dependencies: ["ManagerService", "BoxCore"], swiftSettings: pureSwift),
+        .executableTarget(
+            name: "esb-manager", dependencies: ["ManagerService", "BoxCore", "Posix"], swiftSettings: pureSwift),
         .executableTarget(
             name: "esb",
             dependencies: [

@@ -51,6 +51,8 @@ if grep -E ': warning:' "$build_log" | grep -v '/\.build/checkouts/' >/dev/null;
 fi
 # C imports and unsafe code only in the boundary modules (docs/architecture.md, "The C boundary").
 stage "C boundary" 60 python3 scripts/check-boundary.py
+# Neither daemon links Foundation or ICU (docs/performance.md, "Memory").
+stage "daemon links" 60 scripts/check-daemon-links.sh
 # Swift formatting as the committed .swift-format says (scripts/check-format.sh --fix formats).
 stage "swift format" 300 scripts/check-format.sh
 stage "swift test" 2400 swift test --skip-build

@@ -1,5 +1,7 @@
+import BoxCore
+
 /// What `GET /containers/{id}/json` tells about a container (the fields this project reads).
-public struct ContainerDetails: Sendable, Equatable, Decodable {
+public struct ContainerDetails: Sendable, Equatable, DockerDecodable {
     /// Full id.
     public let id: String
     /// Name without Docker's leading `/`.
@@ -22,7 +24,7 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
     public let publishedPorts: [String: [HostPort]]
 
     /// `State` of the inspect answer.
-    public struct State: Sendable, Equatable, Decodable {
+    public struct State: Sendable, Equatable {
         /// `created`, `running`, `paused`, `restarting`, `removing`, `exited`, `dead`.
         public let status: String
         /// True while running (also while paused).
@@ -34,72 +36,56 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
         /// Exit code of the last run.
         public let exitCode: Int
 
-        enum CodingKeys: String, CodingKey {
-            case status = "Status", running = "Running", paused = "Paused", oomKilled = "OOMKilled", exitCode =
-                "ExitCode"
+        init(json: JSONValue) {
+            status = json.text("Status")
+            running = json["Running"]?.boolValue ?? false
+            paused = json["Paused"]?.boolValue ?? false
+            oomKilled = json["OOMKilled"]?.boolValue ?? false
+            exitCode = json["ExitCode"]?.intValue ?? 0
         }
     }
 
     /// The container's endpoint on one network.
-    public struct NetworkEndpoint: Sendable, Equatable, Decodable {
+    public struct NetworkEndpoint: Sendable, Equatable {
         /// IPv4 address (empty while not running).
         public let ipAddress: String
         /// The network's id.
         public let networkID: String?
 
-        enum CodingKeys: String, CodingKey {
-            case ipAddress = "IPAddress", networkID = "NetworkID"
+        init(json: JSONValue) {
+            ipAddress = json.text("IPAddress")
+            networkID = json["NetworkID"]?.stringValue
         }
     }
 
     /// One host binding of a published port.
-    public struct HostPort: Sendable, Equatable, Decodable {
+    public struct HostPort: Sendable, Equatable {
         /// Host address (`127.0.0.1`, `0.0.0.0`, `::`).
         public let hostIP: String
         /// Host port.
         public let hostPort: Int
 
-        enum CodingKeys: String, CodingKey {
-            case hostIP = "HostIp", hostPort = "HostPort"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            hostIP = try c.decodeIfPresent(String.self, forKey: .hostIP) ?? ""
-            hostPort = Int(try c.decodeIfPresent(String.self, forKey: .hostPort) ?? "") ?? 0
+        init(json: JSONValue) {
+            hostIP = json.text("HostIp")
+            hostPort = Int(json.text("HostPort")) ?? 0
         }
     }
 
-    private enum Keys: String, CodingKey {
-        case id = "Id", name = "Name", created = "Created", image = "Image", config = "Config", state = "State"
-        case networkSettings = "NetworkSettings"
-    }
-
-    private struct Config: Decodable {
-        let Image: String?
-        let Labels: [String: String]?
-        let Env: [String]?
-    }
-
-    private struct NetworkSettings: Decodable {
-        let Networks: [String: NetworkEndpoint]?
-        let Ports: [String: [HostPort]?]?
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Keys.self)
-        id = try c.decode(String.self, forKey: .id)
-        let rawName = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+    init?(json: JSONValue) {
+        guard let id = json["Id"]?.stringValue, let state = json["State"], state.objectValue != nil else { return nil }
+        self.id = id
+        let rawName = json.text("Name")
         name = rawName.hasPrefix("/") ? String(rawName.dropFirst()) : rawName
-        created = try c.decodeIfPresent(String.self, forKey: .created) ?? ""
-        imageID = try c.decodeIfPresent(String.self, forKey: .image) ?? ""
-        let config = try c.decodeIfPresent(Config.self, forKey: .config)
-        imageReference = config?.Image ?? ""
-        labels = config?.Labels ?? [:]
-        environment = config?.Env ?? []
-        state = try c.decode(State.self, forKey: .state)
-        let settings = try c.decodeIfPresent(NetworkSettings.self, forKey: .networkSettings)
-        networks = settings?.Networks ?? [:]
-        publishedPorts = (settings?.Ports ?? [:]).compactMapValues { $0 }
+        created = json.text("Created")
+        imageID = json.text("Image")
+        let config = json.member("Config")
+        imageReference = config.text("Image")
+        labels = config.dictionary("Labels", \.stringValue)
+        environment = config.texts("Env")
+        self.state = State(json: state)
+        let settings = json.member("NetworkSettings")
+        networks = settings.dictionary("Networks", NetworkEndpoint.init(json:))
+        // An unpublished exposed port is `null`: left out.
+        publishedPorts = settings.dictionary("Ports") { $0.arrayValue?.map(HostPort.init(json:)) }
     }
 }

@@ -1,5 +1,7 @@
+import BoxCore
+
 /// The body of `POST /containers/create`: the subset of Docker's container config this project sets.
-public struct ContainerSpec: Sendable, Equatable, Encodable {
+public struct ContainerSpec: Sendable, Equatable {
     /// Image reference.
     public var image: String
     /// `NAME=value` entries.
@@ -33,7 +35,7 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
     public var logConfig: LogConfig?
 
     /// Docker's `HostConfig.LogConfig`.
-    public struct LogConfig: Sendable, Equatable, Encodable {
+    public struct LogConfig: Sendable, Equatable {
         /// Driver name (`json-file`, `local`, ...).
         public var type: String
         /// Driver options (`max-size`, `max-file`, ...).
@@ -45,14 +47,11 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
             self.options = options
         }
 
-        enum CodingKeys: String, CodingKey {
-            case type = "Type"
-            case options = "Config"
-        }
+        var json: JSONValue { ["Type": .string(type), "Config": DockerJSON.object(options)] }
     }
 
     /// A host address and port for a published container port.
-    public struct PortBinding: Sendable, Equatable, Encodable {
+    public struct PortBinding: Sendable, Equatable {
         /// Host address, e.g. `127.0.0.1`.
         public var hostIP: String
         /// Host port; 0 lets the daemon pick.
@@ -64,17 +63,8 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
             self.hostPort = hostPort
         }
 
-        enum CodingKeys: String, CodingKey {
-            case hostIP = "HostIp"
-            case hostPort = "HostPort"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(hostIP, forKey: .hostIP)
-            // Docker reads an empty HostPort as "pick one".
-            try c.encode(hostPort == 0 ? "" : String(hostPort), forKey: .hostPort)
-        }
+        // Docker reads an empty HostPort as "pick one".
+        var json: JSONValue { ["HostIp": .string(hostIP), "HostPort": .string(hostPort == 0 ? "" : String(hostPort))] }
     }
 
     /// A spec with Docker's defaults for everything but the image.
@@ -100,45 +90,26 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         self.logConfig = logConfig
     }
 
-    private enum Keys: String, CodingKey {
-        case image = "Image", env = "Env", labels = "Labels", cmd = "Cmd", entrypoint = "Entrypoint"
-        case exposedPorts = "ExposedPorts"
-        case hostConfig = "HostConfig", networkingConfig = "NetworkingConfig"
-    }
-
-    private struct Empty: Encodable {}
-
-    private struct HostConfig: Encodable {
-        let Memory: Int?
-        let RestartPolicy: [String: String]
-        let NetworkMode: String?
-        let PortBindings: [String: [PortBinding]]?
-        let AutoRemove: Bool
-        let LogConfig: LogConfig?
-    }
-
-    private struct EndpointConfig: Encodable {
-        let Aliases: [String]?
-        let NetworkID: String?
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(image, forKey: .image)
-        try c.encode(environment, forKey: .env)
-        try c.encode(labels, forKey: .labels)
-        try c.encodeIfPresent(command, forKey: .cmd)
-        try c.encodeIfPresent(entrypoint, forKey: .entrypoint)
+    /// The create body with Docker's keys (members left out when nil, as Docker's defaults apply then).
+    var json: JSONValue {
+        var host: JSONObject = ["RestartPolicy": ["Name": .string(restartPolicy)], "AutoRemove": .bool(autoRemove)]
+        host["Memory"] = memoryBytes.map(JSONValue.int)
+        host["NetworkMode"] = network.map(JSONValue.string)
+        host["PortBindings"] = publishedPorts.isEmpty ? nil : DockerJSON.object(publishedPorts) { [$0.json] }
+        host["LogConfig"] = logConfig?.json
+        var body: JSONObject = ["Image": .string(image), "Env": DockerJSON.strings(environment)]
+        body["Labels"] = DockerJSON.object(labels)
+        body["Cmd"] = command.map(DockerJSON.strings)
+        body["Entrypoint"] = entrypoint.map(DockerJSON.strings)
         let exposed = Set(exposedPorts).union(publishedPorts.keys)
-        try c.encode(Dictionary(uniqueKeysWithValues: exposed.map { ($0, Empty()) }), forKey: .exposedPorts)
-        let host = HostConfig(
-            Memory: memoryBytes, RestartPolicy: ["Name": restartPolicy], NetworkMode: network,
-            PortBindings: publishedPorts.isEmpty ? nil : publishedPorts.mapValues { [$0] }, AutoRemove: autoRemove,
-            LogConfig: logConfig)
-        try c.encode(host, forKey: .hostConfig)
+        body["ExposedPorts"] = .object(JSONObject(exposed.sorted().map { ($0, [:]) }))
+        body["HostConfig"] = .object(host)
         if let network {
-            let endpoint = EndpointConfig(Aliases: networkAliases.isEmpty ? nil : networkAliases, NetworkID: networkID)
-            try c.encode(["EndpointsConfig": [network: endpoint]], forKey: .networkingConfig)
+            var endpoint: JSONObject = [:]
+            endpoint["Aliases"] = networkAliases.isEmpty ? nil : DockerJSON.strings(networkAliases)
+            endpoint["NetworkID"] = networkID.map(JSONValue.string)
+            body["NetworkingConfig"] = ["EndpointsConfig": .object([network: .object(endpoint)])]
         }
+        return .object(body)
     }
 }

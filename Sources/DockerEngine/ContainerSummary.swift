@@ -1,5 +1,7 @@
+import BoxCore
+
 /// One entry of `GET /containers/json`.
-public struct ContainerSummary: Sendable, Equatable, Decodable {
+public struct ContainerSummary: Sendable, Equatable, DockerDecodable {
     /// Full container id.
     public let id: String
     /// Names with Docker's leading `/`.
@@ -23,27 +25,15 @@ public struct ContainerSummary: Sendable, Equatable, Decodable {
         return first.hasPrefix("/") ? String(first.dropFirst()) : first
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id = "Id"
-        case names = "Names"
-        case image = "Image"
-        case imageID = "ImageID"
-        case state = "State"
-        case status = "Status"
-        case labels = "Labels"
-        case created = "Created"
-    }
-
-    /// Decodes leniently: Docker sends `null` for empty label maps and name lists.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        names = try c.decodeIfPresent([String].self, forKey: .names) ?? []
-        image = try c.decodeIfPresent(String.self, forKey: .image) ?? ""
-        imageID = try c.decodeIfPresent(String.self, forKey: .imageID)
-        state = try c.decodeIfPresent(String.self, forKey: .state) ?? ""
-        status = try c.decodeIfPresent(String.self, forKey: .status)
-        labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
-        created = try c.decodeIfPresent(Int.self, forKey: .created)
+    init?(json: JSONValue) {
+        guard let id = json["Id"]?.stringValue else { return nil }
+        self.id = id
+        names = json.texts("Names")
+        image = json.text("Image")
+        imageID = json["ImageID"]?.stringValue
+        state = json.text("State")
+        status = json["Status"]?.stringValue
+        labels = json.dictionary("Labels", \.stringValue)
+        created = json["Created"]?.intValue
     }
 }

@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import Posix
 import Synchronization
 
 /// The one thread that drives every Docker Engine API transfer of the process through a libcurl multi handle.
@@ -26,9 +26,7 @@ final class CurlEngine: @unchecked Sendable {
         curl_global_init(3)
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed") }
         self.multi = multi
-        let thread = Thread { [self] in run() }
-        thread.name = "docker-engine-curl"
-        thread.start()
+        OSThread.start(name: "docker-curl") { [self] in run() }
     }
 
     /// Starts a transfer; its sink hears about data and completion on the engine thread.

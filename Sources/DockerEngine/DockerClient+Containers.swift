@@ -13,11 +13,9 @@ extension DockerClient {
 
     /// `POST /containers/create`; returns the new container's id. A missing image is `.notFound`.
     public func createContainer(name: String? = nil, spec: ContainerSpec) async throws(DockerError) -> String {
-        struct Created: Decodable { let Id: String }
-        let body = try DockerJSON.encode(spec)
         let response = try await request(
-            "POST", "/containers/create", query: name.map { [("name", $0)] } ?? [], body: body)
-        return try DockerJSON.decode(Created.self, from: response.body, what: "create answer").Id
+            "POST", "/containers/create", query: name.map { [("name", $0)] } ?? [], body: DockerJSON.encode(spec))
+        return try DockerJSON.decode(from: response.body, what: "create answer") { $0["Id"]?.stringValue }
     }
 
     /// `POST /containers/{id}/start` (already running is fine).
@@ -63,7 +61,6 @@ extension DockerClient {
     /// `POST /containers/{id}/wait`: suspends until the container stops (per `condition`: `not-running`,
     /// `next-exit`, `removed`) and returns its exit code. No deadline: cancel the task to stop waiting.
     public func waitContainer(_ id: String, condition: String = "not-running") async throws(DockerError) -> Int {
-        struct Waited: Decodable { let StatusCode: Int }
         let version = try await apiVersion()
         let response = try await send(
             "POST",
@@ -72,7 +69,7 @@ extension DockerClient {
         guard (200..<300).contains(response.status) else {
             throw DockerError.fromResponse(status: response.status, body: response.body)
         }
-        return try DockerJSON.decode(Waited.self, from: response.body, what: "wait answer").StatusCode
+        return try DockerJSON.decode(from: response.body, what: "wait answer") { $0["StatusCode"]?.intValue }
     }
 
     /// A container id or name as one path segment.

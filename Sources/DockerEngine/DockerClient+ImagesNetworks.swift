@@ -1,3 +1,5 @@
+import BoxCore
+
 /// Image and network calls of the Engine API.
 extension DockerClient {
     /// `GET /images/{name}/json`; a missing image is `.notFound`.
@@ -28,30 +30,19 @@ extension DockerClient {
     public func createNetwork(
         name: String, driver: String = "bridge", isInternal: Bool = false, labels: [String: String] = [:]
     ) async throws(DockerError) -> String {
-        struct Create: Encodable {
-            let Name: String
-            let Driver: String
-            let Internal: Bool
-            let Labels: [String: String]
-            let CheckDuplicate: Bool
-        }
-        struct Created: Decodable { let Id: String }
-        let body = try DockerJSON.encode(
-            Create(Name: name, Driver: driver, Internal: isInternal, Labels: labels, CheckDuplicate: true))
-        let response = try await request("POST", "/networks/create", body: body)
-        return try DockerJSON.decode(Created.self, from: response.body, what: "network create answer").Id
+        let body: JSONValue = [
+            "Name": .string(name), "Driver": .string(driver), "Internal": .bool(isInternal),
+            "Labels": DockerJSON.object(labels), "CheckDuplicate": true,
+        ]
+        let response = try await request("POST", "/networks/create", body: body.serialized())
+        return try DockerJSON.decode(from: response.body, what: "network create answer") { $0["Id"]?.stringValue }
     }
 
     /// `POST /networks/{name}/connect`: attaches a container (optionally with DNS aliases).
     public func connectNetwork(_ network: String, container: String, aliases: [String] = []) async throws(DockerError) {
-        struct Endpoint: Encodable { let Aliases: [String]? }
-        struct Connect: Encodable {
-            let Container: String
-            let EndpointConfig: Endpoint
-        }
-        let body = try DockerJSON.encode(
-            Connect(Container: container, EndpointConfig: Endpoint(Aliases: aliases.isEmpty ? nil : aliases)))
-        _ = try await request("POST", "/networks/\(Self.pathSegment(network))/connect", body: body)
+        let endpoint: JSONValue = aliases.isEmpty ? [:] : ["Aliases": DockerJSON.strings(aliases)]
+        let body: JSONValue = ["Container": .string(container), "EndpointConfig": endpoint]
+        _ = try await request("POST", "/networks/\(Self.pathSegment(network))/connect", body: body.serialized())
     }
 
     /// `DELETE /networks/{name}`.

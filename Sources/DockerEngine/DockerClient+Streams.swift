@@ -26,9 +26,11 @@ extension DockerClient {
         if let since { query.append(("since", String(since))) }
         if let filters = DockerJSON.filtersQuery(filters) { query.append(("filters", filters)) }
         let bytes = stream("GET", "/events", query: query)
-        return Self.transform(bytes, state: LineSplitter()) { splitter, chunk in
+        // One JSON object per line; a cut line (over 256 KiB) is no event this client knows.
+        return Self.transform(bytes, state: BoundedLineSplitter()) { splitter, chunk in
             splitter.feed(chunk).compactMap { line in
-                line.isEmpty ? nil : try? DockerJSON.decode(DockerEvent.self, from: line, what: "event")
+                line.cut || line.bytes.isEmpty
+                    ? nil : try? DockerJSON.decode(DockerEvent.self, from: line.bytes, what: "event")
             }
         }
     }

@@ -1,5 +1,7 @@
+import BoxCore
+
 /// One object of the `GET /events` stream.
-public struct DockerEvent: Sendable, Equatable, Decodable {
+public struct DockerEvent: Sendable, Equatable, DockerDecodable {
     /// `container`, `image`, `network`, ...
     public let type: String
     /// `create`, `start`, `die`, `oom`, `kill`, `pause`, `unpause`, `destroy`, ...
@@ -11,15 +13,6 @@ public struct DockerEvent: Sendable, Equatable, Decodable {
     /// Unix time in nanoseconds.
     public let timeNano: Int64
 
-    enum CodingKeys: String, CodingKey {
-        case type = "Type", action = "Action", actor = "Actor", timeNano
-    }
-
-    private struct Actor: Decodable {
-        let ID: String?
-        let Attributes: [String: String]?
-    }
-
     /// An event (for tests and stand-ins).
     public init(type: String, action: String, actorID: String, attributes: [String: String] = [:], timeNano: Int64 = 0)
     {
@@ -30,13 +23,11 @@ public struct DockerEvent: Sendable, Equatable, Decodable {
         self.timeNano = timeNano
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decodeIfPresent(String.self, forKey: .type) ?? ""
-        action = try c.decodeIfPresent(String.self, forKey: .action) ?? ""
-        let actor = try c.decodeIfPresent(Actor.self, forKey: .actor)
-        actorID = actor?.ID ?? ""
-        attributes = actor?.Attributes ?? [:]
-        timeNano = try c.decodeIfPresent(Int64.self, forKey: .timeNano) ?? 0
+    init?(json: JSONValue) {
+        guard json.objectValue != nil else { return nil }
+        let actor = json.member("Actor")
+        self.init(
+            type: json.text("Type"), action: json.text("Action"), actorID: actor.text("ID"),
+            attributes: actor.dictionary("Attributes", \.stringValue), timeNano: Int64(json["timeNano"]?.intValue ?? 0))
     }
 }

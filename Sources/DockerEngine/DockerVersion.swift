@@ -1,5 +1,7 @@
+import BoxCore
+
 /// What `GET /version` tells about the daemon.
-public struct DockerVersion: Sendable, Equatable, Decodable {
+public struct DockerVersion: Sendable, Equatable, DockerDecodable {
     /// Engine version, e.g. `20.10.24+dfsg1`.
     public let version: String
     /// Newest API version the daemon speaks, e.g. `1.41`.
@@ -11,11 +13,14 @@ public struct DockerVersion: Sendable, Equatable, Decodable {
     /// `amd64`, `arm64`, ...
     public let arch: String?
 
-    enum CodingKeys: String, CodingKey {
-        case version = "Version"
-        case apiVersion = "ApiVersion"
-        case minAPIVersion = "MinAPIVersion"
-        case os = "Os"
-        case arch = "Arch"
+    init?(json: JSONValue) {
+        guard let version = json["Version"]?.stringValue, let apiVersion = json["ApiVersion"]?.stringValue else {
+            return nil
+        }
+        self.version = version
+        self.apiVersion = apiVersion
+        minAPIVersion = json["MinAPIVersion"]?.stringValue
+        os = json["Os"]?.stringValue
+        arch = json["Arch"]?.stringValue
     }
 }

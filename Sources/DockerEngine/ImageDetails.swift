@@ -1,5 +1,7 @@
+import BoxCore
+
 /// What `GET /images/{name}/json` tells about an image.
-public struct ImageDetails: Sendable, Equatable, Decodable {
+public struct ImageDetails: Sendable, Equatable, DockerDecodable {
     /// Image id (`sha256:...`).
     public let id: String
     /// Tags pointing at it.
@@ -9,15 +11,11 @@ public struct ImageDetails: Sendable, Equatable, Decodable {
     /// `amd64`, `arm64`, ...
     public let architecture: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id = "Id", repoTags = "RepoTags", created = "Created", architecture = "Architecture"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        repoTags = try c.decodeIfPresent([String].self, forKey: .repoTags) ?? []
-        created = try c.decodeIfPresent(String.self, forKey: .created)
-        architecture = try c.decodeIfPresent(String.self, forKey: .architecture)
+    init?(json: JSONValue) {
+        guard let id = json["Id"]?.stringValue else { return nil }
+        self.id = id
+        repoTags = json.texts("RepoTags")
+        created = json["Created"]?.stringValue
+        architecture = json["Architecture"]?.stringValue
     }
 }

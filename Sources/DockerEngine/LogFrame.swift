@@ -78,33 +78,3 @@ public struct LogStreamDemuxer: Sendable {
     /// Bytes received that do not form a whole frame yet.
     public var pendingByteCount: Int { buffer.count - start }
 }
-
-/// Splits a byte stream into newline-terminated lines (the events API sends one JSON object per line).
-public struct LineSplitter: Sendable {
-    private var partial: [UInt8] = []
-
-    /// A splitter with nothing pending.
-    public init() {}
-
-    /// Feeds bytes; returns the complete lines they finish, without their `\n` (a trailing `\r` is dropped too).
-    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                if partial.last == UInt8(ascii: "\r") { partial.removeLast() }
-                lines.append(partial)
-                partial.removeAll(keepingCapacity: true)
-            } else {
-                partial.append(byte)
-            }
-        }
-        return lines
-    }
-
-    /// The unterminated rest (what a stream that ended without a final newline leaves).
-    public mutating func flush() -> [UInt8]? {
-        guard !partial.isEmpty else { return nil }
-        defer { partial.removeAll() }
-        return partial
-    }
-}

@@ -1,5 +1,7 @@
+import BoxCore
+
 /// What `GET /networks/{name}` tells about a network.
-public struct NetworkDetails: Sendable, Equatable, Decodable {
+public struct NetworkDetails: Sendable, Equatable, DockerDecodable {
     /// Network id.
     public let id: String
     /// Name.
@@ -17,30 +19,15 @@ public struct NetworkDetails: Sendable, Equatable, Decodable {
     /// How many containers are attached (only `GET /networks/{id}` fills this; a list answers 0).
     public let containerCount: Int
 
-    enum CodingKeys: String, CodingKey {
-        case id = "Id", name = "Name", driver = "Driver", isInternal = "Internal", labels = "Labels", ipam = "IPAM"
-        case created = "Created", containers = "Containers"
-    }
-
-    private struct IPAM: Decodable {
-        struct Config: Decodable { let Gateway: String? }
-        let Config: [Config]?
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
-        driver = try c.decodeIfPresent(String.self, forKey: .driver) ?? ""
-        isInternal = try c.decodeIfPresent(Bool.self, forKey: .isInternal) ?? false
-        labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
-        gateway = try c.decodeIfPresent(IPAM.self, forKey: .ipam)?.Config?.first?.Gateway
-        created = try c.decodeIfPresent(String.self, forKey: .created) ?? ""
-        containerCount = try c.decodeIfPresent([String: IgnoredValue].self, forKey: .containers)?.count ?? 0
-    }
-
-    /// A JSON value whose content does not matter here (only the keys of `Containers` are counted).
-    private struct IgnoredValue: Decodable {
-        init(from decoder: any Decoder) throws {}
+    init?(json: JSONValue) {
+        guard let id = json["Id"]?.stringValue else { return nil }
+        self.id = id
+        name = json.text("Name")
+        driver = json.text("Driver")
+        isInternal = json["Internal"]?.boolValue ?? false
+        labels = json.dictionary("Labels", \.stringValue)
+        gateway = json.member("IPAM")["Config"]?[0]?["Gateway"]?.stringValue
+        created = json.text("Created")
+        containerCount = json["Containers"]?.objectValue?.count ?? 0
     }
 }

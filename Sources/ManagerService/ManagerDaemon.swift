@@ -1,6 +1,5 @@
 import BoxCore
 import DockerEngine
-import Foundation
 import HTTP1
 import Posix
 import Reactor
@@ -12,16 +11,20 @@ import Telemetry
 public enum ManagerDaemon {
     /// The development value of `MANAGER_TOKEN` (`.env.example`): refused with `ESB_ENV=production`.
     static let developmentToken = "dev-manager-token-change-in-production"
+    // Linux signal numbers (signal(7)), as the gateway spells them: no C import outside the boundary modules.
+    static let sigHUP: Int32 = 1
+    static let sigINT: Int32 = 2
+    static let sigTERM: Int32 = 15
 
     /// Runs until SIGTERM; returns the exit status.
     public static func run(environment: [String: String]) async -> Int32 {
         // A closed stdout or a peer gone away is an error to handle, not a reason to die.
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignoreBrokenPipe()
         let settings: ManagerSettings
         do {
             settings = try ManagerSettings(environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("esb-manager: \(error)\n".utf8))
+            try? FileIO.writeAll(2, Array("esb-manager: \(error)\n".utf8))
             return 1
         }
         let hostName = Posix.hostName()  // the default `container_name`
@@ -46,7 +49,7 @@ public enum ManagerDaemon {
         do {
             functions = try sources.loadFunctions()
         } catch {
-            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+            for diagnostic in error.diagnostics { try? FileIO.writeAll(2, Array("\(diagnostic)\n".utf8)) }
             logger.error("functions.yml is invalid", fields: ["errors": .int(error.diagnostics.count)])
             return 1
         }
@@ -103,13 +106,13 @@ public enum ManagerDaemon {
         service.start()
 
         // Read from signalfds on the primary loop (Reactor's SignalWatcher); `prepareProcess` blocked them.
-        let signals = SignalWatcher.signals([SIGTERM, SIGINT, SIGHUP])
+        let signals = SignalWatcher.signals([sigTERM, sigINT, sigHUP])
         let watch =
             settings.configWatchInterval > .zero
             ? ConfigFileWatch.start(paths: [sources.functionsPath], interval: settings.configWatchInterval) : nil
         defer { watch?.cancel() }
         for await signal in signals {
-            if signal == SIGHUP {
+            if signal == sigHUP {
                 do {
                     await service.reload(try sources.loadFunctions())
                 } catch {
@@ -136,6 +139,6 @@ extension ManagerDaemon {
     /// Blocks SIGTERM/SIGINT/SIGHUP: call first in `main`, before any thread exists (threads inherit the mask), so
     /// they reach only the signalfds that `run` reads.
     public static func prepareProcess() {
-        SignalWatcher.blockInProcess([SIGTERM, SIGINT, SIGHUP])
+        SignalWatcher.blockInProcess([sigTERM, sigINT, sigHUP])
     }
 }

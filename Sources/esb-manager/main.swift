@@ -1,16 +1,17 @@
 // Entry point of esb-manager: flags (--check-config, --version, --help) are BoxCore's, shared with the gateway;
 // the daemon is ManagerService's.
 import BoxCore
-import Foundation
 import ManagerService
+import Posix
 
-let environment = ProcessInfo.processInfo.environment
+// No Foundation in this process: its environment, output and exit come from Posix (docs/performance.md, "Memory").
+let environment = Posix.processEnvironment()
 switch DaemonCommandLine.interpret(CommandLine.arguments, daemon: .manager, environment: environment) {
 case .run:
     // Signals blocked first, on the main thread (runDaemon says why).
-    exit(runDaemon(prepare: ManagerDaemon.prepareProcess) { await ManagerDaemon.run(environment: environment) })
+    exitProcess(runDaemon(prepare: ManagerDaemon.prepareProcess) { await ManagerDaemon.run(environment: environment) })
 case .exit(let status, let standardOutput, let standardError):
-    FileHandle.standardOutput.write(Data(standardOutput.utf8))
-    FileHandle.standardError.write(Data(standardError.utf8))
-    exit(status)
+    try? FileIO.writeAll(1, Array(standardOutput.utf8))
+    try? FileIO.writeAll(2, Array(standardError.utf8))
+    exitProcess(status)
 }

@@ -49,19 +49,4 @@ import Testing
         let frames = demuxer.feed(Array("plain output\n".utf8))
         #expect(frames == [LogFrame(stream: .stdout, bytes: Array("plain output\n".utf8))])
     }
-
-    @Test(
-        arguments: [
-            ("a\nb\n", [["a"], ["b"]], nil as String?),
-            ("a\r\nb", [["a"]], "b"),
-            ("\n\n", [[""], [""]], nil),
-            ("no newline", [], "no newline"),
-        ] as [(String, [[String]], String?)])
-    func lineSplitter(input: String, lines: [[String]], rest: String?) {
-        var splitter = LineSplitter()
-        var got: [String] = []
-        for byte in input.utf8 { got += splitter.feed([byte]).map { String(decoding: $0, as: UTF8.self) } }
-        #expect(got == lines.map { $0[0] })
-        #expect(splitter.flush().map { String(decoding: $0, as: UTF8.self) } == rest)
-    }
 }
