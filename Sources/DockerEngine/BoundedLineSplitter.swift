@@ -11,7 +11,6 @@ public struct BoundedLineSplitter: Sendable {
         /// Set (with empty `bytes`) when the rest of a cut line has ended: how many bytes of it were discarded.
         public var discarded: Int?
 
-        /// A line.
         public init(bytes: [UInt8], cut: Bool, discarded: Int? = nil) {
             self.bytes = bytes
             self.cut = cut
@@ -30,7 +29,6 @@ public struct BoundedLineSplitter: Sendable {
     /// Bytes of the current cut line discarded so far.
     private var discardedOfLine = 0
 
-    /// A splitter with nothing pending.
     public init(maxLineBytes: Int = BoundedLineSplitter.defaultMaxLineBytes) {
         self.maxLineBytes = max(1, maxLineBytes)
     }

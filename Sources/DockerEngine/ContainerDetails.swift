@@ -2,7 +2,6 @@ import BoxCore
 
 /// What `GET /containers/{id}/json` tells about a container (the fields this project reads).
 public struct ContainerDetails: Sendable, Equatable, DockerDecodable {
-    /// Full id.
     public let id: String
     /// Name without Docker's leading `/`.
     public let name: String
@@ -10,13 +9,9 @@ public struct ContainerDetails: Sendable, Equatable, DockerDecodable {
     public let created: String
     /// The image id (`sha256:...`).
     public let imageID: String
-    /// The image reference it was created from.
-    public let imageReference: String
-    /// Labels.
     public let labels: [String: String]
     /// `NAME=value` entries.
     public let environment: [String]
-    /// Run state.
     public let state: State
     /// Network name → the container's address on it.
     public let networks: [String: NetworkEndpoint]
@@ -79,7 +74,6 @@ public struct ContainerDetails: Sendable, Equatable, DockerDecodable {
         created = json.text("Created")
         imageID = json.text("Image")
         let config = json.member("Config")
-        imageReference = config.text("Image")
         labels = config.dictionary("Labels", \.stringValue)
         environment = config.texts("Env")
         self.state = State(json: state)

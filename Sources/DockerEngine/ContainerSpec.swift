@@ -2,11 +2,9 @@ import BoxCore
 
 /// The body of `POST /containers/create`: the subset of Docker's container config this project sets.
 public struct ContainerSpec: Sendable, Equatable {
-    /// Image reference.
     public var image: String
     /// `NAME=value` entries.
     public var environment: [String]
-    /// Labels.
     public var labels: [String: String]
     /// Command override (nil: the image's CMD).
     public var command: [String]?
@@ -41,7 +39,6 @@ public struct ContainerSpec: Sendable, Equatable {
         /// Driver options (`max-size`, `max-file`, ...).
         public var options: [String: String]
 
-        /// A log configuration.
         public init(type: String, options: [String: String] = [:]) {
             self.type = type
             self.options = options

@@ -2,7 +2,6 @@ import BoxCore
 
 /// One entry of `GET /containers/json`.
 public struct ContainerSummary: Sendable, Equatable, DockerDecodable {
-    /// Full container id.
     public let id: String
     /// Names with Docker's leading `/`.
     public let names: [String]
@@ -14,7 +13,6 @@ public struct ContainerSummary: Sendable, Equatable, DockerDecodable {
     public let state: String
     /// Human status text (`Up 3 minutes`).
     public let status: String?
-    /// Labels.
     public let labels: [String: String]
     /// Creation time, Unix seconds.
     public let created: Int?

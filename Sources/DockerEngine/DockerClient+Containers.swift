@@ -61,14 +61,9 @@ extension DockerClient {
     /// `POST /containers/{id}/wait`: suspends until the container stops (per `condition`: `not-running`,
     /// `next-exit`, `removed`) and returns its exit code. No deadline: cancel the task to stop waiting.
     public func waitContainer(_ id: String, condition: String = "not-running") async throws(DockerError) -> Int {
-        let version = try await apiVersion()
-        let response = try await send(
-            "POST",
-            rawPath: "/v\(version)/containers/\(Self.pathSegment(id))/wait?condition=\(Self.percentEncode(condition))",
+        let response = try await request(
+            "POST", "/containers/\(Self.pathSegment(id))/wait", query: [("condition", condition)],
             timeout: .seconds(365 * 24 * 3600))
-        guard (200..<300).contains(response.status) else {
-            throw DockerError.fromResponse(status: response.status, body: response.body)
-        }
         return try DockerJSON.decode(from: response.body, what: "wait answer") { $0["StatusCode"]?.intValue }
     }
 

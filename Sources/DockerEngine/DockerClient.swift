@@ -8,7 +8,6 @@ import Synchronization
 /// Streaming calls (logs, events) deliver through `AsyncThrowingStream`s; dropping or cancelling the
 /// consumer ends the transfer.
 public final class DockerClient: Sendable {
-    /// The daemon's address.
     public let host: DockerHost
     /// The newest API version this client speaks (1.41 = Docker 20.10, what the models here follow).
     public let maximumAPIVersion: String

@@ -3,7 +3,6 @@
 /// The daemon's error body `{"message": "..."}` becomes `message`; transport failures become
 /// `.daemonUnreachable`.
 public struct DockerError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What went wrong.
     public enum Code: Sendable, Equatable {
         /// 404: no such container, image or network.
         case notFound
@@ -23,7 +22,6 @@ public struct DockerError: Error, Sendable, Equatable, CustomStringConvertible {
         case other
     }
 
-    /// What went wrong.
     public let code: Code
     /// The HTTP status the daemon answered, when it answered.
     public let status: Int?

@@ -11,7 +11,6 @@ public struct DockerHost: Sendable, Equatable, CustomStringConvertible {
         case tcp(host: String, port: Int)
     }
 
-    /// The transport.
     public let endpoint: Endpoint
 
     /// The default local daemon.

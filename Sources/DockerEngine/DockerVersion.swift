@@ -6,12 +6,6 @@ public struct DockerVersion: Sendable, Equatable, DockerDecodable {
     public let version: String
     /// Newest API version the daemon speaks, e.g. `1.41`.
     public let apiVersion: String
-    /// Oldest API version the daemon accepts.
-    public let minAPIVersion: String?
-    /// `linux`.
-    public let os: String?
-    /// `amd64`, `arm64`, ...
-    public let arch: String?
 
     init?(json: JSONValue) {
         guard let version = json["Version"]?.stringValue, let apiVersion = json["ApiVersion"]?.stringValue else {
@@ -19,8 +13,5 @@ public struct DockerVersion: Sendable, Equatable, DockerDecodable {
         }
         self.version = version
         self.apiVersion = apiVersion
-        minAPIVersion = json["MinAPIVersion"]?.stringValue
-        os = json["Os"]?.stringValue
-        arch = json["Arch"]?.stringValue
     }
 }

@@ -4,9 +4,7 @@ public struct LogFrame: Sendable, Equatable {
     public enum Stream: UInt8, Sendable, Equatable {
         /// Standard input (only in attach streams).
         case stdin = 0
-        /// Standard output.
         case stdout = 1
-        /// Standard error.
         case stderr = 2
 
         /// `stdin`, `stdout`, `stderr`.
@@ -19,12 +17,10 @@ public struct LogFrame: Sendable, Equatable {
         }
     }
 
-    /// The output.
     public let stream: Stream
     /// The payload (not necessarily whole lines).
     public let bytes: [UInt8]
 
-    /// A frame.
     public init(stream: Stream, bytes: [UInt8]) {
         self.stream = stream
         self.bytes = bytes
@@ -41,7 +37,6 @@ public struct LogStreamDemuxer: Sendable {
     private var start = 0
     private var raw: Bool?
 
-    /// A demuxer at the start of a stream.
     public init() {}
 
     /// Feeds bytes; returns every frame they complete.

@@ -2,9 +2,7 @@ import Synchronization
 
 /// A complete answer of the daemon: status and body.
 public struct DockerResponse: Sendable, Equatable {
-    /// HTTP status.
     public let status: Int
-    /// The whole body.
     public let body: [UInt8]
 
     /// A response (for tests and stand-ins).

@@ -22,13 +22,11 @@ public struct EnsureReply: Sendable, Equatable {
     /// Its port.
     public var port: Int
 
-    /// Memberwise initialiser.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 48) {
             $0.key("host"); $0.string(host); $0.key("port"); $0.int(port)
@@ -43,7 +41,6 @@ public enum HealthReply: Sendable, Equatable {
     /// It did not.
     case unhealthy(message: String)
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 64) { w in
             switch self {

@@ -8,13 +8,11 @@ public struct GoneReply: Sendable, Equatable {
     /// Workers that died or were removed after the cursor asked for.
     public var workers: [WorkerID]
 
-    /// Memberwise initialiser.
     public init(seq: UInt64, workers: [WorkerID]) {
         self.seq = seq
         self.workers = workers
     }
 
-    /// Reads an answer.
     public init(body: [UInt8]) throws(ManagerAPIError) {
         let object = try APIBody.object(body, allowEmpty: false)
         guard let seq = object?["seq"]?.numberValue.flatMap({ UInt64($0.text) }) else {
@@ -23,7 +21,6 @@ public struct GoneReply: Sendable, Equatable {
         self.init(seq: seq, workers: try APIBody.ids(object?["workers"], name: "workers"))
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 48 + 70 * workers.count) { w in
             w.key("seq"); w.number(JSONNumber(Int64(clamping: seq)))

@@ -7,7 +7,6 @@ public struct HeartbeatRequest: Sendable, Equatable {
     /// Leases to end.
     public var released: [WorkerID]
 
-    /// Memberwise initialiser.
     public init(leased: [WorkerID], released: [WorkerID]) {
         self.leased = leased
         self.released = released
@@ -20,7 +19,6 @@ public struct HeartbeatRequest: Sendable, Equatable {
         released = try APIBody.ids(object?["released"], name: "released")
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 32 + 70 * (leased.count + released.count)) { w in
             APIBody.write(ids: leased, key: "leased", to: &w)
@@ -36,7 +34,6 @@ public struct HeartbeatReply: Sendable, Equatable {
     /// The Manager's paused workers per function (functions with none absent).
     public var paused: [String: Int]
 
-    /// Memberwise initialiser.
     public init(revoked: [WorkerID], paused: [String: Int] = [:]) {
         self.revoked = revoked
         self.paused = paused
@@ -82,7 +79,6 @@ public struct ErrorReply: Sendable, Equatable {
     /// The missing image, for that 404.
     public var image: String?
 
-    /// Memberwise initialiser.
     public init(message: String, image: String? = nil) {
         self.message = message
         self.image = image
@@ -97,7 +93,6 @@ public struct ErrorReply: Sendable, Equatable {
             message: message ?? String(decoding: body.prefix(200), as: UTF8.self), image: object?["image"]?.stringValue)
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 64 + message.utf8.count) { w in
             w.key("message"); w.string(message)

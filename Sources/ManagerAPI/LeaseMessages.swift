@@ -17,7 +17,6 @@ public struct LeaseRequest: Sendable, Equatable {
         }
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 24) {
             $0.key("count"); $0.int(count)
@@ -32,13 +31,11 @@ public struct LeaseReply: Sendable, Equatable {
     /// True when the function's `max_concurrency` stopped the Manager from handing over more.
     public var limitReached: Bool
 
-    /// Memberwise initialiser.
     public init(workers: [ManagerWorker], limitReached: Bool) {
         self.workers = workers
         self.limitReached = limitReached
     }
 
-    /// Reads an answer.
     public init(body: [UInt8]) throws(ManagerAPIError) {
         guard let object = try APIBody.object(body, allowEmpty: false), let list = object["workers"]?.arrayValue else {
             throw ManagerAPIError("a lease answer needs \"workers\"")
@@ -48,7 +45,6 @@ public struct LeaseReply: Sendable, Equatable {
         self.init(workers: workers, limitReached: object["limit_reached"]?.boolValue ?? false)
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize { w in
             w.key("workers")
@@ -65,7 +61,6 @@ public struct WorkerList: Sendable, Equatable {
     /// Every worker the Manager manages.
     public var workers: [ManagerWorker]
 
-    /// Memberwise initialiser.
     public init(workers: [ManagerWorker]) { self.workers = workers }
 
     /// Reads an answer: `{"workers":[...]}`, or a bare array (older Managers).
@@ -78,7 +73,6 @@ public struct WorkerList: Sendable, Equatable {
         self.workers = workers
     }
 
-    /// The body.
     public var body: [UInt8] {
         APIBody.serialize(capacity: 256 + 320 * workers.count) { w in
             w.key("workers")

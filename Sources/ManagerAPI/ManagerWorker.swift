@@ -28,7 +28,6 @@ public struct ManagerWorker: Sendable, Equatable {
     /// Created or adopted, UTC ISO-8601 (list only).
     public var created: String?
 
-    /// Memberwise initialiser.
     public init(
         id: WorkerID, name: String? = nil, host: String? = nil, port: Int? = nil, state: WorkerStatus? = nil,
         function: String? = nil, leased: Bool? = nil, holder: String? = nil, config: String? = nil,
