@@ -38,13 +38,6 @@ extension DockerClient {
         return try DockerJSON.decode(from: response.body, what: "network create answer") { $0["Id"]?.stringValue }
     }
 
-    /// `POST /networks/{name}/connect`: attaches a container (optionally with DNS aliases).
-    public func connectNetwork(_ network: String, container: String, aliases: [String] = []) async throws(DockerError) {
-        let endpoint: JSONValue = aliases.isEmpty ? [:] : ["Aliases": DockerJSON.strings(aliases)]
-        let body: JSONValue = ["Container": .string(container), "EndpointConfig": endpoint]
-        _ = try await request("POST", "/networks/\(Self.pathSegment(network))/connect", body: body.serialized())
-    }
-
     /// `DELETE /networks/{name}`.
     public func removeNetwork(_ name: String) async throws(DockerError) {
         _ = try await request("DELETE", "/networks/\(Self.pathSegment(name))")

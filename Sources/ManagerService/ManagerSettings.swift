@@ -91,33 +91,24 @@ public struct ManagerSettings: Sendable, Equatable {
             }
             return .milliseconds(Int64((number * scale * 1000).rounded()))
         }
+        // The value of `name` as `read` understands it; a value it refuses is a problem (`expected` says why).
+        func parsed<T>(_ name: String, _ expected: String, _ read: (String) -> T?) -> T? {
+            guard let text = value(name) else { return nil }
+            if let parsed = read(text) { return parsed }
+            problems.append("\(name)=\(text): \(expected)")
+            return nil
+        }
 
-        if let text = value("MANAGER_LISTEN") {
-            if let listen = ListenAddress.parse(text) {
-                self.listen = listen
-            } else {
-                problems.append("MANAGER_LISTEN=\(text): expected host:port or unix:///path")
-            }
-        }
-        if let text = value("METRICS_LISTEN") {
-            if let listen = ListenAddress.parse(text) {
-                metricsListen = listen
-            } else {
-                problems.append("METRICS_LISTEN=\(text): expected host:port or unix:///path")
-            }
-        }
+        let listenSyntax = "expected host:port or unix:///path"
+        if let listen = parsed("MANAGER_LISTEN", listenSyntax, ListenAddress.parse) { self.listen = listen }
+        metricsListen = parsed("METRICS_LISTEN", listenSyntax, ListenAddress.parse)
         token = env["MANAGER_TOKEN"] ?? ""
         if let text = value("DOCKER_HOST") { dockerHost = text }
         if let text = value("LAMBDA_NETWORK") { network = text }
         if let d = seconds("IDLE_TIMEOUT_MINUTES", scale: 60) { idleTimeout = d }
         pauseAfter = seconds("PAUSE_IDLE_SECONDS")
-        if let text = value("WORKER_ADDRESS_MODE") {
-            if let mode = AddressMode(rawValue: text.lowercased()) {
-                addressMode = mode
-            } else {
-                problems.append("WORKER_ADDRESS_MODE=\(text): expected network or published")
-            }
-        }
+        let modes = "expected network or published"
+        addressMode = parsed("WORKER_ADDRESS_MODE", modes) { AddressMode(rawValue: $0.lowercased()) } ?? addressMode
         if let text = value("FUNCTIONS_CONFIG_PATH") { functionsPath = text }
         if let d = seconds("CONTAINER_READINESS_TIMEOUT") { readinessTimeout = d }
         if let d = seconds("CONFIG_WATCH_INTERVAL", allowZero: true) { configWatchInterval = d }
@@ -132,39 +123,30 @@ public struct ManagerSettings: Sendable, Equatable {
         containerName = value("CONTAINER_NAME")
         instance = value("ESB_INSTANCE")
         if let r = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { region = r }
-        if let text = value("DOCKER_STOP_TIMEOUT") {
-            if let n = Int(text), n >= 0, n <= 3600 {
-                stopTimeoutSeconds = n
-            } else {
-                problems.append("DOCKER_STOP_TIMEOUT=\(text): expected whole seconds, 0 to 3600")
-            }
-        }
-        if let text = value("WORKER_LOG_MAX_SIZE") {
-            if text.lowercased() == "none" {
-                workerLogMaxSize = nil
-            } else if Self.isLogSize(text.lowercased()) {
-                workerLogMaxSize = text.lowercased()
-            } else {
-                problems.append("WORKER_LOG_MAX_SIZE=\(text): expected a size such as 10m (k, m, g) or none")
-            }
-        }
-        if let text = value("WORKER_LOG_MAX_FILE") {
-            if let n = Int(text), n >= 1 {
-                workerLogMaxFiles = n
-            } else {
-                problems.append("WORKER_LOG_MAX_FILE=\(text): expected a whole number of files, at least 1")
-            }
-        }
+        let stopSyntax = "expected whole seconds, 0 to 3600"
+        stopTimeoutSeconds =
+            parsed("DOCKER_STOP_TIMEOUT", stopSyntax) { Int($0).flatMap { (0...3600).contains($0) ? $0 : nil } }
+            ?? stopTimeoutSeconds
+        // `none` is nil (the daemon's default driver); the double optional keeps it apart from "not set".
+        let sizeSyntax = "expected a size such as 10m (k, m, g) or none"
+        workerLogMaxSize =
+            parsed("WORKER_LOG_MAX_SIZE", sizeSyntax) { Self.logSize($0.lowercased()) } ?? workerLogMaxSize
+        let filesSyntax = "expected a whole number of files, at least 1"
+        workerLogMaxFiles =
+            parsed("WORKER_LOG_MAX_FILE", filesSyntax) { Int($0).flatMap { $0 >= 1 ? $0 : nil } } ?? workerLogMaxFiles
         guard problems.isEmpty else { throw ManagerSettingsError(problems: problems) }
     }
 }
 
 extension ManagerSettings {
-    /// Docker's json-file size syntax: digits with an optional `k`, `m` or `g`.
-    static func isLogSize(_ text: String) -> Bool {
+    /// `WORKER_LOG_MAX_SIZE` in Docker's json-file size syntax (digits with an optional `k`, `m` or `g`);
+    /// `.some(nil)` for `none`, nil when malformed.
+    static func logSize(_ text: String) -> String?? {
+        guard text != "none" else { return .some(nil) }
         var digits = Substring(text)
         if let last = digits.last, "kmg".contains(last) { digits.removeLast() }
-        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .none }
+        return text
     }
 }
 

@@ -141,7 +141,7 @@ import Testing
         #expect(event?.attributes["exitCode"] == "137")
     }
 
-    @Test func networksAreCreatedInspectedAndConnected() async throws {
+    @Test func networksAreCreatedInspectedAndRemoved() async throws {
         let client = try await DockerTestSupport.client()
         let network = DockerTestSupport.uniqueName("esb-dockertest-net")
         let networkID = try await client.createNetwork(name: network, labels: ["esb.test": "docker-engine"])
@@ -153,13 +153,6 @@ import Testing
         } catch {
             #expect(error.code == .conflict)
         }
-        let id = try await DockerTestSupport.runShell(
-            "sleep 300", name: DockerTestSupport.uniqueName("esb-dockertest-netc"), on: client)
-        await DockerTestSupport.removeLater(id, on: client)
-        try await client.connectNetwork(network, container: id, aliases: ["worker"])
-        let address = try await client.inspectContainer(id).networks[network]?.ipAddress ?? ""
-        #expect(address.split(separator: ".").count == 4)
-        await DockerTestSupport.remove(id, on: client)
         try await client.removeNetwork(networkID)
     }
 
