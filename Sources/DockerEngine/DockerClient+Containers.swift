@@ -1,3 +1,5 @@
+import BoxCore
+
 /// Container calls of the Engine API.
 extension DockerClient {
     /// `GET /containers/json`: containers, all states when `all`; `labels` are `key` or `key=value` filters.
@@ -20,41 +22,41 @@ extension DockerClient {
 
     /// `POST /containers/{id}/start` (already running is fine).
     public func startContainer(_ id: String) async throws(DockerError) {
-        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/start")
+        _ = try await request("POST", "/containers/\(PercentEncoding.encode(id))/start")
     }
 
     /// `POST /containers/{id}/stop`: SIGTERM, then SIGKILL after `timeoutSeconds` (already stopped is fine).
     public func stopContainer(_ id: String, timeoutSeconds: Int = 10) async throws(DockerError) {
         _ = try await request(
-            "POST", "/containers/\(Self.pathSegment(id))/stop", query: [("t", String(timeoutSeconds))],
+            "POST", "/containers/\(PercentEncoding.encode(id))/stop", query: [("t", String(timeoutSeconds))],
             timeout: .seconds(timeoutSeconds + 30))
     }
 
     /// `POST /containers/{id}/kill` with a signal name or number.
     public func killContainer(_ id: String, signal: String = "SIGKILL") async throws(DockerError) {
-        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/kill", query: [("signal", signal)])
+        _ = try await request("POST", "/containers/\(PercentEncoding.encode(id))/kill", query: [("signal", signal)])
     }
 
     /// `POST /containers/{id}/pause` (freezes every process of the container).
     public func pauseContainer(_ id: String) async throws(DockerError) {
-        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/pause")
+        _ = try await request("POST", "/containers/\(PercentEncoding.encode(id))/pause")
     }
 
     /// `POST /containers/{id}/unpause`.
     public func unpauseContainer(_ id: String) async throws(DockerError) {
-        _ = try await request("POST", "/containers/\(Self.pathSegment(id))/unpause")
+        _ = try await request("POST", "/containers/\(PercentEncoding.encode(id))/unpause")
     }
 
     /// `DELETE /containers/{id}`; `force` kills a running (or paused) container first.
     public func removeContainer(_ id: String, force: Bool = false, volumes: Bool = false) async throws(DockerError) {
         _ = try await request(
-            "DELETE", "/containers/\(Self.pathSegment(id))",
+            "DELETE", "/containers/\(PercentEncoding.encode(id))",
             query: [("force", force ? "1" : "0"), ("v", volumes ? "1" : "0")])
     }
 
     /// `GET /containers/{id}/json`.
     public func inspectContainer(_ id: String) async throws(DockerError) -> ContainerDetails {
-        let response = try await request("GET", "/containers/\(Self.pathSegment(id))/json")
+        let response = try await request("GET", "/containers/\(PercentEncoding.encode(id))/json")
         return try DockerJSON.decode(ContainerDetails.self, from: response.body, what: "container")
     }
 
@@ -62,13 +64,8 @@ extension DockerClient {
     /// `next-exit`, `removed`) and returns its exit code. No deadline: cancel the task to stop waiting.
     public func waitContainer(_ id: String, condition: String = "not-running") async throws(DockerError) -> Int {
         let response = try await request(
-            "POST", "/containers/\(Self.pathSegment(id))/wait", query: [("condition", condition)],
+            "POST", "/containers/\(PercentEncoding.encode(id))/wait", query: [("condition", condition)],
             timeout: .seconds(365 * 24 * 3600))
         return try DockerJSON.decode(from: response.body, what: "wait answer") { $0["StatusCode"]?.intValue }
-    }
-
-    /// A container id or name as one path segment.
-    static func pathSegment(_ idOrName: String) -> String {
-        percentEncode(idOrName)
     }
 }

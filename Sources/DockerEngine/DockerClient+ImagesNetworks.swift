@@ -11,7 +11,7 @@ extension DockerClient {
 
     /// `GET /networks/{name}`; a missing network is `.notFound`.
     public func inspectNetwork(_ name: String) async throws(DockerError) -> NetworkDetails {
-        let response = try await request("GET", "/networks/\(Self.pathSegment(name))")
+        let response = try await request("GET", "/networks/\(PercentEncoding.encode(name))")
         return try DockerJSON.decode(NetworkDetails.self, from: response.body, what: "network")
     }
 
@@ -40,6 +40,6 @@ extension DockerClient {
 
     /// `DELETE /networks/{name}`.
     public func removeNetwork(_ name: String) async throws(DockerError) {
-        _ = try await request("DELETE", "/networks/\(Self.pathSegment(name))")
+        _ = try await request("DELETE", "/networks/\(PercentEncoding.encode(name))")
     }
 }

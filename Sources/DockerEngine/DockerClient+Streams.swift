@@ -1,3 +1,5 @@
+import BoxCore
+
 /// Streaming calls: container logs and daemon events.
 extension DockerClient {
     /// `GET /containers/{id}/logs`: the container's output as frames. With `follow` the stream stays open
@@ -12,7 +14,7 @@ extension DockerClient {
             ("tail", tail),
         ]
         if let since { query.append(("since", String(since))) }
-        let bytes = stream("GET", "/containers/\(Self.pathSegment(id))/logs", query: query)
+        let bytes = stream("GET", "/containers/\(PercentEncoding.encode(id))/logs", query: query)
         return Self.transform(bytes, state: LogStreamDemuxer()) { demuxer, chunk in demuxer.feed(chunk) }
     }
 

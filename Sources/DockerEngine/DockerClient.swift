@@ -1,3 +1,4 @@
+import BoxCore
 import Synchronization
 
 /// A Docker Engine API client over libcurl (Unix socket or plain TCP).
@@ -115,26 +116,8 @@ public final class DockerClient: Sendable {
 
     static func queryString(_ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return "" }
-        return "?" + items.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-    }
-
-    /// RFC 3986 unreserved characters stay; everything else is %XX (covers JSON filter values).
-    static func percentEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%"
-                out.unicodeScalars.append(hex[Int(byte >> 4)])
-                out.unicodeScalars.append(hex[Int(byte & 0xF)])
-            }
-        }
-        return out
+        return "?"
+            + items.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
     }
 }
 
