@@ -6,6 +6,5 @@ public struct ManagerAPIError: Error, Sendable, Equatable, CustomStringConvertib
     /// An error saying `message`.
     public init(_ message: String) { self.message = message }
 
-    /// The message.
     public var description: String { message }
 }

@@ -48,7 +48,6 @@ public enum WorkerStatus: Sendable, Hashable, ExpressibleByStringLiteral, Custom
     /// Lets tests and stand-ins write the wire word.
     public init(stringLiteral value: String) { self.init(value) }
 
-    /// The wire word.
     public var description: String {
         switch self {
         case .leased(let kind): kind.rawValue

@@ -3,7 +3,6 @@ import ManagerAPI
 
 /// Every failure the Manager reports to a caller, with the one function that maps it to HTTP.
 public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What went wrong.
     public enum Code: Sendable, Equatable {
         /// Missing or wrong `X-ESB-Token`.
         case unauthorized
@@ -29,7 +28,6 @@ public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible 
         case dockerFailed
     }
 
-    /// What went wrong.
     public let code: Code
     /// Said to the caller (no internals).
     public let message: String
@@ -43,7 +41,6 @@ public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible 
         self.image = image
     }
 
-    /// `code: message`.
     public var description: String { "\(code): \(message)" }
 
     /// The HTTP answer for this error: status and `{"message": ...}` (plus `image` for a missing image).
@@ -62,7 +59,6 @@ public struct ManagerError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 }
 
-/// A JSON answer.
 func jsonResponse(status: Int, _ body: [UInt8]) -> HTTPResponse {
     HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
 }

@@ -9,7 +9,6 @@ import Synchronization
 /// The Manager (docs/contract.md §4): its HTTP API as a pure `handle(_:)` plus the background work (Docker supervision,
 /// idle scan) started by `start()`. The executable puts `handle` behind `Reactor.HTTPServer`.
 public final class ManagerService: Sendable {
-    /// Validated environment.
     public let settings: ManagerSettings
     let workers: WorkerManager
     let logger: Logger

@@ -38,15 +38,12 @@ public protocol WorkerBackend: Sendable {
     func listNetworks(named name: String) async throws(DockerError) -> [NetworkDetails]
     /// Creates a bridge network; returns its id. A name in use is `.conflict`.
     func createNetwork(name: String, labels: [String: String]) async throws(DockerError) -> String
-    /// One network's details.
     func inspectNetwork(_ id: String) async throws(DockerError) -> NetworkDetails
-    /// Removes a network.
     func removeNetwork(_ id: String) async throws(DockerError)
 }
 
 /// The Docker engine as the Manager's backend: each call is the engine API call of the same name.
 public struct DockerWorkerBackend: WorkerBackend {
-    /// The engine's client.
     public let docker: DockerClient
 
     /// The backend over `docker`.

@@ -5,13 +5,11 @@ import DockerEngine
 /// Everything a worker container of one function is created with, derived from `functions.yml` and the
 /// Manager's environment (docs/contract.md §4.3), and the config hash that identifies it.
 struct WorkerBlueprint: Sendable, Equatable {
-    /// The function.
     let function: FunctionConfig
     /// The image id the hash was computed with (nil when the image was not inspectable).
     let imageID: String?
     /// `NAME=value`, sorted by name: the function's environment plus the injected variables.
     let environment: [String]
-    /// Docker network.
     let network: String
     /// How the gateway reaches the RIE.
     let addressMode: ManagerSettings.AddressMode

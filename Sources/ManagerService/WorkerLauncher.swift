@@ -4,9 +4,7 @@ import Telemetry
 
 /// A worker container that is started and accepts connections on its RIE port.
 struct StartedWorker: Sendable, Equatable {
-    /// Docker's full id.
     let id: String
-    /// Docker's name.
     let name: String
     /// Where the gateway reaches the RIE.
     let host: String
@@ -74,15 +72,10 @@ final class WorkerLauncher: Sendable {
     func launch(_ blueprint: WorkerBlueprint) async throws(ManagerError) -> StartedWorker {
         let networkID = try await ensureNetwork()
         let (id, name) = try await create(blueprint, networkID: networkID, attempt: 0)
+        let details: ContainerDetails
         do {
             try await metrics.timed("start") { () async throws(DockerError) in try await self.backend.startContainer(id)
             }
-        } catch {
-            await remove(id)
-            throw Self.map(error)
-        }
-        let details: ContainerDetails
-        do {
             details = try await backend.inspectContainer(id)
         } catch {
             await remove(id)

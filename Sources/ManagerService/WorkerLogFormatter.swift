@@ -7,7 +7,6 @@ import Logging
 /// `function` and `stream`. A lifted field never overwrites `container_name`, `function` or `stream`.
 /// Plain lines become `INFO` lines of logger `lambda` with the text as `message`.
 public struct WorkerLogFormatter: Sendable {
-    /// Docker's container name.
     public let containerName: String
     /// The function the worker runs.
     public let function: String

@@ -43,11 +43,8 @@ struct WorkerRecord: Sendable, Equatable {
     var configHash: String
     /// Where its RIE answers (empty while starting).
     var host: String = ""
-    /// The RIE's port.
     var port: Int = 0
-    /// Life-cycle state.
     var state: State
-    /// Lease holder.
     var holder: Holder = .none
     /// When the lease lapses unless renewed.
     var leaseExpiry: Duration?
