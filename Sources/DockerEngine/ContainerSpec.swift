@@ -18,16 +18,12 @@ public struct ContainerSpec: Sendable, Equatable {
     public var restartPolicy: String
     /// Network to attach at creation (nil: the default bridge).
     public var network: String?
-    /// Aliases on `network`.
-    public var networkAliases: [String]
     /// The network's full id, when `network` is one. Docker re-keys a new container's endpoint by the network's
     /// NAME and resolves that name again at start, which fails as "ambiguous" while two networks share it; the id
     /// in the endpoint settings is what start then uses instead.
     public var networkID: String?
     /// Container port (`8080/tcp`) → host address to publish on, with port 0 = any free port.
     public var publishedPorts: [String: PortBinding]
-    /// Remove the container when it exits.
-    public var autoRemove: Bool
     /// The container's log driver and its options (nil: the daemon's default), e.g. `json-file` with
     /// `max-size`/`max-file` so a long-running worker's log cannot grow without bound.
     public var logConfig: LogConfig?
@@ -69,8 +65,7 @@ public struct ContainerSpec: Sendable, Equatable {
         image: String, environment: [String] = [], labels: [String: String] = [:], command: [String]? = nil,
         entrypoint: [String]? = nil,
         exposedPorts: [String] = [], memoryBytes: Int? = nil, restartPolicy: String = "no", network: String? = nil,
-        networkAliases: [String] = [], publishedPorts: [String: PortBinding] = [:], autoRemove: Bool = false,
-        logConfig: LogConfig? = nil
+        publishedPorts: [String: PortBinding] = [:], logConfig: LogConfig? = nil
     ) {
         self.image = image
         self.environment = environment
@@ -81,15 +76,13 @@ public struct ContainerSpec: Sendable, Equatable {
         self.memoryBytes = memoryBytes
         self.restartPolicy = restartPolicy
         self.network = network
-        self.networkAliases = networkAliases
         self.publishedPorts = publishedPorts
-        self.autoRemove = autoRemove
         self.logConfig = logConfig
     }
 
     /// The create body with Docker's keys (members left out when nil, as Docker's defaults apply then).
     var json: JSONValue {
-        var host: JSONObject = ["RestartPolicy": ["Name": .string(restartPolicy)], "AutoRemove": .bool(autoRemove)]
+        var host: JSONObject = ["RestartPolicy": ["Name": .string(restartPolicy)]]
         host["Memory"] = memoryBytes.map(JSONValue.int)
         host["NetworkMode"] = network.map(JSONValue.string)
         host["PortBindings"] = publishedPorts.isEmpty ? nil : DockerJSON.object(publishedPorts) { [$0.json] }
@@ -102,10 +95,8 @@ public struct ContainerSpec: Sendable, Equatable {
         body["ExposedPorts"] = .object(JSONObject(exposed.sorted().map { ($0, [:]) }))
         body["HostConfig"] = .object(host)
         if let network {
-            var endpoint: JSONObject = [:]
-            endpoint["Aliases"] = networkAliases.isEmpty ? nil : DockerJSON.strings(networkAliases)
-            endpoint["NetworkID"] = networkID.map(JSONValue.string)
-            body["NetworkingConfig"] = ["EndpointsConfig": .object([network: .object(endpoint)])]
+            let endpoint: JSONValue = networkID.map { ["NetworkID": .string($0)] } ?? [:]
+            body["NetworkingConfig"] = ["EndpointsConfig": .object([network: endpoint])]
         }
         return .object(body)
     }

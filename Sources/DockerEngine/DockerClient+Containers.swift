@@ -48,10 +48,9 @@ extension DockerClient {
     }
 
     /// `DELETE /containers/{id}`; `force` kills a running (or paused) container first.
-    public func removeContainer(_ id: String, force: Bool = false, volumes: Bool = false) async throws(DockerError) {
+    public func removeContainer(_ id: String, force: Bool = false) async throws(DockerError) {
         _ = try await request(
-            "DELETE", "/containers/\(PercentEncoding.encode(id))",
-            query: [("force", force ? "1" : "0"), ("v", volumes ? "1" : "0")])
+            "DELETE", "/containers/\(PercentEncoding.encode(id))", query: [("force", force ? "1" : "0")])
     }
 
     /// `GET /containers/{id}/json`.

@@ -26,13 +26,10 @@ extension DockerClient {
         }
     }
 
-    /// `POST /networks/create`; returns the network id. A name in use is `.conflict`.
-    public func createNetwork(
-        name: String, driver: String = "bridge", isInternal: Bool = false, labels: [String: String] = [:]
-    ) async throws(DockerError) -> String {
+    /// `POST /networks/create` of a bridge network; returns the network id. A name in use is `.conflict`.
+    public func createNetwork(name: String, labels: [String: String] = [:]) async throws(DockerError) -> String {
         let body: JSONValue = [
-            "Name": .string(name), "Driver": .string(driver), "Internal": .bool(isInternal),
-            "Labels": DockerJSON.object(labels), "CheckDuplicate": true,
+            "Name": .string(name), "Driver": "bridge", "Labels": DockerJSON.object(labels), "CheckDuplicate": true,
         ]
         let response = try await request("POST", "/networks/create", body: body.serialized())
         return try DockerJSON.decode(from: response.body, what: "network create answer") { $0["Id"]?.stringValue }

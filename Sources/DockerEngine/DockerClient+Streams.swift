@@ -6,13 +6,9 @@ extension DockerClient {
     /// while the container runs and ends when it stops; `tail` is a line count or `all`; `since` is Unix
     /// seconds. Cancel the consuming task (or drop the stream) to stop following.
     public func logs(
-        _ id: String, follow: Bool = true, stdout: Bool = true, stderr: Bool = true, tail: String = "all",
-        since: Int? = nil
+        _ id: String, follow: Bool = true, tail: String = "all", since: Int? = nil
     ) -> AsyncThrowingStream<LogFrame, any Error> {
-        var query = [
-            ("follow", follow ? "1" : "0"), ("stdout", stdout ? "1" : "0"), ("stderr", stderr ? "1" : "0"),
-            ("tail", tail),
-        ]
+        var query = [("follow", follow ? "1" : "0"), ("stdout", "1"), ("stderr", "1"), ("tail", tail)]
         if let since { query.append(("since", String(since))) }
         let bytes = stream("GET", "/containers/\(PercentEncoding.encode(id))/logs", query: query)
         return Self.transform(bytes, state: LogStreamDemuxer()) { demuxer, chunk in demuxer.feed(chunk) }

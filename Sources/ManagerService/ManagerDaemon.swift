@@ -66,7 +66,7 @@ public enum ManagerDaemon {
         }
 
         let service = ManagerService(
-            settings: settings, functions: functions, docker: DockerClient(host: dockerHost), logger: logger)
+            settings: settings, functions: functions, backend: DockerClient(host: dockerHost), logger: logger)
         let server = HTTPServer(configuration: HTTPServerConfiguration(listen: settings.listen)) { request, _ in
             await service.handle(request)
         }

@@ -1,6 +1,5 @@
 public import BoxCore
 import BoxCrypto
-public import DockerEngine
 public import HTTP1
 public import Telemetry
 import Prometheus
@@ -17,16 +16,6 @@ public final class ManagerService: Sendable {
     /// The `/metrics` series (docs/observability.md).
     public let metrics: ManagerMetrics
     private let background = BackgroundTasks()
-
-    /// A manager for `functions`, running workers on the Docker engine `docker`.
-    public convenience init(
-        settings: ManagerSettings, functions: FunctionsConfig, docker: DockerClient, logger: Logger,
-        clock: any ManagerClock = SystemManagerClock()
-    ) {
-        self.init(
-            settings: settings, functions: functions, backend: DockerWorkerBackend(docker: docker), logger: logger,
-            clock: clock)
-    }
 
     /// A manager for `functions`, running workers on `backend`.
     public init(

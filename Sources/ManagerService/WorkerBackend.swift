@@ -13,7 +13,7 @@ public protocol WorkerBackend: Sendable {
     func inspectImage(_ name: String) async throws(DockerError) -> ImageDetails
 
     /// Creates a worker container; returns its id.
-    func createContainer(name: String, spec: ContainerSpec) async throws(DockerError) -> String
+    func createContainer(name: String?, spec: ContainerSpec) async throws(DockerError) -> String
     /// Starts a created container.
     func startContainer(_ id: String) async throws(DockerError)
     /// Freezes a running container.
@@ -43,49 +43,4 @@ public protocol WorkerBackend: Sendable {
 }
 
 /// The Docker engine as the Manager's backend: each call is the engine API call of the same name.
-public struct DockerWorkerBackend: WorkerBackend {
-    public let docker: DockerClient
-
-    /// The backend over `docker`.
-    public init(docker: DockerClient) { self.docker = docker }
-
-    public func version() async throws(DockerError) -> DockerVersion { try await docker.version() }
-    public func inspectImage(_ name: String) async throws(DockerError) -> ImageDetails {
-        try await docker.inspectImage(name)
-    }
-    public func createContainer(name: String, spec: ContainerSpec) async throws(DockerError) -> String {
-        try await docker.createContainer(name: name, spec: spec)
-    }
-    public func startContainer(_ id: String) async throws(DockerError) { try await docker.startContainer(id) }
-    public func pauseContainer(_ id: String) async throws(DockerError) { try await docker.pauseContainer(id) }
-    public func unpauseContainer(_ id: String) async throws(DockerError) { try await docker.unpauseContainer(id) }
-    public func stopContainer(_ id: String, timeoutSeconds: Int) async throws(DockerError) {
-        try await docker.stopContainer(id, timeoutSeconds: timeoutSeconds)
-    }
-    public func removeContainer(_ id: String, force: Bool) async throws(DockerError) {
-        try await docker.removeContainer(id, force: force)
-    }
-    public func inspectContainer(_ id: String) async throws(DockerError) -> ContainerDetails {
-        try await docker.inspectContainer(id)
-    }
-    public func listContainers(all: Bool, labels: [String]) async throws(DockerError) -> [ContainerSummary] {
-        try await docker.listContainers(all: all, labels: labels)
-    }
-    public func events(filters: [String: [String]], since: Int?) -> AsyncThrowingStream<DockerEvent, any Error> {
-        docker.events(filters: filters, since: since)
-    }
-    public func logs(_ id: String, follow: Bool, tail: String, since: Int?) -> AsyncThrowingStream<LogFrame, any Error>
-    {
-        docker.logs(id, follow: follow, tail: tail, since: since)
-    }
-    public func listNetworks(named name: String) async throws(DockerError) -> [NetworkDetails] {
-        try await docker.listNetworks(named: name)
-    }
-    public func createNetwork(name: String, labels: [String: String]) async throws(DockerError) -> String {
-        try await docker.createNetwork(name: name, labels: labels)
-    }
-    public func inspectNetwork(_ id: String) async throws(DockerError) -> NetworkDetails {
-        try await docker.inspectNetwork(id)
-    }
-    public func removeNetwork(_ id: String) async throws(DockerError) { try await docker.removeNetwork(id) }
-}
+extension DockerClient: WorkerBackend {}

@@ -47,7 +47,7 @@ final class ManagerHarness: Sendable {
         logs = CapturedLogs()
         let logger = Logger("manager", level: .debug, containerName: "esb-manager-test", sink: logs.sink)
         service = ManagerService(
-            settings: settings, functions: FunctionsConfig(functions: functions), docker: docker, logger: logger)
+            settings: settings, functions: FunctionsConfig(functions: functions), backend: docker, logger: logger)
         if start {
             service.start()
             try await waitUntil("the first sync") { await self.service.workers.dockerReachable }
