@@ -70,20 +70,25 @@ public enum ManagerDaemon {
         let server = HTTPServer(configuration: HTTPServerConfiguration(listen: settings.listen)) { request, _ in
             await service.handle(request)
         }
-        do {
-            let port = try server.start()
-            logger.info(
-                "esb-manager listening",
-                fields: [
-                    "listen": .string("\(settings.listen)"), "port": .int(port), "docker": .string("\(dockerHost)"),
-                    "functions": .int(functions.functions.count),
-                    "address_mode": .string(settings.addressMode.rawValue),
-                ])
-        } catch {
-            logger.error(
-                "cannot listen", fields: ["listen": .string("\(settings.listen)"), "error": .string(error.message)])
-            return 1
+        // Starts one listener and logs `message` with its address, port and `more`; false (logged) when it cannot.
+        func start(_ server: HTTPServer, _ listen: ListenAddress, _ message: String, _ more: JSONObject = [:]) -> Bool {
+            do {
+                let port = try server.start()
+                var fields: JSONObject = ["listen": .string("\(listen)"), "port": .int(port)]
+                for member in more { fields.append(key: member.key, value: member.value) }
+                logger.info(message, fields: fields)
+                return true
+            } catch {
+                logger.error(
+                    "cannot listen", fields: ["listen": .string("\(listen)"), "error": .string(error.message)])
+                return false
+            }
         }
+        let startup: JSONObject = [
+            "docker": .string("\(dockerHost)"), "functions": .int(functions.functions.count),
+            "address_mode": .string(settings.addressMode.rawValue),
+        ]
+        guard start(server, settings.listen, "esb-manager listening", startup) else { return 1 }
         // `GET /metrics` on its own listener, like the gateway's (docs/observability.md).
         let metricsServer = settings.metricsListen.map { listen in
             HTTPServer(configuration: HTTPServerConfiguration(listen: listen)) { request, _ in
@@ -93,15 +98,8 @@ public enum ManagerDaemon {
                 return await service.metricsResponse()
             }
         }
-        if let metricsServer, let listen = settings.metricsListen {
-            do {
-                let port = try metricsServer.start()
-                logger.info("metrics listening", fields: ["listen": .string("\(listen)"), "port": .int(port)])
-            } catch {
-                logger.error(
-                    "cannot listen", fields: ["listen": .string("\(listen)"), "error": .string(error.message)])
-                return 1
-            }
+        if let metricsServer, let listen = settings.metricsListen, !start(metricsServer, listen, "metrics listening") {
+            return 1
         }
         service.start()
 
