@@ -2,7 +2,7 @@ public import DockerEngine
 
 /// Every container operation the Manager performs, in one place (docs/manager.md, "Backend"): the worker table
 /// decides, `WorkerManager` and `WorkerLauncher` carry the decisions out through this and nothing else. The
-/// Docker engine (`DockerWorkerBackend`) is the only implementation today; another runtime (docs/scale-out.md)
+/// Docker engine (`DockerClient`, below) is the only implementation today; another runtime (docs/scale-out.md)
 /// implements these calls with the same meaning. Values are DockerEngine's (its specs, details and events are
 /// what the Manager reads); errors are `DockerError`, whose codes say what the Manager must do (gone, conflict,
 /// unreachable).
