@@ -164,11 +164,11 @@ def main():
         print(f"{'':52} {'median':>8} {'min':>8} {'max':>8}  (ms)")
         rows = [("(a) Engine API create+start+first RIE invoke", direct)]
         rows += [(f"      {k}", v) for k, v in parts.items()]
+        rows.append(("      create+start+port open", [d - f for d, f in zip(direct, parts["first invoke"])]))
         rows += [("(b) first request through esb-gateway (cold)", gateway)]
-        for key in ("queue_ms", "function_ms", "latency_ms"):
-            values = [float(x[key]) for x in lines if key in x]
-            if values:
-                rows.append((f"      gateway access line {key}", values))
+        queue = [float(x["queue_ms"]) for x in lines]
+        rows.append(("      queue_ms: lease (Manager create+start+ready)", queue))
+        rows.append(("      rest: first invoke + gateway", [g - q for g, q in zip(gateway, queue)]))
         for op, mean in manager_means(box).items():
             rows.append((f"      Manager {op} (mean, its /metrics)", [mean]))
         rows.append(("(b) - (a), per round", [g - d for g, d in zip(gateway, direct)]))
