@@ -9,7 +9,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests-e2e"))
@@ -62,9 +64,54 @@ def engine(method, path, body=None):
         conn.close()
 
 
+class EngineEvents:
+    """Docker's own `create` and `start` events of this box's containers, streamed from GET /events while the run
+    lasts: wall-clock instants (the daemon's TimeNano) by container id, to split each cold start at the two points
+    both sides share."""
+
+    def __init__(self, instance):
+        self.seen = {}
+        self.changed = threading.Condition()
+        filters = json.dumps({"type": ["container"], "event": ["create", "start"],
+                              "label": ["esb.instance=" + instance]})
+        self.conn = UnixHTTPConnection("/var/run/docker.sock", timeout=None)
+        self.conn.request("GET", "/events?filters=" + urllib.parse.quote(filters))
+        self.response = self.conn.getresponse()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        try:
+            for line in iter(self.response.readline, b""):
+                event = json.loads(line)
+                with self.changed:
+                    self.seen.setdefault(event["id"], {})[event["Action"]] = event["timeNano"] / 1e9
+                    self.changed.notify_all()
+        except (OSError, ValueError):
+            pass  # closed at the end of the run
+
+    def instants(self, container_id, timeout=10):
+        """(create, start) wall-clock instants of one container, once both events arrived."""
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.seen.get(container_id, {})) == 2, timeout)
+            got = self.seen[container_id]
+            return got["create"], got["start"]
+
+    def close(self):
+        self.conn.close()
+
+
+def split(events, container_id, begin, end):
+    """Milliseconds from `begin` to Docker's create event, from there to its start event, and on to `end`."""
+    create, start = events.instants(container_id)
+    return {"until the create event": (create - begin) * 1000, "create event -> start event": (start - create) * 1000,
+            "start event -> response": (end - start) * 1000}
+
+
 def direct_cold_start(box, name):
     """(a): create + start on the box's network, wait for the RIE's port on the bridge address (as the Manager's
-    readiness check does), first invoke. Milliseconds from create to the invoke's last byte, and the parts."""
+    readiness check does), first invoke. Milliseconds from create to the invoke's last byte, the parts, and the
+    container id with the wall-clock instants of the first and last byte."""
+    wall0 = time.time()
     t0 = time.perf_counter()
     cid = engine("POST", f"/containers/create?name={name}", {
         "Image": HELLO_IMAGE, "Labels": {"esb.instance": box.instance},
@@ -95,7 +142,8 @@ def direct_cold_start(box, name):
         assert resp.status == 200 and b"hello" in body, (resp.status, body)
         ms = lambda a, b: (b - a) * 1000  # noqa: E731
         return ms(t0, t_end), {"create": ms(t0, t_create), "start": ms(t_create, t_start),
-                               "port open": ms(t_start, t_ready), "first invoke": ms(t_ready, t_end)}
+                               "port open": ms(t_start, t_ready), "first invoke": ms(t_ready, t_end)}, \
+            (cid, wall0, wall0 + (t_end - t0))
     finally:
         engine("DELETE", f"/containers/{cid}?force=true")
 
@@ -105,13 +153,14 @@ def gateway_cold_start(box, gw, conn, i):
     Refuses a round that was not cold: a worker existed before, or the access line does not say cold_start."""
     function = f"cold-{i}"
     assert not box.workers_of(function), f"{function} already has a worker"
+    wall0 = time.time()
     t0 = time.perf_counter()
     status, _, body = gw.request("POST", "/" + function, body=b"{}", conn=conn)
     total = (time.perf_counter() - t0) * 1000
     assert status == 200 and b"hello" in body, (status, body)
     line = gw.daemon.wait_log_lines(lambda x: x.get("function") == function and "cold_start" in x)[0]
     assert line["cold_start"] is True, line
-    return total, line
+    return total, line, (line["worker"], wall0, wall0 + total / 1000)
 
 
 def manager_means(box):
@@ -143,13 +192,16 @@ def main():
         gw = box.start_gateway()
         conn = gw.connection()
         assert gw.request("GET", "/health", conn=conn)[0] == 200  # the TLS handshake is not part of (b)
-        direct, gateway, parts, lines = [], [], {}, []
+        events = EngineEvents(box.instance)
+        direct, gateway, parts, lines, splits = [], [], {}, [], {"a": {}, "b": {}}
         for i in range(args.rounds):
             # the two take turns, so a busy moment of the machine falls on both alike
             steps = [("a", lambda: direct_cold_start(box, f"esb-cold-direct-{box.instance}-{i}")),
                      ("b", lambda: gateway_cold_start(box, gw, conn, i))]
             for kind, step in steps if i % 2 == 0 else reversed(steps):
-                total, extra = step()
+                total, extra, (cid, begin, end) = step()
+                for k, v in split(events, cid, begin, end).items():
+                    splits[kind].setdefault(k, []).append(v)
                 if kind == "a":
                     direct.append(total)
                     for k, v in extra.items():
@@ -158,6 +210,7 @@ def main():
                     gateway.append(total)
                     lines.append(extra)
         conn.close()
+        events.close()
         docker = engine("GET", "/version")["Version"]
         print(f"# {HELLO_IMAGE}, {args.rounds} rounds, Docker {docker}, {os.cpu_count()} CPUs, "
               f"load {os.getloadavg()[0]:.2f}")
@@ -172,6 +225,10 @@ def main():
         for op, mean in manager_means(box).items():
             rows.append((f"      Manager {op} (mean, its /metrics)", [mean]))
         rows.append(("(b) - (a), per round", [g - d for g, d in zip(gateway, direct)]))
+        for k in splits["a"]:
+            rows.append((f"{k}: (a)", splits["a"][k]))
+            rows.append((f"{k}: (b)", splits["b"][k]))
+            rows.append((f"{k}: (b) - (a)", [b - a for a, b in zip(splits["a"][k], splits["b"][k])]))
         for label, values in rows:
             print("%-52s %8.1f %8.1f %8.1f" % (label, *summary(values)))
         print(f"target (issue 11): median (b) - (a) <= 40 ms; logs in {box.dir}")
