@@ -76,8 +76,10 @@ class EngineEvents:
                               "label": ["esb.instance=" + instance]})
         self.conn = UnixHTTPConnection("/var/run/docker.sock", timeout=None)
         self.conn.request("GET", "/events?filters=" + urllib.parse.quote(filters))
+        self.sock = self.conn.sock
         self.response = self.conn.getresponse()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         try:
@@ -97,6 +99,10 @@ class EngineEvents:
             return got["create"], got["start"]
 
     def close(self):
+        # Shut the socket down first: closing the response while the reader blocks in readline would wait on the
+        # reader's buffer lock forever.
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.reader.join()
         self.conn.close()
 
 
