@@ -6,8 +6,9 @@
 #       handler) on the box's bridge network, wait for :8080 on its bridge address, first invoke; then removed;
 #   (b) the first HTTPS request through esb-gateway to a function that has no worker (a fresh function per
 #       round), so the Manager creates and starts one; the access line must say cold_start.
-# Prints median / min / max of both and of (b) − (a), and where (b)'s time went (the gateway's and the Manager's
-# log lines). Release builds of both daemons, WORKER_ADDRESS_MODE=network. Asserts nothing but that (b) was cold.
+# Prints median / min / max of both and of (b) − (a), and where the time went (the daemons' log lines, and both
+# sides split at Docker's create and start events). Release builds of both daemons, WORKER_ADDRESS_MODE=network.
+# Asserts nothing but that (b) was cold.
 #
 #   bench/cold-start.sh [--no-setup] [--no-build] [--rounds N]    (default 10 rounds)
 #   ESB_BIN_DIR=DIR: run the esb-gateway and esb-manager found in DIR instead.
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
         --no-setup) SETUP=0 ;;
         --no-build) BUILD=0 ;;
         --rounds) ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
