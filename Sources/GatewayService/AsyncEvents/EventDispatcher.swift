@@ -228,26 +228,23 @@ final class EventDispatcher: Sendable {
         eventMetrics.recordAttempt(function: e.function, outcome: outcomeLabel)
         metrics.recordInvokeAPI(function: e.function, type: "Event", outcome: outcomeLabel)
         fields += [("outcome", .string(outcomeLabel)), ("latency_ms", .millis(ContinuousClock.now - started))]
+        let logAttempt = { (level: GatewayLog.Level, result: String, fields: [(String, GatewayLog.Value)]) in
+            self.log.log(
+                level, "Event invocation attempt of \(e.function): \(result)", logger: "gateway.invoke",
+                requestID: e.id, traceID: e.traceID, fields: fields)
+        }
         switch decision {
         case nil:
-            log.log(
-                .info, "Event invocation attempt of \(e.function): success", logger: "gateway.invoke",
-                requestID: e.id, traceID: e.traceID, fields: fields)
+            logAttempt(.info, "success", fields)
             spool.finish(e.id)
         case .retry(let p)?:
-            fields.append(("retry_in_ms", .int(Int(max(0, p.dueAtMillis - WallClock.epochMilliseconds())))))
-            log.log(
-                .warning, "Event invocation attempt of \(e.function): \(outcomeLabel), will retry",
-                logger: "gateway.invoke",
-                requestID: e.id, traceID: e.traceID, fields: fields)
+            let retryIn = Int(max(0, p.dueAtMillis - WallClock.epochMilliseconds()))
+            logAttempt(.warning, "\(outcomeLabel), will retry", fields + [("retry_in_ms", .int(retryIn))])
             entry.event.progress = p
             spool.record(e.id, progress: p)
             next = entry
         case .dead(let condition, let p)?:
-            log.log(
-                .warning, "Event invocation attempt of \(e.function): \(outcomeLabel), no retries left",
-                logger: "gateway.invoke",
-                requestID: e.id, traceID: e.traceID, fields: fields)
+            logAttempt(.warning, "\(outcomeLabel), no retries left", fields)
             entry.event.progress = p
             if !(await bury(entry, condition: condition, onFailure: function?.onFailure, payload: payload)) {
                 next = retryLater(entry)

@@ -9,8 +9,8 @@ final class EventMetrics: Sendable {
     private let collected = CollectedCounters()
 
     init() {
-        render(
-            Gauges(queued: 0, oldestAgeSeconds: 0, spoolBytes: 0, spoolFsyncs: 0, spoolAdmitted: 0), registerOnly: true)
+        // Registers every series, so the first scrape shows them at zero.
+        _ = render(Gauges(queued: 0, oldestAgeSeconds: 0, spoolBytes: 0, spoolFsyncs: 0, spoolAdmitted: 0))
     }
 
     func recordAttempt(function: String, outcome: String) {
@@ -36,11 +36,6 @@ final class EventMetrics: Sendable {
     }
 
     func render(_ g: Gauges) -> String {
-        render(g, registerOnly: false)
-    }
-
-    @discardableResult
-    private func render(_ g: Gauges, registerOnly: Bool) -> String {
         registry.gauge("esb_gateway_events_queued", help: "Asynchronous events accepted and not finished.").set(
             Double(g.queued))
         registry.gauge("esb_gateway_events_oldest_age_seconds", help: "Age of the oldest queued asynchronous event.")
@@ -52,6 +47,6 @@ final class EventMetrics: Sendable {
         collected.update(fsyncs, key: "fsyncs", total: Int64(g.spoolFsyncs))
         let admitted = registry.counter("esb_gateway_event_spool_admitted_total", help: "Events written to the spool.")
         collected.update(admitted, key: "admitted", total: Int64(g.spoolAdmitted))
-        return registerOnly ? "" : registry.emitToString()
+        return registry.emitToString()
     }
 }

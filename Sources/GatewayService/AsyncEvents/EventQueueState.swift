@@ -105,8 +105,6 @@ struct IDQueue: Sendable {
 struct DueHeap: Sendable {
     private var items: [(due: Int64, id: String)] = []
 
-    var count: Int { items.count }
-    var isEmpty: Bool { items.isEmpty }
     /// The earliest due time (the dispatcher's retry timer is armed for it).
     var earliestDue: Int64? { items.first?.due }
 

@@ -212,11 +212,6 @@ struct SpoolSegmentScanner {
     }
 
     private static func nextMagic(in bytes: [UInt8], after offset: Int) -> Int? {
-        var i = offset + 1
-        while i + 4 <= bytes.count {
-            if bytes[i] == 0x45, bytes[i + 1] == 0x53, bytes[i + 2] == 0x42, bytes[i + 3] == 0x52 { return i }
-            i += 1
-        }
-        return nil
+        (offset + 1..<max(offset + 1, bytes.count - 3)).first { bytes[$0..<$0 + 4].elementsEqual(SpoolRecord.magic) }
     }
 }

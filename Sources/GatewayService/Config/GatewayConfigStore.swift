@@ -1,25 +1,19 @@
-public import BoxCore
+import BoxCore
 import Synchronization
 
 /// The reloadable part of the gateway's configuration: `functions.yml` and `routing.yml` (docs/contract.md §2).
-public struct GatewayConfiguration: Sendable {
+struct GatewayConfiguration: Sendable {
     /// The functions, by name.
-    public var functions: FunctionsConfig
+    var functions: FunctionsConfig
     /// The routes.
-    public var routes: RoutingTable
-
-    /// A configuration of functions and routes.
-    public init(functions: FunctionsConfig, routes: RoutingTable) {
-        self.functions = functions
-        self.routes = routes
-    }
+    var routes: RoutingTable
 
     /// Warnings to log after loading: routing's own (legacy forms) and routes naming an undefined function
     /// (those answer 502 until the function appears).
-    public var warnings: [String] = []
+    var warnings: [String] = []
 
     /// Loads and validates both files; any error (with its `FILE:LINE:COLUMN` lines) leaves nothing half-loaded.
-    public static func load(functionsPath: String, routingPath: String, environment: [String: String])
+    static func load(functionsPath: String, routingPath: String, environment: [String: String])
         throws(ConfigError)
         -> GatewayConfiguration
     {
@@ -39,15 +33,15 @@ public final class GatewayConfigStore: Sendable {
     private let state: Mutex<GatewayConfiguration>
 
     /// A store holding `initial`.
-    public init(_ initial: GatewayConfiguration) {
+    init(_ initial: GatewayConfiguration) {
         state = Mutex(initial)
     }
 
     /// The configuration in force.
-    public var current: GatewayConfiguration { state.withLock { $0 } }
+    var current: GatewayConfiguration { state.withLock { $0 } }
 
     /// Puts `configuration` in force for every request that starts from now on.
-    public func replace(with configuration: GatewayConfiguration) {
+    func replace(with configuration: GatewayConfiguration) {
         state.withLock { $0 = configuration }
     }
 }

@@ -106,9 +106,6 @@ public struct GatewayEnvironment: Sendable {
     /// The spool directory in force.
     public var eventSpoolDirectory: String { eventSpoolDir ?? "/var/lib/esb/events/\(containerName)" }
 
-    /// All defaults (docs/contract.md §3.1).
-    public init() {}
-
     /// Reads the environment; an unparsable value is an error naming the variable.
     public static func parse(_ env: [String: String], hostName: String = "esb-gateway") throws(GatewayEnvironmentError)
         -> GatewayEnvironment
@@ -242,14 +239,8 @@ public struct GatewayEnvironment: Sendable {
 /// A variable of the environment that cannot be used; the process refuses to start with this line.
 public struct GatewayEnvironmentError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The environment variable.
-    public var variable: String
+    var variable: String
     /// What is wrong with it.
-    public var reason: String
-    /// Creates the error.
-    public init(variable: String, reason: String) {
-        self.variable = variable
-        self.reason = reason
-    }
-    /// `NAME: reason`.
+    var reason: String
     public var description: String { "\(variable): \(reason)" }
 }

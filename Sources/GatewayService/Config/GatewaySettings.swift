@@ -4,10 +4,4 @@ public struct GatewaySettings: Sendable {
     public var environment: GatewayEnvironment
     /// The HS256 key (from `JWT_SECRET_KEY`, or random for this run).
     public var jwtKey: [UInt8]
-
-    /// Settings from an environment and a key.
-    public init(environment: GatewayEnvironment, jwtKey: [UInt8]) {
-        self.environment = environment
-        self.jwtKey = jwtKey
-    }
 }

@@ -68,7 +68,7 @@ public struct IPAddressRange: Sendable, Equatable {
     static func parseIPv6(_ text: String) -> [UInt8]? {
         // Drop a zone id (`fe80::1%eth0`).
         let body = text.split(separator: "%", maxSplits: 1).first.map(String.init) ?? text
-        let halves = body.components(separatedByDoubleColon: ())
+        let halves = body.split(separator: "::", omittingEmptySubsequences: false)
         guard halves.count <= 2 else { return nil }
         func groups(_ s: Substring) -> [UInt8]? {
             if s.isEmpty { return [] }
@@ -89,26 +89,5 @@ public struct IPAddressRange: Sendable, Equatable {
         if halves.count == 1 { return head.count == 16 ? head : nil }
         guard let tail = groups(halves[1]), head.count + tail.count <= 14 else { return nil }
         return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
-    }
-}
-
-extension String {
-    /// Splits at every `::` (an IPv6 address has at most one).
-    fileprivate func components(separatedByDoubleColon _: Void) -> [Substring] {
-        var result: [Substring] = []
-        var start = startIndex
-        var i = startIndex
-        while i < endIndex {
-            let next = index(after: i)
-            if self[i] == ":", next < endIndex, self[next] == ":" {
-                result.append(self[start..<i])
-                start = index(after: next)
-                i = start
-                continue
-            }
-            i = next
-        }
-        result.append(self[start..<endIndex])
-        return result
     }
 }

@@ -19,11 +19,6 @@ struct InvokeSignatureCheck {
         self.now = now
     }
 
-    /// The error for an unknown key or missing credentials.
-    static let unrecognized = error(for: .unknownAccessKey(""))
-    /// The error for a signature that does not match.
-    static let mismatch = error(for: .signatureMismatch)
-
     /// Verifies the request's `Authorization` header; returns the region it was signed for.
     func verify(_ request: HTTPRequest) throws(GatewayError) -> String {
         let signed = SigV4Request(

@@ -1,3 +1,5 @@
+import BoxCrypto
+
 /// The function an Invoke API path names (docs/contract.md §3.6): a name, a partial ARN (`ACCOUNT:function:NAME`) or a full
 /// ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), optionally with `:QUALIFIER` or `?Qualifier=`.
 public struct InvokeTarget: Sendable, Equatable {
@@ -90,7 +92,9 @@ enum StrictPercentDecoding {
         var it = Array(text.utf8)[...]
         while let b = it.popFirst() {
             if b == UInt8(ascii: "%") {
-                guard let h = it.popFirst(), let l = it.popFirst(), let hv = hexValue(h), let lv = hexValue(l) else {
+                guard let h = it.popFirst(), let l = it.popFirst(), let hv = Hex.value(ofDigit: h),
+                    let lv = Hex.value(ofDigit: l)
+                else {
                     return nil
                 }
                 out.append(hv << 4 | lv)
@@ -112,14 +116,5 @@ enum StrictPercentDecoding {
             }
         }
         return nil
-    }
-
-    static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

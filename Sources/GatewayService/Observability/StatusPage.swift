@@ -1,36 +1,21 @@
 /// The operator's status page on the metrics listener (`GET /` or `/status`, docs/gateway.md "Status page"): the
 /// same figures as `/metrics`, as one self-contained HTML page (inline style, no script, no external asset) that
 /// reloads itself every 5 seconds.
-public enum StatusPage {
+enum StatusPage {
     /// Everything the page shows, read at request time.
-    public struct Snapshot: Sendable {
-        public var generatedAt: String
-        public var functions: [String]
-        public var pools: [String: GatewayMetrics.PoolGauge]
-        public var routes: [GatewayMetrics.RouteSummary]
-        public var invocations: [GatewayMetrics.FunctionSummary]
-        public var eventsQueued: Int
-        public var oldestEventAgeSeconds: Double
-        public var spoolBytes: Int
-
-        public init(
-            generatedAt: String, functions: [String], pools: [String: GatewayMetrics.PoolGauge],
-            routes: [GatewayMetrics.RouteSummary], invocations: [GatewayMetrics.FunctionSummary], eventsQueued: Int,
-            oldestEventAgeSeconds: Double, spoolBytes: Int
-        ) {
-            self.generatedAt = generatedAt
-            self.functions = functions
-            self.pools = pools
-            self.routes = routes
-            self.invocations = invocations
-            self.eventsQueued = eventsQueued
-            self.oldestEventAgeSeconds = oldestEventAgeSeconds
-            self.spoolBytes = spoolBytes
-        }
+    struct Snapshot: Sendable {
+        var generatedAt: String
+        var functions: [String]
+        var pools: [String: GatewayMetrics.PoolGauge]
+        var routes: [GatewayMetrics.RouteSummary]
+        var invocations: [GatewayMetrics.FunctionSummary]
+        var eventsQueued: Int
+        var oldestEventAgeSeconds: Double
+        var spoolBytes: Int
     }
 
     /// The page.
-    public static func render(_ s: Snapshot) -> String {
+    static func render(_ s: Snapshot) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
