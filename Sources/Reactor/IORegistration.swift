@@ -120,13 +120,16 @@ final class IORegistration: @unchecked Sendable {
 
     /// What a wait returns at once, or nil to wait. Checked inside the continuation's body: the task may hop
     /// onto the loop between calling a wait and that body, and the loop may poll meanwhile, so an edge, the
-    /// deadline or a cancellation that came in between is seen here instead of being waited for in vain.
+    /// deadline or a cancellation that came in between is seen here instead of being waited for in vain. An edge
+    /// that came wins over a deadline that passed meanwhile, as when the loop dispatches events before timers:
+    /// a loop that was slow to run this (a starved machine) makes progress instead of failing work that is ready.
     private func readinessWithoutWaiting(seen: inout Bool) -> Readiness? {
         if isCancelled || !isRegistered { return .cancelled }
-        if isPastDeadline { return .timedOut }
-        guard seen else { return nil }
-        seen = false
-        return .ready
+        if seen {
+            seen = false
+            return .ready
+        }
+        return isPastDeadline ? .timedOut : nil
     }
 
     /// Called by the loop with the epoll bits for this descriptor.
