@@ -22,12 +22,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case trailingData
     }
 
-    /// What was wrong.
     public var reason: Reason
-    /// Byte offset into the input.
     public var offset: Int
 
-    /// An error at an offset.
     public init(_ reason: Reason, at offset: Int) {
         self.reason = reason
         self.offset = offset

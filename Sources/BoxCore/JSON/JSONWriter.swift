@@ -20,27 +20,23 @@ public struct JSONWriter: Sendable {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    /// `{`
     public mutating func beginObject() {
         separator()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    /// `}`
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    /// `[`
     public mutating func beginArray() {
         separator()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
-    /// `]`
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma = true
@@ -54,7 +50,6 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    /// A string value.
     public mutating func string(_ value: String) {
         separator()
         appendQuoted(value)
@@ -75,7 +70,6 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// An integer value.
     public mutating func int(_ value: Int) {
         separator()
         appendDecimal(value)
@@ -89,14 +83,12 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// `true` / `false`
     public mutating func bool(_ value: Bool) {
         separator()
         bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
         needsComma = true
     }
 
-    /// `null`
     public mutating func null() {
         separator()
         bytes.append(contentsOf: Self.nullBytes)
@@ -122,13 +114,6 @@ public struct JSONWriter: Sendable {
             }
             endObject()
         }
-    }
-
-    /// Pre-serialized JSON text, copied as is (the caller vouches that it is one valid JSON value).
-    public mutating func raw(_ json: [UInt8]) {
-        separator()
-        bytes.append(contentsOf: json)
-        needsComma = true
     }
 
     // MARK: Pieces for event building (a string value written in parts, lower-cased keys)
@@ -221,6 +206,5 @@ extension JSONValue {
         return writer.bytes
     }
 
-    /// Compact JSON text.
     public var jsonString: String { String(decoding: serialized(), as: UTF8.self) }
 }
