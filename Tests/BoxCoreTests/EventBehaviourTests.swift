@@ -78,7 +78,7 @@ func emptyQueryIsAbsent(raw: String) throws {
         (Array("x".utf8), [("Content-Encoding", "identity")], "", false),
     ] as [([UInt8], [(name: String, value: String)], String, Bool)])
 func bodyEncoding(body: [UInt8], headers: [(name: String, value: String)], binary: String, base64: Bool) throws {
-    let i = input(method: "POST", headers: headers, body: body, binary: BinaryMediaTypes(environmentValue: binary))
+    let i = input(method: "POST", headers: headers, body: body, binary: BinaryMediaTypes([binary]))
     for event in [try rest(i), try http(i)] {
         #expect(event["isBase64Encoded"]?.boolValue == base64)
         let expected = base64 ? Base64Text.encode(body) : String(decoding: body, as: UTF8.self)

@@ -4,7 +4,6 @@ public struct JWTClaims: Sendable, Equatable {
     public var subject: String
     /// `iat`, when present.
     public var issuedAt: Int?
-    /// `exp`.
     public var expiresAt: Int
     /// `nbf`, when present.
     public var notBefore: Int?
@@ -15,7 +14,6 @@ public struct JWTClaims: Sendable, Equatable {
     /// Every claim of the payload as received (or, when signing, extra claims to add after the ones above).
     public var all: JSONObject
 
-    /// Claims for a new token.
     public init(
         subject: String, issuedAt: Int?, expiresAt: Int, notBefore: Int? = nil, issuer: String? = nil,
         tokenID: String? = nil, extra: JSONObject = [:]

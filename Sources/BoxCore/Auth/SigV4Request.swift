@@ -9,10 +9,8 @@ public struct SigV4Request: Sendable {
     public var query: String?
     /// Header fields in order (must include `Host`).
     public var headers: [(name: String, value: String)]
-    /// Body bytes.
     public var body: [UInt8]
 
-    /// A request.
     public init(
         method: String, path: String, query: String? = nil, headers: [(name: String, value: String)],
         body: [UInt8] = []
@@ -32,7 +30,6 @@ public struct SigV4Request: Sendable {
 
 /// Who signed a verified request.
 public struct SigV4Identity: Sendable, Equatable {
-    /// The access key id of the credential.
     public var accessKeyID: String
     /// The region of the credential scope.
     public var region: String

@@ -5,18 +5,14 @@ import BoxCrypto
 /// except hop-by-hop ones, `User-Agent` and `Content-Length`; S3 gets `x-amz-content-sha256` and a
 /// single-encoded canonical path, other services a double-encoded one.
 public struct SigV4Signer: Sendable {
-    /// Access key id.
     public var accessKeyID: String
-    /// Secret access key.
     public var secretAccessKey: String
     /// Session token (`X-Amz-Security-Token`), when the credentials are temporary.
     public var sessionToken: String?
-    /// Region of the credential scope.
     public var region: String
     /// Service of the credential scope (`s3`, `dynamodb`, `lambda`).
     public var service: String
 
-    /// A signer for one credential, region and service.
     public init(
         accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, region: String,
         service: String

@@ -13,7 +13,6 @@ public struct SigV4Verifier: Sendable {
     /// Largest accepted distance between `X-Amz-Date` and the server clock (AWS: 15 minutes).
     public var maxClockSkewSeconds: Int64
 
-    /// A verifier for these key pairs.
     public init(credentials: [String: String], service: String = "lambda", maxClockSkewSeconds: Int64 = 900) {
         self.credentials = credentials
         self.service = service

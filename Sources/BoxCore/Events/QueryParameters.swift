@@ -23,20 +23,8 @@ struct QueryParameters {
                 }
             }
         }
-        // A dictionary from name to group: linear in the number of pairs (a search of the groups for every pair
-        // was quadratic, and one request with thousands of names stalled the loop, docs/gateway.md).
-        var groups: [(name: String, indices: [Int])] = []
-        var groupOf: [String: Int] = [:]
-        for (i, pair) in pairs.enumerated() {
-            if let g = groupOf[pair.name] {
-                groups[g].indices.append(i)
-            } else {
-                groupOf[pair.name] = groups.count
-                groups.append((pair.name, [i]))
-            }
-        }
         self.pairs = pairs
-        self.groups = groups
+        groups = groupedIndices(pairs) { $0 }
     }
 
     var isEmpty: Bool { pairs.isEmpty }
@@ -48,18 +36,30 @@ struct HeaderGroups {
     let groups: [(name: String, indices: [Int])]
 
     init(_ headers: [(name: String, value: String)], excluding excluded: String? = nil) {
-        var groups: [(name: String, indices: [Int])] = []
-        var groupOf: [String: Int] = [:]
-        for (i, field) in headers.enumerated() {
-            if let excluded, ASCII.equalsIgnoringCase(field.name, excluded) { continue }
-            let key = ASCII.lowercased(field.name)
-            if let g = groupOf[key] {
-                groups[g].indices.append(i)
-            } else {
-                groupOf[key] = groups.count
-                groups.append((field.name, [i]))
-            }
+        groups = groupedIndices(headers) { name in
+            if let excluded, ASCII.equalsIgnoringCase(name, excluded) { return nil }
+            return ASCII.lowercased(name)
         }
-        self.groups = groups
     }
+}
+
+/// For each distinct `key` of the field names (first-appearance order; nil skips a field): the first name with
+/// that key and the indices of its fields. A dictionary from key to group keeps this linear (a search of the
+/// groups for every field was quadratic, and one request with thousands of names stalled the loop,
+/// docs/gateway.md).
+func groupedIndices(
+    _ fields: [(name: String, value: String)], key: (String) -> String?
+) -> [(name: String, indices: [Int])] {
+    var groups: [(name: String, indices: [Int])] = []
+    var groupOf: [String: Int] = [:]
+    for (i, field) in fields.enumerated() {
+        guard let key = key(field.name) else { continue }
+        if let g = groupOf[key] {
+            groups[g].indices.append(i)
+        } else {
+            groupOf[key] = groups.count
+            groups.append((field.name, [i]))
+        }
+    }
+    return groups
 }

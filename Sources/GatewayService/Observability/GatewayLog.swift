@@ -17,9 +17,7 @@ public struct GatewayLog: Sendable {
         case int(Int)
         case double(Double)
         case bool(Bool)
-        /// A string value.
         public init(stringLiteral value: String) { self = .string(value) }
-        /// An integer value.
         public init(integerLiteral value: Int) { self = .int(value) }
 
         var json: JSONValue {
@@ -50,7 +48,6 @@ public struct GatewayLog: Sendable {
             label: "gateway", containerName: containerName, logLevel: minimumLevel, now: now, output: sink)
     }
 
-    /// True when lines of `level` are written.
     public func isEnabled(_ level: Level) -> Bool { level >= handler.logLevel }
 
     /// Writes one line through a swift-log `Logger` labelled `logger`.
@@ -73,7 +70,6 @@ public struct GatewayLog: Sendable {
 extension GatewayLog.Value {
     /// Milliseconds with two decimals, as the reference's `latency_ms`.
     static func millis(_ d: Duration) -> GatewayLog.Value {
-        let ms = d.frontMilliseconds
-        return .double(Double(Int64(ms * 100 + 0.5)) / 100)
+        .double(Double(Int64(d.frontSeconds * 1000 * 100 + 0.5)) / 100)
     }
 }
