@@ -128,16 +128,16 @@ enum Base64Text {
 
 @Test func authorizerSections() throws {
     var i = input()
-    i.claims = ProxyClaims(subject: "u-1", username: "alice", extra: ["iss": "esb"])
+    i.claims = ProxyClaims(subject: "alice")
     let v1 = try rest(i)
     #expect(
         v1["requestContext"]?["authorizer"]?.jsonString
-            == #"{"claims":{"sub":"u-1","username":"alice","cognito:username":"alice","iss":"esb"},"cognito:username":"alice"}"#
+            == #"{"claims":{"sub":"alice","username":"alice","cognito:username":"alice"},"cognito:username":"alice"}"#
     )
     let v2 = try http(i)
     #expect(
         v2["requestContext"]?["authorizer"]?.jsonString
-            == #"{"jwt":{"claims":{"sub":"u-1","username":"alice","cognito:username":"alice","iss":"esb"},"scopes":null}}"#
+            == #"{"jwt":{"claims":{"sub":"alice","username":"alice","cognito:username":"alice"},"scopes":null}}"#
     )
 }
 

@@ -6,7 +6,7 @@ extension APIGatewayEvent {
     public static func httpPayload(_ input: ProxyRequestInput) -> [UInt8] {
         var w = JSONWriter(capacity: 1280 + input.body.count * 4 / 3)
         let headers = eventHeaders(of: input)
-        let groups = HeaderGroups(headers, excluding: "Cookie").groups
+        let groups = headerGroups(headers, excluding: "Cookie")
         let query = QueryParameters(rawQuery: input.rawQuery)
         let body = body(of: input)
         let domain = domainName(of: input)

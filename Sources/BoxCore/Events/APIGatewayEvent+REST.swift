@@ -6,7 +6,7 @@ extension APIGatewayEvent {
     public static func restPayload(_ input: ProxyRequestInput) -> [UInt8] {
         var w = JSONWriter(capacity: 1536 + input.body.count * 4 / 3)
         let headers = eventHeaders(of: input)
-        let groups = HeaderGroups(headers).groups
+        let groups = headerGroups(headers)
         let query = QueryParameters(rawQuery: input.rawQuery)
         let resource = input.resourcePath ?? input.rawPath
         let body = body(of: input)
@@ -57,7 +57,7 @@ extension APIGatewayEvent {
             w.key("authorizer")
             w.beginObject()
             w.key("claims"); claims.write(to: &w)
-            w.key("cognito:username"); w.string(claims.username)
+            w.key("cognito:username"); w.string(claims.subject)
             w.endObject()
         }
         w.endObject()

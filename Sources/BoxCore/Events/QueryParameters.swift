@@ -13,13 +13,9 @@ struct QueryParameters {
             for part in rawQuery.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
                 let text = Substring(part)
                 if let eq = text.firstIndex(of: "=") {
-                    pairs.append(
-                        (
-                            QueryDecoding.decode(text[..<eq]),
-                            QueryDecoding.decode(text[text.index(after: eq)...])
-                        ))
+                    pairs.append((Self.decode(text[..<eq]), Self.decode(text[text.index(after: eq)...])))
                 } else {
-                    pairs.append((QueryDecoding.decode(text), ""))
+                    pairs.append((Self.decode(text), ""))
                 }
             }
         }
@@ -28,18 +24,24 @@ struct QueryParameters {
     }
 
     var isEmpty: Bool { pairs.isEmpty }
+
+    /// `+` is a space (form encoding), then `PercentDecoding`'s rules (`%XX` escapes, a stray `%` stays, invalid
+    /// UTF-8 becomes U+FFFD), as API Gateway decodes query strings.
+    static func decode(_ text: Substring) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "+")) else { return PercentDecoding.decode(utf8) }
+        // Plus signs become spaces before escapes are decoded, so an escaped "%2B" still ends up a literal "+".
+        return PercentDecoding.decode(utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 })
+    }
 }
 
 /// Header fields grouped by name, ignoring case; each group keeps the spelling of its first field.
-struct HeaderGroups {
-    /// For each distinct name (first-appearance order): its first spelling and the indices of its fields.
-    let groups: [(name: String, indices: [Int])]
-
-    init(_ headers: [(name: String, value: String)], excluding excluded: String? = nil) {
-        groups = groupedIndices(headers) { name in
-            if let excluded, ASCII.equalsIgnoringCase(name, excluded) { return nil }
-            return ASCII.lowercased(name)
-        }
+func headerGroups(
+    _ headers: [(name: String, value: String)], excluding excluded: String? = nil
+) -> [(name: String, indices: [Int])] {
+    groupedIndices(headers) { name in
+        if let excluded, ASCII.equalsIgnoringCase(name, excluded) { return nil }
+        return ASCII.lowercased(name)
     }
 }
 

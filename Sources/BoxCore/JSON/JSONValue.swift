@@ -40,40 +40,22 @@ public enum JSONValue: Sendable, Equatable {
         return array[index]
     }
 
-    public var stringValue: String? {
-        if case .string(let s) = self { return s }
-        return nil
-    }
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 
-    public var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
 
-    public var numberValue: JSONNumber? {
-        if case .number(let n) = self { return n }
-        return nil
-    }
+    public var numberValue: JSONNumber? { if case .number(let n) = self { n } else { nil } }
 
     /// The integer, when this is a number with an integral value that fits an `Int`.
     public var intValue: Int? { numberValue?.intValue }
 
     public var doubleValue: Double? { numberValue?.doubleValue }
 
-    public var arrayValue: [JSONValue]? {
-        if case .array(let a) = self { return a }
-        return nil
-    }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 
-    public var objectValue: JSONObject? {
-        if case .object(let o) = self { return o }
-        return nil
-    }
+    public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
 
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
+    public var isNull: Bool { if case .null = self { true } else { false } }
 }
 
 extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
