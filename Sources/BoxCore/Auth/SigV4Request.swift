@@ -31,9 +31,8 @@ public struct SigV4Request: Sendable {
 /// Who signed a verified request.
 public struct SigV4Identity: Sendable, Equatable {
     public var accessKeyID: String
-    /// The region of the credential scope.
+    /// The credential scope's region and service.
     public var region: String
-    /// The service of the credential scope.
     public var service: String
     /// `X-Amz-Date` as epoch seconds.
     public var signedAtEpochSeconds: Int64
