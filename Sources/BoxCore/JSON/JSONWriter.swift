@@ -74,21 +74,16 @@ public struct JSONWriter: Sendable {
     }
 
     /// A number value, written as its literal text.
-    public mutating func number(_ value: JSONNumber) {
-        separator()
-        bytes.append(contentsOf: value.text.utf8)
-        needsComma = true
-    }
+    public mutating func number(_ value: JSONNumber) { literal(value.text.utf8) }
 
-    public mutating func bool(_ value: Bool) {
-        separator()
-        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
-        needsComma = true
-    }
+    public mutating func bool(_ value: Bool) { literal(value ? Self.trueBytes : Self.falseBytes) }
 
-    public mutating func null() {
+    public mutating func null() { literal(Self.nullBytes) }
+
+    /// A value whose JSON text is `text` as is.
+    @inline(__always) mutating func literal<Text: Sequence<UInt8>>(_ text: Text) {
         separator()
-        bytes.append(contentsOf: Self.nullBytes)
+        bytes.append(contentsOf: text)
         needsComma = true
     }
 
