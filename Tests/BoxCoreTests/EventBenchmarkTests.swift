@@ -37,10 +37,14 @@ import Testing
         {"statusCode":200,"headers":{"Content-Type":"application/json","X-Custom":"v"},"multiValueHeaders":{"Set-Cookie":["a=1","b=2"]},"body":"{\"message\":\"hello\",\"items\":[1,2,3],\"user\":{\"id\":\"42\",\"name\":\"Alice\"}}","isBase64Encoded":false}
         """#.utf8)
     try measure("result 1.0 (\(result.count) B)", expect: 4) {
-        try ProxyResult.response(rieStatus: 200, rieHeaders: [], payload: result, format: .v1).headers.count
+        try ProxyResult.response(
+            rieStatus: 200, rieHeaders: [], payload: result, parsed: try? JSONValue(parsing: result), format: .v1
+        ).headers.count
     }
     try measure("result 2.0 (\(result.count) B)", expect: 2) {  // multiValueHeaders ignored in 2.0
-        try ProxyResult.response(rieStatus: 200, rieHeaders: [], payload: result, format: .v2).headers.count
+        try ProxyResult.response(
+            rieStatus: 200, rieHeaders: [], payload: result, parsed: try? JSONValue(parsing: result), format: .v2
+        ).headers.count
     }
     let event = APIGatewayEvent.restPayload(request)
     let eventKeys = try JSONValue(parsing: event).objectValue?.count ?? 0

@@ -85,7 +85,10 @@ enum EventFuzz {
 
     static func checkResult(_ payload: [UInt8]) -> String? {
         for format in [Route.PayloadFormat.v1, .v2] {
-            guard let r = try? ProxyResult.response(rieStatus: 200, rieHeaders: [], payload: payload, format: format)
+            guard
+                let r = try? ProxyResult.response(
+                    rieStatus: 200, rieHeaders: [], payload: payload, parsed: try? JSONValue(parsing: payload),
+                    format: format)
             else {
                 continue  // a malformed result is a 502, which is fine
             }

@@ -40,15 +40,14 @@ let hs256Header = #"{"alg":"HS256","typ":"JWT"}"#
     #expect(throws: JWTError.badSignature) { try JWT.verify(token, secret: jwtSecret, now: 1_300_819_000) }
 }
 
-@Test func issuerTokenIDAndExtraClaimsRoundTrip() throws {
+@Test func issuerAndTokenIDRoundTrip() throws {
     let claims = JWTClaims(
-        subject: "bob", issuedAt: jwtNow, expiresAt: jwtNow + 60, notBefore: jwtNow, issuer: "esb", tokenID: "j-1",
-        extra: ["scope": "read", "sub": "ignored: registered claims come from the fields"])
+        subject: "bob", issuedAt: jwtNow, expiresAt: jwtNow + 60, notBefore: jwtNow, issuer: "esb", tokenID: "j-1")
     let token = JWT.sign(claims, secret: jwtSecret)
     let back = try JWT.verify(token, secret: jwtSecret, now: jwtNow)
     #expect(back.subject == "bob" && back.issuer == "esb" && back.tokenID == "j-1" && back.notBefore == jwtNow)
-    #expect(back.all.keys == ["sub", "iat", "exp", "nbf", "iss", "jti", "scope"])
-    #expect(back.all["scope"] == "read")
+    let payload = try #require(Base64URL.decode(token.split(separator: ".")[1].utf8))
+    #expect(try JSONValue(parsing: payload).objectValue?.keys == ["sub", "iat", "exp", "nbf", "iss", "jti"])
 }
 
 /// Every refusal, with the case that names it.

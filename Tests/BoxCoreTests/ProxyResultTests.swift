@@ -5,7 +5,10 @@ func map(
     _ payload: String, _ format: Route.PayloadFormat, status: Int = 200,
     rieHeaders: [(name: String, value: String)] = []
 ) throws(ProxyResultError) -> ProxyResponse {
-    try ProxyResult.response(rieStatus: status, rieHeaders: rieHeaders, payload: Array(payload.utf8), format: format)
+    let bytes = Array(payload.utf8)
+    return try ProxyResult.response(
+        rieStatus: status, rieHeaders: rieHeaders, payload: bytes, parsed: try? JSONValue(parsing: bytes),
+        format: format)
 }
 
 func text(_ r: ProxyResponse) -> String { String(decoding: r.body, as: UTF8.self) }

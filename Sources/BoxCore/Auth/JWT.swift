@@ -82,11 +82,9 @@ public enum JWT {
         guard case .string(let sub)? = payload["sub"], !sub.isEmpty else { throw .missingSubject }
         let iss = try optionalString(payload["iss"], name: "iss")
         let jti = try optionalString(payload["jti"], name: "jti")
-        var claims = JWTClaims(
+        return JWTClaims(
             subject: sub, issuedAt: iat.map(truncated), expiresAt: truncated(exp), notBefore: nbf.map(truncated),
             issuer: iss, tokenID: jti)
-        claims.all = payload
-        return claims
     }
 
     static func numericDate(_ value: JSONValue, name: String) throws(JWTError) -> Double {

@@ -4,7 +4,6 @@ public struct JWTClaims: Sendable, Equatable {
     public var subject: String
     /// `iat`, when present.
     public var issuedAt: Int?
-    /// `exp`.
     public var expiresAt: Int
     /// `nbf`, when present.
     public var notBefore: Int?
@@ -12,13 +11,10 @@ public struct JWTClaims: Sendable, Equatable {
     public var issuer: String?
     /// `jti`, when present.
     public var tokenID: String?
-    /// Every claim of the payload as received (or, when signing, extra claims to add after the ones above).
-    public var all: JSONObject
 
-    /// Claims for a new token.
     public init(
         subject: String, issuedAt: Int?, expiresAt: Int, notBefore: Int? = nil, issuer: String? = nil,
-        tokenID: String? = nil, extra: JSONObject = [:]
+        tokenID: String? = nil
     ) {
         self.subject = subject
         self.issuedAt = issuedAt
@@ -26,10 +22,9 @@ public struct JWTClaims: Sendable, Equatable {
         self.notBefore = notBefore
         self.issuer = issuer
         self.tokenID = tokenID
-        self.all = extra
     }
 
-    /// The payload JSON: `sub`, `iat`, `exp`, `nbf`, `iss`, `jti` (those present), then the extra claims.
+    /// The payload JSON: `sub`, `iat`, `exp`, `nbf`, `iss`, `jti` (those present).
     func payloadJSON() -> [UInt8] {
         var w = JSONWriter(capacity: 128)
         w.beginObject()
@@ -39,13 +34,7 @@ public struct JWTClaims: Sendable, Equatable {
         if let notBefore { w.key("nbf"); w.int(notBefore) }
         if let issuer { w.key("iss"); w.string(issuer) }
         if let tokenID { w.key("jti"); w.string(tokenID) }
-        for member in all.members where !Self.registered.contains(member.key) {
-            w.key(member.key)
-            w.value(member.value)
-        }
         w.endObject()
         return w.bytes
     }
-
-    static let registered: Set<String> = ["sub", "iat", "exp", "nbf", "iss", "jti"]
 }

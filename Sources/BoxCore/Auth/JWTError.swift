@@ -12,9 +12,7 @@ public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedAlgorithm(String?)
     /// A `crit` header: we understand no extensions, so RFC 7515 §4.1.11 says refuse.
     case unsupportedCriticalHeader
-    /// The HMAC does not match.
     case badSignature
-    /// No `exp` claim.
     case missingExpiry
     /// `exp` (plus leeway) has passed.
     case expired
@@ -27,7 +25,6 @@ public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A registered claim of the wrong JSON type (e.g. `exp` as a string); carries the claim name.
     case invalidClaim(String)
 
-    /// A short reason for logs.
     public var description: String {
         switch self {
         case .tooLong: "token too long"

@@ -130,10 +130,6 @@ enum SigV4 {
         return HMACSHA256.authenticationCode(key: kService, message: "aws4_request")
     }
 
-    static func signature(key: [UInt8], stringToSign: String) -> [UInt8] {
-        HMACSHA256.authenticationCode(key: key, message: stringToSign)
-    }
-
     /// Epoch seconds of an `X-Amz-Date` (`20150830T123600Z`), or nil when it is not one.
     static func parseAmzDate(_ text: String) -> Int64? {
         let b = Array(text.utf8)

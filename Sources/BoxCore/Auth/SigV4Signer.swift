@@ -53,7 +53,7 @@ public struct SigV4Signer: Sendable {
         let scope = "\(date)/\(region)/\(service)/aws4_request"
         let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical)
         let key = SigV4.signingKey(secret: secretAccessKey, date: date, region: region, service: service)
-        let signature = Hex.encode(SigV4.signature(key: key, stringToSign: stringToSign))
+        let signature = Hex.encode(HMACSHA256.authenticationCode(key: key, message: stringToSign))
         added.append(
             (
                 "Authorization",

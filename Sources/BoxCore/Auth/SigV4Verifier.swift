@@ -53,7 +53,7 @@ public struct SigV4Verifier: Sendable {
         let scope = "\(parsed.date)/\(parsed.region)/\(parsed.service)/\(parsed.terminator)"
         let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical)
         let key = SigV4.signingKey(secret: secret, date: parsed.date, region: parsed.region, service: parsed.service)
-        let expected = SigV4.signature(key: key, stringToSign: stringToSign)
+        let expected = HMACSHA256.authenticationCode(key: key, message: stringToSign)
         guard constantTimeEquals(expected, parsed.signature) else { throw .signatureMismatch }
         return SigV4Identity(
             accessKeyID: parsed.accessKeyID, region: parsed.region, service: parsed.service,

@@ -6,7 +6,7 @@ extension APIGatewayEvent {
     public static func httpPayload(_ input: ProxyRequestInput) -> [UInt8] {
         var w = JSONWriter(capacity: 1280 + input.body.count * 4 / 3)
         let headers = eventHeaders(of: input)
-        let groups = HeaderGroups(headers, excluding: "Cookie").groups
+        let groups = headerGroups(headers, excluding: "Cookie")
         let query = QueryParameters(rawQuery: input.rawQuery)
         let body = body(of: input)
         let domain = domainName(of: input)
@@ -33,33 +33,10 @@ extension APIGatewayEvent {
         }
 
         if !groups.isEmpty {
-            w.key("headers")
-            w.beginObject()
-            for group in groups {
-                w.keyLowercased(group.name)
-                w.beginStringValue()
-                for (n, i) in group.indices.enumerated() {
-                    if n > 0 { w.bytes.append(UInt8(ascii: ",")) }
-                    w.appendStringContent(headers[i].value)
-                }
-                w.endStringValue()
-            }
-            w.endObject()
+            w.key("headers"); writeJoinedGroups(groups, of: headers, lowercasingNames: true, to: &w)
         }
-
         if !query.isEmpty {
-            w.key("queryStringParameters")
-            w.beginObject()
-            for group in query.groups {
-                w.key(group.name)
-                w.beginStringValue()
-                for (n, i) in group.indices.enumerated() {
-                    if n > 0 { w.bytes.append(UInt8(ascii: ",")) }
-                    w.appendStringContent(query.pairs[i].value)
-                }
-                w.endStringValue()
-            }
-            w.endObject()
+            w.key("queryStringParameters"); writeJoinedGroups(query.groups, of: query.pairs, to: &w)
         }
 
         w.key("requestContext")
@@ -106,5 +83,23 @@ extension APIGatewayEvent {
         }
         w.endObject()
         return w.bytes
+    }
+
+    /// Writes name → the group's values joined by `,` (names lower-cased for headers), with no temporary Strings.
+    static func writeJoinedGroups(
+        _ groups: [(name: String, indices: [Int])], of fields: [(name: String, value: String)],
+        lowercasingNames: Bool = false, to w: inout JSONWriter
+    ) {
+        w.beginObject()
+        for group in groups {
+            if lowercasingNames { w.keyLowercased(group.name) } else { w.key(group.name) }
+            w.beginStringValue()
+            for (n, i) in group.indices.enumerated() {
+                if n > 0 { w.bytes.append(UInt8(ascii: ",")) }
+                w.appendStringContent(fields[i].value)
+            }
+            w.endStringValue()
+        }
+        w.endObject()
     }
 }

@@ -6,7 +6,7 @@ extension APIGatewayEvent {
     public static func restPayload(_ input: ProxyRequestInput) -> [UInt8] {
         var w = JSONWriter(capacity: 1536 + input.body.count * 4 / 3)
         let headers = eventHeaders(of: input)
-        let groups = HeaderGroups(headers).groups
+        let groups = headerGroups(headers)
         let query = QueryParameters(rawQuery: input.rawQuery)
         let resource = input.resourcePath ?? input.rawPath
         let body = body(of: input)
@@ -17,55 +17,10 @@ extension APIGatewayEvent {
         w.key("path"); w.string(input.rawPath)
         w.key("httpMethod"); w.string(input.method)
 
-        w.key("headers")
-        if groups.isEmpty {
-            w.null()
-        } else {
-            w.beginObject()
-            for group in groups {
-                w.key(group.name)
-                w.string(headers[group.indices[group.indices.count - 1]].value)
-            }
-            w.endObject()
-        }
-        w.key("multiValueHeaders")
-        if groups.isEmpty {
-            w.null()
-        } else {
-            w.beginObject()
-            for group in groups {
-                w.key(group.name)
-                w.beginArray()
-                for i in group.indices { w.string(headers[i].value) }
-                w.endArray()
-            }
-            w.endObject()
-        }
-
-        w.key("queryStringParameters")
-        if query.isEmpty {
-            w.null()
-        } else {
-            w.beginObject()
-            for group in query.groups {
-                w.key(group.name)
-                w.string(query.pairs[group.indices[group.indices.count - 1]].value)
-            }
-            w.endObject()
-        }
-        w.key("multiValueQueryStringParameters")
-        if query.isEmpty {
-            w.null()
-        } else {
-            w.beginObject()
-            for group in query.groups {
-                w.key(group.name)
-                w.beginArray()
-                for i in group.indices { w.string(query.pairs[i].value) }
-                w.endArray()
-            }
-            w.endObject()
-        }
+        w.key("headers"); writeGroups(groups, of: headers, allValues: false, to: &w)
+        w.key("multiValueHeaders"); writeGroups(groups, of: headers, allValues: true, to: &w)
+        w.key("queryStringParameters"); writeGroups(query.groups, of: query.pairs, allValues: false, to: &w)
+        w.key("multiValueQueryStringParameters"); writeGroups(query.groups, of: query.pairs, allValues: true, to: &w)
 
         w.key("pathParameters"); writePairs(input.pathParameters.isEmpty ? nil : input.pathParameters, to: &w)
         w.key("stageVariables"); writePairs(input.stageVariables, to: &w)
@@ -102,7 +57,7 @@ extension APIGatewayEvent {
             w.key("authorizer")
             w.beginObject()
             w.key("claims"); claims.write(to: &w)
-            w.key("cognito:username"); w.string(claims.username)
+            w.key("cognito:username"); w.string(claims.subject)
             w.endObject()
         }
         w.endObject()
@@ -111,5 +66,29 @@ extension APIGatewayEvent {
         w.key("isBase64Encoded"); w.bool(body.isBase64)
         w.endObject()
         return w.bytes
+    }
+
+    /// Writes name → last value (`headers`, `queryStringParameters`) or name → every value (the `multiValue`
+    /// fields) of grouped fields, or `null` when there are none.
+    static func writeGroups(
+        _ groups: [(name: String, indices: [Int])], of fields: [(name: String, value: String)], allValues: Bool,
+        to w: inout JSONWriter
+    ) {
+        guard !groups.isEmpty else {
+            w.null()
+            return
+        }
+        w.beginObject()
+        for group in groups {
+            w.key(group.name)
+            if allValues {
+                w.beginArray()
+                for i in group.indices { w.string(fields[i].value) }
+                w.endArray()
+            } else {
+                w.string(fields[group.indices[group.indices.count - 1]].value)
+            }
+        }
+        w.endObject()
     }
 }

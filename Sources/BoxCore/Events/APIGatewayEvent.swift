@@ -21,10 +21,7 @@ public enum APIGatewayEvent {
         case text(String)
         case base64([UInt8])
 
-        var isBase64: Bool {
-            if case .base64 = self { return true }
-            return false
-        }
+        var isBase64: Bool { if case .base64 = self { true } else { false } }
     }
 
     /// Base64 when the bytes are not UTF-8, the Content-Type is a binary media type, or a Content-Encoding

@@ -5,24 +5,14 @@ public struct BinaryMediaTypes: Sendable, Equatable {
     /// The entries, lower-cased and trimmed.
     public private(set) var patterns: [String]
 
-    /// No binary media types.
     public init() { patterns = [] }
 
-    /// These entries.
     public init(_ patterns: [String]) {
         self.patterns = patterns.compactMap { entry in
             let trimmed = String(entry.trimmingBlanks()).lowercased()
             return trimmed.isEmpty ? nil : trimmed
         }
     }
-
-    /// Parses the comma-separated environment value (unset or empty → none).
-    public init(environmentValue: String?) {
-        self.init((environmentValue ?? "").split(separator: ",").map(String.init))
-    }
-
-    /// True when nothing is listed.
-    public var isEmpty: Bool { patterns.isEmpty }
 
     /// True when `contentType`'s media type matches an entry.
     public func matches(contentType: String?) -> Bool {

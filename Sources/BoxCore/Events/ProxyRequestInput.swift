@@ -118,13 +118,10 @@ extension ProxyRequestInput {
     }
 
     static func position(of name: String, in template: String) -> Int {
-        let haystack = Array(template.utf8)
+        let utf8 = template.utf8
         for marker in ["{\(name)}", "{\(name)+}"] {
-            let needle = Array(marker.utf8)
-            guard needle.count <= haystack.count else { continue }
-            for start in 0...(haystack.count - needle.count)
-            where haystack[start..<(start + needle.count)] == needle[...] {
-                return start
+            if let found = utf8.firstRange(of: marker.utf8) {
+                return utf8.distance(from: utf8.startIndex, to: found.lowerBound)
             }
         }
         return Int.max

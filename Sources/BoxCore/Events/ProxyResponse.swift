@@ -1,14 +1,12 @@
 /// The HTTP response a Lambda proxy result maps to (docs/contract.md §3.5): the gateway turns it into its wire
 /// response (adding `Content-Length`, `X-Request-Id`, ...). Header fields are in order, one line each.
 public struct ProxyResponse: Sendable {
-    /// Status code.
     public var status: Int
     /// Header fields in order; a name may repeat (`Set-Cookie`).
     public var headers: [(name: String, value: String)]
     /// Body bytes (already base64-decoded when the result said so).
     public var body: [UInt8]
 
-    /// A response.
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
         self.status = status
         self.headers = headers

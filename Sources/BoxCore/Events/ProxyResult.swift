@@ -15,18 +15,10 @@ public enum ProxyResult {
     ///   - rieStatus: the RIE's HTTP status (200 for a completed invocation).
     ///   - rieHeaders: the RIE's headers (`X-Amz-Function-Error` marks a failed invocation).
     ///   - payload: the RIE's body: the function's result.
+    ///   - parsed: `payload`'s JSON (nil when it is not JSON), parsed by the caller, so the function's result is
+    ///     parsed once per request (docs/performance.md).
     ///   - format: the route's payload format.
     /// - Throws: `ProxyResultError` (→ 502).
-    public static func response(
-        rieStatus: Int, rieHeaders: [(name: String, value: String)], payload: [UInt8], format: Route.PayloadFormat
-    ) throws(ProxyResultError) -> ProxyResponse {
-        try response(
-            rieStatus: rieStatus, rieHeaders: rieHeaders, payload: payload, parsed: try? JSONValue(parsing: payload),
-            format: format)
-    }
-
-    /// The same, for a caller that parsed `payload` already (`parsed`: its JSON, nil when it is not JSON), so the
-    /// function's result is parsed once per request (docs/performance.md).
     public static func response(
         rieStatus: Int, rieHeaders: [(name: String, value: String)], payload: [UInt8], parsed: JSONValue?,
         format: Route.PayloadFormat

@@ -13,53 +13,55 @@ struct QueryParameters {
             for part in rawQuery.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
                 let text = Substring(part)
                 if let eq = text.firstIndex(of: "=") {
-                    pairs.append(
-                        (
-                            QueryDecoding.decode(text[..<eq]),
-                            QueryDecoding.decode(text[text.index(after: eq)...])
-                        ))
+                    pairs.append((Self.decode(text[..<eq]), Self.decode(text[text.index(after: eq)...])))
                 } else {
-                    pairs.append((QueryDecoding.decode(text), ""))
+                    pairs.append((Self.decode(text), ""))
                 }
             }
         }
-        // A dictionary from name to group: linear in the number of pairs (a search of the groups for every pair
-        // was quadratic, and one request with thousands of names stalled the loop, docs/gateway.md).
-        var groups: [(name: String, indices: [Int])] = []
-        var groupOf: [String: Int] = [:]
-        for (i, pair) in pairs.enumerated() {
-            if let g = groupOf[pair.name] {
-                groups[g].indices.append(i)
-            } else {
-                groupOf[pair.name] = groups.count
-                groups.append((pair.name, [i]))
-            }
-        }
         self.pairs = pairs
-        self.groups = groups
+        groups = groupedIndices(pairs) { $0 }
     }
 
     var isEmpty: Bool { pairs.isEmpty }
+
+    /// `+` is a space (form encoding), then `PercentDecoding`'s rules (`%XX` escapes, a stray `%` stays, invalid
+    /// UTF-8 becomes U+FFFD), as API Gateway decodes query strings.
+    static func decode(_ text: Substring) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "+")) else { return PercentDecoding.decode(utf8) }
+        // Plus signs become spaces before escapes are decoded, so an escaped "%2B" still ends up a literal "+".
+        return PercentDecoding.decode(utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 })
+    }
 }
 
 /// Header fields grouped by name, ignoring case; each group keeps the spelling of its first field.
-struct HeaderGroups {
-    /// For each distinct name (first-appearance order): its first spelling and the indices of its fields.
-    let groups: [(name: String, indices: [Int])]
-
-    init(_ headers: [(name: String, value: String)], excluding excluded: String? = nil) {
-        var groups: [(name: String, indices: [Int])] = []
-        var groupOf: [String: Int] = [:]
-        for (i, field) in headers.enumerated() {
-            if let excluded, ASCII.equalsIgnoringCase(field.name, excluded) { continue }
-            let key = ASCII.lowercased(field.name)
-            if let g = groupOf[key] {
-                groups[g].indices.append(i)
-            } else {
-                groupOf[key] = groups.count
-                groups.append((field.name, [i]))
-            }
-        }
-        self.groups = groups
+func headerGroups(
+    _ headers: [(name: String, value: String)], excluding excluded: String? = nil
+) -> [(name: String, indices: [Int])] {
+    groupedIndices(headers) { name in
+        if let excluded, ASCII.equalsIgnoringCase(name, excluded) { return nil }
+        return ASCII.lowercased(name)
     }
+}
+
+/// For each distinct `key` of the field names (first-appearance order; nil skips a field): the first name with
+/// that key and the indices of its fields. A dictionary from key to group keeps this linear (a search of the
+/// groups for every field was quadratic, and one request with thousands of names stalled the loop,
+/// docs/gateway.md).
+func groupedIndices(
+    _ fields: [(name: String, value: String)], key: (String) -> String?
+) -> [(name: String, indices: [Int])] {
+    var groups: [(name: String, indices: [Int])] = []
+    var groupOf: [String: Int] = [:]
+    for (i, field) in fields.enumerated() {
+        guard let key = key(field.name) else { continue }
+        if let g = groupOf[key] {
+            groups[g].indices.append(i)
+        } else {
+            groupOf[key] = groups.count
+            groups.append((field.name, [i]))
+        }
+    }
+    return groups
 }

@@ -5,10 +5,8 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The literal as it appears in JSON text (RFC 8259 §6 grammar).
     public let text: String
 
-    /// The number of an integer.
     public init(_ value: Int) { text = String(value) }
 
-    /// The number of an `Int64` (epoch milliseconds and the like).
     public init(_ value: Int64) { text = String(value) }
 
     /// The number of a finite double in Swift's shortest round-trip form (`1.0`, `0.1`, `1e-05`);
@@ -16,17 +14,6 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public init?(_ value: Double) {
         guard value.isFinite else { return nil }
         text = value.description
-    }
-
-    /// Validates `text` against the JSON number grammar; nil when it is not a JSON number.
-    public init?(text: String) {
-        // The document parser would also accept surrounding whitespace: a bare literal starts and ends here.
-        guard let first = text.utf8.first, let last = text.utf8.last,
-            first == UInt8(ascii: "-") || (first &- UInt8(ascii: "0")) < 10, (last &- UInt8(ascii: "0")) < 10
-        else { return nil }
-        var parser = JSONParser(bytes: Array(text.utf8), maxDepth: 1)
-        guard let value = try? parser.parseDocument(), case .number(let number) = value else { return nil }
-        self = number
     }
 
     /// For the parser, which has already checked the grammar.
@@ -51,6 +38,5 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The value as a double (the nearest one for literals that need more precision).
     public var doubleValue: Double { Double(text) ?? .nan }
 
-    /// The literal text.
     public var description: String { text }
 }

@@ -5,25 +5,17 @@
 public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     /// One key/value member.
     public struct Member: Sendable, Equatable {
-        /// The member's key.
         public var key: String
-        /// The member's value.
         public var value: JSONValue
 
-        /// A member.
         public init(key: String, value: JSONValue) {
             self.key = key
             self.value = value
         }
     }
 
-    /// The members in order.
     public var members: [Member]
 
-    /// An empty object.
-    public init() { members = [] }
-
-    /// An object with these members, in this order.
     public init(members: [Member]) { self.members = members }
 
     /// An object with these key/value pairs, in this order.
@@ -39,13 +31,10 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     /// Number of members (duplicates counted).
     public var count: Int { members.count }
 
-    /// True when the object has no members.
     public var isEmpty: Bool { members.isEmpty }
 
-    /// The keys in order.
     public var keys: [String] { members.map(\.key) }
 
-    /// Iterates the members in order.
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
     /// The value of the last member with this key; setting replaces that member's value in place, or appends
@@ -67,7 +56,6 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         }
     }
 
-    /// True when some member has this key.
     public func contains(key: String) -> Bool { members.contains { $0.key == key } }
 
     /// Appends a member without looking for an existing one (the caller knows the key is new, or wants a duplicate).

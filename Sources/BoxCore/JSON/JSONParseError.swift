@@ -22,34 +22,29 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case trailingData
     }
 
-    /// What was wrong.
     public var reason: Reason
-    /// Byte offset into the input.
     public var offset: Int
 
-    /// An error at an offset.
     public init(_ reason: Reason, at offset: Int) {
         self.reason = reason
         self.offset = offset
     }
 
     /// E.g. `invalid JSON at byte 12: unexpected byte '}'`.
-    public var description: String {
-        let what: String
+    public var description: String { "invalid JSON at byte \(offset): \(detail)" }
+
+    private var detail: String {
         switch reason {
-        case .unexpectedEnd: what = "unexpected end of input"
-        case .unexpectedByte(let b):
-            what =
-                (0x21...0x7E).contains(b)
-                ? "unexpected byte '\(String(UnicodeScalar(b)))'" : "unexpected byte 0x\(String(b, radix: 16))"
-        case .invalidNumber: what = "invalid number"
-        case .invalidEscape: what = "invalid escape sequence"
-        case .invalidSurrogate: what = "unpaired UTF-16 surrogate in \\u escape"
-        case .controlCharacterInString: what = "unescaped control character in string"
-        case .invalidUTF8: what = "invalid UTF-8"
-        case .depthLimitExceeded: what = "nesting too deep"
-        case .trailingData: what = "data after the JSON value"
+        case .unexpectedEnd: "unexpected end of input"
+        case .unexpectedByte(let b) where (0x21...0x7E).contains(b): "unexpected byte '\(String(UnicodeScalar(b)))'"
+        case .unexpectedByte(let b): "unexpected byte 0x\(String(b, radix: 16))"
+        case .invalidNumber: "invalid number"
+        case .invalidEscape: "invalid escape sequence"
+        case .invalidSurrogate: "unpaired UTF-16 surrogate in \\u escape"
+        case .controlCharacterInString: "unescaped control character in string"
+        case .invalidUTF8: "invalid UTF-8"
+        case .depthLimitExceeded: "nesting too deep"
+        case .trailingData: "data after the JSON value"
         }
-        return "invalid JSON at byte \(offset): \(what)"
     }
 }

@@ -1,3 +1,5 @@
+import BoxCrypto
+
 extension JSONParser {
     /// Parses a string starting at the opening quote. Fast path: a run without escapes becomes one String
     /// (ASCII needs no validation); otherwise the decoded bytes are collected and validated once.
@@ -103,36 +105,15 @@ extension JSONParser {
         guard i + 4 <= bytes.count else { throw JSONParseError(.unexpectedEnd, at: bytes.count) }
         var v: UInt32 = 0
         for k in i..<(i + 4) {
-            let c = bytes[k]
-            let d: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-            default: throw JSONParseError(.invalidEscape, at: k)
-            }
+            guard let d = Hex.value(ofDigit: bytes[k]) else { throw JSONParseError(.invalidEscape, at: k) }
             v = v << 4 | UInt32(d)
         }
         return v
     }
 
     static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | (scalar >> 12) & 0x3F))
-            out.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
+        // `unicodeEscape` refuses lone surrogates, so every value it returns is a Unicode scalar.
+        out.append(contentsOf: Unicode.Scalar(scalar)!.utf8)
     }
 
     /// Offset (within `slice`) of the first byte that starts an invalid UTF-8 sequence; only called on the
@@ -147,9 +128,7 @@ extension JSONParser {
             case .scalarValue(let s):
                 consumed += UTF8.width(s)
                 lastGood = consumed
-            case .emptyInput:
-                return lastGood
-            case .error:
+            case .emptyInput, .error:
                 return lastGood
             }
         }

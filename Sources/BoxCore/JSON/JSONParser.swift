@@ -12,7 +12,6 @@ public struct JSONParser {
     var index = 0
     var depth = 0
 
-    /// A parser for one JSON text.
     public init(bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) {
         self.bytes = bytes
         self.maxDepth = maxDepth
@@ -35,10 +34,17 @@ public struct JSONParser {
         }
     }
 
-    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    /// The next byte after whitespace, not consumed; the end of the input is an error here.
+    @inline(__always) mutating func nextByte() throws(JSONParseError) -> UInt8 {
         skipWhitespace()
         guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, at: index) }
-        switch bytes[index] {
+        return bytes[index]
+    }
+
+    func unexpectedByte() -> JSONParseError { JSONParseError(.unexpectedByte(bytes[index]), at: index) }
+
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        switch try nextByte() {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
@@ -71,38 +77,26 @@ public struct JSONParser {
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         var members: [JSONObject.Member] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        if try nextByte() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
             return .object(JSONObject(members: members))
         }
         while true {
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, at: index) }
-            guard bytes[index] == UInt8(ascii: "\"") else {
-                throw JSONParseError(.unexpectedByte(bytes[index]), at: index)
-            }
+            guard try nextByte() == UInt8(ascii: "\"") else { throw unexpectedByte() }
             let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, at: index) }
-            guard bytes[index] == UInt8(ascii: ":") else {
-                throw JSONParseError(.unexpectedByte(bytes[index]), at: index)
-            }
+            guard try nextByte() == UInt8(ascii: ":") else { throw unexpectedByte() }
             index += 1
             let value = try parseValue()
             members.append(JSONObject.Member(key: key, value: value))
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, at: index) }
-            switch bytes[index] {
+            switch try nextByte() {
             case UInt8(ascii: ","):
                 index += 1
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
                 return .object(JSONObject(members: members))
-            case let other:
-                throw JSONParseError(.unexpectedByte(other), at: index)
+            default: throw unexpectedByte()
             }
         }
     }
@@ -110,25 +104,21 @@ public struct JSONParser {
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if try nextByte() == UInt8(ascii: "]") {
             index += 1
             depth -= 1
             return .array(elements)
         }
         while true {
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, at: index) }
-            switch bytes[index] {
+            switch try nextByte() {
             case UInt8(ascii: ","):
                 index += 1
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
                 return .array(elements)
-            case let other:
-                throw JSONParseError(.unexpectedByte(other), at: index)
+            default: throw unexpectedByte()
             }
         }
     }

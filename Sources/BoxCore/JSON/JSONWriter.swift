@@ -20,29 +20,22 @@ public struct JSONWriter: Sendable {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    /// `{`
-    public mutating func beginObject() {
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    @inline(__always) mutating func open(_ bracket: UInt8) {
         separator()
-        bytes.append(UInt8(ascii: "{"))
+        bytes.append(bracket)
         needsComma = false
     }
 
-    /// `}`
-    public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
-        needsComma = true
-    }
-
-    /// `[`
-    public mutating func beginArray() {
-        separator()
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
-    }
-
-    /// `]`
-    public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+    @inline(__always) mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
         needsComma = true
     }
 
@@ -54,7 +47,6 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    /// A string value.
     public mutating func string(_ value: String) {
         separator()
         appendQuoted(value)
@@ -75,7 +67,6 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// An integer value.
     public mutating func int(_ value: Int) {
         separator()
         appendDecimal(value)
@@ -83,23 +74,16 @@ public struct JSONWriter: Sendable {
     }
 
     /// A number value, written as its literal text.
-    public mutating func number(_ value: JSONNumber) {
-        separator()
-        bytes.append(contentsOf: value.text.utf8)
-        needsComma = true
-    }
+    public mutating func number(_ value: JSONNumber) { literal(value.text.utf8) }
 
-    /// `true` / `false`
-    public mutating func bool(_ value: Bool) {
-        separator()
-        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
-        needsComma = true
-    }
+    public mutating func bool(_ value: Bool) { literal(value ? Self.trueBytes : Self.falseBytes) }
 
-    /// `null`
-    public mutating func null() {
+    public mutating func null() { literal(Self.nullBytes) }
+
+    /// A value whose JSON text is `text` as is.
+    @inline(__always) mutating func literal<Text: Sequence<UInt8>>(_ text: Text) {
         separator()
-        bytes.append(contentsOf: Self.nullBytes)
+        bytes.append(contentsOf: text)
         needsComma = true
     }
 
@@ -122,13 +106,6 @@ public struct JSONWriter: Sendable {
             }
             endObject()
         }
-    }
-
-    /// Pre-serialized JSON text, copied as is (the caller vouches that it is one valid JSON value).
-    public mutating func raw(_ json: [UInt8]) {
-        separator()
-        bytes.append(contentsOf: json)
-        needsComma = true
     }
 
     // MARK: Pieces for event building (a string value written in parts, lower-cased keys)
@@ -197,8 +174,7 @@ public struct JSONWriter: Sendable {
 
     @inline(__always) mutating func appendEscaped(_ b: UInt8) {
         switch b {
-        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
         case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
         case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
         case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
@@ -221,6 +197,5 @@ extension JSONValue {
         return writer.bytes
     }
 
-    /// Compact JSON text.
     public var jsonString: String { String(decoding: serialized(), as: UTF8.self) }
 }

@@ -1,4 +1,4 @@
-import BoxCore
+public import BoxCore
 public import Logging
 import Telemetry
 public import Posix
@@ -11,31 +11,9 @@ public struct GatewayLog: Sendable {
     /// Severity: swift-log's level, the one level type of the box.
     public typealias Level = Logging.Logger.Level
 
-    /// A per-event field value.
-    public enum Value: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-        case string(String)
-        case int(Int)
-        case double(Double)
-        case bool(Bool)
-        /// A string value.
-        public init(stringLiteral value: String) { self = .string(value) }
-        /// An integer value.
-        public init(integerLiteral value: Int) { self = .int(value) }
+    /// A per-event field value: the line's own JSON value type, so fields need no conversion.
+    public typealias Value = JSONValue
 
-        var json: JSONValue {
-            switch self {
-            case .string(let s): .string(s)
-            case .int(let i): .int(i)
-            case .double(let d): .double(d)
-            case .bool(let b): .bool(b)
-            }
-        }
-    }
-
-    /// The `container_name` of every line.
-    public let containerName: String
-    /// Lines below this level are not written.
-    public var minimumLevel: Level { handler.logLevel }
     private let handler: JSONLineLogHandler
 
     /// A log that hands each complete line (with its trailing newline) to `sink`.
@@ -45,12 +23,10 @@ public struct GatewayLog: Sendable {
         now: @escaping @Sendable () -> Int64 = { WallClock.epochMilliseconds() },
         sink: @escaping @Sendable ([UInt8]) -> Void
     ) {
-        self.containerName = containerName
         handler = JSONLineLogHandler(
             label: "gateway", containerName: containerName, logLevel: minimumLevel, now: now, output: sink)
     }
 
-    /// True when lines of `level` are written.
     public func isEnabled(_ level: Level) -> Bool { level >= handler.logLevel }
 
     /// Writes one line through a swift-log `Logger` labelled `logger`.
@@ -63,7 +39,7 @@ public struct GatewayLog: Sendable {
         Logging.Logger(label: logger) { handler.labeled($0) }.log(
             level: level, "\(message())",
             metadata: .line(
-                requestID: requestID, traceID: traceID, fields: JSONObject(fields().map { ($0.0, $0.1.json) })))
+                requestID: requestID, traceID: traceID, fields: JSONObject(fields())))
     }
 
     /// A log that writes nothing (tests that do not look at lines).
@@ -73,7 +49,6 @@ public struct GatewayLog: Sendable {
 extension GatewayLog.Value {
     /// Milliseconds with two decimals, as the reference's `latency_ms`.
     static func millis(_ d: Duration) -> GatewayLog.Value {
-        let ms = d.frontMilliseconds
-        return .double(Double(Int64(ms * 100 + 0.5)) / 100)
+        .double(Double(Int64(d.frontSeconds * 1000 * 100 + 0.5)) / 100)
     }
 }

@@ -156,7 +156,6 @@ public final class GatewayMetrics: Sendable {
         public var paused: Int
         /// Requests waiting for a worker.
         public var waiting: Int
-        /// Memberwise initialiser.
         public init(busy: Int, idle: Int, paused: Int = 0, waiting: Int) {
             self.busy = busy
             self.idle = idle
@@ -164,7 +163,6 @@ public final class GatewayMetrics: Sendable {
             self.waiting = waiting
         }
     }
-
 }
 
 /// One histogram family's cumulative bucket counts per label value, read back from the exposition.
@@ -193,12 +191,8 @@ private struct BucketCounts {
 }
 
 extension Duration {
-    /// The duration in seconds as a Double.
     var frontSeconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
-
-    /// The duration in milliseconds as a Double.
-    var frontMilliseconds: Double { frontSeconds * 1000 }
 }
