@@ -15,8 +15,9 @@ struct LambdaNetwork: Sendable {
     let name: String
     let logger: Logger
     /// How long a process that created the network waits before listing it again (a network create takes
-    /// tens of milliseconds; once per manager process).
-    static let settleTime = Duration.milliseconds(300)
+    /// tens of milliseconds on an idle daemon, but 300 ms proved too short on a loaded machine; once per manager
+    /// process, and only when it creates the network).
+    static let settleTime = Duration.seconds(1)
 
     /// The id of the network every worker joins.
     func resolve() async throws(DockerError) -> String {
