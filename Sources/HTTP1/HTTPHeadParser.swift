@@ -30,9 +30,6 @@ public struct HTTPHeadParser: Sendable {
         lineCount = 0
     }
 
-    /// True once at least one byte of a head has been seen (the header timeout answers 408, not silence).
-    public var hasReceivedBytes: Bool { scanned > 0 }
-
     /// Parses a request head from `buffer[start..<end]` (`end` defaults to `buffer.count`). Call again with the
     /// same `start` after more bytes arrived.
     public mutating func parseRequest(

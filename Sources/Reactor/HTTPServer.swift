@@ -39,7 +39,8 @@ public final class HTTPServer: Sendable {
                 let loop = EventLoopGroup.shared.primary
                 created.append(try ServerLoopState.start(listener: fd, unixPath: path, loop: loop, core: core))
             case .tcp(let host, let requestedPort):
-                let addresses = try resolve(host: host, port: requestedPort)
+                let addresses = try SocketAddress.resolve(host: host, port: requestedPort)
+                guard !addresses.isEmpty else { throw HTTPServerError(message: "\(host) resolves to no address") }
                 let loops = EventLoopGroup.shared.loops(count: max(1, configuration.loops))
                 port = requestedPort
                 for loop in loops {
@@ -50,28 +51,20 @@ public final class HTTPServer: Sendable {
                     created.append(try ServerLoopState.start(listener: fd, unixPath: nil, loop: loop, core: core))
                 }
             }
-        } catch let error as HTTPServerError {
-            for state in created { state.loop.execute { state.closeListener() } }
-            throw error
         } catch {
             for state in created { state.loop.execute { state.closeListener() } }
-            throw HTTPServerError(message: "cannot listen on \(configuration.listen): \(error)")
+            throw error as? HTTPServerError
+                ?? HTTPServerError(message: "cannot listen on \(configuration.listen): \(error)")
         }
         states.withLock { $0 = created }
         return port
-    }
-
-    func resolve(host: String, port: Int) throws -> [SocketAddress] {
-        let addresses = try SocketAddress.resolve(host: host, port: port)
-        guard !addresses.isEmpty else { throw HTTPServerError(message: "\(host) resolves to no address") }
-        return addresses
     }
 
     /// Connections currently open.
     public var activeConnections: Int { core.active.load(ordering: .relaxed) }
 
     /// Request-body bytes held right now by connections still receiving them (against `maxInflightBodyBytes`).
-    public var bodyBytesInFlight: Int { core.bodyBytesInFlight }
+    public var bodyBytesInFlight: Int { core.inflightBodyBytes.load(ordering: .relaxed) }
 
     /// Drains and stops: listeners close now (new connections are refused), idle keep-alive
     /// connections close, in-flight requests finish (their responses say `Connection: close`), and this
@@ -119,9 +112,6 @@ final class ServerCore: Sendable {
     func releaseBody(_ n: Int) {
         if n > 0 { inflightBodyBytes.subtract(n, ordering: .relaxed) }
     }
-
-    /// Body bytes currently held against the budget (tests, metrics).
-    public var bodyBytesInFlight: Int { inflightBodyBytes.load(ordering: .relaxed) }
 
     func connectionOpened() -> Bool {
         let now = active.add(1, ordering: .relaxed).newValue

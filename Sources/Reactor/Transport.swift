@@ -11,6 +11,17 @@ enum ReadOutcome: Sendable, Equatable {
     case failed(String)
 }
 
+extension Readiness {
+    /// nil when ready, else how the wait ended as a read outcome.
+    var readStop: ReadOutcome? {
+        switch self {
+        case .ready: nil
+        case .timedOut: .timedOut
+        case .cancelled: .cancelled
+        }
+    }
+}
+
 /// What a write produced; `written` counts bytes the kernel (or TLS) accepted before it stopped.
 enum WriteOutcome: Sendable, Equatable {
     case done
@@ -64,11 +75,7 @@ final class Transport: @unchecked Sendable {
             case .wantRead: readiness = await registration.waitReadable()
             case .wantWrite: readiness = await registration.waitWritable()
             }
-            switch readiness {
-            case .ready: continue
-            case .timedOut: return .timedOut
-            case .cancelled: return .cancelled
-            }
+            if let stop = readiness.readStop { return stop }
         }
     }
 
@@ -86,10 +93,8 @@ final class Transport: @unchecked Sendable {
                 if case .bytes(let n) = result { buffer.end += n }
                 return result
             }
-            switch await (wantWrite ? registration.waitWritable() : registration.waitReadable()) {
-            case .ready: continue
-            case .timedOut: return .timedOut
-            case .cancelled: return .cancelled
+            if let stop = await (wantWrite ? registration.waitWritable() : registration.waitReadable()).readStop {
+                return stop
             }
         }
     }
@@ -99,10 +104,8 @@ final class Transport: @unchecked Sendable {
         while true {
             var wantWrite = false
             if let result = attemptRead(pointer, count, &wantWrite) { return result }
-            switch await (wantWrite ? registration.waitWritable() : registration.waitReadable()) {
-            case .ready: continue
-            case .timedOut: return .timedOut
-            case .cancelled: return .cancelled
+            if let stop = await (wantWrite ? registration.waitWritable() : registration.waitReadable()).readStop {
+                return stop
             }
         }
     }
@@ -124,15 +127,7 @@ final class Transport: @unchecked Sendable {
                 return .failed(error.message)
             }
         }
-        do {
-            switch try fd!.read(into: pointer, count: count) {
-            case .done(0): return .eof
-            case .done(let n): return .bytes(n)
-            case .wouldBlock: return nil
-            }
-        } catch {
-            return error.isConnectionLoss ? .eof : .failed(error.description)
-        }
+        return attemptRawRead(pointer, count)
     }
 
     /// Writes all of `bytes`, waiting for writability as needed. With `progressTimeout`, every partial
@@ -226,11 +221,7 @@ final class Transport: @unchecked Sendable {
                 attemptRawRead(raw.baseAddress!, raw.count)
             }
             if let outcome { return outcome }
-            switch await registration.waitReadable() {
-            case .ready: continue
-            case .timedOut: return .timedOut
-            case .cancelled: return .cancelled
-            }
+            if let stop = await registration.waitReadable().readStop { return stop }
         }
     }
 

@@ -95,21 +95,6 @@ public struct TLSSession: ~Copyable {
         ERR_clear_error()
     }
 
-    /// Decrypted bytes already buffered inside OpenSSL (readable without touching the socket).
-    public var pendingBytes: Int { Int(SSL_pending(ssl)) }
-
-    /// The ALPN protocol agreed, if any (`http/1.1`).
-    public var negotiatedProtocol: String? {
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length > 0 else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-    }
-
-    /// The protocol version in use (`TLSv1.3`, `TLSv1.2`).
-    public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
-
     func outcome(_ rc: Int32, _ what: String) throws(TLSError) -> TLSIOResult {
         switch SSL_get_error(ssl, rc) {
         case SSL_ERROR_WANT_READ: return .wantRead
