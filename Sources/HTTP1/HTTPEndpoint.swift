@@ -33,17 +33,9 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
             let path = String(text.dropFirst("unix://".count))
             return path.hasPrefix("/") && path.count > 1 ? HTTPEndpoint(unixPath: path) : nil
         }
-        let useTLS: Bool
-        var rest: Substring
-        if text.hasPrefix("https://") {
-            useTLS = true
-            rest = text.dropFirst("https://".count)
-        } else if text.hasPrefix("http://") {
-            useTLS = false
-            rest = text.dropFirst("http://".count)
-        } else {
-            return nil
-        }
+        let useTLS = text.hasPrefix("https://")
+        guard useTLS || text.hasPrefix("http://") else { return nil }
+        var rest = text.dropFirst((useTLS ? "https://" : "http://").count)
         if let slash = rest.firstIndex(of: "/") {
             guard allowingPath || rest[slash...].allSatisfy({ $0 == "/" }) else { return nil }
             rest = rest[..<slash]

@@ -59,9 +59,6 @@ public final class DeadlineSignal: Sendable {
         continuation?.resume(returning: true)
     }
 
-    /// True once `signal()` has been called.
-    public var isSignalled: Bool { state.withLock { $0.signalled } }
-
     /// Waits for `signal()` for at most `timeout`; true when signalled, false at the deadline. One waiter at a time.
     public func wait(timeout: Duration) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in

@@ -16,15 +16,23 @@ extension ServerConnection {
         var extra = configuration.decorateProtocolError?(status) ?? HTTPHeaders()
         // 503 here means the in-flight body budget is spent: a client may try again shortly.
         if status == 503 { extra.replaceOrAdd(name: "Retry-After", value: "1") }
+        await answerAndClose(
+            HTTPStatus.errorResponse(status, extraHeaders: extra), discardingUpload: status == 413 || status == 503)
+    }
+
+    /// Writes `response` with `Connection: close`, then closes lingering. With `discardingUpload` the rest of
+    /// an over-limit or refused body is on its way: §3.10's "up to 5 s or 2 × the limit", where reaching
+    /// 2 × the limit does not cut the client off but starts a short last grace period.
+    nonisolated(nonsending) func answerAndClose(
+        _ response: HTTPResponse, minorVersion: Int = 1, omitBody: Bool = false, discardingUpload: Bool
+    ) async {
         var out: [UInt8] = []
         HTTPMessageWriter.writeResponse(
-            HTTPStatus.errorResponse(status, extraHeaders: extra), into: &out, keepAlive: false,
+            response, into: &out, minorVersion: minorVersion, keepAlive: false, omitBody: omitBody,
             date: transport.registration.loop.httpDate())
         transport.registration.setDeadline(after: .seconds(5))
         guard await transport.write(out) == .done else { return }
-        if status == 413 || status == 503 {
-            // The rest of an over-limit body is on its way: §3.10's "up to 5 s or 2 × the limit", where
-            // reaching 2 × the limit does not cut the client off but starts a short last grace period.
+        if discardingUpload {
             await lingeringClose(
                 for: configuration.discardTimeout, byteBudget: 2 * configuration.maxBodyBytes,
                 graceAfterBudget: configuration.lingerTimeout)

@@ -51,7 +51,10 @@ final class ServerConnection: @unchecked Sendable {
             if Self.hasBody(head), let gate = configuration.headGate {
                 switch gate(head.request(body: []), info) {
                 case .refuse(let refusal):
-                    await refuse(refusal, head: head)
+                    // Discards what the client still uploads, as after a 413 (it reads the answer, not a reset).
+                    await answerAndClose(
+                        refusal, minorVersion: head.minorVersion, omitBody: head.method == "HEAD",
+                        discardingUpload: true)
                     return
                 case .admit(let note):
                     info.headNote = note
@@ -124,20 +127,6 @@ final class ServerConnection: @unchecked Sendable {
         case .chunked: true
         case .none, .untilClose: false
         }
-    }
-
-    /// Sends the head gate's answer with `Connection: close` and discards what the client still uploads,
-    /// as after a 413 (the client reads the answer instead of a reset).
-    nonisolated(nonsending) func refuse(_ response: HTTPResponse, head: HTTPRequestHead) async {
-        var out: [UInt8] = []
-        HTTPMessageWriter.writeResponse(
-            response, into: &out, minorVersion: head.minorVersion, keepAlive: false,
-            omitBody: head.method == "HEAD", date: transport.registration.loop.httpDate())
-        transport.registration.setDeadline(after: .seconds(5))
-        guard await transport.write(out) == .done else { return }
-        await lingeringClose(
-            for: configuration.discardTimeout, byteBudget: 2 * configuration.maxBodyBytes,
-            graceAfterBudget: configuration.lingerTimeout)
     }
 
     /// The whole body, de-chunked; nil when the connection should close (an error was answered already).

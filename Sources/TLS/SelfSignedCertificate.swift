@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import COpenSSLShims
+import Posix
 
 /// Self-signed certificates for the gateway's first start and for tests: ECDSA P-256 (fast handshakes),
 /// SHA-256 signature, subject `CN=<commonName>`, SAN with the DNS names and IP addresses given.
@@ -93,15 +94,10 @@ public enum SelfSignedCertificate {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw TLSError("cannot write \(path): errno \(errno)") }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TLSError("cannot write \(path): errno \(errno)")
-            }
-            offset += n
+        do {
+            try FileIO.writeAll(fd, Array(text.utf8))
+        } catch {
+            throw TLSError("cannot write \(path): \(error)")
         }
         // A key written with an old, wider mode keeps it under O_CREAT: set it explicitly.
         fchmod(fd, mode)

@@ -57,20 +57,14 @@ public final class TLSClientContext: Sendable {
         box = try SSLContextBox.make(server: false)
         verifiesPeer = verify
         let ctx = box.pointer
-        if verify {
-            if let caFile {
-                guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
-                    throw TLSError.fromQueue("load CA file \(caFile)")
-                }
-            } else {
-                guard SSL_CTX_set_default_verify_paths(ctx) == 1 else {
-                    throw TLSError.fromQueue("load system CA store")
-                }
+        if verify, let caFile {
+            guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
+                throw TLSError.fromQueue("load CA file \(caFile)")
             }
-            SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
-        } else {
-            SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
+        } else if verify {
+            guard SSL_CTX_set_default_verify_paths(ctx) == 1 else { throw TLSError.fromQueue("load system CA store") }
         }
+        SSL_CTX_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nil)
         let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
         _ = SSL_CTX_set_alpn_protos(ctx, alpn, UInt32(alpn.count))
     }
