@@ -57,8 +57,7 @@ public struct ChunkedDecoder: Sendable {
                     state = .sizeLF
                 } else {
                     guard ASCII.isFieldValue(b) else { throw .badRequest("bad chunk extension") }
-                    metadata += 1
-                    guard metadata <= maxMetadataBytes else { throw .badRequest("chunk extensions too long") }
+                    try countMetadata("chunk extensions too long")
                 }
             case .sizeLF:
                 guard b == ASCII.lf else { throw .badRequest("bare CR in chunk size line") }
@@ -91,14 +90,14 @@ public struct ChunkedDecoder: Sendable {
                 } else {
                     guard ASCII.isToken(b) else { throw .badRequest("bad trailer field") }
                     state = .trailerLine
-                    try countMetadata()
+                    try countMetadata("trailer section too long")
                 }
             case .trailerLine:
                 if b == ASCII.cr {
                     state = .trailerLF
                 } else {
                     guard ASCII.isFieldValue(b) else { throw .badRequest("bad trailer field") }
-                    try countMetadata()
+                    try countMetadata("trailer section too long")
                 }
             case .trailerLF:
                 guard b == ASCII.lf else { throw .badRequest("bare CR in trailer") }
@@ -115,8 +114,8 @@ public struct ChunkedDecoder: Sendable {
         return i
     }
 
-    mutating func countMetadata() throws(HTTPParseError) {
+    mutating func countMetadata(_ tooLong: String) throws(HTTPParseError) {
         metadata += 1
-        guard metadata <= maxMetadataBytes else { throw .badRequest("trailer section too long") }
+        guard metadata <= maxMetadataBytes else { throw .badRequest(tooLong) }
     }
 }

@@ -13,10 +13,6 @@ final class ClientConnection: @unchecked Sendable {
         self.transport = transport
     }
 
-    func close() {
-        transport.close()
-    }
-
     /// Opens a connection (resolving names off the loop), trying each address until one answers.
     nonisolated(nonsending) static func connect(
         to endpoint: HTTPEndpoint, tls: TLSClientContext?, deadline: UInt64, loop: EventLoop

@@ -92,7 +92,7 @@ public final class HTTPClient: Sendable {
             return taken
         }
         for connection in removed {
-            connection.transport.registration.loop.execute { connection.close() }
+            connection.transport.registration.loop.execute { connection.transport.close() }
         }
     }
 
@@ -115,10 +115,10 @@ public final class HTTPClient: Sendable {
             let (response, reusable) = try await connection.exchange(
                 request, hostHeader: endpoint.hostHeader, maxBody: maxResponseBodyBytes)
             connection.transport.registration.setDeadline(nil)
-            if reusable { park(connection, key) } else { connection.close() }
+            if reusable { park(connection, key) } else { connection.transport.close() }
             return response
         } catch {
-            connection.close()
+            connection.transport.close()
             throw error
         }
     }
@@ -132,7 +132,7 @@ public final class HTTPClient: Sendable {
             if Monotonic.now() &- connection.parkedAt < expiry, connection.transport.isIdleAndOpen() {
                 return connection
             }
-            connection.close()
+            connection.transport.close()
         }
     }
 
@@ -144,7 +144,7 @@ public final class HTTPClient: Sendable {
             return true
         }
         guard kept else {
-            connection.close()
+            connection.transport.close()
             return
         }
         // The peer closing an idle connection shows up as input: drop it from the pool right away.
@@ -154,7 +154,7 @@ public final class HTTPClient: Sendable {
                 guard let i = pool[key]?.firstIndex(where: { ObjectIdentifier($0) == id }) else { return nil }
                 return pool[key]!.remove(at: i)
             }
-            removed?.close()
+            removed?.transport.close()
         }
     }
 }

@@ -8,12 +8,8 @@ public enum ListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `0.0.0.0:443`, `[::]:443`, `:8080` (all IPv4 interfaces), `localhost:8080`,
     /// `unix:///run/esb.sock` or `unix:/run/esb.sock`. Nil when the text is none of these.
     public static func parse(_ text: String) -> ListenAddress? {
-        if text.hasPrefix("unix://") {
-            let path = String(text.dropFirst("unix://".count))
-            return path.isEmpty ? nil : .unix(path: path)
-        }
-        if text.hasPrefix("unix:") {
-            let path = String(text.dropFirst("unix:".count))
+        for prefix in ["unix://", "unix:"] where text.hasPrefix(prefix) {
+            let path = String(text.dropFirst(prefix.count))
             return path.isEmpty ? nil : .unix(path: path)
         }
         if text.hasPrefix("/") { return .unix(path: text) }

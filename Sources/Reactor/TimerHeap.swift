@@ -46,9 +46,7 @@ struct TimerHeap {
         guard node.isArmed else { return }
         let i = node.heapIndex
         let last = nodes.count - 1
-        if i != last {
-            swapAt(i, last)
-        }
+        if i != last { swapAt(i, last) }
         nodes.removeLast()
         node.heapIndex = -1
         if i < nodes.count {
