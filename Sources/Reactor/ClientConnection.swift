@@ -53,14 +53,9 @@ final class ClientConnection: @unchecked Sendable {
             }
             transport.registration.setDeadline(deadline)
             if inProgress {
-                switch await transport.registration.waitWritable() {
-                case .ready: break
-                case .timedOut:
+                if let stop = await transport.registration.waitWritable().readStop {
                     transport.close(sendCloseNotify: false)
-                    throw .timedOut(sent: false)
-                case .cancelled:
-                    transport.close(sendCloseNotify: false)
-                    throw .notSent("cancelled")
+                    throw stop == .timedOut ? .timedOut(sent: false) : .notSent("cancelled")
                 }
                 if let error = Socket.connectResult(transport.fd!) {
                     transport.close(sendCloseNotify: false)

@@ -12,7 +12,7 @@ enum ReadOutcome: Sendable, Equatable {
 }
 
 extension Readiness {
-    /// nil when ready, else how the wait ended as a read outcome.
+    /// nil when ready, else how the wait ended (`timedOut` or `cancelled`) as a read outcome.
     var readStop: ReadOutcome? {
         switch self {
         case .ready: nil
