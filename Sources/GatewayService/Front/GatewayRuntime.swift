@@ -40,11 +40,9 @@ final class GatewayRuntime: Sendable {
             throw GatewayStartError("GATEWAY_LISTEN: \(env.listen) is not host:port")
         }
         tls = try Self.certificate(env, log: log)
-        var invokerConfiguration = InvokerConfiguration(
-            managerURL: env.managerURL, managerToken: env.managerToken ?? "")
-        invokerConfiguration.gatewayID = env.containerName
-        invokerConfiguration.cacheTTL = env.containerCacheTTL
-        invokerConfiguration.acquireTimeout = env.poolAcquireTimeout
+        let invokerConfiguration = InvokerConfiguration(
+            managerURL: env.managerURL, managerToken: env.managerToken ?? "", cacheTTL: env.containerCacheTTL,
+            acquireTimeout: env.poolAcquireTimeout, gatewayID: env.containerName)
         // Workers get a short connect timeout (a vanished worker costs at most that, then the request moves to
         // another one); the Manager keeps the client's default (docs/gateway-pools.md, "Dead workers").
         invoker = FunctionInvoker(
