@@ -1,9 +1,4 @@
-import BoxCore
-import HTTP1
 import Posix
-import Reactor
-import Telemetry
-import TLS
 
 /// The `esb-gateway` process (docs/contract.md §3, §9): environment and secrets policy, configuration, the self-signed
 /// certificate on first start, the HTTPS server, the metrics listener, SIGHUP reload and SIGTERM drain.
@@ -24,14 +19,5 @@ public enum GatewayApp {
     /// (`--check-config`, `--version` and `--help` are handled before, by `DaemonCommandLine`.)
     public static func run(environment: [String: String]) async -> Int32 {
         await GatewayRuntime.run(environment: environment)
-    }
-}
-
-/// Writes text to a standard stream without buffering.
-enum FileStream {
-    case standardError
-
-    func write(_ text: String) {
-        try? FileIO.writeAll(2, Array(text.utf8))
     }
 }

@@ -117,18 +117,24 @@ public final class GatewayDispatcher: Sendable {
             )
         case .methodNotAllowed(let allowed):
             trace.routeLabel = "method_not_allowed"
-            // 401 before 405 on a protected path; a path whose every route is `auth: none` answers 405 at once.
-            let open = allowed.allSatisfy { m in
-                if case .matched(let r, _) = snapshot.routes.match(method: m, path: path) { return r.auth == .none }
-                return false
-            }
-            if !open { _ = try tokens.authenticate(request.headers) }
+            try authenticateUnlessOpen(allowed, path: path, routes: snapshot.routes, headers: request.headers)
             throw .methodNotAllowed(allowed: allowed)
         case .notFound:
             trace.routeLabel = "unmatched"
             _ = try tokens.authenticate(request.headers)
             throw .notFound
         }
+    }
+
+    /// 401 before 405 on a protected path; a path whose every route is `auth: none` answers 405 at once.
+    func authenticateUnlessOpen(_ allowed: [String], path: Substring, routes: RoutingTable, headers: HTTPHeaders)
+        throws(GatewayError)
+    {
+        let open = allowed.allSatisfy { m in
+            if case .matched(let r, _) = routes.match(method: m, path: path) { return r.auth == .none }
+            return false
+        }
+        if !open { _ = try tokens.authenticate(headers) }
     }
 
     /// The per-request JSON line (§3.8).
@@ -156,19 +162,14 @@ public final class GatewayDispatcher: Sendable {
 
 /// What the handlers learn about one request, for its log line and metrics.
 public struct RequestTrace: Sendable {
-    /// The request's ids.
     public var identity: RequestIdentity
-    /// The TCP peer.
     public var peer: String
     /// Arrival, milliseconds since the epoch.
     public var epochMillis: Int64
     /// Metric label: the matched route template or a fixed name.
     public var routeLabel = "unmatched"
-    /// The function that ran, if any.
     public var function: String?
-    /// The worker that ran it.
     public var worker: String?
-    /// Whether it was a cold start.
     public var coldStart: Bool?
     /// Time waited for a worker.
     public var queueWait: Duration?

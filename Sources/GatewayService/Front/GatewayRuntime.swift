@@ -40,12 +40,9 @@ final class GatewayRuntime: Sendable {
             throw GatewayStartError("GATEWAY_LISTEN: \(env.listen) is not host:port")
         }
         tls = try Self.certificate(env, log: log)
-        var invokerConfiguration = InvokerConfiguration(
-            managerURL: env.managerURL, managerToken: env.managerToken ?? "")
-        invokerConfiguration.gatewayID = env.containerName
-        invokerConfiguration.cacheTTL = env.containerCacheTTL
-        invokerConfiguration.acquireTimeout = env.poolAcquireTimeout
-        let poolLog = log
+        let invokerConfiguration = InvokerConfiguration(
+            managerURL: env.managerURL, managerToken: env.managerToken ?? "", cacheTTL: env.containerCacheTTL,
+            acquireTimeout: env.poolAcquireTimeout, gatewayID: env.containerName)
         // Workers get a short connect timeout (a vanished worker costs at most that, then the request moves to
         // another one); the Manager keeps the client's default (docs/gateway-pools.md, "Dead workers").
         invoker = FunctionInvoker(
@@ -53,7 +50,7 @@ final class GatewayRuntime: Sendable {
             transport: ReactorWorkerTransport(client: HTTPClient(connectTimeout: env.workerConnectTimeout)),
             managerTransport: ReactorWorkerTransport(client: HTTPClient()),
             logger: InvokerLogger { level, message, fields in
-                poolLog.log(level, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
+                log.log(level, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
             })
         metrics = GatewayMetrics()
         let spool: EventSpool
@@ -316,7 +313,7 @@ final class GatewayRuntime: Sendable {
         do {
             env = try GatewayEnvironment.parse(environment, hostName: hostName)
         } catch {
-            FileStream.standardError.write("esb-gateway: \(error)\n")
+            try? FileIO.writeAll(2, Array("esb-gateway: \(error)\n".utf8))
             return 1
         }
         let sink = LogSink(victoriaLogsURL: env.victoriaLogsURL, containerName: env.containerName)
@@ -326,7 +323,7 @@ final class GatewayRuntime: Sendable {
         }
         func fail(_ message: String) -> Int32 {
             log.log(.error, message)
-            FileStream.standardError.write("esb-gateway: \(message)\n")
+            try? FileIO.writeAll(2, Array("esb-gateway: \(message)\n".utf8))
             sink.close(timeout: .seconds(2))
             return 1
         }

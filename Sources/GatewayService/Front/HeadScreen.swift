@@ -53,11 +53,7 @@ extension GatewayDispatcher {
             if route.auth == .jwt { return try tokens.authenticate(request.headers) }
         case .methodNotAllowed(let allowed):
             routeLabel = "method_not_allowed"
-            let open = allowed.allSatisfy { m in
-                if case .matched(let r, _) = snapshot.routes.match(method: m, path: path) { return r.auth == .none }
-                return false
-            }
-            if !open { _ = try tokens.authenticate(request.headers) }
+            try authenticateUnlessOpen(allowed, path: path, routes: snapshot.routes, headers: request.headers)
         case .notFound:
             routeLabel = "unmatched"
             _ = try tokens.authenticate(request.headers)

@@ -19,12 +19,17 @@ struct ProxyHandler: Sendable {
         let forwarded = ForwardedHeaders(
             headers: request.headers, peer: peer, trusted: env.trustedProxies.contains { $0.contains(peer) },
             listenPort: ForwardedHeaders.port(ofListen: env.listen))
-        let input = ProxyEventInput(
-            request: request, route: route, pathParameters: pathParameters, requestID: trace.identity.requestID,
-            traceID: trace.identity.traceID, epochMillis: trace.epochMillis,
-            sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers), subject: claims?.subject,
-            forwarded: forwarded)
-        let event = ProxyEventAdapter.event(input, binaryMediaTypes: binaryMediaTypes)
+        let template = route.path.template
+        let proxyInput = ProxyRequestInput(
+            method: request.method, rawPath: String(request.path), rawQuery: request.query.map(String.init),
+            headers: forwarded.apply(to: request.headers.fields.map { (name: $0.name, value: $0.value) }),
+            body: request.body, sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers),
+            requestID: trace.identity.requestID, traceID: trace.identity.traceID, resourcePath: template,
+            routeMethod: route.method.rawValue,
+            pathParameters: ProxyRequestInput.orderedPathParameters(pathParameters, template: template),
+            claims: (claims?.subject).map { ProxyClaims(subject: $0) }, requestTimeEpochMilliseconds: trace.epochMillis,
+            binaryMediaTypes: binaryMediaTypes, protocolName: "HTTP/1.\(request.minorVersion)")
+        let event = APIGatewayEvent.payload(proxyInput, format: route.payloadFormat)
         // Lambda refuses a request payload over 6 MiB and API Gateway answers 413; the RIE would instead cut the
         // event and the runtime would fail on half a JSON document (502). Refuse before invoking anything.
         guard event.count <= Self.maxEventBytes else {
@@ -79,18 +84,4 @@ struct ProxyHandler: Sendable {
         case .managerUnavailable: .serviceUnavailable
         }
     }
-}
-
-/// Everything the event builders need to know about one routed request.
-struct ProxyEventInput: Sendable {
-    var request: HTTPRequest
-    var route: Route
-    var pathParameters: [String: String]
-    var requestID: String
-    var traceID: String
-    var epochMillis: Int64
-    var sourceIP: String
-    var subject: String?
-    /// The `X-Forwarded-*` headers the event carries instead of the client's.
-    var forwarded: ForwardedHeaders?
 }

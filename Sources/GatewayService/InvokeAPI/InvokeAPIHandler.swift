@@ -133,12 +133,7 @@ public struct InvokeAPIHandler: Sendable {
         if SigV4Verifier.isSigV4(authorization: authorization) {
             return try InvokeSignatureCheck(environment: settings.environment).verify(request)
         }
-        guard let token = BearerToken.parse(authorization: authorization) else {
-            throw .aws(.unrecognizedClient, message: "The security token included in the request is invalid.")
-        }
-        do {
-            _ = try tokens.verify(token)
-        } catch {
+        guard let token = BearerToken.parse(authorization: authorization), (try? tokens.verify(token)) != nil else {
             throw .aws(.unrecognizedClient, message: "The security token included in the request is invalid.")
         }
         return nil

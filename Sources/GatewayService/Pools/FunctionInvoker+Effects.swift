@@ -33,23 +33,21 @@ extension FunctionInvoker {
         let result: Result<ManagerAcquireReply, ManagerClientError>
         let started = clock.now()
         do {
-            result = .success(try await manager.acquireWorkers(function: function, count: count))
+            let reply = try await manager.acquireWorkers(function: function, count: count)
+            result = .success(reply)
             countCall(ManagerCall(.acquire, .ok))
+            logger.log(
+                .debug, "manager acquire",
+                [
+                    ("function", function), ("count", String(count)), ("got", String(reply.workers.count)),
+                    ("limit_reached", String(reply.limitReached)), ("latency_ms", (clock.now() - started).milliseconds),
+                ])
         } catch {
             result = .failure(error)
             countCall(ManagerCall(.acquire, .failed))
             logger.log(
                 .error, "manager acquire failed",
                 [("function", function), ("count", String(count)), ("error", "\(error)")])
-        }
-        if case .success(let reply) = result {
-            let ms = (clock.now() - started).milliseconds
-            logger.log(
-                .debug, "manager acquire",
-                [
-                    ("function", function), ("count", String(count)), ("got", String(reply.workers.count)),
-                    ("limit_reached", String(reply.limitReached)), ("latency_ms", ms),
-                ])
         }
         let now = clock.now()
         run(

@@ -109,6 +109,18 @@ struct FunctionPool: Sendable {
         }
     }
 
+    /// Every serving slot retires: released to the Manager once idle.
+    mutating func retireServing() {
+        for i in slots.indices where slots[i].retirement == .none { slots[i].retirement = .release }
+    }
+
+    /// The pool only drains (function removed, shutdown): serving slots retire, every waiter fails with `failure`.
+    mutating func drain(failing failure: InvocationFailure, into effects: inout [PoolEffect]) {
+        defunct = true
+        retireServing()
+        for w in waiters.removeAll() { effects.append(.fail(waiter: w.id, failure)) }
+    }
+
     /// Removes slots that are retiring and idle; returns the ids to release to the Manager.
     mutating func collectRetired() -> [String] {
         var released: [String] = []

@@ -20,20 +20,6 @@ public struct InvocationOutcome: Sendable, Equatable {
     public var queueWait: Duration
     /// Time from sending the event to the RIE until its complete answer.
     public var functionTime: Duration
-
-    /// Memberwise initialiser (tests and stand-ins build outcomes too).
-    public init(
-        status: Int, headers: HTTPHeaders, body: [UInt8], workerID: String, coldStart: Bool,
-        queueWait: Duration, functionTime: Duration
-    ) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.workerID = workerID
-        self.coldStart = coldStart
-        self.queueWait = queueWait
-        self.functionTime = functionTime
-    }
 }
 
 /// Why an invocation produced no outcome. The front maps each case to its status (§3.5, §3.6, §3.7).
@@ -56,24 +42,15 @@ public enum InvocationFailure: Error, Sendable, Equatable {
 /// Manager's count of the function's paused (released, frozen) workers, as of the last heartbeat.
 public struct PoolStats: Sendable, Equatable {
     /// Workers running at least one invocation.
-    public var busy: Int
+    public var busy = 0
     /// Leased workers with no invocation running.
-    public var idle: Int
+    public var idle = 0
     /// Requests waiting for a worker.
-    public var waiting: Int
+    public var waiting = 0
     /// Workers asked of the Manager and not yet handed over.
-    public var coming: Int
+    public var coming = 0
     /// The Manager's paused workers of the function (heartbeat answer).
-    public var paused: Int
-
-    /// Memberwise initialiser.
-    public init(busy: Int = 0, idle: Int = 0, waiting: Int = 0, coming: Int = 0, paused: Int = 0) {
-        self.busy = busy
-        self.idle = idle
-        self.waiting = waiting
-        self.coming = coming
-        self.paused = paused
-    }
+    public var paused = 0
 
     /// Workers leased to this gateway for the function.
     public var leased: Int { busy + idle }

@@ -32,7 +32,7 @@ public struct SystemInvokerClock: InvokerClock {
     public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> any InvokerTimer {
         let timer = LoopTimer(action)
         timer.schedule(after: max(.zero, deadline - now()))
-        return LoopInvokerTimer(timer: timer)
+        return timer
     }
 }
 
@@ -45,22 +45,15 @@ extension InvokerClock {
     /// Runs `action` once `now() >= deadline`. This default (used by test clocks) is a task sleeping on the clock;
     /// the real clock arms the calling loop's timer heap instead.
     public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> any InvokerTimer {
-        SleepingTimer(
-            task: Task {
-                do { try await sleep(until: deadline) } catch { return }
-                action()
-            })
+        Task {
+            do { try await sleep(until: deadline) } catch { return }
+            action()
+        }
     }
 }
 
 /// `schedule`'s default: the task that sleeps until the deadline.
-struct SleepingTimer: InvokerTimer {
-    let task: Task<Void, Never>
-    func cancel() { task.cancel() }
-}
+extension Task: InvokerTimer where Success == Void, Failure == Never {}
 
 /// The real clock's deadline: a node on a loop's timer heap.
-struct LoopInvokerTimer: InvokerTimer {
-    let timer: LoopTimer
-    func cancel() { timer.cancel() }
-}
+extension LoopTimer: InvokerTimer {}

@@ -29,10 +29,4 @@ public struct InvokerConfiguration: Sendable {
     public var gatewayID: String = ""
     /// The time source.
     public var clock: any InvokerClock = SystemInvokerClock()
-
-    /// Settings with the documented defaults.
-    public init(managerURL: String, managerToken: String) {
-        self.managerURL = managerURL
-        self.managerToken = managerToken
-    }
 }

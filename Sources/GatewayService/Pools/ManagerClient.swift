@@ -6,8 +6,6 @@ public import ManagerAPI
 public typealias ManagerWorker = ManagerAPI.ManagerWorker
 /// The Manager's answer to an acquire.
 public typealias ManagerAcquireReply = LeaseReply
-/// What a heartbeat tells the gateway: the ids to drop, and the Manager's paused workers per function.
-public typealias HeartbeatAnswer = HeartbeatReply
 
 extension ManagerWorker {
     /// The RIE's address, when the Manager gave one.
@@ -75,7 +73,7 @@ public struct ManagerClient: Sendable {
     }
 
     /// `POST /v1/workers/heartbeat`: renews `leased`, ends `released`; returns the `revoked` ids.
-    public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> HeartbeatAnswer {
+    public func heartbeat(leased: [String], released: [String]) async throws(ManagerClientError) -> HeartbeatReply {
         let body = HeartbeatRequest(leased: leased, released: released).body
         let response = try await call(
             "POST", "/v1/workers/heartbeat", body: body, timeout: callTimeout, identified: true)

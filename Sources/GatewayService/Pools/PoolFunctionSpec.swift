@@ -32,13 +32,6 @@ public struct PoolWorker: Sendable, Equatable {
     public var function: String
     /// Its RIE.
     public var endpoint: HTTPEndpoint
-
-    /// Memberwise initialiser.
-    public init(id: String, function: String, endpoint: HTTPEndpoint) {
-        self.id = id
-        self.function = function
-        self.endpoint = endpoint
-    }
 }
 
 /// A worker handed to one request: use it, then give it back with `PoolRegistryState.finish`.

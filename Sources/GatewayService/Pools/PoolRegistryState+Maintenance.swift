@@ -97,11 +97,7 @@ extension PoolRegistryState {
                     if pool.spec != spec { Self.apply(spec, to: &pool) }
                     return
                 }
-                pool.defunct = true
-                for i in pool.slots.indices where pool.slots[i].retirement == .none {
-                    pool.slots[i].retirement = .release
-                }
-                for w in pool.waiters.removeAll() { effects.append(.fail(waiter: w.id, .unknownFunction(name))) }
+                pool.drain(failing: .unknownFunction(name), into: &effects)
             }
         }
         return effects
@@ -113,13 +109,7 @@ extension PoolRegistryState {
         var effects: [PoolEffect] = []
         for name in Array(pools.keys) {
             update(name, now: now, into: &effects) { pool, effects in
-                pool.defunct = true
-                for i in pool.slots.indices where pool.slots[i].retirement == .none {
-                    pool.slots[i].retirement = .release
-                }
-                for w in pool.waiters.removeAll() {
-                    effects.append(.fail(waiter: w.id, .managerUnavailable("gateway is shutting down")))
-                }
+                pool.drain(failing: .managerUnavailable("gateway is shutting down"), into: &effects)
             }
         }
         return effects

@@ -167,9 +167,7 @@ struct PoolRegistryState: Sendable {
 
     /// New settings for a pool: workers of an older revision retire (released after their invocation).
     static func apply(_ spec: PoolFunctionSpec, to pool: inout FunctionPool) {
-        if pool.spec.revision != spec.revision {
-            for i in pool.slots.indices where pool.slots[i].retirement == .none { pool.slots[i].retirement = .release }
-        }
+        if pool.spec.revision != spec.revision { pool.retireServing() }
         pool.spec = spec
     }
 
