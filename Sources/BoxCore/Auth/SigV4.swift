@@ -151,3 +151,11 @@ enum SigV4 {
         return Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s)
     }
 }
+
+/// Percent-encoding of one URL path segment or query value: RFC 3986 unreserved characters stay, every other
+/// byte becomes `%XX` (upper-case hex). The same encoder SigV4 signs with.
+public enum PercentEncoding {
+    public static func encode(_ text: String) -> String {
+        SigV4.uriEncode(text.utf8, keepSlash: false)
+    }
+}

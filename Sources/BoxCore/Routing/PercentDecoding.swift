@@ -28,11 +28,3 @@ public enum PercentDecoding {
         return out
     }
 }
-
-/// Percent-encoding of one URL path segment or query value: RFC 3986 unreserved characters stay, every other
-/// byte becomes `%XX` (upper-case hex). The same encoder SigV4 signs with.
-public enum PercentEncoding {
-    public static func encode(_ text: String) -> String {
-        SigV4.uriEncode(text.utf8, keepSlash: false)
-    }
-}
