@@ -28,9 +28,5 @@ done
 [ "$SETUP" = 1 ] && "$ROOT/tests-e2e/setup.sh" >/dev/null
 "$ROOT/bench/build-bench-images.sh"
 # Both daemons in their release builds: the Manager is on the measured path here.
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && swift build -c release --product esb-manager >/dev/null \
-        && swift build -c release --product esb-gateway >/dev/null)
-fi
-ESB_BIN_DIR="${ESB_BIN_DIR:-$(cd "$ROOT" && swift build -c release --show-bin-path)}" \
-    exec python3 "$ROOT/bench/cold_start.py" ${ARGS[@]+"${ARGS[@]}"}
+. "$ROOT/bench/release-daemons.sh"
+run_against_release_daemons cold_start.py ${ARGS[@]+"${ARGS[@]}"}

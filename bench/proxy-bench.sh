@@ -42,9 +42,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 "$ROOT/bench/build-bench-images.sh"
 # Both daemons in their release builds: the RSS figures are those of what ships.
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && swift build -c release --product esb-manager >/dev/null \
-        && swift build -c release --product esb-gateway >/dev/null)
-fi
-ESB_BIN_DIR="${ESB_BIN_DIR:-$(cd "$ROOT" && swift build -c release --show-bin-path)}" \
-    exec python3 "$ROOT/bench/proxy_bench.py" ${ARGS[@]+"${ARGS[@]}"}
+. "$ROOT/bench/release-daemons.sh"
+run_against_release_daemons proxy_bench.py ${ARGS[@]+"${ARGS[@]}"}

@@ -1,4 +1,5 @@
 import BoxCore
+import BoxCrypto
 import Telemetry
 public import HTTP1
 public import Posix
@@ -28,7 +29,7 @@ public struct TokenAuthority: Sendable {
 
     /// A new token for `subject`, with a random `jti`.
     public func issue(subject: String) -> String {
-        var rng = KernelRandom()
+        var rng = SecureRandom.Generator()
         return JWT.issue(
             subject: subject, now: now(), lifetimeSeconds: lifetime, secret: key, issuer: "esb-gateway",
             tokenID: RequestIdentity.newUUID(using: &rng))
