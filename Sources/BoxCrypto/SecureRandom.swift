@@ -11,19 +11,4 @@ public enum SecureRandom {
             initialized = count
         }
     }
-
-    /// `SecureRandom` as a `RandomNumberGenerator`: each draw comes from OpenSSL's DRBG in this process, so ids made
-    /// per request cost no system call (the standard library's generator makes one `getrandom` per draw;
-    /// docs/performance.md, "System calls").
-    public struct Generator: RandomNumberGenerator, Sendable {
-        public init() {}
-
-        public mutating func next() -> UInt64 {
-            var value: UInt64 = 0
-            withUnsafeMutableBytes(of: &value) { raw in
-                precondition(RAND_bytes(raw.baseAddress, 8) == 1, "RAND_bytes failed")
-            }
-            return value
-        }
-    }
 }

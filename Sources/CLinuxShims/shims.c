@@ -58,3 +58,7 @@ long CLinuxShims_raise_nofile_limit(void) {
 }
 
 int CLinuxShims_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
+#include <sys/random.h>
+
+long CLinuxShims_getrandom(void *buffer, unsigned long length) { return (long)getrandom(buffer, length, 0); }

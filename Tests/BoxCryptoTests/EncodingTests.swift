@@ -75,14 +75,6 @@ func base64URLIsStrict(text: String) {
     #expect(a != b, "two 256-bit draws collide with probability 2^-256")
 }
 
-@Test func secureRandomGeneratorFillsEveryBit() {
-    var generator = SecureRandom.Generator()
-    let draws = (0..<256).map { _ in generator.next() }
-    #expect(Set(draws).count == draws.count, "256 distinct 64-bit draws")
-    // Every bit is set in some draw and clear in another (a zeroed or truncated draw would fail).
-    #expect(draws.reduce(0, |) == .max && draws.reduce(.max, &) == 0)
-}
-
 @Test func uuidV4Shape() {
     let fixed = UUIDv4.format([UInt8](repeating: 0xff, count: 16))
     #expect(fixed == "ffffffff-ffff-4fff-bfff-ffffffffffff")

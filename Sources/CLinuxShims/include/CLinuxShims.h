@@ -38,6 +38,8 @@ int CLinuxShims_eventfd(unsigned int initval, int flags);
 // mallopt(M_ARENA_MAX, count): <malloc.h> is not part of Swift's Glibc module. Returns 1 on success.
 int CLinuxShims_limit_malloc_arenas(int count);
 
+// getrandom(2) from <sys/random.h>, which Swift's Glibc module does not export.
+long CLinuxShims_getrandom(void *buffer, unsigned long length);
 
 // accept4 needs _GNU_SOURCE, set in the .c file.
 int CLinuxShims_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);

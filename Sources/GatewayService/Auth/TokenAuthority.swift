@@ -1,5 +1,4 @@
 import BoxCore
-import BoxCrypto
 import Telemetry
 public import HTTP1
 public import Posix
@@ -29,7 +28,7 @@ public struct TokenAuthority: Sendable {
 
     /// A new token for `subject`, with a random `jti`.
     public func issue(subject: String) -> String {
-        var rng = SecureRandom.Generator()
+        var rng = KernelRandom()
         return JWT.issue(
             subject: subject, now: now(), lifetimeSeconds: lifetime, secret: key, issuer: "esb-gateway",
             tokenID: RequestIdentity.newUUID(using: &rng))
