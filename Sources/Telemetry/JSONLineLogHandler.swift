@@ -48,6 +48,19 @@ public struct JSONLineLogHandler: LogHandler {
         output(line(event).jsonLine())
     }
 
+    /// Writes the line `log(event:)` writes for this message, ids and fields, without going through swift-log's
+    /// `Logger` and metadata dictionary: for the gateway's per-request lines, where building that dictionary and
+    /// taking it apart again cost more than formatting the line (docs/observability.md).
+    public func write(
+        _ level: Logging.Logger.Level, _ message: String, logger: String, requestID: String?, traceID: String?,
+        fields: JSONObject
+    ) {
+        let line = LogLine(
+            epochMilliseconds: now(), level: level, logger: logger, message: message, containerName: containerName,
+            requestID: requestID, traceID: traceID, fields: fields)
+        output(line.jsonLine())
+    }
+
     /// The line for `event` (formatting only; `log` writes it).
     func line(_ event: LogEvent) -> LogLine {
         var line = LogLine(

@@ -37,6 +37,20 @@ import Testing
             ])
     }
 
+    @Test func aDirectWriteGivesTheBytesOfTheSameSwiftLogCall() {
+        let viaSwiftLog = Lines(), direct = Lines()
+        let fields: JSONObject = ["method": "POST", "status": .int(200), "latency_ms": .double(1.25), "level": "x"]
+        logger("gateway.access", level: .info, into: viaSwiftLog).info(
+            "POST /a 200", metadata: .line(requestID: "r-1", traceID: "t-1", fields: fields))
+        logger("gateway.access", level: .info, into: viaSwiftLog).info("no ids, no fields")
+        let handler = JSONLineLogHandler(
+            label: "unused", containerName: "esb-x", logLevel: .info, now: { 1_796_529_906_789 }, output: direct.append)
+        handler.write(.info, "POST /a 200", logger: "gateway.access", requestID: "r-1", traceID: "t-1", fields: fields)
+        handler.write(.info, "no ids, no fields", logger: "gateway.access", requestID: nil, traceID: nil, fields: [:])
+        #expect(direct.all == viaSwiftLog.all)
+        #expect(direct.all.count == 2 && direct.all[0].contains(#""latency_ms":1.25}"#))
+    }
+
     @Test func belowTheThresholdTheMessageIsNeverBuilt() {
         let lines = Lines()
         let log = logger("gateway", level: .warning, into: lines)

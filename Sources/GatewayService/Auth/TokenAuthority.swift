@@ -16,6 +16,8 @@ public struct TokenAuthority: Sendable {
     let key: [UInt8]
     let lifetime: Int
     let now: @Sendable () -> Int
+    /// Tokens verified before: a hit skips decoding and the signature check (docs/events-and-auth.md).
+    let verified = VerifiedTokens()
 
     /// An authority over `key`; tokens live `lifetime` seconds. `now` gives epoch seconds (injected in tests).
     public init(
@@ -51,9 +53,13 @@ public struct TokenAuthority: Sendable {
 
     /// The claims of `token`, or `.unauthorized`.
     public func verify(_ token: String) throws(GatewayError) -> TokenClaims {
+        let now = now()
+        if let claims = verified.claims(of: token, now: now) { return claims }
         do {
-            let claims = try JWT.verify(token, secret: key, now: now())
-            return TokenClaims(subject: claims.subject, refusedFrom: claims.expiresAt + JWT.leewaySeconds)
+            let jwt = try JWT.verify(token, secret: key, now: now)
+            let claims = TokenClaims(subject: jwt.subject, refusedFrom: jwt.expiresAt + JWT.leewaySeconds)
+            verified.remember(token, claims: claims, verifiedAt: now)
+            return claims
         } catch {
             throw .unauthorized
         }

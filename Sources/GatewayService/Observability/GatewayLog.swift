@@ -29,17 +29,15 @@ public struct GatewayLog: Sendable {
 
     public func isEnabled(_ level: Level) -> Bool { level >= handler.logLevel }
 
-    /// Writes one line through a swift-log `Logger` labelled `logger`.
+    /// Writes one line as the handler of a swift-log `Logger` labelled `logger` would, straight to the handler
+    /// (these lines run once or more per request: docs/observability.md).
     public func log(
         _ level: Level, _ message: @autoclosure () -> String, logger: String = "gateway", requestID: String? = nil,
         traceID: String? = nil, fields: @autoclosure () -> [(String, Value)] = []
     ) {
         guard isEnabled(level) else { return }
-        let handler = self.handler
-        Logging.Logger(label: logger) { handler.labeled($0) }.log(
-            level: level, "\(message())",
-            metadata: .line(
-                requestID: requestID, traceID: traceID, fields: JSONObject(fields())))
+        handler.write(
+            level, message(), logger: logger, requestID: requestID, traceID: traceID, fields: JSONObject(fields()))
     }
 
     /// A log that writes nothing (tests that do not look at lines).

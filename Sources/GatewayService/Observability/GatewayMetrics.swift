@@ -14,6 +14,10 @@ public final class GatewayMetrics: Sendable {
     /// Where every series lives.
     let registry = PrometheusCollectorRegistry()
     private let collected = CollectedCounters()
+    /// The series each request writes, by route and function: the registry's own lookup builds the label array
+    /// and hashes name and labels on every call, which showed in the request path's profile
+    /// (docs/performance.md). Series are never removed from the registry, so a cached one stays valid.
+    private let series = Mutex(SeriesCache())
     /// Functions whose pool gauges were exported at the last scrape (a function gone from the pools loses them).
     private let exportedPools = Mutex<Set<String>>([])
 
@@ -26,25 +30,41 @@ public final class GatewayMetrics: Sendable {
     /// Counts one answered request and its total latency. `route` is the routing.yml template (or a fixed name
     /// such as `login`, `health`, `invoke`, `unmatched`) so label cardinality stays bounded.
     public func recordRequest(route: String, status: Int, latency: Duration) {
-        registry.counter(
-            "esb_gateway_requests_total", help: "Requests answered, by route and status.",
-            labels: [("route", route), ("status", String(status))]
-        ).increment()
-        histogram("esb_gateway_request_duration_seconds", "Total request latency.", "route", route).record(
-            latency.frontSeconds)
+        let (requests, duration) = series.withLock { cache in
+            if cache.routes[route] == nil {
+                cache.routes[route] = RouteSeries(
+                    duration: histogram(
+                        "esb_gateway_request_duration_seconds", "Total request latency.", "route", route))
+            }
+            return (
+                cache.routes[route]!.requests(status: status, route: route, in: registry), cache.routes[route]!.duration
+            )
+        }
+        requests.increment()
+        duration.record(latency.frontSeconds)
     }
 
     /// Records one invocation's queue wait, function time and (when it was one) cold start.
     public func recordInvocation(function: String, queueWait: Duration, functionTime: Duration, coldStart: Bool) {
-        histogram("esb_gateway_queue_wait_seconds", "Wait for a free worker.", "function", function).record(
-            queueWait.frontSeconds)
-        histogram("esb_gateway_function_duration_seconds", "Time in the worker's RIE.", "function", function)
-            .record(functionTime.frontSeconds)
-        // The cold start's cost is what the request waited for its fresh worker.
-        if coldStart {
-            histogram("esb_gateway_cold_start_seconds", "Wait for a fresh worker on cold starts.", "function", function)
-                .record(queueWait.frontSeconds)
+        let histograms = series.withLock { cache in
+            if cache.functions[function] == nil {
+                cache.functions[function] = FunctionSeries(
+                    queueWait: histogram(
+                        "esb_gateway_queue_wait_seconds", "Wait for a free worker.", "function", function),
+                    functionTime: histogram(
+                        "esb_gateway_function_duration_seconds", "Time in the worker's RIE.", "function", function))
+            }
+            // Made at the first cold start only: a function that never had one has no such series.
+            if coldStart && cache.functions[function]!.coldStart == nil {
+                cache.functions[function]!.coldStart = histogram(
+                    "esb_gateway_cold_start_seconds", "Wait for a fresh worker on cold starts.", "function", function)
+            }
+            return cache.functions[function]!
         }
+        histograms.queueWait.record(queueWait.frontSeconds)
+        histograms.functionTime.record(functionTime.frontSeconds)
+        // The cold start's cost is what the request waited for its fresh worker.
+        if coldStart { histograms.coldStart?.record(queueWait.frontSeconds) }
     }
 
     /// Counts one Invoke API attempt (`type`: RequestResponse, Event, DryRun; `outcome`: success, function_error, ...).
@@ -163,6 +183,35 @@ public final class GatewayMetrics: Sendable {
             self.waiting = waiting
         }
     }
+}
+
+/// The per-request series already looked up (GatewayMetrics.series).
+private struct SeriesCache {
+    var routes: [String: RouteSeries] = [:]
+    var functions: [String: FunctionSeries] = [:]
+}
+
+private struct RouteSeries {
+    let duration: ValueHistogram
+    /// `esb_gateway_requests_total` by status, made at a status's first answer.
+    var requestsByStatus: [Int: Counter] = [:]
+
+    init(duration: ValueHistogram) { self.duration = duration }
+
+    mutating func requests(status: Int, route: String, in registry: PrometheusCollectorRegistry) -> Counter {
+        if let counter = requestsByStatus[status] { return counter }
+        let counter = registry.counter(
+            "esb_gateway_requests_total", help: "Requests answered, by route and status.",
+            labels: [("route", route), ("status", String(status))])
+        requestsByStatus[status] = counter
+        return counter
+    }
+}
+
+private struct FunctionSeries {
+    let queueWait: ValueHistogram
+    let functionTime: ValueHistogram
+    var coldStart: ValueHistogram?
 }
 
 /// One histogram family's cumulative bucket counts per label value, read back from the exposition.

@@ -54,6 +54,24 @@ struct FunctionPool: Sendable {
         return best
     }
 
+    /// The warm path: a free slot when the settings are still `spec` and nobody waits, taken for one request.
+    mutating func takeWarm(_ spec: PoolFunctionSpec, now: Duration) -> WorkerGrant? {
+        guard self.spec == spec, waiters.isEmpty, let i = freeSlotIndex() else { return nil }
+        lastTouched = now
+        return take(i)
+    }
+
+    /// Runs `body`, then hands free capacity to waiters, asks for missing workers and removes the retiring slots
+    /// left idle; returns their ids (to release to the Manager).
+    mutating func change(
+        now: Duration, into effects: inout [PoolEffect], _ body: (inout FunctionPool, inout [PoolEffect]) -> Void
+    ) -> [String] {
+        body(&self, &effects)
+        dispatch(into: &effects)
+        replenish(now: now, into: &effects)
+        return collectRetired()
+    }
+
     /// Takes a unit of capacity on slot `i` for one request.
     mutating func take(_ i: Int) -> WorkerGrant {
         slots[i].inFlight += 1

@@ -23,13 +23,9 @@ struct PoolRegistryState: Sendable {
 
     /// The warm path: a free worker of the function when nobody is queued before this request. No Manager call.
     mutating func tryAcquireWarm(_ spec: PoolFunctionSpec, now: Duration) -> WorkerGrant? {
-        guard !closed, var pool = pools[spec.name] else { return nil }
-        if pool.spec != spec { return nil }  // settings changed: the slow path re-plans the pool
-        guard pool.waiters.isEmpty, let i = pool.freeSlotIndex() else { return nil }
-        pool.lastTouched = now
-        let grant = pool.take(i)
-        pools[spec.name] = pool
-        return grant
+        guard !closed else { return nil }
+        // In place (optional chaining on the subscript): a copy of the pool would copy its whole slot array.
+        return pools[spec.name]?.takeWarm(spec, now: now)
     }
 
     /// Queues request `waiter` (after the warm path found nothing) and plans: a grant at once if a worker is free,
@@ -79,8 +75,7 @@ struct PoolRegistryState: Sendable {
     /// A waiting request gave up (deadline passed) or was cancelled: it gets `failure` unless already served.
     mutating func abandon(function: String, waiter: UInt64, _ failure: InvocationFailure, now: Duration) -> [PoolEffect]
     {
-        guard var pool = pools[function], pool.waiters.remove(id: waiter) != nil else { return [] }
-        pools[function] = pool
+        guard pools[function]?.waiters.remove(id: waiter) != nil else { return [] }
         return [.fail(waiter: waiter, failure)]
     }
 
@@ -149,12 +144,8 @@ struct PoolRegistryState: Sendable {
         _ function: String, now: Duration, into effects: inout [PoolEffect],
         _ body: (inout FunctionPool, inout [PoolEffect]) -> Void
     ) {
-        guard var pool = pools[function] else { return }
-        body(&pool, &effects)
-        pool.dispatch(into: &effects)
-        pool.replenish(now: now, into: &effects)
-        let retired = pool.collectRetired()
-        pools[function] = pool
+        // In place, as in tryAcquireWarm: this runs twice per request.
+        guard let retired = pools[function]?.change(now: now, into: &effects, body) else { return }
         release(retired, into: &effects)
     }
 
