@@ -6,6 +6,21 @@ import Testing
 /// seconds or minutes. Quadratic grouping takes minutes on these inputs (about 7 × 10^9 name comparisons); the
 /// suite's one-minute limit catches that without timing anything finer. Figures are printed beside the sizes.
 @Suite(.timeLimit(.minutes(1))) struct EventScaleTests {
+    /// Up to 16 fields the keys are searched, from 17 on they are hashed: both group alike (same names in any
+    /// case, first spelling kept, values in request order).
+    @Test(arguments: [15, 16, 17, 40]) func fewAndManyHeadersGroupAlike(count: Int) throws {
+        let distinct = count - 3
+        var headers = (0..<distinct).map { (name: "X-H\($0)", value: "v\($0)") }
+        headers += [(name: "x-h1", value: "again"), (name: "X-h0", value: "twice"), (name: "X-H1", value: "thrice")]
+        let event = try rest(input(query: "a=1&b=2&a=3", headers: headers))
+        #expect(event["multiValueHeaders"]?["X-H1"] == .array([.string("v1"), .string("again"), .string("thrice")]))
+        #expect(event["multiValueHeaders"]?["X-H0"] == .array([.string("v0"), .string("twice")]))
+        #expect(event["headers"]?["X-H1"] == .string("thrice"))
+        #expect(event["headers"]?["x-h1"] == nil)
+        #expect(event["headers"]?.objectValue?.count == distinct)
+        #expect(event["multiValueQueryStringParameters"]?["a"] == .array([.string("1"), .string("3")]))
+    }
+
     @Test func manyDistinctQueryNamesAndHeadersGroupLinearly() throws {
         let names = 60_000
         let query = (0..<names).map { "p\($0)=\($0)" }.joined(separator: "&") + "&p7=again"

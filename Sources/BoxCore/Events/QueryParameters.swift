@@ -48,11 +48,26 @@ func headerGroups(
 /// For each distinct `key` of the field names (first-appearance order; nil skips a field): the first name with
 /// that key and the indices of its fields. A dictionary from key to group keeps this linear (a search of the
 /// groups for every field was quadratic, and one request with thousands of names stalled the loop,
-/// docs/gateway.md).
+/// docs/gateway.md); up to `linearSearchLimit` fields (a usual request's headers) searching the few keys is
+/// cheaper than building and hashing into a dictionary (docs/performance.md).
 func groupedIndices(
     _ fields: [(name: String, value: String)], key: (String) -> String?
 ) -> [(name: String, indices: [Int])] {
     var groups: [(name: String, indices: [Int])] = []
+    if fields.count <= linearSearchLimit {
+        var keys: [String] = []
+        keys.reserveCapacity(fields.count)
+        for (i, field) in fields.enumerated() {
+            guard let key = key(field.name) else { continue }
+            if let g = keys.firstIndex(of: key) {
+                groups[g].indices.append(i)
+            } else {
+                keys.append(key)
+                groups.append((field.name, [i]))
+            }
+        }
+        return groups
+    }
     var groupOf: [String: Int] = [:]
     for (i, field) in fields.enumerated() {
         guard let key = key(field.name) else { continue }
@@ -65,3 +80,7 @@ func groupedIndices(
     }
     return groups
 }
+
+/// Fields up to which `groupedIndices` searches its keys instead of hashing them: at most 16 × 16 / 2 string
+/// comparisons, most of them between short names that differ in their first bytes.
+let linearSearchLimit = 16

@@ -4,13 +4,27 @@ import Synchronization
 /// The reloadable part of the gateway's configuration: `functions.yml` and `routing.yml` (docs/contract.md §2).
 struct GatewayConfiguration: Sendable {
     /// The functions, by name.
-    var functions: FunctionsConfig
+    let functions: FunctionsConfig
     /// The routes.
     var routes: RoutingTable
 
     /// Warnings to log after loading: routing's own (legacy forms) and routes naming an undefined function
     /// (those answer 502 until the function appears).
     var warnings: [String] = []
+    /// What the pools need of each function, made once per configuration: making it formats the function's
+    /// worker definition (image, memory, environment), too much to do per request.
+    let poolSpecs: [String: PoolFunctionSpec]
+
+    init(functions: FunctionsConfig, routes: RoutingTable, warnings: [String] = []) {
+        self.functions = functions
+        self.routes = routes
+        self.warnings = warnings
+        var specs: [String: PoolFunctionSpec] = [:]
+        for function in functions.functions where specs[function.name] == nil {
+            specs[function.name] = function.poolSpec
+        }
+        poolSpecs = specs
+    }
 
     /// Loads and validates both files; any error (with its `FILE:LINE:COLUMN` lines) leaves nothing half-loaded.
     static func load(functionsPath: String, routingPath: String, environment: [String: String])

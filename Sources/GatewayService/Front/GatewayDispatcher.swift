@@ -113,8 +113,8 @@ public final class GatewayDispatcher: Sendable {
             }
             trace.function = function.name
             return try await proxy.handle(
-                request, route: route, pathParameters: pathParameters, function: function, claims: claims, trace: &trace
-            )
+                request, route: route, pathParameters: pathParameters, function: function,
+                spec: snapshot.poolSpecs[function.name] ?? function.poolSpec, claims: claims, trace: &trace)
         case .methodNotAllowed(let allowed):
             trace.routeLabel = "method_not_allowed"
             try authenticateUnlessOpen(allowed, path: path, routes: snapshot.routes, headers: request.headers)

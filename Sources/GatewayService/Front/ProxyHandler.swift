@@ -12,7 +12,7 @@ struct ProxyHandler: Sendable {
 
     nonisolated(nonsending) func handle(
         _ request: HTTPRequest, route: Route, pathParameters: [String: String], function: FunctionConfig,
-        claims: TokenClaims?, trace: inout RequestTrace
+        spec: PoolFunctionSpec, claims: TokenClaims?, trace: inout RequestTrace
     ) async throws(GatewayError) -> HTTPResponse {
         let env = settings.environment
         let peer = IPAddressRange.stripPort(trace.peer)
@@ -39,7 +39,7 @@ struct ProxyHandler: Sendable {
         let outcome: InvocationOutcome
         do {
             outcome = try await invoker.invoke(
-                function.poolSpec, payload: event, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
+                spec, payload: event, requestID: trace.identity.requestID, traceID: trace.identity.traceID)
         } catch {
             trace.detail = "\(function.name): \(error)"
             throw Self.gatewayError(for: error)

@@ -47,12 +47,13 @@ public struct InvokeAPIHandler: Sendable {
         }
         let notFound = GatewayError.aws(
             .resourceNotFound, message: "Function not found: \(target.arn(defaultRegion: regionForARN))")
-        guard target.isServableVersion, let function = config.current.functions[target.name] else { throw notFound }
+        let snapshot = config.current
+        guard target.isServableVersion, let function = snapshot.functions[target.name] else { throw notFound }
         trace.function = function.name
         let payload = try Self.payload(request.body)
         let type = request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
         trace.invocationType = type
-        let spec = function.poolSpec
+        let spec = snapshot.poolSpecs[function.name] ?? function.poolSpec
         switch type {
         case "DryRun":
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: "dry_run")
