@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fails when esb-gateway or esb-manager links Foundation or ICU: about 9 MB of resident memory per idle daemon
 # (docs/performance.md, "Memory"). Reads `ldd` of the built binaries (debug by default; pass another directory).
+# Also fails when esb-manager does not export the hook that keeps GnuTLS from initialising itself, or, in a release
+# build, links the shared Swift runtime (both in docs/performance.md, "Memory").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin_dir="${1:-.build/debug}"
@@ -19,4 +21,21 @@ for daemon in esb-gateway esb-manager; do
         echo "ok: $daemon links neither Foundation nor ICU"
     fi
 done
+manager="$bin_dir/esb-manager"
+if [[ -x "$manager" ]]; then
+    if nm -D --defined-only "$manager" | grep -q ' _gnutls_global_init_skip$'; then
+        echo "ok: esb-manager exports _gnutls_global_init_skip"
+    else
+        echo "FAIL: esb-manager does not export _gnutls_global_init_skip (CCurl's linkerSettings)" >&2
+        status=1
+    fi
+    if [[ "$(cd "$bin_dir" && pwd -P)" == */release ]]; then
+        if ldd "$manager" | grep -q 'libswiftCore\.so'; then
+            echo "FAIL: the release esb-manager links the shared Swift runtime (-static-stdlib in Package.swift)" >&2
+            status=1
+        else
+            echo "ok: the release esb-manager links the Swift runtime statically"
+        fi
+    fi
+fi
 exit $status

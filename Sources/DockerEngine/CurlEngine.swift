@@ -77,3 +77,10 @@ final class CurlEngine: @unchecked Sendable {
         }
     }
 }
+
+extension CurlEngine {
+    /// Whether GnuTLS, which libcurl's dependencies load into the process, finds ccurl.c's hook and skips its
+    /// implicit initialisation (about 0.6 MB of idle resident memory, docs/performance.md "Memory"). False when
+    /// the executable does not export the hook (the linker flag in Package.swift went missing).
+    static var skipsGnuTLSImplicitInitialisation: Bool { CCurl_gnutls_init_skip_is_exported() == 1 }
+}
