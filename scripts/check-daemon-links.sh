@@ -29,13 +29,16 @@ if [[ -x "$manager" ]]; then
         echo "FAIL: esb-manager does not export _gnutls_global_init_skip (CCurl's linkerSettings)" >&2
         status=1
     fi
-    if [[ "$(cd "$bin_dir" && pwd -P)" == */release ]]; then
-        if ldd "$manager" | grep -q 'libswiftCore\.so'; then
-            echo "FAIL: the release esb-manager links the shared Swift runtime (-static-stdlib in Package.swift)" >&2
+fi
+if [[ "$(cd "$bin_dir" && pwd -P)" == */release ]]; then
+    for daemon in esb-gateway esb-manager; do
+        [[ -x "$bin_dir/$daemon" ]] || continue
+        if ldd "$bin_dir/$daemon" | grep -q 'libswiftCore\.so'; then
+            echo "FAIL: the release $daemon links the shared Swift runtime (-static-stdlib in Package.swift)" >&2
             status=1
         else
-            echo "ok: the release esb-manager links the Swift runtime statically"
+            echo "ok: the release $daemon links the Swift runtime statically"
         fi
-    fi
+    done
 fi
 exit $status
