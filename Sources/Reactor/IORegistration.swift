@@ -32,6 +32,9 @@ final class IORegistration: @unchecked Sendable {
     // (docs/network-runtime.md, "Readiness").
     private var readableSeen = false
     private var writableSeen = false
+    /// The loop reported the peer's FIN, a hangup or an error. Sticky: a read does not consume an end of stream
+    /// the way it consumes bytes, so a reader that drained the bytes must still try once more to see it.
+    private(set) var peerEndSeen = false
 
     /// Registers `fd` on `loop` (call on the loop thread).
     init(fd: Int32, loop: EventLoop) throws(PosixError) {
@@ -134,6 +137,7 @@ final class IORegistration: @unchecked Sendable {
 
     /// Called by the loop with the epoll bits for this descriptor.
     func dispatch(_ events: Epoll.Events) {
+        if !events.isDisjoint(with: [.readHangup, .error, .hangup]) { peerEndSeen = true }
         if !events.isDisjoint(with: [.readable, .readHangup, .error, .hangup]) {
             if let waiter = readWaiter {
                 readWaiter = nil

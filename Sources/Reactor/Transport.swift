@@ -41,6 +41,13 @@ final class Transport: @unchecked Sendable {
     let isTLS: Bool
     /// close_notify and FIN were sent (`shutdownOutput`).
     var outputIsShutDown = false
+    /// A plain socket whose last read returned less than it asked for: the kernel had nothing more, so the next
+    /// read waits for the next edge instead of first trying (an `EAGAIN` read per request on a worker connection,
+    /// whose answer never comes within microseconds of the request). Edge-triggered epoll reports every arrival
+    /// after that read (docs/network-runtime.md, "Readiness"); a FIN that came with the bytes was reported with
+    /// them, so once the loop saw one (`peerEndSeen`) reads try first again. Not for TLS: OpenSSL may hold bytes
+    /// it read.
+    private var drained = false
 
     /// Registers `fd` on `loop`; `server`/`client` select a TLS session.
     init(fd: consuming FileDescriptor, loop: EventLoop, tls: TLSSide?) throws {
@@ -82,6 +89,10 @@ final class Transport: @unchecked Sendable {
     /// Reads what is available into `buffer` (at least one byte, or why not).
     nonisolated(nonsending) func read(into buffer: inout ReadBuffer, limit: Int) async -> ReadOutcome {
         guard buffer.reserve(4096, limit: limit) else { return .failed("buffer full") }
+        if drained && !registration.peerEndSeen {
+            drained = false
+            if let stop = await registration.waitReadable().readStop { return stop }
+        }
         while true {
             let space = buffer.storage.count - buffer.end
             let offset = buffer.end
@@ -90,7 +101,10 @@ final class Transport: @unchecked Sendable {
                 attemptRead(raw.baseAddress! + offset, space, &wantWrite)
             }
             if let result {
-                if case .bytes(let n) = result { buffer.end += n }
+                if case .bytes(let n) = result {
+                    buffer.end += n
+                    drained = !isTLS && n < space
+                }
                 return result
             }
             if let stop = await (wantWrite ? registration.waitWritable() : registration.waitReadable()).readStop {

@@ -3,9 +3,9 @@ import Posix
 /// Writes queued lines to a file descriptor (stdout) from its own thread, so a slow or blocked terminal or
 /// pipe never stalls the caller: the queue fills and further lines are dropped and counted instead.
 ///
-/// The writer gathers lines for up to `linger` after the first one, so a busy gateway writes one batch per
-/// millisecond instead of waking this thread and calling `write(2)` for every access-log line
-/// (docs/performance.md, "System calls"); a line reaches stdout at most that much later.
+/// The writer gathers lines for up to `linger` after the first one, so a gateway writes one batch per 10 ms
+/// instead of waking this thread and calling `write(2)` for every access-log line (docs/observability.md,
+/// docs/performance.md); a line reaches stdout at most that much later.
 final class StdoutWriter: Sendable {
     let queue: BoundedLineQueue
     private let done = DoneSignal()
@@ -27,7 +27,7 @@ final class StdoutWriter: Sendable {
         }
     }
 
-    static let linger = Duration.milliseconds(1)
+    static let linger = Duration.milliseconds(10)
 
     /// Closes the queue and waits (up to `timeout`) until what was queued is written.
     func close(timeout: Duration) {

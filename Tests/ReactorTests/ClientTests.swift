@@ -149,6 +149,32 @@ enum Thread {
         #expect(client.idleConnections(to: endpoint) == (reusable ? 1 : 0))
     }
 
+    /// A drained plain socket waits for its next edge before reading (docs/network-runtime.md, "Readiness"):
+    /// bytes and FINs that come later, in pieces, after pauses, on a reused connection, are all read.
+    @Test func piecesAfterPausesAndALateCloseAreReadOnAReusedConnection() async throws {
+        let peer = try ScriptedPeer { fd in
+            _ = ScriptedPeer.readRequest(fd, body: 2)
+            ScriptedPeer.write(fd, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n")
+            usleep(50_000)
+            ScriptedPeer.write(fd, "hello")
+            usleep(50_000)
+            ScriptedPeer.write(fd, " world")
+            _ = ScriptedPeer.readRequest(fd, body: 2)
+            ScriptedPeer.write(fd, "HTTP/1.1 200 OK\r\n\r\nuntil")
+            usleep(50_000)
+            ScriptedPeer.write(fd, " close")
+            usleep(50_000)
+        }
+        defer { peer.stop() }
+        let client = HTTPClient()
+        let endpoint = HTTPEndpoint(host: "127.0.0.1", port: peer.port)
+        let first = try await client.execute(post, to: endpoint, timeout: .seconds(30))
+        #expect(String(decoding: first.body, as: UTF8.self) == "hello world")
+        let second = try await client.execute(post, to: endpoint, timeout: .seconds(30))
+        #expect(String(decoding: second.body, as: UTF8.self) == "until close")
+        #expect(client.connectionsOpened == 1)
+    }
+
     @Test func deadPooledConnectionIsDiscardedBeforeReuse() async throws {
         // The peer answers once with keep-alive, then closes (like a server's idle timeout).
         let peer = try ScriptedPeer { fd in
