@@ -4,7 +4,7 @@ extension APIGatewayEvent {
     /// header names lower-cased with repeated values comma-joined, `Cookie` moved to `cookies`, query values
     /// comma-joined; absent cookies, query, body, path parameters and stage variables are left out.
     public static func httpPayload(_ input: ProxyRequestInput) -> [UInt8] {
-        var w = JSONWriter(capacity: 1280 + input.body.count * 4 / 3)
+        var w = JSONWriter(capacity: eventCapacity(input, base: 1280))
         let headers = eventHeaders(of: input)
         let groups = headerGroups(headers, excluding: "Cookie")
         let query = QueryParameters(rawQuery: input.rawQuery)
@@ -87,15 +87,15 @@ extension APIGatewayEvent {
 
     /// Writes name → the group's values joined by `,` (names lower-cased for headers), with no temporary Strings.
     static func writeJoinedGroups(
-        _ groups: [(name: String, indices: [Int])], of fields: [(name: String, value: String)],
-        lowercasingNames: Bool = false, to w: inout JSONWriter
+        _ groups: FieldGroups, of fields: [(name: String, value: String)], lowercasingNames: Bool = false,
+        to w: inout JSONWriter
     ) {
         w.beginObject()
-        for group in groups {
+        for group in groups.groups {
             if lowercasingNames { w.keyLowercased(group.name) } else { w.key(group.name) }
             w.beginStringValue()
-            for (n, i) in group.indices.enumerated() {
-                if n > 0 { w.bytes.append(UInt8(ascii: ",")) }
+            for i in groups.indices(of: group) {
+                if i != group.first { w.bytes.append(UInt8(ascii: ",")) }
                 w.appendStringContent(fields[i].value)
             }
             w.endStringValue()

@@ -4,7 +4,7 @@ extension APIGatewayEvent {
     /// as sent with the last value in `headers` and all in `multiValueHeaders`; query parameters decoded, last
     /// value wins in `queryStringParameters`; `null` for absent parameters, stage variables and body.
     public static func restPayload(_ input: ProxyRequestInput) -> [UInt8] {
-        var w = JSONWriter(capacity: 1536 + input.body.count * 4 / 3)
+        var w = JSONWriter(capacity: eventCapacity(input, base: 1536))
         let headers = eventHeaders(of: input)
         let groups = headerGroups(headers)
         let query = QueryParameters(rawQuery: input.rawQuery)
@@ -71,22 +71,21 @@ extension APIGatewayEvent {
     /// Writes name → last value (`headers`, `queryStringParameters`) or name → every value (the `multiValue`
     /// fields) of grouped fields, or `null` when there are none.
     static func writeGroups(
-        _ groups: [(name: String, indices: [Int])], of fields: [(name: String, value: String)], allValues: Bool,
-        to w: inout JSONWriter
+        _ groups: FieldGroups, of fields: [(name: String, value: String)], allValues: Bool, to w: inout JSONWriter
     ) {
         guard !groups.isEmpty else {
             w.null()
             return
         }
         w.beginObject()
-        for group in groups {
+        for group in groups.groups {
             w.key(group.name)
             if allValues {
                 w.beginArray()
-                for i in group.indices { w.string(fields[i].value) }
+                for i in groups.indices(of: group) { w.string(fields[i].value) }
                 w.endArray()
             } else {
-                w.string(fields[group.indices[group.indices.count - 1]].value)
+                w.string(fields[group.last].value)
             }
         }
         w.endObject()

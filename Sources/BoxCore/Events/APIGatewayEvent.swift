@@ -71,13 +71,25 @@ public enum APIGatewayEvent {
         for b in method.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         hash = (hash ^ 0x20) &* 0x0000_0100_0000_01B3
         for b in resource.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(6)
         for _ in 0..<6 {
-            out.append(alphabet[Int(hash % 36)])
+            out.append(resourceIDAlphabet[Int(hash % 36)])
             hash /= 36
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    static let resourceIDAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
+    /// Room for the whole event at once (a writer that grows copies the event each time): the fixed part, each
+    /// header twice (`headers` and `multiValueHeaders`, with quotes and escapes), the path a few times and the
+    /// body, as text or base64.
+    static func eventCapacity(_ input: ProxyRequestInput, base: Int) -> Int {
+        var headerBytes = 0
+        for field in input.headers { headerBytes += field.name.utf8.count + field.value.utf8.count + 8 }
+        return base + 2 * headerBytes + 4 * input.rawPath.utf8.count + 2 * (input.rawQuery?.utf8.count ?? 0)
+            + input.body.count * 4 / 3
     }
 
     /// Writes an object of name → value pairs, or `null` when `pairs` is nil.

@@ -4,8 +4,8 @@
 struct QueryParameters {
     /// Decoded pairs in request order.
     let pairs: [(name: String, value: String)]
-    /// For each distinct name (first-appearance order), the indices of its pairs.
-    let groups: [(name: String, indices: [Int])]
+    /// The pairs grouped by name (first-appearance order).
+    let groups: FieldGroups
 
     init(rawQuery: String?) {
         var pairs: [(name: String, value: String)] = []
@@ -20,7 +20,7 @@ struct QueryParameters {
             }
         }
         self.pairs = pairs
-        groups = groupedIndices(pairs) { $0 }
+        groups = FieldGroups(pairs, ignoringCase: false)
     }
 
     var isEmpty: Bool { pairs.isEmpty }
@@ -36,51 +36,80 @@ struct QueryParameters {
 }
 
 /// Header fields grouped by name, ignoring case; each group keeps the spelling of its first field.
-func headerGroups(
-    _ headers: [(name: String, value: String)], excluding excluded: String? = nil
-) -> [(name: String, indices: [Int])] {
-    groupedIndices(headers) { name in
-        if let excluded, ASCII.equalsIgnoringCase(name, excluded) { return nil }
-        return ASCII.lowercased(name)
-    }
+func headerGroups(_ headers: [(name: String, value: String)], excluding excluded: String? = nil) -> FieldGroups {
+    FieldGroups(headers, ignoringCase: true, excluding: excluded)
 }
 
-/// For each distinct `key` of the field names (first-appearance order; nil skips a field): the first name with
-/// that key and the indices of its fields. A dictionary from key to group keeps this linear (a search of the
-/// groups for every field was quadratic, and one request with thousands of names stalled the loop,
-/// docs/gateway.md); up to `linearSearchLimit` fields (a usual request's headers) searching the few keys is
-/// cheaper than building and hashing into a dictionary (docs/performance.md).
-func groupedIndices(
-    _ fields: [(name: String, value: String)], key: (String) -> String?
-) -> [(name: String, indices: [Int])] {
-    var groups: [(name: String, indices: [Int])] = []
-    if fields.count <= linearSearchLimit {
-        var keys: [String] = []
-        keys.reserveCapacity(fields.count)
+/// Fields grouped by name (exactly, or ignoring ASCII case): for each distinct name (first-appearance order), the
+/// name of its first field and its fields' indices in order; fields named `excluded` (same comparison) are left
+/// out.
+///
+/// The indices are a chain through one array (`next`), not an array per group, and up to `linearSearchLimit`
+/// fields (a usual request's headers) the groups are searched by comparing names in place: a request's headers
+/// made an index array and a lower-cased key String per name (docs/performance.md). More fields go through a
+/// dictionary from key to group, which keeps building linear (a search of the groups for every field was
+/// quadratic, and one request with thousands of names stalled the loop, docs/gateway.md).
+struct FieldGroups {
+    struct Group {
+        /// The name of the group's first field.
+        let name: String
+        let first: Int
+        fileprivate(set) var last: Int
+    }
+
+    private(set) var groups: [Group] = []
+    /// For each field, the index of the next field of its group, or -1.
+    private var next: [Int]
+
+    init(_ fields: [(name: String, value: String)], ignoringCase: Bool, excluding excluded: String? = nil) {
+        next = Array(repeating: -1, count: fields.count)
+        func same(_ a: String, _ b: String) -> Bool { ignoringCase ? ASCII.equalsIgnoringCase(a, b) : a == b }
+        if fields.count <= linearSearchLimit {
+            for (i, field) in fields.enumerated() {
+                if let excluded, same(field.name, excluded) { continue }
+                if let g = groups.firstIndex(where: { same($0.name, field.name) }) {
+                    append(i, to: g)
+                } else {
+                    groups.append(Group(name: field.name, first: i, last: i))
+                }
+            }
+            return
+        }
+        var groupOf: [String: Int] = [:]
         for (i, field) in fields.enumerated() {
-            guard let key = key(field.name) else { continue }
-            if let g = keys.firstIndex(of: key) {
-                groups[g].indices.append(i)
+            if let excluded, same(field.name, excluded) { continue }
+            let key = ignoringCase ? ASCII.lowercased(field.name) : field.name
+            if let g = groupOf[key] {
+                append(i, to: g)
             } else {
-                keys.append(key)
-                groups.append((field.name, [i]))
+                groupOf[key] = groups.count
+                groups.append(Group(name: field.name, first: i, last: i))
             }
         }
-        return groups
     }
-    var groupOf: [String: Int] = [:]
-    for (i, field) in fields.enumerated() {
-        guard let key = key(field.name) else { continue }
-        if let g = groupOf[key] {
-            groups[g].indices.append(i)
-        } else {
-            groupOf[key] = groups.count
-            groups.append((field.name, [i]))
+
+    private mutating func append(_ field: Int, to g: Int) {
+        next[groups[g].last] = field
+        groups[g].last = field
+    }
+
+    var isEmpty: Bool { groups.isEmpty }
+
+    /// The indices of `group`'s fields, in field order.
+    func indices(of group: Group) -> Indices { Indices(chain: next, current: group.first) }
+
+    struct Indices: Sequence, IteratorProtocol {
+        let chain: [Int]
+        var current: Int
+
+        mutating func next() -> Int? {
+            guard current >= 0 else { return nil }
+            defer { current = chain[current] }
+            return current
         }
     }
-    return groups
 }
 
-/// Fields up to which `groupedIndices` searches its keys instead of hashing them: at most 16 × 16 / 2 string
-/// comparisons, most of them between short names that differ in their first bytes.
+/// Fields up to which `FieldGroups` compares names instead of hashing them: at most 16 × 16 / 2 comparisons, most
+/// of them between names of different lengths or first bytes.
 let linearSearchLimit = 16

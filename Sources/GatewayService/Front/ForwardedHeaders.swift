@@ -23,9 +23,14 @@ struct ForwardedHeaders: Sendable {
         proto = (trusted ? headers["X-Forwarded-Proto"] : nil) ?? "https"
     }
 
-    /// `fields` without any client `X-Forwarded-*` of the three, then ours, in API Gateway's order.
-    func apply(to fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        var out = fields.filter { field in !Self.names.contains { HTTPHeaders.namesEqual($0, field.name) } }
+    /// `headers` without any client `X-Forwarded-*` of the three, then ours, in API Gateway's order.
+    func apply(to headers: HTTPHeaders) -> [(name: String, value: String)] {
+        // One array sized for all of them (a map, a filter and three appends made three).
+        var out: [(name: String, value: String)] = []
+        out.reserveCapacity(headers.count + 3)
+        for field in headers where !Self.names.contains(where: { HTTPHeaders.namesEqual($0, field.name) }) {
+            out.append((name: field.name, value: field.value))
+        }
         out.append((name: "X-Forwarded-For", value: forwardedFor))
         out.append((name: "X-Forwarded-Port", value: port))
         out.append((name: "X-Forwarded-Proto", value: proto))

@@ -140,14 +140,15 @@ public final class GatewayDispatcher: Sendable {
     /// The per-request JSON line (§3.8).
     private func accessLog(_ request: HTTPRequest, response: HTTPResponse, trace: RequestTrace, latency: Duration) {
         guard log.isEnabled(.info) else { return }
-        var fields: [(String, GatewayLog.Value)] = [
-            ("method", .string(request.method)), ("path", .string(String(request.path))),
-            ("status", .int(response.status)), ("latency_ms", .millis(latency)),
-            (
-                "client_ip",
-                .string(trace.sourceIP(trusting: settings.environment.trustedProxies, headers: request.headers))
-            ),
-        ]
+        // Room for every field at once: appends past a literal's size regrew the array on each request.
+        var fields: [(String, GatewayLog.Value)] = []
+        fields.reserveCapacity(11)
+        fields.append(("method", .string(request.method)))
+        fields.append(("path", .string(String(request.path))))
+        fields.append(("status", .int(response.status)))
+        fields.append(("latency_ms", .millis(latency)))
+        let clientIP = trace.sourceIP(trusting: settings.environment.trustedProxies, headers: request.headers)
+        fields.append(("client_ip", .string(clientIP)))
         if let agent = request.headers["User-Agent"] { fields.append(("user_agent", .string(agent))) }
         if let function = trace.function { fields.append(("function", .string(function))) }
         if let worker = trace.worker { fields.append(("worker", .string(worker))) }

@@ -22,7 +22,7 @@ struct ProxyHandler: Sendable {
         let template = route.path.template
         let proxyInput = ProxyRequestInput(
             method: request.method, rawPath: String(request.path), rawQuery: request.query.map(String.init),
-            headers: forwarded.apply(to: request.headers.fields.map { (name: $0.name, value: $0.value) }),
+            headers: forwarded.apply(to: request.headers),
             body: request.body, sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers),
             requestID: trace.identity.requestID, traceID: trace.identity.traceID, resourcePath: template,
             routeMethod: route.method.rawValue,
