@@ -64,7 +64,7 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// `localhost` for Unix sockets.
     public var hostHeader: String {
         if unixPath != nil { return "localhost" }
-        let h = host.contains(":") ? "[\(host)]" : host
+        let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         return port == (useTLS ? 443 : 80) ? h : "\(h):\(port)"
     }
 

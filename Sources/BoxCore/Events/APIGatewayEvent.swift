@@ -47,22 +47,22 @@ public enum APIGatewayEvent {
     static func domainName(of input: ProxyRequestInput) -> String {
         if let given = input.domainName { return given }
         guard let host = input.header("Host"), !host.isEmpty else { return "localhost" }
-        // Bytes, not Characters (this runs per request).
-        let utf8 = Array(host.utf8)
+        // Bytes, not Characters, and on the String's own UTF-8 view (no copy): this runs per request.
+        let utf8 = host.utf8
         if utf8.first == UInt8(ascii: "["), let close = utf8.firstIndex(of: UInt8(ascii: "]")) {
-            return String(decoding: utf8[...close], as: UTF8.self)
+            return String(host[...close])
         }
         if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8.lastIndex(of: UInt8(ascii: ":")) == colon {
-            return String(decoding: utf8[..<colon], as: UTF8.self)
+            return String(host[..<colon])
         }
         return host
     }
 
     /// `domainPrefix`: the first label of the domain name.
     static func domainPrefix(_ domain: String) -> String {
-        let utf8 = Array(domain.utf8)
+        let utf8 = domain.utf8
         guard utf8.first != UInt8(ascii: "["), let dot = utf8.firstIndex(of: UInt8(ascii: ".")) else { return domain }
-        return String(decoding: utf8[..<dot], as: UTF8.self)
+        return String(domain[..<dot])
     }
 
     /// A stable 6-character `resourceId` for a route (AWS assigns a random one per resource).

@@ -63,6 +63,7 @@ struct FieldGroups {
 
     init(_ fields: [(name: String, value: String)], ignoringCase: Bool, excluding excluded: String? = nil) {
         next = Array(repeating: -1, count: fields.count)
+        groups.reserveCapacity(min(fields.count, 4 * linearSearchLimit))
         func same(_ a: String, _ b: String) -> Bool { ignoringCase ? ASCII.equalsIgnoringCase(a, b) : a == b }
         if fields.count <= linearSearchLimit {
             for (i, field) in fields.enumerated() {
