@@ -138,7 +138,8 @@ func acceptsAtTheEdges(payload: String) throws {
         ("abc.def.ghi", "abc.def.ghi"), ("  abc  ", "abc"),
         ("Basic dXNlcjpwYXNz", nil), ("AWS4-HMAC-SHA256 Credential=x", nil), ("Bearer", "Bearer"),
         ("Bearer ", "Bearer"),
-        ("", nil), ("   ", nil), ("Bearerx abc", nil),
+        ("", nil), ("   ", nil), ("Bearerx abc", nil), ("Bearer\tabc", "abc"), ("\tBearer \t abc\t", "abc"),
+        ("Beärer abc", nil), ("Bear abc", nil), ("Bearer a b", "a b"),
     ] as [(String, String?)])
 func bearerParsing(header: String, token: String?) {
     #expect(BearerToken.parse(authorization: header) == token)
