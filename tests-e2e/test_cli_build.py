@@ -150,7 +150,10 @@ def test_a_failed_image_is_summarised_and_the_exit_code_is_1(docker_ready, works
     (project / "image").mkdir(parents=True)
     (project / "ok").mkdir()
     (project / "ok" / "app.py").write_text("def handler(event, context):\n    return 'ok'\n")
-    (project / "image" / "Dockerfile").write_text("FROM %s\nRUN echo about to fail && exit 3\n" % BASE_IMAGE)
+    # The classic builder keeps the container of a failed RUN step (docker build's --force-rm is not accepted by
+    # every buildx): the marker finds this run's one to remove it, so no state outlives the test.
+    marker = "about to fail %s" % prefix.strip("/").replace("/", "-")
+    (project / "image" / "Dockerfile").write_text("FROM %s\nRUN echo %s && exit 3\n" % (BASE_IMAGE, marker))
     (project / "template.yaml").write_text(
         "Resources:\n"
         "  Broken:\n"
@@ -162,10 +165,23 @@ def test_a_failed_image_is_summarised_and_the_exit_code_is_1(docker_ready, works
         "    Properties: {CodeUri: ok, Handler: app.handler, Runtime: python3.11}\n")
     run([esb_binary(), "generate", "--template", "failing/template.yaml", "--output", "out", "--image-prefix", prefix],
         cwd=tmp_path)
-    built = run([esb_binary(), "build", "--config", "out", "--base-image", BASE_IMAGE], cwd=tmp_path, check=False)
+    try:
+        built = run([esb_binary(), "build", "--config", "out", "--base-image", BASE_IMAGE], cwd=tmp_path,
+                    check=False)
+    finally:
+        remove_failed_step_containers(marker)
     assert built.returncode == 1
     assert built.stdout.splitlines()[0] == "[1/2] broken: FAILED: docker build failed (exit 3)" \
         or built.stdout.splitlines()[0].startswith("[1/2] broken: FAILED: docker build failed")
     assert built.stdout.splitlines()[1].startswith("[2/2] fine: built %sfine:latest" % prefix)
     assert "1 of 2 image(s) failed:" in built.stderr
     assert "about to fail" in built.stderr  # the tail of the build log
+
+
+def remove_failed_step_containers(marker):
+    """Removes the stopped containers whose command holds `marker` (a failed build step's)."""
+    listed = subprocess.run(["docker", "ps", "-a", "--no-trunc", "--filter", "status=exited", "--format",
+                             "{{.ID}}\t{{.Command}}"], capture_output=True, text=True).stdout
+    ids = [line.split("\t", 1)[0] for line in listed.splitlines() if marker in line]
+    if ids:
+        subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
