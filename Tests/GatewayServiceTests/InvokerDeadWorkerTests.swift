@@ -12,11 +12,18 @@ import Testing
         let harness = try await InvokerManagerHarness(maxConcurrency: 2)
         try await harness.run {
             let invoker = harness.invoker(workerConnectTimeout: .milliseconds(100))
-            // Two warm workers first (two requests at once until both are idle in the pool; the way
-            // InvokerManagerTests does it), then one more request: it leaves the most recently used worker.
-            for _ in 0..<200 where (await invoker.poolSnapshot()[harness.function]?.idle ?? 0) < 2 {
+            // Two warm workers first: two requests at once until both workers are leased, idle, and have each
+            // served a request (a worker that joined after both requests were served would still be fresh, and
+            // its first request a cold start). Then one more request: it leaves the most recently used worker.
+            func bothWarm() -> Bool {
+                invoker.state.withLock { s in
+                    let slots = s.registry.pools[harness.spec.name]?.slots ?? []
+                    return slots.count == 2 && slots.allSatisfy { !$0.fresh && $0.inFlight == 0 }
+                }
+            }
+            for _ in 0..<200 where !bothWarm() {
                 let stats = await invoker.poolSnapshot()[harness.function]
-                if (stats?.leased ?? 0) + (stats?.coming ?? 0) < 2 {
+                if (stats?.coming ?? 0) == 0 {
                     async let a = harness.invoke(invoker, "{}")
                     async let b = harness.invoke(invoker, "{}")
                     _ = await (a, b)
