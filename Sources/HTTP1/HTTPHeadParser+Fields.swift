@@ -117,9 +117,10 @@ extension HTTPHeadParser {
         var lines = 0
         for k in from..<end where b[k] == ASCII.cr { lines += 1 }
         var headers = HTTPHeaders(capacity: lines)
+        let token = ASCII.tokenTable  // once, not a global's accessor per byte
         while i < end {
             let nameStart = i
-            while ASCII.isToken(b[i]) { i += 1 }
+            while token[Int(b[i])] { i += 1 }
             guard i > nameStart, b[i] == ASCII.colon else { throw .badRequest("malformed header name") }
             let nameEnd = i
             i += 1

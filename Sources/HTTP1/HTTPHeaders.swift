@@ -63,11 +63,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// ASCII case-insensitive comparison (header names are ASCII tokens).
+    /// Runs per header lookup (a request makes about 20): on spans of the UTF-8 bytes, several times fewer
+    /// instructions than zipping two `UTF8View`s (docs/performance.md).
     public static func namesEqual(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
+        let x = a.utf8.span, y = b.utf8.span
         guard x.count == y.count else { return false }
-        for (p, q) in zip(x, y) where p != q {
-            guard asciiLower(p) == asciiLower(q) else { return false }
+        for i in 0..<x.count {
+            let p = x[i], q = y[i]
+            if p != q && asciiLower(p) != asciiLower(q) { return false }
         }
         return true
     }

@@ -20,21 +20,21 @@ public enum HTTPMessageWriter {
         out.reserveCapacity(out.count + 128 + response.headers.count * 40 + (omitBody ? 0 : response.body.count))
         out.append(contentsOf: statusLine(response.status))
         if let date {
-            out.append(contentsOf: "Date: ".utf8)
+            out.append(contentsOf: dateName)
             out.append(contentsOf: date.utf8)
             out.append(contentsOf: crlf)
         }
         appendFields(response.headers, to: &out)
         let status = response.status
         if status >= 200, status != 204, status != 304 {
-            out.append(contentsOf: "Content-Length: ".utf8)
+            out.append(contentsOf: contentLengthName)
             appendDecimal(response.body.count, to: &out)
             out.append(contentsOf: crlf)
         }
         if !keepAlive {
-            out.append(contentsOf: "Connection: close\r\n".utf8)
+            out.append(contentsOf: connectionClose)
         } else if minorVersion == 0 {
-            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            out.append(contentsOf: connectionKeepAlive)
         }
         out.append(contentsOf: crlf)
         if !omitBody, status >= 200, status != 204, status != 304 { out.append(contentsOf: response.body) }
@@ -50,15 +50,15 @@ public enum HTTPMessageWriter {
         out.append(contentsOf: request.method.utf8)
         out.append(ASCII.space)
         out.append(contentsOf: request.target.utf8)
-        out.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        out.append(contentsOf: requestLineEnd)
         if !request.headers.contains(name: "Host") {
-            out.append(contentsOf: "Host: ".utf8)
+            out.append(contentsOf: hostName)
             out.append(contentsOf: host.utf8)
             out.append(contentsOf: crlf)
         }
         appendFields(request.headers, to: &out)
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
-            out.append(contentsOf: "Content-Length: ".utf8)
+            out.append(contentsOf: contentLengthName)
             appendDecimal(request.body.count, to: &out)
             out.append(contentsOf: crlf)
         }
@@ -67,43 +67,65 @@ public enum HTTPMessageWriter {
     }
 
     static let crlf: [UInt8] = [ASCII.cr, ASCII.lf]
+    // Fixed pieces as byte arrays: appending one is a copy, appending a literal's `utf8` a generic loop.
+    static let dateName: [UInt8] = Array("Date: ".utf8)
+    static let contentLengthName: [UInt8] = Array("Content-Length: ".utf8)
+    static let connectionClose: [UInt8] = Array("Connection: close\r\n".utf8)
+    static let connectionKeepAlive: [UInt8] = Array("Connection: keep-alive\r\n".utf8)
+    static let requestLineEnd: [UInt8] = Array(" HTTP/1.1\r\n".utf8)
+    static let hostName: [UInt8] = Array("Host: ".utf8)
 
+    /// Writes each writable field (a token name that is not a framing field, and a clean value) and drops the
+    /// others. Checking and copying are one pass over the bytes, straight into `out`'s spare capacity: this
+    /// runs for every request to a worker and every response (docs/performance.md).
     static func appendFields(_ headers: HTTPHeaders, to out: inout [UInt8]) {
-        for field in headers where isWritable(field) {
-            out.append(contentsOf: field.name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: field.value.utf8)
-            out.append(contentsOf: crlf)
+        let token = ASCII.tokenTable
+        for field in headers {
+            let name = field.name.utf8.span, value = field.value.utf8.span
+            guard !name.isEmpty, !isFraming(field.name, count: name.count) else { continue }
+            let start = out.count
+            var clean = true
+            out.append(addingCapacity: name.count + value.count + 4) { o in
+                for i in 0..<name.count {
+                    let b = name[i]
+                    guard token[Int(b)] else { clean = false; return }
+                    o.append(b)
+                }
+                o.append(ASCII.colon)
+                o.append(ASCII.space)
+                for i in 0..<value.count {
+                    let b = value[i]
+                    guard ASCII.isFieldValue(b) else { clean = false; return }
+                    o.append(b)
+                }
+                o.append(ASCII.cr)
+                o.append(ASCII.lf)
+            }
+            if !clean { out.removeLast(out.count - start) }
         }
     }
 
-    /// A field the writer may copy: a token name that is not a framing field, and a clean value.
-    static func isWritable(_ field: HTTPHeaders.Field) -> Bool {
-        let name = field.name.utf8
-        guard !name.isEmpty, name.allSatisfy(ASCII.isToken) else { return false }
-        switch name.count {
-        case 10 where HTTPHeaders.namesEqual(field.name, "Connection"),
-            10 where HTTPHeaders.namesEqual(field.name, "Keep-Alive"),
-            14 where HTTPHeaders.namesEqual(field.name, "Content-Length"),
-            17 where HTTPHeaders.namesEqual(field.name, "Transfer-Encoding"):
-            return false
-        default:
-            return field.value.utf8.allSatisfy(ASCII.isFieldValue)
+    /// The fields the writer sets itself.
+    static func isFraming(_ name: String, count: Int) -> Bool {
+        switch count {
+        case 10: HTTPHeaders.namesEqual(name, "Connection") || HTTPHeaders.namesEqual(name, "Keep-Alive")
+        case 14: HTTPHeaders.namesEqual(name, "Content-Length")
+        case 17: HTTPHeaders.namesEqual(name, "Transfer-Encoding")
+        default: false
         }
     }
 
+    /// A non-negative decimal, written in place (no digit array: this runs twice per proxied request).
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 10 {
-            out.append(UInt8(truncatingIfNeeded: value) + 0x30)
-            return
-        }
-        var digits: [UInt8] = []
+        var divisor = 1
+        while divisor <= value / 10 { divisor &*= 10 }
         var v = value
-        while v > 0 {
-            digits.append(UInt8(truncatingIfNeeded: v % 10) + 0x30)
-            v /= 10
+        while true {
+            out.append(UInt8(truncatingIfNeeded: v / divisor) + 0x30)
+            v %= divisor
+            if divisor == 1 { return }
+            divisor /= 10
         }
-        out.append(contentsOf: digits.reversed())
     }
 
     /// Status lines for 100...599, built once (an array index, no hashing, on the hot path).

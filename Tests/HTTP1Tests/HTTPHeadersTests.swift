@@ -23,4 +23,15 @@ import Testing
         #expect(request.query == "x=1&y=2")
         #expect(HTTPRequest(method: "GET", target: "/a").query == nil)
     }
+
+    @Test(arguments: [
+        ("Content-Type", "content-type", true), ("X-AMZN-TRACE-ID", "x-amzn-trace-id", true), ("a", "A", true),
+        ("", "", true), ("Host", "Hosts", false), ("Host", "Hose", false),
+        // Only A–Z fold: bytes 0x20 apart that are not letters stay different.
+        ("x[", "x{", false), ("x@", "x`", false), ("caf\u{e9}", "CAF\u{e9}", true), ("caf\u{e9}", "CAF\u{c9}", false),
+    ])
+    func namesCompareIgnoringASCIICase(a: String, b: String, equal: Bool) {
+        #expect(HTTPHeaders.namesEqual(a, b) == equal)
+        #expect(HTTPHeaders.namesEqual(b, a) == equal)
+    }
 }

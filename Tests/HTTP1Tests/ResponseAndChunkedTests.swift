@@ -132,6 +132,35 @@ import Testing
                 == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Ok: fine\r\nContent-Length: 2\r\n\r\nhi")
     }
 
+    @Test func writerDropsEachUnsafeFieldWhereverItStandsAndKeepsTheRest() {
+        // A field is checked while it is copied: a bad byte late in a value, or a framing name, must take back
+        // exactly that field's bytes and leave the fields around it whole.
+        var headers = HTTPHeaders()
+        headers.add(name: "A", value: "1")
+        headers.add(name: "X-Late", value: String(repeating: "v", count: 300) + "\u{7F}")
+        headers.add(name: "keep-alive", value: "timeout=5")
+        headers.add(name: "CONNECTION", value: "upgrade")
+        headers.add(name: "", value: "empty name")
+        headers.add(name: "Na\u{e9}me", value: "non-ASCII name")
+        headers.add(name: "B", value: "caf\u{e9}\tok")
+        var out: [UInt8] = []
+        HTTPMessageWriter.writeResponse(HTTPResponse(status: 200, headers: headers), into: &out, keepAlive: true)
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nA: 1\r\nB: caf\u{e9}\tok\r\nContent-Length: 0\r\n\r\n")
+    }
+
+    @Test(arguments: [0, 7, 9, 10, 11, 99, 100, 1000, 65_535, 1_048_576, 123_456_789])
+    func contentLengthIsTheBodysByteCount(count: Int) {
+        var out: [UInt8] = []
+        HTTPMessageWriter.writeRequest(
+            HTTPRequest(method: "POST", target: "/", body: [UInt8](repeating: 0x61, count: count)), host: "h",
+            into: &out)
+        let head = String(decoding: out.prefix(80), as: UTF8.self)
+        #expect(head.hasPrefix("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(count)\r\n\r\n"))
+        #expect(out.count == "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(count)\r\n\r\n".utf8.count + count)
+    }
+
     @Test func writerConnectionHeadersAndHead() {
         var out: [UInt8] = []
         HTTPMessageWriter.writeResponse(

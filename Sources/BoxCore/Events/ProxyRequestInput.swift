@@ -1,3 +1,5 @@
+import HTTP1
+
 /// Everything the gateway knows about one routed request, as the API Gateway event builders need it
 /// (docs/contract.md §3.4). A plain value: no I/O, so the builders are pure functions.
 public struct ProxyRequestInput: Sendable {
@@ -87,13 +89,9 @@ public struct ProxyRequestInput: Sendable {
 
 /// ASCII helpers for header names (tokens), shared by the event and result code.
 enum ASCII {
-    static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
-        guard x.count == y.count else { return false }
-        for (p, q) in zip(x, y) where p != q {
-            guard lower(p) == lower(q) else { return false }
-        }
-        return true
+    /// Header names compare as HTTP1 compares them (one implementation).
+    @inline(__always) static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        HTTPHeaders.namesEqual(a, b)
     }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
