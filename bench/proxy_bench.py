@@ -2,6 +2,7 @@
 bench/gateway_latency.py: the same setup as bench/gateway-latency.sh, with worker addresses on the bridge."""
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -164,6 +165,45 @@ def profile(gw_pid, gw_url, script, clients, seconds, out_dir):
     print(f"perf profile of esb-gateway ({seconds}s, {clients} clients): {out_dir}/perf-self.txt, perf-children.txt")
 
 
+def instructions(gw_pid, script, seconds, out_dir):
+    """User-space instructions per request of the gateway at one client, counted by valgrind's callgrind: the
+    same count for the same binary and load whatever else the machine does (docs/performance.md). A second
+    gateway with the first one's environment (same manager, functions and keys) runs under callgrind; its
+    counters are zeroed after a warm-up and dumped after a timed wrk run. valgrind 3.19 cannot read the DWARF 5
+    of a Swift build, so it runs a copy without debug info (symbols kept)."""
+    binary = os.path.join(out_dir, "esb-gateway")
+    shutil.copy(os.readlink(f"/proc/{gw_pid}/exe"), binary)
+    subprocess.run(["strip", "--strip-debug", binary], check=True)
+    with open(f"/proc/{gw_pid}/environ", "rb") as f:
+        env = dict(kv.decode().split("=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+    port = gs.free_port()
+    env.update(GATEWAY_LISTEN=f"127.0.0.1:{port}", CONTAINER_NAME=env.get("CONTAINER_NAME", "esb-gateway") + "-cg")
+    if "METRICS_LISTEN" in env:
+        env["METRICS_LISTEN"] = f"127.0.0.1:{gs.free_port()}"
+    data = os.path.join(out_dir, "callgrind.out")
+    with open(os.path.join(out_dir, "valgrind.log"), "w") as log:
+        proc = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={data}", binary],
+                                env=env, stdout=log, stderr=log)
+    try:
+        url = f"https://127.0.0.1:{port}/trivial"
+        gs.wait_until(lambda: subprocess.run(["curl", "-sk", "-o", "/dev/null", f"https://127.0.0.1:{port}/health"])
+                      .returncode == 0, 120, interval=1, what="the gateway under callgrind")
+        wrk(url, 1, 5, script)
+        subprocess.run(["callgrind_control", "-z", str(proc.pid)], capture_output=True, check=True)
+        r = wrk(url, 1, seconds, script)
+        subprocess.run(["callgrind_control", "-d", str(proc.pid)], capture_output=True, check=True)
+    finally:
+        proc.send_signal(2)
+        proc.wait()
+    report = subprocess.run(["callgrind_annotate", "--threshold=100", data + ".1"], capture_output=True,
+                            text=True).stdout
+    with open(os.path.join(out_dir, "callgrind-self.txt"), "w") as f:
+        f.write(report)
+    total = next(int(line.split()[0].replace(",", "")) for line in report.splitlines() if "PROGRAM TOTALS" in line)
+    print(f"user-space instructions per request (callgrind, 1 client, {r['total']} requests): "
+          f"{total / max(r['total'], 1):,.0f}; by function: {out_dir}/callgrind-self.txt")
+
+
 def syscalls(targets, clients, seconds):
     """System calls per request of each proxy under the N-client load: `strace -c -f` attached for one whole wrk
     run, its counts divided by the requests wrk completed. strace slows the traced process a lot, so only the
@@ -198,6 +238,8 @@ def main():
     ap.add_argument("--perf-seconds", type=int, default=10)
     ap.add_argument("--syscalls", action="store_true",
                     help="also count the system calls per request of nginx and the gateway (strace -c)")
+    ap.add_argument("--instructions", metavar="DIR",
+                    help="also count the gateway's instructions per request under callgrind (valgrind) into DIR")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment of the gateway (e.g. MALLOC_ARENA_MAX=2)")
     a = ap.parse_args()
@@ -257,6 +299,9 @@ def main():
         if a.syscalls:
             syscalls([("nginx worker", urls["trivial"][1][1], plain_script, nginx_pids[-1]),
                       ("esb-gateway", urls["trivial"][2][1], gw_script, gw.daemon.proc.pid)], a.clients, 5)
+        if a.instructions:
+            os.makedirs(a.instructions, exist_ok=True)
+            instructions(gw.daemon.proc.pid, gw_script, a.duration, a.instructions)
         if a.perf:
             os.makedirs(a.perf, exist_ok=True)
             profile(gw.daemon.proc.pid, urls["trivial"][2][1], gw_script, a.clients, a.perf_seconds, a.perf)

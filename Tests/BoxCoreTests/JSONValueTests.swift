@@ -89,3 +89,24 @@ func nonIntegralOrHugeNumbers(text: String) {
     #expect(!text.dropFirst().dropLast().contains { $0 < 0x20 })
     #expect(try JSONValue(parsing: text) == .string(all))
 }
+
+@Test(arguments: ["resource", "cognito:username", "_time", "", "quote\"back\\slash", "tab\there", "caf\u{e9}"])
+func aKeyMadeOnceWritesWhatAStringKeyWrites(name: String) throws {
+    var made = JSONWriter()
+    made.beginObject()
+    made.key(JSONKey(name))
+    made.int(1)
+    made.key(JSONKey(name))
+    made.null()
+    made.endObject()
+    var plain = JSONWriter()
+    plain.beginObject()
+    plain.key(name)
+    plain.int(1)
+    plain.key(name)
+    plain.null()
+    plain.endObject()
+    #expect(made.bytes == plain.bytes)
+    // Valid JSON whatever the name holds.
+    _ = try JSONValue(parsing: made.bytes)
+}

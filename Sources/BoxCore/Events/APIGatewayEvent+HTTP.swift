@@ -13,10 +13,10 @@ extension APIGatewayEvent {
         let routeKey = input.resourcePath.map { "\(input.routeMethod ?? input.method) \($0)" } ?? "$default"
 
         w.beginObject()
-        w.key("version"); w.string("2.0")
-        w.key("routeKey"); w.string(routeKey)
-        w.key("rawPath"); w.string(input.rawPath)
-        w.key("rawQueryString"); w.string(input.rawQuery ?? "")
+        w.key(.version); w.string("2.0")
+        w.key(.routeKey); w.string(routeKey)
+        w.key(.rawPath); w.string(input.rawPath)
+        w.key(.rawQueryString); w.string(input.rawQuery ?? "")
 
         var cookies: [Substring] = []
         for field in headers where ASCII.equalsIgnoringCase(field.name, "Cookie") {
@@ -26,60 +26,60 @@ extension APIGatewayEvent {
             }
         }
         if !cookies.isEmpty {
-            w.key("cookies")
+            w.key(.cookies)
             w.beginArray()
             for cookie in cookies { w.string(String(cookie)) }
             w.endArray()
         }
 
         if !groups.isEmpty {
-            w.key("headers"); writeJoinedGroups(groups, of: headers, lowercasingNames: true, to: &w)
+            w.key(.headers); writeJoinedGroups(groups, of: headers, lowercasingNames: true, to: &w)
         }
         if !query.isEmpty {
-            w.key("queryStringParameters"); writeJoinedGroups(query.groups, of: query.pairs, to: &w)
+            w.key(.queryStringParameters); writeJoinedGroups(query.groups, of: query.pairs, to: &w)
         }
 
-        w.key("requestContext")
+        w.key(.requestContext)
         w.beginObject()
-        w.key("accountId"); w.string(input.accountID)
-        w.key("apiId"); w.string(input.apiID)
+        w.key(.accountId); w.string(input.accountID)
+        w.key(.apiId); w.string(input.apiID)
         if let claims = input.claims {
-            w.key("authorizer")
+            w.key(.authorizer)
             w.beginObject()
-            w.key("jwt")
+            w.key(.jwt)
             w.beginObject()
-            w.key("claims"); claims.write(to: &w)
-            w.key("scopes"); w.null()
+            w.key(.claims); claims.write(to: &w)
+            w.key(.scopes); w.null()
             w.endObject()
             w.endObject()
         }
-        w.key("domainName"); w.string(domain)
-        w.key("domainPrefix"); w.string(domainPrefix(domain))
-        w.key("http")
+        w.key(.domainName); w.string(domain)
+        w.key(.domainPrefix); w.string(domainPrefix(domain))
+        w.key(.http)
         w.beginObject()
-        w.key("method"); w.string(input.method)
-        w.key("path"); w.string(PercentDecoding.decode(input.rawPath.utf8))
-        w.key("protocol"); w.string(input.protocolName)
-        w.key("sourceIp"); w.string(input.sourceIP)
-        w.key("userAgent"); w.string(input.userAgent ?? input.header("User-Agent") ?? "")
+        w.key(.method); w.string(input.method)
+        w.key(.path); w.string(PercentDecoding.decode(input.rawPath.utf8))
+        w.key(.`protocol`); w.string(input.protocolName)
+        w.key(.sourceIp); w.string(input.sourceIP)
+        w.key(.userAgent); w.string(input.userAgent ?? input.header("User-Agent") ?? "")
         w.endObject()
-        w.key("requestId"); w.string(input.requestID)
-        w.key("routeKey"); w.string(routeKey)
-        w.key("stage"); w.string(input.stage)
-        w.key("time"); w.string(UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).apiGatewayFormat)
-        w.key("timeEpoch"); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
+        w.key(.requestId); w.string(input.requestID)
+        w.key(.routeKey); w.string(routeKey)
+        w.key(.stage); w.string(input.stage)
+        w.key(.time); w.string(UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).apiGatewayFormat)
+        w.key(.timeEpoch); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
         w.endObject()
 
         if case .none = body {
         } else {
-            w.key("body"); writeBody(body, to: &w)
+            w.key(.body); writeBody(body, to: &w)
         }
         if !input.pathParameters.isEmpty {
-            w.key("pathParameters"); writePairs(input.pathParameters, to: &w)
+            w.key(.pathParameters); writePairs(input.pathParameters, to: &w)
         }
-        w.key("isBase64Encoded"); w.bool(body.isBase64)
+        w.key(.isBase64Encoded); w.bool(body.isBase64)
         if let stageVariables = input.stageVariables {
-            w.key("stageVariables"); writePairs(stageVariables, to: &w)
+            w.key(.stageVariables); writePairs(stageVariables, to: &w)
         }
         w.endObject()
         return w.bytes

@@ -13,57 +13,54 @@ extension APIGatewayEvent {
         let domain = domainName(of: input)
 
         w.beginObject()
-        w.key("resource"); w.string(resource)
-        w.key("path"); w.string(input.rawPath)
-        w.key("httpMethod"); w.string(input.method)
+        w.key(.resource); w.string(resource)
+        w.key(.path); w.string(input.rawPath)
+        w.key(.httpMethod); w.string(input.method)
 
-        w.key("headers"); writeGroups(groups, of: headers, allValues: false, to: &w)
-        w.key("multiValueHeaders"); writeGroups(groups, of: headers, allValues: true, to: &w)
-        w.key("queryStringParameters"); writeGroups(query.groups, of: query.pairs, allValues: false, to: &w)
-        w.key("multiValueQueryStringParameters"); writeGroups(query.groups, of: query.pairs, allValues: true, to: &w)
+        w.key(.headers); writeGroups(groups, of: headers, allValues: false, to: &w)
+        w.key(.multiValueHeaders); writeGroups(groups, of: headers, allValues: true, to: &w)
+        w.key(.queryStringParameters); writeGroups(query.groups, of: query.pairs, allValues: false, to: &w)
+        w.key(.multiValueQueryStringParameters); writeGroups(query.groups, of: query.pairs, allValues: true, to: &w)
 
-        w.key("pathParameters"); writePairs(input.pathParameters.isEmpty ? nil : input.pathParameters, to: &w)
-        w.key("stageVariables"); writePairs(input.stageVariables, to: &w)
+        w.key(.pathParameters); writePairs(input.pathParameters.isEmpty ? nil : input.pathParameters, to: &w)
+        w.key(.stageVariables); writePairs(input.stageVariables, to: &w)
 
-        w.key("requestContext")
+        w.key(.requestContext)
         w.beginObject()
-        w.key("resourceId"); w.string(resourceID(method: input.routeMethod ?? input.method, resource: resource))
-        w.key("resourcePath"); w.string(resource)
-        w.key("httpMethod"); w.string(input.method)
-        w.key("extendedRequestId"); w.string(input.requestID)
-        w.key("requestTime"); w.string(UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).apiGatewayFormat)
-        w.key("path"); w.string(input.rawPath)
-        w.key("accountId"); w.string(input.accountID)
-        w.key("protocol"); w.string(input.protocolName)
-        w.key("stage"); w.string(input.stage)
-        w.key("domainPrefix"); w.string(domainPrefix(domain))
-        w.key("requestTimeEpoch"); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
-        w.key("requestId"); w.string(input.requestID)
-        w.key("identity")
+        w.key(.resourceId); w.string(resourceID(method: input.routeMethod ?? input.method, resource: resource))
+        w.key(.resourcePath); w.string(resource)
+        w.key(.httpMethod); w.string(input.method)
+        w.key(.extendedRequestId); w.string(input.requestID)
+        w.key(.requestTime); w.string(UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).apiGatewayFormat)
+        w.key(.path); w.string(input.rawPath)
+        w.key(.accountId); w.string(input.accountID)
+        w.key(.`protocol`); w.string(input.protocolName)
+        w.key(.stage); w.string(input.stage)
+        w.key(.domainPrefix); w.string(domainPrefix(domain))
+        w.key(.requestTimeEpoch); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
+        w.key(.requestId); w.string(input.requestID)
+        w.key(.identity)
         w.beginObject()
-        for name in ["cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller"] { w.key(name); w.null() }
-        w.key("sourceIp"); w.string(input.sourceIP)
+        for key in JSONKey.identityNullsBeforeSourceIP { w.key(key); w.null() }
+        w.key(.sourceIp); w.string(input.sourceIP)
         // apiKey / apiKeyId: null without a usage plan, as in AWS's documented REST event (docs/events-and-auth.md).
-        for name in [
-            "principalOrgId", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider",
-            "userArn", "apiKey", "apiKeyId",
-        ] { w.key(name); w.null() }
-        w.key("userAgent"); w.string(orNull: input.userAgent ?? input.header("User-Agent"))
-        w.key("user"); w.null()
+        for key in JSONKey.identityNullsAfterSourceIP { w.key(key); w.null() }
+        w.key(.userAgent); w.string(orNull: input.userAgent ?? input.header("User-Agent"))
+        w.key(.user); w.null()
         w.endObject()
-        w.key("domainName"); w.string(domain)
-        w.key("apiId"); w.string(input.apiID)
+        w.key(.domainName); w.string(domain)
+        w.key(.apiId); w.string(input.apiID)
         if let claims = input.claims {
-            w.key("authorizer")
+            w.key(.authorizer)
             w.beginObject()
-            w.key("claims"); claims.write(to: &w)
-            w.key("cognito:username"); w.string(claims.subject)
+            w.key(.claims); claims.write(to: &w)
+            w.key(.cognitoUsername); w.string(claims.subject)
             w.endObject()
         }
         w.endObject()
 
-        w.key("body"); writeBody(body, to: &w)
-        w.key("isBase64Encoded"); w.bool(body.isBase64)
+        w.key(.body); writeBody(body, to: &w)
+        w.key(.isBase64Encoded); w.bool(body.isBase64)
         w.endObject()
         return w.bytes
     }

@@ -9,9 +9,9 @@ public struct ProxyClaims: Sendable, Equatable {
     /// Writes the claims object: `sub`, `username`, `cognito:username`.
     func write(to w: inout JSONWriter) {
         w.beginObject()
-        w.key("sub"); w.string(subject)
-        w.key("username"); w.string(subject)
-        w.key("cognito:username"); w.string(subject)
+        w.key(.sub); w.string(subject)
+        w.key(.username); w.string(subject)
+        w.key(.cognitoUsername); w.string(subject)
         w.endObject()
     }
 }

@@ -57,17 +57,17 @@ public struct LogLine: Sendable, Equatable {
     /// Writes the object into a writer (for batching many lines into one buffer).
     public func write(to w: inout JSONWriter) {
         w.beginObject()
-        w.key("_time")
+        w.key(._time)
         w.bytes.append(UInt8(ascii: "\""))
         UTCTime(epochMilliseconds: epochMilliseconds).appendISO8601(to: &w.bytes)
         w.bytes.append(UInt8(ascii: "\""))
         w.needsComma = true
-        w.key("level"); w.string(level.lineName)
-        w.key("logger"); w.string(logger)
-        w.key("message"); w.string(message)
-        if let containerName { w.key("container_name"); w.string(containerName) }
-        if let requestID { w.key("request_id"); w.string(requestID) }
-        if let traceID { w.key("trace_id"); w.string(traceID) }
+        w.key(.level); w.string(level.lineName)
+        w.key(.logger); w.string(logger)
+        w.key(.message); w.string(message)
+        if let containerName { w.key(.container_name); w.string(containerName) }
+        if let requestID { w.key(.request_id); w.string(requestID) }
+        if let traceID { w.key(.trace_id); w.string(traceID) }
         for member in fields.members where !Self.standardKeys.contains(member.key) {
             w.key(member.key)
             w.value(member.value)
