@@ -27,6 +27,15 @@ import Testing
         #expect(r.text.contains("boom"))
     }
 
+    /// The Node.js runtime names the stack `trace`, not `stackTrace` (docs/gateway.md).
+    @Test func nodeRuntimeErrorIsFlaggedUnhandled() async throws {
+        let h = try DispatcherHarness(
+            invoker: StandInInvoker(body: #"{"errorType":"TypeError","errorMessage":"x","trace":["TypeError: x"]}"#))
+        let r = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(r.status == 200)
+        #expect(r.headers["X-Amz-Function-Error"] == "Unhandled")
+    }
+
     @Test func timeoutIsAFunctionErrorLikeAWS() async throws {
         let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .failure(.functionTimedOut) })
         let r = await h.send("POST", Self.path, headers: h.bearer())

@@ -5,9 +5,13 @@ import BoxCore
 /// The RIE reports an unhandled exception as status 200 with the runtime's error object
 /// (`{"errorMessage":...,"errorType":...,"stackTrace":[...]}`), sometimes with `X-Amz-Function-Error`; a runtime that
 /// died is a non-200 status. An object counts as an error only when it has exactly the error object's keys, so a
-/// function that returns its own `errorMessage` field among others is not misread.
+/// function that returns its own `errorMessage` field among others is not misread. The keys are those of every
+/// AWS runtime's error object: Python, Java, .NET and Ruby send `stackTrace`, Node.js sends `trace`
+/// (docs/gateway.md).
 enum FunctionErrorDetector {
-    static let errorKeys: Set<String> = ["errorMessage", "errorType", "stackTrace", "requestId", "cause", "errorCode"]
+    static let errorKeys: Set<String> = [
+        "errorMessage", "errorType", "stackTrace", "trace", "requestId", "cause", "errorCode",
+    ]
 
     static func isFunctionError(_ outcome: InvocationOutcome) -> Bool {
         isFunctionError(outcome, parsed: parseIfObject(outcome.body))

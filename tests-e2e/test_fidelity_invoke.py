@@ -1,0 +1,130 @@
+"""Lambda Invoke API fidelity probes (docs/gateway.md): the cases tests-e2e/test_contract_invoke_api.py does not
+cover, with boto3 (real SigV4) and raw requests against the real gateway and RIE."""
+import json
+
+import pytest
+
+INVOKE = "/2015-03-31/functions/%s/invocations"
+
+
+@pytest.fixture(scope="module")
+def client(contract_gw):
+    return contract_gw.lambda_client()
+
+
+@pytest.fixture(scope="module")
+def bearer(contract_gw):
+    return {"Authorization": "Bearer " + contract_gw.login()}
+
+
+def raw(gw, bearer, name="echo", body=b"{}", **headers):
+    h = dict(bearer)
+    h.update({k.replace("_", "-"): v for k, v in headers.items()})
+    return gw.request("POST", INVOKE % name, body=body, headers=h)
+
+
+def test_runtime_crash_is_a_function_error_not_an_http_error(client):
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"crash": True}))
+    assert resp["StatusCode"] == 200
+    assert resp["FunctionError"] == "Unhandled"
+    err = json.loads(resp["Payload"].read())
+    assert err["errorType"] == "Runtime.ExitError", err
+    # the function works again afterwards
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"return": "again"}))
+    assert json.loads(resp["Payload"].read()) == "again" and "FunctionError" not in resp
+
+
+@pytest.mark.parametrize("value", [None, True, 7, "text", [1, "a"], {"nested": {"k": [None]}}])
+def test_any_json_result_comes_back_as_is(client, value):
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"return": value}))
+    assert resp["StatusCode"] == 200 and "FunctionError" not in resp
+    assert json.loads(resp["Payload"].read()) == value
+
+
+@pytest.mark.parametrize("payload", [b'"a string"', b"42", b"[1,2]", b"null", b"true"])
+def test_any_json_payload_is_accepted(client, payload):
+    resp = client.invoke(FunctionName="echo", Payload=payload)
+    assert resp["StatusCode"] == 200, resp
+
+
+def test_sync_response_headers(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, body=b'{"return": {"a": 1}}')
+    assert status == 200 and json.loads(body) == {"a": 1}
+    assert headers["x-amz-executed-version"] == ["$LATEST"]
+    assert "x-amz-function-error" not in headers
+    assert headers["content-type"][0].startswith("application/json")
+
+
+def test_function_error_raw_shape(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, body=b'{"error": "raw-boom"}')
+    assert status == 200
+    assert headers["x-amz-function-error"] == ["Unhandled"]
+    assert headers["x-amz-executed-version"] == ["$LATEST"]
+    err = json.loads(body)
+    assert err["errorMessage"] == "raw-boom" and err["errorType"] == "RuntimeError"
+    assert isinstance(err.get("stackTrace"), list)
+
+
+def test_request_response_is_the_default_and_can_be_named(contract_gw, bearer):
+    status, _, body = raw(contract_gw, bearer, body=b'{"return": 5}', X_Amz_Invocation_Type="RequestResponse")
+    assert (status, body) == (200, b"5")
+
+
+def test_event_answer_is_202_with_an_empty_body_and_a_request_id(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, body=b'{"return": 1}', X_Amz_Invocation_Type="Event")
+    assert status == 202 and body == b""
+    assert headers.get("x-amzn-requestid")
+    assert "x-amz-function-error" not in headers
+
+
+def test_dry_run_answer_is_204_with_an_empty_body(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, body=b'{"return": 1}', X_Amz_Invocation_Type="DryRun")
+    assert status == 204 and body == b""
+
+
+def test_dry_run_of_an_unknown_function_is_404_with_the_aws_shape(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, name="ghost-fn", X_Amz_Invocation_Type="DryRun")
+    assert status == 404
+    assert headers["x-amzn-errortype"][0].split(":")[0] == "ResourceNotFoundException"
+    doc = json.loads(body)
+    assert doc["Type"] == "User" and doc["message"].endswith(":function:ghost-fn")
+
+
+def test_log_type_none_gives_no_log_result(contract_gw, bearer):
+    status, headers, _ = raw(contract_gw, bearer, X_Amz_Log_Type="None")
+    assert status == 200 and "x-amz-log-result" not in headers
+
+
+def test_unknown_function_message_carries_the_arn_with_the_signing_region(contract_gw):
+    client = contract_gw.lambda_client()
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as e:
+        client.invoke(FunctionName="arn:aws:lambda:eu-west-1:000000000000:function:ghost-fn", Payload=b"{}")
+    assert "arn:aws:lambda:eu-west-1:000000000000:function:ghost-fn" in str(e.value)
+
+
+def test_error_responses_are_json(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, name="ghost-fn")
+    assert status == 404
+    assert headers["content-type"][0].startswith("application/")
+    json.loads(body)
+
+
+def test_a_response_over_the_limit_is_a_function_error(client):
+    # 1.1 M "é" (2.2 MB of payload) come back JSON-escaped as 6.6 MB: over Lambda's 6 MB response limit
+    payload = json.dumps({"return": "é" * 1_100_000}, ensure_ascii=False).encode()
+    resp = client.invoke(FunctionName="echo", Payload=payload)
+    assert resp["StatusCode"] == 200 and resp["FunctionError"] == "Unhandled"
+    err = json.loads(resp["Payload"].read())
+    assert err["errorType"] == "Function.ResponseSizeTooLarge", err
+
+
+def test_a_node_runtime_error_object_is_a_function_error(client):
+    """The Node.js runtime reports an exception as {errorType, errorMessage, trace}; the RIE passes it on with
+    status 200 and no header, as it does Python's {errorType, errorMessage, requestId, stackTrace}. The echo
+    function returns that exact object, which reaches the gateway byte for byte as a Node runtime's would."""
+    node_error = {"errorType": "TypeError", "errorMessage": "x is not a function",
+                  "trace": ["TypeError: x is not a function", "    at Runtime.handler (/var/task/index.js:3:9)"]}
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"return": node_error}))
+    assert resp["StatusCode"] == 200
+    assert resp.get("FunctionError") == "Unhandled", resp
+    assert json.loads(resp["Payload"].read()) == node_error
