@@ -128,3 +128,24 @@ def test_a_node_runtime_error_object_is_a_function_error(client):
     assert resp["StatusCode"] == 200
     assert resp.get("FunctionError") == "Unhandled", resp
     assert json.loads(resp["Payload"].read()) == node_error
+
+
+def test_every_answer_names_its_request_like_aws(client):
+    """AWS sends x-amzn-RequestId on every Invoke answer (boto3's ResponseMetadata.RequestId); for a synchronous
+    call it is the invocation's id, the function's context.aws_request_id."""
+    resp = client.invoke(FunctionName="echo", Payload=b"{}")
+    rid = resp["ResponseMetadata"]["RequestId"]
+    assert rid and json.loads(json.loads(resp["Payload"].read())["body"])["request_id"] == rid
+    resp = client.invoke(FunctionName="echo", Payload=json.dumps({"error": "e"}))
+    assert resp["FunctionError"] == "Unhandled" and json.loads(resp["Payload"].read())["requestId"] == \
+        resp["ResponseMetadata"]["RequestId"]
+    assert client.invoke(FunctionName="echo", InvocationType="DryRun")["ResponseMetadata"]["RequestId"]
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as e:
+        client.invoke(FunctionName="ghost-fn", Payload=b"{}")
+    assert e.value.response["ResponseMetadata"]["RequestId"]
+
+
+def test_the_clients_request_id_names_the_invocation(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, body=b"{}", X_Request_Id="fid-invoke-rid-1")
+    assert status == 200 and headers["x-amzn-requestid"] == ["fid-invoke-rid-1"]
+    assert json.loads(json.loads(body)["body"])["request_id"] == "fid-invoke-rid-1"

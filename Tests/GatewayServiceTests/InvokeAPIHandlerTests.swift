@@ -27,6 +27,18 @@ import Testing
         #expect(r.text.contains("boom"))
     }
 
+    /// Every answer carries `x-amzn-RequestId` (boto3's `ResponseMetadata.RequestId`), as AWS's do.
+    @Test func everyAnswerCarriesTheAWSRequestID() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: "1"))
+        var headers = h.bearer()
+        headers.add(name: "X-Request-Id", value: "rid-7")
+        let ok = await h.send("POST", Self.path, headers: headers)
+        #expect(ok.headers["x-amzn-RequestId"] == "rid-7")
+        let missing = await h.send("POST", "/2015-03-31/functions/ghost/invocations", headers: h.bearer())
+        #expect(missing.status == 404)
+        #expect(missing.headers["x-amzn-RequestId"] != nil)
+    }
+
     /// The Node.js runtime names the stack `trace`, not `stackTrace` (docs/gateway.md).
     @Test func nodeRuntimeErrorIsFlaggedUnhandled() async throws {
         let h = try DispatcherHarness(

@@ -18,11 +18,16 @@ public struct InvokeAPIHandler: Sendable {
 
     /// Answers one Invoke API request; never throws: every failure has its AWS shape.
     nonisolated(nonsending) func handle(_ request: HTTPRequest, trace: inout RequestTrace) async -> HTTPResponse {
+        var r: HTTPResponse
         do {
-            return try await invoke(request, trace: &trace)
+            r = try await invoke(request, trace: &trace)
         } catch {
-            return error.response
+            r = error.response
         }
+        // As AWS, every answer (result, error, 202, 204) names its request: the SDKs' ResponseMetadata.RequestId,
+        // also the function's aws_request_id (docs/gateway.md).
+        r.headers.replaceOrAdd(name: "x-amzn-RequestId", value: trace.identity.requestID)
+        return r
     }
 
     nonisolated(nonsending) func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError)
@@ -73,10 +78,9 @@ public struct InvokeAPIHandler: Sendable {
                 case .io, .closed: throw .aws(.service, message: "Service Unavailable", status: 503)
                 }
             }
+            // `x-amzn-RequestId` (added by `handle`) is also the dead record's requestId.
             var r = Self.response(status: 202)
             r.headers.add(name: "Content-Type", value: "application/json")
-            // As AWS: the id the SDKs report; also the function's aws_request_id and the dead record's requestId.
-            r.headers.add(name: "x-amzn-RequestId", value: trace.identity.requestID)
             return r
         case "RequestResponse":
             break
