@@ -39,6 +39,20 @@ import Testing
         #expect(missing.headers["x-amzn-RequestId"] != nil)
     }
 
+    /// Lambda's asynchronous payload limit is 1 MiB: a larger `Event` is refused before it is queued.
+    @Test func eventOverOneMiBIsRequestTooLarge() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: "1"), extraEnv: ["MAX_BODY_BYTES": "6291456"])
+        let headers = h.bearer().merged(["X-Amz-Invocation-Type": "Event"])
+        let big = Array("\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: 1_048_575) + Array("\"".utf8)
+        let r = await h.send("POST", Self.path, headers: headers, body: big)
+        #expect(r.status == 413)
+        #expect(r.headers["x-amzn-ErrorType"] == "RequestTooLargeException")
+        #expect(r.text.contains("1048576 bytes"))
+        // (the harness's spool holds 1 MiB in all: a smaller event shows that the limit is not the sync one)
+        let fits = Array("\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: 100_000) + Array("\"".utf8)
+        #expect(await h.send("POST", Self.path, headers: headers, body: fits).status == 202)
+    }
+
     /// The Node.js runtime names the stack `trace`, not `stackTrace` (docs/gateway.md).
     @Test func nodeRuntimeErrorIsFlaggedUnhandled() async throws {
         let h = try DispatcherHarness(

@@ -64,6 +64,15 @@ public struct InvokeAPIHandler: Sendable {
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: "dry_run")
             return Self.response(status: 204)
         case "Event":
+            // Lambda takes at most 1 MiB for an asynchronous invocation (6 MiB for a synchronous one).
+            guard request.body.count <= Self.maxEventPayloadBytes else {
+                metrics.recordInvokeAPI(function: function.name, type: type, outcome: "too_large")
+                throw .aws(
+                    .requestTooLarge,
+                    message:
+                        "Request must be smaller than \(Self.maxEventPayloadBytes) bytes for the InvokeFunction operation"
+                )
+            }
             // 202 only once the event is fsynced in the spool; a full spool refuses it now, never drops it later
             // (docs/async-invocations.md).
             do {
@@ -157,6 +166,9 @@ public struct InvokeAPIHandler: Sendable {
         }
         return body
     }
+
+    /// Lambda's payload limit for `Event` invocations (docs/async-invocations.md).
+    static let maxEventPayloadBytes = 1_048_576
 
     /// An empty response with `X-Amz-Executed-Version` (present on every successful Invoke answer).
     static func response(status: Int) -> HTTPResponse {
