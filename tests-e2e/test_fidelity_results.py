@@ -109,3 +109,20 @@ def test_v1_the_same_header_in_both_maps_with_different_case(contract_gw):
         "statusCode": 200, "body": "", "headers": {"x-mixed": "single"},
         "multiValueHeaders": {"X-Mixed": ["m1", "m2"]}}))
     assert headers["x-mixed"] == ["m1", "m2"]
+
+
+def test_v2_an_object_with_error_keys_among_others_is_the_functions_value(contract_gw):
+    """A successful invocation whose value merely has errorMessage/errorType among its own keys is a result: a 2.0
+    result without statusCode is then the body, 200, as AWS infers it (only a runtime's own error object, with
+    nothing but its keys, is a function error)."""
+    value = {"errorMessage": "not really", "errorType": "Validation", "field": "email"}
+    status, headers, body = call(contract_gw, "/v2/open", returning(value))
+    assert status == 200, body
+    assert json.loads(body) == value
+
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_a_node_runtime_error_object_is_502(contract_gw, path):
+    node_error = {"errorType": "TypeError", "errorMessage": "x is not a function", "trace": ["TypeError: x"]}
+    status, _, body = call(contract_gw, path, returning(node_error))
+    assert internal_error(status, body), (status, body)

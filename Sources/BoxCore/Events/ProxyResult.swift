@@ -37,13 +37,29 @@ public enum ProxyResult {
         }
     }
 
-    /// An RIE/runtime error object: `errorMessage` and `errorType`, and no `statusCode`.
+    /// An RIE/runtime error object: `errorMessage` and `errorType`, and no key outside `errorObjectKeys`. A result
+    /// with other keys is the function's own value (a 2.0 result without `statusCode` is then its body, as AWS
+    /// answers a successful invocation).
     static func errorObject(_ value: JSONValue?) -> ProxyResultError? {
-        guard case .object(let o)? = value, !o.contains(key: "statusCode"),
-            let type = o["errorType"], let message = o["errorMessage"]
+        guard case .object(let o)? = value, let type = o["errorType"], let message = o["errorMessage"],
+            isErrorObject(value)
         else { return nil }
         return .functionError(
             errorType: type.stringValue ?? type.jsonString, errorMessage: message.stringValue ?? message.jsonString)
+    }
+
+    /// The keys of every AWS runtime's error object: Python, Java, .NET and Ruby send `stackTrace`, Node.js
+    /// `trace` (docs/gateway.md).
+    public static let errorObjectKeys: Set<String> = [
+        "errorMessage", "errorType", "stackTrace", "trace", "requestId", "cause", "errorCode",
+    ]
+
+    /// True when `value` is an object with `errorMessage` or `errorType` and no key outside `errorObjectKeys`: how
+    /// a runtime reports an exception, which the RIE passes on with status 200 and no header.
+    public static func isErrorObject(_ value: JSONValue?) -> Bool {
+        guard let object = value?.objectValue else { return false }
+        guard object.contains(key: "errorMessage") || object.contains(key: "errorType") else { return false }
+        return object.members.allSatisfy { errorObjectKeys.contains($0.key) }
     }
 
     static let restKeys: Set<String> = [
