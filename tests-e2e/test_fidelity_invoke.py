@@ -172,3 +172,24 @@ def test_an_event_over_1_mib_is_request_too_large_and_never_runs(contract_gw, cl
     # evidence that the refused event never ran: its marker printed by the synchronous call only, once
     wait_until(lambda: marker in contract_gw.box.manager.log_text(), 20, interval=0.2, what="the sync run's log")
     assert contract_gw.box.manager.log_text().count(marker) == 1
+
+
+@pytest.mark.parametrize("name", ["bad name!", "two:qual:ifiers", "x" * 171])
+def test_a_name_that_cannot_be_a_function_is_a_validation_error(client, name):
+    """AWS checks FunctionName against its pattern (and 170 characters) before looking the function up: 400
+    ValidationException "1 validation error detected: ...", not ResourceNotFoundException."""
+    import botocore.exceptions
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        client.invoke(FunctionName=name, Payload=b"{}")
+    assert e.value.response["Error"]["Code"] == "ValidationException", e.value.response
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    message = e.value.response["Error"]["Message"]
+    assert message.startswith("1 validation error detected: Value '%s' at 'functionName' failed to satisfy "
+                              "constraint: Member must " % name), message
+
+
+def test_an_unknown_invocation_type_is_a_validation_error(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, X_Amz_Invocation_Type="event")
+    assert status == 400
+    assert headers["x-amzn-errortype"][0].split(":")[0] == "ValidationException"
+    assert "Member must satisfy enum value set: [Event, RequestResponse, DryRun]" in json.loads(body)["message"]

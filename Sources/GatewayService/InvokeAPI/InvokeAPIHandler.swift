@@ -45,6 +45,10 @@ public struct InvokeAPIHandler: Sendable {
             let raw = String(
                 request.path.dropFirst(InvokeTarget.pathPrefix.count).dropLast(InvokeTarget.pathSuffix.count))
             let name = StrictPercentDecoding.decode(raw) ?? raw
+            // A name AWS's pattern refuses is a validation error there; a path with more segments is no operation.
+            if !raw.contains("/"), let violation = InvokeTarget.constraintViolation(functionName: name) {
+                throw .aws(.validation, message: "1 validation error detected: " + violation)
+            }
             throw .aws(
                 .resourceNotFound,
                 message: "Function not found: arn:aws:lambda:\(regionForARN):\(InvokeTarget.accountID):function:\(name)"
@@ -95,7 +99,7 @@ public struct InvokeAPIHandler: Sendable {
             break
         default:
             throw .aws(
-                .invalidParameterValue,
+                .validation,
                 message:
                     "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
             )
