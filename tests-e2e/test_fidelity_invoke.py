@@ -193,3 +193,11 @@ def test_an_unknown_invocation_type_is_a_validation_error(contract_gw, bearer):
     assert status == 400
     assert headers["x-amzn-errortype"][0].split(":")[0] == "ValidationException"
     assert "Member must satisfy enum value set: [Event, RequestResponse, DryRun]" in json.loads(body)["message"]
+
+
+def test_two_different_qualifiers_are_an_invalid_parameter(client):
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as e:
+        client.invoke(FunctionName="echo:$LATEST", Qualifier="7", Payload=b"{}")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert e.value.response["Error"]["Message"] == \
+        "The derived qualifier from the function name does not match the specified qualifier."

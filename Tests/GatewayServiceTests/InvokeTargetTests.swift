@@ -62,6 +62,10 @@ import Testing
 
     @Test func conflictingQualifiersAreRefused() {
         #expect(InvokeTarget.parse(path: "/2015-03-31/functions/f%3A1/invocations", query: "Qualifier=2") == nil)
+        #expect(InvokeTarget.hasConflictingQualifiers(identifier: "f:1", query: "Qualifier=2"))
+        #expect(!InvokeTarget.hasConflictingQualifiers(identifier: "f:1", query: "Qualifier=1"))
+        #expect(!InvokeTarget.hasConflictingQualifiers(identifier: "f", query: "Qualifier=2"))
+        #expect(!InvokeTarget.hasConflictingQualifiers(identifier: "f:1", query: nil))
     }
 
     @Test func onlyLatestIsServable() {

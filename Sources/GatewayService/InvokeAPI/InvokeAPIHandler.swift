@@ -49,6 +49,11 @@ public struct InvokeAPIHandler: Sendable {
             if !raw.contains("/"), let violation = InvokeTarget.constraintViolation(functionName: name) {
                 throw .aws(.validation, message: "1 validation error detected: " + violation)
             }
+            if InvokeTarget.hasConflictingQualifiers(identifier: name, query: request.query) {
+                throw .aws(
+                    .invalidParameterValue,
+                    message: "The derived qualifier from the function name does not match the specified qualifier.")
+            }
             throw .aws(
                 .resourceNotFound,
                 message: "Function not found: arn:aws:lambda:\(regionForARN):\(InvokeTarget.accountID):function:\(name)"

@@ -100,6 +100,17 @@ extension InvokeTarget {
     }
 }
 
+extension InvokeTarget {
+    /// True when the name carries a qualifier (`f:1`) and `?Qualifier=` names another one: AWS refuses that with
+    /// `InvalidParameterValueException` (docs/gateway.md).
+    static func hasConflictingQualifiers(identifier: String, query: Substring?) -> Bool {
+        guard let query, let given = StrictPercentDecoding.queryValue(named: "Qualifier", in: query),
+            let own = parse(identifier: identifier)?.qualifier
+        else { return false }
+        return own != given
+    }
+}
+
 /// Percent-decoding of path segments and query values (`+` is a space only in queries).
 enum StrictPercentDecoding {
     /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
