@@ -201,3 +201,11 @@ def test_two_different_qualifiers_are_an_invalid_parameter(client):
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert e.value.response["Error"]["Message"] == \
         "The derived qualifier from the function name does not match the specified qualifier."
+
+
+def test_an_unknown_log_type_is_a_validation_error(contract_gw, bearer):
+    status, headers, body = raw(contract_gw, bearer, body=b'{"print": "never"}', X_Amz_Log_Type="Full")
+    assert status == 400
+    assert headers["x-amzn-errortype"][0].split(":")[0] == "ValidationException"
+    assert "Value 'Full' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]" \
+        in json.loads(body)["message"]

@@ -53,6 +53,20 @@ import Testing
         #expect(await h.send("POST", Self.path, headers: headers, body: fits).status == 202)
     }
 
+    /// `X-Amz-Log-Type` is `Tail` or `None`; anything else is refused before running, as AWS does.
+    @Test func unknownLogTypeIsAValidationError() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: "1"))
+        let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Log-Type": "tail"]))
+        #expect(r.status == 400)
+        #expect(r.headers["x-amzn-ErrorType"] == "ValidationException")
+        #expect(
+            r.text.contains(
+                "at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]"))
+        #expect(h.invoker.recorded.isEmpty)
+        let none = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Log-Type": "None"]))
+        #expect(none.status == 200 && none.headers["X-Amz-Log-Result"] == nil)
+    }
+
     /// The Node.js runtime names the stack `trace`, not `stackTrace` (docs/gateway.md).
     @Test func nodeRuntimeErrorIsFlaggedUnhandled() async throws {
         let h = try DispatcherHarness(

@@ -68,6 +68,13 @@ public struct InvokeAPIHandler: Sendable {
         let type = request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
         trace.invocationType = type
         let spec = snapshot.poolSpecs[function.name] ?? function.poolSpec
+        if let logType = request.headers["X-Amz-Log-Type"], logType != "Tail", logType != "None" {
+            throw .aws(
+                .validation,
+                message:
+                    "1 validation error detected: Value '\(logType)' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]"
+            )
+        }
         switch type {
         case "DryRun":
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: "dry_run")
