@@ -126,3 +126,13 @@ def test_a_node_runtime_error_object_is_502(contract_gw, path):
     node_error = {"errorType": "TypeError", "errorMessage": "x is not a function", "trace": ["TypeError: x"]}
     status, _, body = call(contract_gw, path, returning(node_error))
     assert internal_error(status, body), (status, body)
+
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_a_null_content_type_means_none(contract_gw, path):
+    """API Gateway adds application/json only when the function names no Content-Type; a function that sets it to
+    null (ASP.NET hosting on Lambda does, for bodiless answers) gets none."""
+    status, headers, body = call(contract_gw, path, returning({
+        "statusCode": 200, "headers": {"Content-Type": None, "X-Kept": "yes"}, "body": "raw"}))
+    assert (status, body) == (200, b"raw")
+    assert "content-type" not in headers and headers["x-kept"] == ["yes"]

@@ -91,7 +91,8 @@ public enum ProxyResult {
         case .string(let s)?: body = try decodeBody(s, base64: base64)
         default: throw .malformedResult("body is not a string")
         }
-        return finish(status: status, headers: headers, body: body)
+        return finish(
+            status: status, headers: headers, body: body, defaultContentType: !nullsContentType(o["headers"]))
     }
 
     static func httpResponse(_ result: JSONValue, payload: [UInt8]) throws(ProxyResultError) -> ProxyResponse {
@@ -119,15 +120,26 @@ public enum ProxyResult {
         case .string(let s)?: body = try decodeBody(s, base64: base64)
         case let other?: body = other.serialized()
         }
-        return finish(status: status, headers: headers, body: body)
+        return finish(
+            status: status, headers: headers, body: body, defaultContentType: !nullsContentType(o["headers"]))
     }
 
-    static func finish(status: Int, headers: [(name: String, value: String)], body: [UInt8]) -> ProxyResponse {
+    static func finish(
+        status: Int, headers: [(name: String, value: String)], body: [UInt8], defaultContentType: Bool = true
+    ) -> ProxyResponse {
         var fields = headers.filter { isSafeName($0.name) && isSafeValue($0.value) && !isFraming($0.name) }
-        if !fields.contains(where: { ASCII.equalsIgnoringCase($0.name, "Content-Type") }) {
+        if defaultContentType && !fields.contains(where: { ASCII.equalsIgnoringCase($0.name, "Content-Type") }) {
             fields.append((name: "Content-Type", value: "application/json"))
         }
         return ProxyResponse(status: status, headers: fields, body: body)
+    }
+
+    /// True when the result's `headers` set `Content-Type` to `null`: API Gateway then sends no Content-Type
+    /// instead of its `application/json` default (a function's way to say "none", which ASP.NET hosting on Lambda
+    /// relies on; docs/events-and-auth.md).
+    static func nullsContentType(_ headers: JSONValue?) -> Bool {
+        guard case .object(let o)? = headers else { return false }
+        return o.members.contains { ASCII.equalsIgnoringCase($0.key, "Content-Type") && $0.value == .null }
     }
 
     /// Most header lines (headers, multi-value entries and cookies together) a result may ask for: more is a
