@@ -105,6 +105,23 @@ func functionErrors(format: Route.PayloadFormat) {
     #expect(ProxyResultError.malformedResult("x").status == 502)
 }
 
+/// `"Content-Type": null` asks for no Content-Type at all, not the `application/json` default.
+@Test(arguments: [Route.PayloadFormat.v1, .v2])
+func nullContentTypeSuppressesTheDefault(format: Route.PayloadFormat) throws {
+    let r = try map(#"{"statusCode":204,"headers":{"content-type":null,"X-A":"1"}}"#, format)
+    #expect(r.values(for: "Content-Type").isEmpty)
+    #expect(r.values(for: "X-A") == ["1"])
+}
+
+/// Only an object with nothing but error keys is a runtime's error; Node.js names its stack `trace`.
+@Test func errorObjectsAreTheRuntimesShapesOnly() throws {
+    let own = try map(#"{"errorMessage":"mine","errorType":"X","detail":1}"#, .v2)
+    #expect(own.status == 200 && text(own) == #"{"errorMessage":"mine","errorType":"X","detail":1}"#)
+    #expect(throws: ProxyResultError.functionError(errorType: "TypeError", errorMessage: "x")) {
+        try map(#"{"errorType":"TypeError","errorMessage":"x","trace":["TypeError: x"]}"#, .v2)
+    }
+}
+
 @Test func anErrorShapedResultWithStatusCodeIsAResponse() throws {
     let r = try map(#"{"statusCode":400,"errorMessage":"bad","errorType":"X","body":"no"}"#, .v2)
     #expect(r.status == 400 && text(r) == "no")

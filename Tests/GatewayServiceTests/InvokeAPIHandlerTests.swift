@@ -27,6 +27,55 @@ import Testing
         #expect(r.text.contains("boom"))
     }
 
+    /// Every answer carries `x-amzn-RequestId` (boto3's `ResponseMetadata.RequestId`), as AWS's do.
+    @Test func everyAnswerCarriesTheAWSRequestID() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: "1"))
+        var headers = h.bearer()
+        headers.add(name: "X-Request-Id", value: "rid-7")
+        let ok = await h.send("POST", Self.path, headers: headers)
+        #expect(ok.headers["x-amzn-RequestId"] == "rid-7")
+        let missing = await h.send("POST", "/2015-03-31/functions/ghost/invocations", headers: h.bearer())
+        #expect(missing.status == 404)
+        #expect(missing.headers["x-amzn-RequestId"] != nil)
+    }
+
+    /// Lambda's asynchronous payload limit is 1 MiB: a larger `Event` is refused before it is queued.
+    @Test func eventOverOneMiBIsRequestTooLarge() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: "1"), extraEnv: ["MAX_BODY_BYTES": "6291456"])
+        let headers = h.bearer().merged(["X-Amz-Invocation-Type": "Event"])
+        let big = Array("\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: 1_048_575) + Array("\"".utf8)
+        let r = await h.send("POST", Self.path, headers: headers, body: big)
+        #expect(r.status == 413)
+        #expect(r.headers["x-amzn-ErrorType"] == "RequestTooLargeException")
+        #expect(r.text.contains("1048576 bytes"))
+        // (the harness's spool holds 1 MiB in all: a smaller event shows that the limit is not the sync one)
+        let fits = Array("\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: 100_000) + Array("\"".utf8)
+        #expect(await h.send("POST", Self.path, headers: headers, body: fits).status == 202)
+    }
+
+    /// `X-Amz-Log-Type` is `Tail` or `None`; anything else is refused before running, as AWS does.
+    @Test func unknownLogTypeIsAValidationError() async throws {
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: "1"))
+        let r = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Log-Type": "tail"]))
+        #expect(r.status == 400)
+        #expect(r.headers["x-amzn-ErrorType"] == "ValidationException")
+        #expect(
+            r.text.contains(
+                "at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]"))
+        #expect(h.invoker.recorded.isEmpty)
+        let none = await h.send("POST", Self.path, headers: h.bearer().merged(["X-Amz-Log-Type": "None"]))
+        #expect(none.status == 200 && none.headers["X-Amz-Log-Result"] == nil)
+    }
+
+    /// The Node.js runtime names the stack `trace`, not `stackTrace` (docs/gateway.md).
+    @Test func nodeRuntimeErrorIsFlaggedUnhandled() async throws {
+        let h = try DispatcherHarness(
+            invoker: StandInInvoker(body: #"{"errorType":"TypeError","errorMessage":"x","trace":["TypeError: x"]}"#))
+        let r = await h.send("POST", Self.path, headers: h.bearer())
+        #expect(r.status == 200)
+        #expect(r.headers["X-Amz-Function-Error"] == "Unhandled")
+    }
+
     @Test func timeoutIsAFunctionErrorLikeAWS() async throws {
         let h = try DispatcherHarness(invoker: StandInInvoker { _, _ in .failure(.functionTimedOut) })
         let r = await h.send("POST", Self.path, headers: h.bearer())

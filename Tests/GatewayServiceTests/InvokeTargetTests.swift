@@ -37,8 +37,35 @@ import Testing
         #expect(InvokeTarget.parse(path: path[...], query: nil) == nil)
     }
 
+    /// Names AWS's pattern refuses: 400 ValidationException there, not "Function not found" (docs/gateway.md).
+    @Test(arguments: ["bad name!", "a/b", "a:b:c", "arn:aws:s3:::function:x", ":x", "f:", "é"])
+    func malformedNamesViolateAWSsPattern(name: String) throws {
+        let violation = try #require(InvokeTarget.constraintViolation(functionName: name))
+        #expect(violation.hasPrefix("Value '\(name)' at 'functionName' failed to satisfy constraint: "))
+        #expect(violation.hasSuffix("Member must satisfy regular expression pattern: " + InvokeTarget.namePattern))
+    }
+
+    @Test(arguments: [
+        "echo", "echo:$LATEST", "echo:7", "my.fn_1-x", "000000000000:function:echo",
+        "arn:aws:lambda:us-west-2:000000000000:function:echo:prod",
+        "arn:aws-cn:lambda:cn-north-1:123456789012:function:f",
+    ])
+    func wellFormedNamesDoNot(name: String) {
+        #expect(InvokeTarget.constraintViolation(functionName: name) == nil)
+    }
+
+    @Test func overlongNamesViolateTheLength() {
+        #expect(
+            InvokeTarget.constraintViolation(functionName: String(repeating: "a", count: 171))?.hasSuffix(
+                "Member must have length less than or equal to 170") == true)
+    }
+
     @Test func conflictingQualifiersAreRefused() {
         #expect(InvokeTarget.parse(path: "/2015-03-31/functions/f%3A1/invocations", query: "Qualifier=2") == nil)
+        #expect(InvokeTarget.hasConflictingQualifiers(identifier: "f:1", query: "Qualifier=2"))
+        #expect(!InvokeTarget.hasConflictingQualifiers(identifier: "f:1", query: "Qualifier=1"))
+        #expect(!InvokeTarget.hasConflictingQualifiers(identifier: "f", query: "Qualifier=2"))
+        #expect(!InvokeTarget.hasConflictingQualifiers(identifier: "f:1", query: nil))
     }
 
     @Test func onlyLatestIsServable() {

@@ -37,13 +37,29 @@ public enum ProxyResult {
         }
     }
 
-    /// An RIE/runtime error object: `errorMessage` and `errorType`, and no `statusCode`.
+    /// An RIE/runtime error object: `errorMessage` and `errorType`, and no key outside `errorObjectKeys`. A result
+    /// with other keys is the function's own value (a 2.0 result without `statusCode` is then its body, as AWS
+    /// answers a successful invocation).
     static func errorObject(_ value: JSONValue?) -> ProxyResultError? {
-        guard case .object(let o)? = value, !o.contains(key: "statusCode"),
-            let type = o["errorType"], let message = o["errorMessage"]
+        guard case .object(let o)? = value, let type = o["errorType"], let message = o["errorMessage"],
+            isErrorObject(value)
         else { return nil }
         return .functionError(
             errorType: type.stringValue ?? type.jsonString, errorMessage: message.stringValue ?? message.jsonString)
+    }
+
+    /// The keys of every AWS runtime's error object: Python, Java, .NET and Ruby send `stackTrace`, Node.js
+    /// `trace` (docs/gateway.md).
+    public static let errorObjectKeys: Set<String> = [
+        "errorMessage", "errorType", "stackTrace", "trace", "requestId", "cause", "errorCode",
+    ]
+
+    /// True when `value` is an object with `errorMessage` or `errorType` and no key outside `errorObjectKeys`: how
+    /// a runtime reports an exception, which the RIE passes on with status 200 and no header.
+    public static func isErrorObject(_ value: JSONValue?) -> Bool {
+        guard let object = value?.objectValue else { return false }
+        guard object.contains(key: "errorMessage") || object.contains(key: "errorType") else { return false }
+        return object.members.allSatisfy { errorObjectKeys.contains($0.key) }
     }
 
     static let restKeys: Set<String> = [
@@ -75,7 +91,8 @@ public enum ProxyResult {
         case .string(let s)?: body = try decodeBody(s, base64: base64)
         default: throw .malformedResult("body is not a string")
         }
-        return finish(status: status, headers: headers, body: body)
+        return finish(
+            status: status, headers: headers, body: body, defaultContentType: !nullsContentType(o["headers"]))
     }
 
     static func httpResponse(_ result: JSONValue, payload: [UInt8]) throws(ProxyResultError) -> ProxyResponse {
@@ -103,15 +120,26 @@ public enum ProxyResult {
         case .string(let s)?: body = try decodeBody(s, base64: base64)
         case let other?: body = other.serialized()
         }
-        return finish(status: status, headers: headers, body: body)
+        return finish(
+            status: status, headers: headers, body: body, defaultContentType: !nullsContentType(o["headers"]))
     }
 
-    static func finish(status: Int, headers: [(name: String, value: String)], body: [UInt8]) -> ProxyResponse {
+    static func finish(
+        status: Int, headers: [(name: String, value: String)], body: [UInt8], defaultContentType: Bool = true
+    ) -> ProxyResponse {
         var fields = headers.filter { isSafeName($0.name) && isSafeValue($0.value) && !isFraming($0.name) }
-        if !fields.contains(where: { ASCII.equalsIgnoringCase($0.name, "Content-Type") }) {
+        if defaultContentType && !fields.contains(where: { ASCII.equalsIgnoringCase($0.name, "Content-Type") }) {
             fields.append((name: "Content-Type", value: "application/json"))
         }
         return ProxyResponse(status: status, headers: fields, body: body)
+    }
+
+    /// True when the result's `headers` set `Content-Type` to `null`: API Gateway then sends no Content-Type
+    /// instead of its `application/json` default (a function's way to say "none", which ASP.NET hosting on Lambda
+    /// relies on; docs/events-and-auth.md).
+    static func nullsContentType(_ headers: JSONValue?) -> Bool {
+        guard case .object(let o)? = headers else { return false }
+        return o.members.contains { ASCII.equalsIgnoringCase($0.key, "Content-Type") && $0.value == .null }
     }
 
     /// Most header lines (headers, multi-value entries and cookies together) a result may ask for: more is a

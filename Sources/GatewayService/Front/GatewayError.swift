@@ -49,8 +49,11 @@ public enum GatewayError: Error, Sendable, Equatable {
         case invalidSignature = "InvalidSignatureException"
         /// 400: unusable payload.
         case invalidRequestContent = "InvalidRequestContentException"
-        /// 400: bad parameter (unknown invocation type).
+        /// 400: bad parameter.
         case invalidParameterValue = "InvalidParameterValueException"
+        /// 400: a request field outside its constraint (`1 validation error detected: ...`): an unknown invocation
+        /// type, a function name that cannot be one.
+        case validation = "ValidationException"
         /// 500 (or the given status): the box failed.
         case service = "ServiceException"
         /// 502: the function cannot run yet.
@@ -63,7 +66,7 @@ public enum GatewayError: Error, Sendable, Equatable {
             case .tooManyRequests: 429
             case .requestTooLarge: 413
             case .unrecognizedClient, .invalidSignature: 403
-            case .invalidRequestContent, .invalidParameterValue: 400
+            case .invalidRequestContent, .invalidParameterValue, .validation: 400
             case .service: 500
             case .resourceNotReady: 502
             }

@@ -4,11 +4,10 @@ import BoxCore
 ///
 /// The RIE reports an unhandled exception as status 200 with the runtime's error object
 /// (`{"errorMessage":...,"errorType":...,"stackTrace":[...]}`), sometimes with `X-Amz-Function-Error`; a runtime that
-/// died is a non-200 status. An object counts as an error only when it has exactly the error object's keys, so a
-/// function that returns its own `errorMessage` field among others is not misread.
+/// died is a non-200 status. An object counts as an error only when it has exactly the error object's keys
+/// (`ProxyResult.errorObjectKeys`, every AWS runtime's, Node.js's `trace` included), so a function that returns its
+/// own `errorMessage` field among others is not misread (docs/gateway.md).
 enum FunctionErrorDetector {
-    static let errorKeys: Set<String> = ["errorMessage", "errorType", "stackTrace", "requestId", "cause", "errorCode"]
-
     static func isFunctionError(_ outcome: InvocationOutcome) -> Bool {
         isFunctionError(outcome, parsed: parseIfObject(outcome.body))
     }
@@ -17,20 +16,12 @@ enum FunctionErrorDetector {
     static func isFunctionError(_ outcome: InvocationOutcome, parsed: JSONValue?) -> Bool {
         if outcome.headers.contains(name: "X-Amz-Function-Error") { return true }
         if outcome.status != 200 { return true }
-        return isErrorObject(parsed)
+        return ProxyResult.isErrorObject(parsed)
     }
 
     /// The body's JSON when it starts like an object (most results need no parse to be told from an error).
     static func parseIfObject(_ body: [UInt8]) -> JSONValue? {
         guard body.first == UInt8(ascii: "{"), body.count < 1 << 20 else { return nil }
         return try? JSONValue(parsing: body)
-    }
-
-    /// True when `value` is a JSON object with `errorMessage` or `errorType` and no key outside the error shape.
-    static func isErrorObject(_ value: JSONValue?) -> Bool {
-        guard let object = value?.objectValue else { return false }
-        let keys = object.keys
-        guard keys.contains("errorMessage") || keys.contains("errorType") else { return false }
-        return keys.allSatisfy { errorKeys.contains($0) }
     }
 }

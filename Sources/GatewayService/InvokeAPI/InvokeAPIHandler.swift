@@ -18,11 +18,16 @@ public struct InvokeAPIHandler: Sendable {
 
     /// Answers one Invoke API request; never throws: every failure has its AWS shape.
     nonisolated(nonsending) func handle(_ request: HTTPRequest, trace: inout RequestTrace) async -> HTTPResponse {
+        var r: HTTPResponse
         do {
-            return try await invoke(request, trace: &trace)
+            r = try await invoke(request, trace: &trace)
         } catch {
-            return error.response
+            r = error.response
         }
+        // As AWS, every answer (result, error, 202, 204) names its request: the SDKs' ResponseMetadata.RequestId,
+        // also the function's aws_request_id (docs/gateway.md).
+        r.headers.replaceOrAdd(name: "x-amzn-RequestId", value: trace.identity.requestID)
+        return r
     }
 
     nonisolated(nonsending) func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError)
@@ -40,6 +45,15 @@ public struct InvokeAPIHandler: Sendable {
             let raw = String(
                 request.path.dropFirst(InvokeTarget.pathPrefix.count).dropLast(InvokeTarget.pathSuffix.count))
             let name = StrictPercentDecoding.decode(raw) ?? raw
+            // A name AWS's pattern refuses is a validation error there; a path with more segments is no operation.
+            if !raw.contains("/"), let violation = InvokeTarget.constraintViolation(functionName: name) {
+                throw .aws(.validation, message: "1 validation error detected: " + violation)
+            }
+            if InvokeTarget.hasConflictingQualifiers(identifier: name, query: request.query) {
+                throw .aws(
+                    .invalidParameterValue,
+                    message: "The derived qualifier from the function name does not match the specified qualifier.")
+            }
             throw .aws(
                 .resourceNotFound,
                 message: "Function not found: arn:aws:lambda:\(regionForARN):\(InvokeTarget.accountID):function:\(name)"
@@ -54,11 +68,27 @@ public struct InvokeAPIHandler: Sendable {
         let type = request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
         trace.invocationType = type
         let spec = snapshot.poolSpecs[function.name] ?? function.poolSpec
+        if let logType = request.headers["X-Amz-Log-Type"], logType != "Tail", logType != "None" {
+            throw .aws(
+                .validation,
+                message:
+                    "1 validation error detected: Value '\(logType)' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]"
+            )
+        }
         switch type {
         case "DryRun":
             metrics.recordInvokeAPI(function: function.name, type: type, outcome: "dry_run")
             return Self.response(status: 204)
         case "Event":
+            // Lambda takes at most 1 MiB for an asynchronous invocation (6 MiB for a synchronous one).
+            guard request.body.count <= Self.maxEventPayloadBytes else {
+                metrics.recordInvokeAPI(function: function.name, type: type, outcome: "too_large")
+                throw .aws(
+                    .requestTooLarge,
+                    message:
+                        "Request must be smaller than \(Self.maxEventPayloadBytes) bytes for the InvokeFunction operation"
+                )
+            }
             // 202 only once the event is fsynced in the spool; a full spool refuses it now, never drops it later
             // (docs/async-invocations.md).
             do {
@@ -73,16 +103,15 @@ public struct InvokeAPIHandler: Sendable {
                 case .io, .closed: throw .aws(.service, message: "Service Unavailable", status: 503)
                 }
             }
+            // `x-amzn-RequestId` (added by `handle`) is also the dead record's requestId.
             var r = Self.response(status: 202)
             r.headers.add(name: "Content-Type", value: "application/json")
-            // As AWS: the id the SDKs report; also the function's aws_request_id and the dead record's requestId.
-            r.headers.add(name: "x-amzn-RequestId", value: trace.identity.requestID)
             return r
         case "RequestResponse":
             break
         default:
             throw .aws(
-                .invalidParameterValue,
+                .validation,
                 message:
                     "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
             )
@@ -153,6 +182,9 @@ public struct InvokeAPIHandler: Sendable {
         }
         return body
     }
+
+    /// Lambda's payload limit for `Event` invocations (docs/async-invocations.md).
+    static let maxEventPayloadBytes = 1_048_576
 
     /// An empty response with `X-Amz-Executed-Version` (present on every successful Invoke answer).
     static func response(status: Int) -> HTTPResponse {

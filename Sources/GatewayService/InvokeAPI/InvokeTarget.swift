@@ -83,6 +83,34 @@ public struct InvokeTarget: Sendable, Equatable {
     }
 }
 
+extension InvokeTarget {
+    /// The pattern AWS Lambda holds a function name, ARN or partial ARN to (its Invoke API reference).
+    static let namePattern =
+        #"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?"#
+        + #"([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"#
+
+    /// Why AWS would refuse `name` (decoded) as a `functionName` with `ValidationException`, in its words; nil when
+    /// it is well formed (a well-formed name the box does not know is `ResourceNotFoundException`, docs/gateway.md).
+    /// Only called for a name `parse` refused, so the pattern is compiled off the hot path.
+    static func constraintViolation(functionName name: String) -> String? {
+        let subject = "Value '\(name)' at 'functionName' failed to satisfy constraint: "
+        if name.utf8.count > 170 { return subject + "Member must have length less than or equal to 170" }
+        guard let pattern = try? Regex(namePattern), (try? pattern.wholeMatch(in: name)) == nil else { return nil }
+        return subject + "Member must satisfy regular expression pattern: " + namePattern
+    }
+}
+
+extension InvokeTarget {
+    /// True when the name carries a qualifier (`f:1`) and `?Qualifier=` names another one: AWS refuses that with
+    /// `InvalidParameterValueException` (docs/gateway.md).
+    static func hasConflictingQualifiers(identifier: String, query: Substring?) -> Bool {
+        guard let query, let given = StrictPercentDecoding.queryValue(named: "Qualifier", in: query),
+            let own = parse(identifier: identifier)?.qualifier
+        else { return false }
+        return own != given
+    }
+}
+
 /// Percent-decoding of path segments and query values (`+` is a space only in queries).
 enum StrictPercentDecoding {
     /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
