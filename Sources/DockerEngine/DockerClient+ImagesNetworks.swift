@@ -27,9 +27,13 @@ extension DockerClient {
     }
 
     /// `POST /networks/create` of a bridge network; returns the network id. A name in use is `.conflict`.
-    public func createNetwork(name: String, labels: [String: String] = [:]) async throws(DockerError) -> String {
+    /// `options`: the bridge driver's options (`com.docker.network.driver.mtu`, …).
+    public func createNetwork(
+        name: String, labels: [String: String] = [:], options: [String: String] = [:]
+    ) async throws(DockerError) -> String {
         let body: JSONValue = [
-            "Name": .string(name), "Driver": "bridge", "Labels": DockerJSON.object(labels), "CheckDuplicate": true,
+            "Name": .string(name), "Driver": "bridge", "Labels": DockerJSON.object(labels),
+            "Options": DockerJSON.object(options), "CheckDuplicate": true,
         ]
         let response = try await request("POST", "/networks/create", body: body.serialized())
         return try DockerJSON.decode(from: response.body, what: "network create answer") { $0["Id"]?.stringValue }

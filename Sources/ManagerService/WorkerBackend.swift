@@ -37,7 +37,9 @@ public protocol WorkerBackend: Sendable {
     /// Networks named exactly `name` (the engine allows duplicates).
     func listNetworks(named name: String) async throws(DockerError) -> [NetworkDetails]
     /// Creates a bridge network; returns its id. A name in use is `.conflict`.
-    func createNetwork(name: String, labels: [String: String]) async throws(DockerError) -> String
+    func createNetwork(
+        name: String, labels: [String: String], options: [String: String]
+    ) async throws(DockerError) -> String
     func inspectNetwork(_ id: String) async throws(DockerError) -> NetworkDetails
     func removeNetwork(_ id: String) async throws(DockerError)
 }

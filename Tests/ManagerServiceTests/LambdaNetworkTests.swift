@@ -87,6 +87,14 @@ import Testing
             for (status, body) in answers { #expect(status == 201, "\(body)") }
             let ids = await Self.networks(named: network)
             #expect(ids.count == 1, "networks named \(network): \(ids)")
+            // Created with jumbo frames (docs/manager.md, "The Lambda network"), which the workers' eth0 gets.
+            let mtu = await sh(
+                "docker network inspect -f '{{index .Options \"com.docker.network.driver.mtu\"}}' \(network)")
+            #expect(mtu.output.trimmingCharacters(in: .whitespacesAndNewlines) == "9000")
+            let firstWorkers = await sh("docker ps -q --filter label=esb.instance=\(instances[0])").output
+            let worker = try #require(firstWorkers.split(separator: "\n").first)
+            let link = await sh("docker exec \(worker) cat /sys/class/net/eth0/mtu")
+            #expect(link.output.trimmingCharacters(in: .whitespacesAndNewlines) == "9000")
             for instance in instances {
                 let workers = await sh("docker ps -q --no-trunc --filter label=esb.instance=\(instance)").output.split(
                     separator: "\n")

@@ -282,8 +282,10 @@ class Box:
 
     def start_manager(self, **overrides):
         if subprocess.run(["docker", "network", "inspect", self.network], capture_output=True).returncode != 0:
+            # The MTU the manager and the compose file give the Lambda network (docs/manager.md).
             subprocess.run(["docker", "network", "create", "--label", "esb.instance=" + self.instance,
-                            self.network], check=True, capture_output=True)
+                            "--opt", "com.docker.network.driver.mtu=9000", self.network],
+                           check=True, capture_output=True)
         if os.path.exists(self.manager_socket):
             os.unlink(self.manager_socket)
         # ESB_MANAGER_BIN: another build of the Manager (bench/ compares them).
