@@ -99,7 +99,7 @@ public struct WorkerLogFormatter: Sendable {
                 }
             case "trace_id":
                 if let id = member.value.stringValue { line.traceID = id }
-            case _ where LogLine.standardKeys.contains(member.key): continue
+            case _ where LogLine.isStandardKey(member.key): continue
             default:
                 line.fields.append(key: member.key, value: member.value)
             }

@@ -73,3 +73,19 @@ func thresholdFromEnvironment(value: String?, level: Logger.Level) {
 func levelNames(level: Logger.Level, name: String) {
     #expect(level.lineName == name)
 }
+
+@Test func aFieldNamedLikeAStandardKeyIsDroppedAndLookalikesKept() {
+    var fields: JSONObject = [:]
+    for key in ["_time", "level", "logger", "message", "container_name", "request_id", "trace_id"] {
+        fields.members.append(.init(key: key, value: .string("spoofed")))
+    }
+    // Same lengths, other names; another case; a prefix: all ordinary fields.
+    for key in ["_tame", "Level", "loggers", "messag", "trace-id", "request_ID", "container_nam"] {
+        fields.members.append(.init(key: key, value: .int(1)))
+    }
+    let line = LogLine(epochMilliseconds: 0, level: .info, logger: "l", message: "m", fields: fields)
+    #expect(
+        line.jsonString
+            == #"{"_time":"1970-01-01T00:00:00.000Z","level":"INFO","logger":"l","message":"m","_tame":1,"Level":1,"#
+            + #""loggers":1,"messag":1,"trace-id":1,"request_ID":1,"container_nam":1}"#)
+}
