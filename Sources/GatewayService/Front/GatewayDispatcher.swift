@@ -2,6 +2,7 @@ public import HTTP1
 import BoxCore
 import Telemetry
 import Posix
+import Reactor
 
 /// The gateway's request handler (docs/contract.md §3.2): ids, health, login, the Invoke API, JWT, routing and the Lambda
 /// proxy, then one access-log line and the request metrics. Every response leaves with `X-Request-Id` and
@@ -75,8 +76,19 @@ public final class GatewayDispatcher: Sendable {
         // HEAD keeps the body here: the server writer sends its Content-Length (what GET would send) and omits it.
         trace.identity.apply(to: &response.headers)
         let latency = ContinuousClock.now - started
+        // Synchronous: a /metrics scrape right after a response counts it.
         metrics.recordRequest(route: trace.routeLabel, status: response.status, latency: latency)
-        accessLog(request, response: response, trace: trace, latency: latency)
+        if log.isEnabled(.info) {
+            // The access line is written after the response: queued on this loop, it runs once the connection
+            // has sent the answer and waits for the next request (docs/gateway.md, "Access log"). Off a loop
+            // (tests calling the dispatcher directly) it is written at once.
+            if let loop = EventLoop.current {
+                let answered = response
+                loop.execute { [self] in accessLog(request, response: answered, trace: trace, latency: latency) }
+            } else {
+                accessLog(request, response: response, trace: trace, latency: latency)
+            }
+        }
         return response
     }
 
