@@ -29,7 +29,9 @@ extension TemplateResolver {
         case "Fn::GetAZs":
             let r = settings.region
             return TemplateValue(kind: .list(["a", "b", "c"].map { .string(r + $0, at: call.mark) }), mark: call.mark)
-        case "Fn::ForEach", "Fn::Transform":
+        case "Fn::Transform":
+            throw TemplateError(TemplatePrepass.transformMessage, at: call.mark)
+        case "Fn::ForEach":
             throw TemplateError(
                 "\(call.name) is applied by CloudFormation transforms, which esb cannot run", at: call.mark)
         case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":

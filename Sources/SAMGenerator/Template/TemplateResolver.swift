@@ -40,11 +40,28 @@ final class TemplateResolver {
         "AWS::Lambda::LayerVersion": "LayerName",
     ]
 
-    init(template: SAMTemplate, settings: ResolutionSettings, parameters: [String: TemplateValue], log: DiagnosticLog) {
+    /// Parameters without a value, by where they are declared; those in `usedMissingParameters` were needed.
+    let missingParameters: [String: YAMLMark]
+    private(set) var usedMissingParameters: Set<String> = []
+
+    init(
+        template: SAMTemplate, settings: ResolutionSettings, parameters: TemplateParameters.Values,
+        log: DiagnosticLog
+    ) {
         self.template = template
         self.settings = settings
-        self.parameters = parameters
+        self.parameters = parameters.values
+        self.missingParameters = parameters.missing
         self.log = log
+    }
+
+    /// Parameters without a value that nothing esb generates used: a warning each, at the parameter.
+    func warnAboutUnusedMissingParameters() {
+        for (name, mark) in missingParameters where !usedMissingParameters.contains(name) {
+            log.warn(
+                "parameter \(name) has no Default and no --param; nothing esb generates uses it, so it stays unset",
+                at: mark)
+        }
     }
 
     // MARK: Walking nodes
@@ -99,6 +116,11 @@ final class TemplateResolver {
     /// `!Ref name`: a parameter, a pseudo parameter, or a resource.
     func ref(_ name: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue {
         if var value = parameters[name] {
+            if let declared = missingParameters[name] {
+                // Needed by something esb generates: the missing value is an error now, once, at the parameter.
+                usedMissingParameters.insert(name)
+                log.error(TemplateParameters.missingMessage(name), at: declared)
+            }
             value.mark = mark
             return value
         }
