@@ -209,6 +209,43 @@ struct APIDefinitionTests {
             }, "\(run.lines)")
     }
 
+    // Was: a route of a function left out by --skip-unsupported also warned "not a function of this template".
+    @Test func aFunctionLeftOutLosesItsDocumentRoutesWithoutASecondMessage() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              ItemsApi:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: prod
+                  DefinitionBody:
+                    paths:
+                      /items:
+                        get:
+                          x-amazon-apigateway-integration:
+                            type: aws_proxy
+                            uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${JavaFunction.Arn}/invocations
+
+            """ + Self.functions + """
+                  JavaFunction:
+                    Type: AWS::Serverless::Function
+                    Properties: {CodeUri: src/, Handler: app.Handler::handle, Runtime: java21}
+
+                """
+        let folder = try Self.generate(["template.yaml": template]).folder
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var request = GenerateRequest()
+        request.template = folder + "/template.yaml"
+        request.output = folder + "/out"
+        request.skipUnsupported = true
+        let recorder = GenerateCommandTests.Recorder()
+        #expect(GenerateCommandRunner.run(request, console: recorder.console) == 0, "\(recorder.all)")
+        let run = Run(status: 0, folder: folder, lines: recorder.all)
+        #expect(try run.routes() == ["GET /orders orders 1.0"])
+        #expect(
+            run.diagnostics.count { $0.contains("JavaFunction") || $0.contains("java-function") } == 1, "\(run.lines)")
+    }
+
     @Test func includesEsbCannotReadAreWarningsWhereTheValueIsUnused() throws {
         let template = """
             Transform: AWS::Serverless-2016-10-31

@@ -67,9 +67,15 @@ struct ModelBuilder {
         }
         // After every function is known: an API may come before the functions its document invokes.
         let names = Set(model.functions.map(\.name))
+        let all = Set(
+            context.template.resources.filter { $0.type == "AWS::Serverless::Function" }.compactMap {
+                try? context.resolver.resourceName($0.logicalID)
+            })
         for api in apis {
             do {
-                model.routes += try OpenAPIRouteReader(context: context, resource: api, functionNames: names).read()
+                model.routes += try OpenAPIRouteReader(
+                    context: context, resource: api, functionNames: names, templateFunctionNames: all
+                ).read()
             } catch {
                 context.log.error(error)
             }

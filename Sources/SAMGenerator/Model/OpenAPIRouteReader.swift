@@ -13,8 +13,11 @@ struct OpenAPIRouteReader {
 
     let context: ReadingContext
     let resource: SAMTemplate.Resource
-    /// Box names of the template's functions: an integration that names another function is not a route here.
+    /// Box names of the functions generated: an integration that names another function is not a route here.
     let functionNames: Set<String>
+    /// Box names of every function of the template, also those left out (`--skip-unsupported`) or in error:
+    /// their routes are dropped without a second message.
+    let templateFunctionNames: Set<String>
 
     var isHTTPAPI: Bool { resource.type == "AWS::Serverless::HttpApi" }
 
@@ -105,6 +108,7 @@ struct OpenAPIRouteReader {
                 at: mark)
             return nil
         }
+        if uri.isKnown, !functionNames.contains(name), templateFunctionNames.contains(name) { return nil }
         guard uri.isKnown, functionNames.contains(name) else {
             context.log.warn(
                 "integration invokes function \(quoted(name)), which is not a function of this template\(place); route ignored",
