@@ -11,7 +11,7 @@ extension FunctionReader {
         let runtimeName = try runtimeValue.string("Runtime")
         guard let runtime = RuntimeSpec(runtimeName) else {
             throw TemplateError(
-                "runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are)",
+                "runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are; --skip-unsupported leaves such functions out)",
                 at: runtimeValue.mark)
         }
         guard let handlerValue = try property("Handler") else {
@@ -42,6 +42,11 @@ extension FunctionReader {
             return build
         }
         let codeValue = try property("CodeUri") ?? .string(".", at: resource.mark)
+        if Self.isS3Location(codeValue) {
+            throw TemplateError(
+                "CodeUri is an S3 location; esb builds from local folders only (--skip-unsupported leaves such functions out)",
+                at: codeValue.mark)
+        }
         let code = try context.directory(codeValue, what: "CodeUri")
         build.codePath = code
         build.hasRequirements = runtime.isPython && context.fileSystem.isFile(code + "/requirements.txt")

@@ -71,14 +71,28 @@ struct FunctionReader {
         return context.log.errorCount == errorsBefore ? spec : nil
     }
 
-    /// The runtime of a Zip function when the box cannot run it (Go, Java, .NET, Ruby, custom runtimes), with its
-    /// position; nil otherwise (also when it cannot be read: `read()` reports that).
-    func unsupportedRuntime() -> (String, YAMLMark)? {
-        guard (try? property("PackageType")?.string("PackageType")) ?? "Zip" == "Zip",
-            let value = try? property("Runtime"), let runtime = try? value.string("Runtime"),
-            RuntimeSpec(runtime) == nil
-        else { return nil }
-        return (runtime, value.mark)
+    /// Why the box cannot build or run this function, with the position to point at: a Zip function whose runtime
+    /// the box cannot run (Go, Java, .NET, Ruby, custom runtimes), or whose code is in S3. Nil otherwise (also when
+    /// a setting cannot be read: `read()` reports that). `--skip-unsupported` leaves such functions out.
+    func unbuildable() -> (reason: String, mark: YAMLMark)? {
+        guard (try? property("PackageType")?.string("PackageType")) ?? "Zip" == "Zip" else { return nil }
+        if let value = try? property("Runtime"), let runtime = try? value.string("Runtime"), RuntimeSpec(runtime) == nil
+        {
+            return ("the box cannot run runtime \(quoted(runtime))", value.mark)
+        }
+        if !own.contains("InlineCode"), let code = try? property("CodeUri"), Self.isS3Location(code) {
+            return ("its code is in S3 (CodeUri), which esb cannot build from", code.mark)
+        }
+        return nil
+    }
+
+    /// `s3://bucket/key`, or `{Bucket: ..., Key: ...}` (SAM's S3 location object).
+    static func isS3Location(_ value: TemplateValue) -> Bool {
+        switch value.kind {
+        case .string(let text): text.hasPrefix("s3://")
+        case .map: value["Bucket"] != nil
+        default: false
+        }
     }
 
     /// Runs one step of the reading; its error is logged and reading goes on with the next step.

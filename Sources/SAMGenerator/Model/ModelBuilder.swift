@@ -18,9 +18,9 @@ struct ModelBuilder {
                 switch resource.type {
                 case "AWS::Serverless::Function":
                     let reader = FunctionReader(context: context, resource: resource, globals: globalsFunction)
-                    if context.options.skipUnsupported, let (runtime, mark) = reader.unsupportedRuntime() {
+                    if context.options.skipUnsupported, let (reason, mark) = reader.unbuildable() {
                         context.log.warn(
-                            "function \(resource.logicalID) is left out (--skip-unsupported): the box cannot run runtime \(quoted(runtime)); its events are ignored",
+                            "function \(resource.logicalID) is left out (--skip-unsupported): \(reason); its events are ignored",
                             at: mark)
                         model.skippedFunctions += 1
                         continue

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import ESBCommands
+@testable import SAMGenerator
+
+/// Function shapes seen in public SAM examples that esb cannot build: what the user is told, and what
+/// `--skip-unsupported` does with them (docs/sam-support.md). Through `esb generate` on real files.
+@Suite("Functions esb cannot build")
+struct PublicShapesTests {
+    static let template = """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          LocalFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/
+              Handler: app.handler
+              Runtime: python3.12
+              Events:
+                Get: {Type: Api, Properties: {Path: /local, Method: get}}
+          ZipInS3Function:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: s3://sam-demo-bucket/hello.zip
+              Handler: hello.handler
+              Runtime: python3.12
+              Events:
+                Get: {Type: Api, Properties: {Path: /s3, Method: get}}
+          ObjectInS3Function:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri:
+                Bucket: sam-demo-bucket
+                Key: hello.zip
+                Version: 3Tcgv52_0GaDvhDva4YciYeqRyPnpIcO
+              Handler: hello.handler
+              Runtime: nodejs20.x
+
+        """
+
+    static func run(_ skipUnsupported: Bool) throws -> APIDefinitionTests.Run {
+        let folder = try APIDefinitionTests.generate(["template.yaml": template]).folder
+        var request = GenerateRequest()
+        request.template = folder + "/template.yaml"
+        request.output = folder + "/out"
+        request.skipUnsupported = skipUnsupported
+        let recorder = GenerateCommandTests.Recorder()
+        let status = GenerateCommandRunner.run(request, console: recorder.console)
+        return APIDefinitionTests.Run(status: status, folder: folder, lines: recorder.all)
+    }
+
+    // Was: the S3 location object was "CodeUri must be a local folder path", and --skip-unsupported did not help.
+    @Test func codeInS3IsALocatedErrorThatSkipUnsupportedTurnsIntoAWarning() throws {
+        let refused = try Self.run(false)
+        defer { try? FileManager.default.removeItem(atPath: refused.folder) }
+        #expect(refused.status == 1)
+        let hint =
+            "CodeUri is an S3 location; esb builds from local folders only (--skip-unsupported leaves such functions out)"
+        #expect(
+            refused.diagnostics == ["template.yaml:14:16: error: \(hint)", "template.yaml:23:9: error: \(hint)"],
+            "\(refused.lines)")
+
+        let skipped = try Self.run(true)
+        defer { try? FileManager.default.removeItem(atPath: skipped.folder) }
+        #expect(skipped.status == 0, "\(skipped.lines)")
+        #expect(try skipped.routes() == ["GET /local local-function 1.0"])
+        #expect(
+            skipped.diagnostics == [
+                "template.yaml:14:16: warning: function ZipInS3Function is left out (--skip-unsupported): its code is in S3 (CodeUri), which esb cannot build from; its events are ignored",
+                "template.yaml:23:9: warning: function ObjectInS3Function is left out (--skip-unsupported): its code is in S3 (CodeUri), which esb cannot build from; its events are ignored",
+            ], "\(skipped.lines)")
+    }
+}
