@@ -297,7 +297,8 @@ struct APIDefinitionTests {
             }, "\(refused.lines)")
     }
 
-    // Was: every parameter without a value was an error, also one only a VPC endpoint or a certificate used.
+    // Was: every parameter without a value was an error, also one only a certificate or an event's
+    // AuthorizationScopes (which the box does not apply) used.
     @Test func aParameterWithoutValueIsAnErrorOnlyWhereEsbUsesIt() throws {
         let template = """
             Transform: AWS::Serverless-2016-10-31
@@ -321,6 +322,15 @@ struct APIDefinitionTests {
                     Variables:
                       TABLE: !Ref TableName
                       TABLE_ARN: !Sub arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}
+                  Events:
+                    Get:
+                      Type: HttpApi
+                      Properties:
+                        Path: /items
+                        Method: get
+                        Auth:
+                          Authorizer: Cognito
+                          AuthorizationScopes: [!Sub "admins-${CertificateArn}"]
 
             """
         let run = try Self.generate(["template.yaml": template])

@@ -99,14 +99,25 @@ struct EventReader {
         ]
     }
 
-    /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT.
+    /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT. Only `Authorizer` is
+    /// evaluated: the rest (scopes, API keys, resource policies) has no effect, so a parameter without a value
+    /// used there does not stop the run.
     private func readAuth(_ properties: YAMLMappingReader) throws(TemplateError) -> String {
-        guard let auth = try context.resolver.property("Auth", of: properties) else { return "jwt" }
-        for entry in try auth.entries("Auth") where entry.key != "Authorizer" && entry.key != "AuthorizationScopes" {
-            context.log.warn("Auth.\(entry.key) is not supported by the box; ignored", at: entry.keyMark)
+        guard let node = properties["Auth"], !node.isNull else { return "jwt" }
+        if Intrinsic(node) != nil {
+            guard let auth = try context.resolver.property("Auth", of: properties) else { return "jwt" }
+            return try auth["Authorizer"].map { v throws(TemplateError) in try authValue(v) } ?? "jwt"
         }
-        guard let authorizer = auth["Authorizer"] else { return "jwt" }
-        return try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
+        let auth = try SAMTemplate.reader(node)
+        for entry in auth.entries where entry.key != "Authorizer" && entry.key != "AuthorizationScopes" {
+            context.log.warn("Auth.\(entry.key) is not supported by the box; ignored", at: entry.keyNode.mark)
+        }
+        guard let authorizer = try context.resolver.property("Authorizer", of: auth) else { return "jwt" }
+        return try authValue(authorizer)
+    }
+
+    private func authValue(_ authorizer: TemplateValue) throws(TemplateError) -> String {
+        try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
     }
 
     /// The path as API Gateway serves it: a trailing `/` dropped (`/plantest/` → `/plantest`), repeated
