@@ -160,6 +160,8 @@ extension TemplateResolver {
         case ("AWS::Serverless::Function", "Alias"), ("AWS::Serverless::Function", "Version"):
             // `${Fn.Alias}` / `${Fn.Version}` in Fn::Sub: the box runs one version, under the function's name.
             value = name
+        case let (type, attribute) where awsShapedAttribute(type: type, attribute, name: name) != nil:
+            value = awsShapedAttribute(type: type, attribute, name: name)
         case (_, "Arn"):
             let parts = resource.type.split(separator: ":", omittingEmptySubsequences: true)
             let service = parts.count >= 2 ? parts[1].lowercased() : "unknown"

@@ -130,7 +130,8 @@ final class TemplateResolver {
             case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
                 return .string(try layerARN(name), at: mark)
             default:
-                return .string(try resourceName(name), at: mark)
+                let boxName = try resourceName(name)
+                return .string(awsShapedRef(type: resource.type, name: boxName) ?? boxName, at: mark)
             }
         }
         if let implicit = try implicitResource(name) { return .string(implicit.name, at: mark) }
@@ -199,7 +200,7 @@ final class TemplateResolver {
         }
         defer { namesInProgress.remove(logicalID) }
         var name = NameRules.kebabCase(logicalID)
-        if let property = Self.nameProperties[resource.type],
+        if let property = Self.nameProperties[resource.type] ?? Self.otherNameProperties[resource.type],
             let value = try self.property(property, of: resource.properties)
         {
             name = try value.string(property)
