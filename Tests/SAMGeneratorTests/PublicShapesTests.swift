@@ -71,4 +71,54 @@ struct PublicShapesTests {
                 "template.yaml:23:9: warning: function ObjectInS3Function is left out (--skip-unsupported): its code is in S3 (CodeUri), which esb cannot build from; its events are ignored",
             ], "\(skipped.lines)")
     }
+
+    // Was: "CodeUri "src/function.py" is a file; esb needs the folder of the code".
+    @Test func aSingleSourceFileIsTheWholeCode() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              SubmitFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/app.py
+                  Handler: app.handler
+                  Runtime: python3.12
+
+            """
+        let run = try APIDefinitionTests.generate(["template.yaml": template])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0, "\(run.lines)")
+        let manifest = try BuildManifest.parse(
+            try Fixtures.read(run.folder + "/out/build.yml"), path: "build.yml")
+        let function = try #require(manifest.functions["submit-function"])
+        #expect(function.code.map { PathTools.join(run.folder + "/out", $0) } == run.folder + "/src/app.py")
+        // esb build stages the one file as the code folder.
+        let stager = FunctionStager(
+            outputDirectory: run.folder + "/out", name: "submit-function", function: function,
+            runner: ProcessRunner(verbose: false), refresh: false)
+        _ = try stager.stage()
+        let staged = run.folder + "/out/functions/submit-function/build/code"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staged) == ["app.py"])
+    }
+
+    @Test func anArchiveAsCodeSaysWhatToDo() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              ArchiveFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/code.zip
+                  Handler: app.handler
+                  Runtime: python3.12
+
+            """
+        let run = try APIDefinitionTests.generate(["template.yaml": template, "src/code.zip": "PK"])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 1)
+        #expect(
+            run.diagnostics == [
+                "template.yaml:6:16: error: CodeUri \"src/code.zip\" is an archive; esb builds from the code itself: point CodeUri at the folder the archive is made from"
+            ], "\(run.lines)")
+    }
 }

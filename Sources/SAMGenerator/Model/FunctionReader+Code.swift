@@ -47,6 +47,16 @@ extension FunctionReader {
                 "CodeUri is an S3 location; esb builds from local folders only (--skip-unsupported leaves such functions out)",
                 at: codeValue.mark)
         }
+        if let file = try singleCodeFile(codeValue, runtime: runtime) {
+            // The one file is the code, as a deployment package made from it (docs/sam-support.md).
+            build.codePath = file
+            if !handlerModuleExists(module, runtime: runtime, inFile: file) {
+                context.log.warn(
+                    "handler module \(module) of \(resource.logicalID) is not the CodeUri file \(PathTools.lastComponent(file))",
+                    at: handlerValue.mark)
+            }
+            return build
+        }
         let code = try context.directory(codeValue, what: "CodeUri")
         build.codePath = code
         build.hasRequirements = runtime.isPython && context.fileSystem.isFile(code + "/requirements.txt")
@@ -78,6 +88,30 @@ extension FunctionReader {
             !$0.isEmpty && $0 != "." && $0 != ".."
         }
             && !module.contains("..")
+    }
+
+    /// `CodeUri: src/function.py`: a source file of the runtime's language as the whole code (public SAM examples
+    /// deployed with `sam deploy`, which zips the one file). Nil for a folder; an archive is an error that says
+    /// what to do.
+    private func singleCodeFile(_ value: TemplateValue, runtime: RuntimeSpec) throws(TemplateError) -> String? {
+        guard case .string(let text) = value.kind, !text.hasPrefix("s3://") else { return nil }
+        let path = PathTools.join(context.options.templateDirectory, text)
+        guard context.fileSystem.isFile(path) else { return nil }
+        let name = PathTools.lastComponent(path)
+        let sourceExtensions = runtime.isPython ? [".py"] : [".js", ".mjs", ".cjs"]
+        if sourceExtensions.contains(where: { name.hasSuffix($0) }) { return path }
+        let archive = [".zip", ".jar"].contains { name.lowercased().hasSuffix($0) }
+        throw TemplateError(
+            archive
+                ? "CodeUri \(quoted(text)) is an archive; esb builds from the code itself: point CodeUri at the folder the archive is made from"
+                : "CodeUri \(quoted(text)) is a file; esb needs the folder of the code (or one \(sourceExtensions.joined(separator: "/")) file)",
+            at: value.mark)
+    }
+
+    private func handlerModuleExists(_ module: String, runtime: RuntimeSpec, inFile file: String) -> Bool {
+        let name = PathTools.lastComponent(file)
+        let stem = name.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        return module == stem
     }
 
     private func handlerModuleExists(_ module: String, runtime: RuntimeSpec, in folders: [String]) -> Bool {
