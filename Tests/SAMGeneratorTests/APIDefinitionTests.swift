@@ -173,11 +173,17 @@ struct APIDefinitionTests {
                           x-amazon-apigateway-integration:
                             type: aws_proxy
                             uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${OrdersFunction.Arn}/invocations
-                      /bad:
+                      /arn:
                         get:
                           x-amazon-apigateway-integration:
                             type: aws_proxy
                             uri: !GetAtt OrdersFunction.Arn
+                            payloadFormatVersion: "2.0"
+                      /bad:
+                        get:
+                          x-amazon-apigateway-integration:
+                            type: aws_proxy
+                            uri: https://example.com/bad
                       /queue:
                         post:
                           x-amazon-apigateway-integration:
@@ -195,17 +201,17 @@ struct APIDefinitionTests {
         let run = try Self.generate(["template.yaml": template])
         defer { try? FileManager.default.removeItem(atPath: run.folder) }
         #expect(run.status == 0, "\(run.lines)")
-        // `$default` is everything; without payloadFormatVersion, API Gateway's default 1.0. `uri: !GetAtt F.Arn`
-        // is not an API Gateway integration URI: said, and left out.
+        // `$default` is everything; without payloadFormatVersion, API Gateway's default 1.0. An HTTP API takes the
+        // function's ARN as its URI too; a URI that names no function is said, and left out.
         #expect(
             try run.routes() == [
-                "ANY / orders 1.0", "POST /items items-function 2.0", "ANY /{proxy+} orders 1.0",
+                "ANY / orders 1.0", "GET /arn orders 2.0", "POST /items items-function 2.0", "ANY /{proxy+} orders 1.0",
             ])
         #expect(run.lines.contains { $0.contains("integration URI does not name a Lambda function") }, "\(run.lines)")
         #expect(
             run.diagnostics.contains {
                 $0.hasPrefix(
-                    "template.yaml:26:13: warning: integration \"SQS-SendMessage\" (an AWS service integration)")
+                    "template.yaml:32:13: warning: integration \"SQS-SendMessage\" (an AWS service integration)")
             }, "\(run.lines)")
     }
 
@@ -369,7 +375,9 @@ struct APIDefinitionTests {
                 "chat"
             ),
             ("arn:aws:apigateway:r:sqs:path/1/queue", nil),
-            ("arn:aws:lambda:r:1:function:items", nil),
+            ("arn:aws:lambda:r:1:function:items", "items"),
+            ("arn:aws:lambda:r:1:function:items:live", "items"),
+            ("arn:aws:sqs:r:1:function:items", nil),
             ("arn:aws:apigateway:r:lambda:path/2015-03-31/functions//invocations", nil),
         ] as [(String, String?)])
     func integrationURIsNameTheirFunction(_ uri: String, _ name: String?) {

@@ -120,8 +120,16 @@ struct OpenAPIRouteReader {
 
     /// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations`
     /// → `NAME` (the box runs one version, so the qualifier is dropped). The response-streaming form
-    /// (`path/2021-11-15/functions/.../response-streaming-invocations`) names its function the same way.
+    /// (`path/2021-11-15/functions/.../response-streaming-invocations`) names its function the same way, and so
+    /// does a bare function ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), which HTTP APIs accept.
     static func lambdaFunctionName(inIntegrationURI uri: String) -> String? {
+        // HTTP APIs also take the function's ARN itself (`uri: !GetAtt Fn.Arn`).
+        if uri.hasPrefix("arn:"), uri.split(separator: ":").dropFirst(2).first == "lambda",
+            let function = uri.range(of: ":function:")
+        {
+            let name = uri[function.upperBound...].split(separator: ":", omittingEmptySubsequences: false)[0]
+            return name.isEmpty || name.contains("/") ? nil : String(name)
+        }
         guard let path = uri.range(of: ":lambda:path/"),
             let functions = uri.range(of: "/functions/", range: path.upperBound..<uri.endIndex),
             let end = uri.range(of: "/", options: .backwards, range: functions.upperBound..<uri.endIndex),
