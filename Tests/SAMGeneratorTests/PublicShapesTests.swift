@@ -121,4 +121,28 @@ struct PublicShapesTests {
                 "template.yaml:6:16: error: CodeUri \"src/code.zip\" is an archive; esb builds from the code itself: point CodeUri at the folder the archive is made from"
             ], "\(run.lines)")
     }
+
+    @Test func aFunctionURLSaysHowToRouteToTheFunction() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              StreamFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/
+                  Handler: app.handler
+                  Runtime: python3.12
+                  FunctionUrlConfig:
+                    AuthType: AWS_IAM
+                    InvokeMode: RESPONSE_STREAM
+
+            """
+        let run = try APIDefinitionTests.generate(["template.yaml": template])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0)
+        #expect(
+            run.diagnostics == [
+                "template.yaml:9:7: warning: function property FunctionUrlConfig is not supported by esb; ignored: the box has no function URLs; an HttpApi event without Path and Method routes every path and method to the function with the same event (payload 2.0)"
+            ], "\(run.lines)")
+    }
 }
