@@ -252,6 +252,48 @@ struct APIDefinitionTests {
             run.diagnostics.count { $0.contains("JavaFunction") || $0.contains("java-function") } == 1, "\(run.lines)")
     }
 
+    // Was: the event was kept. SAM adds an event's integration to an HTTP API's document only where the document
+    // has none, so the document's function serves the route.
+    @Test func anHTTPAPIDocumentWinsOverAnEventForTheSameRoute() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              ItemsApi:
+                Type: AWS::Serverless::HttpApi
+                Properties:
+                  DefinitionBody:
+                    openapi: 3.0.1
+                    paths:
+                      /items:
+                        post:
+                          x-amazon-apigateway-integration:
+                            type: aws_proxy
+                            payloadFormatVersion: "1.0"
+                            uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${OrdersFunction.Arn}/invocations
+              ItemsFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/
+                  Handler: app.handler
+                  Runtime: python3.12
+                  Events:
+                    Post: {Type: HttpApi, Properties: {ApiId: !Ref ItemsApi, Path: /items, Method: post}}
+                    Get: {Type: HttpApi, Properties: {ApiId: !Ref ItemsApi, Path: /items, Method: get}}
+              OrdersFunction:
+                Type: AWS::Serverless::Function
+                Properties: {FunctionName: orders, CodeUri: src/, Handler: app.handler, Runtime: python3.12}
+
+            """
+        let run = try Self.generate(["template.yaml": template])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0, "\(run.lines)")
+        #expect(try run.routes() == ["GET /items items-function 2.0", "POST /items orders 1.0"])
+        #expect(
+            run.diagnostics.contains(
+                "template.yaml:22:9: warning: route POST /items of items-function is dropped: the HttpApi's OpenAPI document (line 10) routes it to orders (payload 1.0), which wins as in SAM"
+            ), "\(run.lines)")
+    }
+
     @Test func includesEsbCannotReadAreWarningsWhereTheValueIsUnused() throws {
         let template = """
             Transform: AWS::Serverless-2016-10-31

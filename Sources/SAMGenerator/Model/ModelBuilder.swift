@@ -119,19 +119,28 @@ struct ModelBuilder {
     /// Routes sorted by path and method; a second route for the same path and method is dropped, with a warning when
     /// it names another function or payload version.
     private func uniqueRoutes(_ routes: [RouteSpec]) -> [RouteSpec] {
-        var seen: [String: RouteSpec] = [:]
+        var seen: [String: Int] = [:]
         var kept: [RouteSpec] = []
         for route in routes {
             let key = route.method + " " + route.path
-            if let first = seen[key] {
+            if let index = seen[key] {
+                let first = kept[index]
                 // An event of a function on an API whose OpenAPI document also has the route: SAM merges the two.
                 if first.function == route.function, first.payloadFormat == route.payloadFormat { continue }
+                if route.fromHTTPAPIDocument, !first.fromHTTPAPIDocument {
+                    // SAM adds an event's integration to an HTTP API's document only where it has none.
+                    context.log.warn(
+                        "route \(key) of \(first.function) is dropped: the HttpApi's OpenAPI document (line \(route.mark.line)) routes it to \(route.function) (payload \(route.payloadFormat)), which wins as in SAM",
+                        at: first.mark)
+                    kept[index] = route
+                    continue
+                }
                 context.log.warn(
                     "route \(key) of \(route.function) duplicates the one of \(first.function) (line \(first.mark.line)); the first is kept",
                     at: route.mark)
                 continue
             }
-            seen[key] = route
+            seen[key] = kept.count
             kept.append(route)
         }
         return kept.sorted { ($0.path, $0.method) < ($1.path, $1.method) }

@@ -65,7 +65,9 @@ struct OpenAPIRouteReader {
         }
         if isHTTPAPI, rawPath == "$default" {
             return ["/", "/{proxy+}"].map {
-                RouteSpec(path: $0, method: "ANY", function: function, payloadFormat: payload, auth: "jwt", mark: mark)
+                RouteSpec(
+                    path: $0, method: "ANY", function: function, payloadFormat: payload, auth: "jwt", mark: mark,
+                    fromHTTPAPIDocument: true)
             }
         }
         let path = EventReader.normalizedPath(rawPath)
@@ -76,7 +78,9 @@ struct OpenAPIRouteReader {
             return []
         }
         return [
-            RouteSpec(path: path, method: method, function: function, payloadFormat: payload, auth: "jwt", mark: mark)
+            RouteSpec(
+                path: path, method: method, function: function, payloadFormat: payload, auth: "jwt", mark: mark,
+                fromHTTPAPIDocument: isHTTPAPI)
         ]
     }
 
