@@ -11,6 +11,7 @@ struct IntrinsicFunctionTests {
           Stage: {Type: String, Default: dev}
           Origins: {Type: CommaDelimitedList, Default: "a.example,b.example"}
           Count: {Type: Number, Default: 3}
+          Arches: {Type: "List<String>", Default: [x86_64, arm64]}
         Mappings:
           Sizes: {dev: {Memory: 256}, prod: {Memory: 1024}}
         Conditions:
@@ -89,6 +90,8 @@ struct IntrinsicFunctionTests {
         ("!Join [\"\", []]", ""),
         ("!Join [\";\", !Ref Origins]", "a.example;b.example"),
         ("!Select [1, !Ref Origins]", "b.example"),
+        // `List<String>` (seen in SAM's own examples) is a list like CommaDelimitedList; it was an unknown Type.
+        ("!Join [\"+\", !Ref Arches]", "x86_64+arm64"),
         ("!Select [\"0\", [x, y]]", "x"),
         ("!Select [2, !Split [\"/\", \"a/b/c\"]]", "c"),
         ("!Join [\"+\", !Split [\",\", \"a,,b\"]]", "a++b"),

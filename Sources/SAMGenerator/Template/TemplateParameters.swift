@@ -65,7 +65,7 @@ enum TemplateParameters {
         if type.hasPrefix("AWS::SSM::Parameter") {
             log.warn(
                 "parameter \(name) of type \(type) cannot be read from SSM; its Default (or --param) is used", at: mark)
-        } else if !(["String", "Number", "CommaDelimitedList", "List<Number>"].contains(type)
+        } else if !(["String", "Number", "CommaDelimitedList", "List<Number>", "List<String>"].contains(type)
             || type.hasPrefix("AWS::") || type.hasPrefix("List<AWS::"))
         {
             throw TemplateError(
