@@ -145,4 +145,35 @@ struct PublicShapesTests {
                 "template.yaml:9:7: warning: function property FunctionUrlConfig is not supported by esb; ignored: the box has no function URLs; an HttpApi event without Path and Method routes every path and method to the function with the same event (payload 2.0)"
             ], "\(run.lines)")
     }
+
+    // Was: "Path must start with /, found "$default"" and "Method is not an HTTP method". SAM itself writes an
+    // HttpApi event without Path and Method as `$default` and `x-amazon-apigateway-any-method`.
+    @Test func sAMsOwnSpellingsOfTheDefaultRouteAndAnyMethod() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              CatchAllFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/
+                  Handler: app.handler
+                  Runtime: python3.12
+                  Events:
+                    Everything:
+                      Type: HttpApi
+                      Properties: {Path: $default, Method: x-amazon-apigateway-any-method}
+                    Legacy:
+                      Type: Api
+                      Properties: {Path: /legacy, Method: x-amazon-apigateway-any-method}
+
+            """
+        let run = try APIDefinitionTests.generate(["template.yaml": template])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0, "\(run.lines)")
+        #expect(
+            try run.routes() == [
+                "ANY / catch-all-function 2.0", "ANY /legacy catch-all-function 1.0",
+                "ANY /{proxy+} catch-all-function 2.0",
+            ])
+    }
 }

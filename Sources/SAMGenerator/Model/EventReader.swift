@@ -76,8 +76,11 @@ struct EventReader {
             }
         }
         let auth = try readAuth(properties)
-        guard let path, let method else {
-            if http, path == nil, method == nil {
+        // `Path: $default` is what SAM writes for an HttpApi event without Path and Method.
+        let isDefaultPath: Bool
+        if http, let path, case .string("$default") = path.kind { isDefaultPath = true } else { isDefaultPath = false }
+        guard let path, let method, !isDefaultPath else {
+            if http, (path == nil && method == nil) || isDefaultPath {
                 // An HttpApi event without Path and Method is the API's $default route: everything.
                 return ["/", "/{proxy+}"].map {
                     RouteSpec(
@@ -88,7 +91,8 @@ struct EventReader {
         }
         let pathText = Self.normalizedPath(try path.string("Path"))
         try Self.checkPath(pathText, at: path.mark)
-        let methodText = try method.string("Method").uppercased()
+        var methodText = try method.string("Method").uppercased()
+        if methodText == "X-AMAZON-APIGATEWAY-ANY-METHOD" { methodText = "ANY" }
         guard Self.methods.contains(methodText) else {
             throw TemplateError("Method \(quoted(methodText)) is not an HTTP method (or ANY)", at: method.mark)
         }
