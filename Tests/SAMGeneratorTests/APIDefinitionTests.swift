@@ -320,6 +320,26 @@ struct APIDefinitionTests {
                 )
             }, "\(run.lines)")
 
+        // A DefinitionUri that is not a local file is the same: a warning, the events' routes stay.
+        let remoteTemplate = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              ItemsApi:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: prod
+                  DefinitionUri: https://example.com/api.yaml
+
+            """ + Self.functions
+        let remote = try Self.generate(["template.yaml": remoteTemplate])
+        defer { try? FileManager.default.removeItem(atPath: remote.folder) }
+        #expect(remote.status == 0, "\(remote.lines)")
+        #expect(try remote.routes() == ["GET /orders orders 1.0"])
+        #expect(
+            remote.diagnostics.contains {
+                $0.hasPrefix("template.yaml:7:22: warning: DefinitionUri is not a local file (S3 or another URL)")
+            }, "\(remote.lines)")
+
         // Where esb needs the value, it is still an error at the transform.
         let used = """
             Transform: AWS::Serverless-2016-10-31

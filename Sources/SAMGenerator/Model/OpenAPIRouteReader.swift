@@ -156,9 +156,9 @@ struct OpenAPIRouteReader {
         }
         guard let uriNode = resource.properties["DefinitionUri"], !uriNode.isNull else { return nil }
         let uri = try context.resolver.resolve(uriNode)
-        guard case .string(let path) = uri.kind, !path.hasPrefix("s3://") else {
+        guard case .string(let path) = uri.kind, !path.contains("://") else {
             context.log.warn(
-                "DefinitionUri in S3 cannot be read here; routes of its Lambda proxy integrations are missing",
+                "DefinitionUri is not a local file (S3 or another URL) and cannot be read here; routes of its Lambda proxy integrations are missing",
                 at: uri.mark)
             return nil
         }
@@ -173,7 +173,7 @@ struct OpenAPIRouteReader {
             return nil
         }
         guard name == "AWS::Include", let location = transform["Parameters"]?["Location"],
-            case .string(let path) = location.kind, !path.hasPrefix("s3://"), location.isKnown
+            case .string(let path) = location.kind, !path.contains("://"), location.isKnown
         else {
             context.log.warn(
                 "DefinitionBody is made by Fn::Transform from a document esb cannot read (only AWS::Include of a local file); routes of its Lambda proxy integrations are missing",
