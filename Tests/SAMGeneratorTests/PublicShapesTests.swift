@@ -101,25 +101,60 @@ struct PublicShapesTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: staged) == ["app.py"])
     }
 
-    @Test func anArchiveAsCodeSaysWhatToDo() throws {
+    // Was: "is a file; esb needs the folder of the code". Public SAM examples ship a deployment package.
+    @Test func aZipDeploymentPackageIsUnpackedByEsbBuild() throws {
         let template = """
             Transform: AWS::Serverless-2016-10-31
             Resources:
-              ArchiveFunction:
+              PackagedFunction:
                 Type: AWS::Serverless::Function
                 Properties:
-                  CodeUri: src/code.zip
-                  Handler: app.handler
+                  CodeUri: src/index.zip
+                  Handler: index.handler
                   Runtime: python3.12
 
             """
-        let run = try APIDefinitionTests.generate(["template.yaml": template, "src/code.zip": "PK"])
+        let run = try APIDefinitionTests.generate(["template.yaml": template])
         defer { try? FileManager.default.removeItem(atPath: run.folder) }
-        #expect(run.status == 1)
+        #expect(run.status == 1, "the package does not exist yet")
+        // A real archive, made by Python's zipfile (the tool esb build unpacks it with).
+        let zip = Process()
+        zip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        zip.arguments = [
+            "python3", "-c",
+            "import zipfile; z = zipfile.ZipFile('src/index.zip', 'w'); z.writestr('index.py', 'def handler(e, c): return 1\\n'); z.writestr('lib/util.py', ''); z.close()",
+        ]
+        zip.currentDirectoryURL = URL(fileURLWithPath: run.folder)
+        try zip.run()
+        zip.waitUntilExit()
+        #expect(zip.terminationStatus == 0)
+
+        var request = GenerateRequest()
+        request.template = run.folder + "/template.yaml"
+        request.output = run.folder + "/out"
+        let recorder = GenerateCommandTests.Recorder()
+        #expect(GenerateCommandRunner.run(request, console: recorder.console) == 0, "\(recorder.all)")
+        let manifest = try BuildManifest.parse(try Fixtures.read(run.folder + "/out/build.yml"), path: "build.yml")
+        let function = try #require(manifest.functions["packaged-function"])
+        let stager = FunctionStager(
+            outputDirectory: run.folder + "/out", name: "packaged-function", function: function,
+            runner: ProcessRunner(verbose: false), refresh: false)
+        _ = try stager.stage()
+        let staged = run.folder + "/out/functions/packaged-function/build/code"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staged).sorted() == ["index.py", "lib"])
+        #expect(FileManager.default.fileExists(atPath: staged + "/lib/util.py"))
+
+        // Any other file is still an error that says what esb takes.
+        let jar = try APIDefinitionTests.generate([
+            "template.yaml": template.replacingOccurrences(of: "src/index.zip", with: "src/app.jar"),
+            "src/app.jar": "PK",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: jar.folder) }
+        #expect(jar.status == 1)
         #expect(
-            run.diagnostics == [
-                "template.yaml:6:16: error: CodeUri \"src/code.zip\" is an archive; esb builds from the code itself: point CodeUri at the folder the archive is made from"
-            ], "\(run.lines)")
+            jar.diagnostics == [
+                "template.yaml:6:16: error: CodeUri \"src/app.jar\" is a file; esb needs the folder of the code, a .zip deployment package or one .py file"
+            ], "\(jar.lines)")
     }
 
     @Test func aFunctionURLSaysHowToRouteToTheFunction() throws {

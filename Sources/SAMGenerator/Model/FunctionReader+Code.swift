@@ -50,7 +50,8 @@ extension FunctionReader {
         if let file = try singleCodeFile(codeValue, runtime: runtime) {
             // The one file is the code, as a deployment package made from it (docs/sam-support.md).
             build.codePath = file
-            if !handlerModuleExists(module, runtime: runtime, inFile: file) {
+            // A deployment package (.zip) is unpacked by esb build; what it holds is not looked at here.
+            if !file.hasSuffix(".zip"), !handlerModuleExists(module, runtime: runtime, inFile: file) {
                 context.log.warn(
                     "handler module \(module) of \(resource.logicalID) is not the CodeUri file \(PathTools.lastComponent(file))",
                     at: handlerValue.mark)
@@ -91,20 +92,17 @@ extension FunctionReader {
     }
 
     /// `CodeUri: src/function.py`: a source file of the runtime's language as the whole code (public SAM examples
-    /// deployed with `sam deploy`, which zips the one file). Nil for a folder; an archive is an error that says
-    /// what to do.
+    /// deployed with `sam deploy`, which zips the one file), or `src/index.zip`, a deployment package `esb build`
+    /// unpacks. Nil for a folder; any other file is an error.
     private func singleCodeFile(_ value: TemplateValue, runtime: RuntimeSpec) throws(TemplateError) -> String? {
         guard case .string(let text) = value.kind, !text.hasPrefix("s3://") else { return nil }
         let path = PathTools.join(context.options.templateDirectory, text)
         guard context.fileSystem.isFile(path) else { return nil }
         let name = PathTools.lastComponent(path)
         let sourceExtensions = runtime.isPython ? [".py"] : [".js", ".mjs", ".cjs"]
-        if sourceExtensions.contains(where: { name.hasSuffix($0) }) { return path }
-        let archive = [".zip", ".jar"].contains { name.lowercased().hasSuffix($0) }
+        if sourceExtensions.contains(where: { name.hasSuffix($0) }) || name.hasSuffix(".zip") { return path }
         throw TemplateError(
-            archive
-                ? "CodeUri \(quoted(text)) is an archive; esb builds from the code itself: point CodeUri at the folder the archive is made from"
-                : "CodeUri \(quoted(text)) is a file; esb needs the folder of the code (or one \(sourceExtensions.joined(separator: "/")) file)",
+            "CodeUri \(quoted(text)) is a file; esb needs the folder of the code, a .zip deployment package or one \(sourceExtensions.joined(separator: "/")) file",
             at: value.mark)
     }
 
