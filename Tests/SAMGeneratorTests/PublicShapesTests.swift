@@ -211,4 +211,19 @@ struct PublicShapesTests {
                 "ANY /{proxy+} catch-all-function 2.0",
             ])
     }
+
+    @Test(arguments: [
+        (
+            "arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7",
+            "; add aws-lambda-powertools to the function's requirements.txt instead"
+        ),
+        (
+            "arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20",
+            "; add the @aws-lambda-powertools packages to the function's package.json instead"
+        ),
+        ("arn:aws:lambda:ap-northeast-1:123456789012:layer:vendor-tools:3", ""),
+    ])
+    func wellKnownLayerARNsSayWhatToInstall(_ arn: String, _ hint: String) {
+        #expect(FunctionReader.layerHint(arn) == hint)
+    }
 }

@@ -77,6 +77,19 @@ extension FunctionReader {
         return build
     }
 
+    /// What to install instead of a well-known public layer (AWS's own Powertools layers are in many public
+    /// templates): the package it carries, for requirements.txt or package.json.
+    static func layerHint(_ arn: String) -> String {
+        let name = arn.split(separator: ":").dropFirst(6).first.map(String.init) ?? ""
+        if name.hasPrefix("AWSLambdaPowertoolsPython") {
+            return "; add aws-lambda-powertools to the function's requirements.txt instead"
+        }
+        if name.hasPrefix("AWSLambdaPowertoolsTypeScript") {
+            return "; add the @aws-lambda-powertools packages to the function's package.json instead"
+        }
+        return ""
+    }
+
     /// `app`, `src/handlers/orders`, `pkg.module`: relative, no `.`/`..`/empty path segment, plain characters.
     static func isPlainModulePath(_ module: String) -> Bool {
         guard !module.hasPrefix("/"),
@@ -162,7 +175,8 @@ extension FunctionReader {
                 logicalID = local
             } else if text.hasPrefix("arn:") {
                 context.log.warn(
-                    "layer \(text) is an ARN outside this template; it cannot be baked into the image", at: node.mark)
+                    "layer \(text) is an ARN outside this template; it cannot be baked into the image\(Self.layerHint(text))",
+                    at: node.mark)
                 return nil
             } else {
                 throw TemplateError(
