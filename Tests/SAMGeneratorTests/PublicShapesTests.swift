@@ -1,3 +1,4 @@
+import BoxCore
 import Foundation
 import Testing
 
@@ -225,5 +226,36 @@ struct PublicShapesTests {
     ])
     func wellKnownLayerARNsSayWhatToInstall(_ arn: String, _ hint: String) {
         #expect(FunctionReader.layerHint(arn) == hint)
+    }
+
+    // Was dropped as "reserved by Lambda": every AWS_LAMBDA_* was. Lambda lets a function set its exec wrapper
+    // (public response-streaming examples use it with the Lambda Web Adapter).
+    @Test func theExecWrapperIsTheFunctionsToSet() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              StreamingFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/
+                  Handler: app.handler
+                  Runtime: python3.12
+                  Environment:
+                    Variables:
+                      AWS_LAMBDA_EXEC_WRAPPER: /opt/bootstrap
+                      AWS_LAMBDA_FUNCTION_NAME: other
+
+            """
+        let run = try APIDefinitionTests.generate(["template.yaml": template])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0, "\(run.lines)")
+        let functions = try FunctionsConfig.parse(
+            try Fixtures.read(run.folder + "/out/functions.yml"), path: "functions.yml", environment: [:])
+        #expect(functions["streaming-function"]?.environment["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/bootstrap")
+        #expect(functions["streaming-function"]?.environment["AWS_LAMBDA_FUNCTION_NAME"] == nil)
+        #expect(
+            run.diagnostics == [
+                "template.yaml:12:11: warning: environment variable AWS_LAMBDA_FUNCTION_NAME is reserved by Lambda and set by the box itself; dropped"
+            ], "\(run.lines)")
     }
 }

@@ -198,7 +198,7 @@ struct FunctionReader {
                         "environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*",
                         at: entry.keyMark)
                 }
-                if Self.reservedVariables.contains(entry.key) || entry.key.hasPrefix("AWS_LAMBDA_") {
+                if Self.reservedVariables.contains(entry.key) {
                     // Lambda refuses these in a function's configuration; the box sets them itself (docs/manager.md).
                     context.log.warn(
                         "environment variable \(entry.key) is reserved by Lambda and set by the box itself; dropped",
@@ -211,8 +211,15 @@ struct FunctionReader {
         return merged.keys.sorted().map { ($0, merged[$0]!) }
     }
 
+    /// Lambda's reserved variables (its "defined runtime environment variables"), and the two the box adds
+    /// (`AWS_LAMBDA_FUNCTION_TIMEOUT`, `AWS_LAMBDA_MAX_CONCURRENCY`, read by the RIE). Not every `AWS_LAMBDA_*`:
+    /// Lambda lets functions set `AWS_LAMBDA_EXEC_WRAPPER` (wrapper scripts, the Lambda Web Adapter) and the like.
     static let reservedVariables: Set<String> = [
-        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "_X_AMZN_TRACE_ID",
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER",
+        "_X_AMZN_TRACE_ID", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_TIMEOUT",
+        "AWS_LAMBDA_MAX_CONCURRENCY",
     ]
 }
