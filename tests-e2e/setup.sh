@@ -46,15 +46,16 @@ apt_packages() {   # the one list of Debian packages, shared with .ci/run and sc
 }
 
 python_deps() {
-    if have_py_modules boto3 pytest pytest_timeout moto flask flask_cors; then
+    if have_py_modules boto3 pytest pytest_timeout moto flask flask_cors samtranslator yaml; then
         return 0
     fi
-    say "pip install boto3 pytest pytest-timeout moto[server]"
-    python3 -m pip install -q boto3 pytest pytest-timeout 'moto[server]'
+    # aws-sam-translator: the oracle of test_cli_generate_vs_sam_translator.py (AWS's own SAM transform).
+    say "pip install boto3 pytest pytest-timeout moto[server] aws-sam-translator pyyaml"
+    python3 -m pip install -q boto3 pytest pytest-timeout 'moto[server]' aws-sam-translator pyyaml
 }
 
 step "system packages (scripts/install-packages.sh)" apt_packages
-step "python test deps (boto3, pytest, pytest-timeout, moto[server])" python_deps
+step "python test deps (boto3, pytest, pytest-timeout, moto[server], aws-sam-translator)" python_deps
 step "docker engine" "$HERE/lib/ensure-dockerd.sh"
 step "base image esb-local/lambda-python:3.11" "$HERE/build-base-image.sh" ${FORCE[@]+"${FORCE[@]}"}
 step "fixture images (esb-test/*)" "$HERE/build-fixture-images.sh" ${FORCE[@]+"${FORCE[@]}"}

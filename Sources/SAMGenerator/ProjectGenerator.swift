@@ -48,14 +48,16 @@ public enum ProjectGenerator {
             var root = try YAMLDocument.parse(templateText, path: options.templatePath)
             TemplatePrepass.apply(to: &root, log: log)
             let template = try SAMTemplate(root, log: log)
-            // A parameter without a value is an error, but reading goes on with a placeholder so that every
-            // other problem of the template is reported in the same run.
+            // A parameter without a value is an error where it is used (a warning where nothing uses it), and
+            // reading goes on with a placeholder so that every other problem of the template is reported in
+            // the same run.
             let parameters = TemplateParameters.values(of: template.parameters, overrides: options.parameters, log: log)
             let settings = ResolutionSettings(
                 region: options.region, accountID: "000000000000", stackName: options.effectiveStackName)
             let resolver = TemplateResolver(template: template, settings: settings, parameters: parameters, log: log)
             model = ModelBuilder(context: ReadingContext(resolver: resolver, options: options, fileSystem: fileSystem))
                 .build()
+            resolver.warnAboutUnusedMissingParameters()
         } catch let error as YAMLError {
             let diagnostic = Diagnostic(
                 .error, path: error.path, line: error.line, column: error.column, message: error.message)

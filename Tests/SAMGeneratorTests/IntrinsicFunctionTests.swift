@@ -11,6 +11,7 @@ struct IntrinsicFunctionTests {
           Stage: {Type: String, Default: dev}
           Origins: {Type: CommaDelimitedList, Default: "a.example,b.example"}
           Count: {Type: Number, Default: 3}
+          Arches: {Type: "List<String>", Default: [x86_64, arm64]}
         Mappings:
           Sizes: {dev: {Memory: 256}, prod: {Memory: 1024}}
         Conditions:
@@ -30,6 +31,11 @@ struct IntrinsicFunctionTests {
           Bucket: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub "data-${Stage}"}}
           Layer: {Type: AWS::Serverless::LayerVersion, Properties: {LayerName: libs}}
           Queue: {Type: AWS::SQS::Queue}
+          Jobs: {Type: AWS::SQS::Queue, Properties: {QueueName: !Sub "jobs-${Stage}"}}
+          Alerts: {Type: AWS::SNS::Topic}
+          Flow: {Type: AWS::Serverless::StateMachine, Properties: {Name: flow}}
+          Token: {Type: AWS::SecretsManager::Secret}
+          Bus: {Type: AWS::Events::EventBus, Properties: {Name: orders-bus}}
         """
 
     static func resolver(_ log: DiagnosticLog) throws -> TemplateResolver {
@@ -69,10 +75,23 @@ struct IntrinsicFunctionTests {
         ("!GetAtt Bucket.DomainName", "data-dev.s3.amazonaws.com"),
         ("!GetAtt Bucket.RegionalDomainName", "data-dev.s3.ap-northeast-1.amazonaws.com"),
         ("!GetAtt Queue.Arn", "arn:aws:sqs:ap-northeast-1:000000000000:queue"),
+        // Ref of the types AWS answers with a URL or an ARN (was the kebab logical id).
+        ("!Ref Jobs", "https://sqs.ap-northeast-1.amazonaws.com/000000000000/jobs-dev"),
+        ("!GetAtt Jobs.QueueName", "jobs-dev"),
+        ("!GetAtt Jobs.QueueUrl", "https://sqs.ap-northeast-1.amazonaws.com/000000000000/jobs-dev"),
+        ("!Ref Alerts", "arn:aws:sns:ap-northeast-1:000000000000:alerts"),
+        ("!GetAtt Alerts.TopicName", "alerts"),
+        ("!Ref Flow", "arn:aws:states:ap-northeast-1:000000000000:stateMachine:flow"),
+        ("!GetAtt Flow.Name", "flow"),
+        ("!Ref Token", "arn:aws:secretsmanager:ap-northeast-1:000000000000:secret:token"),
+        ("!Ref Bus", "orders-bus"),
+        ("!GetAtt Bus.Arn", "arn:aws:events:ap-northeast-1:000000000000:event-bus/orders-bus"),
         ("!Join [\",\", [a, !Ref Stage, c]]", "a,dev,c"),
         ("!Join [\"\", []]", ""),
         ("!Join [\";\", !Ref Origins]", "a.example;b.example"),
         ("!Select [1, !Ref Origins]", "b.example"),
+        // `List<String>` (seen in SAM's own examples) is a list like CommaDelimitedList; it was an unknown Type.
+        ("!Join [\"+\", !Ref Arches]", "x86_64+arm64"),
         ("!Select [\"0\", [x, y]]", "x"),
         ("!Select [2, !Split [\"/\", \"a/b/c\"]]", "c"),
         ("!Join [\"+\", !Split [\",\", \"a,,b\"]]", "a++b"),

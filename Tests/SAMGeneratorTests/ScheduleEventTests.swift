@@ -75,6 +75,19 @@ struct ScheduleEventTests {
         #expect(run.lines.contains { $0.contains("one-time schedule at(2027-01-01T00:00:00) is not supported") })
     }
 
+    // Was an error: SAM's own examples write `State: Enabled`, which EventBridge accepts.
+    @Test func stateIsReadInAnyCase() throws {
+        let run = try generate(
+            Self.template.replacingOccurrences(of: "State: ENABLED", with: "State: Enabled")
+                .replacingOccurrences(of: "Enabled: false", with: "State: disabled"))
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0, "\(run.lines)")
+        let config = try SchedulesConfig.parse(
+            try Fixtures.read(run.folder + "/out/schedules.yml"), path: "schedules.yml")
+        let enabled = Dictionary(uniqueKeysWithValues: config.schedules.map { ($0.name, $0.enabled) })
+        #expect(enabled == ["report-every-minute": true, "report-nightly": true, "report-paused": false])
+    }
+
     @Test func aBadExpressionIsALocatedError() throws {
         let run = try generate(
             Self.template.replacingOccurrences(of: "cron(0 18 ? * MON-FRI *)", with: "cron(0 18 * * MON-FRI *)"))

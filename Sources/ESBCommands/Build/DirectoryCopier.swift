@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 import SAMGenerator
 
 /// Copies a code or layer folder into a build folder, leaving out what never belongs in an image: version
@@ -11,9 +12,14 @@ struct DirectoryCopier {
     /// Absolute folders never copied (the output folder).
     var excluded: Set<String>
 
+    /// Copies the folder's content into `destination`; a single file (`CodeUri: src/function.py`) is copied into it.
     func copy(_ source: String, to destination: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        if FileIO.kind(of: source) == .regularFile {
+            try fm.copyItem(atPath: source, toPath: destination + "/" + PathTools.lastComponent(source))
+            return
+        }
         for name in try fm.contentsOfDirectory(atPath: source).sorted() {
             let from = source + "/" + name
             if Self.skippedNames.contains(name) || name.hasSuffix(".pyc")

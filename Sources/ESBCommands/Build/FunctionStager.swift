@@ -5,7 +5,8 @@ import SAMGenerator
 /// Prepares one function's docker build context and builds its image.
 ///
 /// For a Zip function the context is `DIR/functions/<name>/` (the generated Dockerfile and runtime patch),
-/// and this stager fills its `build/` folder: `code/` (a copy of the code folder), `deps/` (requirements.txt
+/// and this stager fills its `build/` folder: `code/` (a copy of the code folder, the one code file, or the
+/// unpacked .zip deployment package), `deps/` (requirements.txt
 /// installed with `pip install --target` for the image's Python version and platform, on this machine),
 /// `layers/<name>/` (each layer's content; under `python/` with its requirements for `BuildMethod:
 /// python3.x`). `package.json` is installed with `npm install --omit=dev` in the staged code folder.
@@ -50,7 +51,11 @@ final class FunctionStager {
         if fm.fileExists(atPath: build) { try fm.removeItem(atPath: build) }
         let copier = DirectoryCopier(excluded: [PathTools.normalize(outputDirectory)])
         guard fm.fileExists(atPath: code) else { throw CommandError("code folder \(code) does not exist") }
-        try copier.copy(code, to: build + "/code")
+        if code.hasSuffix(".zip") {
+            try unpack(code, into: build + "/code")
+        } else {
+            try copier.copy(code, to: build + "/code")
+        }
         var notes: [String] = []
         let pythonVersion = runtime.hasPrefix("python") ? String(runtime.dropFirst("python".count)) : nil
         if function.requirements, let pythonVersion {
@@ -81,6 +86,15 @@ final class FunctionStager {
 
     /// The requirements installed into `target`, from `pip-cache/` when the same requirements were resolved
     /// before for the same Python version and architecture.
+    /// A `.zip` deployment package as the code folder, unpacked with Python's zipfile module (the build host has
+    /// python3 for pip already; no unzip tool is needed).
+    private func unpack(_ archive: String, into folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let python = ProcessInfo.processInfo.environment["ESB_PYTHON"] ?? "python3"
+        let status = try runner.run([python, "-m", "zipfile", "-e", archive, folder], log: logPath)
+        guard status == 0 else { throw CommandError("unpacking \(archive) failed (exit \(status)); see \(logPath)") }
+    }
+
     private func pipInstall(requirements: String, into target: String, python version: String) throws -> [String] {
         let fm = FileManager.default
         let text = fm.contents(atPath: requirements).map { Array($0) } ?? []

@@ -61,8 +61,9 @@ extension EventReader {
         var enabled = true
         if let value = try resolver.property("Enabled", of: properties) { enabled = try value.bool("Enabled") }
         if let value = try resolver.property("State", of: properties) {
-            switch try value.string("State") {
-            case "ENABLED": enabled = true
+            // Any case: SAM's own examples write `State: Enabled`, and EventBridge takes it.
+            switch try value.string("State").uppercased() {
+            case "ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS": enabled = true
             case "DISABLED": enabled = false
             case let other:
                 throw TemplateError("State must be ENABLED or DISABLED, found \(quoted(other))", at: value.mark)

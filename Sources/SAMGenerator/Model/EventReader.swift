@@ -76,8 +76,11 @@ struct EventReader {
             }
         }
         let auth = try readAuth(properties)
-        guard let path, let method else {
-            if http, path == nil, method == nil {
+        // `Path: $default` is what SAM writes for an HttpApi event without Path and Method.
+        let isDefaultPath: Bool
+        if http, let path, case .string("$default") = path.kind { isDefaultPath = true } else { isDefaultPath = false }
+        guard let path, let method, !isDefaultPath else {
+            if http, (path == nil && method == nil) || isDefaultPath {
                 // An HttpApi event without Path and Method is the API's $default route: everything.
                 return ["/", "/{proxy+}"].map {
                     RouteSpec(
@@ -88,7 +91,8 @@ struct EventReader {
         }
         let pathText = Self.normalizedPath(try path.string("Path"))
         try Self.checkPath(pathText, at: path.mark)
-        let methodText = try method.string("Method").uppercased()
+        var methodText = try method.string("Method").uppercased()
+        if methodText == "X-AMAZON-APIGATEWAY-ANY-METHOD" { methodText = "ANY" }
         guard Self.methods.contains(methodText) else {
             throw TemplateError("Method \(quoted(methodText)) is not an HTTP method (or ANY)", at: method.mark)
         }
@@ -99,14 +103,25 @@ struct EventReader {
         ]
     }
 
-    /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT.
+    /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT. Only `Authorizer` is
+    /// evaluated: the rest (scopes, API keys, resource policies) has no effect, so a parameter without a value
+    /// used there does not stop the run.
     private func readAuth(_ properties: YAMLMappingReader) throws(TemplateError) -> String {
-        guard let auth = try context.resolver.property("Auth", of: properties) else { return "jwt" }
-        for entry in try auth.entries("Auth") where entry.key != "Authorizer" && entry.key != "AuthorizationScopes" {
-            context.log.warn("Auth.\(entry.key) is not supported by the box; ignored", at: entry.keyMark)
+        guard let node = properties["Auth"], !node.isNull else { return "jwt" }
+        if Intrinsic(node) != nil {
+            guard let auth = try context.resolver.property("Auth", of: properties) else { return "jwt" }
+            return try auth["Authorizer"].map { v throws(TemplateError) in try authValue(v) } ?? "jwt"
         }
-        guard let authorizer = auth["Authorizer"] else { return "jwt" }
-        return try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
+        let auth = try SAMTemplate.reader(node)
+        for entry in auth.entries where entry.key != "Authorizer" && entry.key != "AuthorizationScopes" {
+            context.log.warn("Auth.\(entry.key) is not supported by the box; ignored", at: entry.keyNode.mark)
+        }
+        guard let authorizer = try context.resolver.property("Authorizer", of: auth) else { return "jwt" }
+        return try authValue(authorizer)
+    }
+
+    private func authValue(_ authorizer: TemplateValue) throws(TemplateError) -> String {
+        try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
     }
 
     /// The path as API Gateway serves it: a trailing `/` dropped (`/plantest/` → `/plantest`), repeated

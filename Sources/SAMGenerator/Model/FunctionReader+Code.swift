@@ -11,7 +11,7 @@ extension FunctionReader {
         let runtimeName = try runtimeValue.string("Runtime")
         guard let runtime = RuntimeSpec(runtimeName) else {
             throw TemplateError(
-                "runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are)",
+                "runtime \(quoted(runtimeName)) is not supported by esb (python3.x and nodejsNN.x are; --skip-unsupported leaves such functions out)",
                 at: runtimeValue.mark)
         }
         guard let handlerValue = try property("Handler") else {
@@ -42,6 +42,22 @@ extension FunctionReader {
             return build
         }
         let codeValue = try property("CodeUri") ?? .string(".", at: resource.mark)
+        if Self.isS3Location(codeValue) {
+            throw TemplateError(
+                "CodeUri is an S3 location; esb builds from local folders only (--skip-unsupported leaves such functions out)",
+                at: codeValue.mark)
+        }
+        if let file = try singleCodeFile(codeValue, runtime: runtime) {
+            // The one file is the code, as a deployment package made from it (docs/sam-support.md).
+            build.codePath = file
+            // A deployment package (.zip) is unpacked by esb build; what it holds is not looked at here.
+            if !file.hasSuffix(".zip"), !handlerModuleExists(module, runtime: runtime, inFile: file) {
+                context.log.warn(
+                    "handler module \(module) of \(resource.logicalID) is not the CodeUri file \(PathTools.lastComponent(file))",
+                    at: handlerValue.mark)
+            }
+            return build
+        }
         let code = try context.directory(codeValue, what: "CodeUri")
         build.codePath = code
         build.hasRequirements = runtime.isPython && context.fileSystem.isFile(code + "/requirements.txt")
@@ -61,6 +77,19 @@ extension FunctionReader {
         return build
     }
 
+    /// What to install instead of a well-known public layer (AWS's own Powertools layers are in many public
+    /// templates): the package it carries, for requirements.txt or package.json.
+    static func layerHint(_ arn: String) -> String {
+        let name = arn.split(separator: ":").dropFirst(6).first.map(String.init) ?? ""
+        if name.hasPrefix("AWSLambdaPowertoolsPython") {
+            return "; add aws-lambda-powertools to the function's requirements.txt instead"
+        }
+        if name.hasPrefix("AWSLambdaPowertoolsTypeScript") {
+            return "; add the @aws-lambda-powertools packages to the function's package.json instead"
+        }
+        return ""
+    }
+
     /// `app`, `src/handlers/orders`, `pkg.module`: relative, no `.`/`..`/empty path segment, plain characters.
     static func isPlainModulePath(_ module: String) -> Bool {
         guard !module.hasPrefix("/"),
@@ -73,6 +102,27 @@ extension FunctionReader {
             !$0.isEmpty && $0 != "." && $0 != ".."
         }
             && !module.contains("..")
+    }
+
+    /// `CodeUri: src/function.py`: a source file of the runtime's language as the whole code (public SAM examples
+    /// deployed with `sam deploy`, which zips the one file), or `src/index.zip`, a deployment package `esb build`
+    /// unpacks. Nil for a folder; any other file is an error.
+    private func singleCodeFile(_ value: TemplateValue, runtime: RuntimeSpec) throws(TemplateError) -> String? {
+        guard case .string(let text) = value.kind, !text.hasPrefix("s3://") else { return nil }
+        let path = PathTools.join(context.options.templateDirectory, text)
+        guard context.fileSystem.isFile(path) else { return nil }
+        let name = PathTools.lastComponent(path)
+        let sourceExtensions = runtime.isPython ? [".py"] : [".js", ".mjs", ".cjs"]
+        if sourceExtensions.contains(where: { name.hasSuffix($0) }) || name.hasSuffix(".zip") { return path }
+        throw TemplateError(
+            "CodeUri \(quoted(text)) is a file; esb needs the folder of the code, a .zip deployment package or one \(sourceExtensions.joined(separator: "/")) file",
+            at: value.mark)
+    }
+
+    private func handlerModuleExists(_ module: String, runtime: RuntimeSpec, inFile file: String) -> Bool {
+        let name = PathTools.lastComponent(file)
+        let stem = name.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        return module == stem
     }
 
     private func handlerModuleExists(_ module: String, runtime: RuntimeSpec, in folders: [String]) -> Bool {
@@ -125,7 +175,8 @@ extension FunctionReader {
                 logicalID = local
             } else if text.hasPrefix("arn:") {
                 context.log.warn(
-                    "layer \(text) is an ARN outside this template; it cannot be baked into the image", at: node.mark)
+                    "layer \(text) is an ARN outside this template; it cannot be baked into the image\(Self.layerHint(text))",
+                    at: node.mark)
                 return nil
             } else {
                 throw TemplateError(

@@ -71,14 +71,28 @@ struct FunctionReader {
         return context.log.errorCount == errorsBefore ? spec : nil
     }
 
-    /// The runtime of a Zip function when the box cannot run it (Go, Java, .NET, Ruby, custom runtimes), with its
-    /// position; nil otherwise (also when it cannot be read: `read()` reports that).
-    func unsupportedRuntime() -> (String, YAMLMark)? {
-        guard (try? property("PackageType")?.string("PackageType")) ?? "Zip" == "Zip",
-            let value = try? property("Runtime"), let runtime = try? value.string("Runtime"),
-            RuntimeSpec(runtime) == nil
-        else { return nil }
-        return (runtime, value.mark)
+    /// Why the box cannot build or run this function, with the position to point at: a Zip function whose runtime
+    /// the box cannot run (Go, Java, .NET, Ruby, custom runtimes), or whose code is in S3. Nil otherwise (also when
+    /// a setting cannot be read: `read()` reports that). `--skip-unsupported` leaves such functions out.
+    func unbuildable() -> (reason: String, mark: YAMLMark)? {
+        guard (try? property("PackageType")?.string("PackageType")) ?? "Zip" == "Zip" else { return nil }
+        if let value = try? property("Runtime"), let runtime = try? value.string("Runtime"), RuntimeSpec(runtime) == nil
+        {
+            return ("the box cannot run runtime \(quoted(runtime))", value.mark)
+        }
+        if !own.contains("InlineCode"), let code = try? property("CodeUri"), Self.isS3Location(code) {
+            return ("its code is in S3 (CodeUri), which esb cannot build from", code.mark)
+        }
+        return nil
+    }
+
+    /// `s3://bucket/key`, or `{Bucket: ..., Key: ...}` (SAM's S3 location object).
+    static func isS3Location(_ value: TemplateValue) -> Bool {
+        switch value.kind {
+        case .string(let text): text.hasPrefix("s3://")
+        case .map: value["Bucket"] != nil
+        default: false
+        }
     }
 
     /// Runs one step of the reading; its error is logged and reading goes on with the next step.
@@ -184,7 +198,7 @@ struct FunctionReader {
                         "environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*",
                         at: entry.keyMark)
                 }
-                if Self.reservedVariables.contains(entry.key) || entry.key.hasPrefix("AWS_LAMBDA_") {
+                if Self.reservedVariables.contains(entry.key) {
                     // Lambda refuses these in a function's configuration; the box sets them itself (docs/manager.md).
                     context.log.warn(
                         "environment variable \(entry.key) is reserved by Lambda and set by the box itself; dropped",
@@ -197,8 +211,15 @@ struct FunctionReader {
         return merged.keys.sorted().map { ($0, merged[$0]!) }
     }
 
+    /// Lambda's reserved variables (its "defined runtime environment variables"), and the two the box adds
+    /// (`AWS_LAMBDA_FUNCTION_TIMEOUT`, `AWS_LAMBDA_MAX_CONCURRENCY`, read by the RIE). Not every `AWS_LAMBDA_*`:
+    /// Lambda lets functions set `AWS_LAMBDA_EXEC_WRAPPER` (wrapper scripts, the Lambda Web Adapter) and the like.
     static let reservedVariables: Set<String> = [
-        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "_X_AMZN_TRACE_ID",
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER",
+        "_X_AMZN_TRACE_ID", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_TIMEOUT",
+        "AWS_LAMBDA_MAX_CONCURRENCY",
     ]
 }

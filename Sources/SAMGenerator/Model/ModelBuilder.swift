@@ -11,15 +11,16 @@ struct ModelBuilder {
         var functionNames: [String: YAMLMark] = [:]
         var tableNames: [String: YAMLMark] = [:]
         var bucketNames: [String: YAMLMark] = [:]
+        var apis: [SAMTemplate.Resource] = []
         for resource in context.template.resources {
             do {
                 guard try context.resolver.includes(resource) else { continue }
                 switch resource.type {
                 case "AWS::Serverless::Function":
                     let reader = FunctionReader(context: context, resource: resource, globals: globalsFunction)
-                    if context.options.skipUnsupported, let (runtime, mark) = reader.unsupportedRuntime() {
+                    if context.options.skipUnsupported, let (reason, mark) = reader.unbuildable() {
                         context.log.warn(
-                            "function \(resource.logicalID) is left out (--skip-unsupported): the box cannot run runtime \(quoted(runtime)); its events are ignored",
+                            "function \(resource.logicalID) is left out (--skip-unsupported): \(reason); its events are ignored",
                             at: mark)
                         model.skippedFunctions += 1
                         continue
@@ -48,8 +49,9 @@ struct ModelBuilder {
                     model.buckets.append(bucket)
                 case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
                     context.log.warn(
-                        "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events",
+                        "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events and its OpenAPI document's Lambda proxy integrations",
                         at: resource.mark)
+                    apis.append(resource)
                 case let type where NoEffectSettings.isNoEffect(resourceType: type):
                     context.log.noEffect(
                         "resource type \(type) has no meaning in the box; \(resource.logicalID) is ignored",
@@ -59,6 +61,21 @@ struct ModelBuilder {
                         "resource type \(resource.type) is not supported by esb; \(resource.logicalID) is ignored",
                         at: resource.mark)
                 }
+            } catch {
+                context.log.error(error)
+            }
+        }
+        // After every function is known: an API may come before the functions its document invokes.
+        let names = Set(model.functions.map(\.name))
+        let all = Set(
+            context.template.resources.filter { $0.type == "AWS::Serverless::Function" }.compactMap {
+                try? context.resolver.resourceName($0.logicalID)
+            })
+        for api in apis {
+            do {
+                model.routes += try OpenAPIRouteReader(
+                    context: context, resource: api, functionNames: names, templateFunctionNames: all
+                ).read()
             } catch {
                 context.log.error(error)
             }
@@ -99,19 +116,31 @@ struct ModelBuilder {
         return function
     }
 
-    /// Routes sorted by path and method; a second route for the same path and method is dropped with a warning.
+    /// Routes sorted by path and method; a second route for the same path and method is dropped, with a warning when
+    /// it names another function or payload version.
     private func uniqueRoutes(_ routes: [RouteSpec]) -> [RouteSpec] {
-        var seen: [String: RouteSpec] = [:]
+        var seen: [String: Int] = [:]
         var kept: [RouteSpec] = []
         for route in routes {
             let key = route.method + " " + route.path
-            if let first = seen[key] {
+            if let index = seen[key] {
+                let first = kept[index]
+                // An event of a function on an API whose OpenAPI document also has the route: SAM merges the two.
+                if first.function == route.function, first.payloadFormat == route.payloadFormat { continue }
+                if route.fromHTTPAPIDocument, !first.fromHTTPAPIDocument {
+                    // SAM adds an event's integration to an HTTP API's document only where it has none.
+                    context.log.warn(
+                        "route \(key) of \(first.function) is dropped: the HttpApi's OpenAPI document (line \(route.mark.line)) routes it to \(route.function) (payload \(route.payloadFormat)), which wins as in SAM",
+                        at: first.mark)
+                    kept[index] = route
+                    continue
+                }
                 context.log.warn(
                     "route \(key) of \(route.function) duplicates the one of \(first.function) (line \(first.mark.line)); the first is kept",
                     at: route.mark)
                 continue
             }
-            seen[key] = route
+            seen[key] = kept.count
             kept.append(route)
         }
         return kept.sorted { ($0.path, $0.method) < ($1.path, $1.method) }

@@ -57,4 +57,12 @@ package enum PathTools {
 public protocol ProjectFileSystem: Sendable {
     func isDirectory(_ path: String) -> Bool
     func isFile(_ path: String) -> Bool
+    /// The text of a file the template names for the generator to read (an API's OpenAPI document); nil when it
+    /// cannot be read.
+    func readText(_ path: String) -> String?
+}
+
+extension ProjectFileSystem {
+    /// A file system that only answers where files are reads nothing.
+    public func readText(_ path: String) -> String? { nil }
 }

@@ -118,6 +118,8 @@ struct RouteSpec: Equatable {
     var payloadFormat: String
     var auth: String
     var mark: YAMLMark
+    /// From an HTTP API's OpenAPI document: it wins over an event for the same path and method, as in SAM.
+    var fromHTTPAPIDocument = false
 }
 
 /// One table of `resources.yml`.

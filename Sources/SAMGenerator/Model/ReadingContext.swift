@@ -9,12 +9,19 @@ struct ReadingContext {
     var log: DiagnosticLog { resolver.log }
     var template: SAMTemplate { resolver.template }
 
+    /// What to do instead, for unsupported properties public templates use often.
+    static let unsupportedHints: [String: String] = [
+        "FunctionUrlConfig":
+            "the box has no function URLs; an HttpApi event without Path and Method routes every path and method to the function with the same event (payload 2.0)"
+    ]
+
     /// Warns about every property of `reader` that is neither supported nor harmless to ignore.
     func warnUnsupported(
         _ reader: YAMLMappingReader, supported: Set<String>, silent: Set<String> = [], what: String
     ) {
         for entry in reader.entries where !supported.contains(entry.key) && !silent.contains(entry.key) {
-            let message = "\(what) property \(entry.key) is not supported by esb; ignored"
+            let hint = Self.unsupportedHints[entry.key].map { ": " + $0 } ?? ""
+            let message = "\(what) property \(entry.key) is not supported by esb; ignored\(hint)"
             if NoEffectSettings.functionProperties.contains(entry.key)
                 || NoEffectSettings.eventProperties.contains(entry.key)
             {

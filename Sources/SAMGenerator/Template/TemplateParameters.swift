@@ -8,11 +8,21 @@ enum TemplateParameters {
         "Description", "ConstraintDescription", "NoEcho",
     ]
 
+    /// The parameters' values, and where the parameters without any value are declared.
+    struct Values {
+        /// Parameter name → value; a parameter without a value has a placeholder the box cannot know.
+        var values: [String: TemplateValue] = [:]
+        /// Parameters with neither `Default` nor `--param`: an error only where something esb generates uses
+        /// them (TemplateResolver), a warning otherwise (docs/sam-support.md).
+        var missing: [String: YAMLMark] = [:]
+    }
+
     /// Parameter name → value. Problems go to `log` as errors (with the parameter's position) or warnings.
     static func values(
         of section: YAMLMappingReader?, overrides: [String: String], log: DiagnosticLog
-    ) -> [String: TemplateValue] {
+    ) -> Values {
         var values: [String: TemplateValue] = [:]
+        var missing: [String: YAMLMark] = [:]
         let declared = Set(section?.entries.map(\.key) ?? [])
         for name in overrides.keys.sorted() where !declared.contains(name) {
             let known =
@@ -22,19 +32,27 @@ enum TemplateParameters {
         }
         for entry in section?.entries ?? [] {
             do {
-                values[entry.key] = try value(of: entry, override: overrides[entry.key], log: log)
+                if let value = try value(of: entry, override: overrides[entry.key], log: log) {
+                    values[entry.key] = value
+                    continue
+                }
+                missing[entry.key] = entry.keyNode.mark
             } catch {
                 log.error(error)
-                // A placeholder the box cannot know: reading goes on, and nothing that depends on it is judged.
-                values[entry.key] = .string("<\(entry.key)>", at: entry.keyNode.mark, known: false)
             }
+            // A placeholder the box cannot know: reading goes on, and nothing that depends on it is judged.
+            values[entry.key] = .string("<\(entry.key)>", at: entry.keyNode.mark, known: false)
         }
-        return values
+        return Values(values: values, missing: missing)
+    }
+
+    static func missingMessage(_ name: String) -> String {
+        "parameter \(name) has no Default; pass --param \(name)=VALUE"
     }
 
     private static func value(
         of entry: YAMLMappingReader.Entry, override: String?, log: DiagnosticLog
-    ) throws(TemplateError) -> TemplateValue {
+    ) throws(TemplateError) -> TemplateValue? {
         let name = entry.key
         let mark = entry.keyNode.mark
         let definition = try SAMTemplate.reader(entry.value)
@@ -47,7 +65,7 @@ enum TemplateParameters {
         if type.hasPrefix("AWS::SSM::Parameter") {
             log.warn(
                 "parameter \(name) of type \(type) cannot be read from SSM; its Default (or --param) is used", at: mark)
-        } else if !(["String", "Number", "CommaDelimitedList", "List<Number>"].contains(type)
+        } else if !(["String", "Number", "CommaDelimitedList", "List<Number>", "List<String>"].contains(type)
             || type.hasPrefix("AWS::") || type.hasPrefix("List<AWS::"))
         {
             throw TemplateError(
@@ -65,7 +83,7 @@ enum TemplateParameters {
                 raw = try text(defaultNode, "Default")
             }
         } else {
-            throw TemplateError("parameter \(name) has no Default; pass --param \(name)=VALUE", at: mark)
+            return nil
         }
         let pieces = isList ? raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [raw]
         let source = override != nil ? "--param \(name)" : "the Default of \(name)"

@@ -6,7 +6,12 @@ import YAML
 /// - `Fn::ForEach::` loops (the AWS::LanguageExtensions transform) and `Fn::Transform` (AWS::Include, macros)
 ///   are errors that name the construct: they insert or repeat template text that esb cannot produce, and
 ///   reading on would only report shape errors about them. They are removed so that nothing else trips on them.
+///   A `{Fn::Transform: ...}` mapping that stands for a value is kept: the resolver refuses it where its value is
+///   used, and an API's `DefinitionBody` may include a local OpenAPI file (docs/sam-support.md).
 enum TemplatePrepass {
+    static let transformMessage =
+        "Fn::Transform (AWS::Include or a macro) inserts text that only CloudFormation can fetch; esb cannot apply it: inline the included snippet"
+
     static func apply(to node: inout YAMLNode, log: DiagnosticLog) {
         switch node.content {
         case .scalar:
@@ -30,10 +35,12 @@ enum TemplatePrepass {
                     continue
                 }
                 if key == "Fn::Transform" {
-                    log.error(
-                        "Fn::Transform (AWS::Include or a macro) inserts text that only CloudFormation can fetch; esb cannot apply it: inline the included snippet",
-                        at: pair.key.mark)
-                    continue
+                    // `{Fn::Transform: ...}` as a value stays: it is an error only where its value is needed
+                    // (TemplateResolver), so an include in an API's DefinitionBody does not stop the run.
+                    guard pairs.count == 1 else {
+                        log.error(TemplatePrepass.transformMessage, at: pair.key.mark)
+                        continue
+                    }
                 }
                 if let first = positions[key] {
                     let earlier = kept[first].key.mark

@@ -29,7 +29,9 @@ extension TemplateResolver {
         case "Fn::GetAZs":
             let r = settings.region
             return TemplateValue(kind: .list(["a", "b", "c"].map { .string(r + $0, at: call.mark) }), mark: call.mark)
-        case "Fn::ForEach", "Fn::Transform":
+        case "Fn::Transform":
+            throw TemplateError(TemplatePrepass.transformMessage, at: call.mark)
+        case "Fn::ForEach":
             throw TemplateError(
                 "\(call.name) is applied by CloudFormation transforms, which esb cannot run", at: call.mark)
         case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
@@ -158,6 +160,8 @@ extension TemplateResolver {
         case ("AWS::Serverless::Function", "Alias"), ("AWS::Serverless::Function", "Version"):
             // `${Fn.Alias}` / `${Fn.Version}` in Fn::Sub: the box runs one version, under the function's name.
             value = name
+        case let (type, attribute) where awsShapedAttribute(type: type, attribute, name: name) != nil:
+            value = awsShapedAttribute(type: type, attribute, name: name)
         case (_, "Arn"):
             let parts = resource.type.split(separator: ":", omittingEmptySubsequences: true)
             let service = parts.count >= 2 ? parts[1].lowercased() : "unknown"

@@ -40,11 +40,28 @@ final class TemplateResolver {
         "AWS::Lambda::LayerVersion": "LayerName",
     ]
 
-    init(template: SAMTemplate, settings: ResolutionSettings, parameters: [String: TemplateValue], log: DiagnosticLog) {
+    /// Parameters without a value, by where they are declared; those in `usedMissingParameters` were needed.
+    let missingParameters: [String: YAMLMark]
+    private(set) var usedMissingParameters: Set<String> = []
+
+    init(
+        template: SAMTemplate, settings: ResolutionSettings, parameters: TemplateParameters.Values,
+        log: DiagnosticLog
+    ) {
         self.template = template
         self.settings = settings
-        self.parameters = parameters
+        self.parameters = parameters.values
+        self.missingParameters = parameters.missing
         self.log = log
+    }
+
+    /// Parameters without a value that nothing esb generates used: a warning each, at the parameter.
+    func warnAboutUnusedMissingParameters() {
+        for (name, mark) in missingParameters where !usedMissingParameters.contains(name) {
+            log.warn(
+                "parameter \(name) has no Default and no --param; nothing esb generates uses it, so it stays unset",
+                at: mark)
+        }
     }
 
     // MARK: Walking nodes
@@ -99,6 +116,11 @@ final class TemplateResolver {
     /// `!Ref name`: a parameter, a pseudo parameter, or a resource.
     func ref(_ name: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue {
         if var value = parameters[name] {
+            if let declared = missingParameters[name] {
+                // Needed by something esb generates: the missing value is an error now, once, at the parameter.
+                usedMissingParameters.insert(name)
+                log.error(TemplateParameters.missingMessage(name), at: declared)
+            }
             value.mark = mark
             return value
         }
@@ -108,7 +130,8 @@ final class TemplateResolver {
             case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
                 return .string(try layerARN(name), at: mark)
             default:
-                return .string(try resourceName(name), at: mark)
+                let boxName = try resourceName(name)
+                return .string(awsShapedRef(type: resource.type, name: boxName) ?? boxName, at: mark)
             }
         }
         if let implicit = try implicitResource(name) { return .string(implicit.name, at: mark) }
@@ -177,7 +200,7 @@ final class TemplateResolver {
         }
         defer { namesInProgress.remove(logicalID) }
         var name = NameRules.kebabCase(logicalID)
-        if let property = Self.nameProperties[resource.type],
+        if let property = Self.nameProperties[resource.type] ?? Self.otherNameProperties[resource.type],
             let value = try self.property(property, of: resource.properties)
         {
             name = try value.string(property)
