@@ -11,12 +11,15 @@
 # the end. Load generator: wrk. Prints figures; asserts nothing. docs/performance.md explains the figures.
 #
 #   bench/proxy-bench.sh [--no-setup] [--no-build] [--duration SECONDS] [--clients N] [--rounds N] [--perf DIR]
-#                        [--gateway-env NAME=VALUE]... [--syscalls] [--instructions DIR]
+#                        [--gateway-env NAME=VALUE]... [--syscalls] [--segments] [--instructions DIR
+#                        [--instructions-baseline BIN]]
 #   --rounds N: every row N times, the three paths taking turns; medians printed (this machine is noisy).
 #   --perf DIR: afterwards, `perf record -g` of the gateway under the N-client load; reports in DIR.
 #   --syscalls: afterwards, system calls per request of nginx and the gateway under that load (strace -c).
+#   --segments: afterwards, TCP segments per request of both proxies at one client (nstat; machine-wide).
 #   --instructions DIR: afterwards, the gateway's user-space instructions per request at one client, counted by
 #                valgrind's callgrind (repeatable whatever the machine's load); per-function counts in DIR.
+#                --instructions-baseline BIN counts another esb-gateway build the same way, in the same run.
 #   ESB_BIN_DIR=DIR: run the esb-gateway and esb-manager found in DIR (e.g. an older build) instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,9 +28,9 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-setup) SETUP=0 ;;
         --no-build) BUILD=0 ;;
-        --syscalls) ARGS+=("$1") ;;
-        --duration|--clients|--rounds|--perf|--perf-seconds|--gateway-env|--instructions) ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --syscalls|--segments) ARGS+=("$1") ;;
+        --duration|--clients|--rounds|--perf|--perf-seconds|--gateway-env|--instructions|--instructions-baseline) ARGS+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -41,6 +44,9 @@ if printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --perf && ! command -v 
 fi
 if printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --instructions && ! command -v valgrind >/dev/null 2>&1; then
     missing+=(valgrind)
+fi
+if printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --segments && ! command -v nstat >/dev/null 2>&1; then
+    missing+=(iproute2)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -165,23 +165,36 @@ def profile(gw_pid, gw_url, script, clients, seconds, out_dir):
     print(f"perf profile of esb-gateway ({seconds}s, {clients} clients): {out_dir}/perf-self.txt, perf-children.txt")
 
 
-def instructions(gw_pid, script, seconds, out_dir):
+def instructions(gw_pid, script, seconds, out_dir, baseline=None):
     """User-space instructions per request of the gateway at one client, counted by valgrind's callgrind: the
     same count for the same binary and load whatever else the machine does (docs/performance.md). A second
     gateway with the first one's environment (same manager, functions and keys) runs under callgrind; its
-    counters are zeroed after a warm-up and dumped after a timed wrk run. valgrind 3.19 cannot read the DWARF 5
-    of a Swift build, so it runs a copy without debug info (symbols kept)."""
-    binary = os.path.join(out_dir, "esb-gateway")
-    shutil.copy(os.readlink(f"/proc/{gw_pid}/exe"), binary)
-    subprocess.run(["strip", "--strip-debug", binary], check=True)
+    counters are zeroed after a warm-up and dumped after a timed wrk run. `baseline`: another esb-gateway
+    binary counted the same way in the same run. valgrind 3.19 cannot read the DWARF 5 of a Swift build, so it
+    runs a copy without debug info (symbols kept)."""
     with open(f"/proc/{gw_pid}/environ", "rb") as f:
         env = dict(kv.decode().split("=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+    builds = [("this build", os.readlink(f"/proc/{gw_pid}/exe"))] + ([("baseline", baseline)] if baseline else [])
+    for label, source in builds:
+        run_dir = os.path.join(out_dir, label.replace(" ", "-"))
+        os.makedirs(run_dir, exist_ok=True)
+        count, requests = count_instructions(source, env, script, seconds, run_dir)
+        print(f"user-space instructions per request, {label} (callgrind, 1 client, {requests} requests): "
+              f"{count:,.0f}; by function: {run_dir}/callgrind-self.txt")
+
+
+def count_instructions(source, env, script, seconds, run_dir):
+    """(instructions per request, requests) of the gateway binary `source` under callgrind (see `instructions`)."""
+    binary = os.path.join(run_dir, "esb-gateway")
+    shutil.copy(source, binary)
+    subprocess.run(["strip", "--strip-debug", binary], check=True)
+    env = dict(env)
     port = gs.free_port()
     env.update(GATEWAY_LISTEN=f"127.0.0.1:{port}", CONTAINER_NAME=env.get("CONTAINER_NAME", "esb-gateway") + "-cg")
     if "METRICS_LISTEN" in env:
         env["METRICS_LISTEN"] = f"127.0.0.1:{gs.free_port()}"
-    data = os.path.join(out_dir, "callgrind.out")
-    with open(os.path.join(out_dir, "valgrind.log"), "w") as log:
+    data = os.path.join(run_dir, "callgrind.out")
+    with open(os.path.join(run_dir, "valgrind.log"), "w") as log:
         proc = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={data}", binary],
                                 env=env, stdout=log, stderr=log)
     try:
@@ -197,11 +210,24 @@ def instructions(gw_pid, script, seconds, out_dir):
         proc.wait()
     report = subprocess.run(["callgrind_annotate", "--threshold=100", data + ".1"], capture_output=True,
                             text=True).stdout
-    with open(os.path.join(out_dir, "callgrind-self.txt"), "w") as f:
+    with open(os.path.join(run_dir, "callgrind-self.txt"), "w") as f:
         f.write(report)
     total = next(int(line.split()[0].replace(",", "")) for line in report.splitlines() if "PROGRAM TOTALS" in line)
-    print(f"user-space instructions per request (callgrind, 1 client, {r['total']} requests): "
-          f"{total / max(r['total'], 1):,.0f}; by function: {out_dir}/callgrind-self.txt")
+    return total / max(r["total"], 1), r["total"]
+
+
+def segments(targets, seconds):
+    """TCP segments per request through the host's network namespace at one client (`nstat`, machine-wide, so
+    nothing else may be talking): the client's request and answer on loopback, the proxy's request to the worker
+    and the worker's answer on the bridge. A worker's separate ACK shows up here (docs/performance.md)."""
+    print(f"TCP segments per request, 1 client, nstat over one {seconds}s wrk run (in / out of the host namespace):")
+    for name, url, script in targets:
+        subprocess.run(["nstat", "-n"], check=True, capture_output=True)
+        r = wrk(url, 1, seconds, script)
+        out = subprocess.run(["nstat", "-z"], check=True, capture_output=True, text=True).stdout
+        counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()[1:] if len(line.split()) > 1}
+        total = r["total"] or 1
+        print(f"  {name:<16} in {counts.get('TcpInSegs', 0) / total:5.2f}   out {counts.get('TcpOutSegs', 0) / total:5.2f}")
 
 
 def syscalls(targets, clients, seconds):
@@ -236,10 +262,14 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="measure every row this many times, print medians")
     ap.add_argument("--perf", metavar="DIR", help="also profile the gateway under the many-client load into DIR")
     ap.add_argument("--perf-seconds", type=int, default=10)
+    ap.add_argument("--segments", action="store_true",
+                    help="also count TCP segments per request of nginx and the gateway at one client (nstat)")
     ap.add_argument("--syscalls", action="store_true",
                     help="also count the system calls per request of nginx and the gateway (strace -c)")
     ap.add_argument("--instructions", metavar="DIR",
                     help="also count the gateway's instructions per request under callgrind (valgrind) into DIR")
+    ap.add_argument("--instructions-baseline", metavar="BIN",
+                    help="with --instructions: also count this esb-gateway binary, in the same run")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment of the gateway (e.g. MALLOC_ARENA_MAX=2)")
     a = ap.parse_args()
@@ -296,12 +326,15 @@ def main():
         for d in ("gateway", "manager"):
             print(f"  esb-{d:<8} idle {idle[d][0]:6.1f} ({idle[d][1]:4.1f})   "
                   f"after the {a.clients}-client run {after[d][0]:6.1f} ({after[d][1]:4.1f})")
+        if a.segments:
+            segments([("nginx TLS proxy", urls["trivial"][1][1], plain_script),
+                      ("esb-gateway", urls["trivial"][2][1], gw_script)], 5)
         if a.syscalls:
             syscalls([("nginx worker", urls["trivial"][1][1], plain_script, nginx_pids[-1]),
                       ("esb-gateway", urls["trivial"][2][1], gw_script, gw.daemon.proc.pid)], a.clients, 5)
         if a.instructions:
             os.makedirs(a.instructions, exist_ok=True)
-            instructions(gw.daemon.proc.pid, gw_script, a.duration, a.instructions)
+            instructions(gw.daemon.proc.pid, gw_script, a.duration, a.instructions, a.instructions_baseline)
         if a.perf:
             os.makedirs(a.perf, exist_ok=True)
             profile(gw.daemon.proc.pid, urls["trivial"][2][1], gw_script, a.clients, a.perf_seconds, a.perf)

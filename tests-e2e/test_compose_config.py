@@ -94,6 +94,8 @@ def test_config_renders(tool, files, tmp_path):
     assert manager["environment"]["MANAGER_LISTEN"] == "unix:///run/esb/manager.sock"
     assert services["gateway"]["environment"]["MANAGER_URL"] == "unix:///run/esb/manager.sock"
     assert rendered["networks"]["lambda"]["internal"] is True
+    # Jumbo frames between the gateway and the workers (docs/manager.md, "The Lambda network").
+    assert str(rendered["networks"]["lambda"]["driver_opts"]["com.docker.network.driver.mtu"]) == "9000"
     for service in ("gateway", "manager"):
         volumes = services[service]["volumes"]
         text = [v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in volumes]

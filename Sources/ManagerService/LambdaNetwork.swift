@@ -20,8 +20,7 @@ struct LambdaNetwork: Sendable {
     static let settleTime = Duration.seconds(1)
 
     /// Jumbo frames between the gateway and the workers: a proxy event of a few KB is one segment instead of
-    /// two (and no separate ACK from the worker), about a tenth less CPU per proxied request
-    /// (docs/manager.md, "The Lambda network"; docs/performance.md). The network only joins containers of one
+    /// two, and the worker sends no separate ACK for it (docs/manager.md, "The Lambda network"). The network only joins containers of one
     /// host; TCP to anything beyond it agrees on its segment size when it connects.
     static let driverOptions = ["com.docker.network.driver.mtu": String(mtu)]
     static let mtu = 9000
