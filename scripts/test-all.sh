@@ -55,7 +55,8 @@ stage "C boundary" 60 python3 scripts/check-boundary.py
 stage "daemon links" 60 scripts/check-daemon-links.sh
 # Swift formatting as the committed .swift-format says (scripts/check-format.sh --fix formats).
 stage "swift format" 300 scripts/check-format.sh
-stage "swift test" 2400 swift test --skip-build
+swift_test_log=$(mktemp)
+stage "swift test" 2400 bash -c 'swift test --skip-build 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$swift_test_log"
 # The event builder and result mapper under libFuzzer for a bounded time (docs/events-and-auth.md, "Fuzzing").
 stage "fuzz events" 600 fuzz/run-events-fuzz.sh "${ESB_FUZZ_SECONDS:-60}"
 
@@ -80,6 +81,11 @@ done
 stage "DinD end to end" 1200 env ESB_E2E_DIND=1 python3 -m pytest -q --timeout=900 tests-e2e/test_compose_dind.py
 
 if ((${#failed[@]})); then
+    # Only the end of a CI log may be kept: repeat what failed in the Swift suites here, at the end.
+    if grep -qE '✘|error:' "$swift_test_log"; then
+        echo "== swift test failures (repeated from above)" >&2
+        grep -E '✘|error:|recorded an issue' "$swift_test_log" | head -60 >&2
+    fi
     echo "== FAILED stages: ${failed[*]}" >&2
     exit 1
 fi
