@@ -61,6 +61,20 @@ public struct JSONLineLogHandler: LogHandler {
         output(line.jsonLine())
     }
 
+    /// Writes a line whose message and per-event fields the caller writes straight into the line's buffer (the
+    /// gateway's access line: docs/performance.md); the layout is `LogLine`'s.
+    public func write(
+        _ level: Logging.Logger.Level, logger: String, requestID: String?, traceID: String?,
+        message: (inout JSONWriter) -> Void, fields: (inout JSONWriter) -> Void
+    ) {
+        var w = JSONWriter(capacity: 640)
+        LogLine.write(
+            to: &w, epochMilliseconds: now(), level: level, logger: logger, containerName: containerName,
+            requestID: requestID, traceID: traceID, message: message, fields: fields)
+        w.bytes.append(0x0A)
+        output(w.bytes)
+    }
+
     /// The line for `event` (formatting only; `log` writes it).
     func line(_ event: LogEvent) -> LogLine {
         var line = LogLine(

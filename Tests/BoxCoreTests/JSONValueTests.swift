@@ -110,3 +110,8 @@ func aKeyMadeOnceWritesWhatAStringKeyWrites(name: String) throws {
     // Valid JSON whatever the name holds.
     _ = try JSONValue(parsing: made.bytes)
 }
+
+@Test func serializerUsesTheShortEscapesAndLowerHexElsewhere() {
+    let text = JSONValue.string("a\u{08}\u{0C}\n\r\t\"\\\u{00}\u{10}\u{1F}z").serialized()
+    #expect(String(decoding: text, as: UTF8.self) == #""a\b\f\n\r\t\"\\\u0000\u0010\u001fz""#)
+}

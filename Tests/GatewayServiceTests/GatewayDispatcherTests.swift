@@ -214,6 +214,17 @@ import Posix
         #expect(json["request_id"] == "log-1")
         #expect(json["container_name"] == "gw-test")
         #expect(json["status"]?.intValue == 200)
+        #expect(json["message"] == "GET /api/echo 200")
+        #expect(json["method"] == "GET")
+        #expect(json["path"] == "/api/echo")
+        #expect(json["client_ip"] == "127.0.0.1")
+        // The documented order: the standard members, then the request's, then what the proxy learned.
+        let keys = json.objectValue?.members.map(\.key) ?? []
+        #expect(
+            Array(keys.prefix(12)) == [
+                "_time", "level", "logger", "message", "container_name", "request_id", "trace_id", "method", "path",
+                "status", "latency_ms", "client_ip",
+            ])
     }
 
     @Test(arguments: [

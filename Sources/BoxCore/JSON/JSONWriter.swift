@@ -111,13 +111,13 @@ public struct JSONWriter: Sendable {
     // MARK: Pieces for event building (a string value written in parts, lower-cased keys)
 
     /// Opens a string value whose content follows in `appendStringContent` calls.
-    mutating func beginStringValue() {
+    public mutating func beginStringValue() {
         separator()
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends escaped content to an open string value.
-    mutating func appendStringContent(_ s: String) {
+    public mutating func appendStringContent(_ s: String) {
         // Scanning a Span is several times faster than iterating `String.UTF8View` (measured with perf), and
         // most strings need no escaping: then the content is one bulk copy.
         let span = s.utf8.span
@@ -136,7 +136,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Closes a string value opened with `beginStringValue`.
-    mutating func endStringValue() {
+    public mutating func endStringValue() {
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -158,7 +158,8 @@ public struct JSONWriter: Sendable {
     static let nullBytes: [UInt8] = Array("null".utf8)
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    mutating func appendDecimal(_ value: Int) {
+    /// Appends the decimal digits of `value` (inside an open string value, or as a number's text).
+    public mutating func appendDecimal(_ value: Int) {
         if value >= 0 && value < 10 {
             bytes.append(UInt8(ascii: "0") + UInt8(value))
             return

@@ -66,6 +66,25 @@ public struct LogLine: Sendable, Equatable {
 
     /// Writes the object into a writer (for batching many lines into one buffer).
     public func write(to w: inout JSONWriter) {
+        Self.write(
+            to: &w, epochMilliseconds: epochMilliseconds, level: level, logger: logger, containerName: containerName,
+            requestID: requestID, traceID: traceID, message: { $0.string(message) },
+            fields: { w in
+                for member in fields.members where !Self.isStandardKey(member.key) {
+                    w.key(member.key)
+                    w.value(member.value)
+                }
+            })
+    }
+
+    /// The one layout of a line, for `LogLine` and for lines written straight into a writer (the gateway's access
+    /// line, which skips building a `JSONObject` of its fields: docs/performance.md). `message` writes the message's
+    /// string value, `fields` the per-event members after the standard ones; it must not use a standard key.
+    public static func write(
+        to w: inout JSONWriter, epochMilliseconds: Int64, level: Logger.Level, logger: String, containerName: String?,
+        requestID: String?, traceID: String?, message: (inout JSONWriter) -> Void,
+        fields: (inout JSONWriter) -> Void
+    ) {
         w.beginObject()
         w.key(._time)
         w.bytes.append(UInt8(ascii: "\""))
@@ -74,14 +93,11 @@ public struct LogLine: Sendable, Equatable {
         w.needsComma = true
         w.key(.level); w.string(level.lineName)
         w.key(.logger); w.string(logger)
-        w.key(.message); w.string(message)
+        w.key(.message); message(&w)
         if let containerName { w.key(.container_name); w.string(containerName) }
         if let requestID { w.key(.request_id); w.string(requestID) }
         if let traceID { w.key(.trace_id); w.string(traceID) }
-        for member in fields.members where !Self.isStandardKey(member.key) {
-            w.key(member.key)
-            w.value(member.value)
-        }
+        fields(&w)
         w.endObject()
     }
 }

@@ -149,27 +149,12 @@ public final class GatewayDispatcher: Sendable {
         if !open { _ = try tokens.authenticate(headers) }
     }
 
-    /// The per-request JSON line (§3.8).
+    /// The per-request JSON line (§3.8, AccessLine.swift).
     private func accessLog(_ request: HTTPRequest, response: HTTPResponse, trace: RequestTrace, latency: Duration) {
         guard log.isEnabled(.info) else { return }
-        // Room for every field at once: appends past a literal's size regrew the array on each request.
-        var fields: [(String, GatewayLog.Value)] = []
-        fields.reserveCapacity(11)
-        fields.append(("method", .string(request.method)))
-        fields.append(("path", .string(String(request.path))))
-        fields.append(("status", .int(response.status)))
-        fields.append(("latency_ms", .millis(latency)))
         let clientIP = trace.sourceIP(trusting: settings.environment.trustedProxies, headers: request.headers)
-        fields.append(("client_ip", .string(clientIP)))
-        if let agent = request.headers["User-Agent"] { fields.append(("user_agent", .string(agent))) }
-        if let function = trace.function { fields.append(("function", .string(function))) }
-        if let worker = trace.worker { fields.append(("worker", .string(worker))) }
-        if let cold = trace.coldStart { fields.append(("cold_start", .bool(cold))) }
-        if let queue = trace.queueWait { fields.append(("queue_ms", .millis(queue))) }
-        if let type = trace.invocationType { fields.append(("invocation_type", .string(type))) }
-        log.log(
-            .info, "\(request.method) \(request.path) \(response.status)", logger: "gateway.access",
-            requestID: trace.identity.requestID, traceID: trace.identity.traceID, fields: fields)
+        AccessLine.write(
+            to: log, request: request, status: response.status, trace: trace, clientIP: clientIP, latency: latency)
     }
 }
 

@@ -40,6 +40,16 @@ public struct GatewayLog: Sendable {
             level, message(), logger: logger, requestID: requestID, traceID: traceID, fields: JSONObject(fields()))
     }
 
+    /// Writes one line whose message and fields `message` and `fields` write straight into the line's buffer
+    /// (AccessLine.swift); nothing is built below the level.
+    public func write(
+        _ level: Level, logger: String, requestID: String?, traceID: String?,
+        message: (inout JSONWriter) -> Void, fields: (inout JSONWriter) -> Void
+    ) {
+        guard isEnabled(level) else { return }
+        handler.write(level, logger: logger, requestID: requestID, traceID: traceID, message: message, fields: fields)
+    }
+
     /// A log that writes nothing (tests that do not look at lines).
     public static let discarding = GatewayLog(containerName: "test", minimumLevel: .error, now: { 0 }, sink: { _ in })
 }
