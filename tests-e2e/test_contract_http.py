@@ -220,6 +220,21 @@ def test_413_with_ids_and_body_exactly_at_limit_is_served(small_body_gw):
     assert status == 200, body
 
 
+def test_max_body_bytes_holds_for_the_invoke_api_too(small_body_gw):
+    """§3.10 MAX_BODY_BYTES is the limit "for routes and the Invoke API alike": boto3 reads the lowered limit's
+    413 as RequestTooLargeException (x-amzn-ErrorType), and a payload at the limit is invoked."""
+    import botocore.exceptions
+    client = small_body_gw.lambda_client()
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        client.invoke(FunctionName="echo", Payload=b'"' + b"x" * 65536 + b'"')
+    assert e.value.response["Error"]["Code"] == "RequestTooLargeException", e.value.response
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    at_limit = b'{"return": "' + b"y" * (65536 - 14) + b'"}'
+    assert len(at_limit) == 65536
+    resp = client.invoke(FunctionName="echo", Payload=at_limit)
+    assert resp["StatusCode"] == 200 and resp["Payload"].read() == b'"' + b"y" * (65536 - 14) + b'"'
+
+
 def test_413_default_limit_is_6_mib(contract_gw):
     status, headers, body = contract_gw.request("POST", "/open", body=b"{" + b" " * (6 * 1024 * 1024))
     assert_error(status, headers, body, 413, "Request Entity Too Large")
