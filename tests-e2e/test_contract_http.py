@@ -228,6 +228,8 @@ def test_max_body_bytes_holds_for_the_invoke_api_too(small_body_gw):
     with pytest.raises(botocore.exceptions.ClientError) as e:
         client.invoke(FunctionName="echo", Payload=b'"' + b"x" * 65536 + b'"')
     assert e.value.response["Error"]["Code"] == "RequestTooLargeException", e.value.response
+    assert e.value.response["Error"]["Message"] == (
+        "Request must be smaller than 65536 bytes for the InvokeFunction operation")
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
     at_limit = b'{"return": "' + b"y" * (65536 - 14) + b'"}'
     assert len(at_limit) == 65536
