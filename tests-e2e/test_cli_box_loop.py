@@ -116,7 +116,8 @@ def test_the_sam_users_loop_against_the_real_box(box, tmp_path):
             subprocess.run(["docker", "rmi", "-f"] + mine, capture_output=True)
 
 
-def test_deploy_refuses_what_the_box_would_refuse(tmp_path):
+@pytest.mark.parametrize("spelling", ["--dir", "--config"])   # §9 names it --config DIR; --dir is the newer name
+def test_deploy_refuses_what_the_box_would_refuse(tmp_path, spelling):
     out = tmp_path / "out"
     target = tmp_path / "config"
     out.mkdir()
@@ -124,7 +125,7 @@ def test_deploy_refuses_what_the_box_would_refuse(tmp_path):
     (out / "functions.yml").write_text("functions:\n  a: {}\n")
     (out / "routing.yml").write_text("routes:\n  - path: /x\n    method: GET\n    function: missing\n")
     (target / "functions.yml").write_text("old\n")
-    ran = esb("deploy", "--dir", str(out), "--to", str(target), cwd=tmp_path)
+    ran = esb("deploy", spelling, str(out), "--to", str(target), cwd=tmp_path)
     assert ran.returncode == 1
     assert 'function "missing" is not defined' in ran.stderr
     assert (target / "functions.yml").read_text() == "old\n", "nothing was copied"

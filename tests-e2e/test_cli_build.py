@@ -133,6 +133,13 @@ def test_requirements_and_python_layers_are_installed_on_the_host_and_baked_in(d
     assert rebuilt.stdout.splitlines()[-1] == "built 1 image(s)"
     assert " -m pip install " not in log.read_text()
     assert (deps / "deps" / "requests").is_dir()
+    # §9 `esb build --no-cache`: neither pip-cache/ nor docker's layer cache is used (a new image, pip ran again).
+    image = prefix + "shop-orders-dev:latest"
+    cached_id = run(["docker", "image", "inspect", "--format", "{{.Id}}", image]).stdout.strip()
+    fresh = run([esb_binary(), "build", "--config", "out", "--no-cache", "shop-orders-dev"], cwd=tmp_path)
+    assert fresh.stdout.splitlines()[-1] == "built 1 image(s)"
+    assert " -m pip install " in log.read_text()
+    assert run(["docker", "image", "inspect", "--format", "{{.Id}}", image]).stdout.strip() != cached_id
     container = Container(prefix + "shop-orders-dev:latest", "shop-orders-dev")
     try:
         body = json.loads(container.invoke({"httpMethod": "GET", "path": "/orders"})["body"])

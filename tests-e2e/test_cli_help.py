@@ -32,6 +32,12 @@ def test_version():
     (["generate"], "-t, --template <PATH>"),
     (["generate"], "--skip-unsupported"),
     (["init"], "--runtime <RUNTIME>"),
+    # docs/contract.md §9: `--help` on every command, with the options the contract names
+    (["invoke"], "USAGE: esb invoke <NAME> [--event <FILE|->] [--type <TYPE>] [--endpoint <URL>]"),
+    (["logs"], "USAGE: esb logs <NAME> [--follow] [--since <DURATION>]"),
+    (["deploy"], "--dir, --config <DIR>"),
+    (["deploy"], "--to <CONFIG_DIR>"),
+    (["init"], "USAGE: esb init [<DIR>]"),
 ])
 def test_help(command, option):
     ran = esb(*(command + ["--help"]))

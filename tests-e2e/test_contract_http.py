@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from contract.box import exchange, insecure_context, parse_responses
+from contract.box import exchange, insecure_context, parse_responses, read_all
 from contract.fixtures import side_gateway
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -220,6 +220,23 @@ def test_413_with_ids_and_body_exactly_at_limit_is_served(small_body_gw):
     assert status == 200, body
 
 
+def test_max_body_bytes_holds_for_the_invoke_api_too(small_body_gw):
+    """§3.10 MAX_BODY_BYTES is the limit "for routes and the Invoke API alike": boto3 reads the lowered limit's
+    413 as RequestTooLargeException (x-amzn-ErrorType), and a payload at the limit is invoked."""
+    import botocore.exceptions
+    client = small_body_gw.lambda_client()
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        client.invoke(FunctionName="echo", Payload=b'"' + b"x" * 65536 + b'"')
+    assert e.value.response["Error"]["Code"] == "RequestTooLargeException", e.value.response
+    assert e.value.response["Error"]["Message"] == (
+        "Request must be smaller than 65536 bytes for the InvokeFunction operation")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    at_limit = b'{"return": "' + b"y" * (65536 - 14) + b'"}'
+    assert len(at_limit) == 65536
+    resp = client.invoke(FunctionName="echo", Payload=at_limit)
+    assert resp["StatusCode"] == 200 and resp["Payload"].read() == b'"' + b"y" * (65536 - 14) + b'"'
+
+
 def test_413_default_limit_is_6_mib(contract_gw):
     status, headers, body = contract_gw.request("POST", "/open", body=b"{" + b" " * (6 * 1024 * 1024))
     assert_error(status, headers, body, 413, "Request Entity Too Large")
@@ -364,6 +381,46 @@ def test_idle_keep_alive_connection_is_closed(short_timeouts_gw):
         assert rest == b"" and 0.5 < time.monotonic() - t0 < 6
     finally:
         s.close()
+
+
+def test_header_timeout_on_a_later_keep_alive_request_is_408(short_timeouts_gw):
+    """The header timeout also bounds the second request of a keep-alive connection: once its first byte arrived,
+    a head that does not complete is a 408 (the idle timeout only covers the wait for that first byte)."""
+    s = short_timeouts_gw.tls_socket(8)
+    try:
+        s.sendall(raw_request("GET", "/health"))
+        data = b""
+        while not parse_responses(data):
+            chunk = s.recv(65536)
+            assert chunk, data
+            data += chunk
+        assert parse_responses(data)[0][0] == 200
+        t0 = time.monotonic()
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: loc")
+        rest = read_all(s, timeout=6)
+        elapsed = time.monotonic() - t0
+    finally:
+        s.close()
+    responses = parse_responses(rest)
+    assert len(responses) == 1, rest
+    assert_error(*responses[0], 408, "Request Timeout")
+    assert elapsed > 0.8, elapsed   # not before HTTP_HEADER_TIMEOUT
+
+
+@pytest.mark.parametrize("sent", [b"", b"\x16\x03\x01\x00"], ids=["nothing", "half a ClientHello"])
+def test_a_connection_that_never_completes_tls_is_closed_at_the_header_timeout(short_timeouts_gw, sent):
+    """§8 slow clients: the header timeout runs from accept and covers the TLS handshake, so a TCP connection that
+    never finishes its handshake is closed silently (no TLS alert, no HTTP answer) instead of holding a slot."""
+    with socket.create_connection(("127.0.0.1", short_timeouts_gw.port), timeout=6) as s:
+        t0 = time.monotonic()
+        s.sendall(sent)
+        try:
+            data = s.recv(100)
+        except ConnectionResetError:
+            data = b""
+        elapsed = time.monotonic() - t0
+    assert data == b"", data       # a timeout of recv (the server kept it open) raises and fails the test
+    assert elapsed > 0.8, elapsed   # not before HTTP_HEADER_TIMEOUT
 
 
 def test_slow_but_progressing_header_within_timeout_is_served(short_timeouts_gw):

@@ -211,6 +211,9 @@ def test_payload_over_6_mib_is_request_too_large(client):
         client.invoke(FunctionName="echo", Payload=b'"' + b"x" * (6 * 1024 * 1024 + 10) + b'"')
     assert error_code(e) == "RequestTooLargeException"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    # Lambda's own message, which SDKs show in the exception (the declared length is refused from the head).
+    assert e.value.response["Error"]["Message"] == (
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation")
 
 
 def test_invalid_invocation_type(contract_gw, contract_token):

@@ -5,9 +5,11 @@ A small HTTP server in this process stands in for VictoriaLogs (its `/insert/jso
 be pulled on these machines. Two throw-away images built FROM esb-test/echo stand in for broken function images."""
 import json
 import os
+import re
 import subprocess
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -40,9 +42,27 @@ class VictoriaLogsStandIn:
                 self.send_response(204)
                 self.end_headers()
 
+            def do_GET(self):
+                # `/select/logsql/query` for `esb logs` (§9): answers what VictoriaLogs stored from the batches above
+                # (`message` became `_msg`, as `_msg_field=message` asks), one JSON object per line. Of LogsQL it
+                # reads only the `function:"NAME"` word filter `esb logs` starts with; the rest is recorded.
+                url = urllib.parse.urlsplit(self.path)
+                query = urllib.parse.parse_qs(url.query).get("query", [""])[0]
+                outer.queries.append((url.path, query))
+                wanted = re.match(r'function:"([^"]*)"', query)
+                lines = [dict({k: v for k, v in x.items() if k != "message"}, _msg=x.get("message", ""))
+                         for x in outer.lines() if wanted and x.get("function") == wanted.group(1)]
+                body = b"".join(json.dumps(x).encode() + b"\n" for x in lines)
+                self.send_response(200 if url.path == "/select/logsql/query" else 404)
+                self.send_header("Content-Type", "application/stream+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, *args):
                 pass
 
+        self.queries = []
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -131,6 +151,25 @@ def test_lines_shipped_to_victorialogs(vl_box):
     assert access and access[0]["container_name"].startswith("esb-gateway-contract")
     for x in vl.lines():
         assert {"_time", "message", "container_name"} <= set(x), x
+
+
+def test_esb_logs_reads_the_shipped_lines_from_victorialogs(vl_box, tmp_path):
+    """§9 `esb logs NAME --since DURATION` with VICTORIALOGS_URL set: the lines the real Manager shipped for the
+    function, read back through VictoriaLogs' query API (the stand-in above), each printed as `container _time
+    message`; the `.env` beside the compose file is where the URL comes from when the environment has none."""
+    box, gw, vl = vl_box
+    marker = "vl-logs-%s" % uuid.uuid4().hex
+    status, _, _ = gw.request("POST", "/echo", body=json.dumps({"print": marker, "return": {"statusCode": 200}}))
+    assert status == 200
+    wait_until(lambda: any(x.get("message") == marker for x in vl.lines()), 15, interval=0.2, what="shipped line")
+    shipped = next(x for x in vl.lines() if x.get("message") == marker)
+    (tmp_path / ".env").write_text("VICTORIALOGS_URL=%s\n" % vl.url)
+    env = {k: v for k, v in os.environ.items() if k != "VICTORIALOGS_URL"}
+    ran = subprocess.run([os.path.join(box.bin, "esb"), "logs", "echo", "--since", "10m"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    assert "%s %s %s" % (shipped["container_name"], shipped["_time"], marker) in ran.stdout.splitlines(), ran.stdout
+    assert vl.queries[-1] == ("/select/logsql/query", 'function:"echo" _time:600s | sort by (_time)')
 
 
 def test_worker_never_ready_is_removed_and_caller_gets_503(vl_box):

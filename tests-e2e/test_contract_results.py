@@ -143,7 +143,13 @@ def test_unknown_function_route_is_a_clean_error(contract_gw):
 
 
 def test_missing_image_is_a_clean_error(contract_gw):
+    """§8 a missing image: the client gets API Gateway's 502 for a function that cannot run (not 503, which says
+    "try again"; the image will not appear by itself), the operator gets the image's name in the gateway's error
+    line (the Manager's 404 names it, §4.2), and neither process goes down."""
     status, headers, body = contract_gw.request("GET", "/missing-image")
-    assert status in (502, 503) and set(json.loads(body)) == {"message"}
+    assert status == 502 and json.loads(body) == {"message": "Internal server error"}, (status, body)
     assert b"does-not-exist" not in body
-    assert headers.get("x-request-id")
+    rid = headers["x-request-id"][0]
+    line = contract_gw.daemon.wait_log_lines(lambda x: x.get("request_id") == rid and x.get("level") == "ERROR")[0]
+    assert "esb-test/does-not-exist-contract:latest" in line["message"], line
+    assert contract_gw.daemon.alive() and contract_gw.box.manager.alive()

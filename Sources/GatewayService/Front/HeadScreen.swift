@@ -44,6 +44,12 @@ extension GatewayDispatcher {
         if method == "POST", InvokeTarget.isInvokePath(path) {
             routeLabel = "invoke"
             try invokeAPI.authenticateHead(request)
+            // A declared payload over MAX_BODY_BYTES gets Lambda's own 413 here, from the head; left to the server
+            // it would get §3.10's generic body, whose message SDKs would show (docs/gateway.md, "Invoke API").
+            let limit = settings.environment.maxBodyBytes
+            if let declared = request.headers["Content-Length"].flatMap({ Int($0) }), declared > limit {
+                throw InvokeAPIHandler.tooLarge(limit: limit)
+            }
             return nil
         }
         let snapshot = config.current

@@ -35,11 +35,7 @@ public struct InvokeAPIHandler: Sendable {
     {
         let env = settings.environment
         let region = try authenticate(request)
-        guard request.body.count <= env.maxBodyBytes else {
-            throw .aws(
-                .requestTooLarge,
-                message: "Request must be smaller than \(env.maxBodyBytes) bytes for the InvokeFunction operation")
-        }
+        guard request.body.count <= env.maxBodyBytes else { throw Self.tooLarge(limit: env.maxBodyBytes) }
         let regionForARN = region ?? env.defaultRegion
         guard let target = InvokeTarget.parse(path: request.path, query: request.query) else {
             let raw = String(
@@ -83,11 +79,7 @@ public struct InvokeAPIHandler: Sendable {
             // Lambda takes at most 1 MiB for an asynchronous invocation (6 MiB for a synchronous one).
             guard request.body.count <= Self.maxEventPayloadBytes else {
                 metrics.recordInvokeAPI(function: function.name, type: type, outcome: "too_large")
-                throw .aws(
-                    .requestTooLarge,
-                    message:
-                        "Request must be smaller than \(Self.maxEventPayloadBytes) bytes for the InvokeFunction operation"
-                )
+                throw Self.tooLarge(limit: Self.maxEventPayloadBytes)
             }
             // 202 only once the event is fsynced in the spool; a full spool refuses it now, never drops it later
             // (docs/async-invocations.md).
@@ -185,6 +177,11 @@ public struct InvokeAPIHandler: Sendable {
 
     /// Lambda's payload limit for `Event` invocations (docs/async-invocations.md).
     static let maxEventPayloadBytes = 1_048_576
+
+    /// Lambda's 413 for a payload over `limit` bytes (its `x-amzn-ErrorType` and message, which SDKs show).
+    static func tooLarge(limit: Int) -> GatewayError {
+        .aws(.requestTooLarge, message: "Request must be smaller than \(limit) bytes for the InvokeFunction operation")
+    }
 
     /// An empty response with `X-Amz-Executed-Version` (present on every successful Invoke answer).
     static func response(status: Int) -> HTTPResponse {
