@@ -109,6 +109,8 @@ SMUGGLING = {
     "duplicate differing CL": raw_request("POST", "/open", ["Content-Length: 4", "Content-Length: 5"],
                                           b"abcde"),
     "CL list differing": raw_request("POST", "/open", ["Content-Length: 4, 5"], b"abcde"),
+    "duplicate identical CL": raw_request("POST", "/open", ["Content-Length: 4", "Content-Length: 4"], b"abcd"),
+    "CL list identical": raw_request("POST", "/open", ["Content-Length: 4, 4"], b"abcd"),
     "CL negative": raw_request("POST", "/open", ["Content-Length: -1"], b""),
     "CL plus sign": raw_request("POST", "/open", ["Content-Length: +4"], b"abcd"),
     "CL not a number": raw_request("POST", "/open", ["Content-Length: four"], b"abcd"),

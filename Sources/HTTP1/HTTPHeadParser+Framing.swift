@@ -9,11 +9,10 @@ extension HTTPHeadParser {
         switch nameEnd - nameStart {
         case 14 where ASCII.equalsLower(b, nameStart, nameEnd, ASCII.contentLength):
             try forEachElement(b, valueStart, valueEnd) { (s: Int, e: Int) throws(HTTPParseError) in
-                let value = try decimal(b, s, e)
-                if let previous = f.contentLength, previous != value {
-                    throw .badRequest("differing Content-Length values")
-                }
-                f.contentLength = value
+                // Any second value, even an identical one, is a smuggling shape (docs/network-runtime.md): RFC 9110
+                // lets a recipient collapse identical values, but a proxy in front may have read only one of them.
+                guard f.contentLength == nil else { throw .badRequest("duplicate Content-Length") }
+                f.contentLength = try decimal(b, s, e)
             }
             if f.contentLength == nil { throw .badRequest("empty Content-Length") }
         case 17 where ASCII.equalsLower(b, nameStart, nameEnd, ASCII.transferEncoding):
