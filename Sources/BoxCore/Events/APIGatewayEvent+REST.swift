@@ -17,10 +17,10 @@ extension APIGatewayEvent {
         w.key(.path); w.string(input.rawPath)
         w.key(.httpMethod); w.string(input.method)
 
-        w.key(.headers); writeGroups(groups, of: headers, allValues: false, to: &w)
-        w.key(.multiValueHeaders); writeGroups(groups, of: headers, allValues: true, to: &w)
-        w.key(.queryStringParameters); writeGroups(query.groups, of: query.pairs, allValues: false, to: &w)
-        w.key(.multiValueQueryStringParameters); writeGroups(query.groups, of: query.pairs, allValues: true, to: &w)
+        writeGroups(groups, of: headers, lastValues: .headers, allValues: .multiValueHeaders, to: &w)
+        writeGroups(
+            query.groups, of: query.pairs, lastValues: .queryStringParameters,
+            allValues: .multiValueQueryStringParameters, to: &w)
 
         w.key(.pathParameters); writePairs(input.pathParameters.isEmpty ? nil : input.pathParameters, to: &w)
         w.key(.stageVariables); writePairs(input.stageVariables, to: &w)
@@ -65,25 +65,51 @@ extension APIGatewayEvent {
         return w.bytes
     }
 
-    /// Writes name → last value (`headers`, `queryStringParameters`) or name → every value (the `multiValue`
-    /// fields) of grouped fields, or `null` when there are none.
+    /// Writes the member `lastValues` (name → last value: `headers`, `queryStringParameters`) and the member
+    /// `allValues` (name → every value: the `multiValue` fields) of grouped fields, each `null` when there are none.
+    ///
+    /// Each name and value is escaped once: the second object copies the first one's escaped text of a name, and of
+    /// the value when the name has one. Escaping each string costs a few hundred instructions whatever its length
+    /// (the `Span`, the scan, the generic copy's setup), and a request's headers are most of an event's strings
+    /// (docs/performance.md).
     static func writeGroups(
-        _ groups: FieldGroups, of fields: [(name: String, value: String)], allValues: Bool, to w: inout JSONWriter
+        _ groups: FieldGroups, of fields: [(name: String, value: String)], lastValues: JSONKey, allValues: JSONKey,
+        to w: inout JSONWriter
     ) {
         guard !groups.isEmpty else {
-            w.null()
+            w.key(lastValues); w.null()
+            w.key(allValues); w.null()
             return
         }
+        w.key(lastValues)
+        let start = w.bytes.count
+        // Per group: where its `"name":` and its last `"value"` start in the first object's text, and where they end.
+        var marks: [(name: Int, value: Int, end: Int)] = []
+        marks.reserveCapacity(groups.groups.count)
         w.beginObject()
         for group in groups.groups {
+            let name = w.bytes.count + (w.needsComma ? 1 : 0) - start
             w.key(group.name)
-            if allValues {
-                w.beginArray()
-                for i in groups.indices(of: group) { w.string(fields[i].value) }
-                w.endArray()
+            let value = w.bytes.count - start
+            w.string(fields[group.last].value)
+            marks.append((name, value, w.bytes.count - start))
+        }
+        w.endObject()
+        let text = Array(w.bytes[start...])
+
+        w.key(allValues)
+        w.beginObject()
+        for (group, mark) in zip(groups.groups, marks) {
+            w.separator()
+            w.bytes.append(contentsOf: text[mark.name..<mark.value])
+            w.needsComma = false
+            w.beginArray()
+            if group.first == group.last {
+                w.literal(text[mark.value..<mark.end])
             } else {
-                w.string(fields[group.last].value)
+                for i in groups.indices(of: group) { w.string(fields[i].value) }
             }
+            w.endArray()
         }
         w.endObject()
     }
