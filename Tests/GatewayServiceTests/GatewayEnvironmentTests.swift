@@ -90,6 +90,15 @@ import TLS
         #expect(r.contains(address) == expected)
     }
 
+    @Test func aListHoldsAnAddressWhenOneOfItsRangesDoes() throws {
+        let ranges = try ["10.0.0.0/8", "::1", "192.168.0.0/16"].map { try #require(IPAddressRange($0)) }
+        #expect(ranges.containsAddress("192.168.4.4:80"))
+        #expect(ranges.containsAddress("[::1]:8443"))
+        #expect(!ranges.containsAddress("172.16.0.1:80"))
+        #expect(!ranges.containsAddress("not-an-address"))
+        #expect(![IPAddressRange]().containsAddress("10.0.0.1"))
+    }
+
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "::1::2", "1:2:3:4:5:6:7:8:9", "10.0.0.0/x", "gg::1"])
     func malformed(text: String) {
         #expect(IPAddressRange(text) == nil)

@@ -23,6 +23,11 @@ public struct IPAddressRange: Sendable, Equatable {
     /// True when `text` (an address, optionally `[v6]:port` or `v4:port`) lies in this range.
     public func contains(_ text: String) -> Bool {
         guard let other = Self.parseAddress(Self.stripPort(text)) else { return false }
+        return contains(address: other)
+    }
+
+    /// True when the 16-byte address `other` (`parseAddress`) lies in this range.
+    func contains(address other: [UInt8]) -> Bool {
         var bits = prefixLength
         for i in 0..<16 where bits > 0 {
             let take = min(bits, 8)
@@ -34,12 +39,14 @@ public struct IPAddressRange: Sendable, Equatable {
     }
 
     /// Removes a port and brackets from a peer address as a server reports it (`[::1]:5000`, `1.2.3.4:80`).
+    /// On the UTF-8 bytes, not Characters: this runs for every request (docs/performance.md).
     static func stripPort(_ text: String) -> String {
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            return String(text[text.index(after: text.startIndex)..<close])
+        let utf8 = text.utf8
+        if utf8.first == UInt8(ascii: "["), let close = utf8.firstIndex(of: UInt8(ascii: "]")) {
+            return String(text[utf8.index(after: utf8.startIndex)..<close])
         }
         // Exactly one colon: IPv4 with a port. More than one: a bare IPv6 address.
-        if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8.lastIndex(of: UInt8(ascii: ":")) == colon {
             return String(text[..<colon])
         }
         return text
@@ -89,5 +96,14 @@ public struct IPAddressRange: Sendable, Equatable {
         if halves.count == 1 { return head.count == 16 ? head : nil }
         guard let tail = groups(halves[1]), head.count + tail.count <= 14 else { return nil }
         return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
+    }
+}
+
+extension [IPAddressRange] {
+    /// True when one of the ranges holds `text` (an address, optionally with a port): parsed once for all of them,
+    /// not once per range (`TRUSTED_PROXIES` is checked for every request).
+    func containsAddress(_ text: String) -> Bool {
+        guard !isEmpty, let address = IPAddressRange.parseAddress(IPAddressRange.stripPort(text)) else { return false }
+        return contains { $0.contains(address: address) }
     }
 }

@@ -185,7 +185,7 @@ public struct RequestTrace: Sendable {
     /// The client's address: the TCP peer, or the first `X-Forwarded-For` entry when the peer is a trusted proxy.
     func sourceIP(trusting proxies: [IPAddressRange], headers: HTTPHeaders) -> String {
         let peerAddress = IPAddressRange.stripPort(peer)
-        guard !proxies.isEmpty, proxies.contains(where: { $0.contains(peerAddress) }),
+        guard proxies.containsAddress(peerAddress),
             let forwarded = headers["X-Forwarded-For"],
             let first = forwarded.split(separator: ",").first.map({ String($0).trimmingASCIIWhitespace() }),
             IPAddressRange.parseAddress(IPAddressRange.stripPort(first)) != nil

@@ -17,7 +17,7 @@ struct ProxyHandler: Sendable {
         let env = settings.environment
         let peer = IPAddressRange.stripPort(trace.peer)
         let forwarded = ForwardedHeaders(
-            headers: request.headers, peer: peer, trusted: env.trustedProxies.contains { $0.contains(peer) },
+            headers: request.headers, peer: peer, trusted: env.trustedProxies.containsAddress(peer),
             listenPort: ForwardedHeaders.port(ofListen: env.listen))
         let template = route.path.template
         let proxyInput = ProxyRequestInput(
