@@ -9,6 +9,20 @@ struct ProxyHandler: Sendable {
     let log: GatewayLog
     let metrics: GatewayMetrics
     let binaryMediaTypes: BinaryMediaTypes
+    /// `X-Forwarded-Port` when the client sent none: the port of `GATEWAY_LISTEN`, parsed once, not per request.
+    let listenPort: String
+
+    init(
+        settings: GatewaySettings, invoker: any FunctionInvoking, log: GatewayLog, metrics: GatewayMetrics,
+        binaryMediaTypes: BinaryMediaTypes
+    ) {
+        self.settings = settings
+        self.invoker = invoker
+        self.log = log
+        self.metrics = metrics
+        self.binaryMediaTypes = binaryMediaTypes
+        listenPort = ForwardedHeaders.port(ofListen: settings.environment.listen)
+    }
 
     nonisolated(nonsending) func handle(
         _ request: HTTPRequest, route: Route, pathParameters: [String: String], function: FunctionConfig,
@@ -18,7 +32,7 @@ struct ProxyHandler: Sendable {
         let peer = IPAddressRange.stripPort(trace.peer)
         let forwarded = ForwardedHeaders(
             headers: request.headers, peer: peer, trusted: env.trustedProxies.containsAddress(peer),
-            listenPort: ForwardedHeaders.port(ofListen: env.listen))
+            listenPort: listenPort)
         let template = route.path.template
         let proxyInput = ProxyRequestInput(
             method: request.method, rawPath: String(request.path), rawQuery: request.query.map(String.init),
