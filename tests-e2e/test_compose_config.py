@@ -216,3 +216,53 @@ def test_dev_defaults_equal_env_example(tmp_path):
     wrong = {k: v for k, v in rendered_values.items() if v != {example[k]}}
     assert wrong == {}, f"rendered development values differ from .env.example: {wrong}"
     assert set(example) - used == set(), "variables of .env.example that docker-compose.yml ignores"
+
+
+# Every image a compose file names, as the variable that replaces it (docs/deployment.md, "Air-gapped sites").
+AIRGAP_IMAGES = {name: "airgap.invalid/%s:site" % name.lower().replace("_", "-") for name in (
+    "SWIFT_IMAGE", "RUNTIME_IMAGE", "BOX_IMAGE", "ESB_GATEWAY_IMAGE", "ESB_MANAGER_IMAGE", "ESB_BOX_IMAGE",
+    "RUSTFS_IMAGE", "SCYLLA_IMAGE", "VICTORIALOGS_IMAGE", "LAMBDA_BASE_IMAGE")}
+
+
+def image_references(services: dict) -> dict[str, str]:
+    """Every place a rendered compose file names an image: `image:`, build arguments and environment values
+    whose name ends in _IMAGE (the DinD box hands those to the compose file it runs inside)."""
+    found = {}
+    for name, service in services.items():
+        if "image" in service:
+            found[f"{name}.image"] = service["image"]
+        for key, value in ((service.get("build") or {}).get("args") or {}).items():
+            if key.endswith("_IMAGE"):
+                found[f"{name}.build.args.{key}"] = str(value)
+        for key, value in (service.get("environment") or {}).items():
+            if key.endswith("_IMAGE"):
+                found[f"{name}.environment.{key}"] = str(value)
+    return found
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+@pytest.mark.parametrize("files,env", [(["docker-compose.yml"], {}), (["docker-compose.dind.yml"], DIND_SECRETS)],
+                         ids=["base", "dind"])
+def test_an_air_gapped_site_replaces_every_image_through_the_environment(tool, files, env, tmp_path):
+    """§7: an air-gapped site overrides every image through build arguments / environment only — no edited file."""
+    default = image_references(yaml.safe_load(render(tool, files, tmp_path, clean_env(**env)).stdout)["services"])
+    # The defaults name public images (what the variables below must be able to replace).
+    assert any(value.startswith("rustfs/") for value in default.values()), default
+    rendered = render(tool, files, tmp_path, clean_env(**env, **AIRGAP_IMAGES))
+    references = image_references(yaml.safe_load(rendered.stdout)["services"])
+    assert references and all(value.startswith("airgap.invalid/") for value in references.values()), references
+    # Nothing else in the rendered file names a registry image by accident (a hard-coded `image:` in a new service).
+    for public in ("rustfs/", "scylladb/", "victoriametrics/", "swift:", "debian:", "public.ecr.aws"):
+        assert public not in rendered.stdout, public
+
+
+def test_every_dockerfile_base_image_is_a_build_argument():
+    """§7: base images of the gateway and manager images are build arguments (FROM ${ARG} or an earlier stage)."""
+    text = (ROOT / "Dockerfile").read_text()
+    arguments = set(re.findall(r"^ARG\s+([A-Z_]+)=", text, re.MULTILINE))
+    stages = set()
+    for base, _, stage in re.findall(r"^FROM\s+(\S+)(\s+AS\s+(\S+))?", text, re.MULTILINE | re.IGNORECASE):
+        argument = re.fullmatch(r"\$\{([A-Z_]+)\}", base)
+        assert (argument and argument.group(1) in arguments) or base in stages, f"FROM {base} is not overridable"
+        stages.add(stage)
+    assert {"SWIFT_IMAGE", "RUNTIME_IMAGE", "BOX_IMAGE"} <= arguments
