@@ -184,6 +184,31 @@ def test_the_runtime_patch_sends_s3_and_dynamodb_to_the_box_endpoints(docker_rea
         dynamodb_function.remove()
 
 
+def test_build_base_image_per_runtime_overrides_the_generated_default(docker_ready, workspace):
+    """§5/§9 `esb build --base-image RUNTIME=IMAGE`: generated without --base-image, the Dockerfile's default is
+    AWS's image (not pullable here, so the build can only succeed through the override); an override for another
+    runtime is ignored, the one for python3.11 is used."""
+    tmp_path, prefix = workspace
+    shutil.copytree(TEMPLATES / "reference-e2e", tmp_path / "reference-e2e")
+    run([esb_binary(), "generate", "--template", "reference-e2e/template.yaml", "--output", "out",
+         "--image-prefix", prefix, "--param", "PythonRuntime=python3.11"], cwd=tmp_path)
+    dockerfile = (tmp_path / "out" / "functions" / "lambda-hello" / "Dockerfile").read_text()
+    assert "ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.11\nFROM ${BASE_IMAGE}\n" in dockerfile
+    built = run([esb_binary(), "build", "--config", "out", "--base-image", "nodejs20.x=esb-test/absent-node:20",
+                 "--base-image", "python3.11=" + BASE_IMAGE, "lambda-hello"], cwd=tmp_path)
+    assert built.stdout.splitlines()[-1] == "built 1 image(s)"
+    image = prefix + "lambda-hello:latest"
+    base_layers = run(["docker", "image", "inspect", "--format", "{{json .RootFS.Layers}}", BASE_IMAGE]).stdout
+    layers = run(["docker", "image", "inspect", "--format", "{{json .RootFS.Layers}}", image]).stdout
+    assert json.loads(layers)[:len(json.loads(base_layers))] == json.loads(base_layers), "built FROM the override"
+    container = Container(image, "lambda-hello")
+    try:
+        answer = container.invoke({"requestContext": {"authorizer": {"cognito:username": "bob"}}})
+        assert json.loads(answer["body"])["message"] == "Hello, bob!"
+    finally:
+        container.remove()
+
+
 def test_requirements_and_python_layers_are_installed_on_the_host_and_baked_in(docker_ready, workspace):
     tmp_path, prefix = workspace
     generate(tmp_path, "shop", prefix)
