@@ -138,7 +138,8 @@ def test_local_override_replaces_only_the_third_party_services(tool, tmp_path):
 def test_hardening_of_the_base_file(tool, tmp_path):
     """Issue 10 in one place: loopback data ports, pinned third-party images, rotated logs, the config directory,
     metrics on an internal port, ESB_ENV on both daemons, health checks, the certificate's names, the app service."""
-    services = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)["services"]
+    rendered = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)
+    services = rendered["services"]
 
     def ports(service):   # 1.29 renders "127.0.0.1:9000:9000" strings, v2 long-form mappings
         for p in services[service].get("ports", []):
@@ -167,6 +168,15 @@ def test_hardening_of_the_base_file(tool, tmp_path):
     for daemon in ("gateway", "manager"):     # both start on the application's configuration
         assert services[daemon]["depends_on"]["app"]["condition"] == "service_completed_successfully"
     assert services["app"]["restart"] == "no"
+    # State lives in named volumes (`down` keeps it, `down -v` removes it), never in a container's own layer.
+    for service, target in (("storage", "/data"), ("database", "/var/lib/scylla"),
+                            ("victorialogs", "/victoria-logs-data"), ("gateway", "/var/lib/esb/events"),
+                            ("gateway", "/app/tls")):
+        mounts = [(v.get("type"), v.get("source"), v.get("target")) if isinstance(v, dict) else
+                  ("volume" if not v.split(":")[0].startswith(("/", ".")) else "bind",) + tuple(v.split(":")[:2])
+                  for v in services[service]["volumes"]]
+        named = [source for kind, source, mounted in mounts if mounted == target and kind == "volume"]
+        assert len(named) == 1 and named[0] in rendered["volumes"], (service, target, mounts)
 
 
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
