@@ -413,6 +413,7 @@ struct APIDefinitionTests {
                 "template.yaml:3:3: warning: parameter CertificateArn has no Default and no --param; nothing esb generates uses it, so it stays unset",
                 "template.yaml:5:3: error: parameter TableName has no Default; pass --param TableName=VALUE",
                 "template.yaml:8:3: warning: resource type AWS::ApiGateway::DomainName is not supported by esb; Certificate is ignored",
+                "template.yaml:29:27: warning: authorizer \"Cognito\" is not applied by the box; the route requires the box's JWT instead (auth: jwt)",
             ], "\(run.lines)")
 
         // With the value given, the run succeeds; the unused one still only warns.
