@@ -4,6 +4,10 @@
 Only the modules in BOUNDARY may import C modules (Glibc, the C shims, libcurl, libyaml, OpenSSL) or use
 `Unsafe*` types, `withUnsafe*`, `unsafeBitCast` or `nonisolated(unsafe)`. Every other Swift target in
 Package.swift must build with `pureSwift` (strict memory safety), so the compiler checks the same thing.
+Also keeps the Manager's container operations behind its one backend interface (docs/scale-out.md, contract
+§10): inside ManagerService, only WorkerBackend.swift (the conformance) and ManagerDaemon.swift (the one place the
+Docker engine is chosen) may name `DockerClient`; everything else talks to `WorkerBackend`, so that a cluster
+backend can be added without touching leases, pools or adoption.
 Prints each violation as file:line and exits 1 if there is one.
 """
 import pathlib
@@ -31,6 +35,24 @@ def source_violations():
     return found
 
 
+BACKEND_MODULE = "ManagerService"
+BACKEND_CHOSEN_IN = {"WorkerBackend.swift", "ManagerDaemon.swift"}
+DOCKER_CLIENT = re.compile(r"\bDockerClient\b")
+
+
+def backend_violations():
+    found = []
+    for path in sorted((ROOT / "Sources" / BACKEND_MODULE).rglob("*.swift")):
+        if path.name in BACKEND_CHOSEN_IN:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("//", 1)[0]
+            if DOCKER_CLIENT.search(code):
+                found.append(f"{path.relative_to(ROOT)}:{number}: the Docker engine named outside the backend "
+                             f"interface (use WorkerBackend): {line.strip()}")
+    return found
+
+
 def manifest_violations():
     """Every target outside the boundary declared in Package.swift builds with `pureSwift`."""
     text = (ROOT / "Package.swift").read_text(encoding="utf-8")
@@ -50,11 +72,11 @@ def manifest_violations():
 
 
 def main():
-    problems = source_violations() + manifest_violations()
+    problems = source_violations() + manifest_violations() + backend_violations()
     for problem in problems:
         print(problem)
     if problems:
-        print(f"FAIL: {len(problems)} boundary violation(s); see docs/architecture.md, \"The C boundary\"")
+        print(f"FAIL: {len(problems)} boundary violation(s); see docs/architecture.md, \"The C boundary\", and docs/scale-out.md")
         return 1
     print("C boundary: clean")
     return 0

@@ -64,11 +64,14 @@ def generate(tmp_path, template, prefix, *extra):
 class Container:
     """One function image run the way the Manager runs it, its RIE port published on 127.0.0.1."""
 
-    def __init__(self, image, name):
+    def __init__(self, image, name, network=None, **environment):
+        extra = ["--network", network] if network else []
+        for key, value in environment.items():
+            extra += ["-e", "%s=%s" % (key, value)]
         self.id = run(["docker", "run", "-d", "-p", "127.0.0.1:0:8080",
                        "-e", "AWS_LAMBDA_FUNCTION_NAME=%s" % name, "-e", "LOG_LEVEL=DEBUG",
                        "-e", "AWS_DEFAULT_REGION=ap-northeast-1", "-e", "AWS_ACCESS_KEY_ID=test",
-                       "-e", "AWS_SECRET_ACCESS_KEY=test", image]).stdout.strip()
+                       "-e", "AWS_SECRET_ACCESS_KEY=test"] + extra + [image]).stdout.strip()
         port = run(["docker", "port", self.id, "8080/tcp"]).stdout.split("\n")[0].rsplit(":", 1)[1]
         self.url = "http://127.0.0.1:%s/2015-03-31/functions/function/invocations" % port
 
@@ -114,6 +117,94 @@ def test_reference_template_builds_and_answers_through_the_rie(docker_ready, wor
         records = [json.loads(line) for line in container.logs().splitlines() if line.startswith("{")]
         assert {r["level"] for r in records} == {"INFO", "DEBUG", "ERROR"}
         assert all(r["function"] == "lambda-hello" and r["log_group"] == "/lambda/hello-test" for r in records)
+    finally:
+        container.remove()
+
+
+MOTO_IMAGE = os.environ.get("ESB_TEST_MOTO_IMAGE", "esb-local/moto:latest")
+
+
+@pytest.fixture
+def storage_network():
+    """A bridge network of this test's own with a moto server on it, named `esb-storage` there (moto stands in
+    for RustFS and ScyllaDB Alternator, docs/contract-tests.md), its port also published on 127.0.0.1."""
+    if subprocess.run(["docker", "image", "inspect", MOTO_IMAGE], capture_output=True).returncode != 0:
+        pytest.fail("moto image %s missing: run tests-e2e/build-moto-image.sh" % MOTO_IMAGE)
+    network = "esb-patch-%s" % uuid.uuid4().hex[:10]
+    run(["docker", "network", "create", network])
+    moto = None
+    try:
+        moto = run(["docker", "run", "-d", "--network", network, "--network-alias", "esb-storage",
+                    "-p", "127.0.0.1:0:9000", MOTO_IMAGE]).stdout.strip()
+        port = run(["docker", "port", moto, "9000/tcp"]).stdout.split("\n")[0].rsplit(":", 1)[1]
+        yield network, "http://127.0.0.1:%s" % port
+    finally:
+        if moto:
+            subprocess.run(["docker", "rm", "-f", moto], capture_output=True)
+        subprocess.run(["docker", "network", "rm", network], capture_output=True)
+
+
+def test_the_runtime_patch_sends_s3_and_dynamodb_to_the_box_endpoints(docker_ready, workspace, storage_network):
+    """§6 in a built image: the patch is imported at interpreter start from the runtime's site-packages, and plain
+    `boto3.client("s3")` / `boto3.client("dynamodb")` reach S3_ENDPOINT / DYNAMODB_ENDPOINT (no AWS_ENDPOINT_URL_*
+    is set, and AWS itself is unreachable from here: without the patch both calls fail)."""
+    import boto3
+
+    tmp_path, prefix = workspace
+    network, published = storage_network
+    generate(tmp_path, "reference-e2e", prefix, "--param", "PythonRuntime=python3.11")
+    built = run([esb_binary(), "build", "--config", "out", "lambda-s3-test", "lambda-scylla-test"], cwd=tmp_path)
+    assert built.stdout.splitlines()[-1] == "built 2 image(s)"
+    endpoints = {"S3_ENDPOINT": "http://esb-storage:9000", "DYNAMODB_ENDPOINT": "http://esb-storage:9000"}
+    s3_function = Container(prefix + "lambda-s3-test:latest", "lambda-s3-test", network, **endpoints)
+    dynamodb_function = Container(prefix + "lambda-scylla-test:latest", "lambda-scylla-test", network, **endpoints)
+    try:
+        loaded = run(["docker", "exec", s3_function.id, "python3", "-c",
+                      "import sys; print(sys.modules['sitecustomize'].__file__)"]).stdout.strip()
+        assert loaded == "/var/lang/lib/python3.11/site-packages/sitecustomize.py"
+
+        bucket, key = "patch-%s" % uuid.uuid4().hex[:12], "note.txt"
+        for action in ({"action": "create_bucket"}, {"action": "put", "data": "from the box"}):
+            answer = s3_function.invoke({"body": json.dumps(dict(action, bucket=bucket, key=key))})
+            assert answer["statusCode"] == 200 and json.loads(answer["body"])["success"] is True, answer
+        # The object is in THIS moto: read back from the host through the published port.
+        s3 = boto3.client("s3", endpoint_url=published, region_name="ap-northeast-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"from the box"
+
+        answer = dynamodb_function.invoke({})
+        body = json.loads(answer["body"])
+        assert answer["statusCode"] == 200 and body["success"] is True, answer
+        dynamodb = boto3.client("dynamodb", endpoint_url=published, region_name="ap-northeast-1",
+                                aws_access_key_id="test", aws_secret_access_key="test")
+        item = dynamodb.get_item(TableName="test_table", Key={"id": {"S": body["item_id"]}})["Item"]
+        assert item["message"] == {"S": "Hello from lambda-scylla-test"}
+    finally:
+        s3_function.remove()
+        dynamodb_function.remove()
+
+
+def test_build_base_image_per_runtime_overrides_the_generated_default(docker_ready, workspace):
+    """§5/§9 `esb build --base-image RUNTIME=IMAGE`: generated without --base-image, the Dockerfile's default is
+    AWS's image (not pullable here, so the build can only succeed through the override); an override for another
+    runtime is ignored, the one for python3.11 is used."""
+    tmp_path, prefix = workspace
+    shutil.copytree(TEMPLATES / "reference-e2e", tmp_path / "reference-e2e")
+    run([esb_binary(), "generate", "--template", "reference-e2e/template.yaml", "--output", "out",
+         "--image-prefix", prefix, "--param", "PythonRuntime=python3.11"], cwd=tmp_path)
+    dockerfile = (tmp_path / "out" / "functions" / "lambda-hello" / "Dockerfile").read_text()
+    assert "ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.11\nFROM ${BASE_IMAGE}\n" in dockerfile
+    built = run([esb_binary(), "build", "--config", "out", "--base-image", "nodejs20.x=esb-test/absent-node:20",
+                 "--base-image", "python3.11=" + BASE_IMAGE, "lambda-hello"], cwd=tmp_path)
+    assert built.stdout.splitlines()[-1] == "built 1 image(s)"
+    image = prefix + "lambda-hello:latest"
+    base_layers = run(["docker", "image", "inspect", "--format", "{{json .RootFS.Layers}}", BASE_IMAGE]).stdout
+    layers = run(["docker", "image", "inspect", "--format", "{{json .RootFS.Layers}}", image]).stdout
+    assert json.loads(layers)[:len(json.loads(base_layers))] == json.loads(base_layers), "built FROM the override"
+    container = Container(image, "lambda-hello")
+    try:
+        answer = container.invoke({"requestContext": {"authorizer": {"cognito:username": "bob"}}})
+        assert json.loads(answer["body"])["message"] == "Hello, bob!"
     finally:
         container.remove()
 

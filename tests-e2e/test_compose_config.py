@@ -138,7 +138,8 @@ def test_local_override_replaces_only_the_third_party_services(tool, tmp_path):
 def test_hardening_of_the_base_file(tool, tmp_path):
     """Issue 10 in one place: loopback data ports, pinned third-party images, rotated logs, the config directory,
     metrics on an internal port, ESB_ENV on both daemons, health checks, the certificate's names, the app service."""
-    services = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)["services"]
+    rendered = yaml.safe_load(render(tool, ["docker-compose.yml"], tmp_path, clean_env()).stdout)
+    services = rendered["services"]
 
     def ports(service):   # 1.29 renders "127.0.0.1:9000:9000" strings, v2 long-form mappings
         for p in services[service].get("ports", []):
@@ -167,6 +168,15 @@ def test_hardening_of_the_base_file(tool, tmp_path):
     for daemon in ("gateway", "manager"):     # both start on the application's configuration
         assert services[daemon]["depends_on"]["app"]["condition"] == "service_completed_successfully"
     assert services["app"]["restart"] == "no"
+    # State lives in named volumes (`down` keeps it, `down -v` removes it), never in a container's own layer.
+    for service, target in (("storage", "/data"), ("database", "/var/lib/scylla"),
+                            ("victorialogs", "/victoria-logs-data"), ("gateway", "/var/lib/esb/events"),
+                            ("gateway", "/app/tls")):
+        mounts = [(v.get("type"), v.get("source"), v.get("target")) if isinstance(v, dict) else
+                  ("volume" if not v.split(":")[0].startswith(("/", ".")) else "bind",) + tuple(v.split(":")[:2])
+                  for v in services[service]["volumes"]]
+        named = [source for kind, source, mounted in mounts if mounted == target and kind == "volume"]
+        assert len(named) == 1 and named[0] in rendered["volumes"], (service, target, mounts)
 
 
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
@@ -216,3 +226,53 @@ def test_dev_defaults_equal_env_example(tmp_path):
     wrong = {k: v for k, v in rendered_values.items() if v != {example[k]}}
     assert wrong == {}, f"rendered development values differ from .env.example: {wrong}"
     assert set(example) - used == set(), "variables of .env.example that docker-compose.yml ignores"
+
+
+# Every image a compose file names, as the variable that replaces it (docs/deployment.md, "Air-gapped sites").
+AIRGAP_IMAGES = {name: "airgap.invalid/%s:site" % name.lower().replace("_", "-") for name in (
+    "SWIFT_IMAGE", "RUNTIME_IMAGE", "BOX_IMAGE", "ESB_GATEWAY_IMAGE", "ESB_MANAGER_IMAGE", "ESB_BOX_IMAGE",
+    "RUSTFS_IMAGE", "SCYLLA_IMAGE", "VICTORIALOGS_IMAGE", "LAMBDA_BASE_IMAGE")}
+
+
+def image_references(services: dict) -> dict[str, str]:
+    """Every place a rendered compose file names an image: `image:`, build arguments and environment values
+    whose name ends in _IMAGE (the DinD box hands those to the compose file it runs inside)."""
+    found = {}
+    for name, service in services.items():
+        if "image" in service:
+            found[f"{name}.image"] = service["image"]
+        for key, value in ((service.get("build") or {}).get("args") or {}).items():
+            if key.endswith("_IMAGE"):
+                found[f"{name}.build.args.{key}"] = str(value)
+        for key, value in (service.get("environment") or {}).items():
+            if key.endswith("_IMAGE"):
+                found[f"{name}.environment.{key}"] = str(value)
+    return found
+
+
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+@pytest.mark.parametrize("files,env", [(["docker-compose.yml"], {}), (["docker-compose.dind.yml"], DIND_SECRETS)],
+                         ids=["base", "dind"])
+def test_an_air_gapped_site_replaces_every_image_through_the_environment(tool, files, env, tmp_path):
+    """§7: an air-gapped site overrides every image through build arguments / environment only — no edited file."""
+    default = image_references(yaml.safe_load(render(tool, files, tmp_path, clean_env(**env)).stdout)["services"])
+    # The defaults name public images (what the variables below must be able to replace).
+    assert any(value.startswith("rustfs/") for value in default.values()), default
+    rendered = render(tool, files, tmp_path, clean_env(**env, **AIRGAP_IMAGES))
+    references = image_references(yaml.safe_load(rendered.stdout)["services"])
+    assert references and all(value.startswith("airgap.invalid/") for value in references.values()), references
+    # Nothing else in the rendered file names a registry image by accident (a hard-coded `image:` in a new service).
+    for public in ("rustfs/", "scylladb/", "victoriametrics/", "swift:", "debian:", "public.ecr.aws"):
+        assert public not in rendered.stdout, public
+
+
+def test_every_dockerfile_base_image_is_a_build_argument():
+    """§7: base images of the gateway and manager images are build arguments (FROM ${ARG} or an earlier stage)."""
+    text = (ROOT / "Dockerfile").read_text()
+    arguments = set(re.findall(r"^ARG\s+([A-Z_]+)=", text, re.MULTILINE))
+    stages = set()
+    for base, _, stage in re.findall(r"^FROM\s+(\S+)(\s+AS\s+(\S+))?", text, re.MULTILINE | re.IGNORECASE):
+        argument = re.fullmatch(r"\$\{([A-Z_]+)\}", base)
+        assert (argument and argument.group(1) in arguments) or base in stages, f"FROM {base} is not overridable"
+        stages.add(stage)
+    assert {"SWIFT_IMAGE", "RUNTIME_IMAGE", "BOX_IMAGE"} <= arguments

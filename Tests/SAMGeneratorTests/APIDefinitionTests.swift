@@ -36,14 +36,18 @@ struct APIDefinitionTests {
         }
     }
 
-    /// Writes `files` (path → text) into a new folder with a `src/app.py`, runs `esb generate` there.
+    /// Writes `files` (path → text, folders created) into a new folder with a `src/app.py`, runs `esb generate` there.
     static func generate(_ files: [String: String]) throws -> Run {
         let folder = FileManager.default.temporaryDirectory.path + "/esb-api-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/src", withIntermediateDirectories: true)
         try "def handler(event, context):\n    return {}\n".write(
             toFile: folder + "/src/app.py", atomically: true, encoding: .utf8)
         for (path, text) in files {
-            try text.write(toFile: folder + "/" + path, atomically: true, encoding: .utf8)
+            let target = folder + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path, withIntermediateDirectories: true
+            )
+            try text.write(toFile: target, atomically: true, encoding: .utf8)
         }
         var request = GenerateRequest()
         request.template = folder + "/template.yaml"
@@ -409,6 +413,7 @@ struct APIDefinitionTests {
                 "template.yaml:3:3: warning: parameter CertificateArn has no Default and no --param; nothing esb generates uses it, so it stays unset",
                 "template.yaml:5:3: error: parameter TableName has no Default; pass --param TableName=VALUE",
                 "template.yaml:8:3: warning: resource type AWS::ApiGateway::DomainName is not supported by esb; Certificate is ignored",
+                "template.yaml:29:27: warning: authorizer \"Cognito\" is not applied by the box; the route requires the box's JWT instead (auth: jwt)",
             ], "\(run.lines)")
 
         // With the value given, the run succeeds; the unused one still only warns.

@@ -120,8 +120,15 @@ struct EventReader {
         return try authValue(authorizer)
     }
 
+    /// Any authorizer but `NONE` (Cognito, Lambda, JWT, `AWS_IAM`) is an approximation the user must hear about
+    /// (docs/sam-support.md, "Events"): the route then takes the box's own JWT, not the authorizer's tokens.
     private func authValue(_ authorizer: TemplateValue) throws(TemplateError) -> String {
-        try authorizer.string("Auth.Authorizer") == "NONE" ? "none" : "jwt"
+        let name = try authorizer.string("Auth.Authorizer")
+        if name == "NONE" { return "none" }
+        context.log.warn(
+            "authorizer \(quoted(name)) is not applied by the box; the route requires the box's JWT instead (auth: jwt)",
+            at: authorizer.mark)
+        return "jwt"
     }
 
     /// The path as API Gateway serves it: a trailing `/` dropped (`/plantest/` → `/plantest`), repeated
