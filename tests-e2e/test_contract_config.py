@@ -210,3 +210,30 @@ def test_version_and_help(daemon):
     assert p.returncode == 0 and p.stdout.strip(), p
     p = subprocess.run([os.path.join(bin_dir(), daemon), "--help"], capture_output=True, text=True)
     assert p.returncode == 0 and "usage" in (p.stdout + p.stderr).lower(), p
+
+
+@pytest.mark.parametrize("daemon,broken", [("esb-gateway", "functions.yml"), ("esb-gateway", "routing.yml"),
+                                           ("esb-manager", "functions.yml")])
+def test_a_daemon_started_with_a_broken_file_stops_with_the_located_line(daemon, broken, tmp_path):
+    """§2.1 "Errors ... stop the process at start-up, one line each": the daemons themselves (not --check-config),
+    started with every other setting good, exit 1 and name the error's FILE:LINE:COLUMN."""
+    (tmp_path / "functions.yml").write_text(GOOD_FUNCTIONS)
+    (tmp_path / "routing.yml").write_text(GOOD_ROUTING)
+    if broken == "functions.yml":
+        (tmp_path / broken).write_text(GOOD_FUNCTIONS.replace("    timeout: 10\n", "    timeout: ten\n"))
+        position = "functions.yml:8:14: "
+    else:
+        (tmp_path / broken).write_text(GOOD_ROUTING.replace('method: "GET"', 'method: "FETCH"'))
+        position = "routing.yml:3:13: "
+    env = {"PATH": os.environ["PATH"], "FUNCTIONS_CONFIG_PATH": "functions.yml", "ROUTING_CONFIG_PATH": "routing.yml",
+           "JWT_SECRET_KEY": "k" * 40, "MANAGER_TOKEN": "m" * 32, "ESB_INSTANCE": "config-start-refusal",
+           "GATEWAY_LISTEN": "127.0.0.1:0", "TLS_CERT_PATH": str(tmp_path / "c.crt"),
+           "TLS_KEY_PATH": str(tmp_path / "c.key"), "MANAGER_URL": "unix://" + str(tmp_path / "none.sock"),
+           "MANAGER_LISTEN": "unix://" + str(tmp_path / "manager.sock"), "EVENT_SPOOL_DIR": str(tmp_path / "events"),
+           "LAMBDA_NETWORK": "config-start-refusal-unused"}
+    p = subprocess.run([os.path.join(bin_dir(), daemon)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 1, (p.returncode, p.stdout[-2000:], p.stderr[-2000:])
+    located = [line for line in (p.stdout + p.stderr).splitlines() if position in line]
+    assert len(located) == 1, (p.stdout[-2000:], p.stderr[-2000:])
+    assert not (tmp_path / "manager.sock").exists()

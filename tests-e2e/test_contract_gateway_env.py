@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from contract.box import ROUTING_YML, Daemon, bin_dir, free_port, insecure_context, wait_until
+from contract.box import ECHO_IMAGE, ROUTING_YML, Daemon, bin_dir, free_port, insecure_context, wait_until
 from contract.fixtures import side_gateway
 
 DEV = {  # the repository's .env.example development values (§3.1)
@@ -263,6 +263,39 @@ def test_sighup_reload_and_broken_file_keeps_old_configuration():
         gw.daemon.send(signal.SIGHUP)
         wait_until(lambda: gw.request("GET", "/fresh-route")[0] == 200, 10, interval=0.2, what="new route")
         assert gw.request("GET", "/open")[0] == 200
+
+
+def test_reload_is_atomic_a_good_functions_yml_is_not_taken_with_a_broken_routing_yml():
+    """§2.3 "reloads both files atomically": a SIGHUP that finds a good functions.yml (a new function) next to a
+    broken routing.yml takes neither; the one that finds both good takes both. The file watch is off
+    (CONFIG_WATCH_INTERVAL=0), so the only reloads are the SIGHUPs sent here."""
+    with side_gateway(CONFIG_WATCH_INTERVAL="0") as gw:
+        box = gw.box
+        client = gw.lambda_client()
+        assert client.invoke(FunctionName="echo", InvocationType="DryRun")["StatusCode"] == 204
+        with pytest.raises(client.exceptions.ResourceNotFoundException):
+            client.invoke(FunctionName="fresh-fn", InvocationType="DryRun")
+        functions = open(box.functions_path).read()
+        fresh_route = "  - path: /fresh\n    method: %s\n    function: fresh-fn\n    auth: none\n"
+        method_line = ROUTING_YML.count("\n") + 2
+        with open(box.routing_path, "w") as f:
+            f.write(ROUTING_YML + fresh_route % "FETCH")
+        with open(box.functions_path, "w") as f:
+            f.write(functions + '  fresh-fn:\n    image: "%s"\n' % ECHO_IMAGE)
+        gw.daemon.send(signal.SIGHUP)
+        wait_until(lambda: "routing.yml:%d:13" % method_line in gw.daemon.log_text(), 10, what="reload refusal")
+        # neither file was taken: the new function is unknown, the old routes answer, /fresh is not routed
+        with pytest.raises(client.exceptions.ResourceNotFoundException):
+            client.invoke(FunctionName="fresh-fn", InvocationType="DryRun")
+        assert gw.request("GET", "/open")[0] == 200
+        assert gw.request("GET", "/fresh")[0] == 401
+        # both good: both taken by one SIGHUP (the Manager reloads its functions.yml on its own SIGHUP)
+        with open(box.routing_path, "w") as f:
+            f.write(ROUTING_YML + fresh_route % "GET")
+        box.manager.send(signal.SIGHUP)
+        gw.daemon.send(signal.SIGHUP)
+        wait_until(lambda: gw.request("GET", "/fresh")[0] == 200, 20, interval=0.2, what="the new route")
+        assert client.invoke(FunctionName="fresh-fn", InvocationType="DryRun")["StatusCode"] == 204
 
 
 # --- §3.9 metrics --------------------------------------------------------------------------------------------------

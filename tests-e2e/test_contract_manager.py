@@ -1,6 +1,7 @@
 """Contract §4.2 (Manager API: token, health, leases, heartbeat, delete, ensure), §4.3 (worker names, labels,
 memory, restart policy, environment) and §4.5/§3.8 (log lines), against a real esb-manager on a Unix socket and
 the real dockerd. The Manager here has no Gateway: this test plays the Gateway's part of the API."""
+import http.client
 import json
 import re
 import subprocess
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from contract.box import Box, UnixHTTPConnection
+from contract.box import Box, UnixHTTPConnection, free_port
 
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
@@ -16,8 +17,10 @@ TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 @pytest.fixture(scope="module")
 def mbox():
     box = Box()
+    box.metrics_port = free_port()
     box.start_manager(CONTRACT_WHO="mgr", S3_ENDPOINT="http://s3.contract.test:9000",
-                      DYNAMODB_ENDPOINT="http://ddb.contract.test:8001")
+                      DYNAMODB_ENDPOINT="http://ddb.contract.test:8001",
+                      METRICS_LISTEN="127.0.0.1:%d" % box.metrics_port)
     try:
         yield box
     finally:
@@ -194,3 +197,60 @@ def test_leases_belong_to_one_gateway(mbox):
     assert hb == {"revoked": []}
     (entry,) = [w for w in mbox.manager_request("GET", "/v1/workers")[2]["workers"] if w["id"] == wid]
     assert entry["leased"] is False and entry["holder"] is None
+
+
+def manager_metrics(mbox, path="/metrics"):
+    conn = http.client.HTTPConnection("127.0.0.1", mbox.metrics_port, timeout=10)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.getheader("Content-Type"), resp.read().decode()
+    finally:
+        conn.close()
+
+
+def metric_samples(text):
+    """{(name, frozenset(labels)): value} of a Prometheus text exposition."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.fullmatch(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)', line)
+        assert m, line
+        labels = frozenset(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(2) or ""))
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
+
+
+def test_manager_metrics_listener_serves_prometheus_text_without_a_token(mbox):
+    """§3.9: the real esb-manager's own /metrics on METRICS_LISTEN (plain HTTP, no token): workers by function and
+    state, container operations (count and duration), adoptions, log lines shipped and dropped, process_* and
+    build_info, following a lease and its release."""
+    def leased(samples):
+        return samples.get(("esb_manager_workers", frozenset({("function", "echo-four"), ("state", "leased")})), 0)
+
+    status, ctype, text = manager_metrics(mbox)
+    assert status == 200 and ctype.startswith("text/plain; version=0.0.4"), (status, ctype)
+    before = metric_samples(text)
+    status, _, doc = mbox.manager_request("POST", "/v1/functions/echo-four/workers", {"count": 1})
+    assert status == 201, doc
+    wid = doc["workers"][0]["id"]
+    during = metric_samples(manager_metrics(mbox)[2])
+    assert leased(during) == leased(before) + 1, (leased(before), leased(during))
+    names = {name for name, _ in during}
+    for family in ("esb_manager_workers", "esb_manager_container_operations_total",
+                   "esb_manager_container_operation_duration_seconds_bucket", "esb_manager_adoptions_total",
+                   "esb_manager_log_lines_shipped_total", "esb_manager_log_lines_dropped_total",
+                   "process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds"):
+        assert family in names, family
+    states = {dict(labels)["state"] for name, labels in during if name == "esb_manager_workers"}
+    assert {"starting", "running", "leased", "paused"} <= states, states
+    ops = {dict(labels)["operation"] for name, labels in during if name == "esb_manager_container_operations_total"}
+    assert {"create", "start"} <= ops, ops
+    assert during[("process_resident_memory_bytes", frozenset())] > 0 and during[("process_open_fds", frozenset())] > 0
+    (build,) = [v for (name, _), v in during.items() if name == "esb_manager_build_info"]
+    assert build == 1
+    mbox.manager_request("POST", "/v1/workers/heartbeat", {"released": [wid]})
+    assert leased(metric_samples(manager_metrics(mbox)[2])) == leased(before)
+    # the listener serves /metrics only
+    assert manager_metrics(mbox, "/v1/workers")[0] == 404

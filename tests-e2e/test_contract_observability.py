@@ -211,3 +211,11 @@ def test_metrics_cover_routes_latencies_and_pools(vl_box):
     states = {line.split('state="')[1].split('"')[0] for line in pools}
     assert {"busy", "idle", "paused"} <= states, pools
     assert any(line.startswith("esb_gateway_log_lines_dropped_total") for line in samples)
+    # Manager calls, the asynchronous queue (§3.6), process_* and build_info (§3.9), from the real process
+    values = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in samples}
+    assert any(name.startswith("esb_gateway_manager_calls_total{") for name in values), samples
+    for name in ("esb_gateway_events_queued", "esb_gateway_events_oldest_age_seconds", "process_cpu_seconds_total"):
+        assert values.get(name, -1) >= 0, name
+    assert values.get("process_resident_memory_bytes", 0) > 0 and values.get("process_open_fds", 0) > 0
+    (build,) = [v for name, v in values.items() if name.startswith("esb_gateway_build_info{version=")]
+    assert build == 1

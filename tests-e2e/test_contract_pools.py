@@ -354,3 +354,31 @@ def test_mixed_load_on_keep_alive_connections(contract_gw, contract_box, contrac
     four = [c for c in contract_box.containers() if c[1].startswith("esb-echo-four-")]
     assert len(four) <= 4 and all(c[2] == "running" for c in four), four
     assert len([x for x in contract_box.manager.log_lines() if x.get("message") == "worker died"]) == died_before
+
+
+def test_a_cold_start_longer_than_pool_acquire_timeout_is_429_and_the_worker_serves_the_next_request():
+    """§3.7 "waits ... up to POOL_ACQUIRE_TIMEOUT, cold start included → 429": a real cold start (docker create +
+    start + RIE readiness, hundreds of ms) against a 50 ms bound answers 429 with Retry-After: 1 at the bound; the
+    worker that arrives later is kept, so the client's retry is served by it without a Manager call
+    (docs/gateway-pools.md, "Deadline")."""
+    with side_gateway(POOL_ACQUIRE_TIMEOUT="0.05") as gw:
+        t0 = time.monotonic()
+        status, headers, body = post(gw, "/four", {"return": {"statusCode": 200, "body": "cold"}})
+        waited = time.monotonic() - t0
+        assert status == 429 and json.loads(body) == {"message": "Too Many Requests"}, (status, body)
+        assert headers["retry-after"] == ["1"]
+        print("429 after %.3f s" % waited)
+        idle = 'esb_gateway_pool_workers{function="echo-four",state="idle"} 1'
+        wait_until(lambda: idle in gw.metrics()[1], 30, interval=0.1, what="the late worker idle in the pool")
+        def acquires():   # the gateway's own count of its POST /v1/functions/{name}/workers calls
+            return sum(float(line.rsplit(" ", 1)[1]) for line in gw.metrics()[1].splitlines()
+                       if line.startswith('esb_gateway_manager_calls_total{kind="acquire"'))
+        before = acquires()
+        assert before >= 1
+        status, _, body = post(gw, "/four", {"return": {"statusCode": 200, "body": "warm"}})
+        assert (status, body) == (200, b"warm")
+        (line,) = gw.daemon.wait_log_lines(lambda x: x.get("logger") == "gateway.access" and x.get("path") == "/four"
+                                           and x.get("status") == 200)
+        # no Manager call and no wait for it; `cold_start` is still true, as AWS counts it: the first invocation
+        # in a new execution environment (docs/gateway.md)
+        assert acquires() == before and line["cold_start"] is True, line

@@ -1,6 +1,7 @@
 import BoxCore
 import DockerEngine
 import Prometheus
+import Synchronization
 import Telemetry
 
 /// The Manager's Prometheus series (docs/contract.md §3.9, docs/observability.md): workers by function and state,
@@ -15,6 +16,9 @@ public final class ManagerMetrics: Sendable {
 
     let registry = PrometheusCollectorRegistry()
     private let collected = CollectedCounters()
+    /// Functions whose `esb_manager_workers` series the last scrape wrote: one that is neither configured nor has
+    /// a worker any more loses its series (as the gateway's pool gauges do), instead of showing its last value.
+    private let exportedFunctions = Mutex<Set<String>>([])
 
     /// A registry with the series that exist before anything happened.
     public init(version: String = "dev") {
@@ -53,13 +57,15 @@ public final class ManagerMetrics: Sendable {
             guard let state = Self.state(of: record) else { continue }
             counts[record.function, default: [:]][state, default: 0] += 1
         }
+        let gone = exportedFunctions.withLock { exported in
+            defer { exported = Set(counts.keys) }
+            return exported.subtracting(counts.keys)
+        }
+        for function in gone {
+            for state in Self.workerStates { registry.unregisterGauge(workerGauge(function, state)) }
+        }
         for (function, states) in counts {
-            for state in Self.workerStates {
-                registry.gauge(
-                    "esb_manager_workers", help: "Workers by function and state.",
-                    labels: [("function", function), ("state", state)]
-                ).set(Double(states[state] ?? 0))
-            }
+            for state in Self.workerStates { workerGauge(function, state).set(Double(states[state] ?? 0)) }
         }
         collected.update(
             registry.counter("esb_manager_log_lines_shipped_total", help: "Log lines VictoriaLogs accepted."),
@@ -81,6 +87,12 @@ public final class ManagerMetrics: Sendable {
         case .running, .resuming: record.isLeased ? "leased" : "running"
         case .stopping: nil
         }
+    }
+
+    private func workerGauge(_ function: String, _ state: String) -> Gauge {
+        registry.gauge(
+            "esb_manager_workers", help: "Workers by function and state.",
+            labels: [("function", function), ("state", state)])
     }
 
     private var adoptions: Counter {

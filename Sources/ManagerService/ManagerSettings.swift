@@ -38,8 +38,9 @@ public struct ManagerSettings: Sendable, Equatable {
     public var s3Endpoint: String?
     /// `DYNAMODB_ENDPOINT`.
     public var dynamoDBEndpoint: String?
-    /// `GATEWAY_INTERNAL_URL`.
-    public var gatewayInternalURL: String?
+    /// `GATEWAY_INTERNAL_URL`: how workers reach the gateway; default the gateway's own (docs/contract.md §3.1), so
+    /// that a function's Lambda client (`AWS_ENDPOINT_URL_LAMBDA`) reaches this box and never AWS (docs/manager.md).
+    public var gatewayInternalURL: String? = "https://esb-gateway:443"
     /// `VICTORIALOGS_URL`.
     public var victoriaLogsURL: String?
     /// `LOG_LEVEL` (as given; read as swift-log's `Logger.Level`, docs/observability.md).
@@ -114,7 +115,7 @@ public struct ManagerSettings: Sendable, Equatable {
         if let d = seconds("CONFIG_WATCH_INTERVAL", allowZero: true) { configWatchInterval = d }
         s3Endpoint = value("S3_ENDPOINT")
         dynamoDBEndpoint = value("DYNAMODB_ENDPOINT")
-        gatewayInternalURL = value("GATEWAY_INTERNAL_URL")
+        gatewayInternalURL = value("GATEWAY_INTERNAL_URL") ?? gatewayInternalURL
         victoriaLogsURL = value("VICTORIALOGS_URL")
         logLevel = value("LOG_LEVEL")
         if let d = seconds("LEASE_TIMEOUT_SECONDS") { leaseTimeout = d }

@@ -18,6 +18,18 @@ import TLS
         #expect(e.containerName == "box-1")
         #expect(e.metricsListen == nil)
         #expect(!e.isProduction)
+        // The rest of docs/contract.md §3.1's table.
+        #expect(e.functionsConfigPath == "/app/config/functions.yml")
+        #expect(e.routingConfigPath == "/app/config/routing.yml")
+        #expect(e.gatewayInternalURL == "https://esb-gateway:443")
+        #expect(e.logLevel == "INFO")
+        #expect(e.victoriaLogsURL == nil)
+        #expect(e.trustedProxies.isEmpty && e.binaryMediaTypes.isEmpty)
+        #expect(e.jwtSecretKey == nil && e.apiKey == nil && e.authUser == nil && e.authPass == nil)
+        #expect(e.managerToken == nil && e.invokeAccessKeyID == nil && e.invokeSecretAccessKey == nil)
+        // An empty value is the same as unset.
+        let blank = try GatewayEnvironment.parse(["GATEWAY_LISTEN": "", "CONTAINER_CACHE_TTL": " ", "LOG_LEVEL": ""])
+        #expect(blank.listen == "0.0.0.0:443" && blank.containerCacheTTL == .seconds(30) && blank.logLevel == "INFO")
     }
 
     @Test func loopsAndWorkerConnectTimeout() throws {

@@ -122,6 +122,47 @@ import Testing
         await first.finish()
     }
 
+    /// docs/contract.md §4.4 "running (or paused) ones ... are adopted": a worker the first manager paused (released
+    /// and idle) is adopted paused by the next one, stays paused while nobody uses it, and is resumed and handed
+    /// out warm by the next lease once the adoption hold lapses (docs/manager.md, "Leases and idle").
+    @Test func aPausedWorkerIsAdoptedPausedAndResumedByTheNextLease() async throws {
+        let fn = ManagerHarness.uniqueFunction("adopt-paused")
+        let instance = "test-adopt-paused-\(UInt32.random(in: 0...UInt32.max))"
+        let functions = [ManagerHarness.echo(fn, maxConcurrency: 1)]
+        let first = try await ManagerHarness(
+            functions: functions, environment: ["PAUSE_IDLE_SECONDS": "0.2"], instance: instance)
+        let worker = try #require(await first.lease(fn).json?["workers"]?[0])
+        let id = try #require(worker["id"]?.stringValue)
+        let host = try #require(worker["host"]?.stringValue)
+        _ = await first.heartbeat(released: [id])
+        try await waitUntil("the first manager to pause the released worker") {
+            await first.listed().first?["state"]?.stringValue == "paused"
+        }
+        await first.service.shutdown()
+        #expect(await first.inspect(id)?.state.paused == true)  // a stopping manager leaves its workers as they are
+
+        try await ManagerHarness(
+            functions: functions, environment: ["LEASE_TIMEOUT_SECONDS": "1"], instance: instance
+        ).run { (h: ManagerHarness) async throws in
+            let listed = await h.listed()
+            #expect(listed.compactMap { $0["id"]?.stringValue } == [id])
+            #expect(listed.first?["state"]?.stringValue == "paused")
+            #expect(await h.inspect(id)?.state.paused == true)
+            try await waitUntil("the adoption hold to lapse") {
+                await h.listed().first?["leased"]?.boolValue == false
+            }
+            #expect(await h.inspect(id)?.state.paused == true)  // no pause tier here, but nothing resumes it idly
+            // max_concurrency 1: the paused worker is the only one the function may have, so it must be resumed.
+            let again = await h.lease(fn)
+            #expect(again.status == 201)
+            #expect(again.json?["workers"]?[0]?["id"]?.stringValue == id)
+            #expect(again.json?["workers"]?[0]?["state"]?.stringValue == "resumed")
+            #expect(await h.inspect(id)?.state.status == "running")
+            #expect(try await h.invoke(host: host, port: 8080, payload: "{}").status == 200)
+        }
+        await first.finish()
+    }
+
     /// Bug B1: a second gateway on the same manager saw the first one's busy worker in `GET /v1/workers`,
     /// listed it in its heartbeat, and the manager let it take the lease over: overlapping invocations
     /// killed the RIE. Leases now belong to one gateway (`X-ESB-Gateway`).

@@ -1,3 +1,4 @@
+import BoxCore
 import DockerEngine
 import HTTP1
 import Telemetry
@@ -42,6 +43,31 @@ import Testing
             let released = String(decoding: await h.service.metricsResponse().body, as: UTF8.self)
             #expect(Self.value(released, "esb_manager_workers", ["function": fn, "state": "leased"]) == 0)
             #expect(Self.value(released, "esb_manager_workers", ["function": fn, "state": "running"]) == 1)
+        }
+    }
+
+    /// A function removed by a reload loses its `esb_manager_workers` series once its last worker is gone, like the
+    /// gateway's pool gauges (docs/observability.md): before, the series stayed at its last value (here: 1 leased)
+    /// for the life of the process, so a dashboard showed a worker that no longer existed.
+    @Test func aRemovedFunctionsWorkerSeriesGoWithItsLastWorker() async throws {
+        let kept = ManagerHarness.uniqueFunction("metrics-kept")
+        let removed = ManagerHarness.uniqueFunction("metrics-removed")
+        let functions = [ManagerHarness.echo(kept), ManagerHarness.echo(removed)]
+        try await ManagerHarness(functions: functions).run { (h: ManagerHarness) async throws in
+            let id = try #require(await h.lease(removed).json?["workers"]?[0]?["id"]?.stringValue)
+            func scrape() async -> String { String(decoding: await h.service.metricsResponse().body, as: UTF8.self) }
+            #expect(Self.value(await scrape(), "esb_manager_workers", ["function": removed, "state": "leased"]) == 1)
+            await h.service.reload(FunctionsConfig(functions: [ManagerHarness.echo(kept)]))
+            // Still leased: the worker finishes its invocation, and is still counted.
+            #expect(Self.value(await scrape(), "esb_manager_workers", ["function": removed, "state": "leased"]) == 1)
+            #expect(await h.heartbeat(leased: [id]) == [id])  // revoked: retired by the reload
+            _ = await h.heartbeat(released: [id])
+            try await waitUntil("the retired worker to be removed") { await h.inspect(id) == nil }
+            try await waitUntil("the removed function's series to go") {
+                !(await scrape()).contains("function=\"\(removed)\"")
+            }
+            let text = await scrape()
+            #expect(Self.value(text, "esb_manager_workers", ["function": kept, "state": "running"]) == 0)
         }
     }
 

@@ -15,6 +15,14 @@ import Testing
         #expect(s.readinessTimeout == .seconds(30))
         #expect(s.leaseTimeout == .seconds(30))
         #expect(s.dockerHost == "unix:///var/run/docker.sock")
+        // docs/manager.md: the §3.1 default, so that a function's Lambda client reaches this box's gateway
+        // (AWS_ENDPOINT_URL_LAMBDA) instead of AWS when the variable is not set.
+        #expect(s.gatewayInternalURL == "https://esb-gateway:443")
+        let env = WorkerBlueprint(function: FunctionConfig(name: "f"), imageID: nil, settings: s).environment
+        #expect(env.contains("AWS_ENDPOINT_URL_LAMBDA=https://esb-gateway:443"))
+        #expect(env.contains("GATEWAY_INTERNAL_URL=https://esb-gateway:443"))
+        #expect(
+            try ManagerSettings(environment: ["GATEWAY_INTERNAL_URL": " "]).gatewayInternalURL == s.gatewayInternalURL)
     }
 
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import BoxCore
 import DockerEngine
+import ESBTestSupport
 import Foundation
 import Testing
 @testable import ManagerService
@@ -248,5 +249,47 @@ import Testing
             let leased = await h.lease(fn, count: 2)
             #expect(leased.json?["workers"]?.arrayValue?.allSatisfy { $0["state"]?.stringValue == "warm" } == true)
         }
+    }
+
+    /// docs/contract.md §2.1: function names are case-sensitive (`.` accepted for older configs); the container
+    /// name keeps the case, and the default image is the name in lower case (Docker image names are lower case,
+    /// docs/configuration.md). A real container with such a name, started from that default image, answers.
+    @Test func aMixedCaseDottedFunctionKeepsItsCaseAndRunsFromItsLowerCaseDefaultImage() async throws {
+        let fn = "Mixed.Case_\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let image = "\(fn.lowercased()):latest"
+        #expect(FunctionConfig(name: fn).image == image)
+        #expect(await sh("docker tag \(ManagerHarness.image) \(image)").status == 0)
+        let function = FunctionConfig(name: fn, environment: ["GREETING": "hi"], timeout: 30, memorySize: 128)
+        let outcome: Result<Void, any Error>
+        do {
+            try await ManagerHarness(functions: [function]).run { (h: ManagerHarness) async throws in
+                try await Self.checkMixedCase(fn, on: h)
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = await sh("docker rmi \(image)")  // the tag only; the echo image stays
+        try outcome.get()
+    }
+
+    private static func checkMixedCase(_ fn: String, on h: ManagerHarness) async throws {
+        let answer = await h.lease(fn)
+        #expect(answer.status == 201)
+        let worker = try #require(answer.json?["workers"]?[0])
+        let name = try #require(worker["name"]?.stringValue)
+        #expect(name.hasPrefix("esb-\(fn)-") && name.count == "esb-\(fn)-".count + 8)
+        let id = try #require(worker["id"]?.stringValue)
+        let details = try #require(await h.inspect(id))
+        #expect(details.name == name)
+        #expect(details.labels["esb.function"] == fn)
+        #expect(details.environment.contains("AWS_LAMBDA_FUNCTION_NAME=\(fn)"))
+        let host = try #require(worker["host"]?.stringValue)
+        let result = try await h.invoke(host: host, port: 8080, payload: "{}")
+        #expect(result.status == 200)
+        let body = try JSONValue(parsing: try #require(JSONValue(parsing: result.body)["body"]?.stringValue))
+        #expect(body["env"]?["AWS_LAMBDA_FUNCTION_NAME"]?.stringValue == fn)
+        // Names differing only in case are two functions: the lower-case one is unknown here.
+        #expect(await h.lease(fn.lowercased()).status == 404)
     }
 }
