@@ -17,16 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from contract.box import esb_binary
+
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "Tests" / "SAMGeneratorFixtures" / "Templates"
 BASE_IMAGE = os.environ.get("ESB_TEST_BASE_IMAGE", "esb-local/lambda-python:3.11")
-
-
-def esb_binary():
-    path = Path(os.environ.get("ESB_BIN", REPO / ".build" / "debug" / "esb"))
-    if not path.is_file():
-        pytest.fail("esb binary missing at %s: run `swift build --product esb` (or set ESB_BIN)" % path)
-    return str(path)
 
 
 def run(args, cwd=None, check=True, timeout=900):

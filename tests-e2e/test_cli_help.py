@@ -1,19 +1,14 @@
 """esb --version and --help on every subcommand (docs/contract.md §9). Needs the esb binary (ESB_BIN overrides)."""
 
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from contract.box import esb_binary
 
 
 def esb(*args):
-    path = Path(os.environ.get("ESB_BIN", REPO / ".build" / "debug" / "esb"))
-    if not path.is_file():
-        pytest.fail("esb binary missing at %s: run `swift build --product esb` (or set ESB_BIN)" % path)
-    return subprocess.run([str(path)] + list(args), capture_output=True, text=True, timeout=30)
+    return subprocess.run([esb_binary()] + list(args), capture_output=True, text=True, timeout=30)
 
 
 def test_version():

@@ -8,7 +8,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -22,22 +21,11 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from contract.box import esb_binary, free_port
+
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "Tests" / "SAMGeneratorFixtures" / "Templates"
 KEY, SECRET = "esb-test-key", "esb-test-secret"
-
-
-def esb_binary():
-    path = Path(os.environ.get("ESB_BIN", REPO / ".build" / "debug" / "esb"))
-    if not path.is_file():
-        pytest.fail("esb binary missing at %s: run `swift build --product esb` (or set ESB_BIN)" % path)
-    return str(path)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def esb(args, cwd, env):

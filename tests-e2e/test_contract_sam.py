@@ -11,7 +11,7 @@ import uuid
 import pytest
 import yaml
 
-from contract.box import Box, bin_dir
+from contract.box import Box, bin_dir, esb_binary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP = os.path.join(HERE, "contract", "sam-app")
@@ -19,7 +19,7 @@ BASE_IMAGE = os.environ.get("ESB_TEST_BASE_IMAGE", "esb-local/lambda-python:3.11
 
 
 def esb(*args, cwd=None, timeout=600):
-    return subprocess.run([os.path.join(bin_dir(), "esb")] + list(args), cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([esb_binary()] + list(args), cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)
 
 

@@ -53,16 +53,9 @@ struct EventInvokeConfigTests {
 
         """
 
-    func generate(_ text: String) throws -> (status: Int32, folder: String, lines: [String]) {
-        let folder = FileManager.default.temporaryDirectory.path + "/esb-eic-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try text.write(toFile: folder + "/template.yaml", atomically: true, encoding: .utf8)
-        var request = GenerateRequest()
-        request.template = folder + "/template.yaml"
-        request.output = folder + "/out"
-        let recorder = GenerateCommandTests.Recorder()
-        let status = GenerateCommandRunner.run(request, console: recorder.console)
-        return (status, folder, recorder.all)
+    /// `esb generate` on `text` as template.yaml in a folder of its own (APIDefinitionTests' runner).
+    func generate(_ text: String) throws -> APIDefinitionTests.Run {
+        try APIDefinitionTests.generate(["template.yaml": text])
     }
 
     @Test func mapsToTheAsynchronousKeysAndLoadsInTheDaemons() throws {

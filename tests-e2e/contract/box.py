@@ -45,6 +45,14 @@ def bin_dir():
     return path
 
 
+def esb_binary():
+    """The esb CLI: $ESB_BIN, else the one in bin_dir() (the one lookup of every suite that runs esb)."""
+    path = os.environ.get("ESB_BIN") or os.path.join(bin_dir(), "esb")
+    if not os.path.isfile(path):
+        raise AssertionError("esb binary missing at %s: run `swift build --product esb` (or set ESB_BIN)" % path)
+    return path
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
