@@ -71,8 +71,45 @@ def manifest_violations():
     return found
 
 
+DOCKER_FREE = {"esb-gateway": {"DockerEngine", "CCurl"}}
+
+
+def target_dependencies():
+    """{target: names of the targets it depends on} from Package.swift (products of other packages left out)."""
+    text = (ROOT / "Package.swift").read_text(encoding="utf-8")
+    graph = {}
+    for chunk in re.split(r"(?=\.(?:target|executableTarget|testTarget|systemLibrary)\()", text):
+        match = re.match(r"\.\w+\(\s*name:\s*\"([^\"]+)\"", chunk)
+        if not match:
+            continue
+        deps = re.search(r"dependencies:\s*\[(.*?)\]", chunk, re.S)
+        names = re.sub(r"\.product\([^)]*\)", "", deps.group(1)) if deps else ""
+        graph[match.group(1)] = set(re.findall(r"\"([^\"]+)\"", names))
+    return graph
+
+
+def docker_access_violations():
+    """Contract §1: the Gateway holds no Docker access; only the Manager (and the CLI) link the Docker engine client
+    (docs/architecture.md). Checked on the dependency closure, so an indirect path counts too."""
+    graph = target_dependencies()
+    found = []
+    for root, forbidden in DOCKER_FREE.items():
+        if root not in graph:
+            found.append(f"Package.swift: target {root} not found")
+            continue
+        seen, stack = set(), [root]
+        while stack:
+            for dep in graph.get(stack.pop(), ()):
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append(dep)
+        for name in sorted(seen & forbidden):
+            found.append(f"Package.swift: {root} depends on {name}: the Gateway holds no Docker access (contract §1)")
+    return found
+
+
 def main():
-    problems = source_violations() + manifest_violations() + backend_violations()
+    problems = source_violations() + manifest_violations() + backend_violations() + docker_access_violations()
     for problem in problems:
         print(problem)
     if problems:

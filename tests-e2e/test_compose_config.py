@@ -101,6 +101,11 @@ def test_config_renders(tool, files, tmp_path):
         text = [v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in volumes]
         assert any("manager_socket" in v and "/run/esb" in v for v in text), (service, text)
     assert not any("manager_socket" in str(v) for s in ("storage",) for v in services[s].get("volumes", []))
+    # §1: the Manager is the daemon with docker.sock; the Gateway holds no Docker access. The only other holder is
+    # `app`, the one-shot `esb build`/`esb provision` of the sample (the CLI, not a daemon; docs/deployment.md).
+    with_docker = {name for name, service in services.items()
+                   if "docker.sock" in str(service.get("volumes", [])) or "DOCKER_HOST" in (service.get("environment") or {})}
+    assert "manager" in with_docker and with_docker <= {"manager", "app"}, with_docker
 
 
 @pytest.mark.parametrize("tool", TOOL_PARAMS)

@@ -68,7 +68,7 @@ def test_v1_event_shape(contract_gw, contract_auth):
     assert rc["requestId"] == headers["x-request-id"][0]
     assert rc["stage"] == "prod" and rc["httpMethod"] == "GET" and rc["resourcePath"] == "/items/{id}"
     assert rc["protocol"] == "HTTP/1.1"
-    assert rc["path"].endswith("/items/42")
+    assert rc["path"] == "/items/42"  # as received, no stage prefix (docs/events-and-auth.md, "Paths")
     assert REQUEST_TIME_RE.match(rc["requestTime"]), rc["requestTime"]
     assert isinstance(rc["requestTimeEpoch"], int) and abs(rc["requestTimeEpoch"] / 1000 - time.time()) < 60
     assert rc["identity"]["sourceIp"] == "127.0.0.1"
@@ -145,6 +145,19 @@ def test_x_forwarded_for_from_trusted_proxy_gives_first_address(trusting_gw):
     assert event["requestContext"]["identity"]["sourceIp"] == "203.0.113.9"
     event, _, _ = event_of(trusting_gw, "GET", "/v2/open", [("X-Forwarded-For", "198.51.100.7")])
     assert event["requestContext"]["http"]["sourceIp"] == "198.51.100.7"
+
+
+def test_a_trusted_proxys_forwarded_list_gets_the_peer_appended_in_the_event(trusting_gw):
+    """§3.4: X-Forwarded-For is the client address appended to a trusted incoming list (1.0: in `headers` and
+    `multiValueHeaders`, 2.0: lower case); a trusted proxy's own -Port and -Proto stay (docs/gateway.md, "Proxy")."""
+    sent = [("X-Forwarded-For", "203.0.113.9, 10.0.0.1"), ("X-Forwarded-Proto", "http"), ("X-Forwarded-Port", "80")]
+    event, _, _ = event_of(trusting_gw, "GET", "/open", sent)
+    assert event["headers"]["X-Forwarded-For"] == "203.0.113.9, 10.0.0.1, 127.0.0.1", event["headers"]
+    assert event["multiValueHeaders"]["X-Forwarded-For"] == ["203.0.113.9, 10.0.0.1, 127.0.0.1"]
+    assert (event["headers"]["X-Forwarded-Proto"], event["headers"]["X-Forwarded-Port"]) == ("http", "80")
+    event, _, _ = event_of(trusting_gw, "GET", "/v2/open", sent)
+    assert event["headers"]["x-forwarded-for"] == "203.0.113.9, 10.0.0.1, 127.0.0.1", event["headers"]
+    assert (event["headers"]["x-forwarded-proto"], event["headers"]["x-forwarded-port"]) == ("http", "80")
 
 
 # --- binary bodies (§3.4 base64 rules) ---------------------------------------------------------------------------

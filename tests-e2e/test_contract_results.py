@@ -153,3 +153,44 @@ def test_missing_image_is_a_clean_error(contract_gw):
     line = contract_gw.daemon.wait_log_lines(lambda x: x.get("request_id") == rid and x.get("level") == "ERROR")[0]
     assert "esb-test/does-not-exist-contract:latest" in line["message"], line
     assert contract_gw.daemon.alive() and contract_gw.box.manager.alive()
+
+
+# §3.5 "a response over 6 MiB → 502". The real RIE refuses a result only above 6 MiB + 100 bytes (its
+# `Function.ResponseSizeTooLarge`), so a result in the 100 bytes above Lambda's 6 MiB passes the RIE and must be
+# refused by the gateway itself (docs/gateway.md, "Results over 6 MiB"). The function returns "é" * N: the runtime
+# writes each one as the six bytes `\u00e9`, so a request of about 2 MiB gives a result of 6 N bytes and more.
+SIX_MIB = 6 * 1024 * 1024
+
+
+def call_for_e_acute_result(gw, path, n):
+    """POST the command for a result carrying "é" * n as UTF-8 (about 2 n bytes); (status, headers, body)."""
+    value = "é" * n if path.startswith("/v2/") else {"statusCode": 200, "body": "é" * n}
+    return gw.request("POST", path, body=json.dumps(returning(value), ensure_ascii=False).encode(),
+                      headers={"Content-Type": "application/json"}, timeout=60)
+
+
+def e_acute_result_size(path, n):
+    """Size in bytes of the function's JSON result for "é" * n (compact separators; the runtime's add 2 at most)."""
+    return 6 * n + (2 if path.startswith("/v2/") else len('{"statusCode":200,"body":""}'))
+
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_a_result_just_over_6_mib_that_the_rie_passes_is_502(contract_gw, path):
+    size = e_acute_result_size(path, 1_048_580)
+    assert SIX_MIB < size <= SIX_MIB + 100 - 2, size  # within the window the RIE lets through (any separators)
+    status, headers, body = call_for_e_acute_result(contract_gw, path, 1_048_580)
+    assert status == 502 and json.loads(body) == {"message": "Internal server error"}, (status, body[:200])
+    assert headers.get("x-request-id")
+
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_a_result_far_over_6_mib_is_502(contract_gw, path):
+    status, _, body = call_for_e_acute_result(contract_gw, path, 1_100_000)  # 6.6 MB: the RIE's own error
+    assert status == 502 and json.loads(body) == {"message": "Internal server error"}, (status, body[:200])
+
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_a_result_just_under_6_mib_is_served(contract_gw, path):
+    assert e_acute_result_size(path, 1_048_560) + 2 <= SIX_MIB
+    status, _, body = call_for_e_acute_result(contract_gw, path, 1_048_560)
+    assert status == 200 and body == ("é" * 1_048_560).encode(), (status, body[:200])

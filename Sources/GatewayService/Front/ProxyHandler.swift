@@ -70,6 +70,13 @@ struct ProxyHandler: Sendable {
         metrics.recordInvocation(
             function: function.name, queueWait: outcome.queueWait, functionTime: outcome.functionTime,
             coldStart: outcome.coldStart)
+        // Lambda's response limit is 6 MiB, but the RIE lets up to 100 bytes more through: refuse those here,
+        // before parsing them (docs/gateway.md, "Results over 6 MiB").
+        guard outcome.body.count <= Self.maxResultBytes else {
+            trace.detail =
+                "function \(function.name): result of \(outcome.body.count) bytes exceeds \(Self.maxResultBytes)"
+            throw .badGateway
+        }
         // The RIE's error object (status 200) and its Runtime.ExitError (502) are function errors too.
         // The worker's answer is parsed once, for the error check and the mapping (docs/performance.md).
         let parsed = FunctionErrorDetector.parseIfObject(outcome.body)
@@ -88,6 +95,9 @@ struct ProxyHandler: Sendable {
 
     /// Lambda's synchronous invocation payload limit (6 MiB): the largest serialized event the proxy sends.
     static let maxEventBytes = 6_291_456
+
+    /// Lambda's synchronous response payload limit (6 MiB): a larger result is a 502 (§3.5).
+    static let maxResultBytes = 6_291_456
 
     /// The proxy's status for an invocation that produced no result (§3.5, §3.7).
     static func gatewayError(for failure: InvocationFailure) -> GatewayError {
