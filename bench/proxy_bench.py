@@ -255,6 +255,30 @@ def syscalls(targets, clients, seconds):
               + ", ".join(f"{call} {n / total:.2f}" for call, n in top) + ")")
 
 
+def context_switches(pid):
+    """Voluntary + involuntary context switches of every thread of `pid` so far (/proc/PID/task/*/status)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass  # a thread that ended meanwhile
+    return total
+
+
+def switches(targets, clients, seconds):
+    """Context switches per request of each proxy under the N-client load, over one untraced wrk run (strace
+    would add its own): how often the proxy's threads went to sleep or were preempted per request."""
+    print(f"context switches per request, {clients} clients, /proc over one {seconds}s wrk run:")
+    for name, url, script, pid in targets:
+        before = context_switches(pid)
+        r = wrk(url, clients, seconds, script)
+        print(f"  {name:<16} {(context_switches(pid) - before) / (r['total'] or 1):6.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=8)
@@ -265,7 +289,7 @@ def main():
     ap.add_argument("--segments", action="store_true",
                     help="also count TCP segments per request of nginx and the gateway at one client (nstat)")
     ap.add_argument("--syscalls", action="store_true",
-                    help="also count the system calls per request of nginx and the gateway (strace -c)")
+                    help="also count the system calls (strace -c) and context switches per request of nginx and the gateway")
     ap.add_argument("--instructions", metavar="DIR",
                     help="also count the gateway's instructions per request under callgrind (valgrind) into DIR")
     ap.add_argument("--instructions-baseline", metavar="BIN",
@@ -330,8 +354,10 @@ def main():
             segments([("nginx TLS proxy", urls["trivial"][1][1], plain_script),
                       ("esb-gateway", urls["trivial"][2][1], gw_script)], 5)
         if a.syscalls:
-            syscalls([("nginx worker", urls["trivial"][1][1], plain_script, nginx_pids[-1]),
-                      ("esb-gateway", urls["trivial"][2][1], gw_script, gw.daemon.proc.pid)], a.clients, 5)
+            targets = [("nginx worker", urls["trivial"][1][1], plain_script, nginx_pids[-1]),
+                       ("esb-gateway", urls["trivial"][2][1], gw_script, gw.daemon.proc.pid)]
+            syscalls(targets, a.clients, 5)
+            switches(targets, a.clients, 5)
         if a.instructions:
             os.makedirs(a.instructions, exist_ok=True)
             instructions(gw.daemon.proc.pid, gw_script, a.duration, a.instructions, a.instructions_baseline)
