@@ -1,13 +1,16 @@
 /// Where the client sends a request: `http://host:port`, `https://host:port` or a Unix socket.
 public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// Host name or IP literal (empty for Unix sockets).
-    public var host: String
+    public let host: String
     /// TCP port (0 for Unix sockets).
-    public var port: Int
+    public let port: Int
     /// Unix-domain socket path, when the endpoint is one.
-    public var unixPath: String?
+    public let unixPath: String?
     /// Whether to speak TLS.
-    public var useTLS: Bool
+    public let useTLS: Bool
+    /// The `Host` header value: `host[:port]` (port omitted when it is the scheme's default), `localhost` for Unix
+    /// sockets. Made once: every request to a worker sends it (docs/performance.md).
+    public let hostHeader: String
 
     /// A TCP endpoint.
     public init(host: String, port: Int, useTLS: Bool = false) {
@@ -15,6 +18,8 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
         self.port = port
         unixPath = nil
         self.useTLS = useTLS
+        let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        hostHeader = port == (useTLS ? 443 : 80) ? h : "\(h):\(port)"
     }
 
     /// A Unix-socket endpoint (plain HTTP).
@@ -23,6 +28,7 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
         port = 0
         self.unixPath = unixPath
         useTLS = false
+        hostHeader = "localhost"
     }
 
     /// Parses `http://host[:port][/...]`, `https://host[:port][/...]` (IPv6 in brackets) and
@@ -58,14 +64,6 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
         return HTTPEndpoint(host: String(host), port: port, useTLS: useTLS)
-    }
-
-    /// The `Host` header value: `host[:port]` (port omitted when it is the scheme's default),
-    /// `localhost` for Unix sockets.
-    public var hostHeader: String {
-        if unixPath != nil { return "localhost" }
-        let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
-        return port == (useTLS ? 443 : 80) ? h : "\(h):\(port)"
     }
 
     /// The endpoint as a URL (`http://h:p`, `unix:///path`).

@@ -50,7 +50,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// The first value of the field, or nil.
     public subscript(name: String) -> String? {
-        fields.first { Self.namesEqual($0.name, name) }?.value
+        // By index: `first { }` would copy each field (two retains and releases) it looks at.
+        for i in fields.indices where Self.namesEqual(fields[i].name, name) { return fields[i].value }
+        return nil
     }
 
     /// Every value of the field, in order.
@@ -59,13 +61,17 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public func contains(name: String) -> Bool {
-        fields.contains { Self.namesEqual($0.name, name) }
+        for i in fields.indices where Self.namesEqual(fields[i].name, name) { return true }
+        return false
     }
 
     /// ASCII case-insensitive comparison (header names are ASCII tokens).
     /// Runs per header lookup (a request makes about 20): on spans of the UTF-8 bytes, several times fewer
     /// instructions than zipping two `UTF8View`s (docs/performance.md).
     public static func namesEqual(_ a: String, _ b: String) -> Bool {
+        // Lengths first (constant time on native strings): most names a lookup passes differ in length, and
+        // taking a String's span is a runtime call of its own.
+        guard a.utf8.count == b.utf8.count else { return false }
         let x = a.utf8.span, y = b.utf8.span
         guard x.count == y.count else { return false }
         for i in 0..<x.count {

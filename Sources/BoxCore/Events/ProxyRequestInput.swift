@@ -83,7 +83,9 @@ public struct ProxyRequestInput: Sendable {
 
     /// The first value of a header, any case.
     public func header(_ name: String) -> String? {
-        headers.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
+        // By index: `first { }` would copy each (name, value) pair it looks at (docs/performance.md).
+        for i in headers.indices where ASCII.equalsIgnoringCase(headers[i].name, name) { return headers[i].value }
+        return nil
     }
 }
 

@@ -3,7 +3,10 @@ import HTTP1
 
 /// The Lambda proxy (docs/contract.md §3.4–§3.5): a routed request becomes an API Gateway event (payload 1.0 or 2.0), runs
 /// on a worker, and the function's proxy result becomes the HTTP response, as API Gateway does it.
-struct ProxyHandler: Sendable {
+///
+/// A class: a request's async frames hold the handler, and as a struct each copy retained every reference in its
+/// settings (docs/performance.md).
+final class ProxyHandler: Sendable {
     let settings: GatewaySettings
     let invoker: any FunctionInvoking
     let log: GatewayLog
