@@ -157,6 +157,24 @@ def test_short_jwt_key_is_always_refused(box):
     assert "JWT_SECRET_KEY" in (run.stdout + run.stderr)
 
 
+def test_a_second_gateway_on_the_same_event_spool_is_refused_and_the_first_keeps_serving(box):
+    """docs/async-invocations.md: one gateway per EVENT_SPOOL_DIR (a lock file held for the process's life). A second
+    gateway given the first one's directory stops at start-up with a clear error instead of replaying, retrying and
+    dead-recording the first one's events as its own; the first is untouched. A successor after a kill -9 starts at
+    once (test_async_events.py restarts on the same directory after SIGKILL)."""
+    gw = box.start_gateway()
+    token = gw.login()
+    run = _start_expecting_exit(
+        box, **{**DEV, "ESB_ENV": "development", "EVENT_SPOOL_DIR": gw.env["EVENT_SPOOL_DIR"],
+                "CONTAINER_NAME": gw.env["CONTAINER_NAME"] + "-second"})
+    out = run.stdout + run.stderr
+    assert run.returncode == 1, (run.returncode, out[-2000:])
+    assert "in use by another esb-gateway" in out and gw.env["EVENT_SPOOL_DIR"] in out, out[-2000:]
+    assert gw.request("GET", "/health")[0] == 200
+    assert gw.request("POST", "/echo", body="{}", headers=gw.auth(token))[0] == 200
+    gw.stop()
+
+
 def test_development_secrets_start_with_a_loud_warning(box):
     gw = box.start_gateway(**DEV)
     gw.daemon.wait_log_lines(lambda l: l.get("level") == "WARNING" and "INSECURE" in l.get("message", ""), count=4)

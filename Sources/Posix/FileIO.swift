@@ -34,6 +34,20 @@ public enum FileIO {
         try syscallBlocking("open \(path)") { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
     }
 
+    /// Opens (creating) `path` and takes an exclusive `flock` on it without waiting. The returned descriptor holds
+    /// the lock until it is closed or the process exits, however the process ends; the file itself is never
+    /// removed (a stale file holds no lock). Fails with `EWOULDBLOCK` while another open file description holds it,
+    /// in this process or another (docs/async-invocations.md: one gateway per spool directory).
+    public static func lockExclusively(_ path: String) throws(PosixError) -> Int32 {
+        let fd = try syscallBlocking("open \(path)") { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let error = PosixError.current("flock \(path)")
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
     public static func openForReading(_ path: String) throws(PosixError) -> Int32 {
         try syscallBlocking("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
     }

@@ -25,6 +25,9 @@ public struct PosixError: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(operation): \(text) (errno \(code))"
     }
 
+    /// True for `EAGAIN`/`EWOULDBLOCK`: a non-blocking call (or a lock taken without waiting) could not proceed.
+    public var isWouldBlock: Bool { code == EAGAIN || code == EWOULDBLOCK }
+
     /// True for the "peer went away" family: reset, broken pipe, not connected.
     public var isConnectionLoss: Bool {
         code == ECONNRESET || code == EPIPE || code == ENOTCONN || code == ECONNABORTED

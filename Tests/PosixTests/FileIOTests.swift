@@ -20,6 +20,21 @@ import Testing
         #expect(FileIO.list(scratch.path + "/a") == ["b"])
     }
 
+    @Test func anExclusiveLockRefusesASecondHolderUntilTheFirstCloses() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        try FileIO.makeDirectory(scratch.path)
+        let path = scratch.path + "/.lock"
+        let first = try FileIO.lockExclusively(path)
+        // flock locks belong to the open file description: a second open in this same process is refused too.
+        let refused = #expect(throws: PosixError.self) { try FileIO.lockExclusively(path) }
+        #expect(refused?.isWouldBlock == true)
+        FileIO.closeDescriptor(first)
+        let second = try FileIO.lockExclusively(path)
+        FileIO.closeDescriptor(second)
+        #expect(FileIO.kind(of: path) == .regularFile)
+    }
+
     @Test func listNamesEntriesWithoutDotsAndIsEmptyForAMissingDirectory() throws {
         let scratch = Scratch()
         defer { scratch.remove() }

@@ -22,6 +22,8 @@ final class GatewayRuntime: Sendable {
     let server: HTTPServer
     let metricsServer: HTTPServer?
     let environment: [String: String]
+    /// The descriptor holding `EVENT_SPOOL_DIR/.lock` for the process's lifetime (`lockSpool`).
+    let spoolLock: Int32
 
     init(
         settings: GatewaySettings, log: GatewayLog, logSink: LogSink, config: GatewayConfigStore,
@@ -53,6 +55,7 @@ final class GatewayRuntime: Sendable {
                 log.log(level, message, logger: "gateway.pools", fields: fields.map { ($0.0, .string($0.1)) })
             })
         metrics = GatewayMetrics()
+        spoolLock = try Self.lockSpool(env.eventSpoolDirectory)
         let spool: EventSpool
         do {
             spool = try EventSpool(directory: env.eventSpoolDirectory, maxBytes: env.eventSpoolMaxBytes)
@@ -128,6 +131,23 @@ final class GatewayRuntime: Sendable {
             }
         } else {
             metricsServer = nil
+        }
+    }
+
+    /// One gateway per spool directory: a second one would replay, retry and dead-record the first one's events as
+    /// its own (docs/async-invocations.md). The lock is taken before the spool is scanned and released by the
+    /// kernel when the process ends, however it ends, so a crashed gateway's successor starts at once.
+    static func lockSpool(_ directory: String) throws(GatewayStartError) -> Int32 {
+        let path = directory + "/.lock"
+        do {
+            try FileIO.makeDirectory(directory)
+            return try FileIO.lockExclusively(path)
+        } catch where error.isWouldBlock {
+            throw GatewayStartError(
+                "EVENT_SPOOL_DIR: \(directory) is in use by another esb-gateway (it holds \(path)); give each gateway "
+                    + "its own directory")
+        } catch {
+            throw GatewayStartError("EVENT_SPOOL_DIR: cannot use \(directory): \(error)")
         }
     }
 
