@@ -190,7 +190,9 @@ def count_instructions(source, env, script, seconds, run_dir):
     subprocess.run(["strip", "--strip-debug", binary], check=True)
     env = dict(env)
     port = gs.free_port()
-    env.update(GATEWAY_LISTEN=f"127.0.0.1:{port}", CONTAINER_NAME=env.get("CONTAINER_NAME", "esb-gateway") + "-cg")
+    # Its own name and event spool: a spool directory belongs to one gateway (docs/async-invocations.md).
+    env.update(GATEWAY_LISTEN=f"127.0.0.1:{port}", CONTAINER_NAME=env.get("CONTAINER_NAME", "esb-gateway") + "-cg",
+               EVENT_SPOOL_DIR=os.path.join(run_dir, "events"))
     if "METRICS_LISTEN" in env:
         env["METRICS_LISTEN"] = f"127.0.0.1:{gs.free_port()}"
     data = os.path.join(run_dir, "callgrind.out")
