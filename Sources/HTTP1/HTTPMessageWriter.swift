@@ -115,8 +115,9 @@ public enum HTTPMessageWriter {
         }
     }
 
-    /// A non-negative decimal, written in place (no digit array: this runs twice per proxied request).
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    /// A non-negative decimal, written in place (no digit array: this runs twice per proxied request). BoxCore's
+    /// `JSONWriter` writes its numbers with it too.
+    public static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         var divisor = 1
         while divisor <= value / 10 { divisor &*= 10 }
         var v = value

@@ -115,3 +115,25 @@ func aKeyMadeOnceWritesWhatAStringKeyWrites(name: String) throws {
     let text = JSONValue.string("a\u{08}\u{0C}\n\r\t\"\\\u{00}\u{10}\u{1F}z").serialized()
     #expect(String(decoding: text, as: UTF8.self) == #""a\b\f\n\r\t\"\\\u0000\u0010\u001fz""#)
 }
+
+/// The writer's numbers without a String between: the same text as `String(value)` (integers) and as Swift prints
+/// `Double(hundredths) / 100` (log lines' milliseconds), over a sweep and the edges.
+@Test func numbersWrittenInPlaceMatchTheirStringForms() {
+    let integers = [0, 1, 9, 10, 99, 100, 1_733_577_600_000, Int.max, -1, -42, Int.min] + Array(0...1000)
+    for value in integers {
+        var w = JSONWriter()
+        w.int(value)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == String(value))
+    }
+    let hundredths: [Int64] =
+        Array(0...20_000) + [99_999, 100_000, 123_456_789, 999_999_999_999_999_99, 1_000_000_000_000_000, -1, -250]
+    for value in hundredths {
+        var w = JSONWriter()
+        w.beginArray()
+        w.hundredths(value)
+        w.hundredths(value)
+        w.endArray()
+        let one = JSONNumber(Double(value) / 100)!.text
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "[\(one),\(one)]", "hundredths \(value)")
+    }
+}

@@ -66,8 +66,8 @@ extension APIGatewayEvent {
         w.key(.requestId); w.string(input.requestID)
         w.key(.routeKey); w.string(routeKey)
         w.key(.stage); w.string(input.stage)
-        w.key(.time); w.string(UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).apiGatewayFormat)
-        w.key(.timeEpoch); w.number(JSONNumber(input.requestTimeEpochMilliseconds))
+        w.key(.time); writeRequestTime(input, to: &w)
+        w.key(.timeEpoch); w.int(Int(input.requestTimeEpochMilliseconds))
         w.endObject()
 
         if case .none = body {

@@ -106,6 +106,13 @@ public enum APIGatewayEvent {
         w.endObject()
     }
 
+    /// `requestTime` / `time`: `06/Dec/2026:10:15:30 +0000`, written straight into the event (no String between).
+    static func writeRequestTime(_ input: ProxyRequestInput, to w: inout JSONWriter) {
+        w.beginStringValue()
+        UTCTime(epochMilliseconds: input.requestTimeEpochMilliseconds).appendAPIGatewayFormat(to: &w.bytes)
+        w.endStringValue()
+    }
+
     static func writeBody(_ body: Body, to w: inout JSONWriter) {
         switch body {
         case .none: w.null()

@@ -1,4 +1,5 @@
 import BoxCrypto
+import HTTP1
 
 /// Writes compact JSON straight into a byte buffer, with no intermediate `JSONValue` tree: events and log
 /// lines are built with it on the hot path. Commas are placed automatically; the caller pairs
@@ -160,11 +161,30 @@ public struct JSONWriter: Sendable {
 
     /// Appends the decimal digits of `value` (inside an open string value, or as a number's text).
     public mutating func appendDecimal(_ value: Int) {
-        if value >= 0 && value < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value))
+        // In place, as HTTP1 writes Content-Length: `String(value)` cost a conversion and a copy per number.
+        if value >= 0 {
+            HTTPMessageWriter.appendDecimal(value, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    /// A number given in hundredths, written as Swift prints `Double(hundredths) / 100` — `0.41`, `12.5`, `12.0` —
+    /// without the double's shortest-digits search (log lines' millisecond figures, docs/performance.md).
+    public mutating func hundredths(_ hundredths: Int64) {
+        // Below 10^15 every such number prints in plain decimal with at most two fraction digits; beyond, as Swift
+        // prints it.
+        guard hundredths >= 0, hundredths < 1_000_000_000_000_000 else {
+            literal(JSONNumber(Double(hundredths) / 100).map { Array($0.text.utf8) } ?? Self.nullBytes)
             return
         }
-        bytes.append(contentsOf: String(value).utf8)
+        separator()
+        HTTPMessageWriter.appendDecimal(Int(hundredths / 100), to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        let fraction = Int(hundredths % 100)
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        if fraction % 10 != 0 { bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
+        needsComma = true
     }
 
     mutating func appendQuoted(_ s: String) {

@@ -48,15 +48,22 @@ public struct UTCTime: Sendable, Equatable {
     public var apiGatewayFormat: String {
         var out: [UInt8] = []
         out.reserveCapacity(26)
+        appendAPIGatewayFormat(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the API Gateway form to a byte buffer (an event's `requestTime`, with no String between).
+    public func appendAPIGatewayFormat(to out: inout [UInt8]) {
         Self.pad(day, 2, &out); out.append(UInt8(ascii: "/"))
         out.append(contentsOf: Self.monthNames[month - 1].utf8); out.append(UInt8(ascii: "/"))
         Self.pad(year, 4, &out); out.append(UInt8(ascii: ":"))
         Self.pad(hour, 2, &out); out.append(UInt8(ascii: ":"))
         Self.pad(minute, 2, &out); out.append(UInt8(ascii: ":"))
         Self.pad(second, 2, &out)
-        out.append(contentsOf: " +0000".utf8)
-        return String(decoding: out, as: UTF8.self)
+        out.append(contentsOf: Self.utcOffset)
     }
+
+    static let utcOffset: [UInt8] = Array(" +0000".utf8)
 
     /// SigV4's `X-Amz-Date` form: `20150830T123600Z`.
     public var amzDate: String {

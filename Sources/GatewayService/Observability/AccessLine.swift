@@ -28,13 +28,13 @@ enum AccessLine {
                 w.key(Key.method); w.string(request.method)
                 w.key(Key.path); w.string(path)
                 w.key(Key.status); w.int(status)
-                w.key(Key.latency); w.value(.millis(latency))
+                w.key(Key.latency); w.hundredths(GatewayLog.Value.hundredthsOfMillis(latency))
                 w.key(Key.clientIP); w.string(clientIP)
                 if let agent = request.headers["User-Agent"] { w.key(Key.userAgent); w.string(agent) }
                 if let function = trace.function { w.key(Key.function); w.string(function) }
                 if let worker = trace.worker { w.key(Key.worker); w.string(worker) }
                 if let cold = trace.coldStart { w.key(Key.coldStart); w.bool(cold) }
-                if let queue = trace.queueWait { w.key(Key.queue); w.value(.millis(queue)) }
+                if let queue = trace.queueWait { w.key(Key.queue); w.hundredths(GatewayLog.Value.hundredthsOfMillis(queue)) }
                 if let type = trace.invocationType { w.key(Key.invocationType); w.string(type) }
             })
     }

@@ -57,6 +57,12 @@ public struct GatewayLog: Sendable {
 extension GatewayLog.Value {
     /// Milliseconds with two decimals, as the reference's `latency_ms`.
     static func millis(_ d: Duration) -> GatewayLog.Value {
-        .double(Double(Int64(d.frontSeconds * 1000 * 100 + 0.5)) / 100)
+        .double(Double(hundredthsOfMillis(d)) / 100)
+    }
+
+    /// `d` in hundredths of a millisecond, rounded: `millis`'s figure for `JSONWriter.hundredths`, which writes the
+    /// same text without building the double's digits.
+    static func hundredthsOfMillis(_ d: Duration) -> Int64 {
+        Int64(d.frontSeconds * 1000 * 100 + 0.5)
     }
 }
