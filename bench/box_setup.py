@@ -87,12 +87,18 @@ def wrk(url, clients, duration, script=None):
 def cpu_seconds(*pids):
     """User + system CPU time of these processes so far (/proc/PID/stat), in seconds: a proxy's cost per request,
     which a loaded machine stretches far less than it stretches latency."""
-    total = 0
+    return sum(cpu_split(*pids))
+
+
+def cpu_split(*pids):
+    """(user, system) CPU time of these processes so far (/proc/PID/stat), in seconds."""
+    user = system = 0
     for pid in pids:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        user += int(fields[11])
+        system += int(fields[12])
+    return user / os.sysconf("SC_CLK_TCK"), system / os.sysconf("SC_CLK_TCK")
 
 
 def counter(gw, name):

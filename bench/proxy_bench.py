@@ -13,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests-e2e"))
 import gateway_support as gs  # noqa: E402
-from box_setup import cpu_seconds, lua, wrk  # noqa: E402
+from box_setup import cpu_split, lua, wrk  # noqa: E402
 from gateway_latency import PAYLOAD  # noqa: E402
 
 TRIVIAL_IMAGE = "esb-bench/trivial-worker:latest"
@@ -63,11 +63,14 @@ def rss_mb(pid):
 
 
 def measure(url, clients, duration, script, pids):
-    """wrk's figures, plus the CPU time the proxy processes `pids` spent per request (µs): a figure that moves
-    less than latency when other programs load the machine."""
-    before = cpu_seconds(*pids) if pids else 0
+    """wrk's figures, plus the CPU time the proxy processes `pids` spent per request (µs), in all and its user-space
+    part: a figure that moves less than latency when other programs load the machine."""
+    before = cpu_split(*pids) if pids else (0, 0)
     r = wrk(url, clients, duration, script)
-    r["cpu_us"] = (cpu_seconds(*pids) - before) / r["total"] * 1e6 if pids and r["total"] else None
+    after = cpu_split(*pids) if pids else (0, 0)
+    per_request = 1e6 / r["total"] if pids and r["total"] else None
+    r["cpu_us"] = (sum(after) - sum(before)) * per_request if per_request else None
+    r["user_us"] = (after[0] - before[0]) * per_request if per_request else None
     return r
 
 
@@ -81,7 +84,7 @@ def rounds(paths, clients, duration, count):
     rows = []
     for name, results in runs.items():
         row = dict(results[0])
-        for key in ("p50", "p99", "rps", "non2xx", "cpu_us"):
+        for key in ("p50", "p99", "rps", "non2xx", "cpu_us", "user_us"):
             values = [r[key] for r in results if r.get(key) is not None]
             row[key] = statistics.median(values) if values else None
         row["non2xx"] = int(row["non2xx"] or 0)
@@ -135,7 +138,8 @@ def fmt_row(name, r, direct, nginx):
     ratio_direct = r["rps"] / direct["rps"] if direct["rps"] else 0
     ratio_nginx = f"{r['rps'] / nginx['rps']:6.2f}" if nginx else "     -"
     extra = f"  {r['errors']}" if r["errors"] else ""
-    cpu = f"{r['cpu_us']:8.0f}" if r.get("cpu_us") is not None else "       -"
+    cpu = (f"{r['cpu_us']:8.0f} ({r['user_us']:3.0f})" if r.get("cpu_us") is not None and r.get("user_us") is not None
+           else "       -      ")
     return (f"  {name:<24} {r['p50'] * 1000:9.0f} {r['p99'] * 1000:9.0f} {added:+9.0f} {r['rps']:10.0f} "
             f"{r['non2xx']:7d} {ratio_direct:9.2f} {ratio_nginx} {cpu}{extra}")
 
@@ -143,7 +147,7 @@ def fmt_row(name, r, direct, nginx):
 def table(title, rows):
     print(title)
     print(f"  {'path':<24} {'p50 µs':>9} {'p99 µs':>9} {'+p50 µs':>9} {'req/s':>10} {'non-2xx':>7} "
-          f"{'÷ direct':>9} {'÷ nginx':>6} {'CPU µs/req':>10}")
+          f"{'÷ direct':>9} {'÷ nginx':>6} {'CPU µs/req (user)':>17}")
     direct, nginx = rows[0][1], rows[1][1]
     for name, r in rows:
         print(fmt_row(name, r, direct, nginx if name == "esb-gateway" else None))
