@@ -66,6 +66,19 @@ public struct HTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
         return HTTPEndpoint(host: String(host), port: port, useTLS: useTLS)
     }
 
+    // Equality and hashing leave out `hostHeader`, which follows from the rest: the clients' pools hash endpoints
+    // on every request.
+    public static func == (a: HTTPEndpoint, b: HTTPEndpoint) -> Bool {
+        a.port == b.port && a.useTLS == b.useTLS && a.host == b.host && a.unixPath == b.unixPath
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
+        hasher.combine(unixPath)
+        hasher.combine(useTLS)
+    }
+
     /// The endpoint as a URL (`http://h:p`, `unix:///path`).
     public var description: String {
         if let unixPath { return "unix://\(unixPath)" }

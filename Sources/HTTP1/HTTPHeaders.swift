@@ -45,6 +45,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public mutating func remove(name: String) {
+        // Looked up first: `removeAll` takes the array for writing (and its closure copies each field) even when
+        // nothing matches, which is the usual case (a response's ids are added, not replaced).
+        guard contains(name: name) else { return }
         fields.removeAll { Self.namesEqual($0.name, name) }
     }
 

@@ -23,8 +23,20 @@ public enum ProxyResult {
         rieStatus: Int, rieHeaders: [(name: String, value: String)], payload: [UInt8], parsed: JSONValue?,
         format: Route.PayloadFormat
     ) throws(ProxyResultError) -> ProxyResponse {
-        if let errorHeader = rieHeaders.first(where: { ASCII.equalsIgnoringCase($0.name, "X-Amz-Function-Error") }) {
-            throw errorObject(parsed) ?? .functionError(errorType: errorHeader.value, errorMessage: nil)
+        try response(
+            rieStatus: rieStatus,
+            functionErrorHeader: rieHeaders.first { ASCII.equalsIgnoringCase($0.name, "X-Amz-Function-Error") }?.value,
+            payload: payload, parsed: parsed, format: format)
+    }
+
+    /// The same, given only what the RIE's headers say: the value of its `X-Amz-Function-Error`, if any (the gateway
+    /// looks it up in its own header list instead of converting the list per request).
+    public static func response(
+        rieStatus: Int, functionErrorHeader: String?, payload: [UInt8], parsed: JSONValue?,
+        format: Route.PayloadFormat
+    ) throws(ProxyResultError) -> ProxyResponse {
+        if let functionErrorHeader {
+            throw errorObject(parsed) ?? .functionError(errorType: functionErrorHeader, errorMessage: nil)
         }
         guard (200...299).contains(rieStatus) else {
             throw errorObject(parsed) ?? .functionError(errorType: nil, errorMessage: "RIE status \(rieStatus)")
@@ -62,15 +74,19 @@ public enum ProxyResult {
         return object.members.allSatisfy { errorObjectKeys.contains($0.key) }
     }
 
-    static let restKeys: Set<String> = [
-        "statusCode", "body", "headers", "multiValueHeaders", "isBase64Encoded",
-        "base64Encoded", "cookies",
-    ]
+    /// The keys a payload 1.0 result may have. A switch, not a `Set`: it runs for every key of every result, and
+    /// hashing each key cost more than comparing it with these (docs/performance.md).
+    static func isRestKey(_ key: String) -> Bool {
+        switch key {
+        case "statusCode", "body", "headers", "multiValueHeaders", "isBase64Encoded", "base64Encoded", "cookies": true
+        default: false
+        }
+    }
 
     static func restResponse(_ result: JSONValue) throws(ProxyResultError) -> ProxyResponse {
         guard case .object(let o) = result else { throw .malformedResult("the result is not a JSON object") }
-        if let unknown = o.keys.first(where: { !restKeys.contains($0) }) {
-            throw .malformedResult("unexpected key '\(unknown)'")
+        if let unknown = o.members.first(where: { !isRestKey($0.key) }) {
+            throw .malformedResult("unexpected key '\(unknown.key)'")
         }
         let status = try statusCode(o["statusCode"])
         var headers = try headerFields(o["headers"])

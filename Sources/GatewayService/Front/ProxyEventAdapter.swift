@@ -9,9 +9,12 @@ enum ProxyEventAdapter {
         throws(ProxyResultError) -> HTTPResponse
     {
         let mapped = try ProxyResult.response(
-            rieStatus: outcome.status, rieHeaders: outcome.headers.fields.map { (name: $0.name, value: $0.value) },
+            rieStatus: outcome.status, functionErrorHeader: outcome.headers["X-Amz-Function-Error"],
             payload: outcome.body, parsed: parsed ?? (try? JSONValue(parsing: outcome.body)), format: format)
-        return HTTPResponse(
-            status: mapped.status, headers: HTTPHeaders(mapped.headers.map { ($0.name, $0.value) }), body: mapped.body)
+        // Straight into the response's header list: converting the pairs into another array first cost an
+        // allocation and a copy of every name and value per request (docs/performance.md).
+        var headers = HTTPHeaders(capacity: mapped.headers.count + 2)
+        for i in mapped.headers.indices { headers.add(name: mapped.headers[i].name, value: mapped.headers[i].value) }
+        return HTTPResponse(status: mapped.status, headers: headers, body: mapped.body)
     }
 }

@@ -6,7 +6,7 @@ extension PoolRegistryState {
     mutating func sweep(now: Duration) -> [PoolEffect] {
         var effects: [PoolEffect] = []
         var expiredIDs: [String] = []
-        for name in Array(pools.keys) {
+        for name in pools.keys {
             guard var pool = pools[name] else { continue }
             for w in pool.waiters.removeExpired(now: now) { effects.append(.fail(waiter: w.id, .throttled)) }
             pool.slots.removeAll { slot in
@@ -43,7 +43,7 @@ extension PoolRegistryState {
         let revokedSet = Set(revoked)
         guard !revokedSet.isEmpty else { return effects }
         pendingReleases.subtract(revokedSet)
-        for name in Array(pools.keys) {
+        for name in pools.keys {
             guard let pool = pools[name], pool.slots.contains(where: { revokedSet.contains($0.worker.id) }) else {
                 continue
             }
@@ -91,7 +91,7 @@ extension PoolRegistryState {
     /// invocation, waiters fail with `unknownFunction`); changed functions retire workers of the old revision.
     mutating func updateFunctions(_ specs: [String: PoolFunctionSpec], now: Duration) -> [PoolEffect] {
         var effects: [PoolEffect] = []
-        for name in Array(pools.keys) {
+        for name in pools.keys {
             update(name, now: now, into: &effects) { pool, effects in
                 if let spec = specs[name] {
                     if pool.spec != spec { Self.apply(spec, to: &pool) }
@@ -107,7 +107,7 @@ extension PoolRegistryState {
     mutating func shutdown(now: Duration) -> [PoolEffect] {
         closed = true
         var effects: [PoolEffect] = []
-        for name in Array(pools.keys) {
+        for name in pools.keys {
             update(name, now: now, into: &effects) { pool, effects in
                 pool.drain(failing: .managerUnavailable("gateway is shutting down"), into: &effects)
             }

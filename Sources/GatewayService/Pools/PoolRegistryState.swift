@@ -2,7 +2,7 @@
 /// the lease bookkeeping for heartbeats and the Manager's answers. A pure state machine: the caller passes `now`,
 /// holds the lock, and carries out the returned `PoolEffect`s after unlocking.
 struct PoolRegistryState: Sendable {
-    var pools: [String: FunctionPool] = [:]
+    var pools = PoolTable()
     /// Released workers the Manager has not yet been told about (sent with the next heartbeat).
     var pendingReleases: Set<String> = []
     /// Broken workers whose `DELETE` failed (Manager unreachable): retried with each heartbeat.
@@ -24,8 +24,8 @@ struct PoolRegistryState: Sendable {
     /// The warm path: a free worker of the function when nobody is queued before this request. No Manager call.
     mutating func tryAcquireWarm(_ spec: PoolFunctionSpec, now: Duration) -> WorkerGrant? {
         guard !closed else { return nil }
-        // In place (optional chaining on the subscript): a copy of the pool would copy its whole slot array.
-        return pools[spec.name]?.takeWarm(spec, now: now)
+        // In place: a copy of the pool would copy its whole slot array.
+        return pools.modify(spec.name) { $0.takeWarm(spec, now: now) } ?? nil
     }
 
     /// Queues request `waiter` (after the warm path found nothing) and plans: a grant at once if a worker is free,
@@ -36,7 +36,7 @@ struct PoolRegistryState: Sendable {
     ) -> [PoolEffect] {
         var effects: [PoolEffect] = []
         if closed { return [.fail(waiter: waiter, .managerUnavailable("gateway is shutting down"))] }
-        if pools[spec.name] == nil {
+        if !pools.contains(spec.name) {
             evictForNewPool(now: now, into: &effects)
             pools[spec.name] = FunctionPool(spec: spec, now: now)
         }
@@ -75,7 +75,7 @@ struct PoolRegistryState: Sendable {
     /// A waiting request gave up (deadline passed) or was cancelled: it gets `failure` unless already served.
     mutating func abandon(function: String, waiter: UInt64, _ failure: InvocationFailure, now: Duration) -> [PoolEffect]
     {
-        guard pools[function]?.waiters.remove(id: waiter) != nil else { return [] }
+        guard pools.modify(function, { $0.waiters.remove(id: waiter) }) ?? nil != nil else { return [] }
         return [.fail(waiter: waiter, failure)]
     }
 
@@ -86,7 +86,7 @@ struct PoolRegistryState: Sendable {
         function: String, requested: Int, _ result: Result<ManagerAcquireReply, ManagerClientError>, now: Duration
     ) -> [PoolEffect] {
         var effects: [PoolEffect] = []
-        guard pools[function] != nil, !closed else {
+        guard pools.contains(function), !closed else {
             // Nobody wants these any more (pool evicted, function removed, shutdown): give them back.
             if case .success(let reply) = result { release(reply.workers.map(\.id), into: &effects) }
             return effects
@@ -145,7 +145,7 @@ struct PoolRegistryState: Sendable {
         _ body: (inout FunctionPool, inout [PoolEffect]) -> Void
     ) {
         // In place, as in tryAcquireWarm: this runs twice per request.
-        guard let retired = pools[function]?.change(now: now, into: &effects, body) else { return }
+        guard let retired = pools.modify(function, { $0.change(now: now, into: &effects, body) }) else { return }
         release(retired, into: &effects)
     }
 
@@ -167,7 +167,7 @@ struct PoolRegistryState: Sendable {
     private mutating func evictForNewPool(now: Duration, into effects: inout [PoolEffect]) {
         guard pools.count >= maxFunctions else { return }
         var victim: (name: String, touched: Duration)?
-        for (name, pool) in pools where pool.isQuiet {
+        for (name, pool) in pools.pairs where pool.isQuiet {
             if let v = victim, v.touched <= pool.lastTouched { continue }
             victim = (name, pool.lastTouched)
         }
