@@ -22,13 +22,13 @@ public struct HTTPRequest: Sendable, Equatable {
     // asks for the path several times per request (docs/performance.md). `?` is ASCII, so the index is a
     // character boundary and the slices are the same.
     public var path: Substring {
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
+        if let q = target.firstIndex(ofASCII: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 
     /// The raw query string after `?`, or nil when there is no `?`.
     public var query: Substring? {
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        guard let q = target.firstIndex(ofASCII: UInt8(ascii: "?")) else { return nil }
         return target[target.utf8.index(after: q)...]
     }
 }

@@ -35,3 +35,15 @@ import Testing
         #expect(HTTPHeaders.namesEqual(b, a) == equal)
     }
 }
+
+/// The span searches give the generic searches' indices on ASCII, non-ASCII, empty, small and heap strings.
+@Test(arguments: [
+    "", "?", "/path", "/path?query", "/a?b?c", "[::1]:8443", "1.2.3.4:80", "::1", "caf\u{e9}?x=\u{1F600}",
+    String(repeating: "long-", count: 40) + "?tail:" + String(repeating: "x", count: 40),
+])
+func asciiSearchesMatchTheGenericOnes(text: String) {
+    for byte in [UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: "x")] {
+        #expect(text.firstIndex(ofASCII: byte) == text.utf8.firstIndex(of: byte))
+        #expect(text.lastIndex(ofASCII: byte) == text.utf8.lastIndex(of: byte))
+    }
+}

@@ -49,10 +49,10 @@ public enum APIGatewayEvent {
         guard let host = input.header("Host"), !host.isEmpty else { return "localhost" }
         // Bytes, not Characters, and on the String's own UTF-8 view (no copy): this runs per request.
         let utf8 = host.utf8
-        if utf8.first == UInt8(ascii: "["), let close = utf8.firstIndex(of: UInt8(ascii: "]")) {
+        if utf8.first == UInt8(ascii: "["), let close = host.firstIndex(ofASCII: UInt8(ascii: "]")) {
             return String(host[...close])
         }
-        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8.lastIndex(of: UInt8(ascii: ":")) == colon {
+        if let colon = host.firstIndex(ofASCII: UInt8(ascii: ":")), host.lastIndex(ofASCII: UInt8(ascii: ":")) == colon {
             return String(host[..<colon])
         }
         return host
@@ -61,7 +61,7 @@ public enum APIGatewayEvent {
     /// `domainPrefix`: the first label of the domain name.
     static func domainPrefix(_ domain: String) -> String {
         let utf8 = domain.utf8
-        guard utf8.first != UInt8(ascii: "["), let dot = utf8.firstIndex(of: UInt8(ascii: ".")) else { return domain }
+        guard utf8.first != UInt8(ascii: "["), let dot = domain.firstIndex(ofASCII: UInt8(ascii: ".")) else { return domain }
         return String(domain[..<dot])
     }
 

@@ -79,6 +79,12 @@ public struct UTCTime: Sendable, Equatable {
     static func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
         // Straight into `out`, most significant digit first: a temporary digit array cost two allocations per
         // call, seven calls per timestamp, two timestamps per request (docs/performance.md).
+        // Most fields are two digits: written directly, without the divisor search below.
+        if width == 2, value >= 0, value < 100 {
+            out.append(UInt8(ascii: "0") + UInt8(value / 10))
+            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+            return
+        }
         if value < 0 { out.append(UInt8(ascii: "-")) }
         let v = value.magnitude
         var divisor: UInt = 1

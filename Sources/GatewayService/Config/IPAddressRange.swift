@@ -1,3 +1,5 @@
+import HTTP1
+
 /// An IPv4 or IPv6 address with a prefix length (`10.0.0.0/8`, `::1`, `fd00::/8`): one `TRUSTED_PROXIES` entry.
 public struct IPAddressRange: Sendable, Equatable {
     /// The network address as 16 bytes (IPv4 is stored as an IPv4-mapped IPv6 address).
@@ -42,11 +44,11 @@ public struct IPAddressRange: Sendable, Equatable {
     /// On the UTF-8 bytes, not Characters: this runs for every request (docs/performance.md).
     static func stripPort(_ text: String) -> String {
         let utf8 = text.utf8
-        if utf8.first == UInt8(ascii: "["), let close = utf8.firstIndex(of: UInt8(ascii: "]")) {
+        if utf8.first == UInt8(ascii: "["), let close = text.firstIndex(ofASCII: UInt8(ascii: "]")) {
             return String(text[utf8.index(after: utf8.startIndex)..<close])
         }
         // Exactly one colon: IPv4 with a port. More than one: a bare IPv6 address.
-        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8.lastIndex(of: UInt8(ascii: ":")) == colon {
+        if let colon = text.firstIndex(ofASCII: UInt8(ascii: ":")), text.lastIndex(ofASCII: UInt8(ascii: ":")) == colon {
             return String(text[..<colon])
         }
         return text
