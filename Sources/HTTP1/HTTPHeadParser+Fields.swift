@@ -126,8 +126,15 @@ extension HTTPHeadParser {
             i += 1
             while b[i] == ASCII.space || b[i] == ASCII.tab { i += 1 }
             let valueStart = i
-            while b[i] != ASCII.cr {
-                guard ASCII.isFieldValue(b[i]) else { throw .badRequest("control character in header value") }
+            while true {
+                // Visible bytes (and obs-text) first, one comparison pair: most of a value; then CR, HTAB or an error.
+                let byte = b[i]
+                if byte >= 0x20, byte != 0x7F {
+                    i += 1
+                    continue
+                }
+                if byte == ASCII.cr { break }
+                guard byte == ASCII.tab else { throw .badRequest("control character in header value") }
                 i += 1
             }
             var valueEnd = i

@@ -88,7 +88,12 @@ public struct HTTPHeadParser: Sendable {
                 // check above then reports. Most of a head's bytes are here (docs/performance.md).
                 let runEnd = Swift.min(end, start + headStart + maxHeaderBytes)
                 i += 1
-                while i < runEnd, buffer[i] != ASCII.cr, buffer[i] != ASCII.lf { i += 1 }
+                while i < runEnd {
+                    // One comparison for most bytes: CR and LF are below 0x0E.
+                    let b = buffer[i]
+                    if b < 0x0E, b == ASCII.cr || b == ASCII.lf { break }
+                    i += 1
+                }
                 continue
             }
             i += 1
