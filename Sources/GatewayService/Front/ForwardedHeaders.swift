@@ -10,7 +10,11 @@ struct ForwardedHeaders: Sendable {
     var port: String
     var proto: String
 
-    static let names = ["X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"]
+    /// One of the three names, any case.
+    static func isForwardedName(_ name: String) -> Bool {
+        HTTPHeaders.namesEqual(name, "X-Forwarded-For") || HTTPHeaders.namesEqual(name, "X-Forwarded-Port")
+            || HTTPHeaders.namesEqual(name, "X-Forwarded-Proto")
+    }
 
     /// - Parameters:
     ///   - peer: the TCP peer's address (port stripped).
@@ -28,8 +32,10 @@ struct ForwardedHeaders: Sendable {
         // One array sized for all of them (a map, a filter and three appends made three).
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count + 3)
-        for field in headers where !Self.names.contains(where: { HTTPHeaders.namesEqual($0, field.name) }) {
-            out.append((name: field.name, value: field.value))
+        // By index: iterating the fields and the three names by value copied (retained) each name it compared.
+        let fields = headers.fields
+        for i in fields.indices where !Self.isForwardedName(fields[i].name) {
+            out.append((name: fields[i].name, value: fields[i].value))
         }
         out.append((name: "X-Forwarded-For", value: forwardedFor))
         out.append((name: "X-Forwarded-Port", value: port))
