@@ -28,7 +28,7 @@ public enum HTTPMessageWriter {
         let status = response.status
         if status >= 200, status != 204, status != 304 {
             out.append(contentsOf: contentLengthName)
-            appendDecimal(response.body.count, to: &out)
+            ByteText.appendDecimal(response.body.count, to: &out)
             out.append(contentsOf: crlf)
         }
         if !keepAlive {
@@ -59,7 +59,7 @@ public enum HTTPMessageWriter {
         appendFields(request.headers, to: &out)
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
             out.append(contentsOf: contentLengthName)
-            appendDecimal(request.body.count, to: &out)
+            ByteText.appendDecimal(request.body.count, to: &out)
             out.append(contentsOf: crlf)
         }
         out.append(contentsOf: crlf)
@@ -112,20 +112,6 @@ public enum HTTPMessageWriter {
         case 14: HTTPHeaders.namesEqual(name, "Content-Length")
         case 17: HTTPHeaders.namesEqual(name, "Transfer-Encoding")
         default: false
-        }
-    }
-
-    /// A non-negative decimal, written in place (no digit array: this runs twice per proxied request). BoxCore's
-    /// `JSONWriter` writes its numbers with it too.
-    public static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor &*= 10 }
-        var v = value
-        while true {
-            out.append(UInt8(truncatingIfNeeded: v / divisor) + 0x30)
-            v %= divisor
-            if divisor == 1 { return }
-            divisor /= 10
         }
     }
 

@@ -52,7 +52,8 @@ public enum APIGatewayEvent {
         if utf8.first == UInt8(ascii: "["), let close = host.firstIndex(ofASCII: UInt8(ascii: "]")) {
             return String(host[...close])
         }
-        if let colon = host.firstIndex(ofASCII: UInt8(ascii: ":")), host.lastIndex(ofASCII: UInt8(ascii: ":")) == colon {
+        if let colon = host.firstIndex(ofASCII: UInt8(ascii: ":")), host.lastIndex(ofASCII: UInt8(ascii: ":")) == colon
+        {
             return String(host[..<colon])
         }
         return host
@@ -61,7 +62,9 @@ public enum APIGatewayEvent {
     /// `domainPrefix`: the first label of the domain name.
     static func domainPrefix(_ domain: String) -> String {
         let utf8 = domain.utf8
-        guard utf8.first != UInt8(ascii: "["), let dot = domain.firstIndex(ofASCII: UInt8(ascii: ".")) else { return domain }
+        guard utf8.first != UInt8(ascii: "["), let dot = domain.firstIndex(ofASCII: UInt8(ascii: ".")) else {
+            return domain
+        }
         return String(domain[..<dot])
     }
 

@@ -163,7 +163,7 @@ public struct JSONWriter: Sendable {
     public mutating func appendDecimal(_ value: Int) {
         // In place, as HTTP1 writes Content-Length: `String(value)` cost a conversion and a copy per number.
         if value >= 0 {
-            HTTPMessageWriter.appendDecimal(value, to: &bytes)
+            ByteText.appendDecimal(value, to: &bytes)
         } else {
             bytes.append(contentsOf: String(value).utf8)
         }
@@ -179,7 +179,7 @@ public struct JSONWriter: Sendable {
             return
         }
         separator()
-        HTTPMessageWriter.appendDecimal(Int(hundredths / 100), to: &bytes)
+        ByteText.appendDecimal(Int(hundredths / 100), to: &bytes)
         bytes.append(UInt8(ascii: "."))
         let fraction = Int(hundredths % 100)
         bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))

@@ -48,7 +48,8 @@ public struct IPAddressRange: Sendable, Equatable {
             return String(text[utf8.index(after: utf8.startIndex)..<close])
         }
         // Exactly one colon: IPv4 with a port. More than one: a bare IPv6 address.
-        if let colon = text.firstIndex(ofASCII: UInt8(ascii: ":")), text.lastIndex(ofASCII: UInt8(ascii: ":")) == colon {
+        if let colon = text.firstIndex(ofASCII: UInt8(ascii: ":")), text.lastIndex(ofASCII: UInt8(ascii: ":")) == colon
+        {
             return String(text[..<colon])
         }
         return text

@@ -142,7 +142,7 @@ final class GatewayRuntime: Sendable {
         do {
             try FileIO.makeDirectory(directory)
             return try FileIO.lockExclusively(path)
-        } catch where error.isWouldBlock {
+        } catch  where error.isWouldBlock {
             throw GatewayStartError(
                 "EVENT_SPOOL_DIR: \(directory) is in use by another esb-gateway (it holds \(path)); give each gateway "
                     + "its own directory")

@@ -34,7 +34,9 @@ enum AccessLine {
                 if let function = trace.function { w.key(Key.function); w.string(function) }
                 if let worker = trace.worker { w.key(Key.worker); w.string(worker) }
                 if let cold = trace.coldStart { w.key(Key.coldStart); w.bool(cold) }
-                if let queue = trace.queueWait { w.key(Key.queue); w.hundredths(GatewayLog.Value.hundredthsOfMillis(queue)) }
+                if let queue = trace.queueWait {
+                    w.key(Key.queue); w.hundredths(GatewayLog.Value.hundredthsOfMillis(queue))
+                }
                 if let type = trace.invocationType { w.key(Key.invocationType); w.string(type) }
             })
     }
