@@ -31,6 +31,7 @@ CASES = [
     "public-shapes/globals-and-events",
     "wild/capital-names",
     "wild/sam-refs",
+    "wild/documented-rest-api",
 ]
 
 

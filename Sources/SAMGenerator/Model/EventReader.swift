@@ -99,8 +99,34 @@ struct EventReader {
         return [
             RouteSpec(
                 path: pathText, method: methodText, function: functionName, payloadFormat: payload, auth: auth,
-                mark: mark)
+                mark: mark, documentedRestAPI: http ? nil : try restAPIWithOwnDocument(properties))
         ]
+    }
+
+    /// The logical id of the `AWS::Serverless::Api` an `Api` event's `RestApiId` names (`!Ref Api` or `Api`) when
+    /// that API has its own `DefinitionBody` or `DefinitionUri` and no `MergeDefinitions: true`: SAM then leaves
+    /// the document as written (it only adds event routes to the document it generates or merges).
+    private func restAPIWithOwnDocument(_ properties: YAMLMappingReader) throws(TemplateError) -> String? {
+        guard let node = properties["RestApiId"] else { return nil }
+        let target: String?
+        if let call = Intrinsic(node) {
+            target = call.name == "Ref" ? call.argument.scalar : nil
+        } else {
+            target = node.scalar
+        }
+        guard let target, let api = context.template.resource(target), api.type == "AWS::Serverless::Api" else {
+            return nil
+        }
+        let hasDocument = ["DefinitionBody", "DefinitionUri"].contains {
+            api.properties[$0].map { !$0.isNull } ?? false
+        }
+        guard hasDocument else { return nil }
+        if let merge = try context.resolver.property("MergeDefinitions", of: api.properties),
+            try merge.bool("MergeDefinitions")
+        {
+            return nil
+        }
+        return target
     }
 
     /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT. Only `Authorizer` is

@@ -71,15 +71,18 @@ struct ModelBuilder {
             context.template.resources.filter { $0.type == "AWS::Serverless::Function" }.compactMap {
                 try? context.resolver.resourceName($0.logicalID)
             })
+        var documentRoutes: [String: [RouteSpec]] = [:]
         for api in apis {
             do {
-                model.routes += try OpenAPIRouteReader(
+                documentRoutes[api.logicalID] = try OpenAPIRouteReader(
                     context: context, resource: api, functionNames: names, templateFunctionNames: all
                 ).read()
             } catch {
                 context.log.error(error)
             }
         }
+        model.routes = routesOfDocumentedAPIs(model.routes, documents: documentRoutes, functions: names)
+        for api in apis { model.routes += documentRoutes[api.logicalID] ?? [] }
         model.routes = uniqueRoutes(model.routes)
         return model
     }
@@ -114,6 +117,29 @@ struct ModelBuilder {
             }
         }
         return function
+    }
+
+    /// Event routes without those of `Api` events on an explicit REST API whose own OpenAPI document esb read:
+    /// SAM adds no event route to such a document, so AWS serves only what the document says (an event route the
+    /// document also gives to the same function is kept; any other is a warning). When the document could not be read,
+    /// the event's route stays: it is the best guess of what the document holds.
+    private func routesOfDocumentedAPIs(
+        _ routes: [RouteSpec], documents: [String: [RouteSpec]], functions: Set<String>
+    ) -> [RouteSpec] {
+        routes.filter { route in
+            guard let api = route.documentedRestAPI, let document = documents[api] else { return true }
+            // A function in error has lost its document routes already; its error is what the user must see.
+            guard functions.contains(route.function) else { return false }
+            let inDocument = document.contains {
+                $0.method == route.method && $0.path == route.path && $0.function == route.function
+            }
+            // The same route in the document: kept, so the event's Auth still applies (uniqueRoutes merges them).
+            if inDocument { return true }
+            context.log.warn(
+                "route \(route.method) \(route.path) of \(route.function) is not added: \(api) has its own OpenAPI document, to which SAM adds no event route; only the document's Lambda proxy integrations are served (or set MergeDefinitions: true)",
+                at: route.mark)
+            return false
+        }
     }
 
     /// Routes sorted by path and method; a second route for the same path and method is dropped, with a warning when

@@ -21,9 +21,9 @@ struct OpenAPIRouteReader {
 
     var isHTTPAPI: Bool { resource.type == "AWS::Serverless::HttpApi" }
 
-    /// The document's Lambda proxy routes; nothing when the API has no document esb can read (said in a warning).
-    func read() throws(TemplateError) -> [RouteSpec] {
-        guard let (document, origin) = try document() else { return [] }
+    /// The document's Lambda proxy routes; nil when the API has no document esb can read (said in a warning).
+    func read() throws(TemplateError) -> [RouteSpec]? {
+        guard let (document, origin) = try document() else { return nil }
         guard let paths = document["paths"], let pairs = paths.mapping else { return [] }
         var routes: [RouteSpec] = []
         for pathPair in pairs {
@@ -151,8 +151,9 @@ struct OpenAPIRouteReader {
     /// at (positions inside that file would be read as template.yaml's).
     private func document() throws(TemplateError) -> (YAMLNode, YAMLMark?)? {
         if let body = resource.properties["DefinitionBody"], !body.isNull {
-            guard let call = Intrinsic(body), call.name == "Fn::Transform" else { return (body, nil) }
-            return try included(call)
+            guard let call = Intrinsic(body) else { return (body, nil) }
+            // A document chosen by Fn::If (or made by another function) is not read: its routes are unknown.
+            return call.name == "Fn::Transform" ? try included(call) : nil
         }
         guard let uriNode = resource.properties["DefinitionUri"], !uriNode.isNull else { return nil }
         let uri = try context.resolver.resolve(uriNode)
