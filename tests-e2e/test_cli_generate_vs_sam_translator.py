@@ -32,6 +32,7 @@ CASES = [
     "wild/capital-names",
     "wild/sam-refs",
     "wild/documented-rest-api",
+    "wild/unset-parameters",
 ]
 
 

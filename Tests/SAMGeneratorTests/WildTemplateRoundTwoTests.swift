@@ -18,4 +18,28 @@ extension WildTemplateTests {
         #expect(dropped.map(\.line) == [58, 64], "ANY / and POST /legacy, each at its event")
         #expect(dropped.first?.message.hasPrefix("route ANY / of items-function is not added: DocumentedApi") == true)
     }
+
+    // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
+    // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
+    @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {
+        let project = try Self.generate(Self.options("unset-parameters"))
+        let (functions, routing) = try Self.load(project)
+        #expect(routing.routes.map(\.routeKey) == ["GET /hello"])
+        #expect(functions.names == ["hello-function"])
+        let unset = project.warnings.filter { $0.message.contains("nothing esb generates uses it") }
+        #expect(unset.map(\.line) == [8, 10, 12])
+        #expect(
+            project.warnings.contains {
+                $0.line == 47
+                    && $0.message.hasPrefix(
+                        "layer from parameter SharedLayerArn, which has no value, is taken as an ARN")
+            })
+        #expect(!Self.file(project, "functions/hello-function/Dockerfile").contains("COPY build/layers/"))
+    }
+
+    // A layer named after a parameter without a value also failed the name rule: one cause, two errors.
+    @Test func aLayerNameFromAMissingParameterIsOneError() {
+        let errors = Self.failure(Self.options("unset-layer-name"))?.errors.map(\.description) ?? []
+        #expect(errors == ["template.yaml:7:3: error: parameter AppName has no Default; pass --param AppName=VALUE"])
+    }
 }

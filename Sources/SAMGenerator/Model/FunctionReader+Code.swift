@@ -165,6 +165,15 @@ extension FunctionReader {
             let resource = context.template.resource(target), Self.layerTypes.contains(resource.type)
         {
             logicalID = target
+        } else if let call = Intrinsic(node), call.name == "Ref", let target = call.argument.scalar,
+            resolver.missingParameters[target] != nil
+        {
+            // A parameter holds a layer ARN from elsewhere, which is left out anyway: its missing value is not
+            // needed (docs/sam-support.md, Parameters).
+            context.log.warn(
+                "layer from parameter \(target), which has no value, is taken as an ARN outside this template; it cannot be baked into the image",
+                at: node.mark)
+            return nil
         } else {
             let value = try resolver.resolve(node)
             if value.isNoValue { return nil }
@@ -295,7 +304,10 @@ struct LayerReader {
             silent: ["Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo", "RetentionPolicy"],
             what: "layer")
         let name = try context.resolver.resourceName(resource.logicalID)
-        guard (1...140).contains(name.utf8.count), name.unicodeScalars.allSatisfy(NameRules.isNameScalar) else {
+        // A name made from a parameter without a value is not judged: the missing value is the error.
+        let checked = !context.resolver.unknownNames.contains(resource.logicalID)
+        guard !checked || (1...140).contains(name.utf8.count) && name.unicodeScalars.allSatisfy(NameRules.isNameScalar)
+        else {
             throw TemplateError(
                 "layer name \(quoted(name)) must match [a-zA-Z0-9_-]{1,140}",
                 at: props["LayerName"]?.mark ?? resource.mark)

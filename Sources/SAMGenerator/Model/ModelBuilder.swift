@@ -14,7 +14,11 @@ struct ModelBuilder {
         var apis: [SAMTemplate.Resource] = []
         for resource in context.template.resources {
             do {
-                guard try context.resolver.includes(resource) else { continue }
+                // Only the Condition of a resource esb reads is decided: deciding one for a resource the box
+                // ignores could need a parameter nothing esb generates uses (docs/sam-support.md, Conditions).
+                if Self.readTypes.contains(resource.type) {
+                    guard try context.resolver.includes(resource) else { continue }
+                }
                 switch resource.type {
                 case "AWS::Serverless::Function":
                     let reader = FunctionReader(context: context, resource: resource, globals: globalsFunction)
@@ -86,6 +90,13 @@ struct ModelBuilder {
         model.routes = uniqueRoutes(model.routes)
         return model
     }
+
+    /// The resource types `build()` reads; any other one is a warning or counted as having no effect.
+    static let readTypes: Set<String> = [
+        "AWS::Serverless::Function", "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion",
+        "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::S3::Bucket", "AWS::Serverless::Api",
+        "AWS::Serverless::HttpApi",
+    ]
 
     private func claim(_ name: String, kind: String, in names: inout [String: YAMLMark], at mark: YAMLMark)
         throws(TemplateError)

@@ -91,6 +91,9 @@ struct OpenAPIRouteReader {
     {
         let resolver = context.resolver
         let type = try integration["type"].map { n throws(TemplateError) in try resolver.resolve(n).string("type") }
+        // HTTP and mock integrations are not the box's: their URI (often a parameter, a load balancer's address)
+        // is not resolved, so a parameter used only there does not need a value.
+        if let type, ["http", "http_proxy", "mock"].contains(type.lowercased()) { return nil }
         guard let uriNode = integration["uri"] else {
             // An HTTP API's AWS service integration (SQS-SendMessage, EventBridge-PutEvents...).
             if let subtype = integration["integrationSubtype"]?.scalar {
