@@ -33,6 +33,7 @@ CASES = [
     "wild/sam-refs",
     "wild/documented-rest-api",
     "wild/unset-parameters",
+    "wild/merged-globals-api",
 ]
 
 

@@ -19,6 +19,13 @@ extension WildTemplateTests {
         #expect(dropped.first?.message.hasPrefix("route ANY / of items-function is not added: DocumentedApi") == true)
     }
 
+    // The rule above first missed Globals.Api's MergeDefinitions, which merges the events into every document.
+    @Test func mergeDefinitionsInGlobalsKeepsTheEventRoutes() throws {
+        let project = try Self.generate(Self.options("merged-globals-api"))
+        let (_, routing) = try Self.load(project)
+        #expect(routing.routes.map(\.routeKey) == ["GET /items"])
+    }
+
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
     // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
     @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {

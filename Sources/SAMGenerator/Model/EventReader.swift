@@ -104,8 +104,9 @@ struct EventReader {
     }
 
     /// The logical id of the `AWS::Serverless::Api` an `Api` event's `RestApiId` names (`!Ref Api` or `Api`) when
-    /// that API has its own `DefinitionBody` or `DefinitionUri` and no `MergeDefinitions: true`: SAM then leaves
-    /// the document as written (it only adds event routes to the document it generates or merges).
+    /// that API has its own `DefinitionBody` or `DefinitionUri` and no `MergeDefinitions: true` (its own or
+    /// `Globals.Api`'s): SAM then leaves the document as written (it only adds event routes to the document it
+    /// generates or merges).
     private func restAPIWithOwnDocument(_ properties: YAMLMappingReader) throws(TemplateError) -> String? {
         guard let node = properties["RestApiId"] else { return nil }
         let target: String?
@@ -121,12 +122,12 @@ struct EventReader {
             api.properties[$0].map { !$0.isNull } ?? false
         }
         guard hasDocument else { return nil }
-        if let merge = try context.resolver.property("MergeDefinitions", of: api.properties),
-            try merge.bool("MergeDefinitions")
-        {
-            return nil
+        // `Globals.Api` is otherwise not applied, but its MergeDefinitions decides which routes AWS serves.
+        var merge = try context.resolver.property("MergeDefinitions", of: api.properties)
+        if merge == nil, let globals = context.template.globals?["Api"] {
+            merge = try context.resolver.property("MergeDefinitions", of: SAMTemplate.reader(globals))
         }
-        return target
+        return try merge?.bool("MergeDefinitions") == true ? nil : target
     }
 
     /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT. Only `Authorizer` is
