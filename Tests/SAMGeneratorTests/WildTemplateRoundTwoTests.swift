@@ -44,6 +44,20 @@ extension WildTemplateTests {
         #expect(!Self.file(project, "functions/hello-function/Dockerfile").contains("COPY build/layers/"))
     }
 
+    // An OpenAPI document included from a parameter's Location (an S3 URL at deploy time) needed its value; it
+    // cannot be read either way, so the event's route is the best guess.
+    @Test func anIncludeLocationFromAMissingParameterIsAWarning() throws {
+        let project = try Self.generate(Self.options("unset-include-location"))
+        let (_, routing) = try Self.load(project)
+        #expect(routing.routes.map(\.routeKey) == ["GET /hello"])
+        #expect(
+            project.warnings.contains {
+                $0.line == 17
+                    && $0.message.hasPrefix(
+                        "DefinitionBody is included from a Location that depends on parameter ApiDefinitionLocation")
+            })
+    }
+
     // A layer named after a parameter without a value also failed the name rule: one cause, two errors.
     @Test func aLayerNameFromAMissingParameterIsOneError() {
         let errors = Self.failure(Self.options("unset-layer-name"))?.errors.map(\.description) ?? []

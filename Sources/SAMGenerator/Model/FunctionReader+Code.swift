@@ -165,13 +165,11 @@ extension FunctionReader {
             let resource = context.template.resource(target), Self.layerTypes.contains(resource.type)
         {
             logicalID = target
-        } else if let call = Intrinsic(node), call.name == "Ref", let target = call.argument.scalar,
-            resolver.missingParameters[target] != nil
-        {
+        } else if let parameter = resolver.missingParameter(in: node) {
             // A parameter holds a layer ARN from elsewhere, which is left out anyway: its missing value is not
             // needed (docs/sam-support.md, Parameters).
             context.log.warn(
-                "layer from parameter \(target), which has no value, is taken as an ARN outside this template; it cannot be baked into the image",
+                "layer from parameter \(parameter), which has no value, is taken as an ARN outside this template; it cannot be baked into the image",
                 at: node.mark)
             return nil
         } else {

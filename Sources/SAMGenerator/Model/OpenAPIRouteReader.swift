@@ -159,6 +159,12 @@ struct OpenAPIRouteReader {
             return call.name == "Fn::Transform" ? try included(call) : nil
         }
         guard let uriNode = resource.properties["DefinitionUri"], !uriNode.isNull else { return nil }
+        if let parameter = context.resolver.missingParameter(in: uriNode) {
+            context.log.warn(
+                "DefinitionUri depends on parameter \(parameter), which has no value; routes of its Lambda proxy integrations are missing",
+                at: uriNode.mark)
+            return nil
+        }
         let uri = try context.resolver.resolve(uriNode)
         guard case .string(let path) = uri.kind, !path.contains("://") else {
             context.log.warn(
@@ -171,6 +177,13 @@ struct OpenAPIRouteReader {
 
     /// `Fn::Transform: {Name: AWS::Include, Parameters: {Location: ./api.yaml}}` with a local Location.
     private func included(_ call: Intrinsic) throws(TemplateError) -> (YAMLNode, YAMLMark?)? {
+        // A Location from a parameter without a value (often an S3 URL given at deploy time) cannot be read.
+        if let parameter = context.resolver.missingParameter(in: call.argument) {
+            context.log.warn(
+                "DefinitionBody is included from a Location that depends on parameter \(parameter), which has no value; routes of its Lambda proxy integrations are missing",
+                at: call.mark)
+            return nil
+        }
         let transform = try context.resolver.resolve(call.argument)
         let name = transform["Name"].flatMap { v -> String? in
             if case .string(let s) = v.kind { return s }

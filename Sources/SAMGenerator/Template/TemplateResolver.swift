@@ -64,6 +64,24 @@ final class TemplateResolver {
         }
     }
 
+    /// The first parameter without a value that `node` names itself (`Ref`, `${Name}` in `Fn::Sub` text),
+    /// without resolving anything: for values esb reads only when they are known (an include's Location), so
+    /// that such a parameter is not counted as needed.
+    func missingParameter(in node: YAMLNode) -> String? {
+        if let call = Intrinsic(node) {
+            if call.name == "Ref", let name = call.argument.scalar, missingParameters[name] != nil { return name }
+            if call.name == "Fn::Sub", let text = call.argument.scalar ?? call.argument.sequence?.first?.scalar {
+                let named = missingParameters.keys.sorted().first { text.contains("${" + $0 + "}") }
+                if let named { return named }
+            }
+        }
+        switch node.content {
+        case .scalar: return nil
+        case .sequence(let items): return items.lazy.compactMap { self.missingParameter(in: $0) }.first
+        case .mapping(let pairs): return pairs.lazy.compactMap { self.missingParameter(in: $0.value) }.first
+        }
+    }
+
     // MARK: Walking nodes
 
     /// The value of `node` with every intrinsic function applied.
