@@ -34,6 +34,7 @@ CASES = [
     "wild/documented-rest-api",
     "wild/unset-parameters",
     "wild/merged-globals-api",
+    "wild/plain-api-body",
 ]
 
 

@@ -26,6 +26,16 @@ extension WildTemplateTests {
         #expect(routing.routes.map(\.routeKey) == ["GET /items"])
     }
 
+    // A plain RestApi / ApiGatewayV2 Api with an inline Body was ignored, though AWS serves its proxy routes.
+    @Test func plainAPIsWithAnInlineBodyGiveTheirLambdaProxyRoutes() throws {
+        let project = try Self.generate(Self.options("plain-api-body"))
+        let (_, routing) = try Self.load(project)
+        #expect(
+            routing.routes.map { "\($0.routeKey) \($0.function) \($0.payloadFormat.rawValue)" } == [
+                "GET /items items-function 1.0", "POST /orders orders-function 2.0",
+            ])
+    }
+
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
     // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
     @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {

@@ -16,7 +16,7 @@ struct ModelBuilder {
             do {
                 // Only the Condition of a resource esb reads is decided: deciding one for a resource the box
                 // ignores could need a parameter nothing esb generates uses (docs/sam-support.md, Conditions).
-                if Self.readTypes.contains(resource.type) {
+                if Self.readTypes.contains(resource.type) || Self.isPlainAPIWithBody(resource) {
                     guard try context.resolver.includes(resource) else { continue }
                 }
                 switch resource.type {
@@ -54,6 +54,12 @@ struct ModelBuilder {
                 case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
                     context.log.warn(
                         "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events and its OpenAPI document's Lambda proxy integrations",
+                        at: resource.mark)
+                    apis.append(resource)
+                case _ where Self.isPlainAPIWithBody(resource):
+                    // A plain API with its OpenAPI document inline: its Lambda proxy routes are served as SAM's.
+                    context.log.warn(
+                        "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from its OpenAPI Body's Lambda proxy integrations",
                         at: resource.mark)
                     apis.append(resource)
                 case let type where NoEffectSettings.isNoEffect(resourceType: type):
@@ -97,6 +103,12 @@ struct ModelBuilder {
         "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::S3::Bucket", "AWS::Serverless::Api",
         "AWS::Serverless::HttpApi",
     ]
+
+    /// A plain `AWS::ApiGateway::RestApi` / `AWS::ApiGatewayV2::Api` with its OpenAPI document inline (`Body`).
+    static func isPlainAPIWithBody(_ resource: SAMTemplate.Resource) -> Bool {
+        ["AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"].contains(resource.type)
+            && resource.properties["Body"].map { !$0.isNull } ?? false
+    }
 
     private func claim(_ name: String, kind: String, in names: inout [String: YAMLMark], at mark: YAMLMark)
         throws(TemplateError)

@@ -19,7 +19,10 @@ struct OpenAPIRouteReader {
     /// their routes are dropped without a second message.
     let templateFunctionNames: Set<String>
 
-    var isHTTPAPI: Bool { resource.type == "AWS::Serverless::HttpApi" }
+    var isHTTPAPI: Bool { ["AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"].contains(resource.type) }
+    /// SAM's `DefinitionBody`, or CloudFormation's `Body` of a plain `AWS::ApiGateway::RestApi` /
+    /// `AWS::ApiGatewayV2::Api` (which SAM passes through as written).
+    var bodyKey: String { resource.type.hasPrefix("AWS::Serverless::") ? "DefinitionBody" : "Body" }
 
     /// The document's Lambda proxy routes; nil when the API has no document esb can read (said in a warning).
     func read() throws(TemplateError) -> [RouteSpec]? {
@@ -153,7 +156,7 @@ struct OpenAPIRouteReader {
     /// The OpenAPI document and, when it comes from another file, the template position to report its problems
     /// at (positions inside that file would be read as template.yaml's).
     private func document() throws(TemplateError) -> (YAMLNode, YAMLMark?)? {
-        if let body = resource.properties["DefinitionBody"], !body.isNull {
+        if let body = resource.properties[bodyKey], !body.isNull {
             guard let call = Intrinsic(body) else { return (body, nil) }
             // A document chosen by Fn::If (or made by another function) is not read: its routes are unknown.
             return call.name == "Fn::Transform" ? try included(call) : nil
@@ -180,7 +183,7 @@ struct OpenAPIRouteReader {
         // A Location from a parameter without a value (often an S3 URL given at deploy time) cannot be read.
         if let parameter = context.resolver.missingParameter(in: call.argument) {
             context.log.warn(
-                "DefinitionBody is included from a Location that depends on parameter \(parameter), which has no value; routes of its Lambda proxy integrations are missing",
+                "\(bodyKey) is included from a Location that depends on parameter \(parameter), which has no value; routes of its Lambda proxy integrations are missing",
                 at: call.mark)
             return nil
         }
@@ -193,7 +196,7 @@ struct OpenAPIRouteReader {
             case .string(let path) = location.kind, !path.contains("://"), location.isKnown
         else {
             context.log.warn(
-                "DefinitionBody is made by Fn::Transform from a document esb cannot read (only AWS::Include of a local file); routes of its Lambda proxy integrations are missing",
+                "\(bodyKey) is made by Fn::Transform from a document esb cannot read (only AWS::Include of a local file); routes of its Lambda proxy integrations are missing",
                 at: call.mark)
             return nil
         }
