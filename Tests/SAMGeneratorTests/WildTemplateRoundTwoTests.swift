@@ -34,6 +34,8 @@ extension WildTemplateTests {
             routing.routes.map { "\($0.routeKey) \($0.function) \($0.payloadFormat.rawValue)" } == [
                 "GET /items items-function 1.0", "POST /orders orders-function 2.0",
             ])
+        #expect(
+            project.warnings.contains { $0.message.hasPrefix("route GET /items/{id} of items-function is not added") })
     }
 
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer

@@ -115,9 +115,11 @@ struct EventReader {
         } else {
             target = node.scalar
         }
-        guard let target, let api = context.template.resource(target), api.type == "AWS::Serverless::Api" else {
-            return nil
-        }
+        guard let target, let api = context.template.resource(target) else { return nil }
+        // A plain RestApi never gets an event's route from SAM: with a Body, that document decides; without one
+        // (routes made of AWS::ApiGateway::Method resources, which esb does not read) the event is the best guess.
+        if api.type == "AWS::ApiGateway::RestApi" { return ModelBuilder.isPlainAPIWithBody(api) ? target : nil }
+        guard api.type == "AWS::Serverless::Api" else { return nil }
         let hasDocument = ["DefinitionBody", "DefinitionUri"].contains {
             api.properties[$0].map { !$0.isNull } ?? false
         }
