@@ -38,6 +38,16 @@ extension WildTemplateTests {
             project.warnings.contains { $0.message.hasPrefix("route GET /items/{id} of items-function is not added") })
     }
 
+    // A layer whose Content is in S3 (made at deploy time) stopped the run, though an ARN from elsewhere only warns.
+    @Test func aLayerInS3IsLeftOutWithAWarning() throws {
+        let project = try Self.generate(Self.options("layer-in-s3"))
+        let dockerfile = Self.file(project, "functions/hello-function/Dockerfile")
+        #expect(dockerfile.contains("COPY build/layers/shared-layer/ /opt/"))
+        #expect(dockerfile.components(separatedBy: "COPY build/layers/").count == 2, "only the local layer")
+        let s3 = project.warnings.filter { $0.message.contains("has its content in S3") }
+        #expect(s3.map(\.line) == [12, 33], "at the layer and where the function uses it")
+    }
+
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
     // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
     @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {

@@ -191,7 +191,13 @@ extension FunctionReader {
             }
         }
         guard let id = logicalID, let resource = context.template.resource(id) else { return nil }
-        return try LayerReader(context: context, resource: resource).read()
+        guard let layer = try LayerReader(context: context, resource: resource).read() else {
+            context.log.warn(
+                "layer \(id) has its content in S3; it cannot be baked into the image of \(self.resource.logicalID)",
+                at: node.mark)
+            return nil
+        }
+        return layer
     }
 
     /// The logical id of the template's layer whose synthetic ARN is `arn`.
@@ -295,7 +301,9 @@ struct LayerReader {
     let context: ReadingContext
     let resource: SAMTemplate.Resource
 
-    func read() throws(TemplateError) -> LayerSpec {
+    /// The layer, or nil when its content is in S3 (a package made at deploy time, often by a custom resource):
+    /// like a layer ARN from elsewhere it cannot be baked in, so it is left out (warned by `warnIfInS3`).
+    func read(warnIfInS3: Bool = false) throws(TemplateError) -> LayerSpec? {
         let props = resource.properties
         context.warnUnsupported(
             props, supported: ["LayerName", "ContentUri", "Content"],
@@ -314,6 +322,14 @@ struct LayerReader {
         if content == nil { content = try context.resolver.property("Content", of: props) }
         guard let content else {
             throw TemplateError("layer \(resource.logicalID) has no ContentUri", at: resource.mark)
+        }
+        if FunctionReader.isS3Location(content) {
+            if warnIfInS3 {
+                context.log.warn(
+                    "layer \(resource.logicalID) has its content in S3, which esb cannot build from; functions that use it run without it",
+                    at: content.mark)
+            }
+            return nil
         }
         let folder = try context.directory(content, what: "ContentUri")
         let method = resource.metadata?["BuildMethod"]?.scalar

@@ -40,7 +40,7 @@ struct ModelBuilder {
                     model.routes += events.routes
                     model.schedules += events.schedules
                 case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
-                    _ = try LayerReader(context: context, resource: resource).read()
+                    _ = try LayerReader(context: context, resource: resource).read(warnIfInS3: true)
                 case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":
                     let reader = StorageReader(context: context, resource: resource)
                     let table =
