@@ -1,6 +1,8 @@
 import BoxCore
+import Foundation
 import Testing
 
+@testable import ESBCommands
 @testable import SAMGenerator
 
 /// Second round of public SAM template shapes (docs/sam-support.md), each compared with what AWS's SAM
@@ -46,6 +48,31 @@ extension WildTemplateTests {
         #expect(dockerfile.components(separatedBy: "COPY build/layers/").count == 2, "only the local layer")
         let s3 = project.warnings.filter { $0.message.contains("has its content in S3") }
         #expect(s3.map(\.line) == [12, 33], "at the layer and where the function uses it")
+    }
+
+    // SAM's embedded Connectors were "unknown resource attribute" warnings; they are IAM, with no effect here.
+    @Test func embeddedConnectorsHaveNoEffect() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Table:
+                Type: AWS::Serverless::SimpleTable
+              WriterFunction:
+                Type: AWS::Serverless::Function
+                Connectors:
+                  TableConn:
+                    Properties:
+                      Destination: {Id: Table}
+                      Permissions: [Write]
+                Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.12}
+
+            """
+        let run = try APIDefinitionTests.generate(["template.yaml": template])
+        defer { try? FileManager.default.removeItem(atPath: run.folder) }
+        #expect(run.status == 0, "\(run.lines)")
+        #expect(!run.lines.contains { $0.contains("unknown resource attribute") }, "\(run.lines)")
+        #expect(
+            run.lines.contains { $0.hasPrefix("err: note: 1 setting(s) with no effect") && $0.contains("Connectors") })
     }
 
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
