@@ -35,6 +35,7 @@ CASES = [
     "wild/unset-parameters",
     "wild/merged-globals-api",
     "wild/plain-api-body",
+    "wild/event-resources",
 ]
 
 

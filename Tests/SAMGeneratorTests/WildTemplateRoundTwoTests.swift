@@ -75,6 +75,16 @@ extension WildTemplateTests {
             run.lines.contains { $0.hasPrefix("err: note: 1 setting(s) with no effect") && $0.contains("Connectors") })
     }
 
+    // `!Ref OnEventsFunctionEvent`, the rule SAM makes for an event, was "unresolved reference".
+    @Test func resourcesSAMMakesForEventsResolve() throws {
+        let project = try Self.generate(Self.options("event-resources"))
+        let (functions, _) = try Self.load(project)
+        let environment = functions["on-connect-function"]?.environment ?? [:]
+        #expect(environment["EVENT_RULE_NAME"] == "on-events-function-event")
+        #expect(
+            environment["EVENT_RULE_ARN"] == "arn:aws:events:ap-northeast-1:000000000000:rule/on-events-function-event")
+    }
+
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
     // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
     @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {

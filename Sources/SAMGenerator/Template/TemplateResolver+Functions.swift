@@ -137,6 +137,9 @@ extension TemplateResolver {
                 if attribute == "RootResourceId" || attribute == "ApiEndpoint" || attribute == "ApiId" {
                     return .string(implicit.name, at: mark)
                 }
+                if let shaped = awsShapedAttribute(type: implicit.type, attribute, name: implicit.name) {
+                    return .string(shaped, at: mark)
+                }
             }
             throw TemplateError("Fn::GetAtt refers to unknown resource \(quoted(logicalID))", at: mark)
         }
