@@ -85,6 +85,16 @@ extension WildTemplateTests {
             environment["EVENT_RULE_ARN"] == "arn:aws:events:ap-northeast-1:000000000000:rule/on-events-function-event")
     }
 
+    // Fn::Select / Fn::Join over an attribute only AWS knows failed ("values must be a list") after its warning.
+    @Test func picksFromAPlaceholderArePlaceholders() throws {
+        let project = try Self.generate(Self.options("picked-placeholder"))
+        let (functions, _) = try Self.load(project)
+        let environment = functions["order-function"]?.environment ?? [:]
+        #expect(environment["ENDPOINT_DNS"] == "<Select>")
+        #expect(environment["ENDPOINT_IDS"] == "<Join>")
+        #expect(project.warnings.filter { $0.message.contains("has no value outside AWS") }.count == 2)
+    }
+
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
     // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
     @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {
