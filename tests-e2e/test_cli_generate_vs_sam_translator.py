@@ -36,6 +36,7 @@ CASES = [
     "wild/merged-globals-api",
     "wild/plain-api-body",
     "wild/event-resources",
+    "wild/ignore-globals",
 ]
 
 

@@ -95,6 +95,17 @@ extension WildTemplateTests {
         #expect(project.warnings.filter { $0.message.contains("has no value outside AWS") }.count == 2)
     }
 
+    // SAM's IgnoreGlobals resource attribute was an unknown attribute: the function still took every global.
+    @Test func ignoreGlobalsTakesGlobalsAway() throws {
+        let project = try Self.generate(Self.options("ignore-globals"))
+        let (functions, _) = try Self.load(project)
+        let settings = ["zip-function", "short-function", "image-function"].map {
+            "\(functions[$0]?.timeout ?? 0)/\(functions[$0]?.memorySize ?? 0)/\(functions[$0]?.handler ?? "-")"
+        }
+        #expect(settings == ["30.0/512/app.handler", "3.0/512/app.handler", "3.0/128/-"])
+        #expect(!project.warnings.contains { $0.message.contains("IgnoreGlobals") })
+    }
+
     // Each of these parameters stopped the run ("has no Default"), though nothing esb generates uses it: a layer
     // ARN from elsewhere, the URI of an HTTP integration, the condition of a resource the box ignores.
     @Test func parametersOnlyAWSSideThingsUseNeedNoValue() throws {

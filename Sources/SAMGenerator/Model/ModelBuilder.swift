@@ -21,7 +21,8 @@ struct ModelBuilder {
                 }
                 switch resource.type {
                 case "AWS::Serverless::Function":
-                    let reader = FunctionReader(context: context, resource: resource, globals: globalsFunction)
+                    let reader = FunctionReader(
+                        context: context, resource: resource, globals: try globals(of: resource, globalsFunction))
                     if context.options.skipUnsupported, let (reason, mark) = reader.unbuildable() {
                         context.log.warn(
                             "function \(resource.logicalID) is left out (--skip-unsupported): \(reason); its events are ignored",
@@ -140,6 +141,18 @@ struct ModelBuilder {
             }
         }
         return function
+    }
+
+    /// `Globals.Function` as a function sees it: SAM's `IgnoreGlobals` resource attribute (`'*'` or a list of
+    /// property names) takes all or part of it away (image functions use it to drop a global Runtime/Handler).
+    private func globals(of resource: SAMTemplate.Resource, _ globals: YAMLMappingReader?) throws(TemplateError)
+        -> YAMLMappingReader?
+    {
+        guard let globals, let ignore = resource.body["IgnoreGlobals"] else { return globals }
+        if ignore.scalar == "*" { return nil }
+        let names = Set((ignore.sequence ?? [ignore]).compactMap(\.scalar))
+        let kept = globals.entries.filter { !names.contains($0.key) }.map { YAMLPair(key: $0.keyNode, value: $0.value) }
+        return try SAMTemplate.reader(YAMLNode(.mapping(kept), mark: globals.mark))
     }
 
     /// Event routes without those of `Api` events on an explicit REST API whose own OpenAPI document esb read:

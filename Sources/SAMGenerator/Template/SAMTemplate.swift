@@ -30,7 +30,7 @@ struct SAMTemplate {
     ]
     static let knownResourceKeys: Set<String> = [
         "Type", "Properties", "Condition", "Metadata", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy",
-        "UpdatePolicy", "CreationPolicy",
+        "UpdatePolicy", "CreationPolicy", "IgnoreGlobals",
     ]
 
     /// Reads the top level of `root`; shape errors are thrown, questionable constructs logged as warnings.
