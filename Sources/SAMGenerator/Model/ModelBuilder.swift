@@ -127,7 +127,11 @@ struct ModelBuilder {
         var function: YAMLMappingReader?
         for entry in globals.entries {
             guard entry.key == "Function" else {
-                context.log.warn("Globals.\(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
+                // Globals.Api's MergeDefinitions decides which event routes are served (EventReader).
+                let merge = entry.key == "Api" && entry.value["MergeDefinitions"] != nil
+                context.log.warn(
+                    "Globals.\(entry.key) is not supported by esb\(merge ? " (but its MergeDefinitions)" : ""); ignored",
+                    at: entry.keyNode.mark)
                 continue
             }
             do {
