@@ -31,6 +31,12 @@ CASES = [
     "public-shapes/globals-and-events",
     "wild/capital-names",
     "wild/sam-refs",
+    "wild/documented-rest-api",
+    "wild/unset-parameters",
+    "wild/merged-globals-api",
+    "wild/plain-api-body",
+    "wild/event-resources",
+    "wild/ignore-globals",
 ]
 
 

@@ -235,6 +235,11 @@ struct APIDefinitionTests {
                           x-amazon-apigateway-integration:
                             type: aws_proxy
                             uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${JavaFunction.Arn}/invocations
+                      /orders:
+                        get:
+                          x-amazon-apigateway-integration:
+                            type: aws_proxy
+                            uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${OrdersFunction.Arn}/invocations
 
             """ + Self.functions + """
                   JavaFunction:

@@ -99,8 +99,37 @@ struct EventReader {
         return [
             RouteSpec(
                 path: pathText, method: methodText, function: functionName, payloadFormat: payload, auth: auth,
-                mark: mark)
+                mark: mark, documentedRestAPI: http ? nil : try restAPIWithOwnDocument(properties))
         ]
+    }
+
+    /// The logical id of the `AWS::Serverless::Api` an `Api` event's `RestApiId` names (`!Ref Api` or `Api`) when
+    /// that API has its own `DefinitionBody` or `DefinitionUri` and no `MergeDefinitions: true` (its own or
+    /// `Globals.Api`'s): SAM then leaves the document as written (it only adds event routes to the document it
+    /// generates or merges).
+    private func restAPIWithOwnDocument(_ properties: YAMLMappingReader) throws(TemplateError) -> String? {
+        guard let node = properties["RestApiId"] else { return nil }
+        let target: String?
+        if let call = Intrinsic(node) {
+            target = call.name == "Ref" ? call.argument.scalar : nil
+        } else {
+            target = node.scalar
+        }
+        guard let target, let api = context.template.resource(target) else { return nil }
+        // A plain RestApi never gets an event's route from SAM: with a Body, that document decides; without one
+        // (routes made of AWS::ApiGateway::Method resources, which esb does not read) the event is the best guess.
+        if api.type == "AWS::ApiGateway::RestApi" { return ModelBuilder.isPlainAPIWithBody(api) ? target : nil }
+        guard api.type == "AWS::Serverless::Api" else { return nil }
+        let hasDocument = ["DefinitionBody", "DefinitionUri"].contains {
+            api.properties[$0].map { !$0.isNull } ?? false
+        }
+        guard hasDocument else { return nil }
+        // `Globals.Api` is otherwise not applied, but its MergeDefinitions decides which routes AWS serves.
+        var merge = try context.resolver.property("MergeDefinitions", of: api.properties)
+        if merge == nil, let globals = context.template.globals?["Api"] {
+            merge = try context.resolver.property("MergeDefinitions", of: SAMTemplate.reader(globals))
+        }
+        return try merge?.bool("MergeDefinitions") == true ? nil : target
     }
 
     /// `Auth.Authorizer: NONE` → "none"; any other authorizer is replaced by the box's JWT. Only `Authorizer` is

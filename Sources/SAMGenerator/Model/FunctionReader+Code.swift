@@ -165,6 +165,13 @@ extension FunctionReader {
             let resource = context.template.resource(target), Self.layerTypes.contains(resource.type)
         {
             logicalID = target
+        } else if let parameter = resolver.missingParameter(in: node) {
+            // A parameter holds a layer ARN from elsewhere, which is left out anyway: its missing value is not
+            // needed (docs/sam-support.md, Parameters).
+            context.log.warn(
+                "layer from parameter \(parameter), which has no value, is taken as an ARN outside this template; it cannot be baked into the image",
+                at: node.mark)
+            return nil
         } else {
             let value = try resolver.resolve(node)
             if value.isNoValue { return nil }
@@ -184,7 +191,13 @@ extension FunctionReader {
             }
         }
         guard let id = logicalID, let resource = context.template.resource(id) else { return nil }
-        return try LayerReader(context: context, resource: resource).read()
+        guard let layer = try LayerReader(context: context, resource: resource).read() else {
+            context.log.warn(
+                "layer \(id) has its content in S3; it cannot be baked into the image of \(self.resource.logicalID)",
+                at: node.mark)
+            return nil
+        }
+        return layer
     }
 
     /// The logical id of the template's layer whose synthetic ARN is `arn`.
@@ -288,14 +301,19 @@ struct LayerReader {
     let context: ReadingContext
     let resource: SAMTemplate.Resource
 
-    func read() throws(TemplateError) -> LayerSpec {
+    /// The layer, or nil when its content is in S3 (a package made at deploy time, often by a custom resource):
+    /// like a layer ARN from elsewhere it cannot be baked in, so it is left out (warned by `warnIfInS3`).
+    func read(warnIfInS3: Bool = false) throws(TemplateError) -> LayerSpec? {
         let props = resource.properties
         context.warnUnsupported(
             props, supported: ["LayerName", "ContentUri", "Content"],
             silent: ["Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo", "RetentionPolicy"],
             what: "layer")
         let name = try context.resolver.resourceName(resource.logicalID)
-        guard (1...140).contains(name.utf8.count), name.unicodeScalars.allSatisfy(NameRules.isNameScalar) else {
+        // A name made from a parameter without a value is not judged: the missing value is the error.
+        let checked = !context.resolver.unknownNames.contains(resource.logicalID)
+        guard !checked || (1...140).contains(name.utf8.count) && name.unicodeScalars.allSatisfy(NameRules.isNameScalar)
+        else {
             throw TemplateError(
                 "layer name \(quoted(name)) must match [a-zA-Z0-9_-]{1,140}",
                 at: props["LayerName"]?.mark ?? resource.mark)
@@ -304,6 +322,14 @@ struct LayerReader {
         if content == nil { content = try context.resolver.property("Content", of: props) }
         guard let content else {
             throw TemplateError("layer \(resource.logicalID) has no ContentUri", at: resource.mark)
+        }
+        if FunctionReader.isS3Location(content) {
+            if warnIfInS3 {
+                context.log.warn(
+                    "layer \(resource.logicalID) has its content in S3, which esb cannot build from; functions that use it run without it",
+                    at: content.mark)
+            }
+            return nil
         }
         let folder = try context.directory(content, what: "ContentUri")
         let method = resource.metadata?["BuildMethod"]?.scalar

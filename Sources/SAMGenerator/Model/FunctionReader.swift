@@ -86,11 +86,12 @@ struct FunctionReader {
         return nil
     }
 
-    /// `s3://bucket/key`, or `{Bucket: ..., Key: ...}` (SAM's S3 location object).
+    /// `s3://bucket/key`, or `{Bucket: ..., Key: ...}` (SAM's S3 location object), or CloudFormation's
+    /// `{S3Bucket: ..., S3Key: ...}` (a plain `AWS::Lambda::LayerVersion`'s `Content`).
     static func isS3Location(_ value: TemplateValue) -> Bool {
         switch value.kind {
         case .string(let text): text.hasPrefix("s3://")
-        case .map: value["Bucket"] != nil
+        case .map: value["Bucket"] != nil || value["S3Bucket"] != nil
         default: false
         }
     }

@@ -14,10 +14,15 @@ struct ModelBuilder {
         var apis: [SAMTemplate.Resource] = []
         for resource in context.template.resources {
             do {
-                guard try context.resolver.includes(resource) else { continue }
+                // Only the Condition of a resource esb reads is decided: deciding one for a resource the box
+                // ignores could need a parameter nothing esb generates uses (docs/sam-support.md, Conditions).
+                if Self.readTypes.contains(resource.type) || Self.isPlainAPIWithBody(resource) {
+                    guard try context.resolver.includes(resource) else { continue }
+                }
                 switch resource.type {
                 case "AWS::Serverless::Function":
-                    let reader = FunctionReader(context: context, resource: resource, globals: globalsFunction)
+                    let reader = FunctionReader(
+                        context: context, resource: resource, globals: try globals(of: resource, globalsFunction))
                     if context.options.skipUnsupported, let (reason, mark) = reader.unbuildable() {
                         context.log.warn(
                             "function \(resource.logicalID) is left out (--skip-unsupported): \(reason); its events are ignored",
@@ -36,7 +41,7 @@ struct ModelBuilder {
                     model.routes += events.routes
                     model.schedules += events.schedules
                 case "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion":
-                    _ = try LayerReader(context: context, resource: resource).read()
+                    _ = try LayerReader(context: context, resource: resource).read(warnIfInS3: true)
                 case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable":
                     let reader = StorageReader(context: context, resource: resource)
                     let table =
@@ -50,6 +55,12 @@ struct ModelBuilder {
                 case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
                     context.log.warn(
                         "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events and its OpenAPI document's Lambda proxy integrations",
+                        at: resource.mark)
+                    apis.append(resource)
+                case _ where Self.isPlainAPIWithBody(resource):
+                    // A plain API with its OpenAPI document inline: its Lambda proxy routes are served as SAM's.
+                    context.log.warn(
+                        "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from its OpenAPI Body's Lambda proxy integrations",
                         at: resource.mark)
                     apis.append(resource)
                 case let type where NoEffectSettings.isNoEffect(resourceType: type):
@@ -71,17 +82,33 @@ struct ModelBuilder {
             context.template.resources.filter { $0.type == "AWS::Serverless::Function" }.compactMap {
                 try? context.resolver.resourceName($0.logicalID)
             })
+        var documentRoutes: [String: [RouteSpec]] = [:]
         for api in apis {
             do {
-                model.routes += try OpenAPIRouteReader(
+                documentRoutes[api.logicalID] = try OpenAPIRouteReader(
                     context: context, resource: api, functionNames: names, templateFunctionNames: all
                 ).read()
             } catch {
                 context.log.error(error)
             }
         }
+        model.routes = routesOfDocumentedAPIs(model.routes, documents: documentRoutes, functions: names)
+        for api in apis { model.routes += documentRoutes[api.logicalID] ?? [] }
         model.routes = uniqueRoutes(model.routes)
         return model
+    }
+
+    /// The resource types `build()` reads; any other one is a warning or counted as having no effect.
+    static let readTypes: Set<String> = [
+        "AWS::Serverless::Function", "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion",
+        "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::S3::Bucket", "AWS::Serverless::Api",
+        "AWS::Serverless::HttpApi",
+    ]
+
+    /// A plain `AWS::ApiGateway::RestApi` / `AWS::ApiGatewayV2::Api` with its OpenAPI document inline (`Body`).
+    static func isPlainAPIWithBody(_ resource: SAMTemplate.Resource) -> Bool {
+        ["AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"].contains(resource.type)
+            && resource.properties["Body"].map { !$0.isNull } ?? false
     }
 
     private func claim(_ name: String, kind: String, in names: inout [String: YAMLMark], at mark: YAMLMark)
@@ -100,7 +127,11 @@ struct ModelBuilder {
         var function: YAMLMappingReader?
         for entry in globals.entries {
             guard entry.key == "Function" else {
-                context.log.warn("Globals.\(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
+                // Globals.Api's MergeDefinitions decides which event routes are served (EventReader).
+                let merge = entry.key == "Api" && entry.value["MergeDefinitions"] != nil
+                context.log.warn(
+                    "Globals.\(entry.key) is not supported by esb\(merge ? " (but its MergeDefinitions)" : ""); ignored",
+                    at: entry.keyNode.mark)
                 continue
             }
             do {
@@ -114,6 +145,41 @@ struct ModelBuilder {
             }
         }
         return function
+    }
+
+    /// `Globals.Function` as a function sees it: SAM's `IgnoreGlobals` resource attribute (`'*'` or a list of
+    /// property names) takes all or part of it away (image functions use it to drop a global Runtime/Handler).
+    private func globals(of resource: SAMTemplate.Resource, _ globals: YAMLMappingReader?) throws(TemplateError)
+        -> YAMLMappingReader?
+    {
+        guard let globals, let ignore = resource.body["IgnoreGlobals"] else { return globals }
+        if ignore.scalar == "*" { return nil }
+        let names = Set((ignore.sequence ?? [ignore]).compactMap(\.scalar))
+        let kept = globals.entries.filter { !names.contains($0.key) }.map { YAMLPair(key: $0.keyNode, value: $0.value) }
+        return try SAMTemplate.reader(YAMLNode(.mapping(kept), mark: globals.mark))
+    }
+
+    /// Event routes without those of `Api` events on an explicit REST API whose own OpenAPI document esb read:
+    /// SAM adds no event route to such a document, so AWS serves only what the document says (an event route the
+    /// document also gives to the same function is kept; any other is a warning). When the document could not be read,
+    /// the event's route stays: it is the best guess of what the document holds.
+    private func routesOfDocumentedAPIs(
+        _ routes: [RouteSpec], documents: [String: [RouteSpec]], functions: Set<String>
+    ) -> [RouteSpec] {
+        routes.filter { route in
+            guard let api = route.documentedRestAPI, let document = documents[api] else { return true }
+            // A function in error has lost its document routes already; its error is what the user must see.
+            guard functions.contains(route.function) else { return false }
+            let inDocument = document.contains {
+                $0.method == route.method && $0.path == route.path && $0.function == route.function
+            }
+            // The same route in the document: kept, so the event's Auth still applies (uniqueRoutes merges them).
+            if inDocument { return true }
+            context.log.warn(
+                "route \(route.method) \(route.path) of \(route.function) is not added: \(api) has its own OpenAPI document, to which SAM adds no event route; only the document's Lambda proxy integrations are served (or set MergeDefinitions: true)",
+                at: route.mark)
+            return false
+        }
     }
 
     /// Routes sorted by path and method; a second route for the same path and method is dropped, with a warning when

@@ -19,11 +19,14 @@ struct OpenAPIRouteReader {
     /// their routes are dropped without a second message.
     let templateFunctionNames: Set<String>
 
-    var isHTTPAPI: Bool { resource.type == "AWS::Serverless::HttpApi" }
+    var isHTTPAPI: Bool { ["AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"].contains(resource.type) }
+    /// SAM's `DefinitionBody`, or CloudFormation's `Body` of a plain `AWS::ApiGateway::RestApi` /
+    /// `AWS::ApiGatewayV2::Api` (which SAM passes through as written).
+    var bodyKey: String { resource.type.hasPrefix("AWS::Serverless::") ? "DefinitionBody" : "Body" }
 
-    /// The document's Lambda proxy routes; nothing when the API has no document esb can read (said in a warning).
-    func read() throws(TemplateError) -> [RouteSpec] {
-        guard let (document, origin) = try document() else { return [] }
+    /// The document's Lambda proxy routes; nil when the API has no document esb can read (said in a warning).
+    func read() throws(TemplateError) -> [RouteSpec]? {
+        guard let (document, origin) = try document() else { return nil }
         guard let paths = document["paths"], let pairs = paths.mapping else { return [] }
         var routes: [RouteSpec] = []
         for pathPair in pairs {
@@ -91,6 +94,9 @@ struct OpenAPIRouteReader {
     {
         let resolver = context.resolver
         let type = try integration["type"].map { n throws(TemplateError) in try resolver.resolve(n).string("type") }
+        // HTTP and mock integrations are not the box's: their URI (often a parameter, a load balancer's address)
+        // is not resolved, so a parameter used only there does not need a value.
+        if let type, ["http", "http_proxy", "mock"].contains(type.lowercased()) { return nil }
         guard let uriNode = integration["uri"] else {
             // An HTTP API's AWS service integration (SQS-SendMessage, EventBridge-PutEvents...).
             if let subtype = integration["integrationSubtype"]?.scalar {
@@ -150,11 +156,18 @@ struct OpenAPIRouteReader {
     /// The OpenAPI document and, when it comes from another file, the template position to report its problems
     /// at (positions inside that file would be read as template.yaml's).
     private func document() throws(TemplateError) -> (YAMLNode, YAMLMark?)? {
-        if let body = resource.properties["DefinitionBody"], !body.isNull {
-            guard let call = Intrinsic(body), call.name == "Fn::Transform" else { return (body, nil) }
-            return try included(call)
+        if let body = resource.properties[bodyKey], !body.isNull {
+            guard let call = Intrinsic(body) else { return (body, nil) }
+            // A document chosen by Fn::If (or made by another function) is not read: its routes are unknown.
+            return call.name == "Fn::Transform" ? try included(call) : nil
         }
         guard let uriNode = resource.properties["DefinitionUri"], !uriNode.isNull else { return nil }
+        if let parameter = context.resolver.missingParameter(in: uriNode) {
+            context.log.warn(
+                "DefinitionUri depends on parameter \(parameter), which has no value; routes of its Lambda proxy integrations are missing",
+                at: uriNode.mark)
+            return nil
+        }
         let uri = try context.resolver.resolve(uriNode)
         guard case .string(let path) = uri.kind, !path.contains("://") else {
             context.log.warn(
@@ -167,6 +180,13 @@ struct OpenAPIRouteReader {
 
     /// `Fn::Transform: {Name: AWS::Include, Parameters: {Location: ./api.yaml}}` with a local Location.
     private func included(_ call: Intrinsic) throws(TemplateError) -> (YAMLNode, YAMLMark?)? {
+        // A Location from a parameter without a value (often an S3 URL given at deploy time) cannot be read.
+        if let parameter = context.resolver.missingParameter(in: call.argument) {
+            context.log.warn(
+                "\(bodyKey) is included from a Location that depends on parameter \(parameter), which has no value; routes of its Lambda proxy integrations are missing",
+                at: call.mark)
+            return nil
+        }
         let transform = try context.resolver.resolve(call.argument)
         let name = transform["Name"].flatMap { v -> String? in
             if case .string(let s) = v.kind { return s }
@@ -176,7 +196,7 @@ struct OpenAPIRouteReader {
             case .string(let path) = location.kind, !path.contains("://"), location.isKnown
         else {
             context.log.warn(
-                "DefinitionBody is made by Fn::Transform from a document esb cannot read (only AWS::Include of a local file); routes of its Lambda proxy integrations are missing",
+                "\(bodyKey) is made by Fn::Transform from a document esb cannot read (only AWS::Include of a local file); routes of its Lambda proxy integrations are missing",
                 at: call.mark)
             return nil
         }

@@ -120,6 +120,9 @@ struct RouteSpec: Equatable {
     var mark: YAMLMark
     /// From an HTTP API's OpenAPI document: it wins over an event for the same path and method, as in SAM.
     var fromHTTPAPIDocument = false
+    /// An `Api` event on an explicit REST API that has its own OpenAPI document: SAM adds no event route to such
+    /// a document, so the document decides whether AWS serves it (ModelBuilder.routesOfDocumentedAPIs).
+    var documentedRestAPI: String?
 }
 
 /// One table of `resources.yml`.

@@ -30,7 +30,7 @@ struct SAMTemplate {
     ]
     static let knownResourceKeys: Set<String> = [
         "Type", "Properties", "Condition", "Metadata", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy",
-        "UpdatePolicy", "CreationPolicy",
+        "UpdatePolicy", "CreationPolicy", "IgnoreGlobals",
     ]
 
     /// Reads the top level of `root`; shape errors are thrown, questionable constructs logged as warnings.
@@ -63,6 +63,13 @@ struct SAMTemplate {
             }
             let body = try Self.reader(entry.value)
             for key in body.entries where !Self.knownResourceKeys.contains(key.key) {
+                // SAM's embedded connectors are IAM permissions between resources: no effect in the box.
+                if key.key == "Connectors" {
+                    log.noEffect(
+                        "Connectors of \(entry.key) (IAM permissions) have no effect in the box", group: "Connectors",
+                        at: key.keyNode.mark)
+                    continue
+                }
                 log.warn("unknown resource attribute \(quoted(key.key)) ignored", at: key.keyNode.mark)
             }
             guard let typeNode = body["Type"] else {

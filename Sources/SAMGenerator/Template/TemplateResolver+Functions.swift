@@ -137,6 +137,9 @@ extension TemplateResolver {
                 if attribute == "RootResourceId" || attribute == "ApiEndpoint" || attribute == "ApiId" {
                     return .string(implicit.name, at: mark)
                 }
+                if let shaped = awsShapedAttribute(type: implicit.type, attribute, name: implicit.name) {
+                    return .string(shaped, at: mark)
+                }
             }
             throw TemplateError("Fn::GetAtt refers to unknown resource \(quoted(logicalID))", at: mark)
         }
@@ -179,6 +182,7 @@ extension TemplateResolver {
         let items = try arguments(call, count: 2...2, shape: "[delimiter, [values]]")
         let delimiter = try resolve(items[0]).string("Fn::Join's delimiter")
         let list = try resolve(items[1])
+        if !list.isKnown, case .string = list.kind { return .string("<Join>", at: call.mark, known: false) }
         var pieces: [String] = []
         var known = list.isKnown
         for item in try list.list("Fn::Join's values") {
@@ -191,7 +195,13 @@ extension TemplateResolver {
     private func select(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
         let items = try arguments(call, count: 2...2, shape: "[index, [values]]")
         let index = try resolve(items[0]).int("Fn::Select's index")
-        let list = try resolve(items[1]).list("Fn::Select's values")
+        let values = try resolve(items[1])
+        // Made from a value only AWS knows (a placeholder for `!GetAtt Endpoint.DnsEntries`, split or not): its
+        // shape is unknown too, so the pick is a placeholder, not an error (the placeholder is warned already).
+        if !values.isKnown, (try? values.list("")).map({ !$0.indices.contains(index) }) ?? true {
+            return .string("<Select>", at: call.mark, known: false)
+        }
+        let list = try values.list("Fn::Select's values")
         guard list.indices.contains(index) else {
             throw TemplateError(
                 "Fn::Select index \(index) is out of range (the list has \(list.count) items)", at: items[0].mark)

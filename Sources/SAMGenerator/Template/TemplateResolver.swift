@@ -64,6 +64,24 @@ final class TemplateResolver {
         }
     }
 
+    /// The first parameter without a value that `node` names itself (`Ref`, `${Name}` in `Fn::Sub` text),
+    /// without resolving anything: for values esb reads only when they are known (an include's Location), so
+    /// that such a parameter is not counted as needed.
+    func missingParameter(in node: YAMLNode) -> String? {
+        if let call = Intrinsic(node) {
+            if call.name == "Ref", let name = call.argument.scalar, missingParameters[name] != nil { return name }
+            if call.name == "Fn::Sub", let text = call.argument.scalar ?? call.argument.sequence?.first?.scalar {
+                let named = missingParameters.keys.sorted().first { text.contains("${" + $0 + "}") }
+                if let named { return named }
+            }
+        }
+        switch node.content {
+        case .scalar: return nil
+        case .sequence(let items): return items.lazy.compactMap { self.missingParameter(in: $0) }.first
+        case .mapping(let pairs): return pairs.lazy.compactMap { self.missingParameter(in: $0.value) }.first
+        }
+    }
+
     // MARK: Walking nodes
 
     /// The value of `node` with every intrinsic function applied.
@@ -165,8 +183,35 @@ final class TemplateResolver {
         {
             return (try resourceName(id), "AWS::Lambda::Alias")
         }
+        return eventResource(name)
+    }
+
+    /// The resource SAM makes for a function's event, `<Function><EventKey>` (an EventBridge rule for
+    /// `Schedule`, an event source mapping for `SQS`...): public templates pass `!Ref FnEvent` (the rule's name)
+    /// to their functions. Its box name is the kebab logical id, as for other resources the box does not create.
+    private func eventResource(_ name: String) -> (name: String, type: String)? {
+        for function in template.resources where function.type == "AWS::Serverless::Function" {
+            guard name.hasPrefix(function.logicalID), let events = function.properties["Events"]?.mapping else {
+                continue
+            }
+            let key = name.dropFirst(function.logicalID.count)
+            guard let event = events.first(where: { $0.key.scalar.map { $0 == key } ?? false }),
+                let type = event.value["Type"]?.scalar, let made = Self.eventResourceTypes[type]
+            else { continue }
+            return (NameRules.kebabCase(name), made)
+        }
         return nil
     }
+
+    /// Event source type → the resource type SAM generates under `<Function><EventKey>`.
+    static let eventResourceTypes: [String: String] = [
+        "Schedule": "AWS::Events::Rule", "CloudWatchEvent": "AWS::Events::Rule", "EventBridgeRule": "AWS::Events::Rule",
+        "ScheduleV2": "AWS::Scheduler::Schedule", "SNS": "AWS::SNS::Subscription", "IoTRule": "AWS::IoT::TopicRule",
+        "CloudWatchLogs": "AWS::Logs::SubscriptionFilter", "SQS": "AWS::Lambda::EventSourceMapping",
+        "Kinesis": "AWS::Lambda::EventSourceMapping", "DynamoDB": "AWS::Lambda::EventSourceMapping",
+        "MSK": "AWS::Lambda::EventSourceMapping", "MQ": "AWS::Lambda::EventSourceMapping",
+        "SelfManagedKafka": "AWS::Lambda::EventSourceMapping", "DocumentDB": "AWS::Lambda::EventSourceMapping",
+    ]
 
     func pseudoParameter(_ name: String, at mark: YAMLMark) -> TemplateValue? {
         let s = settings
