@@ -31,6 +31,10 @@ public final class GatewayMetrics: Sendable {
     /// such as `login`, `health`, `invoke`, `unmatched`) so label cardinality stays bounded.
     public func recordRequest(route: String, status: Int, latency: Duration) {
         let (requests, duration) = series.withLock { cache in
+            // The usual case in one lookup of the route (each lookup hashes its name).
+            if let known = cache.routes[route], let counter = known.requestsByStatus[status] {
+                return (counter, known.duration)
+            }
             if cache.routes[route] == nil {
                 cache.routes[route] = RouteSeries(
                     duration: histogram(
@@ -47,6 +51,8 @@ public final class GatewayMetrics: Sendable {
     /// Records one invocation's queue wait, function time and (when it was one) cold start.
     public func recordInvocation(function: String, queueWait: Duration, functionTime: Duration, coldStart: Bool) {
         let histograms = series.withLock { cache in
+            // The usual case in one lookup of the function.
+            if let known = cache.functions[function], !coldStart || known.coldStart != nil { return known }
             if cache.functions[function] == nil {
                 cache.functions[function] = FunctionSeries(
                     queueWait: histogram(
