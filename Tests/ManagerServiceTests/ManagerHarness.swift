@@ -150,20 +150,6 @@ final class ManagerHarness: Sendable {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds; fails the test after `timeout`.
-func waitUntil(
-    _ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting for \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
-}
-
 /// A `LogSink` writing into a pipe that the test reads: exactly the bytes the manager would print on stdout.
 final class CapturedLogs: Sendable {
     let sink: LogSink

@@ -1,3 +1,4 @@
+import ESBTestSupport
 import BoxCore
 import DockerEngine
 import HTTP1

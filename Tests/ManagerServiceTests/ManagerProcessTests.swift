@@ -1,3 +1,4 @@
+import ESBTestSupport
 import BoxCore
 import Foundation
 import Glibc
