@@ -76,7 +76,6 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         // taking a String's span is a runtime call of its own.
         guard a.utf8.count == b.utf8.count else { return false }
         let x = a.utf8.span, y = b.utf8.span
-        guard x.count == y.count else { return false }
         for i in 0..<x.count {
             let p = x[i], q = y[i]
             if p != q && asciiLower(p) != asciiLower(q) { return false }
