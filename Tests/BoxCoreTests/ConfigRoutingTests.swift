@@ -149,7 +149,7 @@ struct ConfigRoutingTests {
         ),
         (
             "routes:\n  - path: /a\n    method: GET\n    function: f\n    timeout: 3\n",
-            "r.yml:5:5: unknown key \"timeout\" (expected one of: auth, function, method, path, payload_format)"
+            "r.yml:5:5: unknown key \"timeout\" (expected one of: auth, cors, function, method, path, payload_format)"
         ),
         ("routes:\n  - path: /a\n    path: /b\n", "r.yml:3:5: duplicate key \"path\" (first at line 2)"),
         ("routes:\n  /a: f\n", "r.yml:2:3: routes: expected a sequence, found a mapping"),
@@ -182,4 +182,67 @@ struct ConfigRoutingTests {
                 "routing.yml:3:5: route ANY /b: function \"ghost\" is not defined in functions.yml"
             ])
     }
+}
+
+@Suite struct RoutingCORSDecodingTests {
+    @Test func aCORSBlockIsDecodedWithItsDefaults() throws {
+        let config = try RoutingConfig.parse(
+            """
+            routes:
+              - path: /a
+                method: GET
+                function: f
+                cors:
+                  allow_origins: ["https://x.example", "*"]
+                  allow_methods: [get, "*"]
+                  allow_headers: [Content-Type]
+                  expose_headers: [X-Id]
+                  max_age: 600
+                  allow_credentials: true
+              - { path: /b, method: GET, function: f, cors: { allow_origins: "https://y.example" } }
+              - { path: /c, method: GET, function: f }
+            """, path: "routing.yml")
+        #expect(
+            config.routes[0].cors
+                == CORSPolicy(
+                    allowOrigins: ["https://x.example", "*"], allowMethods: ["GET", "*"],
+                    allowHeaders: ["Content-Type"],
+                    exposeHeaders: ["X-Id"], maxAge: 600, allowCredentials: true))
+        #expect(config.routes[1].cors == CORSPolicy(allowOrigins: ["https://y.example"]))
+        #expect(config.routes[2].cors == nil)
+    }
+
+    @Test(arguments: [
+        ("cors: {allow_methods: [GET]}", "missing key \"allow_origins\""),
+        ("cors: {allow_origins: []}", "cors.allow_origins must name at least one origin"),
+        ("cors: {allow_origins: [\"*\"], allow_methods: [FETCH]}", "\"FETCH\" is not an HTTP method"),
+        ("cors: {allow_origins: [\"*\"], max_age: -1}", "cors.max_age must not be negative"),
+        ("cors: {allow_origins: [\"*\"], allow_credentials: maybe}", "cors.allow_credentials"),
+        ("cors: {allow_origins: [\"*\"], origin: x}", "unknown key \"origin\""),
+        ("cors: \"*\"", "cors: expected a mapping"),
+    ])
+    func aBadCORSBlockIsAnErrorAtItsPlace(_ yaml: String, _ message: String) throws {
+        let text = "routes:\n  - { path: /a, method: GET, function: f, \(yaml) }\n"
+        do {
+            _ = try RoutingConfig.parse(text, path: "routing.yml")
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect("\(error)".contains(message), "\(error)")
+            #expect("\(error)".contains("routing.yml:2:"), "\(error)")
+        }
+    }
+}
+
+@Test func theMethodsAtAPathCountAnyAsAllSeven() throws {
+    let table = RoutingTable(
+        try RoutingConfig.parse(
+            """
+            routes:
+              - { path: /a, method: POST, function: f }
+              - { path: /a, method: GET, function: f }
+              - { path: "/b/{x}", method: ANY, function: f }
+            """, path: "routing.yml"))
+    #expect(table.methods(at: "/a") == ["GET", "POST"])
+    #expect(table.methods(at: "/b/1") == ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+    #expect(table.methods(at: "/c") == [])
 }

@@ -72,7 +72,7 @@ extension InvocationOutcome {
 }
 
 /// A dispatcher over a small configuration: function `echo` (and `other`), routes `/api/echo` (GET, POST, jwt),
-/// `/api/items/{id}` (GET, 2.0), `/open` (ANY, auth none).
+/// `/api/items/{id}` (GET, 2.0), `/open` (ANY, auth none), and routes with CORS settings under `/cors`.
 struct DispatcherHarness {
     static let jwtKey = Array("unit-test-jwt-key-0123456789abcdef0123".utf8)
     static let env: [String: String] = [
@@ -134,6 +134,21 @@ struct DispatcherHarness {
           - { path: "/open", method: "ANY", function: "echo", auth: "none" }
           - { path: "/broken", method: "GET", function: "missing" }
           - { path: "/public", method: "GET", function: "echo", auth: "none" }
+          - path: "/cors/items"
+            method: "GET"
+            function: "echo"
+            cors: &items
+              allow_origins: ["https://app.example"]
+              allow_headers: ["Content-Type", "Authorization"]
+              expose_headers: ["X-Trace"]
+              max_age: 300
+          - { path: "/cors/items", method: "POST", function: "echo", cors: *items }
+          - path: "/cors/any/{id}"
+            method: "GET"
+            function: "echo"
+            cors: { allow_origins: "*", allow_methods: ["*"], allow_headers: ["*"], allow_credentials: true }
+          - { path: "/cors/own", method: "GET", function: "echo", cors: { allow_origins: ["*"] } }
+          - { path: "/cors/own", method: "OPTIONS", function: "echo", auth: "none" }
         """
 
     static func routingTable() throws -> RoutingTable {

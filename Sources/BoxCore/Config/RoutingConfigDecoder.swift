@@ -2,7 +2,10 @@ import YAML
 
 /// Decodes `routing.yml` into a `RoutingConfig`, collecting every problem with its position.
 struct RoutingConfigDecoder {
-    static let routeKeys: Set<String> = ["path", "method", "function", "payload_format", "auth"]
+    static let routeKeys: Set<String> = ["path", "method", "function", "payload_format", "auth", "cors"]
+    static let corsKeys: Set<String> = [
+        "allow_origins", "allow_methods", "allow_headers", "expose_headers", "max_age", "allow_credentials",
+    ]
     static let legacyFunctionKeys: Set<String> = ["container", "image", "environment"]
 
     private var context: ConfigDecoding
@@ -41,10 +44,11 @@ struct RoutingConfigDecoder {
         let function = context.attempt { try m.required("function") }.flatMap { functionName($0) }
         let payload = m.optional("payload_format").flatMap { payloadFormat($0) } ?? .v1
         let auth = m.optional("auth").flatMap { routeAuth($0) } ?? .jwt
+        let cors = m.optional("cors").flatMap { corsPolicy($0) }
         guard context.errors.count == errorsBefore, let path, let method, let function else { return nil }
         return Route(
-            path: path, method: method, function: function, payloadFormat: payload, auth: auth, line: item.mark.line,
-            column: item.mark.column)
+            path: path, method: method, function: function, payloadFormat: payload, auth: auth, cors: cors,
+            line: item.mark.line, column: item.mark.column)
     }
 
     private mutating func routePath(_ node: YAMLNode) -> RoutePath? {
@@ -107,5 +111,44 @@ struct RoutingConfigDecoder {
         context.value(node, key: "auth", { Route.Auth(rawValue: $0.lowercased()) }) {
             "auth must be \"jwt\" or \"none\", found \"\($0)\""
         }
+    }
+
+    /// `cors: {allow_origins: [...], ...}` (docs/configuration.md "CORS"); `allow_origins` is required.
+    private mutating func corsPolicy(_ node: YAMLNode) -> CORSPolicy? {
+        guard let m = context.attempt("cors", { try node.mappingReader() }) else { return nil }
+        _ = context.attempt { try m.rejectUnknownKeys(allowed: Self.corsKeys) }
+        guard let originsNode = context.attempt("cors", { try m.required("allow_origins") }) else { return nil }
+        let origins = stringList(originsNode, key: "cors.allow_origins")
+        if origins?.isEmpty == true { context.error("cors.allow_origins must name at least one origin", at: node.mark) }
+        let methods = m.optional("allow_methods").flatMap { stringList($0, key: "cors.allow_methods") } ?? []
+        for method in methods where method != "*" && RouteMethod(parsing: method) == nil {
+            context.error("cors.allow_methods: \"\(method)\" is not an HTTP method", at: node.mark)
+        }
+        let headers = m.optional("allow_headers").flatMap { stringList($0, key: "cors.allow_headers") } ?? []
+        let exposed = m.optional("expose_headers").flatMap { stringList($0, key: "cors.expose_headers") } ?? []
+        var maxAge: Int?
+        if let ageNode = m.optional("max_age") {
+            maxAge = context.attempt("cors.max_age", { try ageNode.int() })
+            if let age = maxAge, age < 0 { context.error("cors.max_age must not be negative", at: ageNode.mark) }
+        }
+        let credentials = m.optional("allow_credentials").flatMap {
+            node in context.attempt("cors.allow_credentials", { try node.bool() })
+        }
+        guard let origins else { return nil }
+        return CORSPolicy(
+            allowOrigins: origins, allowMethods: methods.map { $0 == "*" ? $0 : $0.uppercased() },
+            allowHeaders: headers, exposeHeaders: exposed, maxAge: maxAge, allowCredentials: credentials ?? false)
+    }
+
+    /// A sequence of strings, or one string (a single origin or method written without brackets).
+    private mutating func stringList(_ node: YAMLNode, key: String) -> [String]? {
+        if node.sequence == nil { return context.attempt(key, { try node.string() }).map { [$0] } }
+        guard let items = context.attempt(key, { try node.items() }) else { return nil }
+        var out: [String] = []
+        for item in items {
+            guard let text = context.attempt(key, { try item.string() }) else { return nil }
+            out.append(text)
+        }
+        return out
     }
 }

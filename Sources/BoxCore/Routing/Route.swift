@@ -21,6 +21,8 @@ public struct Route: Sendable, Equatable {
     public var function: String
     public var payloadFormat: PayloadFormat
     public var auth: Auth
+    /// CORS settings for the route's path, or nil (no preflight answer, no `Access-Control-*` headers added).
+    public var cors: CORSPolicy?
     /// Line of the route's entry in `routing.yml` (from 1; 0 when built in code).
     public var line: Int
     /// Column of the route's entry (from 1; 0 when built in code).
@@ -29,13 +31,14 @@ public struct Route: Sendable, Equatable {
     /// A route; the location is for messages only.
     public init(
         path: RoutePath, method: RouteMethod, function: String, payloadFormat: PayloadFormat = .v1, auth: Auth = .jwt,
-        line: Int = 0, column: Int = 0
+        cors: CORSPolicy? = nil, line: Int = 0, column: Int = 0
     ) {
         self.path = path
         self.method = method
         self.function = function
         self.payloadFormat = payloadFormat
         self.auth = auth
+        self.cors = cors
         self.line = line
         self.column = column
     }

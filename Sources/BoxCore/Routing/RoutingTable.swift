@@ -104,6 +104,17 @@ public struct RoutingTable: Sendable {
         return .methodNotAllowed(allowed: RouteMethod.concrete.filter { search.mask & $0.bit != 0 }.map(\.rawValue))
     }
 
+    /// Every method routed at a path matching `path`, in `RouteMethod.concrete` order; an `ANY` route counts as
+    /// all seven (a CORS preflight's `Access-Control-Allow-Methods`, docs/configuration.md "CORS").
+    public func methods(at path: Substring) -> [String] {
+        // No route is for the empty method, so only an ANY route can match it.
+        switch match(method: "", path: path) {
+        case .matched: RouteMethod.concrete.map(\.rawValue)
+        case .methodNotAllowed(let allowed): allowed
+        case .notFound: []
+        }
+    }
+
     /// Visits, most specific first, every non-empty route list whose template matches the bytes from `start`
     /// (nil: no segment left; `end`: an empty last segment, as in `/a//`); returns true to stop.
     @discardableResult

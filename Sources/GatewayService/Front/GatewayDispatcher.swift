@@ -73,6 +73,7 @@ public final class GatewayDispatcher: Sendable {
         -> HTTPResponse
     {
         var response = response
+        if let cors = trace.cors { CORSResponder.decorate(&response, policy: cors, request: request) }
         // HEAD keeps the body here: the server writer sends its Content-Length (what GET would send) and omits it.
         trace.identity.apply(to: &response.headers)
         let latency = ContinuousClock.now - started
@@ -111,9 +112,14 @@ public final class GatewayDispatcher: Sendable {
             return await invokeAPI.handle(request, trace: &trace)
         }
         let snapshot = config.current
+        if method == "OPTIONS", let (answer, route) = CORSResponder.preflight(request, routes: snapshot.routes) {
+            trace.routeLabel = route.path.template
+            return answer
+        }
         switch snapshot.routes.match(method: method, path: path) {
         case .matched(let route, let pathParameters):
             trace.routeLabel = route.path.template
+            trace.cors = route.cors
             var claims: TokenClaims?
             if route.auth == .jwt {
                 claims = try tokens.authenticate(request.headers, admitted: admitted)
@@ -175,6 +181,8 @@ public struct RequestTrace: Sendable {
     public var invocationType: String?
     /// Internal detail for the error log line (never sent to the client).
     public var detail: String?
+    /// The matched route's CORS settings: its answer gets `Access-Control-Allow-Origin` (CORSResponder.swift).
+    var cors: CORSPolicy?
 
     init(identity: RequestIdentity, peer: String, epochMillis: Int64) {
         self.identity = identity

@@ -19,20 +19,25 @@ extension GatewayDispatcher {
     public func screen(_ head: HTTPRequest, peer: String) -> HeadVerdict {
         let started = ContinuousClock.now
         var routeLabel = "unmatched"
+        var cors: CORSPolicy?
         do {
-            return .admit(note: try checkHead(head, routeLabel: &routeLabel))
+            return .admit(note: try checkHead(head, routeLabel: &routeLabel, cors: &cors))
         } catch {
             // Ids only for a refusal: an accepted head gets its ids once, in `handle` (docs/performance.md).
             let epochMillis = WallClock.epochMilliseconds()
             let identity = RequestIdentity(headers: head.headers, epochSeconds: epochMillis / 1000)
             var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
             trace.routeLabel = routeLabel
+            trace.cors = cors
             return .refuse(finish(head, response: error.response, trace: trace, started: started))
         }
     }
 
-    /// Throws what `route` would answer for the head; returns the claims of a route's verified token.
-    func checkHead(_ request: HTTPRequest, routeLabel: inout String) throws(GatewayError) -> TokenClaims? {
+    /// Throws what `route` would answer for the head; returns the claims of a route's verified token. `cors`: the
+    /// matched route's CORS settings, for a refusal's headers.
+    func checkHead(_ request: HTTPRequest, routeLabel: inout String, cors: inout CORSPolicy?) throws(GatewayError)
+        -> TokenClaims?
+    {
         let path = request.path
         let method = request.method
         if path == "/health", method == "GET" || method == "HEAD" { return nil }
@@ -53,9 +58,12 @@ extension GatewayDispatcher {
             return nil
         }
         let snapshot = config.current
+        // A CORS preflight carries no token; `route` answers it.
+        if method == "OPTIONS", CORSResponder.preflight(request, routes: snapshot.routes) != nil { return nil }
         switch snapshot.routes.match(method: method, path: path) {
         case .matched(let route, _):
             routeLabel = route.path.template
+            cors = route.cors
             if route.auth == .jwt { return try tokens.authenticate(request.headers) }
         case .methodNotAllowed(let allowed):
             routeLabel = "method_not_allowed"
