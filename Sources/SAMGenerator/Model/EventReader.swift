@@ -84,7 +84,8 @@ struct EventReader {
                 // An HttpApi event without Path and Method is the API's $default route: everything.
                 return ["/", "/{proxy+}"].map {
                     RouteSpec(
-                        path: $0, method: "ANY", function: functionName, payloadFormat: payload, auth: auth, mark: mark)
+                        path: $0, method: "ANY", function: functionName, payloadFormat: payload, auth: auth, mark: mark,
+                        api: Self.api(of: properties, http: true))
                 }
             }
             throw TemplateError("\(http ? "HttpApi" : "Api") event \(name) needs both Path and Method", at: mark)
@@ -99,8 +100,24 @@ struct EventReader {
         return [
             RouteSpec(
                 path: pathText, method: methodText, function: functionName, payloadFormat: payload, auth: auth,
-                mark: mark, documentedRestAPI: http ? nil : try restAPIWithOwnDocument(properties))
+                mark: mark, documentedRestAPI: http ? nil : try restAPIWithOwnDocument(properties),
+                api: Self.api(of: properties, http: http))
         ]
+    }
+
+    /// The logical id of the API an event's `RestApiId` / `ApiId` names (`!Ref Api` or `Api`), SAM's implicit API
+    /// (`ServerlessRestApi` / `ServerlessHttpApi`) without one, nil when it is no logical id (an imported id).
+    static func api(of properties: YAMLMappingReader, http: Bool) -> String? {
+        guard let node = properties[http ? "ApiId" : "RestApiId"], !node.isNull else {
+            return http ? CORSReader.implicitHTTPAPI : CORSReader.implicitRestAPI
+        }
+        return apiTarget(node)
+    }
+
+    /// `!Ref Api` or `Api` → `Api`; anything else is no logical id.
+    private static func apiTarget(_ node: YAMLNode) -> String? {
+        guard let call = Intrinsic(node) else { return node.scalar }
+        return call.name == "Ref" ? call.argument.scalar : nil
     }
 
     /// The logical id of the `AWS::Serverless::Api` an `Api` event's `RestApiId` names (`!Ref Api` or `Api`) when
@@ -108,14 +125,9 @@ struct EventReader {
     /// `Globals.Api`'s): SAM then leaves the document as written (it only adds event routes to the document it
     /// generates or merges).
     private func restAPIWithOwnDocument(_ properties: YAMLMappingReader) throws(TemplateError) -> String? {
-        guard let node = properties["RestApiId"] else { return nil }
-        let target: String?
-        if let call = Intrinsic(node) {
-            target = call.name == "Ref" ? call.argument.scalar : nil
-        } else {
-            target = node.scalar
-        }
-        guard let target, let api = context.template.resource(target) else { return nil }
+        guard let node = properties["RestApiId"], let target = Self.apiTarget(node),
+            let api = context.template.resource(target)
+        else { return nil }
         // A plain RestApi never gets an event's route from SAM: with a Body, that document decides; without one
         // (routes made of AWS::ApiGateway::Method resources, which esb does not read) the event is the best guess.
         if api.type == "AWS::ApiGateway::RestApi" { return ModelBuilder.isPlainAPIWithBody(api) ? target : nil }

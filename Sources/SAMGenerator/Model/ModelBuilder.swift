@@ -1,3 +1,4 @@
+import BoxCore
 import YAML
 
 /// Walks the template's resources in file order and builds the `ProjectModel`. Errors are logged per
@@ -53,8 +54,9 @@ struct ModelBuilder {
                     try claim(bucket.name, kind: "bucket", in: &bucketNames, at: bucket.mark)
                     model.buckets.append(bucket)
                 case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
+                    // Its CORS settings are applied: the `cors` of its routes (Model/CORSReader.swift).
                     context.log.warn(
-                        "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from the functions' events and its OpenAPI document's Lambda proxy integrations",
+                        "\(resource.type) settings (stages, authorizers, domains) are not applied by the box; its routes come from the functions' events and its OpenAPI document's Lambda proxy integrations",
                         at: resource.mark)
                     apis.append(resource)
                 case _ where Self.isPlainAPIWithBody(resource):
@@ -95,7 +97,22 @@ struct ModelBuilder {
         model.routes = routesOfDocumentedAPIs(model.routes, documents: documentRoutes, functions: names)
         for api in apis { model.routes += documentRoutes[api.logicalID] ?? [] }
         model.routes = uniqueRoutes(model.routes)
+        model.routes = routesWithCORS(model.routes)
         return model
+    }
+
+    /// Each route with the CORS settings of its API (docs/sam-support.md "CORS"), read once per API that has routes.
+    private func routesWithCORS(_ routes: [RouteSpec]) -> [RouteSpec] {
+        let reader = CORSReader(context: context)
+        var policies: [String: CORSPolicy] = [:]
+        for api in Set(routes.compactMap(\.api)).sorted() {
+            policies[api] = reader.policy(ofAPI: api)
+        }
+        return routes.map { route in
+            var route = route
+            route.cors = route.api.flatMap { policies[$0] }
+            return route
+        }
     }
 
     /// The resource types `build()` reads; any other one is a warning or counted as having no effect.
@@ -121,17 +138,24 @@ struct ModelBuilder {
         names[name] = mark
     }
 
+    /// The keys esb reads in the Globals sections of APIs.
+    static let readInGlobals: [String: Set<String>] = [
+        "Api": ["Cors", "MergeDefinitions"], "HttpApi": ["CorsConfiguration"],
+    ]
+
     /// `Globals.Function`, after warning about unsupported keys and sections.
     private func readGlobals() -> YAMLMappingReader? {
         guard let globals = context.template.globals else { return nil }
         var function: YAMLMappingReader?
         for entry in globals.entries {
+            // Globals.Api's MergeDefinitions decides which event routes are served (EventReader); its Cors and
+            // Globals.HttpApi's CorsConfiguration are the APIs' (CORSReader). The rest warns, key by key.
+            if let read = Self.readInGlobals[entry.key], let section = try? SAMTemplate.reader(entry.value) {
+                context.warnUnsupported(section, supported: read, what: "Globals.\(entry.key)")
+                continue
+            }
             guard entry.key == "Function" else {
-                // Globals.Api's MergeDefinitions decides which event routes are served (EventReader).
-                let merge = entry.key == "Api" && entry.value["MergeDefinitions"] != nil
-                context.log.warn(
-                    "Globals.\(entry.key) is not supported by esb\(merge ? " (but its MergeDefinitions)" : ""); ignored",
-                    at: entry.keyNode.mark)
+                context.log.warn("Globals.\(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
                 continue
             }
             do {

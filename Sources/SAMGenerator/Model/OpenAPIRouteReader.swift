@@ -70,7 +70,7 @@ struct OpenAPIRouteReader {
             return ["/", "/{proxy+}"].map {
                 RouteSpec(
                     path: $0, method: "ANY", function: function, payloadFormat: payload, auth: "jwt", mark: mark,
-                    fromHTTPAPIDocument: true)
+                    fromHTTPAPIDocument: true, api: resource.logicalID)
             }
         }
         let path = EventReader.normalizedPath(rawPath)
@@ -83,7 +83,7 @@ struct OpenAPIRouteReader {
         return [
             RouteSpec(
                 path: path, method: method, function: function, payloadFormat: payload, auth: "jwt", mark: mark,
-                fromHTTPAPIDocument: isHTTPAPI)
+                fromHTTPAPIDocument: isHTTPAPI, api: resource.logicalID)
         ]
     }
 

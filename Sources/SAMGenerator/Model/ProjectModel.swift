@@ -1,3 +1,4 @@
+import BoxCore
 import YAML
 
 /// Everything `esb generate` understood from a template, before any file is rendered.
@@ -123,6 +124,11 @@ struct RouteSpec: Equatable {
     /// An `Api` event on an explicit REST API that has its own OpenAPI document: SAM adds no event route to such
     /// a document, so the document decides whether AWS serves it (ModelBuilder.routesOfDocumentedAPIs).
     var documentedRestAPI: String?
+    /// The logical id of the API that serves the route (`ServerlessRestApi` / `ServerlessHttpApi` for SAM's implicit
+    /// APIs); nil when it is not an API of the template (an imported id).
+    var api: String?
+    /// The API's CORS settings (Model/CORSReader.swift), the same on each of its routes.
+    var cors: CORSPolicy?
 }
 
 /// One table of `resources.yml`.

@@ -1,3 +1,5 @@
+import BoxCore
+
 /// Renders `functions.yml` (docs/contract.md §2.1), `routing.yml` (§2.2), `resources.yml` (§5) and `schedules.yml`
 /// (docs/async-invocations.md).
 struct ConfigRenderer {
@@ -47,8 +49,23 @@ struct ConfigRenderer {
             lines.append("    function: \(YAMLText.string(route.function))")
             lines.append("    payload_format: \(YAMLText.string(route.payloadFormat))")
             lines.append("    auth: \(YAMLText.string(route.auth))")
+            if let cors = route.cors { lines += corsLines(cors) }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A route's `cors:` block (docs/configuration.md "CORS"); empty lists and defaults are left out.
+    private func corsLines(_ cors: CORSPolicy) -> [String] {
+        var lines = ["    cors:", "      allow_origins: \(YAMLText.list(cors.allowOrigins))"]
+        for (key, items) in [
+            ("allow_methods", cors.allowMethods), ("allow_headers", cors.allowHeaders),
+            ("expose_headers", cors.exposeHeaders),
+        ] where !items.isEmpty {
+            lines.append("      \(key): \(YAMLText.list(items))")
+        }
+        if let maxAge = cors.maxAge { lines.append("      max_age: \(maxAge)") }
+        if cors.allowCredentials { lines.append("      allow_credentials: true") }
+        return lines
     }
 
     func resourcesFile(tables: [TableSpec], buckets: [BucketSpec]) -> String {
@@ -68,9 +85,7 @@ struct ConfigRenderer {
                     lines.append("        key_schema: \(keys(index.keySchema))")
                     lines.append("        projection: \(index.projection)")
                     if !index.nonKeyAttributes.isEmpty {
-                        lines.append(
-                            "        non_key_attributes: [\(index.nonKeyAttributes.map(YAMLText.string).joined(separator: ", "))]"
-                        )
+                        lines.append("        non_key_attributes: \(YAMLText.list(index.nonKeyAttributes))")
                     }
                     capacity(&lines, index.readCapacity, index.writeCapacity, indent: "        ")
                 }

@@ -29,6 +29,11 @@ enum YAMLText {
         return out + "\""
     }
 
+    /// `["a", "b"]`: a flow sequence of strings.
+    static func list(_ items: [String]) -> String {
+        "[" + items.map(string).joined(separator: ", ") + "]"
+    }
+
     /// A mapping key: plain when it is a simple name that YAML reads back as the same string, else quoted.
     static func key(_ text: String) -> String {
         let simple =
