@@ -64,8 +64,8 @@ def test_unsupported_event_is_a_warning_with_its_position(generated):
     warnings = [line for line in ran.stderr.splitlines() if "SQS" in line]
     assert warnings, ran.stderr
     m = re.search(r"template\.yaml:(\d+):(\d+)", warnings[0])
-    # line 45, column 17: the event's `Type: SQS` value, the thing the box does not support
-    assert m and (int(m.group(1)), int(m.group(2))) == (45, 17), warnings[0]
+    # line 54, column 17: the event's `Type: SQS` value, the thing the box does not support
+    assert m and (int(m.group(1)), int(m.group(2))) == (54, 17), warnings[0]
 
 
 def test_schedule_event_becomes_schedules_yml(generated):
@@ -99,6 +99,11 @@ def test_routing_yml_contents(generated):
     assert routes[("/public", "GET")]["auth"] == "none"
     items = routes[("/items/{proxy+}", "ANY")]
     assert items["function"] == "items-dev" and str(items["payload_format"]) in ("2.0", "2")
+    # Globals.Api.Cors on the implicit REST API's routes, Globals.HttpApi.CorsConfiguration on the HTTP API's
+    assert hello["cors"] == {"allow_origins": ["https://app.example"],
+                             "allow_headers": ["Content-Type", "Authorization"]}
+    assert items["cors"] == {"allow_origins": ["https://app.example"], "allow_methods": ["GET", "DELETE"],
+                             "allow_credentials": True}
 
 
 def test_resources_yml_contents(generated):
@@ -196,6 +201,18 @@ def test_generated_app_served_by_the_box(built):
         workers = box.manager_request("GET", "/v1/workers")[2]["workers"]
         assert any(w["function"] == "items-dev" for w in workers)
         # the Invoke API reaches a generated function by its FunctionName
+        # CORS from the template: a browser's preflight is answered without a token, and the worker's answer
+        # carries the allowed origin (docs/configuration.md "CORS")
+        status, headers, _ = gw.request("OPTIONS", "/hello/x", headers={
+            "Origin": "https://app.example", "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization"})
+        assert status == 204 and headers["access-control-allow-origin"] == ["https://app.example"]
+        assert headers["access-control-allow-headers"] == ["Content-Type,Authorization"]
+        assert headers["access-control-allow-methods"] == ["GET,OPTIONS"]
+        status, headers, _ = gw.request("DELETE", "/items/a", headers={
+            "Authorization": "Bearer " + token, "Origin": "https://app.example"})
+        assert status == 200 and headers["access-control-allow-origin"] == ["https://app.example"]
+        assert headers["access-control-allow-credentials"] == ["true"]
         client = gw.lambda_client()
         resp = client.invoke(FunctionName="items-dev", Payload=b"{}")
         assert resp["StatusCode"] == 200 and json.loads(json.loads(resp["Payload"].read())["body"])["function"] \
