@@ -246,3 +246,15 @@ struct ConfigRoutingTests {
     #expect(table.methods(at: "/b/1") == ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
     #expect(table.methods(at: "/c") == [])
 }
+
+@Test func allowedOriginsEchoListedOnesAndSchemeWildcards() {
+    let listed = CORSPolicy(allowOrigins: ["https://App.example", "http://*"])
+    #expect(listed.allowedOrigin(for: "https://app.example") == "https://app.example")
+    #expect(listed.allowedOrigin(for: "http://localhost:3000") == "http://localhost:3000")
+    #expect(listed.allowedOrigin(for: "https://other.example") == nil)
+    #expect(listed.allowedOrigin(for: "http://") == nil)
+    #expect(CORSPolicy(allowOrigins: ["*"]).allowedOrigin(for: "https://x.example") == "*")
+    #expect(
+        CORSPolicy(allowOrigins: ["*"], allowCredentials: true).allowedOrigin(for: "https://x.example")
+            == "https://x.example")
+}

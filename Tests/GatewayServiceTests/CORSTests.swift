@@ -102,6 +102,24 @@ import Testing
         #expect(r.headers.values(for: "Access-Control-Allow-Origin") == ["https://mine.example"])
     }
 
+    /// An HTTP API with CORS ignores the backend's CORS headers (payload 2.0 routes); `https://*` is any https origin.
+    @Test func onAPayload2RouteTheConfiguredHeadersReplaceTheFunctions() async throws {
+        let body =
+            #"{"statusCode":200,"headers":{"Access-Control-Allow-Origin":"https://mine.example","#
+            + #""Access-Control-Max-Age":"5"},"body":"x"}"#
+        let h = try DispatcherHarness(invoker: StandInInvoker(body: body))
+        var headers = h.bearer()
+        headers.add(name: "Origin", value: "https://any.example:8443")
+        let r = await h.send("GET", "/cors/http", headers: headers)
+        #expect(r.status == 200)
+        #expect(r.headers.values(for: "Access-Control-Allow-Origin") == ["https://any.example:8443"])
+        #expect(r.headers["Access-Control-Max-Age"] == nil)
+        var plain = h.bearer()
+        plain.add(name: "Origin", value: "http://any.example")
+        let other = await h.send("GET", "/cors/http", headers: plain)
+        #expect(other.headers.fields.allSatisfy { !$0.name.lowercased().hasPrefix("access-control-") })
+    }
+
     @Test func anOptionsRouteReceivesThePreflightAndPlainOptionsIsRoutedAsUsual() async throws {
         let h = try DispatcherHarness()
         let own = await preflight(h, "/cors/own", method: "GET")

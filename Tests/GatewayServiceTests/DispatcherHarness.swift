@@ -149,6 +149,11 @@ struct DispatcherHarness {
             cors: { allow_origins: "*", allow_methods: ["*"], allow_headers: ["*"], allow_credentials: true }
           - { path: "/cors/own", method: "GET", function: "echo", cors: { allow_origins: ["*"] } }
           - { path: "/cors/own", method: "OPTIONS", function: "echo", auth: "none" }
+          - path: "/cors/http"
+            method: "GET"
+            function: "echo"
+            payload_format: "2.0"
+            cors: { allow_origins: ["https://*"] }
         """
 
     static func routingTable() throws -> RoutingTable {

@@ -7,7 +7,9 @@ import HTTP1
 ///   `204` by the Gateway itself, without a token (browsers send none on a preflight) and without a worker. A
 ///   route written for `OPTIONS` itself still receives it.
 /// - Every other answer on such a route (the function's, and the Gateway's own errors) gets
-///   `Access-Control-Allow-Origin` when the request's `Origin` is allowed, unless the function set one itself.
+///   `Access-Control-Allow-Origin` when the request's `Origin` is allowed. On a payload 2.0 route (an HTTP API) the
+///   function's own `Access-Control-*` headers are dropped first, as an HTTP API with CORS ignores them; on a 1.0
+///   route (a REST API, whose functions set them as AWS documents) a function's `Access-Control-Allow-Origin` wins.
 enum CORSResponder {
     /// The Gateway's answer to a preflight on `path`, or nil when the request is not a preflight for a route
     /// with CORS settings (then it is routed as usual).
@@ -42,8 +44,12 @@ enum CORSResponder {
     }
 
     /// Adds `Access-Control-Allow-Origin` (and its companions) to an answer on a route with CORS settings when the
-    /// request's `Origin` is allowed and the function did not set the header itself.
-    static func decorate(_ response: inout HTTPResponse, policy: CORSPolicy, request: HTTPRequest) {
+    /// request's `Origin` is allowed; `replacing`: the function's own `Access-Control-*` headers are dropped first
+    /// (payload 2.0), else a function's `Access-Control-Allow-Origin` is kept as it is (1.0).
+    static func decorate(_ response: inout HTTPResponse, policy: CORSPolicy, replacing: Bool, request: HTTPRequest) {
+        if replacing {
+            for name in corsResponseHeaders { response.headers.remove(name: name) }
+        }
         guard let origin = request.headers["Origin"], let allowedOrigin = policy.allowedOrigin(for: origin),
             !response.headers.contains(name: "Access-Control-Allow-Origin")
         else { return }
@@ -66,6 +72,11 @@ enum CORSResponder {
         }
         return nil
     }
+
+    static let corsResponseHeaders = [
+        "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers",
+        "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age",
+    ]
 
     private static func addOrigin(_ allowedOrigin: String, policy: CORSPolicy, to headers: inout HTTPHeaders) {
         headers.add(name: "Access-Control-Allow-Origin", value: allowedOrigin)

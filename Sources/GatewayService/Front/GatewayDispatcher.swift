@@ -73,7 +73,9 @@ public final class GatewayDispatcher: Sendable {
         -> HTTPResponse
     {
         var response = response
-        if let cors = trace.cors { CORSResponder.decorate(&response, policy: cors, request: request) }
+        if let cors = trace.cors {
+            CORSResponder.decorate(&response, policy: cors.policy, replacing: cors.replacing, request: request)
+        }
         // HEAD keeps the body here: the server writer sends its Content-Length (what GET would send) and omits it.
         trace.identity.apply(to: &response.headers)
         let latency = ContinuousClock.now - started
@@ -119,7 +121,7 @@ public final class GatewayDispatcher: Sendable {
         switch snapshot.routes.match(method: method, path: path) {
         case .matched(let route, let pathParameters):
             trace.routeLabel = route.path.template
-            trace.cors = route.cors
+            trace.cors = route.cors.map { ($0, route.payloadFormat == .v2) }
             var claims: TokenClaims?
             if route.auth == .jwt {
                 claims = try tokens.authenticate(request.headers, admitted: admitted)
@@ -181,8 +183,9 @@ public struct RequestTrace: Sendable {
     public var invocationType: String?
     /// Internal detail for the error log line (never sent to the client).
     public var detail: String?
-    /// The matched route's CORS settings: its answer gets `Access-Control-Allow-Origin` (CORSResponder.swift).
-    var cors: CORSPolicy?
+    /// The matched route's CORS settings, and whether they replace the function's own (payload 2.0): its answer gets
+    /// `Access-Control-Allow-Origin` (CORSResponder.swift).
+    var cors: (policy: CORSPolicy, replacing: Bool)?
 
     init(identity: RequestIdentity, peer: String, epochMillis: Int64) {
         self.identity = identity

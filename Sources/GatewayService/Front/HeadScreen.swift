@@ -19,7 +19,7 @@ extension GatewayDispatcher {
     public func screen(_ head: HTTPRequest, peer: String) -> HeadVerdict {
         let started = ContinuousClock.now
         var routeLabel = "unmatched"
-        var cors: CORSPolicy?
+        var cors: (policy: CORSPolicy, replacing: Bool)?
         do {
             return .admit(note: try checkHead(head, routeLabel: &routeLabel, cors: &cors))
         } catch {
@@ -35,9 +35,9 @@ extension GatewayDispatcher {
 
     /// Throws what `route` would answer for the head; returns the claims of a route's verified token. `cors`: the
     /// matched route's CORS settings, for a refusal's headers.
-    func checkHead(_ request: HTTPRequest, routeLabel: inout String, cors: inout CORSPolicy?) throws(GatewayError)
-        -> TokenClaims?
-    {
+    func checkHead(
+        _ request: HTTPRequest, routeLabel: inout String, cors: inout (policy: CORSPolicy, replacing: Bool)?
+    ) throws(GatewayError) -> TokenClaims? {
         let path = request.path
         let method = request.method
         if path == "/health", method == "GET" || method == "HEAD" { return nil }
@@ -63,7 +63,7 @@ extension GatewayDispatcher {
         switch snapshot.routes.match(method: method, path: path) {
         case .matched(let route, _):
             routeLabel = route.path.template
-            cors = route.cors
+            cors = route.cors.map { ($0, route.payloadFormat == .v2) }
             if route.auth == .jwt { return try tokens.authenticate(request.headers) }
         case .methodNotAllowed(let allowed):
             routeLabel = "method_not_allowed"
