@@ -125,12 +125,9 @@ extension HTTPHeadParser {
             while b[i] == ASCII.space || b[i] == ASCII.tab { i += 1 }
             let valueStart = i
             while true {
-                // Visible bytes (and obs-text) first, one comparison pair: most of a value; then CR, HTAB or an error.
+                // Visible bytes (and obs-text) are most of a value: skipped eight at a time; then CR, HTAB or an error.
+                i = ByteText.firstIndex(in: b.span, from: i, to: to, below: 0x20, or: 0x7F, 0x7F)
                 let byte = b[i]
-                if byte >= 0x20, byte != 0x7F {
-                    i += 1
-                    continue
-                }
                 if byte == ASCII.cr { break }
                 guard byte == ASCII.tab else { throw .badRequest("control character in header value") }
                 i += 1

@@ -87,13 +87,7 @@ public struct HTTPHeadParser: Sendable {
                 // Inside a line: skip to its CR (or a bare LF) in a tight loop, up to the size limit, which the
                 // check above then reports. Most of a head's bytes are here (docs/performance.md).
                 let runEnd = Swift.min(end, start + headStart + maxHeaderBytes)
-                i += 1
-                while i < runEnd {
-                    // One comparison for most bytes: CR and LF are below 0x0E.
-                    let b = buffer[i]
-                    if b < 0x0E, b == ASCII.cr || b == ASCII.lf { break }
-                    i += 1
-                }
+                i = ByteText.firstIndex(in: buffer.span, from: i + 1, to: runEnd, below: 0, or: ASCII.cr, ASCII.lf)
                 continue
             }
             i += 1

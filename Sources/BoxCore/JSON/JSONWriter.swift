@@ -145,30 +145,10 @@ public struct JSONWriter: Sendable {
         b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
     }
 
-    /// How long the start of `span` is that needs no escape, eight bytes at a time while it can.
+    /// How long the start of `span` is that needs no escape (eight bytes at a time, HTTP1's `ByteText`).
     static func lengthNeedingNoEscape(_ span: Span<UInt8>) -> Int {
-        var i = 0
-        while i + 8 <= span.count {
-            var word: UInt64 = 0
-            for k in 0..<8 { word |= UInt64(span[i + k]) << (8 * k) }
-            if anyNeedsEscape(word) { break }
-            i += 8
-        }
-        while i < span.count, !needsEscape(span[i]) { i += 1 }
-        return i
-    }
-
-    /// Whether any of the eight bytes in `word` is a control character, `"` or `\\`. Each test is the classic
-    /// "has a byte less than n" word trick, exact (no false positives) for n ≤ 128.
-    @inline(__always) static func anyNeedsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- ones &* 0x20) & ~word
-        let quoteBytes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let quote = (quoteBytes &- ones) & ~quoteBytes
-        let backslashBytes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        let backslash = (backslashBytes &- ones) & ~backslashBytes
-        return (control | quote | backslash) & highBits != 0
+        ByteText.firstIndex(
+            in: span, from: 0, to: span.count, below: 0x20, or: UInt8(ascii: "\""), UInt8(ascii: "\\"))
     }
 
     /// Bytes `writeEscape` writes for a byte that needs an escape: `\n`-style short forms, else `\u00XX`.
