@@ -54,6 +54,7 @@ def preflight(gw, path, origin=ORIGIN, method="DELETE", request_headers=None):
 
 
 def test_a_preflight_is_answered_without_a_token_or_a_worker(box):
+    workers_before = {c[0] for c in box.containers()}
     status, headers, body = preflight(box.gw, "/items/7", request_headers="authorization,content-type")
     assert status == 204 and body == b""
     assert headers["access-control-allow-origin"] == [ORIGIN]
@@ -62,7 +63,7 @@ def test_a_preflight_is_answered_without_a_token_or_a_worker(box):
     assert headers["access-control-max-age"] == ["600"]
     assert headers["vary"] == ["Origin"]
     assert "x-request-id" in headers
-    assert box.containers() == [], "a preflight must not start a worker"
+    assert {c[0] for c in box.containers()} == workers_before, "a preflight must not start a worker"
 
 
 def test_a_preflight_from_an_origin_not_listed_gets_no_cors_headers(box):

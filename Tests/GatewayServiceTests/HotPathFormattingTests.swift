@@ -1,3 +1,4 @@
+import BoxCore
 import Testing
 @testable import GatewayService
 
@@ -39,6 +40,25 @@ import Testing
         for value in 0..<0x80 { everything.unicodeScalars.append(Unicode.Scalar(UInt8(value))) }
         everything += "ü€𝄞"
         #expect(JSONText.quote(everything) == Self.referenceQuote(everything))
+    }
+
+    /// JSONWriter scans a string eight bytes at a time while none needs an escape: every ASCII byte and a few
+    /// multi-byte characters, at every position of strings on both sides of the eight-byte steps, must come out as
+    /// the scalar escape writes them, and parse back to the same string.
+    @Test func quoteMatchesTheScalarEscapeAtEveryPosition() throws {
+        let specials = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) } + ["é", "中", "😀"]
+        for length in 1...19 {
+            for position in 0..<length {
+                for special in specials {
+                    let text =
+                        String(repeating: "a", count: position) + special
+                        + String(repeating: "b", count: length - position - 1)
+                    let quoted = JSONText.quote(text)
+                    #expect(quoted == Self.referenceQuote(text), "\(Array(text.utf8))")
+                    #expect(try JSONValue(parsing: quoted).stringValue == text)
+                }
+            }
+        }
     }
 
     @Test func newUUIDIsAVersion4UUIDInLowerCase() {
