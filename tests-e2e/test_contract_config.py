@@ -213,18 +213,20 @@ def test_version_and_help(daemon):
 
 
 @pytest.mark.parametrize("daemon,broken", [("esb-gateway", "functions.yml"), ("esb-gateway", "routing.yml"),
-                                           ("esb-manager", "functions.yml")])
+                                           ("esb-gateway", "both"), ("esb-manager", "functions.yml")])
 def test_a_daemon_started_with_a_broken_file_stops_with_the_located_line(daemon, broken, tmp_path):
-    """§2.1 "Errors ... stop the process at start-up, one line each": the daemons themselves (not --check-config),
-    started with every other setting good, exit 1 and name the error's FILE:LINE:COLUMN."""
+    """§2.1 "Errors ... stop the process at start-up, one line each: `PATH:LINE:COLUMN: what is wrong`": the daemons
+    themselves (not --check-config), started with every other setting good, exit 1 and print each error as that
+    plain line on stderr (the JSON log on stdout carries it too); with both files broken, both errors."""
     (tmp_path / "functions.yml").write_text(GOOD_FUNCTIONS)
     (tmp_path / "routing.yml").write_text(GOOD_ROUTING)
-    if broken == "functions.yml":
-        (tmp_path / broken).write_text(GOOD_FUNCTIONS.replace("    timeout: 10\n", "    timeout: ten\n"))
-        position = "functions.yml:8:14: "
-    else:
-        (tmp_path / broken).write_text(GOOD_ROUTING.replace('method: "GET"', 'method: "FETCH"'))
-        position = "routing.yml:3:13: "
+    positions = []
+    if broken in ("functions.yml", "both"):
+        (tmp_path / "functions.yml").write_text(GOOD_FUNCTIONS.replace("    timeout: 10\n", "    timeout: ten\n"))
+        positions.append("functions.yml:8:14: ")
+    if broken in ("routing.yml", "both"):
+        (tmp_path / "routing.yml").write_text(GOOD_ROUTING.replace('method: "GET"', 'method: "FETCH"'))
+        positions.append("routing.yml:3:13: ")
     env = {"PATH": os.environ["PATH"], "FUNCTIONS_CONFIG_PATH": "functions.yml", "ROUTING_CONFIG_PATH": "routing.yml",
            "JWT_SECRET_KEY": "k" * 40, "MANAGER_TOKEN": "m" * 32, "ESB_INSTANCE": "config-start-refusal",
            "GATEWAY_LISTEN": "127.0.0.1:0", "TLS_CERT_PATH": str(tmp_path / "c.crt"),
@@ -234,6 +236,7 @@ def test_a_daemon_started_with_a_broken_file_stops_with_the_located_line(daemon,
     p = subprocess.run([os.path.join(bin_dir(), daemon)], cwd=tmp_path, env=env, capture_output=True, text=True,
                        timeout=60)
     assert p.returncode == 1, (p.returncode, p.stdout[-2000:], p.stderr[-2000:])
-    located = [line for line in (p.stdout + p.stderr).splitlines() if position in line]
-    assert len(located) == 1, (p.stdout[-2000:], p.stderr[-2000:])
+    for position in positions:
+        located = [line for line in p.stderr.splitlines() if line.startswith(position)]
+        assert len(located) == 1, (position, p.stdout[-2000:], p.stderr[-2000:])
     assert not (tmp_path / "manager.sock").exists()

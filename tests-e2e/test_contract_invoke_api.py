@@ -1,5 +1,6 @@
 """Contract §3.6: the Lambda Invoke API with boto3 (real SigV4 signatures made by botocore) and with curl."""
 import json
+import re
 import time
 
 import botocore.exceptions
@@ -8,6 +9,9 @@ import pytest
 from contract.box import make_jwt, wait_until
 
 ARN = "arn:aws:lambda:ap-northeast-1:000000000000:function:echo"
+
+
+UUID_SHAPE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
 @pytest.fixture(scope="module")
@@ -158,12 +162,15 @@ def test_unknown_key_is_unrecognized_client(contract_gw):
         bad.invoke(FunctionName="echo", Payload=b"{}")
     assert error_code(e) == "UnrecognizedClientException"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    # Refused from the head (before the body is read), still named as every Lambda answer is.
+    assert UUID_SHAPE.match(e.value.response["ResponseMetadata"]["RequestId"]), e.value.response
 
 
 def test_no_credentials_is_unrecognized_client(contract_gw):
     status, headers, body = contract_gw.request("POST", "/2015-03-31/functions/echo/invocations", body=b"{}")
     assert status == 403
     assert headers["x-amzn-errortype"][0].split(":")[0] == "UnrecognizedClientException"
+    assert UUID_SHAPE.match(headers["x-amzn-requestid"][0]), headers
 
 
 def test_clock_skew_over_15_minutes_is_invalid_signature(contract_gw):
@@ -211,6 +218,7 @@ def test_payload_over_6_mib_is_request_too_large(client):
         client.invoke(FunctionName="echo", Payload=b'"' + b"x" * (6 * 1024 * 1024 + 10) + b'"')
     assert error_code(e) == "RequestTooLargeException"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert UUID_SHAPE.match(e.value.response["ResponseMetadata"]["RequestId"]), e.value.response
     # Lambda's own message, which SDKs show in the exception (the declared length is refused from the head).
     assert e.value.response["Error"]["Message"] == (
         "Request must be smaller than 6291456 bytes for the InvokeFunction operation")

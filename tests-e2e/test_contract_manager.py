@@ -3,13 +3,14 @@ memory, restart policy, environment) and §4.5/§3.8 (log lines), against a real
 the real dockerd. The Manager here has no Gateway: this test plays the Gateway's part of the API."""
 import http.client
 import json
+import os
 import re
 import subprocess
 import time
 
 import pytest
 
-from contract.box import Box, UnixHTTPConnection, free_port
+from contract.box import Box, UnixHTTPConnection, bin_dir, free_port
 
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
@@ -248,8 +249,9 @@ def test_manager_metrics_listener_serves_prometheus_text_without_a_token(mbox):
     ops = {dict(labels)["operation"] for name, labels in during if name == "esb_manager_container_operations_total"}
     assert {"create", "start"} <= ops, ops
     assert during[("process_resident_memory_bytes", frozenset())] > 0 and during[("process_open_fds", frozenset())] > 0
-    (build,) = [v for (name, _), v in during.items() if name == "esb_manager_build_info"]
-    assert build == 1
+    version = subprocess.run([os.path.join(bin_dir(), "esb-manager"), "--version"], capture_output=True, text=True,
+                             check=True).stdout.split()[-1]
+    assert during[("esb_manager_build_info", frozenset({("version", version)}))] == 1, during
     mbox.manager_request("POST", "/v1/workers/heartbeat", {"released": [wid]})
     assert leased(metric_samples(manager_metrics(mbox)[2])) == leased(before)
     # the listener serves /metrics only

@@ -21,8 +21,8 @@ public final class ManagerMetrics: Sendable {
     private let exportedFunctions = Mutex<Set<String>>([])
 
     /// A registry with the series that exist before anything happened.
-    public init(version: String = "dev") {
-        ProcessMetrics.buildInfo(registry, daemon: "manager", version: version)
+    public init(version: String? = nil) {
+        ProcessMetrics.buildInfo(registry, daemon: "manager", version: version ?? DaemonCommandLine.version)
         _ = adoptions
     }
 

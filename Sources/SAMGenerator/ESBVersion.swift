@@ -1,4 +1,6 @@
-/// The version `esb --version` prints.
+import BoxCore
+
+/// The version `esb --version` prints: the box's one version, the daemons' (`DaemonCommandLine.version`).
 public enum ESBVersion {
-    public static let current = "0.1.0"
+    public static let current = DaemonCommandLine.version
 }

@@ -71,12 +71,18 @@ import TLS
         #expect(e.logLevel == "DEBUG")
     }
 
+    /// docs/contract.md §9: durations accept decimals; a token lifetime is whole seconds, rounded up (never 0).
+    @Test(arguments: [("60", 60), ("2.5", 3), ("0.001", 1), ("7.0", 7)])
+    func tokenLifetimeAcceptsDecimalsRoundedUp(value: String, seconds: Int) throws {
+        #expect(try GatewayEnvironment.parse(["JWT_EXPIRES_DELTA": value]).jwtExpiresDelta == seconds)
+    }
+
     @Test(arguments: [
         ("POOL_ACQUIRE_TIMEOUT", "soon"), ("MAX_BODY_BYTES", "-1"), ("JWT_EXPIRES_DELTA", "0"),
         ("TRUSTED_PROXIES", "10.0.0.0/33"), ("ESB_ENV", "staging"), ("AUTH_ENDPOINT_PATH", "user/auth"),
         // Out of range (docs/configuration.md): these trapped (a Duration from 1e300, `iat + lifetime` overflowing).
         ("HTTP_BODY_TIMEOUT", "1e300"), ("SHUTDOWN_TIMEOUT", "31536001"), ("JWT_EXPIRES_DELTA", "9223372036854775000"),
-        ("JWT_EXPIRES_DELTA", "31536001"),
+        ("JWT_EXPIRES_DELTA", "31536001"), ("JWT_EXPIRES_DELTA", "0.0"), ("JWT_EXPIRES_DELTA", "-1"),
         ("GATEWAY_LOOPS", "0"), ("GATEWAY_LOOPS", "257"), ("GATEWAY_LOOPS", "two"), ("WORKER_CONNECT_TIMEOUT", "0"),
         ("WORKER_CONNECT_TIMEOUT", "fast"),
     ])

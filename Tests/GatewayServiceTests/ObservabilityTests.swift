@@ -65,7 +65,7 @@ import Testing
         #expect(text.contains("esb_gateway_manager_calls_total{kind=\"heartbeat\",outcome=\"failed\"} 2\n"))
         #expect(text.contains("esb_gateway_log_lines_dropped_total 5\n"))
         #expect(text.contains("# TYPE esb_gateway_request_duration_seconds histogram\n"))
-        #expect(text.contains("esb_gateway_build_info{version=\"dev\"} 1.0\n"))
+        #expect(text.contains("esb_gateway_build_info{version=\"\(DaemonCommandLine.version)\"} 1.0\n"))
         #expect(text.contains("\nprocess_open_fds ") && text.contains("\nprocess_resident_memory_bytes "))
         #expect(text.contains("\nprocess_cpu_seconds_total "))
         // Totals kept elsewhere advance by their growth; a function gone from the pools loses its gauges.

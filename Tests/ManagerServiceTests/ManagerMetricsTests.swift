@@ -20,7 +20,7 @@ import Testing
             let before = String(decoding: response.body, as: UTF8.self)
             #expect(Self.value(before, "esb_manager_workers", ["function": fn, "state": "leased"]) == 0)
             #expect(Self.value(before, "esb_manager_adoptions_total") == 0)
-            #expect(Self.value(before, "esb_manager_build_info", ["version": "dev"]) == 1)
+            #expect(Self.value(before, "esb_manager_build_info", ["version": DaemonCommandLine.version]) == 1)
             #expect((Self.value(before, "process_open_fds") ?? 0) > 0)
             #expect((Self.value(before, "process_resident_memory_bytes") ?? 0) > 0)
             #expect(Self.value(before, "esb_manager_log_lines_dropped_total") == 0)

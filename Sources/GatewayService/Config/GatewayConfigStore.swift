@@ -31,8 +31,24 @@ struct GatewayConfiguration: Sendable {
         throws(ConfigError)
         -> GatewayConfiguration
     {
-        let functions = try FunctionsConfig.load(path: functionsPath, environment: environment)
-        let routing = try RoutingConfig.load(path: routingPath)
+        // Both files are read before failing, so one start shows every error (as `--check-config` does).
+        let functions: Result<FunctionsConfig, ConfigError> = Result {
+            () throws(ConfigError) in try FunctionsConfig.load(path: functionsPath, environment: environment)
+        }
+        let routing: Result<RoutingConfig, ConfigError> = Result {
+            () throws(ConfigError) in try RoutingConfig.load(path: routingPath)
+        }
+        switch (functions, routing) {
+        case (.success(let functions), .success(let routing)):
+            return configuration(functions: functions, routing: routing, functionsPath, routingPath)
+        case (.failure(let a), .failure(let b)): throw ConfigError(a.diagnostics + b.diagnostics)
+        case (.failure(let error), _), (_, .failure(let error)): throw error
+        }
+    }
+
+    private static func configuration(
+        functions: FunctionsConfig, routing: RoutingConfig, _ functionsPath: String, _ routingPath: String
+    ) -> GatewayConfiguration {
         var configuration = GatewayConfiguration(functions: functions, routes: RoutingTable(routing))
         configuration.warnings = (routing.warnings + routing.undefinedFunctions(in: functions)).map(\.description)
         if functions.isMissingFile { configuration.warnings.append("\(functionsPath): not found, no functions") }

@@ -118,9 +118,15 @@ public struct GatewayEnvironment: Sendable {
         if let names = reader.string("TLS_SUBJECT_ALT_NAMES") { e.tlsSubjectAltNames = Reader.list(names) }
         e.jwtSecretKey = reader.string("JWT_SECRET_KEY")
         // At most a year: `iat + lifetime` near Int.max trapped on the first login (docs/configuration.md).
-        e.jwtExpiresDelta =
-            try reader.integer("JWT_EXPIRES_DELTA", minimum: 1, maximum: Self.maximumSeconds)
-            ?? e.jwtExpiresDelta
+        // A duration like the others (decimals accepted, docs/contract.md §9), rounded up to whole seconds: a
+        // token's `exp` and the login's `ExpiresIn` are whole seconds, and a lifetime is never cut to 0.
+        if let lifetime = try reader.duration("JWT_EXPIRES_DELTA") {
+            guard lifetime > .zero else {
+                throw GatewayEnvironmentError(variable: "JWT_EXPIRES_DELTA", reason: "must be more than 0 seconds")
+            }
+            let (seconds, attoseconds) = lifetime.components
+            e.jwtExpiresDelta = Int(seconds) + (attoseconds > 0 ? 1 : 0)
+        }
         e.apiKey = reader.string("X_API_KEY")
         e.authUser = reader.string("AUTH_USER")
         e.authPass = reader.string("AUTH_PASS")

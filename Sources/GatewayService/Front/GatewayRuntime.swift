@@ -205,7 +205,10 @@ final class GatewayRuntime: Sendable {
             do {
                 scheduler.load(try loadSchedules())
             } catch {
-                for d in error.diagnostics { log.log(.error, d.description, logger: "gateway.config") }
+                for d in error.diagnostics {
+                    log.log(.error, d.description, logger: "gateway.config")
+                    try? FileIO.writeAll(2, Array("\(d)\n".utf8))
+                }
                 log.log(.error, "cannot start: schedules configuration error")
                 return 1
             }
@@ -359,7 +362,11 @@ final class GatewayRuntime: Sendable {
             configuration = try GatewayConfiguration.load(
                 functionsPath: env.functionsConfigPath, routingPath: env.routingConfigPath, environment: environment)
         } catch {
-            for d in error.diagnostics { log.log(.error, d.description, logger: "gateway.config") }
+            // §2.1: one plain `PATH:LINE:COLUMN: what is wrong` line per error on stderr, as the Manager prints them.
+            for d in error.diagnostics {
+                log.log(.error, d.description, logger: "gateway.config")
+                try? FileIO.writeAll(2, Array("\(d)\n".utf8))
+            }
             return fail("configuration error")
         }
         for w in configuration.warnings { log.log(.warning, w, logger: "gateway.config") }

@@ -29,7 +29,9 @@ extension GatewayDispatcher {
             var trace = RequestTrace(identity: identity, peer: peer, epochMillis: epochMillis)
             trace.routeLabel = routeLabel
             trace.cors = cors
-            return .refuse(finish(head, response: error.response, trace: trace, started: started))
+            var response = error.response
+            if routeLabel == "invoke" { InvokeAPIHandler.nameRequest(&response, identity.requestID) }
+            return .refuse(finish(head, response: response, trace: trace, started: started))
         }
     }
 

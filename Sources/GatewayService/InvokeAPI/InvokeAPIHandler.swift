@@ -24,10 +24,14 @@ public struct InvokeAPIHandler: Sendable {
         } catch {
             r = error.response
         }
-        // As AWS, every answer (result, error, 202, 204) names its request: the SDKs' ResponseMetadata.RequestId,
-        // also the function's aws_request_id (docs/gateway.md).
-        r.headers.replaceOrAdd(name: "x-amzn-RequestId", value: trace.identity.requestID)
+        Self.nameRequest(&r, trace.identity.requestID)
         return r
+    }
+
+    /// As AWS, every Invoke API answer (result, error, 202, 204, a refusal from the head) names its request: the
+    /// SDKs' ResponseMetadata.RequestId, also the function's aws_request_id (docs/gateway.md).
+    static func nameRequest(_ response: inout HTTPResponse, _ requestID: String) {
+        response.headers.replaceOrAdd(name: "x-amzn-RequestId", value: requestID)
     }
 
     nonisolated(nonsending) func invoke(_ request: HTTPRequest, trace: inout RequestTrace) async throws(GatewayError)

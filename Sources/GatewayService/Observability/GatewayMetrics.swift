@@ -1,3 +1,4 @@
+import BoxCore
 import Prometheus
 import Synchronization
 import Telemetry
@@ -22,9 +23,9 @@ public final class GatewayMetrics: Sendable {
     private let exportedPools = Mutex<Set<String>>([])
 
     /// A registry with the series that exist before anything happened.
-    public init(version: String = "dev") {
+    public init(version: String? = nil) {
         _ = logLinesDropped
-        ProcessMetrics.buildInfo(registry, daemon: "gateway", version: version)
+        ProcessMetrics.buildInfo(registry, daemon: "gateway", version: version ?? DaemonCommandLine.version)
     }
 
     /// Counts one answered request and its total latency. `route` is the routing.yml template (or a fixed name
