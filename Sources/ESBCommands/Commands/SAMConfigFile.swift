@@ -4,8 +4,20 @@ import SAMGenerator
 /// What `esb generate` takes from SAM CLI's `samconfig.toml` next to the template, as `sam build` would:
 /// `parameter_overrides`, `region` and `stack_name` of `[default.global.parameters]`, then of
 /// `[default.build.parameters]` (the command's own table wins). Only the TOML that samconfig files use is read:
-/// `[table.headers]`, `key = "basic"` / `'literal'` strings, arrays of strings, and other values skipped.
+/// `[table.headers]`, `key = "basic"` / `'literal'` strings, arrays of strings, inline tables
+/// (`parameter_overrides = {Stage = "prod"}`, which SAM CLI accepts too), and other values skipped.
 public struct SAMConfigFile: Sendable, Equatable {
+    /// A value esb reads: text (a string, or an array of strings joined by spaces) or an inline table's pairs.
+    private enum Value {
+        case text(String)
+        case pairs([(String, String)])
+
+        var text: String? {
+            if case .text(let text) = self { return text }
+            return nil
+        }
+    }
+
     /// `parameter_overrides`, split into KEY=VALUE pairs.
     public var parameters: [String: String] = [:]
     public var region: String?
@@ -15,7 +27,7 @@ public struct SAMConfigFile: Sendable, Equatable {
 
     /// Reads the text of a samconfig.toml; `path` labels errors (`PATH:LINE: message`).
     public static func parse(_ text: String, path: String) throws(CommandError) -> SAMConfigFile {
-        var tables: [String: [String: String]] = [:]
+        var tables: [String: [String: Value]] = [:]
         var table = ""
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingASCIIWhitespace()
@@ -38,18 +50,26 @@ public struct SAMConfigFile: Sendable, Equatable {
         var config = SAMConfigFile()
         for name in ["default.global.parameters", "default.build.parameters"] {
             guard let values = tables[name] else { continue }
-            if let overrides = values["parameter_overrides"] {
+            switch values["parameter_overrides"] {
+            case .text(let overrides):
                 for (key, value) in try ParameterOverrides.parse(overrides) { config.parameters[key] = value }
+            case .pairs(let pairs):
+                for (key, value) in pairs { config.parameters[key] = value }
+            case nil: break
             }
-            if let region = values["region"] { config.region = region }
-            if let stack = values["stack_name"] { config.stackName = stack }
+            if let region = values["region"]?.text { config.region = region }
+            if let stack = values["stack_name"]?.text { config.stackName = stack }
         }
         return config
     }
 
-    /// A string, or an array of strings joined by spaces (as SAM joins `parameter_overrides`); nil for values
-    /// that are neither (numbers, booleans), which samconfig keys esb does not use may have.
-    private static func tomlValue(_ text: String, path: String, line: Int) throws(CommandError) -> String? {
+    /// A string, an array of strings joined by spaces (as SAM joins `parameter_overrides`), or an inline table;
+    /// nil for values that are none of them (numbers, booleans), which samconfig keys esb does not use may have.
+    private static func tomlValue(_ text: String, path: String, line: Int) throws(CommandError) -> Value? {
+        if text.hasPrefix("{") {
+            guard text.hasSuffix("}") else { throw CommandError("\(path):\(line): inline tables must fit on one line") }
+            return .pairs(try inlineTable(text.dropFirst().dropLast(), path: path, line: line))
+        }
         if text.hasPrefix("[") {
             guard text.hasSuffix("]") else { throw CommandError("\(path):\(line): arrays must fit on one line here") }
             var items: [String] = []
@@ -61,10 +81,43 @@ public struct SAMConfigFile: Sendable, Equatable {
                 items.append(item)
                 rest = after
             }
-            return items.joined(separator: " ")
+            return .text(items.joined(separator: " "))
         }
         guard text.hasPrefix("\"") || text.hasPrefix("'") else { return nil }
-        return try string(Substring(text), path: path, line: line).value
+        return .text(try string(Substring(text), path: path, line: line).value)
+    }
+
+    /// `Key = "value", "Quoted Key" = 'v', Count = 3`: the pairs in order. A value that is not a string (a number,
+    /// a boolean) is taken as written, as SAM CLI turns it into `Key=Value` text.
+    private static func inlineTable(_ text: Substring, path: String, line: Int) throws(CommandError) -> [(
+        String, String
+    )] {
+        var pairs: [(String, String)] = []
+        var rest = text
+        let blank = { (c: Character) in c == " " || c == "\t" }
+        // A quoted string, else the bare text up to `end`, blanks trimmed; `rest` moves past it.
+        func item(upTo end: (Character) -> Bool) throws(CommandError) -> String {
+            if rest.first == "\"" || rest.first == "'" {
+                let quoted = try string(rest, path: path, line: line)
+                rest = quoted.rest
+                return quoted.value
+            }
+            let bare = rest.prefix { !end($0) }
+            rest = rest.dropFirst(bare.count)
+            return String(bare).trimmingASCIIWhitespace()
+        }
+        while true {
+            rest = rest.drop { blank($0) || $0 == "," }
+            guard !rest.isEmpty else { break }
+            let key = try item { blank($0) || $0 == "=" }
+            rest = rest.drop(while: blank)
+            guard !key.isEmpty, rest.first == "=" else {
+                throw CommandError("\(path):\(line): expected KEY = VALUE in the inline table")
+            }
+            rest = rest.dropFirst().drop(while: blank)
+            pairs.append((key, try item { $0 == "," }))
+        }
+        return pairs
     }
 
     private static func string(_ text: Substring, path: String, line: Int) throws(CommandError) -> (

@@ -80,7 +80,8 @@ struct CORSReader {
     // MARK: REST APIs
 
     /// `Cors: "'https://example.com'"` (the origin only) or `{AllowOrigin, AllowMethods, AllowHeaders, MaxAge,
-    /// AllowCredentials}`, whose strings are header values in single quotes (`"'GET,POST'"`).
+    /// AllowCredentials}`, whose strings are header values in single quotes (`"'GET,POST'"`); `AllowOrigin` is
+    /// `'*'` when the map has none, as in SAM.
     private func restPolicy(_ value: TemplateValue) throws(TemplateError) -> CORSPolicy? {
         if case .string(let text) = value.kind { return CORSPolicy(allowOrigins: [Self.unquoted(text)]) }
         let entries = try value.entries("Cors")
@@ -88,9 +89,8 @@ struct CORSReader {
         for entry in entries where !keys.contains(entry.key) {
             context.log.warn("Cors property \(entry.key) is not supported by esb; ignored", at: entry.keyMark)
         }
-        guard let origin = value["AllowOrigin"] else {
-            throw TemplateError("Cors has no AllowOrigin, which SAM requires", at: value.mark)
-        }
+        // SAM's default for a map without AllowOrigin: any origin, `'*'` (docs/sam-support.md "CORS").
+        let origin = value["AllowOrigin"] ?? .string("'*'", at: value.mark)
         func list(_ key: String) throws(TemplateError) -> [String] {
             guard let item = value[key] else { return [] }
             return Self.unquoted(try item.string("Cors.\(key)")).split(separator: ",").map {

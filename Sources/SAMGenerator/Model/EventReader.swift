@@ -1,3 +1,4 @@
+import BoxCore
 import YAML
 
 /// Turns a function's `Events` into routes (`Api` → payload 1.0, `HttpApi` → 2.0 unless the event says
@@ -180,7 +181,9 @@ struct EventReader {
         return "/" + segments.joined(separator: "/")
     }
 
-    /// `/a/{id}/{rest+}`: starts with `/`, parameters are whole segments, `{x+}` only last.
+    /// `/a/{id}/{rest+}`: the box's own path rules (BoxCore's `RoutePath`, the one routing.yml's loader applies:
+    /// parameters are whole segments named once with letters, digits, `_ . -`, `{x+}` only last), checked here so
+    /// that a bad path is reported at its place in the template (docs/sam-support.md, "Events").
     static func checkPath(_ path: String, at mark: YAMLMark) throws(TemplateError) {
         guard path.hasPrefix("/") else {
             throw TemplateError("Path must start with /, found \(quoted(path))", at: mark)
@@ -191,10 +194,9 @@ struct EventReader {
             let shown = bad == "?" || bad == "#" ? "'\(bad)'" : "whitespace or a control character"
             throw TemplateError("Path must not contain \(shown), found \(quoted(path))", at: mark)
         }
+        // The messages the generator's goldens show for the two commonest mistakes; every other rule is BoxCore's.
         let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        for (i, segment) in segments.enumerated() {
-            let opens = segment.contains("{") || segment.contains("}")
-            guard opens else { continue }
+        for (i, segment) in segments.enumerated() where segment.contains("{") || segment.contains("}") {
             guard segment.hasPrefix("{"), segment.hasSuffix("}"), segment.count > 2 else {
                 throw TemplateError(
                     "path parameter must be a whole segment like {id}: \(quoted(String(segment)))", at: mark)
@@ -202,6 +204,11 @@ struct EventReader {
             if segment.hasSuffix("+}"), i != segments.count - 1 {
                 throw TemplateError("greedy path parameter \(segment) must be the last segment", at: mark)
             }
+        }
+        do {
+            _ = try RoutePath(parsing: path)
+        } catch {
+            throw TemplateError("Path \(quoted(path)) is not valid: \(error.message)", at: mark)
         }
     }
 }

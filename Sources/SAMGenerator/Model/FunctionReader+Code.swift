@@ -32,7 +32,7 @@ extension FunctionReader {
                 at: handlerValue.mark)
         }
         var build = FunctionSpec.ZipBuild(
-            runtime: runtime, handler: handler, codePath: nil, inlineCode: nil, layers: try readLayers(),
+            runtime: runtime, handler: handler, codePath: nil, inlineCode: nil, layers: readLayers(),
             hasRequirements: false, hasPackageJSON: false)
         if own.contains("InlineCode"), let inline = try resolver.property("InlineCode", of: own) {
             let file =
@@ -62,7 +62,11 @@ extension FunctionReader {
         build.codePath = code
         build.hasRequirements = runtime.isPython && context.fileSystem.isFile(code + "/requirements.txt")
         build.hasPackageJSON = !runtime.isPython && context.fileSystem.isFile(code + "/package.json")
-        if !handlerModuleExists(module, runtime: runtime, in: [code] + build.layers.map { $0.contentPath }) {
+        // A Lambda Web Adapter function names its start script (`Handler: run.sh`, run by the adapter's wrapper):
+        // a file of that name in the code is what the handler means, not a module `run`.
+        if !handlerModuleExists(module, runtime: runtime, in: [code] + build.layers.map { $0.contentPath }),
+            !context.fileSystem.isFile(code + "/" + handler)
+        {
             context.log.warn(
                 "handler module \(module) of \(resource.logicalID) is not in its CodeUri or layers",
                 at: handlerValue.mark)
@@ -139,14 +143,19 @@ extension FunctionReader {
         return folders.contains { folder in candidates.contains { fs.isFile(folder + "/" + $0) } }
     }
 
-    /// Globals' layers, then the function's (SAM adds lists up).
-    func readLayers() throws(TemplateError) -> [LayerSpec] {
+    /// Globals' layers, then the function's (SAM adds lists up). Every bad entry is an error of its own (logged
+    /// here; `read()` then drops the function), not only the first.
+    func readLayers() -> [LayerSpec] {
         var layers: [LayerSpec] = []
         for reader in [globals, own].compactMap({ $0 }) {
             guard let node = reader["Layers"], !node.isNull else { continue }
             let items = node.sequence ?? [node]
             for item in items {
-                if let layer = try layer(item), !layers.contains(layer) { layers.append(layer) }
+                if let layer = attempt({ () throws(TemplateError) in try layer(item) }) ?? nil,
+                    !layers.contains(layer)
+                {
+                    layers.append(layer)
+                }
             }
         }
         if layers.count > 5 {

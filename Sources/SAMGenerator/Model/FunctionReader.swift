@@ -178,38 +178,67 @@ struct FunctionReader {
         return arch
     }
 
-    /// Globals' variables, then the function's (the function wins), sorted by name.
+    /// Globals' variables, then the function's (the function wins), sorted by name. Each variable is read on its
+    /// own: an unresolved value does not hide an invalid name next to it (every error is logged; `read()` then
+    /// drops the function).
     private func readEnvironment() throws(TemplateError) -> [(key: String, value: String)] {
         var merged: [String: String] = [:]
         for reader in [globals, own].compactMap({ $0 }) {
-            guard let environment = try resolver.property("Environment", of: reader) else { continue }
-            for entry in try environment.entries("Environment") where entry.key != "Variables" {
-                context.log.warn("Environment.\(entry.key) is not supported by esb; ignored", at: entry.keyMark)
-            }
-            guard let variables = environment["Variables"] else { continue }
-            for entry in try variables.entries("Environment.Variables") {
-                let value: String
-                switch entry.value.kind {
-                case .string(let text): value = text
-                case .null: value = ""
-                default: throw entry.value.wrongType("a string", for: "environment variable \(entry.key)")
+            for variable in try environmentVariables(of: reader) {
+                attempt { () throws(TemplateError) in
+                    guard FunctionConfig.isValidEnvironmentName(variable.key) else {
+                        throw TemplateError(
+                            "environment variable name \(quoted(variable.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*",
+                            at: variable.keyMark)
+                    }
+                    let resolved = try variable.value.get()
+                    let value: String
+                    switch resolved.kind {
+                    case .string(let text): value = text
+                    case .null: value = ""
+                    case .noValue: return
+                    default: throw resolved.wrongType("a string", for: "environment variable \(variable.key)")
+                    }
+                    if Self.reservedVariables.contains(variable.key) {
+                        // Lambda refuses these in a function's configuration; the box sets them itself (docs/manager.md).
+                        context.log.warn(
+                            "environment variable \(variable.key) is reserved by Lambda and set by the box itself; dropped",
+                            at: variable.keyMark)
+                        return
+                    }
+                    merged[variable.key] = value
                 }
-                guard FunctionConfig.isValidEnvironmentName(entry.key) else {
-                    throw TemplateError(
-                        "environment variable name \(quoted(entry.key)) is not valid: use [A-Za-z_][A-Za-z0-9_]*",
-                        at: entry.keyMark)
-                }
-                if Self.reservedVariables.contains(entry.key) {
-                    // Lambda refuses these in a function's configuration; the box sets them itself (docs/manager.md).
-                    context.log.warn(
-                        "environment variable \(entry.key) is reserved by Lambda and set by the box itself; dropped",
-                        at: entry.keyMark)
-                    continue
-                }
-                merged[entry.key] = value
             }
         }
         return merged.keys.sorted().map { ($0, merged[$0]!) }
+    }
+
+    /// The variables of `reader`'s `Environment`, each value resolved on its own when the map is written out
+    /// (the usual case); an `Environment` or `Variables` made by an intrinsic function is resolved as a whole.
+    private func environmentVariables(of reader: YAMLMappingReader) throws(TemplateError) -> [(
+        key: String, keyMark: YAMLMark, value: Result<TemplateValue, TemplateError>
+    )] {
+        guard let node = reader["Environment"], !node.isNull else { return [] }
+        let writtenOut = Intrinsic(node) == nil && node.mapping != nil
+        if writtenOut {
+            let environment = try SAMTemplate.reader(node)
+            for entry in environment.entries where entry.key != "Variables" {
+                context.log.warn("Environment.\(entry.key) is not supported by esb; ignored", at: entry.keyNode.mark)
+            }
+            guard let variables = environment["Variables"], !variables.isNull else { return [] }
+            if Intrinsic(variables) == nil, variables.mapping != nil {
+                return try SAMTemplate.reader(variables).entries.map { entry in
+                    let value = Result { () throws(TemplateError) in try resolver.resolve(entry.value) }
+                    return (entry.key, entry.keyNode.mark, value)
+                }
+            }
+        }
+        guard let environment = try resolver.property("Environment", of: reader) else { return [] }
+        for entry in try environment.entries("Environment") where entry.key != "Variables" && !writtenOut {
+            context.log.warn("Environment.\(entry.key) is not supported by esb; ignored", at: entry.keyMark)
+        }
+        guard let variables = environment["Variables"], !variables.isNull, !variables.isNoValue else { return [] }
+        return try variables.entries("Environment.Variables").map { ($0.key, $0.keyMark, .success($0.value)) }
     }
 
     /// Lambda's reserved variables (its "defined runtime environment variables"), and the two the box adds

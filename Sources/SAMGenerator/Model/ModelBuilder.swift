@@ -10,6 +10,7 @@ struct ModelBuilder {
         var model = ProjectModel()
         let globalsFunction = readGlobals()
         var functionNames: [String: YAMLMark] = [:]
+        var imageNames: [String: (name: String, mark: YAMLMark)] = [:]
         var tableNames: [String: YAMLMark] = [:]
         var bucketNames: [String: YAMLMark] = [:]
         var apis: [SAMTemplate.Resource] = []
@@ -34,6 +35,7 @@ struct ModelBuilder {
                     let function = reader.read()
                     if let function {
                         try claim(function.name, kind: "function", in: &functionNames, at: function.mark)
+                        try claimImageName(of: function, in: &imageNames)
                         model.functions.append(function)
                     }
                     // Read the events even when the function failed, so that their errors are reported too.
@@ -65,6 +67,16 @@ struct ModelBuilder {
                         "\(resource.type) settings (stages, CORS, authorizers, domains) are not applied by the box; its routes come from its OpenAPI Body's Lambda proxy integrations",
                         at: resource.mark)
                     apis.append(resource)
+                case "AWS::Serverless::Connector":
+                    // IAM permissions between resources, as SAM's embedded `Connectors` attribute (SAMTemplate).
+                    context.log.noEffect(
+                        "connector \(resource.logicalID) (IAM permissions) has no effect in the box",
+                        group: "Connectors",
+                        at: resource.mark)
+                case "AWS::Serverless::Application":
+                    context.log.warn(
+                        "nested application \(resource.logicalID) (AWS::Serverless::Application) is not generated: esb does not read its template, so its functions and routes are not in the box; its outputs (!GetAtt App.Outputs.Name) are placeholders",
+                        at: resource.mark)
                 case let type where NoEffectSettings.isNoEffect(resourceType: type):
                     context.log.noEffect(
                         "resource type \(type) has no meaning in the box; \(resource.logicalID) is ignored",
@@ -138,9 +150,24 @@ struct ModelBuilder {
         names[name] = mark
     }
 
+    /// Function names that differ only by case (`OrderFn`, `orderfn`) are refused: Docker image names are lower
+    /// case, so both would be built as one image (`orderfn:latest`) and each build would replace the other's, and
+    /// their `functions/<name>` folders would be one on a case-insensitive file system (docs/sam-support.md).
+    private func claimImageName(
+        of function: FunctionSpec, in names: inout [String: (name: String, mark: YAMLMark)]
+    ) throws(TemplateError) {
+        let image = NameRules.imageRepository(function.name)
+        if let first = names[image] {
+            throw TemplateError(
+                "function name \(quoted(function.name)) differs from \(quoted(first.name)) (line \(first.mark.line)) only by case: both would be built as the image \(quoted(image)) (Docker image names are lower case); rename one",
+                at: function.mark)
+        }
+        names[image] = (function.name, function.mark)
+    }
+
     /// The keys esb reads in the Globals sections of APIs.
     static let readInGlobals: [String: Set<String>] = [
-        "Api": ["Cors", "MergeDefinitions"], "HttpApi": ["CorsConfiguration"],
+        "Api": ["Cors", "MergeDefinitions", "StageName"], "HttpApi": ["CorsConfiguration", "StageName"],
     ]
 
     /// `Globals.Function`, after warning about unsupported keys and sections.
@@ -149,7 +176,8 @@ struct ModelBuilder {
         var function: YAMLMappingReader?
         for entry in globals.entries {
             // Globals.Api's MergeDefinitions decides which event routes are served (EventReader); its Cors and
-            // Globals.HttpApi's CorsConfiguration are the APIs' (CORSReader). The rest warns, key by key.
+            // Globals.HttpApi's CorsConfiguration are the APIs' (CORSReader); StageName names the stage that
+            // `!Ref Api.Stage` stands for (TemplateResolver+APIStages.swift). The rest warns, key by key.
             if let read = Self.readInGlobals[entry.key], let section = try? SAMTemplate.reader(entry.value) {
                 context.warnUnsupported(section, supported: read, what: "Globals.\(entry.key)")
                 continue

@@ -106,8 +106,22 @@ struct OpenAPIRouteReader {
             }
             return nil
         }
-        let uri = try resolver.resolve(uriNode)
+        let isAWS = type?.lowercased() == "aws"
+        // A service integration's URI (a queue's path, a table's action) is not the box's: a parameter without a
+        // value there is not needed.
+        let uri =
+            isAWS && resolver.missingParameter(in: uriNode) != nil
+            ? TemplateValue.string("", at: uriNode.mark, known: false) : try resolver.resolve(uriNode)
         guard case .string(let text) = uri.kind, let name = Self.lambdaFunctionName(inIntegrationURI: text) else {
+            if isAWS {
+                // A REST API's AWS service integration (SQS SendMessage, DynamoDB PutItem, Step Functions...).
+                var service: String?
+                if case .string(let text) = uri.kind, uri.isKnown { service = Self.serviceName(inIntegrationURI: text) }
+                context.log.warn(
+                    "integration of type \"aws\" to \(service.map { "the AWS service " + $0 } ?? "an AWS service") (an AWS service integration) is not supported by the box\(place); route ignored",
+                    at: mark)
+                return nil
+            }
             if type?.lowercased() != "aws_proxy" { return nil }
             context.log.warn("integration URI does not name a Lambda function\(place); route ignored", at: mark)
             return nil
@@ -126,6 +140,13 @@ struct OpenAPIRouteReader {
             return nil
         }
         return name
+    }
+
+    /// `arn:aws:apigateway:REGION:SERVICE:action/...` or `...:SERVICE:path/...` → `SERVICE` (`sqs`, `dynamodb`).
+    static func serviceName(inIntegrationURI uri: String) -> String? {
+        let parts = uri.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "apigateway", !parts[4].isEmpty else { return nil }
+        return String(parts[4])
     }
 
     /// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations`

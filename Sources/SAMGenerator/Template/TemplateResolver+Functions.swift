@@ -128,6 +128,8 @@ extension TemplateResolver {
     /// placeholder with a warning.
     func attribute(of logicalID: String, _ attribute: String, at mark: YAMLMark) throws(TemplateError) -> TemplateValue
     {
+        // `${MyApi.Stage}`, `${MyApi.Deployment}`: SAM's references to the stage and deployment it generates.
+        if let value = try apiAttribute(of: logicalID, attribute, at: mark) { return value }
         guard let resource = template.resource(logicalID) else {
             if let implicit = try implicitResource(logicalID) {
                 if attribute == "Arn", implicit.type == "AWS::IAM::Role" {

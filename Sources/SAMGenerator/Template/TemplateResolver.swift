@@ -153,6 +153,7 @@ final class TemplateResolver {
             }
         }
         if let implicit = try implicitResource(name) { return .string(implicit.name, at: mark) }
+        if let stage = try apiStageReference(name, at: mark) { return stage }
         throw TemplateError(
             "unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name", at: mark)
     }
