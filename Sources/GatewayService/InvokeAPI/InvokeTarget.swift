@@ -28,7 +28,10 @@ public struct InvokeTarget: Sendable, Equatable {
 
     /// True when `path` has the Invoke API's shape `/2015-03-31/functions/{name}/invocations`.
     public static func isInvokePath(_ path: Substring) -> Bool {
-        path.hasPrefix(pathPrefix) && path.hasSuffix(pathSuffix) && path.count > pathPrefix.count + pathSuffix.count
+        // The byte count first: it is constant time and turns away every usual route path (shorter than the two
+        // affixes) before the prefix comparison, which took a thousand instructions per proxied request.
+        path.utf8.count > pathPrefix.utf8.count + pathSuffix.utf8.count && path.hasPrefix(pathPrefix)
+            && path.hasSuffix(pathSuffix)
     }
 
     /// Parses the still percent-encoded `{name}` of an Invoke API path and the raw query; nil when the path
