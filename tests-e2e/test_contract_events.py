@@ -243,3 +243,41 @@ def test_function_environment(contract_gw, contract_auth):
     assert env["AWS_ENDPOINT_URL_LAMBDA"] == "https://127.0.0.1:1"
     # ${NAME} from the Manager's environment, $$ → $, unknown names stay
     assert env["GREETING"] == "hello contract $HOME $UNKNOWN_CONTRACT_VAR"
+
+
+# --- what describes only the client's connection (docs/gateway.md, "Event headers") ------------------------------
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_connection_headers_stay_out_of_the_event_and_a_chunked_body_gets_its_length(contract_gw, tmp_path, path):
+    """curl's chunked upload with `Expect: 100-continue` and a `Connection` that lists another field: none of the
+    connection's own fields reach the function (RFC 9110 §7.6.1; Node's fetch refuses to forward them), and the
+    body, read whole, is announced by its length."""
+    import subprocess
+    upload = tmp_path / "upload.json"
+    upload.write_bytes(b'{"k": "chunked"}')
+    p = subprocess.run(["curl", "-sk", "--max-time", "60", "-T", str(upload), "-X", "POST",
+                        "-H", "Transfer-Encoding: chunked", "-H", "Expect: 100-continue",
+                        "-H", "Connection: keep-alive, X-Hop", "-H", "X-Hop: 1", "-H", "Keep-Alive: timeout=5",
+                        "-H", "X-Kept: yes", "-H", "Content-Type: application/json", contract_gw.url + path],
+                       capture_output=True, timeout=90)
+    assert p.returncode == 0, p.stderr
+    event = json.loads(p.stdout)["event"]
+    names = {name.lower() for name in event["headers"]}
+    assert not names & {"transfer-encoding", "expect", "connection", "x-hop", "keep-alive"}, event["headers"]
+    lower = {k.lower(): v for k, v in event["headers"].items()}
+    assert lower["content-length"] == "16" and lower["x-kept"] == "yes"
+    assert event["body"] == '{"k": "chunked"}'
+    if path == "/open":
+        assert {k.lower() for k in event["multiValueHeaders"]} == names
+
+
+@pytest.mark.parametrize("path", ["/open", "/v2/open"])
+def test_a_functions_date_header_is_remapped_not_doubled(contract_gw, path):
+    """The gateway sends its own `Date`; a function's goes out as API Gateway remaps it, `x-amzn-Remapped-Date`
+    (two `Date` lines made requests join them into a value no date parser reads)."""
+    result = {"statusCode": 200, "headers": {"Date": "Tue, 01 Jan 2019 00:00:00 GMT"}, "body": "x"}
+    status, headers, doc = send(contract_gw, "POST", path, [("Content-Type", "application/json")],
+                                json.dumps({"return": result}).encode())
+    assert status == 200 and doc == b"x", (status, doc)
+    assert len(headers["date"]) == 1 and headers["date"][0] != "Tue, 01 Jan 2019 00:00:00 GMT", headers
+    assert headers["x-amzn-remapped-date"] == ["Tue, 01 Jan 2019 00:00:00 GMT"], headers

@@ -169,6 +169,16 @@ func malformedRestResults(payload: String, reason: String) {
     #expect(r.headers.map(\.name) == ["X-Ok", "Content-Type"])
 }
 
+/// The gateway writes its own `Date`: a function's goes out as API Gateway remaps it, so a response never has two.
+@Test(arguments: [Route.PayloadFormat.v1, .v2])
+func aFunctionsDateIsRemapped(format: Route.PayloadFormat) throws {
+    let r = try map(
+        #"{"statusCode":200,"headers":{"date":"Tue, 01 Jan 2019 00:00:00 GMT","X-Ok":"fine"},"body":"ok"}"#, format)
+    #expect(!r.headers.contains { $0.name.lowercased() == "date" })
+    #expect(r.headers.first { $0.name == "x-amzn-Remapped-Date" }?.value == "Tue, 01 Jan 2019 00:00:00 GMT")
+    #expect(r.headers.contains { $0.name == "X-Ok" })
+}
+
 @Test(arguments: [100, 101, 103, 199])
 func interimStatusCodesAreMalformedIn2(code: Int) {
     #expect(throws: ProxyResultError.malformedResult("statusCode \(code) is not an HTTP status")) {

@@ -50,6 +50,32 @@ import Testing
         #expect(e["requestContext"]?["identity"]?["sourceIp"] == "203.0.113.9")
     }
 
+    /// docs/gateway.md "Event headers": what described only the client's connection is not the function's.
+    @Test func connectionHeadersStayOutAndAChunkedBodyGetsItsLength() async throws {
+        let h = try DispatcherHarness()
+        let headers: HTTPHeaders = [
+            "Host": "box.local", "Connection": "keep-alive, X-Hop", "X-Hop": "1", "Keep-Alive": "timeout=5",
+            "TE": "trailers", "Upgrade": "h2c", "Proxy-Connection": "keep-alive", "Expect": "100-continue",
+            "Transfer-Encoding": "chunked", "X-Kept": "yes",
+        ]
+        let r = await h.dispatcher.handle(
+            HTTPRequest(method: "POST", target: "/open", headers: headers, body: Array("hello".utf8)),
+            peer: "127.0.0.1:40000")
+        #expect(r.status == 200)
+        let e = try JSONValue(parsing: try #require(h.invoker.recorded.last).payload)
+        guard case .object(let sent)? = e["headers"] else {
+            Issue.record("no headers object")
+            return
+        }
+        #expect(
+            sent.members.map(\.key) == [
+                "Host", "Content-Length", "X-Kept", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto",
+                "X-Amzn-Trace-Id",
+            ])
+        #expect(e["headers"]?["Content-Length"] == "5")
+        #expect(e["multiValueHeaders"]?["Connection"] == nil && e["multiValueHeaders"]?["X-Hop"] == nil)
+    }
+
     @Test func version2EventsCarryThemLowerCase() async throws {
         let h = try DispatcherHarness()
         let r = await h.send("GET", "/api/items/7", headers: h.bearer())

@@ -143,7 +143,17 @@ public enum ProxyResult {
     static func finish(
         status: Int, headers: [(name: String, value: String)], body: [UInt8], defaultContentType: Bool = true
     ) -> ProxyResponse {
-        var fields = headers.filter { isSafeName($0.name) && isSafeValue($0.value) && !isFraming($0.name) }
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(headers.count + 1)
+        for field in headers where isSafeName(field.name) && isSafeValue(field.value) && !isFraming(field.name) {
+            // The gateway sends its own `Date`, and a response has one: a function's goes out under the name API
+            // Gateway remaps it to (docs/events-and-auth.md).
+            if field.name.utf8.count == 4, ASCII.equalsIgnoringCase(field.name, "Date") {
+                fields.append((name: "x-amzn-Remapped-Date", value: field.value))
+            } else {
+                fields.append(field)
+            }
+        }
         if defaultContentType && !fields.contains(where: { ASCII.equalsIgnoringCase($0.name, "Content-Type") }) {
             fields.append((name: "Content-Type", value: "application/json"))
         }

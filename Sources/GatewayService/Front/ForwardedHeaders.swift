@@ -27,15 +27,31 @@ struct ForwardedHeaders: Sendable {
         proto = (trusted ? headers["X-Forwarded-Proto"] : nil) ?? "https"
     }
 
-    /// `headers` without any client `X-Forwarded-*` of the three, then ours, in API Gateway's order.
-    func apply(to headers: HTTPHeaders) -> [(name: String, value: String)] {
+    /// The event's headers: the client's as received, then the three `X-Forwarded-*` in API Gateway's order,
+    /// without the client's own three and without what described only its connection to the gateway (RFC 9110
+    /// §7.6.1, docs/gateway.md "Event headers"): hop-by-hop fields and those a `Connection` header lists, and an
+    /// `Expect` the gateway already answered. A chunked body was read whole, so its `Transfer-Encoding` becomes
+    /// the `Content-Length` of the bytes the function receives, as a proxy that reads the body first sends it.
+    func eventHeaders(from headers: HTTPHeaders, bodyLength: Int) -> [(name: String, value: String)] {
         // One array sized for all of them (a map, a filter and three appends made three).
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count + 3)
+        let listed = headers.connectionOptions  // empty unless the client sent `Connection`
+        var lengthWritten = false
         // By index: iterating the fields and the three names by value copied (retained) each name it compared.
         let fields = headers.fields
-        for i in fields.indices where !Self.isForwardedName(fields[i].name) {
-            out.append((name: fields[i].name, value: fields[i].value))
+        for i in fields.indices {
+            let name = fields[i].name
+            if Self.isForwardedName(name) || HTTPHeaders.namesEqual(name, "Expect") { continue }
+            if HTTPHeaders.isHopByHop(name) {
+                if !lengthWritten, HTTPHeaders.namesEqual(name, "Transfer-Encoding") {
+                    out.append((name: "Content-Length", value: String(bodyLength)))
+                    lengthWritten = true
+                }
+                continue
+            }
+            if !listed.isEmpty, listed.contains(where: { HTTPHeaders.namesEqual($0, name) }) { continue }
+            out.append((name: name, value: fields[i].value))
         }
         out.append((name: "X-Forwarded-For", value: forwardedFor))
         out.append((name: "X-Forwarded-Port", value: port))

@@ -39,7 +39,7 @@ final class ProxyHandler: Sendable {
         let template = route.path.template
         let proxyInput = ProxyRequestInput(
             method: request.method, rawPath: String(request.path), rawQuery: request.query.map(String.init),
-            headers: forwarded.apply(to: request.headers),
+            headers: forwarded.eventHeaders(from: request.headers, bodyLength: request.body.count),
             body: request.body, sourceIP: trace.sourceIP(trusting: env.trustedProxies, headers: request.headers),
             requestID: trace.identity.requestID, traceID: trace.identity.traceID, resourcePath: template,
             routeMethod: route.method.rawValue,

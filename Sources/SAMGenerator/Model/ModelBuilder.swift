@@ -97,11 +97,14 @@ struct ModelBuilder {
                 try? context.resolver.resourceName($0.logicalID)
             })
         var documentRoutes: [String: [RouteSpec]] = [:]
+        var documentCORS: [String: CORSReader.OpenAPIExtension] = [:]
         for api in apis {
             do {
-                documentRoutes[api.logicalID] = try OpenAPIRouteReader(
+                let reading = try OpenAPIRouteReader(
                     context: context, resource: api, functionNames: names, templateFunctionNames: all
                 ).read()
+                documentRoutes[api.logicalID] = reading?.routes
+                documentCORS[api.logicalID] = reading?.cors
             } catch {
                 context.log.error(error)
             }
@@ -109,16 +112,19 @@ struct ModelBuilder {
         model.routes = routesOfDocumentedAPIs(model.routes, documents: documentRoutes, functions: names)
         for api in apis { model.routes += documentRoutes[api.logicalID] ?? [] }
         model.routes = uniqueRoutes(model.routes)
-        model.routes = routesWithCORS(model.routes)
+        model.routes = routesWithCORS(model.routes, documents: documentCORS)
         return model
     }
 
-    /// Each route with the CORS settings of its API (docs/sam-support.md "CORS"), read once per API that has routes.
-    private func routesWithCORS(_ routes: [RouteSpec]) -> [RouteSpec] {
+    /// Each route with the CORS settings of its API (docs/sam-support.md "CORS"), read once per API that has routes;
+    /// `documents` are the `x-amazon-apigateway-cors` of HTTP APIs' OpenAPI documents.
+    private func routesWithCORS(
+        _ routes: [RouteSpec], documents: [String: CORSReader.OpenAPIExtension]
+    ) -> [RouteSpec] {
         let reader = CORSReader(context: context)
         var policies: [String: CORSPolicy] = [:]
         for api in Set(routes.compactMap(\.api)).sorted() {
-            policies[api] = reader.policy(ofAPI: api)
+            policies[api] = reader.policy(ofAPI: api, document: documents[api])
         }
         return routes.map { route in
             var route = route

@@ -24,9 +24,30 @@ struct OpenAPIRouteReader {
     /// `AWS::ApiGatewayV2::Api` (which SAM passes through as written).
     var bodyKey: String { resource.type.hasPrefix("AWS::Serverless::") ? "DefinitionBody" : "Body" }
 
-    /// The document's Lambda proxy routes; nil when the API has no document esb can read (said in a warning).
-    func read() throws(TemplateError) -> [RouteSpec]? {
+    /// What esb reads of an API's OpenAPI document: its Lambda proxy routes and, for an `AWS::Serverless::HttpApi`,
+    /// its `x-amazon-apigateway-cors` (applied by `CORSReader`).
+    struct Reading {
+        var routes: [RouteSpec]
+        var cors: CORSReader.OpenAPIExtension?
+    }
+
+    /// The document's routes and CORS extension; nil when the API has no document esb can read (said in a warning).
+    func read() throws(TemplateError) -> Reading? {
         guard let (document, origin) = try document() else { return nil }
+        // AWS documents x-amazon-apigateway-cors for HTTP APIs only; a REST API's CORS in its document is OPTIONS
+        // mock integrations, which are not the box's (docs/sam-support.md "CORS"). A plain AWS::ApiGatewayV2::Api
+        // applies no CORS setting in the box.
+        var cors: CORSReader.OpenAPIExtension?
+        if resource.type == "AWS::Serverless::HttpApi", let node = document[CORSReader.OpenAPIExtension.key],
+            !node.isNull
+        {
+            cors = CORSReader.OpenAPIExtension(node: node, origin: origin)
+        }
+        return Reading(routes: try routes(of: document, origin: origin), cors: cors)
+    }
+
+    /// The document's Lambda proxy routes.
+    private func routes(of document: YAMLNode, origin: YAMLMark?) throws(TemplateError) -> [RouteSpec] {
         guard let paths = document["paths"], let pairs = paths.mapping else { return [] }
         var routes: [RouteSpec] = []
         for pathPair in pairs {

@@ -17,6 +17,9 @@ struct SAMTemplate {
         var metadata: YAMLNode?
     }
 
+    /// `Transform` names `AWS::LanguageExtensions`: `Fn::FindInMap`'s `DefaultValue` and `Fn::Length` are applied
+    /// (TemplateResolver+Functions.swift; docs/sam-support.md "Intrinsic functions").
+    var languageExtensions = false
     var parameters: YAMLMappingReader?
     var mappings: YAMLMappingReader?
     var conditions: YAMLMappingReader?
@@ -42,7 +45,10 @@ struct SAMTemplate {
         for entry in top.entries where !Self.knownSections.contains(entry.key) {
             log.warn("unsupported template section \(quoted(entry.key)) ignored", at: entry.keyNode.mark)
         }
-        if let transform = top["Transform"] { Self.checkTransform(transform, log: log) }
+        if let transform = top["Transform"] {
+            Self.checkTransform(transform, log: log)
+            languageExtensions = (transform.sequence ?? [transform]).contains { $0.scalar == Self.languageExtensions }
+        }
         parameters = try top.optional("Parameters").map { n throws(TemplateError) in try Self.reader(n) }
         mappings = try top.optional("Mappings").map { n throws(TemplateError) in try Self.reader(n) }
         conditions = try top.optional("Conditions").map { n throws(TemplateError) in try Self.reader(n) }
@@ -108,9 +114,16 @@ struct SAMTemplate {
         }
     }
 
+    static let languageExtensions = "AWS::LanguageExtensions"
+
+    /// Transforms other than SAM's warn. AWS::LanguageExtensions does not: what it adds is applied where esb needs
+    /// it (`Fn::FindInMap` defaults, `Fn::Length`), refused where it names it (`Fn::ForEach`), a placeholder with its
+    /// own warning (`Fn::ToJsonString`) or without effect in the box (intrinsics in `DeletionPolicy`).
     private static func checkTransform(_ node: YAMLNode, log: DiagnosticLog) {
         for item in node.sequence ?? [node] {
-            guard let name = item.scalar, name != "AWS::Serverless-2016-10-31" else { continue }
+            guard let name = item.scalar, name != "AWS::Serverless-2016-10-31", name != languageExtensions else {
+                continue
+            }
             log.warn("transform \(quoted(name)) is not applied by esb", at: item.mark)
         }
     }

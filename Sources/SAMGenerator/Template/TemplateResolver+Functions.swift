@@ -17,6 +17,7 @@ extension TemplateResolver {
         case "Fn::Select": return try select(call)
         case "Fn::Split": return try split(call)
         case "Fn::FindInMap": return try findInMap(call)
+        case "Fn::Length" where template.languageExtensions: return try length(call)
         case "Fn::If": return try ifThenElse(call)
         case "Fn::ImportValue":
             let name = try resolve(call.argument).string("Fn::ImportValue's export name")
@@ -223,8 +224,28 @@ extension TemplateResolver {
         return TemplateValue(kind: .list(parts), mark: call.mark, isKnown: source.isKnown)
     }
 
+    /// `[MapName, TopLevelKey, SecondLevelKey]`; with AWS::LanguageExtensions also a fourth `{DefaultValue: value}`,
+    /// the value when a key is missing from the mapping (the mapping itself must exist, as AWS documents it).
     private func findInMap(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
-        let items = try arguments(call, count: 3...3, shape: "[MapName, TopLevelKey, SecondLevelKey]")
+        let shape = "[MapName, TopLevelKey, SecondLevelKey]"
+        let items: [YAMLNode]
+        if template.languageExtensions {
+            items = try arguments(
+                call, count: 3...4, shape: shape + " or [MapName, TopLevelKey, SecondLevelKey, {DefaultValue: value}]")
+        } else if call.argument.sequence?.count == 4, Intrinsic(call.argument) == nil {
+            throw TemplateError(
+                "Fn::FindInMap takes \(shape); a fourth item {DefaultValue: ...} needs Transform AWS::LanguageExtensions",
+                at: call.argument.mark)
+        } else {
+            items = try arguments(call, count: 3...3, shape: shape)
+        }
+        var defaultValue: YAMLNode?
+        if items.count == 4 {
+            guard Intrinsic(items[3]) == nil, items[3].mapping?.count == 1, let node = items[3]["DefaultValue"] else {
+                throw TemplateError("Fn::FindInMap's fourth item must be {DefaultValue: value}", at: items[3].mark)
+            }
+            defaultValue = node
+        }
         let values = [try resolve(items[0]), try resolve(items[1]), try resolve(items[2])]
         // A key the box cannot know (a parameter without a value, already an error): no second error about it.
         guard values.allSatisfy(\.isKnown) else { return .string("<FindInMap>", at: call.mark, known: false) }
@@ -236,15 +257,27 @@ extension TemplateResolver {
         guard let mappings = template.mappings, let map = mappings[keys[0]] else {
             throw TemplateError("Fn::FindInMap: no mapping \(quoted(keys[0])) in Mappings", at: items[0].mark)
         }
-        guard let top = try SAMTemplate.reader(map)[keys[1]] else {
-            throw TemplateError("Fn::FindInMap: mapping \(keys[0]) has no key \(quoted(keys[1]))", at: items[1].mark)
-        }
-        guard let value = try SAMTemplate.reader(top)[keys[2]] else {
+        let top = try SAMTemplate.reader(map)[keys[1]]
+        let found = try top.flatMap { n throws(TemplateError) in try SAMTemplate.reader(n)[keys[2]] }
+        guard let value = found ?? defaultValue else {
+            if top == nil {
+                throw TemplateError(
+                    "Fn::FindInMap: mapping \(keys[0]) has no key \(quoted(keys[1]))", at: items[1].mark)
+            }
             throw TemplateError("Fn::FindInMap: \(keys[0]).\(keys[1]) has no key \(quoted(keys[2]))", at: items[2].mark)
         }
         var resolved = try resolve(value)
         resolved.mark = call.mark
         return resolved
+    }
+
+    /// `Fn::Length` (AWS::LanguageExtensions): the number of items of a list (written, or made by an intrinsic
+    /// function such as `Fn::Split` or a `CommaDelimitedList` parameter), as text like every number.
+    private func length(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
+        let value = try resolve(call.argument)
+        // Made from a value only AWS knows: its length is unknown too (the placeholder is warned already).
+        guard value.isKnown else { return .string("<Fn::Length>", at: call.mark, known: false) }
+        return .string(String(try value.list("Fn::Length's argument").count), at: call.mark)
     }
 
     private func ifThenElse(_ call: Intrinsic) throws(TemplateError) -> TemplateValue {
