@@ -37,7 +37,7 @@ struct LanguageExtensionsTests {
         ("!FindInMap [Sizes, prod, Memory]", "1024"),
         ("!Length [a, b, c]", "3"),
         ("!Length []", "0"),
-        ("!Length !Ref Origins", "2"),
+        ("!Length {Ref: Origins}", "2"),
         ("{\"Fn::Length\": !Split [\"/\", \"a/b/c/d\"]}", "4"),
         ("!Length [a, !Ref AWS::NoValue]", "1"),
     ])
@@ -50,10 +50,10 @@ struct LanguageExtensionsTests {
     }
 
     @Test(arguments: [
-        ("!FindInMap [Nope, dev, Memory, {DefaultValue: 1}]", "1:13", "Fn::FindInMap: no mapping \"Nope\""),
-        ("!FindInMap [Sizes, dev, Memory, 128]", "1:33", "Fn::FindInMap's fourth item must be {DefaultValue: value}"),
-        ("!FindInMap [Sizes, dev, Memory, {Default: 1}]", "1:33", "Fn::FindInMap's fourth item must be"),
-        ("!FindInMap [Sizes, test, Memory]", "1:20", "Fn::FindInMap: mapping Sizes has no key \"test\""),
+        ("!FindInMap [Nope, dev, Memory, {DefaultValue: 1}]", "1:16", "Fn::FindInMap: no mapping \"Nope\""),
+        ("!FindInMap [Sizes, dev, Memory, 128]", "1:36", "Fn::FindInMap's fourth item must be {DefaultValue: value}"),
+        ("!FindInMap [Sizes, dev, Memory, {Default: 1}]", "1:36", "Fn::FindInMap's fourth item must be"),
+        ("!FindInMap [Sizes, test, Memory]", "1:23", "Fn::FindInMap: mapping Sizes has no key \"test\""),
         ("!Length abc", "1:4", "Fn::Length's argument must be a list, found a string"),
     ])
     func rejects(_ expression: String, _ position: String, _ message: String) throws {
@@ -74,12 +74,13 @@ struct LanguageExtensionsTests {
         let log = DiagnosticLog(path: "t.yaml")
         let resolver = try IntrinsicFunctionTests.resolver(log)
         #expect(!resolver.template.languageExtensions)
-        let node = try YAMLDocument.parse("v: !FindInMap [Sizes, test, Memory, {DefaultValue: 1}]", path: "e.yaml")["v"]!
+        let node = try YAMLDocument.parse("v: !FindInMap [Sizes, test, Memory, {DefaultValue: 1}]", path: "e.yaml")[
+            "v"]!
         do {
             let value = try resolver.resolve(node)
             Issue.record("resolved to \(value)")
         } catch {
-            #expect("\(error.mark)" == "1:15")
+            #expect("\(error.mark)" == "1:4")
             #expect(
                 error.message
                     == "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]; a fourth item {DefaultValue: ...} needs Transform AWS::LanguageExtensions"

@@ -115,6 +115,44 @@ struct PublicTemplateReviewTests {
         }
     }
 
+    // SAM does not strip a StageName that is not alphanumeric (`v1.0` gives no `DottedApiv10Stage`): it names the
+    // stage `<Api>Stage` and a hash of the name, which esb does not compute. The error says so and what to write.
+    @Test func aStageNameThatIsNotAlphanumericHasAHashedIdAndTheErrorSaysSo() throws {
+        let log = DiagnosticLog(path: "t.yaml")
+        let text = """
+            Resources:
+              DottedApi: {Type: AWS::Serverless::Api, Properties: {StageName: v1.0}}
+              DottedHttp: {Type: AWS::Serverless::HttpApi, Properties: {StageName: my-stage}}
+            """
+        let resolver = try Self.stageResolver(text, log)
+        let hint = { (api: String, stage: String) in
+            "; SAM names the stage of \(api) (StageName \"\(stage)\", not alphanumeric) \(api)Stage followed by a hash of the name, which esb does not compute: use !Ref \(api).Stage for its name"
+        }
+        for (expression, api, stage) in [
+            ("!Ref DottedApiv10Stage", "DottedApi", "v1.0"), ("!Ref DottedApiStage5d8e1f0a2b", "DottedApi", "v1.0"),
+            ("!Sub \"${DottedHttpmystageStage}\"", "DottedHttp", "my-stage"),
+        ] {
+            let node = try YAMLDocument.parse("v: " + expression, path: "e.yaml")["v"]!
+            do {
+                let value = try resolver.resolve(node)
+                Issue.record("\(expression) resolved to \(value)")
+            } catch {
+                #expect(error.message.hasSuffix(hint(api, stage)), "\(error.message)")
+            }
+        }
+        // The documented way resolves; a name that is no stage id gets no hint.
+        let stage = try YAMLDocument.parse("v: !Ref DottedApi.Stage", path: "e.yaml")["v"]!
+        #expect(try resolver.resolve(stage).kind == .string("v1.0"))
+        let other = try YAMLDocument.parse("v: !Ref DottedApiThing", path: "e.yaml")["v"]!
+        do {
+            _ = try resolver.resolve(other)
+            Issue.record("DottedApiThing resolved")
+        } catch {
+            #expect(
+                error.message.hasSuffix("no parameter, pseudo parameter or resource of that name"), "\(error.message)")
+        }
+    }
+
     @Test func theStageReachesTheFunctionsEnvironment() throws {
         let template = """
             Transform: AWS::Serverless-2016-10-31

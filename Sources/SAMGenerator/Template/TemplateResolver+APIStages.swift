@@ -27,6 +27,21 @@ extension TemplateResolver {
         return nil
     }
 
+    /// Said after an unresolved `name` that looks like the stage id of an API whose `StageName` is not alphanumeric
+    /// (`v1.0`): SAM does not drop the other characters (no `MyApiv10Stage`) but names that stage `<Api>Stage` and
+    /// a hash of the name, which esb does not compute (docs/sam-support.md "Intrinsic functions").
+    func hashedStageHint(_ name: String) -> String? {
+        for api in allAPIStages() where name.hasPrefix(api.logicalID) && name.count > api.logicalID.count {
+            guard name.hasSuffix("Stage") || name.dropFirst(api.logicalID.count).hasPrefix("Stage"),
+                let node = api.stageNode, Intrinsic(node) == nil, let text = node.scalar,
+                !(api.http && text == "$default"), !Self.isAlphanumeric(text)
+            else { continue }
+            return
+                "; SAM names the stage of \(api.logicalID) (StageName \(quoted(text)), not alphanumeric) \(api.logicalID)Stage followed by a hash of the name, which esb does not compute: use !Ref \(api.logicalID).Stage for its name"
+        }
+        return nil
+    }
+
     /// `Stage` and `Deployment` of the SAM API `logicalID` (also an implicit one); nil for any other attribute or
     /// resource.
     func apiAttribute(of logicalID: String, _ attribute: String, at mark: YAMLMark) throws(TemplateError)
@@ -91,16 +106,17 @@ extension TemplateResolver {
         return value
     }
 
+    /// A stage name SAM puts into the stage's logical id as it is (letters and digits only).
+    private static func isAlphanumeric(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+    }
+
     /// The logical ids SAM gives the stage: `<Api><StageName>Stage` for an alphanumeric name, `<Api>Stage` for a
     /// name made by an intrinsic function (also `<Api><value>Stage`, the value it resolves to),
     /// `<Api>ApiGatewayDefaultStage` for an HTTP API's `$default`.
     private func generatedStageIDs(_ api: APIStage) throws(TemplateError) -> [String] {
-        func isAlphanumeric(_ text: String) -> Bool {
-            !text.isEmpty
-                && text.unicodeScalars.allSatisfy {
-                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))
-                }
-        }
+        let isAlphanumeric = Self.isAlphanumeric
         guard let node = api.stageNode else {
             return [api.logicalID + (api.http ? "ApiGatewayDefaultStage" : "ProdStage")]
         }

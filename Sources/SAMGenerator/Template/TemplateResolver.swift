@@ -155,7 +155,8 @@ final class TemplateResolver {
         if let implicit = try implicitResource(name) { return .string(implicit.name, at: mark) }
         if let stage = try apiStageReference(name, at: mark) { return stage }
         throw TemplateError(
-            "unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name", at: mark)
+            "unresolved reference \(quoted(name)): no parameter, pseudo parameter or resource of that name"
+                + (hashedStageHint(name) ?? ""), at: mark)
     }
 
     /// Resources SAM creates itself and templates refer to (docs/sam-support.md): `Fn.Alias` and `Fn.Version`
