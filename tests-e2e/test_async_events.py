@@ -4,12 +4,13 @@ with dead records and on_failure, event_max_age, a full spool, damaged spool rec
 the functions' own output (tests-e2e/async_support.py)."""
 import json
 import os
+import re
 import signal
 import time
 
 import pytest
 
-from async_support import admit_record, executions, metric, new_ids, send_events
+from async_support import INVOKE_PATH, admit_record, executions, metric, new_ids, send_events
 from contract.box import Box, wait_until
 
 FUNCTIONS = """\
@@ -118,14 +119,22 @@ def test_a_failing_function_is_retried_then_dead_recorded_and_on_failure_invoked
     gw = box.start_gateway(EVENT_RETRY_DELAYS="1,2")
     [i] = new_ids(1, "fail")
     payload = {"print": "ATTEMPT " + i, "error": "boom"}
-    assert send_events(gw, "async-fails", [i], lambda _: payload) == {i: 202}
-    dead_path = os.path.join(gw.env["EVENT_SPOOL_DIR"], "dead", i + ".json")
+    status, headers, _ = gw.request(
+        "POST", INVOKE_PATH % "async-fails", body=json.dumps(payload),
+        headers={"Authorization": "Bearer " + gw.login(), "X-Amz-Invocation-Type": "Event", "X-Request-Id": i,
+                 "Content-Type": "application/json"})
+    assert status == 202
+    # The event's own id (Lambda makes one per asynchronous invocation), not the request's X-Request-Id.
+    [event_id] = headers["x-amzn-requestid"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", event_id), event_id
+    assert headers["x-request-id"] == [i]
+    dead_path = os.path.join(gw.env["EVENT_SPOOL_DIR"], "dead", event_id + ".json")
     wait_until(lambda: os.path.exists(dead_path), 60, interval=0.2, what="the dead record")
     with open(dead_path) as f:
         record = json.load(f)
     assert record["version"] == "1.0"
     assert record["requestContext"] == {
-        "requestId": i, "functionArn": "arn:aws:lambda:ap-northeast-1:000000000000:function:async-fails:$LATEST",
+        "requestId": event_id, "functionArn": "arn:aws:lambda:ap-northeast-1:000000000000:function:async-fails:$LATEST",
         "condition": "RetriesExhausted", "approximateInvokeCount": 3}
     assert record["requestPayload"] == payload
     assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
@@ -133,7 +142,8 @@ def test_a_failing_function_is_retried_then_dead_recorded_and_on_failure_invoked
     assert record["responsePayload"]["errorType"] == "RuntimeError"
     # Exactly 1 + event_retry_attempts executions, from the function's own output.
     assert executions(box, "ATTEMPT").get(i) == 3
-    retries = [x["retry_in_ms"] for x in gw.daemon.log_lines() if x.get("request_id") == i and "retry_in_ms" in x]
+    retries = [x["retry_in_ms"] for x in gw.daemon.log_lines()
+               if x.get("request_id") == event_id and "retry_in_ms" in x]
     assert len(retries) == 2 and 900 <= retries[0] <= 1000 and 1900 <= retries[1] <= 2000, retries
     # on_failure: the catcher ran with the record (the RIE's START line in its worker's own output).
     gw.daemon.wait_log_lines(lambda x: x.get("function") == "async-catcher" and x.get("outcome") == "success", 60)
@@ -175,6 +185,28 @@ def test_too_old_events_are_dead_and_damaged_records_are_skipped_with_a_warning(
     assert old not in counts and bad not in counts and torn not in counts
     warnings = [x for x in gw.daemon.log_lines() if "damaged record skipped" in x.get("message", "")]
     assert len(warnings) == 2 and all(x["level"] == "WARNING" for x in warnings), warnings
+    gw.stop()
+
+
+def test_two_events_sent_with_one_request_id_both_run(box):
+    """A client's X-Request-Id names its request; each accepted Event is an invocation of its own with its own id
+    (docs/async-invocations.md "Event ids"): two sent with the same X-Request-Id shared a spool entry and the
+    second was lost after its 202."""
+    gw = box.start_gateway()
+    token = gw.login()
+    [shared] = new_ids(1, "same")
+    sent, ids = [], set()
+    for n in range(2):
+        marker = "%s-%d" % (shared, n)
+        status, headers, _ = gw.request(
+            "POST", INVOKE_PATH % "async-slow", body=json.dumps({"print": "EXEC " + marker, "sleep": 0.5}),
+            headers={"Authorization": "Bearer " + token, "X-Amz-Invocation-Type": "Event", "X-Request-Id": shared,
+                     "Content-Type": "application/json"})
+        assert status == 202
+        sent.append(marker)
+        ids.add(headers["x-amzn-requestid"][0])
+    assert len(ids) == 2 and shared not in ids, ids
+    wait_until(lambda: all_ran(box, "EXEC", sent), 120, interval=0.5, what="both events")
     gw.stop()
 
 

@@ -181,6 +181,8 @@ public struct RequestTrace: Sendable {
     public var queueWait: Duration?
     /// Invoke API invocation type.
     public var invocationType: String?
+    /// The invocation's own id when it is not the request's: an Event invocation's (the 202's `x-amzn-RequestId`).
+    public var invocationID: String?
     /// Internal detail for the error log line (never sent to the client).
     public var detail: String?
     /// The matched route's CORS settings, and whether they replace the function's own (payload 2.0): its answer gets

@@ -1,4 +1,5 @@
 import BoxCore
+import BoxCrypto
 import HTTP1
 
 /// `POST /2015-03-31/functions/{name}/invocations` (docs/contract.md §3.6): the AWS Lambda Invoke API as boto3 and the
@@ -24,7 +25,7 @@ public struct InvokeAPIHandler: Sendable {
         } catch {
             r = error.response
         }
-        Self.nameRequest(&r, trace.identity.requestID)
+        Self.nameRequest(&r, trace.invocationID ?? trace.identity.requestID)
         return r
     }
 
@@ -87,10 +88,14 @@ public struct InvokeAPIHandler: Sendable {
             }
             // 202 only once the event is fsynced in the spool; a full spool refuses it now, never drops it later
             // (docs/async-invocations.md).
+            // The event's own id, as Lambda makes one for every asynchronous invocation: a client's `X-Request-Id`
+            // names the request, and two events sent with the same one are still two events (they shared a spool
+            // entry and the second was lost, docs/async-invocations.md "Event ids").
+            let eventID = UUIDv4.string()
+            trace.invocationID = eventID
             do {
                 try await events.submit(
-                    function: function.name, payload: payload, requestID: trace.identity.requestID,
-                    traceID: trace.identity.traceID)
+                    function: function.name, payload: payload, requestID: eventID, traceID: trace.identity.traceID)
             } catch {
                 metrics.recordInvokeAPI(function: function.name, type: type, outcome: "not_queued")
                 trace.detail = "Event not queued: \(error)"
@@ -99,7 +104,8 @@ public struct InvokeAPIHandler: Sendable {
                 case .io, .closed: throw .aws(.service, message: "Service Unavailable", status: 503)
                 }
             }
-            // `x-amzn-RequestId` (added by `handle`) is also the dead record's requestId.
+            // `x-amzn-RequestId` (added by `handle`) is the event id: the function's aws_request_id and the dead
+            // record's requestId.
             var r = Self.response(status: 202)
             r.headers.add(name: "Content-Type", value: "application/json")
             return r

@@ -3,7 +3,7 @@ import HTTP1
 
 /// The per-request access line (docs/contract.md §3.8, docs/gateway.md "Access log"): `message` is
 /// `METHOD path status`, then `method`, `path`, `status`, `latency_ms`, `client_ip` and, when known, `user_agent`,
-/// `function`, `worker`, `cold_start`, `queue_ms`, `invocation_type`.
+/// `function`, `worker`, `cold_start`, `queue_ms`, `invocation_type`, `invocation_id` (an Event invocation's id).
 ///
 /// Written straight into the line's buffer: building a `JSONObject` of these fields first (a String per key, an
 /// enum per value) cost about a tenth of the gateway's instructions per request (docs/performance.md).
@@ -38,6 +38,7 @@ enum AccessLine {
                     w.key(Key.queue); w.hundredths(GatewayLog.Value.hundredthsOfMillis(queue))
                 }
                 if let type = trace.invocationType { w.key(Key.invocationType); w.string(type) }
+                if let id = trace.invocationID { w.key(Key.invocationID); w.string(id) }
             })
     }
 
@@ -54,5 +55,6 @@ enum AccessLine {
         static let coldStart: JSONKey = "cold_start"
         static let queue: JSONKey = "queue_ms"
         static let invocationType: JSONKey = "invocation_type"
+        static let invocationID: JSONKey = "invocation_id"
     }
 }
