@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from contract.box import ECHO_IMAGE, Box, insecure_context, wait_until
+from contract.box import ECHO_IMAGE, Box, Daemon, insecure_context, wait_until
 
 FUNCTIONS_WARM = """\
 functions:
@@ -137,6 +137,36 @@ def test_manager_unreachable_warm_serves_cold_is_503():
         box.start_manager()
         wait_until(lambda: gw.request("POST", "/four", body=b"{}")[0] == 200, 20, interval=0.5,
                    what="cold start after the Manager returned")
+    finally:
+        box.close()
+
+
+def test_calls_right_after_a_manager_restart_wait_for_its_first_sync():
+    """docs/manager.md "Start-up": a heartbeat or lease that reaches a restarted Manager before its first Adopt &
+    Sync is not answered from the empty table (it used to revoke every held worker, and a lease cold-started a
+    second worker beyond `max_concurrency: 1`)."""
+    box = Box()
+    box.start_manager()
+    try:
+        status, _, doc = box.manager_request("POST", "/v1/functions/echo-one/workers", {"count": 1}, gateway="g1")
+        assert status == 201, doc
+        held = [doc["workers"][0]["id"]]
+        status, _, doc = box.manager_request("POST", "/v1/functions/echo-four/workers", {"count": 4}, gateway="g1")
+        assert status == 201, doc
+        held += [w["id"] for w in doc["workers"]]
+        box.manager.stop()
+        # start_manager, but the calls go out the moment the socket exists (the box's own wait polls slower)
+        if os.path.exists(box.manager_socket):
+            os.unlink(box.manager_socket)
+        box.manager = Daemon("esb-manager", [os.path.join(box.bin, "esb-manager")], box.manager_env(),
+                             os.path.join(box.dir, "manager-restarted.log"))
+        wait_until(lambda: os.path.exists(box.manager_socket) or not box.manager.alive(), 30, interval=0.001,
+                   what="manager listening")
+        status, _, doc = box.manager_request("POST", "/v1/workers/heartbeat", {"leased": held}, gateway="g1")
+        assert (status, doc["revoked"]) == (200, []), doc
+        status, _, doc = box.manager_request("POST", "/v1/functions/echo-one/workers", {"count": 1}, gateway="g2")
+        assert status == 201 and doc["workers"] == [] and doc["limit_reached"] is True, doc
+        assert len([c for c in box.containers() if "-echo-one-" in c[1]]) == 1
     finally:
         box.close()
 

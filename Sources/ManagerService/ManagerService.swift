@@ -106,6 +106,11 @@ public final class ManagerService: Sendable {
             return await health()
         }
         try authorize(request)
+        // Nothing is answered from a table the first Adopt & Sync has not filled (docs/manager.md, "Start-up"):
+        // calls wait for its first attempt, and get 503 while no sync has succeeded (Docker unreachable at start).
+        guard await workers.firstSync.wait() else {
+            throw ManagerError(.dockerUnavailable, "Docker is unavailable: the workers have not been synced yet")
+        }
         switch (request.method, segments.count, segments.first) {
         case ("POST", 4, "v1") where segments[1] == "functions" && segments[3] == "workers":
             return try await leaseWorkers(

@@ -84,7 +84,11 @@ final class WorkerLauncher: Sendable {
         guard let probe = details.networks[settings.network]?.ipAddress, !probe.isEmpty,
             let address = address(of: details)
         else {
+            // A container that exited at once has no address any more: that is an exit, not a network fault
+            // (docs/manager.md). Asked again, since it may exit just after the inspect above.
+            let state = details.state.running ? (try? await backend.inspectContainer(id))?.state : details.state
             await remove(id)
+            if let state, !state.running { throw Self.exitedWhileStarting(blueprint, state) }
             throw ManagerError(.dockerFailed, "worker \(name) has no address on network \(settings.network)")
         }
         // Readiness always probes the container's own address: a published port is accepted by docker-proxy
@@ -98,17 +102,22 @@ final class WorkerLauncher: Sendable {
         guard ready else {
             let state = (try? await backend.inspectContainer(id))?.state
             await remove(id)
-            if let state, !state.running {
-                throw ManagerError(
-                    .workerNotReady,
-                    "worker of \(blueprint.function.name) exited while starting (exit code \(state.exitCode)\(state.oomKilled ? ", out of memory" : ""))"
-                )
-            }
+            if let state, !state.running { throw Self.exitedWhileStarting(blueprint, state) }
             throw ManagerError(
                 .workerNotReady,
                 "worker of \(blueprint.function.name) was not ready within \(settings.readinessTimeout)")
         }
         return StartedWorker(id: id, name: name, host: address.host, port: address.port)
+    }
+
+    /// The 503 for a worker that exited before it was ready.
+    private static func exitedWhileStarting(_ blueprint: WorkerBlueprint, _ state: ContainerDetails.State)
+        -> ManagerError
+    {
+        ManagerError(
+            .workerNotReady,
+            "worker of \(blueprint.function.name) exited while starting (exit code \(state.exitCode)\(state.oomKilled ? ", out of memory" : ""))"
+        )
     }
 
     /// Creates the container attached to the network by id (its name may be shared by a duplicate).

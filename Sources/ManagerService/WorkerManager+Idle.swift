@@ -88,25 +88,34 @@ extension WorkerManager {
         }
     }
 
-    /// Stop (SIGTERM, then SIGKILL after `DOCKER_STOP_TIMEOUT`) and remove, then forget.
-    func removeWorker(_ id: String, reason: String) async {
+    /// Stop (SIGTERM, then SIGKILL after `DOCKER_STOP_TIMEOUT`; skipped when not `graceful`) and remove, then
+    /// forget. False when Docker could not be asked: nothing is forgotten (the next sync sees what is left) and the
+    /// worker is running again — and `retired` when `retireOnFailure`, so it is never handed out again and the
+    /// scan removes it once Docker is back (docs/manager.md).
+    @discardableResult
+    func removeWorker(_ id: String, reason: String, graceful: Bool = true, retireOnFailure: Bool = false) async -> Bool
+    {
         let name = table.workers[id]?.name ?? id
-        do {
-            try await launcher.metrics.timed("stop") { () async throws(DockerError) in
-                try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
+        if graceful {
+            do {
+                try await launcher.metrics.timed("stop") { () async throws(DockerError) in
+                    try await backend.stopContainer(id, timeoutSeconds: settings.stopTimeoutSeconds)
+                }
+            } catch  where error.code == .notFound {
+            } catch {
+                // A paused container cannot be stopped gracefully; removal with force still works.
             }
-        } catch  where error.code == .notFound {
-        } catch {
-            // A paused container cannot be stopped gracefully; removal with force still works.
         }
         if await launcher.remove(id) {
             forgetWorker(id)
             logger.info("worker removed (\(reason))", fields: ["worker": .string(name), "reason": .string(reason)])
-        } else {
-            // Docker is unreachable: forget nothing; the next sync sees what is left.
-            if table.workers[id]?.state == .stopping { table.workers[id]?.state = .running }
-            dockerReachable = false
+            return true
         }
+        // Docker is unreachable: forget nothing; the next sync sees what is left.
+        if table.workers[id]?.state == .stopping { table.workers[id]?.state = .running }
+        if retireOnFailure { table.workers[id]?.retired = true }
+        dockerReachable = false
+        return false
     }
 
     /// After a failed pause/unpause: a container that is gone (or no longer running) is forgotten.

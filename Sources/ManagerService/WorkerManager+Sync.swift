@@ -54,6 +54,7 @@ extension WorkerManager {
             adopted += 1
         }
         dockerReachable = true
+        firstSync.succeeded()
         launcher.metrics.recordAdoptions(adopted)
         logger.info(
             "sync completed",
@@ -121,6 +122,8 @@ extension WorkerManager {
                     since: since)
                 for try await event in events { await handle(event) }
             } catch {
+                // The API stops holding calls: until a sync succeeds they are answered 503 (docs/manager.md).
+                firstSync.attemptFailed()
                 if !announcedDown {
                     logger.error("Docker is unreachable; retrying every second", fields: ["error": .string("\(error)")])
                     announcedDown = true

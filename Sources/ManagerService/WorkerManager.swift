@@ -27,6 +27,8 @@ actor WorkerManager {
     nonisolated let logTails = WorkerLogTails()
     /// Workers that left the table, for the gateways' `GET /v1/workers/gone` long poll.
     nonisolated let gone = GoneWorkers()
+    /// Whether the first Adopt & Sync has filled the table; API calls wait for it (docs/manager.md, "Start-up").
+    nonisolated let firstSync = FirstSync()
     /// True while the last Docker round trip (sync or events stream) worked. The idle scan waits while it is false.
     var dockerReachable = false {
         didSet { if dockerReachable != oldValue { idleTimer.tableChanged(nextDeadline: nextScan()) } }
@@ -72,6 +74,7 @@ actor WorkerManager {
         }
         var obtained: [(record: WorkerRecord, how: LeaseKind)] = reservation.warm.map { ($0, .warm) }
         var firstFailure: ManagerError?
+        var resumeFailures = 0
         if !reservation.create.isEmpty {
             do {
                 try await refreshImage(of: name, placeholders: reservation.create)
@@ -103,7 +106,11 @@ actor WorkerManager {
                         fields: ["worker": .string(key), "error": .string(error.message)])
                     table.forget(key)
                     Task { await launcher.remove(key) }
-                    firstFailure = firstFailure ?? error
+                    if error.code == .dockerUnavailable {
+                        firstFailure = firstFailure ?? error
+                    } else {
+                        resumeFailures += 1
+                    }
                 case .started(let key, let started):
                     if let record = table.started(
                         placeholder: key, id: started.id, name: started.name, host: started.host, port: started.port,
@@ -128,8 +135,21 @@ actor WorkerManager {
                 }
             }
         }
+        var limitReached = reservation.limitReached
+        if resumeFailures > 0 {
+            // A paused worker that could not be resumed (gone) is replaced like any missing one: a released
+            // worker, else a cold start within `max_concurrency` (docs/manager.md). Each round forgets the
+            // workers that failed, so this ends.
+            do {
+                let more = try await lease(function: name, count: resumeFailures, holder: holder)
+                obtained += more.workers
+                limitReached = limitReached || more.limitReached
+            } catch {
+                firstFailure = firstFailure ?? error
+            }
+        }
         if obtained.isEmpty, let firstFailure { throw firstFailure }
-        return LeaseResult(workers: obtained, limitReached: reservation.limitReached)
+        return LeaseResult(workers: obtained, limitReached: limitReached)
     }
 
     /// One child task's answer in `lease`. A plain enum built by non-generic helpers: the release build of
@@ -149,6 +169,13 @@ actor WorkerManager {
             }
             return .resumed(id)
         } catch {
+            // Unpaused behind the Manager's back (Docker answers "is not paused"): it is running, so usable
+            // (docs/manager.md). Anything else (gone, Docker away) fails this resume.
+            if error.code != .daemonUnreachable, error.code != .timedOut,
+                let state = try? await backend.inspectContainer(id).state, state.running, !state.paused
+            {
+                return .resumed(id)
+            }
             return .resumeFailed(id, WorkerLauncher.map(error))
         }
     }
@@ -199,13 +226,18 @@ actor WorkerManager {
         }
     }
 
-    /// `DELETE /v1/workers/{id}`: the gateway found it broken; stop and remove it now.
+    /// `DELETE /v1/workers/{id}`: the gateway found it broken; remove it now (no graceful stop). A placeholder id of
+    /// a cold start in progress (`starting-N`) is no worker: 404. When Docker cannot be asked the answer is 503 and
+    /// the worker stays out of service (retired): the gateway sends the delete again, and the scan removes it once
+    /// Docker is back (docs/manager-api.md).
     func deleteWorker(_ id: String) async throws(ManagerError) {
-        guard table.workers[id] != nil else { throw ManagerError(.unknownWorker, "Worker not found") }
+        guard let record = table.workers[id], record.state != .starting else {
+            throw ManagerError(.unknownWorker, "Worker not found")
+        }
         guard table.beginRemoval(id) else { return }
-        logger.info("worker removed on request", fields: ["worker": .string(table.workers[id]?.name ?? id)])
-        await launcher.remove(id)
-        forgetWorker(id)
+        guard await removeWorker(id, reason: "on request", graceful: false, retireOnFailure: true) else {
+            throw ManagerError(.dockerUnavailable, "Docker is unavailable: worker \(record.name) was not removed")
+        }
     }
 
     /// Every worker, for `GET /v1/workers`, with wall-clock times.

@@ -74,6 +74,44 @@ import Testing
         again.close()
     }
 
+    /// docs/async-invocations.md "Segments": an old event still waiting (a retry) while later segments fill and
+    /// empty. Their `done` and `progress` records of events admitted before them must survive: deleting a later
+    /// segment first made a restart run finished events again and reset the waiting one's retry count.
+    @Test func aLaterSegmentIsNotDeletedBeforeAnOlderOneAndARestartRunsNothingTwice() async throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pad = Array(repeating: UInt8(ascii: "x"), count: 600)
+        let spool = try EventSpool(directory: dir, maxBytes: 1 << 20, segmentLimit: 2048)
+        _ = spool.replay()
+        spool.start()
+        // seg 1: the waiting event and two that finish only later (their done records land in later segments).
+        for id in ["waits", "a", "b"] { try await spool.admit(Self.event(id), payload: pad) }
+        // Later segments: events admitted and finished there, until the writer has moved on twice more.
+        // Eight more events of ~700 bytes: the writer moves on to a new 2 KiB segment about every third one.
+        for n in 1...8 {
+            try await spool.admit(Self.event("later\(n)"), payload: pad)
+            if n == 2 {
+                spool.finish("a")
+                spool.finish("b")
+                spool.record(
+                    "waits", progress: EventProgress(invokeCount: 2, functionErrors: 2, backoffStep: 0, dueAtMillis: 7))
+            }
+            spool.finish("later\(n)")
+        }
+        try await spool.admit(Self.event("last"), payload: pad)
+        // The first segment is pinned by the waiting event, so every later one is kept too.
+        #expect(spool.usage.segments >= 4)
+        spool.close()
+
+        let again = try EventSpool(directory: dir, maxBytes: 1 << 20, segmentLimit: 2048)
+        let replay = again.replay()
+        #expect(replay.warnings.isEmpty)
+        #expect(replay.events.map(\.id) == ["waits", "last"])
+        #expect(replay.events.first?.progress.invokeCount == 2)
+        again.start()
+        again.close()
+    }
+
     @Test func aCrashMidWriteLosesOnlyTheTornRecordWithAWarning() async throws {
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

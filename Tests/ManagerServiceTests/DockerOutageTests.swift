@@ -39,6 +39,38 @@ import Testing
         }
     }
 
+    /// `DELETE /v1/workers/{id}` needs Docker: while it is unreachable the answer is 503 (it used to be 204 with
+    /// nothing removed, and the resync then adopted the worker back into service). The worker stays out of service
+    /// and is removed once Docker is back.
+    @Test func aDeleteWhileTheDaemonIsUnreachableIs503AndTheWorkerIsRemovedLater() async throws {
+        let proxy = DockerSocketProxy()
+        try proxy.start()
+        defer { proxy.stop() }
+        let fn = ManagerHarness.uniqueFunction("outage-delete")
+        let real = try await DockerTestSupport.client()
+        let harness = try await ManagerHarness(
+            functions: [ManagerHarness.echo(fn)], environment: ["LEASE_TIMEOUT_SECONDS": "1"],
+            dockerHost: "unix://\(proxy.path)")
+        try await harness.run { (h: ManagerHarness) async throws in
+            let id = try #require(await h.lease(fn).json?["workers"]?[0]?["id"]?.stringValue)
+            proxy.stop()
+            try await waitUntil("health 503") { await h.call("GET", "/health", token: nil).status == 503 }
+            let answer = await h.call("DELETE", "/v1/workers/\(id)")
+            #expect(answer.status == 503)
+            #expect(answer.json?["message"]?.stringValue?.isEmpty == false)
+            #expect((try? await real.inspectContainer(id))?.state.running == true)
+
+            try proxy.start()
+            try await waitUntil("the resync", timeout: .seconds(20)) { await h.service.workers.dockerReachable }
+            try await waitUntil("the broken worker removed", timeout: .seconds(20)) {
+                (try? await real.inspectContainer(id)) == nil
+            }
+            let fresh = await h.lease(fn)
+            #expect(fresh.status == 201)
+            #expect(fresh.json?["workers"]?[0]?["id"]?.stringValue != id)
+        }
+    }
+
     /// The daemon really stops (SIGTERM, as a service manager does) and starts again on the same state. On a
     /// private dockerd of this test (`PrivateDockerDaemon`), so the suites running beside it keep theirs.
     @Test func aRestartedDockerDaemonGives503ThenRecovery() async throws {

@@ -26,10 +26,12 @@ final class ManagerHarness: Sendable {
     let http = HTTPClient()
 
     /// A manager for `functions` (names should come from `uniqueFunction`). `environment` overrides §4.1
-    /// variables (parsed like the real process does).
+    /// variables (parsed like the real process does). `awaitSync: false` returns as soon as it is started;
+    /// `backend` puts a stand-in (`FaultyBackend`) between the manager and Docker.
     init(
         functions: [FunctionConfig], environment: [String: String] = [:], instance: String? = nil, start: Bool = true,
-        dockerHost: String? = nil
+        dockerHost: String? = nil, awaitSync: Bool = true,
+        backend wrap: (@Sendable (DockerClient) -> any WorkerBackend)? = nil
     ) async throws {
         self.instance = instance ?? "test-\(UInt32.random(in: 0...UInt32.max))"
         var env = [
@@ -47,9 +49,11 @@ final class ManagerHarness: Sendable {
         logs = CapturedLogs()
         let logger = Logger("manager", level: .debug, containerName: "esb-manager-test", sink: logs.sink)
         service = ManagerService(
-            settings: settings, functions: FunctionsConfig(functions: functions), backend: docker, logger: logger)
+            settings: settings, functions: FunctionsConfig(functions: functions), backend: wrap?(docker) ?? docker,
+            logger: logger)
         if start {
             service.start()
+            guard awaitSync else { return }
             try await waitUntil("the first sync") { await self.service.workers.dockerReachable }
         } else {
             try await service.syncNow()

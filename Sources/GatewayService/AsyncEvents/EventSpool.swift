@@ -4,7 +4,8 @@ import Synchronization
 /// The gateway's durable queue of accepted `Event` invocations (docs/async-invocations.md): append-only segment
 /// files of checksummed records in `EVENT_SPOOL_DIR`. An admission returns once its record is written and
 /// fdatasync'ed (group commit: one fdatasync per batch of concurrent admissions); finishing an event appends a
-/// `done` record without waiting; a segment whose events are all done is deleted. `replay()` rebuilds the queue
+/// `done` record without waiting; segments are deleted oldest first, once their events and every older segment's are
+/// done. `replay()` rebuilds the queue
 /// at start, skipping damaged records with a warning.
 final class EventSpool: Sendable {
     typealias AdmitError = EventAdmissionError
@@ -130,9 +131,19 @@ final class EventSpool: Sendable {
                 ix.segments[location.segment]?.live += 1
                 result.events.append(e)
             }
-            for (seq, segment) in ix.segments where segment.live == 0 { Self.delete(seq, in: &ix) }
+            Self.deleteFinishedPrefix(in: &ix)
         }
         return result
+    }
+
+    /// Deletes the oldest segments while none of their events is left. A segment is never deleted before an older
+    /// one: its `done` and `progress` records may be about events admitted in an older segment (records go to the
+    /// segment being written), and without them a replay would run finished events again and reset retry counts
+    /// (docs/async-invocations.md, "Segments").
+    private static func deleteFinishedPrefix(in ix: inout Index) {
+        while let oldest = ix.segments.keys.min(), oldest != ix.current, ix.segments[oldest]?.live == 0 {
+            delete(oldest, in: &ix)
+        }
     }
 
     private static func delete(_ seq: UInt64, in ix: inout Index) {
@@ -181,9 +192,7 @@ final class EventSpool: Sendable {
         index.withLock { ix in
             guard let location = ix.locations.removeValue(forKey: id) else { return }
             ix.segments[location.segment]?.live -= 1
-            if ix.segments[location.segment]?.live == 0, location.segment != ix.current {
-                Self.delete(location.segment, in: &ix)
-            }
+            Self.deleteFinishedPrefix(in: &ix)
         }
         _ = queue.push(SpoolJob(bytes: SpoolRecord.done(id: id).encoded(), admission: nil, reserved: 0))
     }
@@ -290,11 +299,11 @@ final class EventSpool: Sendable {
         return (seq, writeFD, 0)
     }
 
-    /// Stops appending to the current segment; deletes it when none of its events is left.
+    /// Stops appending to the current segment; it is deleted with the finished oldest ones (`deleteFinishedPrefix`).
     private static func retireCurrent(in ix: inout Index) {
         if ix.currentWriteFD >= 0 { FileIO.closeDescriptor(ix.currentWriteFD) }
         ix.currentWriteFD = -1
-        if let seq = ix.current, ix.segments[seq]?.live == 0 { delete(seq, in: &ix) }
         ix.current = nil
+        deleteFinishedPrefix(in: &ix)
     }
 }
